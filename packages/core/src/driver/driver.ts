@@ -1,0 +1,103 @@
+import type { CompiledStatement, Operation } from "../operations/operation.js";
+import type { DatabaseUrl } from "../config/database-url.js";
+
+/**
+ * What a database can do. Core branches on these flags, never on a dialect's
+ * name.
+ */
+export interface DialectCapabilities {
+  /** DDL can be rolled back: the run (or each migration) is one transaction. */
+  readonly transactionalDdl: boolean;
+  /**
+   * The migration lock is the write transaction itself (SQLite's
+   * `BEGIN IMMEDIATE`): it is released at every commit, so a run with one
+   * transaction per migration must re-check the version table after each
+   * `begin()`.
+   */
+  readonly lockHeldByTransaction: boolean;
+  /** ALTER COLUMN of type/nullability and constraint changes in place (false on SQLite: use batch mode). */
+  readonly alterInPlace: boolean;
+  readonly nativeEnum: boolean;
+  readonly schemas: boolean;
+  readonly ifNotExists: boolean;
+}
+
+/**
+ * The syntax of one database: quoting, literals and the DDL compiler. Pure:
+ * no connection, so the same object serves online runs and `--sql` output.
+ */
+export interface Dialect {
+  /** `sqlite`, `postgresql`, `mysql`: what migrations see as `op.getContext().dialect.name`. */
+  readonly name: string;
+  readonly capabilities: DialectCapabilities;
+  /** Quotes an identifier by the dialect's rules (always quotes). */
+  quoteIdentifier(name: string): string;
+  /** Renders a value as a SQL literal (for offline scripts and DDL defaults). */
+  renderLiteral(value: unknown): string;
+  /** The placeholder of the 1-based parameter `index` (`?` or `$1`). */
+  placeholder(index: number): string;
+  /**
+   * Compiles an operation to statements. An operation the database cannot do
+   * in place throws an error naming the way out (batch mode on SQLite); it
+   * never returns empty SQL for it.
+   */
+  compile(operation: Operation): CompiledStatement[];
+}
+
+export interface QueryResult<Row> {
+  readonly rows: Row[];
+}
+
+export interface ExecuteResult {
+  /** Rows changed by INSERT/UPDATE/DELETE. */
+  readonly rowCount: number;
+}
+
+export interface LockOptions {
+  /** Identifies what is locked: the database plus the version table. */
+  readonly key: string;
+  readonly timeoutMs: number;
+}
+
+export interface LockHandle {
+  release(): Promise<void>;
+}
+
+/** An open connection. Every method may throw a `DatabaseError` with the SQL (never a password). */
+export interface Connection {
+  readonly dialect: Dialect;
+  query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<QueryResult<Row>>;
+  execute(sql: string, parameters?: readonly unknown[]): Promise<ExecuteResult>;
+  /** Starts a transaction; on SQLite this takes the write lock (`BEGIN IMMEDIATE`). */
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  readonly inTransaction: boolean;
+  tableExists(name: string, schema?: string): Promise<boolean>;
+  /**
+   * Takes the migration lock, waiting at most `timeoutMs`; fails with
+   * `LockTimeoutError` naming the holder where the database can tell.
+   * Where `lockHeldByTransaction`, this only configures the wait and
+   * `begin()` takes the lock.
+   */
+  acquireLock(options: LockOptions): Promise<LockHandle>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** How long to wait for the lock / a busy database, in milliseconds. */
+  readonly lockTimeoutMs?: number;
+  /** Where relative SQLite paths are resolved (the current folder by default). */
+  readonly cwd?: string;
+}
+
+/**
+ * A dialect package's entry point: `export const driver: Driver`.
+ * The CLI finds it by URL scheme (`sqlite:` -> `@retort/sqlite`).
+ */
+export interface Driver {
+  readonly dialect: Dialect;
+  /** URL schemes (the part before `+`), e.g. `["sqlite"]`. */
+  readonly schemes: readonly string[];
+  connect(url: DatabaseUrl, options?: ConnectOptions): Promise<Connection>;
+}

@@ -1,0 +1,62 @@
+/**
+ * The column types every dialect understands. Each driver renders them in
+ * its own syntax (see the driver's DDL compiler); `custom` passes a type
+ * name through unchanged.
+ */
+export type ColumnType =
+  | { readonly kind: "integer" }
+  | { readonly kind: "bigInteger" }
+  | { readonly kind: "smallInteger" }
+  | { readonly kind: "string"; readonly length?: number }
+  | { readonly kind: "text" }
+  | { readonly kind: "boolean" }
+  | { readonly kind: "date" }
+  | { readonly kind: "dateTime"; readonly timezone: boolean }
+  | { readonly kind: "time"; readonly timezone: boolean }
+  | { readonly kind: "numeric"; readonly precision?: number; readonly scale?: number }
+  | { readonly kind: "float"; readonly precision?: number }
+  | { readonly kind: "json" }
+  | { readonly kind: "jsonb" }
+  | { readonly kind: "uuid" }
+  | { readonly kind: "enum"; readonly name: string; readonly values: readonly string[] }
+  | { readonly kind: "binary"; readonly length?: number }
+  | { readonly kind: "custom"; readonly sql: string };
+
+export const integer = (): ColumnType => ({ kind: "integer" });
+export const bigInteger = (): ColumnType => ({ kind: "bigInteger" });
+export const smallInteger = (): ColumnType => ({ kind: "smallInteger" });
+/** VARCHAR(length); without a length, VARCHAR where the dialect allows it. */
+export const string = (length?: number): ColumnType =>
+  length === undefined ? { kind: "string" } : { kind: "string", length };
+export const text = (): ColumnType => ({ kind: "text" });
+export const boolean = (): ColumnType => ({ kind: "boolean" });
+export const date = (): ColumnType => ({ kind: "date" });
+export const dateTime = (options: { timezone?: boolean } = {}): ColumnType => ({
+  kind: "dateTime",
+  timezone: options.timezone ?? false,
+});
+export const time = (options: { timezone?: boolean } = {}): ColumnType => ({
+  kind: "time",
+  timezone: options.timezone ?? false,
+});
+export const numeric = (precision?: number, scale?: number): ColumnType => ({
+  kind: "numeric",
+  ...(precision === undefined ? {} : { precision }),
+  ...(scale === undefined ? {} : { scale }),
+});
+export const float = (precision?: number): ColumnType =>
+  precision === undefined ? { kind: "float" } : { kind: "float", precision };
+export const json = (): ColumnType => ({ kind: "json" });
+export const jsonb = (): ColumnType => ({ kind: "jsonb" });
+/** Native UUID on PostgreSQL, CHAR(36) on MySQL, VARCHAR(36) on SQLite. */
+export const uuid = (): ColumnType => ({ kind: "uuid" });
+/** A native enum type on PostgreSQL, ENUM on MySQL, a CHECK constraint on SQLite. */
+export const enumType = (name: string, values: readonly string[]): ColumnType => ({
+  kind: "enum",
+  name,
+  values: [...values],
+});
+export const binary = (length?: number): ColumnType =>
+  length === undefined ? { kind: "binary" } : { kind: "binary", length };
+/** A type name passed to the database as written, e.g. `customType("CITEXT")`. */
+export const customType = (sqlText: string): ColumnType => ({ kind: "custom", sql: sqlText });

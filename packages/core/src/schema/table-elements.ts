@@ -1,0 +1,135 @@
+import type { ColumnType } from "./column-type.js";
+import type { SqlExpression } from "./sql-expression.js";
+
+export type ReferentialAction = "CASCADE" | "SET NULL" | "SET DEFAULT" | "RESTRICT" | "NO ACTION";
+
+export interface ColumnReference {
+  readonly table: string;
+  readonly column: string;
+  readonly onDelete?: ReferentialAction;
+  readonly onUpdate?: ReferentialAction;
+}
+
+/** A server default: a literal (quoted by the dialect) or raw SQL. */
+export type ServerDefault = string | number | boolean | SqlExpression;
+
+export interface ColumnOptions {
+  /** Default true; a primary key column is always NOT NULL. */
+  readonly nullable?: boolean;
+  readonly primaryKey?: boolean;
+  readonly autoincrement?: boolean;
+  readonly serverDefault?: ServerDefault;
+  /** `"table.column"` or an object with referential actions. */
+  readonly references?: string | ColumnReference;
+  readonly unique?: boolean;
+  readonly index?: boolean;
+  readonly comment?: string;
+  readonly computed?: SqlExpression;
+}
+
+export interface ColumnDefinition {
+  readonly kind: "column";
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly options: ColumnOptions;
+}
+
+export interface PrimaryKeyDefinition {
+  readonly kind: "primaryKey";
+  readonly columns: readonly string[];
+  readonly name?: string;
+}
+
+export interface UniqueDefinition {
+  readonly kind: "unique";
+  readonly columns: readonly string[];
+  readonly name?: string;
+}
+
+export interface ForeignKeyDefinition {
+  readonly kind: "foreignKey";
+  readonly columns: readonly string[];
+  readonly referredTable: string;
+  readonly referredColumns: readonly string[];
+  readonly name?: string;
+  readonly onDelete?: ReferentialAction;
+  readonly onUpdate?: ReferentialAction;
+  readonly deferrable?: boolean;
+  readonly initially?: "DEFERRED" | "IMMEDIATE";
+  readonly match?: "FULL" | "PARTIAL" | "SIMPLE";
+}
+
+export interface CheckDefinition {
+  readonly kind: "check";
+  readonly condition: SqlExpression | string;
+  readonly name?: string;
+}
+
+export interface IndexDefinition {
+  readonly kind: "index";
+  readonly name: string;
+  readonly columns: readonly (string | SqlExpression)[];
+  readonly unique?: boolean;
+  readonly where?: SqlExpression | string;
+}
+
+export type ConstraintDefinition =
+  | PrimaryKeyDefinition
+  | UniqueDefinition
+  | ForeignKeyDefinition
+  | CheckDefinition;
+
+export type TableElement = ColumnDefinition | ConstraintDefinition | IndexDefinition;
+
+export function column(name: string, type: ColumnType, options: ColumnOptions = {}): ColumnDefinition {
+  return { kind: "column", name, type, options };
+}
+
+export function primaryKey(columns: string | readonly string[], options: { name?: string } = {}): PrimaryKeyDefinition {
+  return { kind: "primaryKey", columns: toList(columns), ...options };
+}
+
+export function unique(columns: string | readonly string[], options: { name?: string } = {}): UniqueDefinition {
+  return { kind: "unique", columns: toList(columns), ...options };
+}
+
+export function foreignKey(
+  columns: string | readonly string[],
+  referredTable: string,
+  referredColumns: string | readonly string[],
+  options: Omit<ForeignKeyDefinition, "kind" | "columns" | "referredTable" | "referredColumns"> = {},
+): ForeignKeyDefinition {
+  return {
+    kind: "foreignKey",
+    columns: toList(columns),
+    referredTable,
+    referredColumns: toList(referredColumns),
+    ...options,
+  };
+}
+
+export function check(condition: SqlExpression | string, options: { name?: string } = {}): CheckDefinition {
+  return { kind: "check", condition, ...options };
+}
+
+export function index(
+  name: string,
+  columns: string | readonly (string | SqlExpression)[],
+  options: { unique?: boolean; where?: SqlExpression | string } = {},
+): IndexDefinition {
+  return { kind: "index", name, columns: typeof columns === "string" ? [columns] : [...columns], ...options };
+}
+
+/** Parses `"table.column"` (or `"schema.table.column"`) into table and column. */
+export function parseReference(reference: string | ColumnReference): ColumnReference {
+  if (typeof reference !== "string") return reference;
+  const dot = reference.lastIndexOf(".");
+  if (dot <= 0 || dot === reference.length - 1) {
+    throw new TypeError(`references must be "table.column"; got ${JSON.stringify(reference)}`);
+  }
+  return { table: reference.slice(0, dot), column: reference.slice(dot + 1) };
+}
+
+function toList(value: string | readonly string[]): readonly string[] {
+  return typeof value === "string" ? [value] : [...value];
+}

@@ -1,0 +1,51 @@
+import type { ColumnDefinition, ConstraintDefinition, IndexDefinition, TableElement } from "./table-elements.js";
+
+export interface TableOptions {
+  readonly schema?: string;
+  readonly comment?: string;
+}
+
+/** A declared table: for `bulkInsert` typing today, and for the schema module of autogenerate. */
+export interface TableDefinition {
+  readonly kind: "table";
+  readonly name: string;
+  readonly columns: readonly ColumnDefinition[];
+  readonly constraints: readonly ConstraintDefinition[];
+  readonly indexes: readonly IndexDefinition[];
+  readonly options: TableOptions;
+}
+
+/**
+ * Declares a table with the same arguments as `op.createTable`, plus
+ * `index(...)` entries and a trailing `{ schema, comment }`.
+ *
+ * ```ts
+ * export const users = table("users",
+ *   column("id", integer(), { primaryKey: true }),
+ *   column("email", string(255), { nullable: false }),
+ *   index("ix_users_email", ["email"], { unique: true }),
+ * );
+ * ```
+ */
+export function table(name: string, ...elements: (TableElement | TableOptions)[]): TableDefinition {
+  return splitTableElements(name, elements);
+}
+
+export function splitTableElements(name: string, elements: readonly (TableElement | TableOptions)[]): TableDefinition {
+  const columns: ColumnDefinition[] = [];
+  const constraints: ConstraintDefinition[] = [];
+  const indexes: IndexDefinition[] = [];
+  let options: TableOptions = {};
+  for (const element of elements) {
+    if (!("kind" in element)) {
+      options = { ...options, ...element };
+    } else if (element.kind === "column") {
+      columns.push(element);
+    } else if (element.kind === "index") {
+      indexes.push(element);
+    } else {
+      constraints.push(element);
+    }
+  }
+  return { kind: "table", name, columns, constraints, indexes, options };
+}
