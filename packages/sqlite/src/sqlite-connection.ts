@@ -1,0 +1,210 @@
+import type Database from "better-sqlite3";
+import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
+import { DatabaseError, UsageError } from "@retort/core";
+import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
+import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";
+import { type SqliteValue, toSqliteValue } from "./sqlite-values.js";
+
+/** Prepared statements kept per connection; bulk inserts repeat the same text. */
+const STATEMENT_CACHE_SIZE = 100;
+
+/**
+ * A Retort connection over one better-sqlite3 database handle.
+ * better-sqlite3 is synchronous; the methods are async only to fit the
+ * `Connection` interface, and each runs to completion before it returns.
+ *
+ * Parameters are converted for binding: booleans to 1/0, a Date to ISO text,
+ * `undefined` to NULL, plain objects and arrays to JSON text.
+ */
+export class SqliteConnection implements Connection {
+  readonly dialect: Dialect;
+  /** The absolute path of the database file, or `:memory:`. */
+  readonly filename: string;
+  readonly #database: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  #busyTimeoutMs: number;
+
+  constructor(database: Database.Database, dialect: Dialect, options: { filename: string; busyTimeoutMs: number }) {
+    this.#database = database;
+    this.dialect = dialect;
+    this.filename = options.filename;
+    this.#busyTimeoutMs = options.busyTimeoutMs;
+  }
+
+  /** The underlying better-sqlite3 handle, for code that needs SQLite-specific calls (batch mode). */
+  get database(): Database.Database {
+    return this.#database;
+  }
+
+  get inTransaction(): boolean {
+    return this.#database.open && this.#database.inTransaction;
+  }
+
+  /** How long a statement waits for another connection's lock before SQLITE_BUSY, in milliseconds. */
+  get busyTimeoutMs(): number {
+    return this.#busyTimeoutMs;
+  }
+
+  /** Runs one statement and returns its rows (none for a statement that returns no data). */
+  async query<Row = Record<string, unknown>>(
+    sql: string,
+    parameters: readonly unknown[] = [],
+  ): Promise<QueryResult<Row>> {
+    const statement = this.#prepare(sql, parameters, "query");
+    if (statement === undefined) return { rows: [] };
+    const values = bindValues(parameters);
+    try {
+      if (statement.reader) return { rows: statement.all(values) as Row[] };
+      statement.run(values);
+      return { rows: [] };
+    } catch (error) {
+      throw toDatabaseError(error, sql);
+    }
+  }
+
+  /**
+   * Runs SQL and returns how many rows it changed. Text with several
+   * statements and no parameters (`op.execute("CREATE ...; INSERT ...")`)
+   * runs as a script.
+   */
+  async execute(sql: string, parameters: readonly unknown[] = []): Promise<ExecuteResult> {
+    const statement = this.#prepare(sql, parameters, "execute");
+    if (statement === undefined) return this.#executeScript(sql);
+    const values = bindValues(parameters);
+    try {
+      // run() also steps a statement that returns rows, and reports 0
+      // changes for it unless it wrote (INSERT ... RETURNING).
+      return { rowCount: statement.run(values).changes };
+    } catch (error) {
+      throw toDatabaseError(error, sql);
+    }
+  }
+
+  /**
+   * `BEGIN IMMEDIATE`: starts a write transaction and takes the database's
+   * write lock now rather than at the first write, waiting up to the busy
+   * timeout (https://sqlite.org/lang_transaction.html). Past it, throws
+   * `LockTimeoutError`.
+   */
+  async begin(): Promise<void> {
+    const sql = "BEGIN IMMEDIATE";
+    try {
+      this.#database.exec(sql);
+    } catch (error) {
+      if (isBusyError(error)) throw sqliteLockTimeoutError(this.filename, this.#busyTimeoutMs, error);
+      throw toDatabaseError(error, sql);
+    }
+  }
+
+  async commit(): Promise<void> {
+    this.#run("COMMIT");
+  }
+
+  /**
+   * Rolls back the open transaction. Does nothing when there is none: SQLite
+   * rolls back by itself on some errors (https://sqlite.org/lang_transaction.html#response_to_errors_within_a_transaction),
+   * and a second ROLLBACK would hide the first error behind "no transaction is active".
+   */
+  async rollback(): Promise<void> {
+    if (this.inTransaction) this.#run("ROLLBACK");
+  }
+
+  /** True when the main database has a table of that name (names compare case-insensitively, as SQLite's do). */
+  async tableExists(name: string, schema?: string): Promise<boolean> {
+    if (schema !== undefined && schema !== "main") {
+      throw new UsageError(`SQLite has no schemas: cannot look for table "${name}" in schema "${schema}"`);
+    }
+    const { rows } = await this.query(
+      "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+      [name],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Sets the busy timeout to `timeoutMs` and returns a handle whose release
+   * does nothing: on SQLite the lock is the write transaction that `begin()`
+   * takes (see `SqliteLock`).
+   */
+  async acquireLock(options: LockOptions): Promise<LockHandle> {
+    this.setBusyTimeout(options.timeoutMs);
+    return new SqliteLock(options.key);
+  }
+
+  /** Sets `PRAGMA busy_timeout` (https://sqlite.org/pragma.html#pragma_busy_timeout). */
+  setBusyTimeout(timeoutMs: number): void {
+    const milliseconds = Math.max(0, Math.round(timeoutMs));
+    this.#run(`PRAGMA busy_timeout = ${milliseconds}`);
+    this.#busyTimeoutMs = milliseconds;
+  }
+
+  /** Closes the database; an open transaction is rolled back by SQLite. Closing twice is harmless. */
+  async close(): Promise<void> {
+    this.#statements.clear();
+    if (this.#database.open) this.#database.close();
+  }
+
+  /**
+   * Prepares one statement (cached). Returns undefined for text with no
+   * statement, and for several statements when `execute` has no parameters
+   * (run as a script); refuses several statements otherwise.
+   */
+  #prepare(sql: string, parameters: readonly unknown[], method: "query" | "execute"): Database.Statement | undefined {
+    const cached = this.#statements.get(sql);
+    if (cached !== undefined) {
+      // Move to the end: the map's order is the eviction order.
+      this.#statements.delete(sql);
+      this.#statements.set(sql, cached);
+      return cached;
+    }
+    let statement: Database.Statement;
+    try {
+      statement = this.#database.prepare(sql);
+    } catch (error) {
+      // better-sqlite3 refuses text with several statements (or none) in prepare().
+      if (error instanceof RangeError && error.message.includes("contains no statements")) return undefined;
+      if (error instanceof RangeError && error.message.includes("contains more than one statement")) {
+        if (method === "execute" && parameters.length === 0) return undefined;
+        const advice =
+          method === "query"
+            ? "query() runs one statement; run the others with execute()"
+            : "SQL with bound parameters must be one statement; split it into several execute() calls";
+        throw new DatabaseError(`${error.message}: ${advice}`, sql, { cause: error });
+      }
+      throw toDatabaseError(error, sql);
+    }
+    this.#statements.set(sql, statement);
+    if (this.#statements.size > STATEMENT_CACHE_SIZE) {
+      const oldest = this.#statements.keys().next();
+      if (oldest.done !== true) this.#statements.delete(oldest.value);
+    }
+    return statement;
+  }
+
+  /** Several statements in one text, through `exec` (https://sqlite.org/c3ref/exec.html). */
+  #executeScript(sql: string): ExecuteResult {
+    try {
+      const before = this.#totalChanges();
+      this.#database.exec(sql);
+      return { rowCount: this.#totalChanges() - before };
+    } catch (error) {
+      throw toDatabaseError(error, sql);
+    }
+  }
+
+  #totalChanges(): number {
+    return this.#database.prepare("SELECT total_changes()").pluck().get() as number;
+  }
+
+  #run(sql: string): void {
+    try {
+      this.#database.exec(sql);
+    } catch (error) {
+      throw toDatabaseError(error, sql);
+    }
+  }
+}
+
+function bindValues(parameters: readonly unknown[]): SqliteValue[] {
+  return parameters.map(toSqliteValue);
+}

@@ -1,0 +1,37 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { sqliteUrl } from "./test-support/temp-database.js";
+import { DEFAULT_BUSY_TIMEOUT_MS, resolveSqliteUrl } from "./sqlite-url.js";
+
+describe("resolveSqliteUrl", () => {
+  it("resolves a relative path against cwd, keeps an absolute one", () => {
+    expect(resolveSqliteUrl(sqliteUrl("data/app.db"), { cwd: "/srv/project" }).filename).toBe(
+      join("/srv/project", "data/app.db"),
+    );
+    expect(resolveSqliteUrl(sqliteUrl("app.db")).filename).toBe(join(process.cwd(), "app.db"));
+    expect(resolveSqliteUrl(sqliteUrl("/var/db/app.db"), { cwd: "/srv" }).filename).toBe("/var/db/app.db");
+  });
+
+  it("opens memory for an empty path and :memory:", () => {
+    expect(resolveSqliteUrl(sqliteUrl(""))).toMatchObject({ filename: ":memory:", memory: true });
+    expect(resolveSqliteUrl({ scheme: "sqlite", query: {}, raw: "sqlite://" })).toMatchObject({ memory: true });
+    expect(resolveSqliteUrl(sqliteUrl(":memory:"))).toMatchObject({ filename: ":memory:", memory: true });
+  });
+
+  it("reads timeout in seconds and foreign_keys; lockTimeoutMs wins", () => {
+    expect(resolveSqliteUrl(sqliteUrl("a.db")).busyTimeoutMs).toBe(DEFAULT_BUSY_TIMEOUT_MS);
+    expect(resolveSqliteUrl(sqliteUrl("a.db", { timeout: "2.5" })).busyTimeoutMs).toBe(2500);
+    expect(resolveSqliteUrl(sqliteUrl("a.db", { timeout: "2.5" }), { lockTimeoutMs: 100 }).busyTimeoutMs).toBe(100);
+    expect(resolveSqliteUrl(sqliteUrl("a.db")).foreignKeys).toBe(false);
+    expect(resolveSqliteUrl(sqliteUrl("a.db", { foreign_keys: "on" })).foreignKeys).toBe(true);
+    expect(resolveSqliteUrl(sqliteUrl("a.db", { foreign_keys: "OFF" })).foreignKeys).toBe(false);
+    expect(resolveSqliteUrl(sqliteUrl("a.db", { check_same_thread: "false" })).filename).toContain("a.db");
+  });
+
+  it("refuses bad options and other schemes", () => {
+    expect(() => resolveSqliteUrl(sqliteUrl("a.db", { timeout: "soon" }))).toThrow(/must be a number of seconds/);
+    expect(() => resolveSqliteUrl(sqliteUrl("a.db", { foreign_keys: "maybe" }))).toThrow(/must be on or off/);
+    expect(() => resolveSqliteUrl(sqliteUrl("a.db", { journal: "wal" }))).toThrow(/Unknown option "journal"/);
+    expect(() => resolveSqliteUrl({ scheme: "postgresql", query: {}, raw: "postgresql://x" })).toThrow(/postgresql/);
+  });
+});

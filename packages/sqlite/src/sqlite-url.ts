@@ -1,0 +1,71 @@
+import { isAbsolute, resolve } from "node:path";
+import type { ConnectOptions, DatabaseUrl } from "@retort/core";
+import { UsageError } from "@retort/core";
+
+/** better-sqlite3's default busy timeout, and pysqlite's (`timeout=5.0`). */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Where and how to open a SQLite database, read from a `sqlite:` URL. */
+export interface SqliteConnectionConfig {
+  /** An absolute path, or `:memory:`. */
+  readonly filename: string;
+  readonly memory: boolean;
+  /** How long a statement (and `BEGIN IMMEDIATE`) waits for another connection's lock. */
+  readonly busyTimeoutMs: number;
+  /** `PRAGMA foreign_keys`: off unless `?foreign_keys=on`, as in SQLAlchemy. */
+  readonly foreignKeys: boolean;
+}
+
+const supportedOptions = ["timeout", "foreign_keys"];
+/** SQLAlchemy/pysqlite options that mean nothing here; accepted so existing URLs keep working. */
+const ignoredOptions = ["check_same_thread", "cached_statements"];
+
+/**
+ * Reads a `sqlite:` URL in SQLAlchemy's form: `sqlite:///relative.db`
+ * (relative to `options.cwd`, else the current folder),
+ * `sqlite:////absolute.db`, and `sqlite://` or `sqlite:///:memory:` for an
+ * in-memory database. Query options: `timeout` (seconds, as in pysqlite) and
+ * `foreign_keys` (`on`/`off`). `options.lockTimeoutMs` wins over `timeout`.
+ */
+export function resolveSqliteUrl(url: DatabaseUrl, options: ConnectOptions = {}): SqliteConnectionConfig {
+  if (url.scheme !== "sqlite") {
+    throw new UsageError(`@retort/sqlite cannot open a "${url.scheme}" URL; it handles sqlite:///path.db URLs`);
+  }
+  for (const key of Object.keys(url.query)) {
+    if (!supportedOptions.includes(key) && !ignoredOptions.includes(key)) {
+      throw new UsageError(
+        `Unknown option "${key}" in the SQLite URL; supported: ${supportedOptions.map((name) => `?${name}=`).join(", ")}`,
+      );
+    }
+  }
+  const database = url.database ?? "";
+  const memory = database === "" || database === ":memory:";
+  const filename = memory
+    ? ":memory:"
+    : isAbsolute(database)
+      ? database
+      : resolve(options.cwd ?? process.cwd(), database);
+  return {
+    filename,
+    memory,
+    busyTimeoutMs: options.lockTimeoutMs ?? parseTimeout(url.query.timeout) ?? DEFAULT_BUSY_TIMEOUT_MS,
+    foreignKeys: parseSwitch("foreign_keys", url.query.foreign_keys) ?? false,
+  };
+}
+
+function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
+    throw new UsageError(`?timeout= in the SQLite URL must be a number of seconds; got "${value}"`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function parseSwitch(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const normalized = value.trim().toLowerCase();
+  if (["on", "true", "1", "yes"].includes(normalized)) return true;
+  if (["off", "false", "0", "no"].includes(normalized)) return false;
+  throw new UsageError(`?${name}= in the SQLite URL must be on or off; got "${value}"`);
+}
