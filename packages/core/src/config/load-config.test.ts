@@ -1,0 +1,116 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "./load-config.js";
+
+const folders: string[] = [];
+function project(files: Record<string, string>): string {
+  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-config-")));
+  folders.push(folder);
+  fs.mkdirSync(path.join(folder, "migrations"));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+    fs.writeFileSync(path.join(folder, name), text);
+  }
+  return folder;
+}
+afterEach(() => {
+  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+describe("loadConfig", () => {
+  it("imports a TypeScript config without a build step", async () => {
+    const folder = project({
+      "retort.config.ts": [
+        'import type { RetortConfig } from "./types.js";',
+        'const timezone: string = "UTC";',
+        "const config: RetortConfig = { url: 'sqlite:///app.db', timezone, truncateSlugLength: 20 };",
+        "export default config;",
+      ].join("\n"),
+      "types.ts": "export interface RetortConfig { url?: string; timezone?: string; truncateSlugLength?: number }\n",
+    });
+    const config = await loadConfig({ cwd: folder, env: {} });
+    expect(config.configFile).toBe(path.join(folder, "retort.config.ts"));
+    expect(config.url).toBe("sqlite:///app.db");
+    expect(config.timezone).toBe("UTC");
+    expect(config.truncateSlugLength).toBe(20);
+    expect(config.scriptLocation).toBe(path.join(folder, "migrations"));
+  });
+
+  it.each([
+    ["retort.config.mts", 'export default { url: "sqlite:///m.db" } as const;'],
+    ["retort.config.mjs", 'export default { url: "sqlite:///m.db" };'],
+    ["retort.config.js", 'export default { url: "sqlite:///m.db" };'],
+    ["retort.config.json", '{ "url": "sqlite:///m.db" }'],
+  ])("reads %s", async (name, text) => {
+    const folder = project({ [name]: text });
+    expect((await loadConfig({ cwd: folder, env: {} })).url).toBe("sqlite:///m.db");
+  });
+
+  it("reads a CommonJS-typed package's TypeScript config", async () => {
+    const folder = project({
+      "package.json": '{ "type": "commonjs" }',
+      "retort.config.ts": 'export default { url: "sqlite:///cjs.db" };',
+    });
+    expect((await loadConfig({ cwd: folder, env: {} })).url).toBe("sqlite:///cjs.db");
+  });
+
+  it("takes the config file itself as a string", async () => {
+    const folder = project({ "custom.json": '{ "url": "sqlite:///custom.db" }' });
+    const config = await loadConfig(path.join(folder, "custom.json"));
+    expect(config.url).toBe("sqlite:///custom.db");
+    expect(config.scriptLocation).toBe(path.join(folder, "migrations"));
+  });
+
+  it("uses the named exports when there is no default export", async () => {
+    const folder = project({
+      "retort.config.ts": 'export const url = "sqlite:///named.db";\nexport const versionTable = "v";',
+    });
+    const config = await loadConfig({ cwd: folder, env: {} });
+    expect(config.url).toBe("sqlite:///named.db");
+    expect(config.versionTable).toBe("v");
+  });
+
+  it("resolves paths from the config file's folder, not the current one", async () => {
+    const folder = project({ "config/retort.config.json": '{ "scriptLocation": "../migrations" }' });
+    const config = await loadConfig({
+      cwd: os.tmpdir(),
+      configFile: path.join(folder, "config/retort.config.json"),
+      env: {},
+    });
+    expect(config.scriptLocation).toBe(path.join(folder, "migrations"));
+    expect(config.versionLocations).toEqual([path.join(folder, "migrations", "versions")]);
+  });
+
+  it("names the file and the key of an unknown option", async () => {
+    const folder = project({ "retort.config.ts": 'export default { scriptLocation: "migrations", urll: "x" };' });
+    await expect(loadConfig({ cwd: folder, env: {} })).rejects.toThrow(
+      `Unknown option 'urll' in ${path.join(folder, "retort.config.ts")}; did you mean 'url'?`,
+    );
+  });
+
+  it("names the file of invalid JSON", async () => {
+    const folder = project({ "retort.config.json": "{ url: " });
+    await expect(loadConfig({ cwd: folder, env: {} })).rejects.toThrow(
+      `Invalid JSON in config file ${path.join(folder, "retort.config.json")}`,
+    );
+  });
+
+  it("names the file of a config that fails to load", async () => {
+    const folder = project({ "retort.config.ts": 'throw new Error("boom");\nexport default {};' });
+    await expect(loadConfig({ cwd: folder, env: {} })).rejects.toThrow(
+      `Can't load config file ${path.join(folder, "retort.config.ts")}: boom`,
+    );
+  });
+
+  it("fails with Alembic's text when the script folder is missing", async () => {
+    const folder = project({ "retort.config.json": '{ "scriptLocation": "nowhere" }' });
+    await expect(loadConfig({ cwd: folder, env: {} })).rejects.toThrow(
+      `Path doesn't exist: ${path.join(folder, "nowhere")}.  Please use the 'init' command to create a new scripts folder.`,
+    );
+    expect((await loadConfig({ cwd: folder, env: {}, requireScriptLocation: false })).scriptLocation).toBe(
+      path.join(folder, "nowhere"),
+    );
+  });
+});

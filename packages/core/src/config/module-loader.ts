@@ -1,0 +1,66 @@
+import { pathToFileURL } from "node:url";
+import { register as registerCommonJs } from "tsx/cjs/api";
+import { register, type NamespacedUnregister } from "tsx/esm/api";
+import { ModuleLoadError } from "./config-errors.js";
+
+/**
+ * tsx's loader hooks, registered once per process under a namespace of
+ * our own: only imports made through it (and what those files import) are
+ * compiled by tsx, so the user's other code keeps Node's own behaviour.
+ * Registering per file (as `tsImport` does) adds a hook chain each time and
+ * gets slower with every migration; one registration keeps each import at
+ * the cost of a plain `import()`. The CommonJS hooks are registered under
+ * the same namespace because a `.ts` file outside a `"type": "module"`
+ * package is compiled to CommonJS, and its `require`s go through them.
+ */
+const NAMESPACE = "retort";
+let loader: NamespacedUnregister | undefined;
+
+function namespacedLoader(): NamespacedUnregister {
+  if (loader === undefined) {
+    registerCommonJs({ namespace: NAMESPACE });
+    loader = register({ namespace: NAMESPACE });
+  }
+  return loader;
+}
+
+/**
+ * Imports a TypeScript or JavaScript module (`.ts`, `.mts`, `.js`, `.mjs`)
+ * without a build step, through tsx. Used for the config file and for each
+ * migration just before it runs. A module that fails to load (syntax error,
+ * missing import, exception at top level) throws a `ModuleLoadError` naming
+ * the file and the reason.
+ *
+ * ```ts
+ * const migration = await importModule("/app/migrations/versions/ae1027a6acf_add_a_column.ts");
+ * await migration.upgrade(op);
+ * ```
+ */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
+  try {
+    return (await namespacedLoader().import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ModuleLoadError(`Can't load ${file}: ${reason(error)}${installHint(error)}`, file, error);
+  }
+}
+
+/** The first line of the error, the part a user can act on; the full error stays as `cause`. */
+function reason(error: unknown): string {
+  if (error instanceof Error) {
+    const firstLine = error.message.split("\n").find((line) => line.trim() !== "") ?? error.message;
+    return error.name === "Error" || firstLine.startsWith(error.name) ? firstLine : `${error.name}: ${firstLine}`;
+  }
+  return String(error);
+}
+
+/**
+ * Configs and migrations import `@retort/core`; with a strict package
+ * manager (pnpm) it is only resolvable when the project lists it.
+ */
+function installHint(error: unknown): string {
+  const missing = /Cannot find (?:module|package) '(@retort\/[\w-]+)'/.exec(
+    error instanceof Error ? error.message : "",
+  );
+  if (missing === null) return "";
+  return `; install it in the project: npm install --save-dev ${missing[1]} (or: pnpm add -D ${missing[1]})`;
+}

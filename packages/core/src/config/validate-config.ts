@@ -1,0 +1,158 @@
+import { ConfigInvalidError } from "./config-errors.js";
+import type { RetortConfig } from "./retort-config.js";
+
+type Check = (value: unknown) => string | undefined;
+
+const isString: Check = (value) => (typeof value === "string" ? undefined : "a string");
+const isNonEmptyString: Check = (value) =>
+  typeof value === "string" && value.trim() !== "" ? undefined : "a non-empty string";
+const isBoolean: Check = (value) => (typeof value === "boolean" ? undefined : "true or false");
+const isFunction: Check = (value) => (typeof value === "function" ? undefined : "a function");
+const isBooleanOrFunction: Check = (value) =>
+  typeof value === "boolean" || typeof value === "function" ? undefined : "true, false or a function";
+const isPositiveInteger: Check = (value) =>
+  typeof value === "number" && Number.isInteger(value) && value > 0 ? undefined : "a positive integer";
+const isStringArray: Check = (value) =>
+  Array.isArray(value) && value.every((item) => typeof item === "string" && item !== "")
+    ? undefined
+    : "an array of non-empty strings (folder paths)";
+const isSchema: Check = (value) =>
+  typeof value === "string" || (typeof value === "object" && value !== null && !Array.isArray(value))
+    ? undefined
+    : "a module path (string) or the imported module";
+const isHooks: Check = (value) => {
+  const shape = 'an array of functions or { type: "exec", command, args? } objects';
+  if (!Array.isArray(value)) return shape;
+  for (const hook of value) {
+    if (typeof hook === "function") continue;
+    const candidate = hook as { type?: unknown; command?: unknown; args?: unknown; cwd?: unknown } | null;
+    if (
+      typeof candidate !== "object" ||
+      candidate === null ||
+      candidate.type !== "exec" ||
+      typeof candidate.command !== "string" ||
+      (candidate.args !== undefined &&
+        (!Array.isArray(candidate.args) || !candidate.args.every((argument) => typeof argument === "string"))) ||
+      (candidate.cwd !== undefined && typeof candidate.cwd !== "string")
+    ) {
+      return shape;
+    }
+  }
+  return undefined;
+};
+const isLock: Check = (value) => {
+  const shape = "an object { enabled?: boolean, timeoutMs?: number }";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return shape;
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    if (key === "enabled" && typeof item === "boolean") continue;
+    if (key === "timeoutMs" && typeof item === "number" && Number.isFinite(item) && item >= 0) continue;
+    return shape;
+  }
+  return undefined;
+};
+
+/** Every option and what it must be; the order is the one shown in messages. */
+const OPTIONS: Readonly<Record<keyof RetortConfig, Check>> = {
+  scriptLocation: isNonEmptyString,
+  url: isString,
+  versionLocations: isStringArray,
+  recursiveVersionLocations: isBoolean,
+  fileTemplate: isNonEmptyString,
+  truncateSlugLength: isPositiveInteger,
+  timezone: isNonEmptyString,
+  versionTable: isNonEmptyString,
+  versionTableSchema: isNonEmptyString,
+  versionTablePk: isBoolean,
+  transactionPerMigration: isBoolean,
+  schema: isSchema,
+  compareType: isBooleanOrFunction,
+  compareServerDefault: isBooleanOrFunction,
+  includeObject: isFunction,
+  includeName: isFunction,
+  postWriteHooks: isHooks,
+  lock: isLock,
+};
+
+/** Keys a resolved configuration carries besides the options; accepted so resolving twice works. */
+const RESOLVED_KEYS = new Set(["configFile", "directory"]);
+
+/** Alembic's names, so a user porting an ini file is told the new spelling. */
+const ALEMBIC_NAMES: Readonly<Record<string, string>> = {
+  "sqlalchemy.url": "url",
+  target_metadata: "schema",
+};
+
+/**
+ * Checks that a configuration object only holds known options with values
+ * of the right type. Throws `ConfigInvalidError` naming the file and the key.
+ */
+export function validateConfig(value: unknown, file: string | undefined): RetortConfig {
+  const where = file === undefined ? "the configuration" : file;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigInvalidError(
+      `${where} must export a configuration object as default (export default defineConfig({ ... })), got ${describe(value)}`,
+      file === undefined ? {} : { path: file },
+    );
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (RESOLVED_KEYS.has(key)) continue;
+    const check = Object.hasOwn(OPTIONS, key) ? OPTIONS[key as keyof RetortConfig] : undefined;
+    if (check === undefined) {
+      const suggestion = suggest(key);
+      throw new ConfigInvalidError(
+        `Unknown option '${key}' in ${where}${suggestion === undefined ? "" : `; did you mean '${suggestion}'?`} Known options: ${Object.keys(OPTIONS).join(", ")}`,
+        { key, ...(file === undefined ? {} : { path: file }) },
+      );
+    }
+    if (item === undefined) continue;
+    const expected = check(item);
+    if (expected !== undefined) {
+      throw new ConfigInvalidError(`Option '${key}' in ${where} must be ${expected}, got ${describe(item)}`, {
+        key,
+        ...(file === undefined ? {} : { path: file }),
+      });
+    }
+  }
+  return value as RetortConfig;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** The known option closest to a misspelt or snake_case key, if any is close. */
+function suggest(key: string): string | undefined {
+  const alembicName = ALEMBIC_NAMES[key];
+  if (alembicName !== undefined) return alembicName;
+  const camel = key.replace(/[_-]([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const option of Object.keys(OPTIONS)) {
+    if (option.toLowerCase() === camel.toLowerCase()) return option;
+    const distance = editDistance(camel.toLowerCase(), option.toLowerCase());
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = option;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,91 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadScriptHeaders } from "./load-script-headers.js";
+import { renderRevisionFile } from "./render-revision.js";
+import { templatesDirectory } from "./template-directory.js";
+
+const folders: string[] = [];
+function temporaryFolder(): string {
+  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-headers-")));
+  folders.push(folder);
+  return folder;
+}
+afterEach(() => {
+  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+function migration(revision: string, downRevision: string | null): string {
+  return `/** m ${revision} */\nexport const revision = "${revision}";\nexport const downRevision = ${JSON.stringify(downRevision)};\n`;
+}
+
+describe("loadScriptHeaders", () => {
+  it("reads the headers in file order", () => {
+    const root = temporaryFolder();
+    const versions = path.join(root, "versions");
+    fs.mkdirSync(versions);
+    fs.writeFileSync(path.join(versions, "b_second.ts"), migration("b", "a"));
+    fs.writeFileSync(path.join(versions, "a_first.ts"), migration("a", null));
+    const headers = loadScriptHeaders({ scriptLocation: root, versionLocations: [versions] });
+    expect(headers.map((header) => [header.revision, header.downRevision, header.doc, header.path])).toEqual([
+      ["a", null, "m a", path.join(versions, "a_first.ts")],
+      ["b", "a", "m b", path.join(versions, "b_second.ts")],
+    ]);
+  });
+
+  it("reads a file reached twice once, with a warning", () => {
+    const root = temporaryFolder();
+    const versions = path.join(root, "versions");
+    fs.mkdirSync(versions);
+    fs.writeFileSync(path.join(versions, "a.ts"), migration("a", null));
+    const warnings: string[] = [];
+    const headers = loadScriptHeaders({
+      versionLocations: [versions, `${versions}/`],
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(headers).toHaveLength(1);
+    expect(warnings).toEqual([
+      `File ${path.join(versions, "a.ts")} loaded twice! ignoring. Please ensure versionLocations is unique.`,
+    ]);
+  });
+
+  it("fails with Alembic's text when the script folder is missing", () => {
+    const root = temporaryFolder();
+    const missing = path.join(root, "migrations");
+    expect(() =>
+      loadScriptHeaders({ scriptLocation: missing, versionLocations: [path.join(missing, "versions")] }),
+    ).toThrow(`Path doesn't exist: ${missing}.  Please use the 'init' command to create a new scripts folder.`);
+  });
+
+  it("reads 10,000 files well under a second", () => {
+    const root = temporaryFolder();
+    const versions = path.join(root, "versions");
+    fs.mkdirSync(versions);
+    const template = fs.readFileSync(path.join(templatesDirectory(), "generic", "script.ts.template"), "utf8");
+    const upgrades = Array.from(
+      { length: 10 },
+      (_, index) => `await op.execute("UPDATE t SET a = ${index} WHERE b = '/'");`,
+    ).join("\n");
+    for (let index = 0; index < 10_000; index++) {
+      const revision = `r${String(index).padStart(6, "0")}`;
+      const downRevision = index === 0 ? null : `r${String(index - 1).padStart(6, "0")}`;
+      const text = renderRevisionFile(template, {
+        revision,
+        downRevision,
+        message: `migration ${index}`,
+        upgrades,
+        downgrades: upgrades,
+      });
+      fs.writeFileSync(path.join(versions, `${revision}_migration_${index}.ts`), text);
+    }
+    const started = performance.now();
+    const headers = loadScriptHeaders({ scriptLocation: root, versionLocations: [versions] });
+    const elapsed = performance.now() - started;
+    expect(headers).toHaveLength(10_000);
+    expect(headers[9_999]).toMatchObject({ revision: "r009999", downRevision: "r009998", doc: "migration 9999" });
+    console.info(`loadScriptHeaders: 10,000 files in ${elapsed.toFixed(0)} ms`);
+    // The goal is well under a second; the bound leaves room for slow CI disks.
+    expect(elapsed).toBeLessThan(3000);
+  }, 60_000);
+});

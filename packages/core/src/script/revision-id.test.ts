@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { generateRevisionId, validateRevisionId } from "./revision-id.js";
+
+describe("generateRevisionId", () => {
+  it("gives 12 lowercase hex characters, different each time", () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => generateRevisionId()));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}$/);
+  });
+});
+
+describe("validateRevisionId", () => {
+  it("accepts ordinary ids", () => {
+    expect(() => validateRevisionId("ae1027a6acf")).not.toThrow();
+    expect(() => validateRevisionId("my_rev_001")).not.toThrow();
+  });
+
+  it.each([
+    ["ab:c", "Character(s) ':' not allowed in revision identifier 'ab:c'"],
+    ["a-b", "Character(s) '-' not allowed in revision identifier 'a-b'"],
+    ["a@b+c-d:e", "Character(s) '+, -, :, @' not allowed in revision identifier 'a@b+c-d:e'"],
+  ])("rejects %s with Alembic's text", (id, message) => {
+    expect(() => validateRevisionId(id)).toThrow(message);
+  });
+
+  it("rejects an empty id", () => {
+    expect(() => validateRevisionId("")).toThrow(/empty/);
+  });
+});

@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+import { RevisionIdError } from "./script-errors.js";
+
+/** Characters that have a meaning in revision identifiers (`label@rev`, `rev-1`, `+2`, `a:b`). */
+const ILLEGAL_CHARACTERS = ["@", "-", "+", ":"];
+
+/**
+ * A new revision id: 12 random lowercase hex characters, the same shape as
+ * Alembic's `uuid4().hex[-12:]`.
+ *
+ * ```ts
+ * generateRevisionId(); // "ae1027a6acf0"
+ * ```
+ */
+export function generateRevisionId(): string {
+  return randomBytes(6).toString("hex");
+}
+
+/**
+ * Checks a user-given id (`--rev-id`). Ids containing `@ - + :` are
+ * rejected with Alembic's message, since those characters mean something in
+ * revision identifiers.
+ */
+export function validateRevisionId(revision: string): void {
+  const found = ILLEGAL_CHARACTERS.filter((character) => revision.includes(character)).sort();
+  if (found.length > 0) {
+    throw new RevisionIdError(
+      `Character(s) '${found.join(", ")}' not allowed in revision identifier '${revision}'`,
+      revision,
+    );
+  }
+  if (revision.trim() === "") throw new RevisionIdError("A revision identifier can't be empty", revision);
+}

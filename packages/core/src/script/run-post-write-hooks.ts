@@ -1,0 +1,29 @@
+import { spawnSync } from "node:child_process";
+import { CommandError } from "../errors/retort-error.js";
+import type { PostWriteHook } from "../config/retort-config.js";
+
+const placeholder = "REVISION_SCRIPT_FILENAME";
+
+/**
+ * Runs the configured post-write hooks on a new migration file, in order
+ * (Alembic's `post_write_hooks`), e.g. a formatter:
+ * `{ type: "exec", command: "npx", args: ["biome", "format", "--write", "REVISION_SCRIPT_FILENAME"] }`.
+ */
+export async function runPostWriteHooks(hooks: readonly PostWriteHook[], file: string, cwd: string): Promise<void> {
+  for (const hook of hooks) {
+    if (typeof hook === "function") {
+      await hook(file);
+      continue;
+    }
+    const given = hook.args ?? [];
+    const args = given.includes(placeholder) ? given.map((arg) => (arg === placeholder ? file : arg)) : [...given, file];
+    const result = spawnSync(hook.command, args, { cwd: hook.cwd ?? cwd, stdio: "inherit" });
+    if (result.error || result.status !== 0) {
+      const reason = result.error ? result.error.message : `exit status ${result.status}`;
+      throw new CommandError(
+        `Post-write hook '${hook.command} ${args.join(" ")}' failed (${reason}); the file ${file} was written`,
+        { code: "POST_WRITE_HOOK" },
+      );
+    }
+  }
+}
