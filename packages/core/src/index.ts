@@ -7,3 +7,71 @@ export * from "./schema/table.js";
 export type * from "./operations/operation.js";
 export type * from "./driver/driver.js";
 export type * from "./config/database-url.js";
+export * from "./config/config-errors.js";
+export * from "./config/retort-config.js";
+export {
+  parseDatabaseUrl,
+  maskUrl,
+  resolveDatabaseUrl,
+  isInMemorySqlite,
+  type DatabaseUrlSources,
+} from "./config/database-url-parser.js";
+export { driverPackageForScheme } from "./config/driver-package.js";
+export { CONFIG_FILE_NAMES, findConfigFile } from "./config/find-config-file.js";
+export { loadConfig, readConfigFile, type LoadConfigOptions } from "./config/load-config.js";
+export { importModule } from "./config/module-loader.js";
+export { parseDotEnv, loadDotEnv } from "./config/dot-env.js";
+export * from "./script/script-errors.js";
+export type { RevisionHeader } from "./script/revision-header.js";
+export { readRevisionHeader, readRevisionHeaderFile } from "./script/read-revision-header.js";
+export { findRevisionFiles, isMigrationFileName, type FindRevisionFilesOptions } from "./script/find-revision-files.js";
+export { loadScriptHeaders, assertScriptLocation, type LoadScriptHeadersOptions } from "./script/load-script-headers.js";
+export { generateRevisionId, validateRevisionId } from "./script/revision-id.js";
+export {
+  slugify,
+  renderFileTemplate,
+  revisionFilePath,
+  FILE_TEMPLATE_TOKENS,
+  type RevisionFilePathOptions,
+} from "./script/revision-file-name.js";
+export { createDateFor, checkTimezone, type CreateDate } from "./script/create-date.js";
+export { renderRevisionFile, type RenderRevisionOptions } from "./script/render-revision.js";
+export { listTemplates, type ProjectTemplate } from "./script/list-templates.js";
+export {
+  initProject,
+  formatInitStep,
+  initDoneMessage,
+  type InitProjectOptions,
+  type InitResult,
+  type InitStep,
+} from "./script/init-project.js";
+export type { MigrationContext } from "./runtime/migration-context.js";
+export type { MigrationModule } from "./runtime/migration-module.js";
+export { MigrationFailedError } from "./runtime/migration-error.js";
+export {
+  runMigrations,
+  describeStep,
+  parseXArgs,
+  type RunResult,
+  type StepReport,
+  type RunnerOptions,
+} from "./runtime/migration-runner.js";
+export { VersionTable, versionTableOperation, type VersionTableOptions } from "./runtime/version-table.js";
+export { Operations, type OperationSink, type Bind } from "./operations/operations.js";
+export { Environment, type CommandOptions, type OpenConnection } from "./api/environment.js";
+export { ScriptDirectory } from "./api/script-directory.js";
+export { loadDriver } from "./api/driver-loader.js";
+export { upgrade, downgrade, stamp } from "./api/migrate-commands.js";
+export {
+  current,
+  history,
+  heads,
+  branches,
+  show,
+  ensureVersion,
+  type CurrentResult,
+  type HistoryResult,
+  type BranchPoint,
+  type ScriptRevision,
+} from "./api/inspect-commands.js";
+export { revision, merge, type RevisionOptions, type RevisionResult } from "./api/revision-command.js";

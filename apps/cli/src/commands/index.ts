@@ -1,0 +1,29 @@
+import type { Command } from "../command.js";
+import { ensureVersionCommand } from "./ensure-version-command.js";
+import {
+  branchesCommand,
+  currentCommand,
+  headsCommand,
+  historyCommand,
+  showCommand,
+} from "./inspect-commands.js";
+import { downgradeCommand, stampCommand, upgradeCommand } from "./migrate-commands.js";
+import { editCommand, initCommand, listTemplatesCommand, mergeCommand, revisionCommand } from "./script-commands.js";
+
+/** Every command, in the order `retort --help` lists them. */
+export const commands: readonly Command[] = [
+  initCommand,
+  listTemplatesCommand,
+  revisionCommand,
+  mergeCommand,
+  upgradeCommand,
+  downgradeCommand,
+  stampCommand,
+  currentCommand,
+  historyCommand,
+  headsCommand,
+  branchesCommand,
+  showCommand,
+  editCommand,
+  ensureVersionCommand,
+];

@@ -1,0 +1,77 @@
+import { downgrade, stamp, upgrade, type CommandOptions, type RunResult } from "@retort/core";
+import { optionValue } from "../argv.js";
+import type { Command, CommandContext } from "../command.js";
+import type { Output } from "../output.js";
+
+const tagOption = { name: "tag", takesValue: true, help: "arbitrary tag, available to migrations as op.getContext().tag", metavar: "TAG" };
+
+export const upgradeCommand: Command = {
+  name: "upgrade",
+  summary: "Upgrade to a later version.",
+  usage: "TARGET",
+  options: [tagOption],
+  positionals: [1, 1],
+  async run(context) {
+    const target = context.parsed.positionals[0] as string;
+    await runWithProgress(context, (config, options) => upgrade(config, target, options));
+  },
+};
+
+export const downgradeCommand: Command = {
+  name: "downgrade",
+  summary: "Revert to a previous version.",
+  usage: "TARGET",
+  options: [tagOption],
+  positionals: [1, 1],
+  async run(context) {
+    const target = context.parsed.positionals[0] as string;
+    await runWithProgress(context, (config, options) => downgrade(config, target, options));
+  },
+};
+
+export const stampCommand: Command = {
+  name: "stamp",
+  summary: "'stamp' the revision table with the given revision(s); don't run any migrations.",
+  usage: "REVS...",
+  options: [
+    tagOption,
+    { name: "purge", takesValue: false, help: "delete all entries in the version table before stamping" },
+  ],
+  positionals: [1, Number.POSITIVE_INFINITY],
+  async run(context) {
+    const revisions = context.parsed.positionals;
+    const purge = context.parsed.flags.has("purge");
+    await runWithProgress(context, (config, options) => stamp(config, revisions, { ...options, purge }));
+  },
+};
+
+async function runWithProgress(
+  context: CommandContext,
+  run: (config: Awaited<ReturnType<CommandContext["project"]>>["config"], options: CommandOptions) => Promise<RunResult>,
+): Promise<void> {
+  const { config, options } = await context.project();
+  const tag = optionValue(context.parsed, "tag");
+  await run(config, {
+    ...options,
+    ...(tag === undefined ? {} : { tag }),
+    ...progressCallbacks(context.output),
+  });
+}
+
+/** Progress lines on stderr, each with its duration, like Alembic's log lines. */
+function progressCallbacks(output: Output): Pick<CommandOptions, "onStepDone"> {
+  let count = 0;
+  return {
+    onStepDone(report) {
+      count++;
+      const prefix = output.stderrIsTty ? `[${count}] ` : "";
+      output.progress(`${prefix}${report.description} (${formatDuration(report.durationMs)})`);
+    },
+  };
+}
+
+export function formatDuration(milliseconds: number): string {
+  if (milliseconds < 1) return `${milliseconds.toFixed(2)} ms`;
+  if (milliseconds < 1000) return `${Math.round(milliseconds)} ms`;
+  return `${(milliseconds / 1000).toFixed(2)} s`;
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import { RetortError, UsageError } from "@retort/core";
+import { type OptionSpec, optionValue, optionValues, parseOptions } from "./argv.js";
+import type { Command, CommandContext } from "./command.js";
+import { commands } from "./commands/index.js";
+import { processOutput } from "./output.js";
+import { loadProject } from "./project.js";
+
+const globalOptions: readonly OptionSpec[] = [
+  { name: "config", short: "c", takesValue: true, help: "configuration file (default: retort.config.*; env RETORT_CONFIG)", metavar: "FILE" },
+  { name: "url", takesValue: true, help: "database URL (wins over DATABASE_URL and the config's url)", metavar: "URL" },
+  { name: "x", short: "x", takesValue: true, repeatable: true, help: "additional arguments for migrations, KEY[=VALUE]", metavar: "ARG" },
+  { name: "quiet", short: "q", takesValue: false, help: "do not log to standard output" },
+  { name: "help", short: "h", takesValue: false, help: "show help" },
+  { name: "version", takesValue: false, help: "show the version" },
+];
+
+/**
+ * Runs the `retort` command with `args` (without `node` and the script)
+ * and returns the exit status: 0, 1 for errors, 2 for wrong usage. Every
+ * failure ends with one `FAILED: <message>` line on stderr.
+ */
+export async function main(args: readonly string[]): Promise<number> {
+  const commandIndex = args.findIndex((arg, index) => !arg.startsWith("-") && !takesValue(args[index - 1]));
+  const commandName = commandIndex === -1 ? undefined : args[commandIndex];
+  const command = commands.find((candidate) => candidate.name === commandName);
+  try {
+    const specs = [...globalOptions, ...(command?.options ?? [])];
+    const rest = commandIndex === -1 ? [...args] : [...args.slice(0, commandIndex), ...args.slice(commandIndex + 1)];
+    const parsed = parseOptions(rest, specs);
+    if (parsed.flags.has("version")) {
+      process.stdout.write(`retort ${version()}\n`);
+      return 0;
+    }
+    if (parsed.flags.has("help") || commandName === undefined || commandName === "help") {
+      const topic = commandName === "help" ? commands.find((c) => c.name === parsed.positionals[0]) : command;
+      process.stdout.write(topic ? commandHelp(topic) : generalHelp());
+      return commandName === undefined && !parsed.flags.has("help") ? 2 : 0;
+    }
+    if (!command) throw new UsageError(`invalid command '${commandName}' (choose from ${commands.map((c) => c.name).join(", ")})`);
+    const [min, max] = command.positionals;
+    if (parsed.positionals.length < min) {
+      throw new UsageError(`${command.name}: missing argument ${command.usage}`);
+    }
+    if (parsed.positionals.length > max) {
+      throw new UsageError(`${command.name}: unrecognized arguments: ${parsed.positionals.slice(max).join(" ")}`);
+    }
+    const output = processOutput(parsed.flags.has("quiet"));
+    const cwd = process.cwd();
+    const context: CommandContext = {
+      output,
+      parsed,
+      cwd,
+      project: () =>
+        loadProject({
+          cwd,
+          configPath: optionValue(parsed, "config"),
+          url: optionValue(parsed, "url"),
+          xArgs: optionValues(parsed, "x"),
+        }),
+    };
+    await command.run(context);
+    return 0;
+  } catch (error) {
+    return reportFailure(error, command);
+  }
+}
+
+function reportFailure(error: unknown, command: Command | undefined): number {
+  if (RetortError.isInstance(error)) {
+    process.stderr.write(`FAILED: ${error.message}\n`);
+    if (error instanceof UsageError || error.code === "USAGE") {
+      process.stderr.write(`usage: retort ${command ? `${command.name} ${command.usage}`.trim() : "<command>"} (see retort ${command?.name ?? ""} --help)\n`);
+      return 2;
+    }
+    return 1;
+  }
+  // Anything else is a bug in Retort or an error thrown by a migration's own code.
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${text}\nFAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+function takesValue(previous: string | undefined): boolean {
+  if (previous === undefined) return false;
+  return globalOptions.some(
+    (spec) => spec.takesValue && (previous === `--${spec.name}` || (spec.short !== undefined && previous === `-${spec.short}`)),
+  );
+}
+
+function version(): string {
+  const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return packageJson.version;
+}
+
+function formatOption(spec: OptionSpec): string {
+  const names = [spec.short ? `-${spec.short}` : undefined, spec.name !== spec.short ? `--${spec.name}` : undefined]
+    .filter(Boolean)
+    .join(", ");
+  const value = spec.takesValue ? ` ${spec.metavar ?? "VALUE"}` : "";
+  return `  ${`${names}${value}`.padEnd(30)} ${spec.help}`;
+}
+
+function generalHelp(): string {
+  const lines = [
+    "usage: retort [options] <command> [args]",
+    "",
+    "Database migrations for TypeScript, with Alembic's revision graph.",
+    "",
+    "commands:",
+    ...commands.map((command) => `  ${command.name.padEnd(16)} ${command.summary}`),
+    "",
+    "options:",
+    ...globalOptions.map(formatOption),
+    "",
+    "Run 'retort <command> --help' for a command's options.",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function commandHelp(command: Command): string {
+  const lines = [
+    `usage: retort ${command.name}${command.options.length > 0 ? " [options]" : ""}${command.usage ? ` ${command.usage}` : ""}`,
+    "",
+    command.summary,
+  ];
+  if (command.options.length > 0) lines.push("", "options:", ...command.options.map(formatOption));
+  lines.push("", "global options:", ...globalOptions.map(formatOption));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,25 @@
+import { type CommandOptions, findConfigFile, loadConfig, loadDotEnv, type ResolvedConfig } from "@retort/core";
+
+export interface ProjectArguments {
+  readonly cwd: string;
+  readonly configPath: string | undefined;
+  readonly url: string | undefined;
+  readonly xArgs: readonly string[];
+}
+
+/**
+ * Loads `.env` (values already in the environment win), finds and loads
+ * the configuration, and builds the API options from the global flags.
+ */
+export async function loadProject(args: ProjectArguments): Promise<{ config: ResolvedConfig; options: CommandOptions }> {
+  loadDotEnv(args.cwd, process.env);
+  const configFile = findConfigFile(args.cwd, args.configPath);
+  const config = await loadConfig(configFile);
+  const options: CommandOptions = {
+    cwd: args.cwd,
+    env: process.env,
+    xArgs: args.xArgs,
+    ...(args.url === undefined ? {} : { url: args.url }),
+  };
+  return { config, options };
+}

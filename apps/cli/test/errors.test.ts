@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { TestProject } from "./harness.js";
+
+let project: TestProject;
+afterEach(() => project?.cleanup());
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").at(-1) ?? "";
+}
+
+describe("errors in the script directory", () => {
+  it("names the file of a downRevision that does not exist", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null });
+    const file = project.addRevision({ id: "b000", down: "zzzz" });
+    const result = project.run("heads");
+    expect(result.status).toBe(1);
+    expect(lastLine(result.stderr)).toMatch(/^FAILED: .*zzzz/);
+    expect(result.stderr).toContain(file);
+  });
+
+  it("names both files of a revision id defined twice", () => {
+    project = new TestProject();
+    const first = project.addRevision({ id: "a000", down: null, file: "a000_first.ts" });
+    const second = project.addRevision({ id: "a000", down: null, file: "a000_second.ts" });
+    const result = project.run("history");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(first);
+    expect(result.stderr).toContain(second);
+  });
+
+  it("reports cycles and self-loops with Alembic's texts", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null });
+    project.addRevision({ id: "b000", down: "c000" });
+    project.addRevision({ id: "c000", down: "b000" });
+    const cycle = project.run("heads");
+    expect(cycle.status).toBe(1);
+    expect(cycle.stderr).toContain("Cycle is detected in revisions (b000, c000)");
+    project.cleanup();
+
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: "a000" });
+    const loop = project.run("heads");
+    expect(loop.status).toBe(1);
+    expect(loop.stderr).toContain("Self-loop is detected in revisions (a000)");
+  });
+
+  it("reports a header it cannot read with the file and the reason", () => {
+    project = new TestProject();
+    const file = project.write(
+      "migrations/versions/bad_m.ts",
+      'export const revision = makeId();\nexport const downRevision = null;\n',
+    );
+    const result = project.run("heads");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(file);
+    expect(lastLine(result.stderr)).toMatch(/^FAILED: /);
+  });
+
+  it("rejects a duplicate branch label", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null, labels: ["lib"] });
+    project.addRevision({ id: "b000", down: "a000" });
+    const result = project.run("revision", "-m", "x", "--branch-label", "lib", "--rev-id", "c000");
+    expect(result.status).toBe(1);
+    expect(lastLine(result.stderr)).toBe("FAILED: Branch name 'lib' in revision c000 already used by revision a000");
+  });
+});
+
+describe("errors about the database and the configuration", () => {
+  it("tells which package to install for a URL without its driver", () => {
+    project = new TestProject();
+    const result = project.run("--url", "mysql://root:secret@localhost/db", "current");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("@retort/mysql");
+    expect(result.stderr).toMatch(/npm install @retort\/mysql/);
+    expect(result.stderr).not.toContain("secret");
+  });
+
+  it("never prints a password", () => {
+    project = new TestProject();
+    const result = project.run("--url", "postgresql://u:hunter2@127.0.0.1:1/db", "current", "-v");
+    expect(result.status).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain("hunter2");
+  });
+
+  it("fails clearly without a configuration", () => {
+    project = new TestProject({ init: false });
+    const result = project.run("heads");
+    expect(result.status).toBe(1);
+    expect(lastLine(result.stderr)).toMatch(/^FAILED: .*retort init/);
+  });
+
+  it("exits 2 on wrong usage", () => {
+    project = new TestProject();
+    const unknown = project.run("upgrade", "head", "--bogus");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("FAILED: unrecognized argument: --bogus");
+    const missing = project.run("upgrade");
+    expect(missing.status).toBe(2);
+    const command = project.run("frobnicate");
+    expect(command.status).toBe(2);
+  });
+
+  it("refuses ranges online", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null });
+    const result = project.run("upgrade", "base:a000");
+    expect(result.status).toBe(1);
+    expect(lastLine(result.stderr)).toBe("FAILED: Range revision not allowed");
+  });
+});
+
+describe("a migration that fails", () => {
+  it("rolls the whole run back and says where the database is", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null });
+    project.addRevision({
+      id: "b000",
+      down: "a000",
+      upgrade: [
+        `  await op.execute("CREATE TABLE good_one (id INTEGER)");`,
+        `  await op.execute("INSERT INTO no_such_table VALUES (1)");`,
+      ].join("\n"),
+    });
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("b000");
+    expect(result.stderr).toContain("INSERT INTO no_such_table VALUES (1)");
+    expect(result.stderr).toContain("no such table: no_such_table");
+    expect(result.stderr).toMatch(/rolled back/i);
+    const current = project.ok("current");
+    expect(current.trim()).toBe("");
+  });
+
+  it("with transactionPerMigration keeps the migrations before the failing one", () => {
+    project = new TestProject({ config: { transactionPerMigration: true } });
+    project.addRevision({ id: "a000", down: null });
+    project.addRevision({ id: "b000", down: "a000", upgrade: `  await op.execute("SELECT * FROM missing_table");` });
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("a000");
+    expect(project.ok("current").trim()).toBe("a000");
+  });
+});

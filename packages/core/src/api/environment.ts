@@ -1,0 +1,92 @@
+import type { Connection, Driver } from "../driver/driver.js";
+import type { DatabaseUrl } from "../config/database-url.js";
+import { maskUrl, parseDatabaseUrl, resolveDatabaseUrl } from "../config/database-url-parser.js";
+import { resolveConfig, type ResolvedConfig, type RetortConfig } from "../config/retort-config.js";
+import type { VersionTableOptions } from "../runtime/version-table.js";
+import { loadDriver } from "./driver-loader.js";
+import { ScriptDirectory } from "./script-directory.js";
+
+/** Options every API command accepts besides the configuration. */
+export interface CommandOptions {
+  /** The folder relative paths and `.env` are taken from; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** Database URL; wins over `DATABASE_URL` and the config's `url`. */
+  readonly url?: string;
+  /** Environment variables; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `-x KEY=VALUE` arguments, available to migrations as `op.getContext().xArgs`. */
+  readonly xArgs?: readonly string[];
+  readonly tag?: string;
+  /** A driver to use instead of finding one by the URL's scheme. */
+  readonly driver?: Driver;
+  /** Called with each progress line (`Running upgrade a -> b, msg`) before a step runs. */
+  readonly onStepStart?: (description: string) => void;
+  /** Called after each step with its duration. */
+  readonly onStepDone?: (report: { description: string; durationMs: number }) => void;
+}
+
+export interface OpenConnection {
+  readonly connection: Connection;
+  readonly url: DatabaseUrl;
+}
+
+/**
+ * Everything a command needs: the resolved configuration, the script
+ * directory (read lazily, headers only) and a way to connect.
+ */
+export class Environment {
+  readonly config: ResolvedConfig;
+  readonly options: CommandOptions;
+  readonly cwd: string;
+  #scripts: ScriptDirectory | undefined;
+
+  constructor(config: RetortConfig | ResolvedConfig, options: CommandOptions = {}) {
+    this.cwd = options.cwd ?? process.cwd();
+    this.config = resolveConfig(config, this.cwd);
+    this.options = options;
+  }
+
+  get scripts(): ScriptDirectory {
+    this.#scripts ??= ScriptDirectory.load(this.config);
+    return this.#scripts;
+  }
+
+  /** The URL in force (`--url`, then `DATABASE_URL`, then the config). */
+  databaseUrl(): DatabaseUrl {
+    const raw = resolveDatabaseUrl({
+      cliUrl: this.options.url,
+      env: this.options.env ?? process.env,
+      configUrl: this.config.url,
+    });
+    return parseDatabaseUrl(raw);
+  }
+
+  maskedUrl(): string {
+    return maskUrl(this.databaseUrl());
+  }
+
+  async connect(): Promise<OpenConnection> {
+    const url = this.databaseUrl();
+    const driver = this.options.driver ?? (await loadDriver(url.scheme, this.cwd));
+    const connection = await driver.connect(url, { lockTimeoutMs: this.config.lock.timeoutMs, cwd: this.cwd });
+    return { connection, url };
+  }
+
+  /** Runs `fn` with an open connection and always closes it. */
+  async withConnection<T>(fn: (open: OpenConnection) => Promise<T>): Promise<T> {
+    const open = await this.connect();
+    try {
+      return await fn(open);
+    } finally {
+      await open.connection.close();
+    }
+  }
+
+  get versionTable(): VersionTableOptions {
+    return {
+      name: this.config.versionTable,
+      schema: this.config.versionTableSchema,
+      primaryKey: this.config.versionTablePk,
+    };
+  }
+}

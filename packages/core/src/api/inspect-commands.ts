@@ -1,0 +1,126 @@
+import { CommandError } from "../errors/retort-error.js";
+import type { Revision } from "../graph/revision.js";
+import { historyRevisions } from "../runtime/history-range.js";
+import { VersionTable } from "../runtime/version-table.js";
+import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
+import type { RevisionHeader } from "../script/revision-header.js";
+import { type CommandOptions, Environment } from "./environment.js";
+
+export type ScriptRevision = Revision<RevisionHeader>;
+
+export interface CurrentResult {
+  /** The URL, password masked. */
+  readonly url: string;
+  /** The rows of the version table. */
+  readonly databaseHeads: readonly string[];
+  /** What `current` lists: the rows plus dependency ancestors reduced to tips. */
+  readonly revisions: readonly ScriptRevision[];
+}
+
+/** Reads the version table without changing anything (the table is not created). */
+export async function current(
+  config: RetortConfig | ResolvedConfig,
+  options: CommandOptions & { checkHeads?: boolean } = {},
+): Promise<CurrentResult> {
+  const environment = new Environment(config, options);
+  const databaseHeads = await readDatabaseHeads(environment);
+  const graph = environment.scripts.graph;
+  const revisions = graph.getAllCurrent(databaseHeads);
+  if (options.checkHeads) {
+    const expected = new Set(graph.heads);
+    if (databaseHeads.length !== expected.size || databaseHeads.some((head) => !expected.has(head))) {
+      throw new CommandError("Database is not on all head revisions", { code: "NOT_AT_HEADS" });
+    }
+  }
+  return { url: environment.maskedUrl(), databaseHeads, revisions };
+}
+
+export interface HistoryResult {
+  readonly revisions: readonly ScriptRevision[];
+  /** The database's heads, read when `indicateCurrent` is set or the range names `current`. */
+  readonly currentHeads: readonly string[] | undefined;
+}
+
+/** Revisions newest first, optionally within `range` (`start:end`). */
+export async function history(
+  config: RetortConfig | ResolvedConfig,
+  options: CommandOptions & { range?: string; indicateCurrent?: boolean } = {},
+): Promise<HistoryResult> {
+  const environment = new Environment(config, options);
+  const needsDatabase = options.indicateCurrent === true || (options.range ?? "").split(":").includes("current");
+  const currentHeads = needsDatabase ? await readDatabaseHeads(environment) : undefined;
+  const revisions = historyRevisions(environment.scripts.graph, options.range, currentHeads);
+  return { revisions, currentHeads };
+}
+
+/** The heads of the script directory (`--resolve-dependencies`: the real heads). */
+export function heads(
+  config: RetortConfig | ResolvedConfig,
+  options: CommandOptions & { resolveDependencies?: boolean } = {},
+): ScriptRevision[] {
+  const graph = new Environment(config, options).scripts.graph;
+  const ids = options.resolveDependencies ? graph.realHeads : graph.heads;
+  return ids.map((id) => graph.get(id) as ScriptRevision);
+}
+
+export interface BranchPoint {
+  readonly revision: ScriptRevision;
+  /** Its children along `downRevision` edges. */
+  readonly children: readonly ScriptRevision[];
+}
+
+/** Branch points, newest first, each with its children. */
+export function branches(config: RetortConfig | ResolvedConfig, options: CommandOptions = {}): BranchPoint[] {
+  const graph = new Environment(config, options).scripts.graph;
+  return historyRevisions(graph, undefined)
+    .filter((revision) => revision.isBranchPoint)
+    .map((revision) => ({
+      revision,
+      children: [...revision.nextRevisions].map((id) => graph.get(id) as ScriptRevision),
+    }));
+}
+
+/** The revisions an identifier names (`current` means the database's heads). */
+export async function show(
+  config: RetortConfig | ResolvedConfig,
+  identifier: string,
+  options: CommandOptions = {},
+): Promise<ScriptRevision[]> {
+  const environment = new Environment(config, options);
+  const graph = environment.scripts.graph;
+  if (identifier === "current") {
+    const databaseHeads = await readDatabaseHeads(environment);
+    if (databaseHeads.length === 0) throw new CommandError("No current revisions", { code: "NO_CURRENT" });
+    return graph.getRevisions(databaseHeads);
+  }
+  const revisions = graph.getRevisions(identifier);
+  if (revisions.length === 0) {
+    throw new CommandError(`No revision files indicated by symbol '${identifier}'`, { code: "NO_REVISION_FILES" });
+  }
+  return revisions;
+}
+
+/** Creates the version table if it is missing; returns whether it was created. */
+export async function ensureVersion(
+  config: RetortConfig | ResolvedConfig,
+  options: CommandOptions = {},
+): Promise<boolean> {
+  const environment = new Environment(config, options);
+  return environment.withConnection(async ({ connection }) => {
+    await connection.begin();
+    try {
+      const created = await new VersionTable(connection, environment.versionTable).ensure();
+      await connection.commit();
+      return created;
+    } catch (error) {
+      await connection.rollback();
+      throw error;
+    }
+  });
+}
+
+async function readDatabaseHeads(environment: Environment): Promise<string[]> {
+  return environment.withConnection(({ connection }) =>
+    new VersionTable(connection, environment.versionTable).readHeads(),
+  );
+}

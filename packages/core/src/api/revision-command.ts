@@ -1,0 +1,182 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { CommandError } from "../errors/retort-error.js";
+import { RevisionGraph } from "../graph/revision-graph.js";
+import type { Revision } from "../graph/revision.js";
+import { MultipleHeadsError } from "../graph/revision-errors.js";
+import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
+import { generateRevisionId, validateRevisionId } from "../script/revision-id.js";
+import { revisionFilePath } from "../script/revision-file-name.js";
+import { renderRevisionFile } from "../script/render-revision.js";
+import { readRevisionHeader } from "../script/read-revision-header.js";
+import { runPostWriteHooks } from "../script/run-post-write-hooks.js";
+import type { RevisionHeader } from "../script/revision-header.js";
+import { type CommandOptions, Environment } from "./environment.js";
+
+export interface RevisionOptions extends CommandOptions {
+  readonly message?: string;
+  /** The revision(s) to build on; default `head`. `base` starts a new root. */
+  readonly head?: string | readonly string[];
+  /** Allow a head that is not a head revision (a new branch from the middle). */
+  readonly splice?: boolean;
+  readonly branchLabel?: string;
+  readonly dependsOn?: readonly string[];
+  readonly revId?: string;
+  readonly versionPath?: string;
+}
+
+export interface RevisionResult {
+  readonly revision: string;
+  readonly path: string;
+  readonly downRevisions: readonly string[];
+}
+
+/**
+ * Writes a new migration file from `script.ts.template`. The new graph is
+ * checked before the file is written, so a bad `--rev-id` or label leaves
+ * nothing behind.
+ */
+export async function revision(
+  config: RetortConfig | ResolvedConfig,
+  options: RevisionOptions = {},
+): Promise<RevisionResult> {
+  return writeRevision(new Environment(config, options), options, false);
+}
+
+/** Writes a merge revision whose parents are `revisions` (`heads` merges every head). */
+export async function merge(
+  config: RetortConfig | ResolvedConfig,
+  revisions: string | readonly string[],
+  options: Omit<RevisionOptions, "head" | "splice" | "dependsOn" | "versionPath"> = {},
+): Promise<RevisionResult> {
+  return writeRevision(new Environment(config, options), { ...options, head: revisions }, true);
+}
+
+async function writeRevision(environment: Environment, options: RevisionOptions, isMerge: boolean): Promise<RevisionResult> {
+  const config = environment.config;
+  const scripts = environment.scripts;
+  const graph = scripts.graph;
+  const revisionId = options.revId ?? generateRevisionId();
+  if (options.revId !== undefined) validateRevisionId(revisionId);
+  const existing = graph.get(revisionId);
+  if (existing) {
+    throw new CommandError(`Revision ${revisionId} already exists in ${existing.source.path}; choose another --rev-id`, {
+      code: "DUPLICATE_REVISION",
+    });
+  }
+  const parents = resolveParents(graph, options.head ?? "head", options.splice ?? false, isMerge);
+  const branchLabels = options.branchLabel === undefined ? null : [options.branchLabel];
+  if (options.branchLabel !== undefined) {
+    const owner = graph.revisions.find((candidate) => candidate.ownBranchLabels.has(options.branchLabel as string));
+    if (owner) {
+      throw new CommandError(
+        `Branch name '${options.branchLabel}' in revision ${revisionId} already used by revision ${owner.id}`,
+        { code: "DUPLICATE_LABEL" },
+      );
+    }
+  }
+  const dependsOn = (options.dependsOn ?? []).map((dependency) => {
+    const target = graph.getRevision(dependency);
+    if (!target) throw new CommandError(`Can't locate revision identified by '${dependency}'`, { code: "RESOLUTION" });
+    return target.branchLabels.has(dependency) ? dependency : target.id;
+  });
+  const directory = versionDirectory(config, parents, options.versionPath);
+  const templatePath = path.join(config.scriptLocation, "script.ts.template");
+  if (!existsSync(templatePath)) {
+    throw new CommandError(
+      `Template file ${templatePath} not found; restore it (retort init writes one) to create revisions`,
+      { code: "TEMPLATE_MISSING" },
+    );
+  }
+  const message = options.message;
+  const now = new Date();
+  const filePath = revisionFilePath({
+    directory,
+    revision: revisionId,
+    message,
+    fileTemplate: config.fileTemplate,
+    truncateSlugLength: config.truncateSlugLength,
+    timezone: config.timezone,
+    date: now,
+  });
+  const text = renderRevisionFile(readFileSync(templatePath, "utf8"), {
+    revision: revisionId,
+    downRevision: parents.map((parent) => parent.id),
+    branchLabels,
+    dependsOn: dependsOn.length > 0 ? dependsOn : null,
+    message,
+    date: now,
+    timezone: config.timezone,
+    templatePath,
+  });
+  // Check the graph with the new file before writing it.
+  const header = readRevisionHeader(filePath, text);
+  RevisionGraph.build([...graph.revisions.map((r) => r.source), header]);
+  if (existsSync(filePath)) {
+    throw new CommandError(`File ${filePath} already exists; choose another message or --rev-id`, {
+      code: "FILE_EXISTS",
+    });
+  }
+  mkdirSync(path.dirname(filePath), { recursive: true });
+  writeFileSync(filePath, text);
+  await runPostWriteHooks(config.postWriteHooks, filePath, config.directory);
+  return { revision: revisionId, path: filePath, downRevisions: parents.map((parent) => parent.id) };
+}
+
+function resolveParents(
+  graph: RevisionGraph<RevisionHeader>,
+  head: string | readonly string[],
+  splice: boolean,
+  isMerge: boolean,
+): Revision<RevisionHeader>[] {
+  let parents: Revision<RevisionHeader>[];
+  try {
+    parents = graph.getRevisions(head);
+  } catch (error) {
+    if (MultipleHeadsError.isInstance?.(error) ?? error instanceof MultipleHeadsError) {
+      throw new CommandError(
+        "Multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge.",
+        { code: "MULTIPLE_HEADS" },
+      );
+    }
+    throw error;
+  }
+  const ids = parents.map((parent) => parent.id);
+  if (new Set(ids).size !== ids.length) throw new CommandError("Duplicate head revisions specified", { code: "DUPLICATE_HEADS" });
+  if (!splice) {
+    for (const parent of parents) {
+      if (!parent.isHead) {
+        throw new CommandError(
+          isMerge
+            ? `Revision ${parent.id} is not a head revision; only heads can be merged`
+            : `Revision ${parent.id} is not a head revision; please specify --splice to create a new branch from this revision`,
+          { code: "NOT_A_HEAD" },
+        );
+      }
+    }
+  }
+  return parents;
+}
+
+function versionDirectory(
+  config: ResolvedConfig,
+  parents: readonly Revision<RevisionHeader>[],
+  versionPath: string | undefined,
+): string {
+  const locations = config.versionLocations;
+  if (versionPath !== undefined) {
+    const wanted = path.resolve(versionPath);
+    if (!locations.some((location) => path.resolve(location) === wanted)) {
+      throw new CommandError(`Path ${versionPath} is not represented in current version locations`, {
+        code: "VERSION_PATH",
+      });
+    }
+    return wanted;
+  }
+  if (locations.length === 1) return locations[0] as string;
+  const first = parents[0];
+  if (first) return path.dirname(first.source.path);
+  throw new CommandError("Multiple version locations present, please specify --version-path", {
+    code: "VERSION_PATH",
+  });
+}

@@ -1,0 +1,38 @@
+import { RevisionGraph } from "../graph/revision-graph.js";
+import type { Revision } from "../graph/revision.js";
+import type { ResolvedConfig } from "../config/retort-config.js";
+import { importModule } from "../config/module-loader.js";
+import { loadScriptHeaders } from "../script/load-script-headers.js";
+import type { RevisionHeader } from "../script/revision-header.js";
+import type { MigrationModule } from "../runtime/migration-module.js";
+
+/**
+ * The migration files of a project and the graph they form. Reading it
+ * parses each file's header only; a module is imported just before it runs.
+ */
+export class ScriptDirectory {
+  readonly graph: RevisionGraph<RevisionHeader>;
+  readonly config: ResolvedConfig;
+
+  private constructor(config: ResolvedConfig, graph: RevisionGraph<RevisionHeader>) {
+    this.config = config;
+    this.graph = graph;
+  }
+
+  static load(config: ResolvedConfig): ScriptDirectory {
+    const headers = loadScriptHeaders({
+      scriptLocation: config.scriptLocation,
+      versionLocations: config.versionLocations,
+      recursive: config.recursiveVersionLocations,
+    });
+    return new ScriptDirectory(config, RevisionGraph.build(headers));
+  }
+
+  get revisions(): readonly Revision<RevisionHeader>[] {
+    return this.graph.revisions;
+  }
+
+  async loadModule(header: RevisionHeader): Promise<MigrationModule> {
+    return (await importModule(header.path)) as MigrationModule;
+  }
+}

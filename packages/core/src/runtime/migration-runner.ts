@@ -1,0 +1,259 @@
+import type { Connection, LockHandle } from "../driver/driver.js";
+import { CommandError, RetortError } from "../errors/retort-error.js";
+import type { Operation } from "../operations/operation.js";
+import { type OperationSink, Operations } from "../operations/operations.js";
+import type { RevisionSource } from "../graph/revision-source.js";
+import type { RevisionGraph } from "../graph/revision-graph.js";
+import { HeadMaintainer } from "./head-maintainer.js";
+import type { MigrationContext } from "./migration-context.js";
+import { MigrationFailedError } from "./migration-error.js";
+import type { MigrationStep } from "./migration-plan.js";
+import type { MigrationModule } from "./migration-module.js";
+import { VersionTable, type VersionTableOptions } from "./version-table.js";
+
+export interface StepReport {
+  readonly step: MigrationStep;
+  /** `Running upgrade a -> b, message` without the duration. */
+  readonly description: string;
+  readonly durationMs: number;
+  readonly headsAfter: readonly string[];
+}
+
+export interface RunResult {
+  readonly headsBefore: readonly string[];
+  readonly headsAfter: readonly string[];
+  readonly steps: readonly StepReport[];
+}
+
+export interface RunnerOptions<S extends RevisionSource> {
+  readonly connection: Connection;
+  readonly graph: RevisionGraph<S>;
+  readonly versionTable: VersionTableOptions;
+  readonly transactionPerMigration: boolean;
+  readonly lock: { readonly enabled: boolean; readonly timeoutMs: number; readonly key: string };
+  /** Plans the steps from the heads read once the lock is held. */
+  readonly plan: (heads: readonly string[]) => MigrationStep[];
+  /** True when `plan` gives the same destination whatever the heads (no relative target). */
+  readonly replannable: boolean;
+  /** `stamp --purge`: delete every row before planning. */
+  readonly purge?: boolean;
+  readonly loadModule: (source: S) => Promise<MigrationModule>;
+  readonly xArgList: readonly string[];
+  readonly tag: string | undefined;
+  readonly onStepStart?: (description: string) => void;
+  readonly onStepDone?: (report: StepReport) => void;
+}
+
+/**
+ * Runs a plan against a live database: takes the lock, reads the version
+ * table only once the lock is held, runs each step and its version-row
+ * changes, and commits. On failure it rolls back and says which revision
+ * failed, with what statement, and where the database was left.
+ */
+export async function runMigrations<S extends RevisionSource>(options: RunnerOptions<S>): Promise<RunResult> {
+  const { connection } = options;
+  const capabilities = connection.dialect.capabilities;
+  const versionTable = new VersionTable(connection, options.versionTable);
+  // Without transactional DDL every migration commits on its own (a
+  // failure cannot undo earlier DDL anyway), as Alembic does.
+  const perMigration = options.transactionPerMigration || !capabilities.transactionalDdl;
+  let lock: LockHandle | undefined;
+  if (options.lock.enabled) {
+    lock = await connection.acquireLock({ key: options.lock.key, timeoutMs: options.lock.timeoutMs });
+  }
+  const reports: StepReport[] = [];
+  let committedHeads: readonly string[] = [];
+  let headsBefore: readonly string[] = [];
+  try {
+    await connection.begin();
+    if (options.purge) await versionTable.purge();
+    headsBefore = await versionTable.readHeads();
+    committedHeads = headsBefore;
+    let steps = options.plan(headsBefore);
+    if (steps.length > 0) await versionTable.ensure();
+    let maintainer = new HeadMaintainer(options.graph, headsBefore);
+    let index = 0;
+    while (index < steps.length) {
+      const step = steps[index] as MigrationStep;
+      const report = await runStep(options, connection, versionTable, maintainer, step, committedHeads, perMigration);
+      reports.push(report);
+      options.onStepDone?.(report);
+      index++;
+      if (perMigration) {
+        await connection.commit();
+        committedHeads = maintainer.heads;
+        await connection.begin();
+        if (capabilities.lockHeldByTransaction && index < steps.length) {
+          // The lock was released by the commit: another process may have
+          // moved the version table meanwhile.
+          const heads = await versionTable.readHeads();
+          if (!sameSet(heads, maintainer.heads)) {
+            if (!options.replannable) {
+              throw new CommandError(
+                `The version table changed while migrating (now at ${heads.join(", ") || "base"}); another process is migrating this database. Run the command again.`,
+                { code: "CONCURRENT_MIGRATION" },
+              );
+            }
+            steps = options.plan(heads);
+            index = 0;
+            maintainer = new HeadMaintainer(options.graph, heads);
+            committedHeads = heads;
+          }
+        }
+      }
+    }
+    await connection.commit();
+    return { headsBefore, headsAfter: maintainer.heads, steps: reports };
+  } catch (error) {
+    if (connection.inTransaction) {
+      try {
+        await connection.rollback();
+      } catch {
+        // The original error says more than a failed rollback.
+      }
+    }
+    throw error;
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function runStep<S extends RevisionSource>(
+  options: RunnerOptions<S>,
+  connection: Connection,
+  versionTable: VersionTable,
+  maintainer: HeadMaintainer,
+  step: MigrationStep,
+  committedHeads: readonly string[],
+  perMigration: boolean,
+): Promise<StepReport> {
+  const description = describeStep(step);
+  options.onStepStart?.(description);
+  const started = performance.now();
+  const sink = new ConnectionSink(connection, options);
+  try {
+    if (step.kind === "revision") {
+      const source = step.revision.source;
+      const module = await options.loadModule(source as S);
+      const fn = module[step.direction];
+      if (typeof fn !== "function") {
+        throw new CommandError(
+          `Migration file ${source.path ?? step.revision.id} does not export a function ${step.direction}(op)`,
+          { code: "SCRIPT_MODULE" },
+        );
+      }
+      await fn(new Operations(sink));
+    }
+    for (const change of maintainer.apply(step)) await versionTable.apply(change);
+  } catch (error) {
+    if (step.kind !== "revision") throw error;
+    const heads = perMigration ? committedHeads : undefined;
+    const state =
+      heads === undefined
+        ? "The whole run was rolled back: schema and version table are as they were before this command."
+        : `Rolled back to the last commit: the version table is at ${heads.join(", ") || "base (empty)"}, with every earlier migration applied.`;
+    const nonTransactional = !connection.dialect.capabilities.transactionalDdl;
+    throw new MigrationFailedError({
+      revision: step.revision.id,
+      direction: step.direction === "upgrade" ? "Upgrade" : "Downgrade",
+      path: step.revision.source.path,
+      statement: sink.lastStatement,
+      reason: errorMessage(error),
+      state: nonTransactional
+        ? `This database cannot roll back DDL: statements of this migration that already ran stay applied: ${sink.executed.join("; ") || "none"}. The version table is at ${(committedHeads.join(", ") || "base (empty)")}.`
+        : state,
+      headsAfter: heads ?? [],
+      cause: error,
+    });
+  }
+  return {
+    step,
+    description,
+    durationMs: performance.now() - started,
+    headsAfter: maintainer.heads,
+  };
+}
+
+class ConnectionSink<S extends RevisionSource> implements OperationSink {
+  readonly context: MigrationContext;
+  lastStatement: string | undefined;
+  readonly executed: string[] = [];
+  readonly #connection: Connection;
+
+  constructor(connection: Connection, options: RunnerOptions<S>) {
+    this.#connection = connection;
+    const dialect = connection.dialect;
+    this.context = {
+      dialect: { name: dialect.name, capabilities: dialect.capabilities },
+      xArgs: parseXArgs(options.xArgList),
+      xArgList: options.xArgList,
+      tag: options.tag,
+      isOffline: false,
+      async autocommitBlock<T>(fn: () => Promise<T>): Promise<T> {
+        if (!connection.inTransaction) return fn();
+        // Committing here splits the run: what ran before is kept even if a
+        // later migration fails. That is the price of statements that refuse
+        // transactions (Alembic behaves the same way).
+        await connection.commit();
+        try {
+          return await fn();
+        } finally {
+          await connection.begin();
+        }
+      },
+    };
+  }
+
+  async run(operation: Operation): Promise<void> {
+    for (const statement of this.#connection.dialect.compile(operation)) {
+      this.lastStatement = statement.sql;
+      await this.#connection.execute(statement.sql, statement.parameters);
+      this.executed.push(statement.sql);
+    }
+  }
+
+  query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) {
+    this.lastStatement = sql;
+    return this.#connection.query<Row>(sql, parameters);
+  }
+}
+
+/** `-x KEY=VALUE` → `{ KEY: "VALUE" }`; a bare `-x KEY` maps to `""`, as Alembic's `get_x_argument(as_dictionary=True)`. */
+export function parseXArgs(list: readonly string[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const item of list) {
+    const equals = item.indexOf("=");
+    if (equals === -1) result[item] = "";
+    else result[item.slice(0, equals)] = item.slice(equals + 1);
+  }
+  return result;
+}
+
+/** Alembic's progress line: `Running upgrade a -> b, message`. */
+export function describeStep(step: MigrationStep): string {
+  if (step.kind === "stamp") {
+    return `Running stamp_revision ${step.from.join(", ")} -> ${step.to.join(", ")}`;
+  }
+  const revision = step.revision;
+  const downs = revision.downRevisions.join(", ");
+  const arrow = step.direction === "upgrade" ? `${downs} -> ${revision.id}` : `${revision.id} -> ${downs}`;
+  const doc = docOf(revision.source);
+  return `Running ${step.direction} ${arrow}${doc ? `, ${doc}` : ""}`;
+}
+
+function docOf(source: RevisionSource): string {
+  const candidate = (source as { doc?: unknown; message?: unknown }).doc ?? (source as { message?: unknown }).message;
+  return typeof candidate === "string" ? candidate : "";
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((item) => set.has(item));
+}
+
+function errorMessage(error: unknown): string {
+  if (RetortError.isInstance(error)) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,132 @@
+import type { Connection } from "../driver/driver.js";
+import { CommandError } from "../errors/retort-error.js";
+import type { CreateTableOperation } from "../operations/operation.js";
+import { string } from "../schema/column-type.js";
+import { column, primaryKey } from "../schema/table-elements.js";
+import type { VersionRowChange } from "./head-maintainer.js";
+
+export interface VersionTableOptions {
+  /** Default `alembic_version`, so a database Alembic migrated is taken over as it is. */
+  readonly name: string;
+  readonly schema?: string | undefined;
+  /** Default true: `CONSTRAINT <name>_pkc PRIMARY KEY (version_num)`. */
+  readonly primaryKey: boolean;
+}
+
+/** The `CREATE TABLE` of the version table, as an operation every dialect compiles. */
+export function versionTableOperation(options: VersionTableOptions): CreateTableOperation {
+  const elements = [column("version_num", string(32), { nullable: false })];
+  return {
+    kind: "createTable",
+    table: {
+      kind: "table",
+      name: options.name,
+      columns: elements,
+      constraints: options.primaryKey ? [primaryKey("version_num", { name: `${options.name}_pkc` })] : [],
+      indexes: [],
+      options: options.schema === undefined ? {} : { schema: options.schema },
+    },
+  };
+}
+
+/**
+ * The version table: one row per head, as in Alembic. Core owns what the
+ * rows mean; the dialect only quotes and compiles.
+ */
+export class VersionTable {
+  readonly #connection: Connection;
+  readonly #options: VersionTableOptions;
+  readonly #qualifiedName: string;
+
+  constructor(connection: Connection, options: VersionTableOptions) {
+    this.#connection = connection;
+    this.#options = options;
+    const dialect = connection.dialect;
+    const name = dialect.quoteIdentifier(options.name);
+    this.#qualifiedName = options.schema === undefined ? name : `${dialect.quoteIdentifier(options.schema)}.${name}`;
+  }
+
+  get name(): string {
+    return this.#options.schema === undefined ? this.#options.name : `${this.#options.schema}.${this.#options.name}`;
+  }
+
+  exists(): Promise<boolean> {
+    return this.#connection.tableExists(this.#options.name, this.#options.schema);
+  }
+
+  async create(): Promise<void> {
+    for (const statement of this.#connection.dialect.compile(versionTableOperation(this.#options))) {
+      await this.#connection.execute(statement.sql, statement.parameters);
+    }
+  }
+
+  /** Creates the table when it is missing; returns whether it did. */
+  async ensure(): Promise<boolean> {
+    if (await this.exists()) return false;
+    await this.create();
+    return true;
+  }
+
+  /** The heads recorded in the table; none when the table does not exist. */
+  async readHeads(): Promise<string[]> {
+    if (!(await this.exists())) return [];
+    const result = await this.#connection.query<{ version_num: unknown }>(
+      `SELECT version_num FROM ${this.#qualifiedName}`,
+    );
+    return result.rows.map((row) => {
+      if (typeof row.version_num !== "string") {
+        throw new CommandError(
+          `revision identifier ${String(row.version_num)} is not a string; ensure database driver settings are correct`,
+        );
+      }
+      return row.version_num;
+    });
+  }
+
+  async apply(change: VersionRowChange): Promise<void> {
+    const connection = this.#connection;
+    const p = (index: number) => connection.dialect.placeholder(index);
+    switch (change.kind) {
+      case "insert":
+        await connection.execute(`INSERT INTO ${this.#qualifiedName} (version_num) VALUES (${p(1)})`, [
+          change.revision,
+        ]);
+        return;
+      case "update": {
+        const result = await connection.execute(
+          `UPDATE ${this.#qualifiedName} SET version_num = ${p(1)} WHERE version_num = ${p(2)}`,
+          [change.to, change.from],
+        );
+        if (result.rowCount !== 1) {
+          throw new CommandError(
+            `Online migration expected to match one row when updating '${change.from}' to '${change.to}' in '${this.name}'; ${result.rowCount} found`,
+            { code: "VERSION_TABLE_MISMATCH" },
+          );
+        }
+        return;
+      }
+      case "delete": {
+        const result = await connection.execute(
+          `DELETE FROM ${this.#qualifiedName} WHERE version_num = ${p(1)}`,
+          [change.revision],
+        );
+        if (result.rowCount !== 1) {
+          throw new CommandError(
+            `Online migration expected to match one row when deleting '${change.revision}' in '${this.name}'; ${result.rowCount} found`,
+            { code: "VERSION_TABLE_MISMATCH" },
+          );
+        }
+        return;
+      }
+      default: {
+        const unreachable: never = change;
+        throw new Error(`unknown version row change ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** `stamp --purge`: removes every row. */
+  async purge(): Promise<void> {
+    if (await this.exists()) await this.#connection.execute(`DELETE FROM ${this.#qualifiedName}`);
+  }
+}
