@@ -22,4 +22,9 @@ export interface Command {
 }
 
 export const jsonOption: OptionSpec = { name: "json", takesValue: false, help: "print JSON instead of text" };
-export const verboseOption: OptionSpec = { name: "verbose", short: "v", takesValue: false, help: "use more verbose output" };
+export const verboseOption: OptionSpec = {
+  name: "verbose",
+  short: "v",
+  takesValue: false,
+  help: "use more verbose output",
+};

@@ -7,9 +7,22 @@ import { processOutput } from "./output.js";
 import { loadProject } from "./project.js";
 
 const globalOptions: readonly OptionSpec[] = [
-  { name: "config", short: "c", takesValue: true, help: "configuration file (default: retort.config.*; env RETORT_CONFIG)", metavar: "FILE" },
+  {
+    name: "config",
+    short: "c",
+    takesValue: true,
+    help: "configuration file (default: retort.config.*; env RETORT_CONFIG)",
+    metavar: "FILE",
+  },
   { name: "url", takesValue: true, help: "database URL (wins over DATABASE_URL and the config's url)", metavar: "URL" },
-  { name: "x", short: "x", takesValue: true, repeatable: true, help: "additional arguments for migrations, KEY[=VALUE]", metavar: "ARG" },
+  {
+    name: "x",
+    short: "x",
+    takesValue: true,
+    repeatable: true,
+    help: "additional arguments for migrations, KEY[=VALUE]",
+    metavar: "ARG",
+  },
   { name: "quiet", short: "q", takesValue: false, help: "do not log to standard output" },
   { name: "help", short: "h", takesValue: false, help: "show help" },
   { name: "version", takesValue: false, help: "show the version" },
@@ -37,7 +50,8 @@ export async function main(args: readonly string[]): Promise<number> {
       process.stdout.write(topic ? commandHelp(topic) : generalHelp());
       return commandName === undefined && !parsed.flags.has("help") ? 2 : 0;
     }
-    if (!command) throw new UsageError(`invalid command '${commandName}' (choose from ${commands.map((c) => c.name).join(", ")})`);
+    if (!command)
+      throw new UsageError(`invalid command '${commandName}' (choose from ${commands.map((c) => c.name).join(", ")})`);
     const [min, max] = command.positionals;
     if (parsed.positionals.length < min) {
       throw new UsageError(`${command.name}: missing argument ${command.usage}`);
@@ -70,7 +84,9 @@ function reportFailure(error: unknown, command: Command | undefined): number {
   if (RetortError.isInstance(error)) {
     process.stderr.write(`FAILED: ${error.message}\n`);
     if (error instanceof UsageError || error.code === "USAGE") {
-      process.stderr.write(`usage: retort ${command ? `${command.name} ${command.usage}`.trim() : "<command>"} (see retort ${command?.name ?? ""} --help)\n`);
+      process.stderr.write(
+        `usage: retort ${command ? `${command.name} ${command.usage}`.trim() : "<command>"} (see retort ${command?.name ?? ""} --help)\n`,
+      );
       return 2;
     }
     return 1;
@@ -84,12 +100,15 @@ function reportFailure(error: unknown, command: Command | undefined): number {
 function takesValue(previous: string | undefined): boolean {
   if (previous === undefined) return false;
   return globalOptions.some(
-    (spec) => spec.takesValue && (previous === `--${spec.name}` || (spec.short !== undefined && previous === `-${spec.short}`)),
+    (spec) =>
+      spec.takesValue && (previous === `--${spec.name}` || (spec.short !== undefined && previous === `-${spec.short}`)),
   );
 }
 
 function version(): string {
-  const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return packageJson.version;
 }
 

@@ -11,7 +11,9 @@ export interface ProjectArguments {
  * Loads `.env` (values already in the environment win), finds and loads
  * the configuration, and builds the API options from the global flags.
  */
-export async function loadProject(args: ProjectArguments): Promise<{ config: ResolvedConfig; options: CommandOptions }> {
+export async function loadProject(
+  args: ProjectArguments,
+): Promise<{ config: ResolvedConfig; options: CommandOptions }> {
   loadDotEnv(args.cwd, process.env);
   const configFile = findConfigFile(args.cwd, args.configPath);
   const config = await loadConfig(configFile);

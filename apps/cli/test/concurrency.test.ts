@@ -42,7 +42,9 @@ describe("several processes upgrading one SQLite file", () => {
       }
       const runs = await Promise.all(Array.from({ length: 6 }, () => runAsync(project.dir, ["upgrade", "head"])));
       for (const run of runs) expect(run.status, run.stderr).toBe(0);
-      const applied = queryAll(project.dbPath, "SELECT revision FROM applied ORDER BY revision").map((row) => row.revision);
+      const applied = queryAll(project.dbPath, "SELECT revision FROM applied ORDER BY revision").map(
+        (row) => row.revision,
+      );
       expect(applied).toEqual(Array.from({ length: 15 }, (_, index) => `r${String(index + 1).padStart(3, "0")}`));
       expect(versionRows(project.dbPath)).toEqual(["r015"]);
     });

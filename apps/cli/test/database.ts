@@ -4,7 +4,9 @@ import Database from "better-sqlite3";
 export function versionRows(file: string, table = "alembic_version"): string[] {
   const db = new Database(file, { readonly: true });
   try {
-    const rows = db.prepare(`SELECT version_num FROM "${table}" ORDER BY version_num`).all() as { version_num: string }[];
+    const rows = db.prepare(`SELECT version_num FROM "${table}" ORDER BY version_num`).all() as {
+      version_num: string;
+    }[];
     return rows.map((row) => row.version_num);
   } finally {
     db.close();

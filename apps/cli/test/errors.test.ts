@@ -50,7 +50,7 @@ describe("errors in the script directory", () => {
     project = new TestProject();
     const file = project.write(
       "migrations/versions/bad_m.ts",
-      'export const revision = makeId();\nexport const downRevision = null;\n',
+      "export const revision = makeId();\nexport const downRevision = null;\n",
     );
     const result = project.run("heads");
     expect(result.status).toBe(1);

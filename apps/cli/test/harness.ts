@@ -59,7 +59,12 @@ export class TestProject {
   }
 
   runWith(options: { env?: Record<string, string | undefined>; input?: string }, ...args: string[]): RunResult {
-    const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined, RETORT_CONFIG: undefined, ...options.env };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      DATABASE_URL: undefined,
+      RETORT_CONFIG: undefined,
+      ...options.env,
+    };
     const result = spawnSync(process.execPath, [retortBin, ...args], {
       cwd: this.dir,
       env: env as NodeJS.ProcessEnv,
@@ -73,7 +78,9 @@ export class TestProject {
   ok(...args: string[]): string {
     const result = this.run(...args);
     if (result.status !== 0) {
-      throw new Error(`retort ${args.join(" ")} exited ${result.status}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+      throw new Error(
+        `retort ${args.join(" ")} exited ${result.status}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
+      );
     }
     return result.stdout;
   }
@@ -102,7 +109,8 @@ export class TestProject {
       `export const message = ${JSON.stringify(spec.message ?? `m ${spec.id}`)};`,
       ``,
       `export async function upgrade(op: Operations): Promise<void> {`,
-      spec.upgrade ?? `  await op.createTable(${JSON.stringify(table)}, column("id", integer(), { primaryKey: true }));`,
+      spec.upgrade ??
+        `  await op.createTable(${JSON.stringify(table)}, column("id", integer(), { primaryKey: true }));`,
       `}`,
       ``,
       `export async function downgrade(op: Operations): Promise<void> {`,

@@ -68,7 +68,9 @@ describe("history", () => {
   it("-v prints Alembic's verbose blocks", () => {
     project = mergedProject();
     const text = project.ok("history", "-v", "-r", "d1d1:e5e5");
-    expect(text).toContain("Rev: e5e5 (head) (mergepoint)\nMerges: d1d1, d2d2\nBranch names: c1branch, c2branch\nPath: ");
+    expect(text).toContain(
+      "Rev: e5e5 (head) (mergepoint)\nMerges: d1d1, d2d2\nBranch names: c1branch, c2branch\nPath: ",
+    );
   });
 });
 

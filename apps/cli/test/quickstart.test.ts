@@ -18,7 +18,9 @@ describe("the README's quick start", () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toContain("Running upgrade  -> 1f0c3b2a9d41, Create users");
     expect(result.stdout).toContain("$ retort history");
-    expect(result.stdout).toContain("3c95d7e2f104, 4b18a6f3c2e7 -> 5d2f9e8a7b60 (head) (mergepoint), Merge bio and seed");
+    expect(result.stdout).toContain(
+      "3c95d7e2f104, 4b18a6f3c2e7 -> 5d2f9e8a7b60 (head) (mergepoint), Merge bio and seed",
+    );
     expect(result.stdout).toContain("$ retort current");
     expect(result.stdout).toContain("Rev: 5d2f9e8a7b60 (head) (mergepoint)");
     expect(versionRows(`${root}examples/quickstart/quickstart.db`)).toEqual(["5d2f9e8a7b60"]);

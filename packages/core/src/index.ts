@@ -25,7 +25,11 @@ export * from "./script/script-errors.js";
 export type { RevisionHeader } from "./script/revision-header.js";
 export { readRevisionHeader, readRevisionHeaderFile } from "./script/read-revision-header.js";
 export { findRevisionFiles, isMigrationFileName, type FindRevisionFilesOptions } from "./script/find-revision-files.js";
-export { loadScriptHeaders, assertScriptLocation, type LoadScriptHeadersOptions } from "./script/load-script-headers.js";
+export {
+  loadScriptHeaders,
+  assertScriptLocation,
+  type LoadScriptHeadersOptions,
+} from "./script/load-script-headers.js";
 export { generateRevisionId, validateRevisionId } from "./script/revision-id.js";
 export {
   slugify,

@@ -1,12 +1,6 @@
 import type { Command } from "../command.js";
 import { ensureVersionCommand } from "./ensure-version-command.js";
-import {
-  branchesCommand,
-  currentCommand,
-  headsCommand,
-  historyCommand,
-  showCommand,
-} from "./inspect-commands.js";
+import { branchesCommand, currentCommand, headsCommand, historyCommand, showCommand } from "./inspect-commands.js";
 import { downgradeCommand, stampCommand, upgradeCommand } from "./migrate-commands.js";
 import { editCommand, initCommand, listTemplatesCommand, mergeCommand, revisionCommand } from "./script-commands.js";
 

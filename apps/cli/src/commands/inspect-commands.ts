@@ -20,7 +20,15 @@ export const currentCommand: Command = {
     const result = await current(config, { ...options, checkHeads: context.parsed.flags.has("check-heads") });
     if (context.parsed.flags.has("json")) {
       context.output.data(
-        JSON.stringify({ url: result.url, databaseHeads: result.databaseHeads, revisions: result.revisions.map((r) => revisionJson(r)) }, null, 2),
+        JSON.stringify(
+          {
+            url: result.url,
+            databaseHeads: result.databaseHeads,
+            revisions: result.revisions.map((r) => revisionJson(r)),
+          },
+          null,
+          2,
+        ),
       );
       return;
     }
@@ -87,7 +95,10 @@ export const headsCommand: Command = {
   positionals: [0, 0],
   async run(context) {
     const { config, options } = await context.project();
-    const revisions = heads(config, { ...options, resolveDependencies: context.parsed.flags.has("resolve-dependencies") });
+    const revisions = heads(config, {
+      ...options,
+      resolveDependencies: context.parsed.flags.has("resolve-dependencies"),
+    });
     printRevisions(context, revisions, (revision) =>
       formatRevisionLine(revision, { includeBranches: true, treeIndicators: false }),
     );
@@ -104,7 +115,10 @@ export const branchesCommand: Command = {
     const { config, options } = await context.project();
     const points = branches(config, options);
     if (context.parsed.flags.has("json")) {
-      const rows = points.map((point) => ({ ...revisionJson(point.revision), children: point.children.map((c) => c.id) }));
+      const rows = points.map((point) => ({
+        ...revisionJson(point.revision),
+        children: point.children.map((c) => c.id),
+      }));
       context.output.data(JSON.stringify(rows, null, 2));
       return;
     }
@@ -140,7 +154,13 @@ function printRevisions(
   alwaysVerbose = false,
 ): void {
   if (context.parsed.flags.has("json")) {
-    context.output.data(JSON.stringify(revisions.map((r) => revisionJson(r)), null, 2));
+    context.output.data(
+      JSON.stringify(
+        revisions.map((r) => revisionJson(r)),
+        null,
+        2,
+      ),
+    );
     return;
   }
   const verbose = alwaysVerbose || context.parsed.flags.has("verbose");

@@ -3,7 +3,12 @@ import { optionValue } from "../argv.js";
 import type { Command, CommandContext } from "../command.js";
 import type { Output } from "../output.js";
 
-const tagOption = { name: "tag", takesValue: true, help: "arbitrary tag, available to migrations as op.getContext().tag", metavar: "TAG" };
+const tagOption = {
+  name: "tag",
+  takesValue: true,
+  help: "arbitrary tag, available to migrations as op.getContext().tag",
+  metavar: "TAG",
+};
 
 export const upgradeCommand: Command = {
   name: "upgrade",
@@ -47,7 +52,10 @@ export const stampCommand: Command = {
 
 async function runWithProgress(
   context: CommandContext,
-  run: (config: Awaited<ReturnType<CommandContext["project"]>>["config"], options: CommandOptions) => Promise<RunResult>,
+  run: (
+    config: Awaited<ReturnType<CommandContext["project"]>>["config"],
+    options: CommandOptions,
+  ) => Promise<RunResult>,
 ): Promise<void> {
   const { config, options } = await context.project();
   const tag = optionValue(context.parsed, "tag");

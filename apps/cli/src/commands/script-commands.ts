@@ -8,7 +8,15 @@ export const initCommand: Command = {
   name: "init",
   summary: "Initialize a new scripts directory.",
   usage: "[DIRECTORY]",
-  options: [{ name: "template", short: "t", takesValue: true, help: "setup template for use with 'init' (default: generic)", metavar: "TEMPLATE" }],
+  options: [
+    {
+      name: "template",
+      short: "t",
+      takesValue: true,
+      help: "setup template for use with 'init' (default: generic)",
+      metavar: "TEMPLATE",
+    },
+  ],
   positionals: [0, 1],
   async run(context) {
     const directory = context.parsed.positionals[0] ?? "migrations";
@@ -27,7 +35,9 @@ export const listTemplatesCommand: Command = {
   async run(context) {
     context.output.message("Available templates:\n");
     for (const template of listTemplates()) context.output.message(`${template.name} - ${template.description}`);
-    context.output.message("\nTemplates are used via the 'init' command, e.g.:\n\n  retort init --template generic ./scripts");
+    context.output.message(
+      "\nTemplates are used via the 'init' command, e.g.:\n\n  retort init --template generic ./scripts",
+    );
   },
 };
 
@@ -36,11 +46,28 @@ export const revisionCommand: Command = {
   summary: "Create a new revision file.",
   usage: "",
   options: [
-    { name: "message", short: "m", takesValue: true, help: "message string to use with 'revision'", metavar: "MESSAGE" },
-    { name: "head", takesValue: true, help: "head revision to build the new revision upon as a parent (default: head)", metavar: "HEAD" },
+    {
+      name: "message",
+      short: "m",
+      takesValue: true,
+      help: "message string to use with 'revision'",
+      metavar: "MESSAGE",
+    },
+    {
+      name: "head",
+      takesValue: true,
+      help: "head revision to build the new revision upon as a parent (default: head)",
+      metavar: "HEAD",
+    },
     { name: "splice", takesValue: false, help: "allow a non-head revision as the 'head' to splice onto" },
     { name: "branch-label", takesValue: true, help: "branch label to apply to the new revision", metavar: "LABEL" },
-    { name: "depends-on", takesValue: true, repeatable: true, help: "revision(s) this revision depends on", metavar: "REV" },
+    {
+      name: "depends-on",
+      takesValue: true,
+      repeatable: true,
+      help: "revision(s) this revision depends on",
+      metavar: "REV",
+    },
     { name: "rev-id", takesValue: true, help: "hardcoded revision id instead of generating one", metavar: "ID" },
     { name: "version-path", takesValue: true, help: "version folder to put the revision file in", metavar: "PATH" },
   ],
@@ -104,15 +131,22 @@ export const editCommand: Command = {
 
 /** $EDITOR, then $VISUAL, then the usual editors, as Alembic's `open_in_editor`. */
 function openInEditor(file: string): void {
-  const candidates = [process.env.EDITOR, process.env.VISUAL, "sensible-editor", "editor", "nano", "vim", "code"].filter(
-    (value): value is string => value !== undefined && value !== "",
-  );
+  const candidates = [
+    process.env.EDITOR,
+    process.env.VISUAL,
+    "sensible-editor",
+    "editor",
+    "nano",
+    "vim",
+    "code",
+  ].filter((value): value is string => value !== undefined && value !== "");
   for (const candidate of candidates) {
     const [executable, ...args] = candidate.split(/\s+/) as [string, ...string[]];
     const result = spawnSync(executable, [...args, file], { stdio: "inherit" });
     if (result.error && (result.error as NodeJS.ErrnoException).code === "ENOENT") continue;
     if (result.error) throw new CommandError(`Error executing editor (${result.error.message})`);
-    if (result.status !== 0) throw new CommandError(`Editor ${executable} exited with status ${result.status} on ${path.basename(file)}`);
+    if (result.status !== 0)
+      throw new CommandError(`Editor ${executable} exited with status ${result.status} on ${path.basename(file)}`);
     return;
   }
   throw new CommandError("No suitable editor found. Please set the 'EDITOR' or 'VISUAL' environment variables", {
@@ -121,5 +155,7 @@ function openInEditor(file: string): void {
 }
 
 function definedEntries<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: string };
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: string;
+  };
 }

@@ -35,9 +35,7 @@ export function drawHistoryGraph(
     lanes[column] = first;
     if (opened.length > 0) {
       lanes.splice(column + 1, 0, ...opened);
-      lines.push(
-        lanes.map((_, lane) => (lane > column && lane <= column + opened.length ? "\\" : "|")).join(" "),
-      );
+      lines.push(lanes.map((_, lane) => (lane > column && lane <= column + opened.length ? "\\" : "|")).join(" "));
     }
   }
   return lines;

@@ -17,7 +17,10 @@ export async function upgrade(op: Operations): Promise<void> {
   await op.createTable(
     "posts",
     column("id", integer(), { primaryKey: true }),
-    column("user_id", integer(), { nullable: false, references: { table: "users", column: "id", onDelete: "CASCADE" } }),
+    column("user_id", integer(), {
+      nullable: false,
+      references: { table: "users", column: "id", onDelete: "CASCADE" },
+    }),
     column("title", string(200), { nullable: false }),
     column("body", text()),
   );

@@ -52,7 +52,11 @@ export async function merge(
   return writeRevision(new Environment(config, options), { ...options, head: revisions }, true);
 }
 
-async function writeRevision(environment: Environment, options: RevisionOptions, isMerge: boolean): Promise<RevisionResult> {
+async function writeRevision(
+  environment: Environment,
+  options: RevisionOptions,
+  isMerge: boolean,
+): Promise<RevisionResult> {
   const config = environment.config;
   const scripts = environment.scripts;
   const graph = scripts.graph;
@@ -60,9 +64,12 @@ async function writeRevision(environment: Environment, options: RevisionOptions,
   if (options.revId !== undefined) validateRevisionId(revisionId);
   const existing = graph.get(revisionId);
   if (existing) {
-    throw new CommandError(`Revision ${revisionId} already exists in ${existing.source.path}; choose another --rev-id`, {
-      code: "DUPLICATE_REVISION",
-    });
+    throw new CommandError(
+      `Revision ${revisionId} already exists in ${existing.source.path}; choose another --rev-id`,
+      {
+        code: "DUPLICATE_REVISION",
+      },
+    );
   }
   const parents = resolveParents(graph, options.head ?? "head", options.splice ?? false, isMerge);
   const branchLabels = options.branchLabel === undefined ? null : [options.branchLabel];
@@ -142,7 +149,8 @@ function resolveParents(
     throw error;
   }
   const ids = parents.map((parent) => parent.id);
-  if (new Set(ids).size !== ids.length) throw new CommandError("Duplicate head revisions specified", { code: "DUPLICATE_HEADS" });
+  if (new Set(ids).size !== ids.length)
+    throw new CommandError("Duplicate head revisions specified", { code: "DUPLICATE_HEADS" });
   if (!splice) {
     for (const parent of parents) {
       if (!parent.isHead) {

@@ -160,7 +160,7 @@ async function runStep<S extends RevisionSource>(
       statement: sink.lastStatement,
       reason: errorMessage(error),
       state: nonTransactional
-        ? `This database cannot roll back DDL: statements of this migration that already ran stay applied: ${sink.executed.join("; ") || "none"}. The version table is at ${(committedHeads.join(", ") || "base (empty)")}.`
+        ? `This database cannot roll back DDL: statements of this migration that already ran stay applied: ${sink.executed.join("; ") || "none"}. The version table is at ${committedHeads.join(", ") || "base (empty)"}.`
         : state,
       headsAfter: heads ?? [],
       cause: error,

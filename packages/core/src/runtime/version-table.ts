@@ -106,10 +106,9 @@ export class VersionTable {
         return;
       }
       case "delete": {
-        const result = await connection.execute(
-          `DELETE FROM ${this.#qualifiedName} WHERE version_num = ${p(1)}`,
-          [change.revision],
-        );
+        const result = await connection.execute(`DELETE FROM ${this.#qualifiedName} WHERE version_num = ${p(1)}`, [
+          change.revision,
+        ]);
         if (result.rowCount !== 1) {
           throw new CommandError(
             `Online migration expected to match one row when deleting '${change.revision}' in '${this.name}'; ${result.rowCount} found`,

@@ -73,11 +73,7 @@ export interface IndexDefinition {
   readonly where?: SqlExpression | string;
 }
 
-export type ConstraintDefinition =
-  | PrimaryKeyDefinition
-  | UniqueDefinition
-  | ForeignKeyDefinition
-  | CheckDefinition;
+export type ConstraintDefinition = PrimaryKeyDefinition | UniqueDefinition | ForeignKeyDefinition | CheckDefinition;
 
 export type TableElement = ColumnDefinition | ConstraintDefinition | IndexDefinition;
 

@@ -16,7 +16,9 @@ export async function runPostWriteHooks(hooks: readonly PostWriteHook[], file: s
       continue;
     }
     const given = hook.args ?? [];
-    const args = given.includes(placeholder) ? given.map((arg) => (arg === placeholder ? file : arg)) : [...given, file];
+    const args = given.includes(placeholder)
+      ? given.map((arg) => (arg === placeholder ? file : arg))
+      : [...given, file];
     const result = spawnSync(hook.command, args, { cwd: hook.cwd ?? cwd, stdio: "inherit" });
     if (result.error || result.status !== 0) {
       const reason = result.error ? result.error.message : `exit status ${result.status}`;
