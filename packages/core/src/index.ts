@@ -79,3 +79,20 @@ export {
   type ScriptRevision,
 } from "./api/inspect-commands.js";
 export { revision, merge, type RevisionOptions, type RevisionResult } from "./api/revision-command.js";
+export type { RevisionSource } from "./graph/revision-source.js";
+export { Revision } from "./graph/revision.js";
+export { RevisionGraph, type IterateOptions, type LineageOptions } from "./graph/revision-graph.js";
+export type { RevisionIdentifier } from "./graph/identifier-resolution.js";
+export * from "./graph/revision-errors.js";
+export * from "./graph/graph-validation-errors.js";
+export {
+  planUpgrade,
+  planDowngrade,
+  planStamp,
+  type RevisionStep,
+  type StampStep,
+  type MigrationStep,
+  type PlanOptions,
+} from "./runtime/migration-plan.js";
+export { HeadMaintainer, VersionStateError, type VersionRowChange } from "./runtime/head-maintainer.js";
+export { historyRevisions, HistoryRangeError } from "./runtime/history-range.js";

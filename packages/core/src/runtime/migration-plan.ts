@@ -116,7 +116,9 @@ function stampSteps<S extends RevisionSource>(
   if (revisions.length === 0) {
     // Every destination is base-like: delete the rows in their lineage.
     const filtered = unique(
-      destinations.filter((destination) => destination).flatMap((destination) => filterForLineage(data, heads, destination, true)),
+      destinations
+        .filter((destination) => destination)
+        .flatMap((destination) => filterForLineage(data, heads, destination, true)),
     );
     return filtered.map((head) => ({ kind: "stamp", from: [head.id], to: [], isUpgrade: false, branchMove: true }));
   }

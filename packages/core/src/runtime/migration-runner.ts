@@ -40,6 +40,8 @@ export interface RunnerOptions<S extends RevisionSource> {
   readonly loadModule: (source: S) => Promise<MigrationModule>;
   readonly xArgList: readonly string[];
   readonly tag: string | undefined;
+  /** Called with the plan once the lock is held (and again if it is re-planned). */
+  readonly onPlan?: (steps: readonly MigrationStep[]) => void;
   readonly onStepStart?: (description: string) => void;
   readonly onStepDone?: (report: StepReport) => void;
 }
@@ -70,12 +72,23 @@ export async function runMigrations<S extends RevisionSource>(options: RunnerOpt
     headsBefore = await versionTable.readHeads();
     committedHeads = headsBefore;
     let steps = options.plan(headsBefore);
+    let modules = prefetchModules(options, steps);
+    options.onPlan?.(steps);
     if (steps.length > 0) await versionTable.ensure();
     let maintainer = new HeadMaintainer(options.graph, headsBefore);
     let index = 0;
     while (index < steps.length) {
       const step = steps[index] as MigrationStep;
-      const report = await runStep(options, connection, versionTable, maintainer, step, committedHeads, perMigration);
+      const report = await runStep(
+        options,
+        connection,
+        versionTable,
+        maintainer,
+        step,
+        committedHeads,
+        perMigration,
+        modules,
+      );
       reports.push(report);
       options.onStepDone?.(report);
       index++;
@@ -95,6 +108,8 @@ export async function runMigrations<S extends RevisionSource>(options: RunnerOpt
               );
             }
             steps = options.plan(heads);
+            modules = prefetchModules(options, steps);
+            options.onPlan?.(steps);
             index = 0;
             maintainer = new HeadMaintainer(options.graph, heads);
             committedHeads = heads;
@@ -126,6 +141,7 @@ async function runStep<S extends RevisionSource>(
   step: MigrationStep,
   committedHeads: readonly string[],
   perMigration: boolean,
+  modules: ReadonlyMap<string, Promise<MigrationModule>>,
 ): Promise<StepReport> {
   const description = describeStep(step);
   options.onStepStart?.(description);
@@ -134,7 +150,7 @@ async function runStep<S extends RevisionSource>(
   try {
     if (step.kind === "revision") {
       const source = step.revision.source;
-      const module = await options.loadModule(source as S);
+      const module = await (modules.get(step.revision.id) ?? options.loadModule(source as S));
       const fn = module[step.direction];
       if (typeof fn !== "function") {
         throw new CommandError(
@@ -172,6 +188,26 @@ async function runStep<S extends RevisionSource>(
     durationMs: performance.now() - started,
     headsAfter: maintainer.heads,
   };
+}
+
+/**
+ * Starts importing every module the plan needs at once: imports overlap
+ * (TypeScript is transformed off the main thread) while the database work
+ * stays strictly in order. A module that fails to load fails at its own
+ * step, not before.
+ */
+function prefetchModules<S extends RevisionSource>(
+  options: RunnerOptions<S>,
+  steps: readonly MigrationStep[],
+): Map<string, Promise<MigrationModule>> {
+  const modules = new Map<string, Promise<MigrationModule>>();
+  for (const step of steps) {
+    if (step.kind !== "revision" || modules.has(step.revision.id)) continue;
+    const loading = options.loadModule(step.revision.source as S);
+    loading.catch(() => undefined);
+    modules.set(step.revision.id, loading);
+  }
+  return modules;
 }
 
 class ConnectionSink<S extends RevisionSource> implements OperationSink {
