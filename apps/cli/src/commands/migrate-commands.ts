@@ -66,13 +66,21 @@ async function runWithProgress(
   });
 }
 
-/** Progress lines on stderr, each with its duration, like Alembic's log lines. */
-function progressCallbacks(output: Output): Pick<CommandOptions, "onStepDone"> {
+/**
+ * Progress lines on stderr, each with its duration, like Alembic's log
+ * lines. On a terminal each line also counts the steps (`[12/1000]`).
+ */
+function progressCallbacks(output: Output): Pick<CommandOptions, "onPlan" | "onStepDone"> {
   let count = 0;
+  let total = 0;
   return {
+    onPlan(steps) {
+      count = 0;
+      total = steps.length;
+    },
     onStepDone(report) {
       count++;
-      const prefix = output.stderrIsTty ? `[${count}] ` : "";
+      const prefix = output.stderrIsTty && total > 1 ? `[${count}/${total}] ` : "";
       output.progress(`${prefix}${report.description} (${formatDuration(report.durationMs)})`);
     },
   };

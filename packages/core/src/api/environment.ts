@@ -19,6 +19,8 @@ export interface CommandOptions {
   readonly tag?: string;
   /** A driver to use instead of finding one by the URL's scheme. */
   readonly driver?: Driver;
+  /** Called with the planned steps once the lock is held. */
+  readonly onPlan?: (steps: readonly { readonly kind: string }[]) => void;
   /** Called with each progress line (`Running upgrade a -> b, msg`) before a step runs. */
   readonly onStepStart?: (description: string) => void;
   /** Called after each step with its duration. */

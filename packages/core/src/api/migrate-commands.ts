@@ -78,6 +78,7 @@ async function migrate(
       loadModule: (header) => scripts.loadModule(header),
       xArgList: environment.options.xArgs ?? [],
       tag: environment.options.tag,
+      ...(environment.options.onPlan ? { onPlan: environment.options.onPlan } : {}),
       ...(environment.options.onStepStart ? { onStepStart: environment.options.onStepStart } : {}),
       ...(environment.options.onStepDone ? { onStepDone: environment.options.onStepDone } : {}),
     }),
