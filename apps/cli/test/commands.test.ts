@@ -1,0 +1,101 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { versionRows } from "./database.js";
+import { TestProject } from "./harness.js";
+
+let project: TestProject;
+afterEach(() => project?.cleanup());
+
+describe("global options", () => {
+  it("--version prints the version; --help lists the commands", () => {
+    project = new TestProject({ init: false });
+    const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    expect(project.ok("--version").trim()).toBe(`retort ${packageJson.version}`);
+    const help = project.ok("--help");
+    for (const name of ["init", "revision", "merge", "upgrade", "downgrade", "stamp", "current", "history"]) {
+      expect(help).toContain(`  ${name}`);
+    }
+    expect(project.ok("upgrade", "--help")).toContain("usage: retort upgrade [options] TARGET");
+  });
+
+  it("-q silences messages on stdout but not JSON", () => {
+    project = new TestProject();
+    const quiet = project.run("-q", "revision", "-m", "x", "--rev-id", "a1a1a1a1a1a1");
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).toBe("");
+    project.ok("upgrade", "head");
+    expect(project.ok("-q", "current")).toBe("");
+    const json = JSON.parse(project.ok("-q", "heads", "--json")) as { revision: string }[];
+    expect(json.map((row) => row.revision)).toEqual(["a1a1a1a1a1a1"]);
+  });
+});
+
+describe("show, heads -v, branches --json", () => {
+  it("print verbose blocks and JSON", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a0a0", down: null, message: "first" });
+    project.addRevision({ id: "b1b1", down: "a0a0", labels: ["one"] });
+    project.addRevision({ id: "b2b2", down: "a0a0" });
+    const verbose = project.ok("heads", "-v");
+    expect(verbose).toContain("Rev: b1b1 (head)\nParent: a0a0\nBranch names: one\nPath: ");
+    const shown = JSON.parse(project.ok("show", "a0a0", "--json")) as { revision: string; message: string }[];
+    expect(shown).toEqual([expect.objectContaining({ revision: "a0a0", message: "first", isBranchPoint: true })]);
+    const branches = JSON.parse(project.ok("branches", "--json")) as { revision: string; children: string[] }[];
+    expect(branches).toEqual([expect.objectContaining({ revision: "a0a0", children: ["b1b1", "b2b2"] })]);
+    expect(project.ok("show", "heads").match(/^Rev: /gm)).toHaveLength(2);
+  });
+});
+
+describe("edit", () => {
+  it("opens the revision's file in $EDITOR", () => {
+    project = new TestProject();
+    const file = project.addRevision({ id: "a0a0", down: null });
+    const log = path.join(project.dir, "edited.txt");
+    const editor = path.join(project.dir, "fake-editor.sh");
+    writeFileSync(editor, `#!/bin/sh\necho "$1" >> "${log}"\n`);
+    chmodSync(editor, 0o755);
+    const result = project.runWith({ env: { EDITOR: editor, VISUAL: undefined } }, "edit", "a0a");
+    expect(result.status).toBe(0);
+    expect(readFileSync(log, "utf8").trim()).toBe(file);
+    const missing = project.runWith({ env: { EDITOR: editor } }, "edit", "zzzz");
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("Can't locate revision identified by 'zzzz'");
+  });
+});
+
+describe("version locations", () => {
+  it("reads several locations and subfolders when recursive, and places new files", () => {
+    project = new TestProject({
+      config: { versionLocations: ["migrations/versions", "extra"], recursiveVersionLocations: true },
+    });
+    project.addRevision({ id: "a0a0", down: null }, "migrations/versions");
+    project.addRevision({ id: "b0b0", down: "a0a0" }, "extra/nested");
+    expect(project.ok("heads").trim()).toBe("b0b0 (head)");
+    project.ok("upgrade", "head");
+    expect(versionRows(project.dbPath)).toEqual(["b0b0"]);
+
+    // A new revision goes next to its head's file unless --version-path says otherwise.
+    project.ok("revision", "-m", "next", "--rev-id", "c0c0c0c0c0c0");
+    expect(existsSync(path.join(project.dir, "extra/nested/c0c0c0c0c0c0_next.ts"))).toBe(true);
+    project.ok("revision", "-m", "other", "--rev-id", "d0d0d0d0d0d0", "--version-path", "migrations/versions");
+    expect(existsSync(path.join(project.dir, "migrations/versions/d0d0d0d0d0d0_other.ts"))).toBe(true);
+    const bad = project.run("revision", "-m", "x", "--version-path", "elsewhere");
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("Path elsewhere is not represented in current version locations");
+    const root = project.run("revision", "-m", "root", "--head", "base");
+    expect(root.status).toBe(1);
+    expect(root.stderr).toContain("Multiple version locations present, please specify --version-path");
+  });
+});
+
+describe("init templates", () => {
+  it("init -t multidb writes its own template", () => {
+    project = new TestProject({ init: false });
+    project.ok("init", "-t", "multidb", "db");
+    expect(existsSync(path.join(project.dir, "db", "script.ts.template"))).toBe(true);
+    expect(readFileSync(path.join(project.dir, "retort.config.ts"), "utf8")).toContain("defineConfig");
+  });
+});
