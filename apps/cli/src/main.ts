@@ -38,20 +38,20 @@ export async function main(args: readonly string[]): Promise<number> {
   const commandName = commandIndex === -1 ? undefined : args[commandIndex];
   const command = commands.find((candidate) => candidate.name === commandName);
   try {
-    const specs = [...globalOptions, ...(command?.options ?? [])];
-    const rest = commandIndex === -1 ? [...args] : [...args.slice(0, commandIndex), ...args.slice(commandIndex + 1)];
-    const parsed = parseOptions(rest, specs);
+    const parsed = parseArguments(args, commandIndex, command);
     if (parsed.flags.has("version")) {
       process.stdout.write(`retort ${version()}\n`);
       return 0;
     }
-    if (parsed.flags.has("help") || commandName === undefined || commandName === "help") {
+    if (parsed.flags.has("help") || commandName === "help") {
       const topic = commandName === "help" ? commands.find((c) => c.name === parsed.positionals[0]) : command;
       process.stdout.write(topic ? commandHelp(topic) : generalHelp());
-      return commandName === undefined && !parsed.flags.has("help") ? 2 : 0;
+      return 0;
     }
-    if (!command)
+    if (commandName === undefined) throw new UsageError("no command given; run 'retort --help' for the list");
+    if (!command) {
       throw new UsageError(`invalid command '${commandName}' (choose from ${commands.map((c) => c.name).join(", ")})`);
+    }
     const [min, max] = command.positionals;
     if (parsed.positionals.length < min) {
       throw new UsageError(`${command.name}: missing argument ${command.usage}`);
@@ -80,16 +80,40 @@ export async function main(args: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * Global options may come before the command; after it, the command's own
+ * options win where a short name is taken twice (`current -c` is
+ * `--check-heads`, as in Alembic, while `retort -c FILE current` is the
+ * config).
+ */
+function parseArguments(args: readonly string[], commandIndex: number, command: Command | undefined) {
+  if (commandIndex === -1) return parseOptions(args, globalOptions);
+  const before = parseOptions(args.slice(0, commandIndex), globalOptions);
+  const own = command?.options ?? [];
+  const taken = new Set(own.flatMap((spec) => [spec.name, spec.short]));
+  const globalsAfter = globalOptions
+    .filter((spec) => !taken.has(spec.name))
+    .map((spec) => (spec.short !== undefined && taken.has(spec.short) ? { ...spec, short: undefined } : spec));
+  const after = parseOptions(args.slice(commandIndex + 1), [...own, ...globalsAfter]);
+  const values = new Map(before.values);
+  for (const [name, list] of after.values) values.set(name, [...(values.get(name) ?? []), ...list]);
+  return {
+    values,
+    flags: new Set([...before.flags, ...after.flags]),
+    positionals: [...before.positionals, ...after.positionals],
+  };
+}
+
 function reportFailure(error: unknown, command: Command | undefined): number {
   if (RetortError.isInstance(error)) {
-    process.stderr.write(`FAILED: ${error.message}\n`);
-    if (error instanceof UsageError || error.code === "USAGE") {
-      process.stderr.write(
-        `usage: retort ${command ? `${command.name} ${command.usage}`.trim() : "<command>"} (see retort ${command?.name ?? ""} --help)\n`,
-      );
-      return 2;
+    const usage = error instanceof UsageError || error.code === "USAGE";
+    if (usage) {
+      const synopsis = command ? `${command.name} [options] ${command.usage}`.trim() : "[options] <command> [args]";
+      const help = command ? `retort ${command.name} --help` : "retort --help";
+      process.stderr.write(`usage: retort ${synopsis} (see ${help})\n`);
     }
-    return 1;
+    process.stderr.write(`FAILED: ${error.message}\n`);
+    return usage ? 2 : 1;
   }
   // Anything else is a bug in Retort or an error thrown by a migration's own code.
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

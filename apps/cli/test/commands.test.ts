@@ -99,3 +99,44 @@ describe("init templates", () => {
     expect(readFileSync(path.join(project.dir, "retort.config.ts"), "utf8")).toContain("defineConfig");
   });
 });
+
+describe("options that share a short name", () => {
+  it("-c is the config before the command and --check-heads after `current`", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a0a0", down: null });
+    project.write("other.config.json", JSON.stringify({ scriptLocation: "migrations", url: "sqlite:///other.db" }));
+    project.ok("-c", "other.config.json", "upgrade", "head");
+    expect(versionRows(path.join(project.dir, "other.db"))).toEqual(["a0a0"]);
+    expect(project.ok("-c", "other.config.json", "current", "-c").trim()).toBe("a0a0 (head)");
+    expect(project.ok("current", "--config", "other.config.json", "-c").trim()).toBe("a0a0 (head)");
+  });
+});
+
+describe("current --check-heads with dependencies", () => {
+  it("counts a head consumed through dependsOn as reached (unlike Alembic)", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a001", down: null });
+    project.addRevision({ id: "b001", down: null });
+    project.addRevision({ id: "b002", down: "b001", dependsOn: ["a001"] });
+    project.ok("upgrade", "heads");
+    expect(project.ok("current", "--check-heads").split("\n").filter(Boolean).sort()).toEqual([
+      "a001 (effective head)",
+      "b002 (head)",
+    ]);
+  });
+});
+
+describe("downgrade -1 from several heads", () => {
+  it("warns that it is ambiguous, as Alembic does", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null });
+    project.addRevision({ id: "b100", down: "a000" });
+    project.addRevision({ id: "b200", down: "a000" });
+    project.ok("upgrade", "heads");
+    const result = project.run("downgrade", "-1");
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain("WARNING: downgrade -1 from multiple heads is ambiguous");
+    // One head went down to a000, which the other head already contains.
+    expect(versionRows(project.dbPath)).toHaveLength(1);
+  });
+});

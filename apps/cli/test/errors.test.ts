@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestProject } from "./harness.js";
 
@@ -142,5 +143,51 @@ describe("a migration that fails", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("a000");
     expect(project.ok("current").trim()).toBe("a000");
+  });
+});
+
+describe("more failures", () => {
+  it("points to stamp --purge when the version table names a deleted revision", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null });
+    const file = project.addRevision({ id: "b000", down: "a000" });
+    project.ok("upgrade", "head");
+    rmSync(file);
+    const result = project.run("current");
+    expect(result.status).toBe(1);
+    expect(lastLine(result.stderr)).toContain("FAILED: Can't locate revision identified by 'b000'");
+    expect(lastLine(result.stderr)).toContain("retort stamp --purge");
+  });
+
+  it("shows where a migration has a syntax error", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null, upgrade: "  await op.execute(;" });
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/a000_m\.ts:\d+:\d+: ERROR/);
+  });
+
+  it("names no statement when the failure is not SQL", () => {
+    project = new TestProject();
+    project.addRevision({
+      id: "a000",
+      down: null,
+      upgrade: '  await op.execute("CREATE TABLE fine (id INTEGER)");\n  throw new Error("data check failed");',
+    });
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Upgrade of revision a000");
+    expect(result.stderr).toContain("data check failed");
+    expect(result.stderr).not.toContain("statement:");
+  });
+
+  it("ends usage errors with the FAILED line", () => {
+    project = new TestProject();
+    const none = project.run();
+    expect(none.status).toBe(2);
+    expect(lastLine(none.stderr)).toBe("FAILED: no command given; run 'retort --help' for the list");
+    const unknown = project.run("frobnicate");
+    expect(lastLine(unknown.stderr)).toMatch(/^FAILED: invalid command 'frobnicate'/);
+    expect(unknown.stderr).toContain("usage: retort [options] <command> [args] (see retort --help)");
   });
 });

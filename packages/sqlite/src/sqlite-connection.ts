@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
-import { DatabaseError, UsageError } from "@retort/core";
+import { CommandError, DatabaseError } from "@retort/core";
 import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
 import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";
 import { type SqliteValue, toSqliteValue } from "./sqlite-values.js";
@@ -23,12 +23,18 @@ export class SqliteConnection implements Connection {
   readonly #database: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   #busyTimeoutMs: number;
+  readonly #timeoutFromUrl: boolean;
 
-  constructor(database: Database.Database, dialect: Dialect, options: { filename: string; busyTimeoutMs: number }) {
+  constructor(
+    database: Database.Database,
+    dialect: Dialect,
+    options: { filename: string; busyTimeoutMs: number; timeoutFromUrl?: boolean },
+  ) {
     this.#database = database;
     this.dialect = dialect;
     this.filename = options.filename;
     this.#busyTimeoutMs = options.busyTimeoutMs;
+    this.#timeoutFromUrl = options.timeoutFromUrl ?? false;
   }
 
   /** The underlying better-sqlite3 handle, for code that needs SQLite-specific calls (batch mode). */
@@ -112,7 +118,10 @@ export class SqliteConnection implements Connection {
   /** True when the main database has a table of that name (names compare case-insensitively, as SQLite's do). */
   async tableExists(name: string, schema?: string): Promise<boolean> {
     if (schema !== undefined && schema !== "main") {
-      throw new UsageError(`SQLite has no schemas: cannot look for table "${name}" in schema "${schema}"`);
+      throw new CommandError(
+        `SQLite has no schemas: cannot look for table "${name}" in schema "${schema}"; remove versionTableSchema from the configuration`,
+        { code: "UNSUPPORTED" },
+      );
     }
     const { rows } = await this.query(
       "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
@@ -122,12 +131,12 @@ export class SqliteConnection implements Connection {
   }
 
   /**
-   * Sets the busy timeout to `timeoutMs` and returns a handle whose release
-   * does nothing: on SQLite the lock is the write transaction that `begin()`
-   * takes (see `SqliteLock`).
+   * Sets the busy timeout to `timeoutMs` (unless the URL's `?timeout=` set
+   * it) and returns a handle whose release does nothing: on SQLite the lock
+   * is the write transaction that `begin()` takes (see `SqliteLock`).
    */
   async acquireLock(options: LockOptions): Promise<LockHandle> {
-    this.setBusyTimeout(options.timeoutMs);
+    if (!this.#timeoutFromUrl) this.setBusyTimeout(options.timeoutMs);
     return new SqliteLock(options.key);
   }
 

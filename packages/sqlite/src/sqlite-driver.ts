@@ -42,6 +42,7 @@ export class SqliteDriver implements Driver {
     return new SqliteConnection(database, this.dialect, {
       filename: config.filename,
       busyTimeoutMs: config.busyTimeoutMs,
+      timeoutFromUrl: config.timeoutFromUrl,
     });
   }
 }

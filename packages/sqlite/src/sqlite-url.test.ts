@@ -18,10 +18,11 @@ describe("resolveSqliteUrl", () => {
     expect(resolveSqliteUrl(sqliteUrl(":memory:"))).toMatchObject({ filename: ":memory:", memory: true });
   });
 
-  it("reads timeout in seconds and foreign_keys; lockTimeoutMs wins", () => {
+  it("reads timeout in seconds and foreign_keys; the URL's timeout wins over lockTimeoutMs", () => {
     expect(resolveSqliteUrl(sqliteUrl("a.db")).busyTimeoutMs).toBe(DEFAULT_BUSY_TIMEOUT_MS);
     expect(resolveSqliteUrl(sqliteUrl("a.db", { timeout: "2.5" })).busyTimeoutMs).toBe(2500);
-    expect(resolveSqliteUrl(sqliteUrl("a.db", { timeout: "2.5" }), { lockTimeoutMs: 100 }).busyTimeoutMs).toBe(100);
+    expect(resolveSqliteUrl(sqliteUrl("a.db", { timeout: "2.5" }), { lockTimeoutMs: 100 }).busyTimeoutMs).toBe(2500);
+    expect(resolveSqliteUrl(sqliteUrl("a.db"), { lockTimeoutMs: 100 }).busyTimeoutMs).toBe(100);
     expect(resolveSqliteUrl(sqliteUrl("a.db")).foreignKeys).toBe(false);
     expect(resolveSqliteUrl(sqliteUrl("a.db", { foreign_keys: "on" })).foreignKeys).toBe(true);
     expect(resolveSqliteUrl(sqliteUrl("a.db", { foreign_keys: "OFF" })).foreignKeys).toBe(false);

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import type { ConnectOptions, DatabaseUrl } from "@retort/core";
-import { UsageError } from "@retort/core";
+import { CommandError } from "@retort/core";
 
 /** better-sqlite3's default busy timeout, and pysqlite's (`timeout=5.0`). */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -12,6 +12,8 @@ export interface SqliteConnectionConfig {
   readonly memory: boolean;
   /** How long a statement (and `BEGIN IMMEDIATE`) waits for another connection's lock. */
   readonly busyTimeoutMs: number;
+  /** True when the URL's `?timeout=` set it: then it also wins over the lock's timeout. */
+  readonly timeoutFromUrl: boolean;
   /** `PRAGMA foreign_keys`: off unless `?foreign_keys=on`, as in SQLAlchemy. */
   readonly foreignKeys: boolean;
 }
@@ -25,16 +27,20 @@ const ignoredOptions = ["check_same_thread", "cached_statements"];
  * (relative to `options.cwd`, else the current folder),
  * `sqlite:////absolute.db`, and `sqlite://` or `sqlite:///:memory:` for an
  * in-memory database. Query options: `timeout` (seconds, as in pysqlite) and
- * `foreign_keys` (`on`/`off`). `options.lockTimeoutMs` wins over `timeout`.
+ * `foreign_keys` (`on`/`off`). `timeout`, being the more specific, wins over
+ * `options.lockTimeoutMs` (the config's `lock.timeoutMs`).
  */
 export function resolveSqliteUrl(url: DatabaseUrl, options: ConnectOptions = {}): SqliteConnectionConfig {
   if (url.scheme !== "sqlite") {
-    throw new UsageError(`@retort/sqlite cannot open a "${url.scheme}" URL; it handles sqlite:///path.db URLs`);
+    throw new CommandError(`@retort/sqlite cannot open a "${url.scheme}" URL; it handles sqlite:///path.db URLs`, {
+      code: "BAD_URL",
+    });
   }
   for (const key of Object.keys(url.query)) {
     if (!supportedOptions.includes(key) && !ignoredOptions.includes(key)) {
-      throw new UsageError(
+      throw new CommandError(
         `Unknown option "${key}" in the SQLite URL; supported: ${supportedOptions.map((name) => `?${name}=`).join(", ")}`,
+        { code: "BAD_URL" },
       );
     }
   }
@@ -45,10 +51,12 @@ export function resolveSqliteUrl(url: DatabaseUrl, options: ConnectOptions = {})
     : isAbsolute(database)
       ? database
       : resolve(options.cwd ?? process.cwd(), database);
+  const urlTimeoutMs = parseTimeout(url.query.timeout);
   return {
     filename,
     memory,
-    busyTimeoutMs: options.lockTimeoutMs ?? parseTimeout(url.query.timeout) ?? DEFAULT_BUSY_TIMEOUT_MS,
+    busyTimeoutMs: urlTimeoutMs ?? options.lockTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    timeoutFromUrl: urlTimeoutMs !== undefined,
     foreignKeys: parseSwitch("foreign_keys", url.query.foreign_keys) ?? false,
   };
 }
@@ -57,7 +65,9 @@ function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
-    throw new UsageError(`?timeout= in the SQLite URL must be a number of seconds; got "${value}"`);
+    throw new CommandError(`?timeout= in the SQLite URL must be a number of seconds; got "${value}"`, {
+      code: "BAD_URL",
+    });
   }
   return Math.round(seconds * 1000);
 }
@@ -67,5 +77,5 @@ function parseSwitch(name: string, value: string | undefined): boolean | undefin
   const normalized = value.trim().toLowerCase();
   if (["on", "true", "1", "yes"].includes(normalized)) return true;
   if (["off", "false", "0", "no"].includes(normalized)) return false;
-  throw new UsageError(`?${name}= in the SQLite URL must be on or off; got "${value}"`);
+  throw new CommandError(`?${name}= in the SQLite URL must be on or off; got "${value}"`, { code: "BAD_URL" });
 }

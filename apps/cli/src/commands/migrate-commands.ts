@@ -63,6 +63,7 @@ async function runWithProgress(
     ...options,
     ...(tag === undefined ? {} : { tag }),
     ...progressCallbacks(context.output),
+    onWarning: (message) => process.stderr.write(`WARNING: ${message}\n`),
   });
 }
 

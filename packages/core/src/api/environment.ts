@@ -19,6 +19,8 @@ export interface CommandOptions {
   readonly tag?: string;
   /** A driver to use instead of finding one by the URL's scheme. */
   readonly driver?: Driver;
+  /** Receives Alembic's warnings, e.g. `downgrade -1 from multiple heads is ambiguous; ...`. */
+  readonly onWarning?: (message: string) => void;
   /** Called with the planned steps once the lock is held. */
   readonly onPlan?: (steps: readonly { readonly kind: string }[]) => void;
   /** Called with each progress line (`Running upgrade a -> b, msg`) before a step runs. */

@@ -1,7 +1,7 @@
 import { CommandError } from "../errors/retort-error.js";
 import type { Revision } from "../graph/revision.js";
 import { historyRevisions } from "../runtime/history-range.js";
-import { VersionTable } from "../runtime/version-table.js";
+import { assertKnownRevisions, VersionTable } from "../runtime/version-table.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import type { RevisionHeader } from "../script/revision-header.js";
 import { type CommandOptions, Environment } from "./environment.js";
@@ -27,10 +27,12 @@ export async function current(
   const graph = environment.scripts.graph;
   const revisions = graph.getAllCurrent(databaseHeads);
   if (options.checkHeads) {
-    const expected = new Set(graph.heads);
-    if (databaseHeads.length !== expected.size || databaseHeads.some((head) => !expected.has(head))) {
-      throw new CommandError("Database is not on all head revisions", { code: "NOT_AT_HEADS" });
-    }
+    // Unlike Alembic, a head consumed only through dependsOn (shown as
+    // "effective head") counts as reached: its row is merged away on upgrade.
+    const shown = new Set(revisions.map((revision) => revision.id));
+    const atHeads =
+      graph.heads.every((head) => shown.has(head)) && databaseHeads.every((head) => graph.get(head)?.isHead);
+    if (!atHeads) throw new CommandError("Database is not on all head revisions", { code: "NOT_AT_HEADS" });
   }
   return { url: environment.maskedUrl(), databaseHeads, revisions };
 }
@@ -120,7 +122,9 @@ export async function ensureVersion(
 }
 
 async function readDatabaseHeads(environment: Environment): Promise<string[]> {
-  return environment.withConnection(({ connection }) =>
+  const heads = await environment.withConnection(({ connection }) =>
     new VersionTable(connection, environment.versionTable).readHeads(),
   );
+  assertKnownRevisions(environment.scripts.graph, heads, environment.config.versionTable);
+  return heads;
 }

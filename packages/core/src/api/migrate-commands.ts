@@ -30,7 +30,12 @@ export function downgrade(
   options: CommandOptions = {},
 ): Promise<RunResult> {
   rejectRange(target);
-  return migrate(new Environment(config, options), (graph, heads) => planDowngrade(graph, heads, target), target);
+  const warn = options.onWarning;
+  return migrate(
+    new Environment(config, options),
+    (graph, heads) => planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
+    target,
+  );
 }
 
 /**

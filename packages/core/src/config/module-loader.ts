@@ -44,10 +44,17 @@ export async function importModule(file: string): Promise<Record<string, unknown
   }
 }
 
-/** The first line of the error, the part a user can act on; the full error stays as `cause`. */
+/**
+ * The first line of the error, the part a user can act on; the full error
+ * stays as `cause`. A first line that announces details (esbuild's
+ * `Transform failed with 1 error:`) brings the next line, which has the
+ * position and the problem.
+ */
 function reason(error: unknown): string {
   if (error instanceof Error) {
-    const firstLine = error.message.split("\n").find((line) => line.trim() !== "") ?? error.message;
+    const lines = error.message.split("\n").filter((line) => line.trim() !== "");
+    const head = lines[0] ?? error.message;
+    const firstLine = head.trimEnd().endsWith(":") && lines[1] ? `${head.trim()} ${lines[1].trim()}` : head;
     return error.name === "Error" || firstLine.startsWith(error.name) ? firstLine : `${error.name}: ${firstLine}`;
   }
   return String(error);

@@ -88,6 +88,8 @@ describe("getRevision", () => {
       "Can't locate revision identified by 'sos': No such revision or branch 'sos'; please ensure at least four characters are present for partial revision identifier matches",
     ],
     [labeled, "x@d", "Can't locate revision identified by 'x': No such branch: 'x'"],
+    [labeled, "x@head", "Can't locate revision identified by 'x': No such branch: 'x'"],
+    [labeled, "x@heads", "Can't locate revision identified by 'x': No such branch: 'x'"],
     [
       hashes,
       "ab",

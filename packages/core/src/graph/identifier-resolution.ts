@@ -48,6 +48,8 @@ export function resolveRevisionNumber<S extends RevisionSource>(
     branchLabel = identifier.slice(0, at) || null;
     rest = identifier.slice(at + 1);
   }
+  // An unknown label before a symbol is an unknown branch, not an unknown revision.
+  if (branchLabel && (rest === "heads" || rest === "head" || rest === "base")) resolveBranch(data, branchLabel);
   if (rest === "heads") {
     if (branchLabel) return { ids: filterForLineage(data, data.heads, branchLabel).map((r) => r.id), branchLabel };
     return { ids: data.realHeads.map((r) => r.id), branchLabel };

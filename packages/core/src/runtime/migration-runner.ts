@@ -9,7 +9,7 @@ import type { MigrationContext } from "./migration-context.js";
 import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
-import { VersionTable, type VersionTableOptions } from "./version-table.js";
+import { assertKnownRevisions, VersionTable, type VersionTableOptions } from "./version-table.js";
 
 export interface StepReport {
   readonly step: MigrationStep;
@@ -54,71 +54,12 @@ export interface RunnerOptions<S extends RevisionSource> {
  */
 export async function runMigrations<S extends RevisionSource>(options: RunnerOptions<S>): Promise<RunResult> {
   const { connection } = options;
-  const capabilities = connection.dialect.capabilities;
-  const versionTable = new VersionTable(connection, options.versionTable);
-  // Without transactional DDL every migration commits on its own (a
-  // failure cannot undo earlier DDL anyway), as Alembic does.
-  const perMigration = options.transactionPerMigration || !capabilities.transactionalDdl;
   let lock: LockHandle | undefined;
   if (options.lock.enabled) {
     lock = await connection.acquireLock({ key: options.lock.key, timeoutMs: options.lock.timeoutMs });
   }
-  const reports: StepReport[] = [];
-  let committedHeads: readonly string[] = [];
-  let headsBefore: readonly string[] = [];
   try {
-    await connection.begin();
-    if (options.purge) await versionTable.purge();
-    headsBefore = await versionTable.readHeads();
-    committedHeads = headsBefore;
-    let steps = options.plan(headsBefore);
-    let modules = prefetchModules(options, steps);
-    options.onPlan?.(steps);
-    if (steps.length > 0) await versionTable.ensure();
-    let maintainer = new HeadMaintainer(options.graph, headsBefore);
-    let index = 0;
-    while (index < steps.length) {
-      const step = steps[index] as MigrationStep;
-      const report = await runStep(
-        options,
-        connection,
-        versionTable,
-        maintainer,
-        step,
-        committedHeads,
-        perMigration,
-        modules,
-      );
-      reports.push(report);
-      options.onStepDone?.(report);
-      index++;
-      if (perMigration) {
-        await connection.commit();
-        committedHeads = maintainer.heads;
-        await connection.begin();
-        if (capabilities.lockHeldByTransaction && index < steps.length) {
-          // The lock was released by the commit: another process may have
-          // moved the version table meanwhile.
-          const heads = await versionTable.readHeads();
-          if (!sameSet(heads, maintainer.heads)) {
-            if (!options.replannable) {
-              throw new CommandError(
-                `The version table changed while migrating (now at ${heads.join(", ") || "base"}); another process is migrating this database. Run the command again.`,
-                { code: "CONCURRENT_MIGRATION" },
-              );
-            }
-            steps = options.plan(heads);
-            modules = prefetchModules(options, steps);
-            options.onPlan?.(steps);
-            index = 0;
-            maintainer = new HeadMaintainer(options.graph, heads);
-            committedHeads = heads;
-          }
-        }
-      }
-    }
-    await connection.commit();
-    return { headsBefore, headsAfter: maintainer.heads, steps: reports };
+    return await new MigrationRun(options).execute();
   } catch (error) {
     if (connection.inTransaction) {
       try {
@@ -133,61 +74,145 @@ export async function runMigrations<S extends RevisionSource>(options: RunnerOpt
   }
 }
 
-async function runStep<S extends RevisionSource>(
-  options: RunnerOptions<S>,
-  connection: Connection,
-  versionTable: VersionTable,
-  maintainer: HeadMaintainer,
-  step: MigrationStep,
-  committedHeads: readonly string[],
-  perMigration: boolean,
-  modules: ReadonlyMap<string, Promise<MigrationModule>>,
-): Promise<StepReport> {
-  const description = describeStep(step);
-  options.onStepStart?.(description);
-  const started = performance.now();
-  const sink = new ConnectionSink(connection, options);
-  try {
-    if (step.kind === "revision") {
-      const source = step.revision.source;
-      const module = await (modules.get(step.revision.id) ?? options.loadModule(source as S));
-      const fn = module[step.direction];
-      if (typeof fn !== "function") {
-        throw new CommandError(
-          `Migration file ${source.path ?? step.revision.id} does not export a function ${step.direction}(op)`,
-          { code: "SCRIPT_MODULE" },
-        );
-      }
-      await fn(new Operations(sink));
-    }
-    for (const change of maintainer.apply(step)) await versionTable.apply(change);
-  } catch (error) {
-    if (step.kind !== "revision") throw error;
-    const heads = perMigration ? committedHeads : undefined;
-    const state =
-      heads === undefined
-        ? "The whole run was rolled back: schema and version table are as they were before this command."
-        : `Rolled back to the last commit: the version table is at ${heads.join(", ") || "base (empty)"}, with every earlier migration applied.`;
-    const nonTransactional = !connection.dialect.capabilities.transactionalDdl;
-    throw new MigrationFailedError({
-      revision: step.revision.id,
-      direction: step.direction === "upgrade" ? "Upgrade" : "Downgrade",
-      path: step.revision.source.path,
-      statement: sink.lastStatement,
-      reason: errorMessage(error),
-      state: nonTransactional
-        ? `This database cannot roll back DDL: statements of this migration that already ran stay applied: ${sink.executed.join("; ") || "none"}. The version table is at ${committedHeads.join(", ") || "base (empty)"}.`
-        : state,
-      headsAfter: heads ?? [],
-      cause: error,
-    });
+/** The state of one run: where the version table stands, and what is committed. */
+class MigrationRun<S extends RevisionSource> {
+  readonly #options: RunnerOptions<S>;
+  readonly #connection: Connection;
+  readonly #versionTable: VersionTable;
+  /**
+   * Without transactional DDL every migration commits on its own (a failure
+   * cannot undo earlier DDL anyway), as Alembic does.
+   */
+  readonly #perMigration: boolean;
+  #maintainer: HeadMaintainer;
+  #modules = new Map<string, Promise<MigrationModule>>();
+  /** The heads the database holds if the open transaction is rolled back. */
+  #committedHeads: readonly string[] = [];
+  /** Whether anything was committed before the end (per-migration commits, autocommit blocks). */
+  #committedMidRun = false;
+
+  constructor(options: RunnerOptions<S>) {
+    this.#options = options;
+    this.#connection = options.connection;
+    this.#versionTable = new VersionTable(options.connection, options.versionTable);
+    this.#perMigration = options.transactionPerMigration || !options.connection.dialect.capabilities.transactionalDdl;
+    this.#maintainer = new HeadMaintainer(options.graph, []);
   }
-  return {
-    step,
-    description,
-    durationMs: performance.now() - started,
-    headsAfter: maintainer.heads,
-  };
+
+  async execute(): Promise<RunResult> {
+    const connection = this.#connection;
+    const reports: StepReport[] = [];
+    await connection.begin();
+    if (this.#options.purge) await this.#versionTable.purge();
+    const headsBefore = await this.#readKnownHeads();
+    let steps = this.#plan(headsBefore);
+    if (steps.length > 0) await this.#versionTable.ensure();
+    let index = 0;
+    while (index < steps.length) {
+      const report = await this.#runStep(steps[index] as MigrationStep);
+      reports.push(report);
+      this.#options.onStepDone?.(report);
+      index++;
+      if (!this.#perMigration) continue;
+      await connection.commit();
+      this.#markCommitted(this.#maintainer.heads);
+      await connection.begin();
+      if (connection.dialect.capabilities.lockHeldByTransaction && index < steps.length) {
+        // The lock was released by the commit: another process may have
+        // moved the version table meanwhile.
+        const heads = await this.#readKnownHeads();
+        if (!sameSet(heads, this.#maintainer.heads)) {
+          if (!this.#options.replannable) {
+            throw new CommandError(
+              `The version table changed while migrating (now at ${heads.join(", ") || "base"}); another process is migrating this database. Run the command again.`,
+              { code: "CONCURRENT_MIGRATION" },
+            );
+          }
+          steps = this.#plan(heads);
+          index = 0;
+        }
+      }
+    }
+    await connection.commit();
+    return { headsBefore, headsAfter: this.#maintainer.heads, steps: reports };
+  }
+
+  /** Plans from `heads` and starts importing the modules the plan needs. */
+  #plan(heads: readonly string[]): MigrationStep[] {
+    const steps = this.#options.plan(heads);
+    this.#maintainer = new HeadMaintainer(this.#options.graph, heads);
+    this.#committedHeads = heads;
+    this.#modules = prefetchModules(this.#options, steps);
+    this.#options.onPlan?.(steps);
+    return steps;
+  }
+
+  #markCommitted(heads: readonly string[]): void {
+    this.#committedHeads = heads;
+    this.#committedMidRun = true;
+  }
+
+  /** The version table's rows, each checked to name a revision of the scripts. */
+  async #readKnownHeads(): Promise<string[]> {
+    const heads = await this.#versionTable.readHeads();
+    assertKnownRevisions(this.#options.graph, heads, this.#versionTable.name);
+    return heads;
+  }
+
+  async #runStep(step: MigrationStep): Promise<StepReport> {
+    const description = describeStep(step);
+    this.#options.onStepStart?.(description);
+    const started = performance.now();
+    const headsBeforeStep = this.#maintainer.heads;
+    const sink = new ConnectionSink(this.#connection, this.#options, () => this.#markCommitted(headsBeforeStep));
+    try {
+      if (step.kind === "revision") {
+        const source = step.revision.source;
+        const module = await (this.#modules.get(step.revision.id) ?? this.#options.loadModule(source as S));
+        const fn = module[step.direction];
+        if (typeof fn !== "function") {
+          throw new CommandError(
+            `Migration file ${source.path ?? step.revision.id} does not export a function ${step.direction}(op)`,
+            { code: "SCRIPT_MODULE" },
+          );
+        }
+        await fn(new Operations(sink));
+      }
+      for (const change of this.#maintainer.apply(step)) await this.#versionTable.apply(change);
+    } catch (error) {
+      if (step.kind !== "revision") throw error;
+      throw new MigrationFailedError({
+        revision: step.revision.id,
+        direction: step.direction === "upgrade" ? "Upgrade" : "Downgrade",
+        path: step.revision.source.path,
+        statement: sink.failedStatement,
+        reason: errorMessage(error),
+        state: this.#stateAfterFailure(sink),
+        headsAfter: this.#committedHeads,
+        cause: error,
+      });
+    }
+    return {
+      step,
+      description,
+      durationMs: performance.now() - started,
+      headsAfter: this.#maintainer.heads,
+    };
+  }
+
+  /** Says what a rollback leaves, for the message of a failed migration. */
+  #stateAfterFailure(sink: ConnectionSink<S>): string {
+    const heads = this.#committedHeads.join(", ") || "base (empty)";
+    if (!this.#connection.dialect.capabilities.transactionalDdl) {
+      const ran = sink.executed.join("; ") || "none";
+      return `This database cannot roll back DDL: statements of this migration that already ran stay applied: ${ran}. The version table is at ${heads}.`;
+    }
+    if (!this.#committedMidRun) {
+      return "The whole run was rolled back: schema and version table are as they were before this command.";
+    }
+    const kept = sink.autocommitted ? " Statements run in this migration's autocommit block stay applied." : "";
+    return `Rolled back to the last commit: the version table is at ${heads}, with every migration before it applied.${kept}`;
+  }
 }
 
 /**
@@ -212,11 +237,14 @@ function prefetchModules<S extends RevisionSource>(
 
 class ConnectionSink<S extends RevisionSource> implements OperationSink {
   readonly context: MigrationContext;
-  lastStatement: string | undefined;
+  /** The statement that failed; none when the failure came from elsewhere. */
+  failedStatement: string | undefined;
   readonly executed: string[] = [];
+  /** Whether an autocommit block committed part of this migration. */
+  autocommitted = false;
   readonly #connection: Connection;
 
-  constructor(connection: Connection, options: RunnerOptions<S>) {
+  constructor(connection: Connection, options: RunnerOptions<S>, onCommit: () => void) {
     this.#connection = connection;
     const dialect = connection.dialect;
     this.context = {
@@ -225,12 +253,14 @@ class ConnectionSink<S extends RevisionSource> implements OperationSink {
       xArgList: options.xArgList,
       tag: options.tag,
       isOffline: false,
-      async autocommitBlock<T>(fn: () => Promise<T>): Promise<T> {
+      autocommitBlock: async <T>(fn: () => Promise<T>): Promise<T> => {
         if (!connection.inTransaction) return fn();
         // Committing here splits the run: what ran before is kept even if a
         // later migration fails. That is the price of statements that refuse
         // transactions (Alembic behaves the same way).
         await connection.commit();
+        onCommit();
+        this.autocommitted = true;
         try {
           return await fn();
         } finally {
@@ -242,15 +272,22 @@ class ConnectionSink<S extends RevisionSource> implements OperationSink {
 
   async run(operation: Operation): Promise<void> {
     for (const statement of this.#connection.dialect.compile(operation)) {
-      this.lastStatement = statement.sql;
-      await this.#connection.execute(statement.sql, statement.parameters);
+      await this.#track(statement.sql, () => this.#connection.execute(statement.sql, statement.parameters));
       this.executed.push(statement.sql);
     }
   }
 
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) {
-    this.lastStatement = sql;
-    return this.#connection.query<Row>(sql, parameters);
+    return this.#track(sql, () => this.#connection.query<Row>(sql, parameters));
+  }
+
+  async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.failedStatement = sql;
+      throw error;
+    }
   }
 }
 

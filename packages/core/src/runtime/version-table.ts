@@ -129,3 +129,22 @@ export class VersionTable {
     if (await this.exists()) await this.#connection.execute(`DELETE FROM ${this.#qualifiedName}`);
   }
 }
+
+/**
+ * Checks that every row of the version table names a revision of the
+ * scripts. A row left by a deleted migration file blocks every command
+ * that reads the table; the message names the way out.
+ */
+export function assertKnownRevisions(
+  graph: { get(id: string): unknown },
+  heads: readonly string[],
+  table: string,
+): void {
+  for (const head of heads) {
+    if (graph.get(head)) continue;
+    throw new CommandError(
+      `Can't locate revision identified by '${head}': the version table '${table}' names revision ${head}, which no migration file defines. Restore its file, or if it was removed on purpose, set the table with 'retort stamp --purge <revision>'.`,
+      { code: "UNKNOWN_DATABASE_REVISION" },
+    );
+  }
+}
