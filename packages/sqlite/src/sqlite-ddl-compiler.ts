@@ -58,6 +58,13 @@ export class SqliteDdlCompiler {
       }
       case "execute":
         return [{ sql: operation.sql, parameters: operation.parameters ?? [] }];
+      case "createSchema":
+      case "dropSchema":
+        throw new SqliteUnsupportedOperationError(
+          operation.kind,
+          `SQLite has no schemas: ${operation.kind}("${operation.name}") cannot run. ` +
+            "Skip it on SQLite with a dialect check (op.getContext().dialect.capabilities.schemas).",
+        );
       default:
         return assertNever(operation);
     }

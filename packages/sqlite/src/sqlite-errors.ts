@@ -1,4 +1,4 @@
-import { DatabaseError, RetortError } from "@retort/core";
+import { ConnectionError, DatabaseError, UnsupportedOperationError } from "@retort/core";
 
 /**
  * An operation SQLite cannot do in place (a constraint change, a UNIQUE or
@@ -6,24 +6,20 @@ import { DatabaseError, RetortError } from "@retort/core";
  * reaches the database; the message names the way out, usually
  * `op.batchAlterTable`.
  */
-export class SqliteUnsupportedOperationError extends RetortError {
-  /** The operation's `kind`, e.g. `addColumn`. */
-  readonly operation: string;
-
+export class SqliteUnsupportedOperationError extends UnsupportedOperationError {
   constructor(operation: string, message: string) {
-    super("UNSUPPORTED_OPERATION", message);
+    super(operation, message);
     this.name = "SqliteUnsupportedOperationError";
-    this.operation = operation;
   }
 }
 
 /** The database file could not be opened: a missing folder, a file that is not SQLite, no permission. */
-export class SqliteOpenError extends RetortError {
+export class SqliteOpenError extends ConnectionError {
   /** The absolute path that was tried. */
   readonly path: string;
 
   constructor(path: string, message: string, options?: { cause?: unknown }) {
-    super("CONNECTION", message, options);
+    super(path, message, options);
     this.name = "SqliteOpenError";
     this.path = path;
   }

@@ -40,13 +40,12 @@ export class SqliteLock implements LockHandle {
  * whole busy timeout. SQLite cannot tell who holds the lock.
  */
 export function sqliteLockTimeoutError(filename: string, timeoutMs: number, cause: unknown): LockTimeoutError {
-  const error = new LockTimeoutError(
+  return new LockTimeoutError(
     `Another process holds the write lock on ${filename} for longer than ${timeoutMs} ms ` +
       "(BEGIN IMMEDIATE got SQLITE_BUSY). Another migration run, or an application writing to the database, " +
       "is still in a transaction: wait for it to finish and try again, or raise lock.timeoutMs in the Retort " +
       "config (or ?timeout=<seconds> in the URL).",
+    undefined,
+    { cause },
   );
-  // LockTimeoutError takes no cause option; keep the driver's error for debugging.
-  Object.defineProperty(error, "cause", { value: cause, enumerable: false, writable: true, configurable: true });
-  return error;
 }

@@ -72,7 +72,12 @@ export class Environment {
   async connect(): Promise<OpenConnection> {
     const url = this.databaseUrl();
     const driver = this.options.driver ?? (await loadDriver(url.scheme, this.cwd));
-    const connection = await driver.connect(url, { lockTimeoutMs: this.config.lock.timeoutMs, cwd: this.cwd });
+    const connection = await driver.connect(url, {
+      lockTimeoutMs: this.config.lock.timeoutMs,
+      cwd: this.cwd,
+      sessionTimeouts: this.config.sessionTimeouts,
+      applicationName: "retort",
+    });
     return { connection, url };
   }
 

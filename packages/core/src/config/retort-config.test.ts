@@ -35,6 +35,7 @@ describe("resolveConfig", () => {
       includeName: undefined,
       postWriteHooks: [],
       lock: { enabled: true, timeoutMs: 60000 },
+      sessionTimeouts: {},
     });
   });
 
@@ -76,6 +77,8 @@ describe("resolveConfig", () => {
     ],
     [{ recursiveVersionLocations: "true" }, "must be true or false"],
     [{ lock: { timeoutMs: "1" } }, "Option 'lock'"],
+    [{ sessionTimeouts: { lockTimeoutMs: -1 } }, "Option 'sessionTimeouts'"],
+    [{ sessionTimeouts: { idle: 5 } }, "Option 'sessionTimeouts'"],
     [{ lock: { enable: true } }, "Option 'lock'"],
     [{ postWriteHooks: [{ command: "prettier" }] }, "Option 'postWriteHooks'"],
     [{ includeObject: true }, "Option 'includeObject' in /p/retort.config.ts must be a function"],

@@ -62,6 +62,17 @@ export interface LockConfig {
 }
 
 /**
+ * Limits for the statements a migration runs, set on the migration's
+ * session: PostgreSQL's `lock_timeout` and `statement_timeout`. A migration
+ * that waits too long for a table lock fails instead of queueing every
+ * other query behind it. 0 means no limit (the server's default).
+ */
+export interface SessionTimeouts {
+  readonly lockTimeoutMs?: number;
+  readonly statementTimeoutMs?: number;
+}
+
+/**
  * Everything a `retort.config.*` file may set. All options are optional;
  * relative paths are relative to the folder of the config file.
  */
@@ -99,6 +110,8 @@ export interface RetortConfig {
   readonly postWriteHooks?: readonly PostWriteHook[];
   /** Default `{ enabled: true, timeoutMs: 60000 }`. */
   readonly lock?: LockConfig;
+  /** `lock_timeout` / `statement_timeout` for migration sessions; default none (the server's settings). */
+  readonly sessionTimeouts?: SessionTimeouts;
 }
 
 /** A configuration with every default applied and every path absolute. */
@@ -126,6 +139,7 @@ export interface ResolvedConfig {
   readonly includeName: IncludeNameHook | undefined;
   readonly postWriteHooks: readonly PostWriteHook[];
   readonly lock: { readonly enabled: boolean; readonly timeoutMs: number };
+  readonly sessionTimeouts: SessionTimeouts;
 }
 
 /**
@@ -183,5 +197,6 @@ export function resolveConfig(
     includeName: checked.includeName,
     postWriteHooks: checked.postWriteHooks ?? [],
     lock: { enabled: checked.lock?.enabled ?? true, timeoutMs: checked.lock?.timeoutMs ?? 60_000 },
+    sessionTimeouts: checked.sessionTimeouts ?? {},
   };
 }

@@ -52,6 +52,18 @@ const isLock: Check = (value) => {
   return undefined;
 };
 
+const isSessionTimeouts: Check = (value) => {
+  const shape = "an object { lockTimeoutMs?: number, statementTimeoutMs?: number }";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return shape;
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    const known = key === "lockTimeoutMs" || key === "statementTimeoutMs";
+    if (known && typeof item === "number" && Number.isInteger(item) && item >= 0) continue;
+    return shape;
+  }
+  return undefined;
+};
+
 /** Every option and what it must be; the order is the one shown in messages. */
 const OPTIONS: Readonly<Record<keyof RetortConfig, Check>> = {
   scriptLocation: isNonEmptyString,
@@ -72,6 +84,7 @@ const OPTIONS: Readonly<Record<keyof RetortConfig, Check>> = {
   includeName: isFunction,
   postWriteHooks: isHooks,
   lock: isLock,
+  sessionTimeouts: isSessionTimeouts,
 };
 
 /** Keys a resolved configuration carries besides the options; accepted so resolving twice works. */

@@ -89,6 +89,10 @@ export interface ConnectOptions {
   readonly lockTimeoutMs?: number;
   /** Where relative SQLite paths are resolved (the current folder by default). */
   readonly cwd?: string;
+  /** `lock_timeout` / `statement_timeout` for the migration session, where the database has them. */
+  readonly sessionTimeouts?: { readonly lockTimeoutMs?: number; readonly statementTimeoutMs?: number };
+  /** `application_name` (or the like) the session reports, when the URL sets none. */
+  readonly applicationName?: string;
 }
 
 /**

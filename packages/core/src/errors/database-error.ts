@@ -17,11 +17,40 @@ export class DatabaseError extends RetortError {
 
 /** The migration lock could not be taken in time. */
 export class LockTimeoutError extends RetortError {
+  /** Who holds it, where the database can tell (pid, application, client address). */
   readonly holder: string | undefined;
 
-  constructor(message: string, holder?: string) {
-    super("LOCK_TIMEOUT", message);
+  constructor(message: string, holder?: string, options?: { cause?: unknown }) {
+    super("LOCK_TIMEOUT", message, options);
     this.name = "LockTimeoutError";
     this.holder = holder;
+  }
+}
+
+/**
+ * An operation the database cannot do (in place). Raised by a dialect's
+ * compiler before anything reaches the database; the message names the way
+ * out (batch mode on SQLite, a dialect check in the migration, ...).
+ */
+export class UnsupportedOperationError extends RetortError {
+  /** The operation's `kind`, e.g. `addColumn`. */
+  readonly operation: string;
+
+  constructor(operation: string, message: string) {
+    super("UNSUPPORTED_OPERATION", message);
+    this.name = "UnsupportedOperationError";
+    this.operation = operation;
+  }
+}
+
+/** The database could not be reached or opened. The message names the host or file, never a password. */
+export class ConnectionError extends RetortError {
+  /** The file path, or `host:port/database`. */
+  readonly target: string;
+
+  constructor(target: string, message: string, options?: { cause?: unknown }) {
+    super("CONNECTION", message, options);
+    this.name = "ConnectionError";
+    this.target = target;
   }
 }

@@ -15,7 +15,9 @@ export type Operation =
   | CreateIndexOperation
   | DropIndexOperation
   | BulkInsertOperation
-  | ExecuteOperation;
+  | ExecuteOperation
+  | CreateSchemaOperation
+  | DropSchemaOperation;
 
 export type OperationKind = Operation["kind"];
 
@@ -71,6 +73,21 @@ export interface ExecuteOperation {
   readonly kind: "execute";
   readonly sql: string;
   readonly parameters?: readonly unknown[];
+}
+
+/** `CREATE SCHEMA`, where the database has schemas (PostgreSQL). */
+export interface CreateSchemaOperation {
+  readonly kind: "createSchema";
+  readonly name: string;
+  readonly ifNotExists?: boolean;
+}
+
+export interface DropSchemaOperation {
+  readonly kind: "dropSchema";
+  readonly name: string;
+  readonly ifExists?: boolean;
+  /** `CASCADE`: drop the objects it contains too. */
+  readonly cascade?: boolean;
 }
 
 /** One SQL statement with its bound parameters, as a driver will send it. */

@@ -97,6 +97,16 @@ export class Operations {
     return this.invoke({ kind: "execute", sql: text, parameters });
   }
 
+  /** `CREATE SCHEMA`; only where the database has schemas (PostgreSQL). */
+  createSchema(name: string, options: { ifNotExists?: boolean } = {}): Promise<void> {
+    return this.invoke({ kind: "createSchema", name, ...options });
+  }
+
+  /** `DROP SCHEMA`; `cascade` drops what it contains too. */
+  dropSchema(name: string, options: { ifExists?: boolean; cascade?: boolean } = {}): Promise<void> {
+    return this.invoke({ kind: "dropSchema", name, ...options });
+  }
+
   getContext(): MigrationContext {
     return this.#sink.context;
   }
