@@ -109,11 +109,15 @@ class MigrationRun<S extends RevisionSource> {
     if (steps.length > 0) await this.#versionTable.ensure();
     let index = 0;
     while (index < steps.length) {
-      const report = await this.#runStep(steps[index] as MigrationStep);
+      const { report, autocommitted } = await this.#runStep(steps[index] as MigrationStep);
       reports.push(report);
       this.#options.onStepDone?.(report);
       index++;
-      if (!this.#perMigration) continue;
+      // A migration that committed part of itself in an autocommit block is
+      // committed with its version row right away: otherwise a later failure
+      // would roll back the row but not the block, and a retry would run the
+      // block again.
+      if (!this.#perMigration && !autocommitted) continue;
       await connection.commit();
       this.#markCommitted(this.#maintainer.heads);
       await connection.begin();
@@ -159,7 +163,7 @@ class MigrationRun<S extends RevisionSource> {
     return heads;
   }
 
-  async #runStep(step: MigrationStep): Promise<StepReport> {
+  async #runStep(step: MigrationStep): Promise<{ report: StepReport; autocommitted: boolean }> {
     const description = describeStep(step);
     this.#options.onStepStart?.(description);
     const started = performance.now();
@@ -192,12 +196,8 @@ class MigrationRun<S extends RevisionSource> {
         cause: error,
       });
     }
-    return {
-      step,
-      description,
-      durationMs: performance.now() - started,
-      headsAfter: this.#maintainer.heads,
-    };
+    const report = { step, description, durationMs: performance.now() - started, headsAfter: this.#maintainer.heads };
+    return { report, autocommitted: sink.autocommitted };
   }
 
   /** Says what a rollback leaves, for the message of a failed migration. */
