@@ -85,7 +85,7 @@ class MigrationRun<S extends RevisionSource> {
    */
   readonly #perMigration: boolean;
   #maintainer: HeadMaintainer;
-  #modules = new Map<string, Promise<MigrationModule>>();
+  #modules: ModulePrefetcher<S> = new ModulePrefetcher<S>([], async () => ({}));
   /** The heads the database holds if the open transaction is rolled back. */
   #committedHeads: readonly string[] = [];
   /** Whether anything was committed before the end (per-migration commits, autocommit blocks). */
@@ -109,7 +109,7 @@ class MigrationRun<S extends RevisionSource> {
     if (steps.length > 0) await this.#versionTable.ensure();
     let index = 0;
     while (index < steps.length) {
-      const { report, autocommitted } = await this.#runStep(steps[index] as MigrationStep);
+      const { report, autocommitted } = await this.#runStep(steps[index] as MigrationStep, index);
       reports.push(report);
       this.#options.onStepDone?.(report);
       index++;
@@ -146,7 +146,7 @@ class MigrationRun<S extends RevisionSource> {
     const steps = this.#options.plan(heads);
     this.#maintainer = new HeadMaintainer(this.#options.graph, heads);
     this.#committedHeads = heads;
-    this.#modules = prefetchModules(this.#options, steps);
+    this.#modules = new ModulePrefetcher(steps, this.#options.loadModule);
     this.#options.onPlan?.(steps);
     return steps;
   }
@@ -163,7 +163,7 @@ class MigrationRun<S extends RevisionSource> {
     return heads;
   }
 
-  async #runStep(step: MigrationStep): Promise<{ report: StepReport; autocommitted: boolean }> {
+  async #runStep(step: MigrationStep, index: number): Promise<{ report: StepReport; autocommitted: boolean }> {
     const description = describeStep(step);
     this.#options.onStepStart?.(description);
     const started = performance.now();
@@ -172,7 +172,7 @@ class MigrationRun<S extends RevisionSource> {
     try {
       if (step.kind === "revision") {
         const source = step.revision.source;
-        const module = await (this.#modules.get(step.revision.id) ?? this.#options.loadModule(source as S));
+        const module = await this.#modules.module(index);
         const fn = module[step.direction];
         if (typeof fn !== "function") {
           throw new CommandError(
@@ -215,24 +215,41 @@ class MigrationRun<S extends RevisionSource> {
   }
 }
 
+/** How many migration modules are imported ahead of the step that runs. */
+const PREFETCH_WINDOW = 32;
+
 /**
- * Starts importing every module the plan needs at once: imports overlap
- * (TypeScript is transformed off the main thread) while the database work
- * stays strictly in order. A module that fails to load fails at its own
- * step, not before.
+ * Imports the modules of a plan ahead of the step that runs, a bounded
+ * window at a time: imports overlap (TypeScript is transformed off the main
+ * thread) while the database work stays strictly in order, and memory stays
+ * flat on long plans. A module that fails to load fails at its own step.
  */
-function prefetchModules<S extends RevisionSource>(
-  options: RunnerOptions<S>,
-  steps: readonly MigrationStep[],
-): Map<string, Promise<MigrationModule>> {
-  const modules = new Map<string, Promise<MigrationModule>>();
-  for (const step of steps) {
-    if (step.kind !== "revision" || modules.has(step.revision.id)) continue;
-    const loading = options.loadModule(step.revision.source as S);
-    loading.catch(() => undefined);
-    modules.set(step.revision.id, loading);
+class ModulePrefetcher<S extends RevisionSource> {
+  readonly #steps: readonly MigrationStep[];
+  readonly #load: (source: S) => Promise<MigrationModule>;
+  readonly #loading = new Map<number, Promise<MigrationModule>>();
+  #next = 0;
+
+  constructor(steps: readonly MigrationStep[], load: (source: S) => Promise<MigrationModule>) {
+    this.#steps = steps;
+    this.#load = load;
   }
-  return modules;
+
+  /** The module of step `index`, starting the imports of the steps after it. */
+  module(index: number): Promise<MigrationModule> {
+    const end = Math.min(this.#steps.length, index + PREFETCH_WINDOW);
+    for (this.#next = Math.max(this.#next, index); this.#next < end; this.#next++) {
+      const step = this.#steps[this.#next];
+      if (step?.kind !== "revision") continue;
+      const loading = this.#load(step.revision.source as S);
+      loading.catch(() => undefined);
+      this.#loading.set(this.#next, loading);
+    }
+    const loading = this.#loading.get(index);
+    this.#loading.delete(index);
+    if (!loading) throw new Error(`step ${index} has no module to load`);
+    return loading;
+  }
 }
 
 class ConnectionSink<S extends RevisionSource> implements OperationSink {
