@@ -1,0 +1,472 @@
+#!/usr/bin/env node
+// Retort benchmarks (not tests: nothing here fails on a time).
+//
+//   node bench/run.mjs [--quick] [--no-alembic] [--sizes GRAPH[,APPLY]] [--repeats N] [--only graph|apply] [--keep]
+//
+// Prints one JSON object on stdout; progress goes to stderr. See bench/README.md.
+
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateRetortProject, rid } from "./gen-retort.mjs";
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, "..");
+const retortBin = path.join(repoRoot, "apps", "cli", "bin", "retort.js");
+const genAlembic = path.resolve(repoRoot, "..", "shared", "bench", "gen_alembic.py");
+
+/** A run slower than this is measured once instead of taking the median of several. */
+const SLOW_SECONDS = 10;
+
+// ---------------------------------------------------------------- options
+
+function parseArgs(argv) {
+  const opts = {
+    quick: false,
+    alembic: true,
+    graphSize: 10_000,
+    applySize: 1_000,
+    repeats: 3,
+    keep: false,
+    only: null,
+  };
+  let sizes = null;
+  let repeats = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (a.includes("=")) return a.slice(a.indexOf("=") + 1);
+      if (i + 1 >= argv.length) usage(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === "--quick") opts.quick = true;
+    else if (a === "--no-alembic") opts.alembic = false;
+    else if (a === "--keep") opts.keep = true;
+    else if (a === "--only" || a.startsWith("--only=")) {
+      opts.only = value();
+      if (!["graph", "apply"].includes(opts.only)) usage(`bad --only: ${opts.only} (graph or apply)`);
+    } else if (a === "--sizes" || a.startsWith("--sizes=")) sizes = value();
+    else if (a === "--repeats" || a.startsWith("--repeats=")) repeats = value();
+    else if (a === "-h" || a === "--help") usage();
+    else usage(`unknown argument: ${a}`);
+  }
+  if (opts.quick) {
+    opts.graphSize = 2_000;
+    opts.repeats = 1;
+  }
+  if (sizes !== null) {
+    const [g, ap] = sizes.split(",").map((s) => Number(s.trim()));
+    if (!Number.isInteger(g) || g < 1) usage(`bad --sizes: ${sizes}`);
+    opts.graphSize = g;
+    if (ap !== undefined) {
+      if (!Number.isInteger(ap) || ap < 1) usage(`bad --sizes: ${sizes}`);
+      opts.applySize = ap;
+    }
+  }
+  if (repeats !== null) {
+    opts.repeats = Number(repeats);
+    if (!Number.isInteger(opts.repeats) || opts.repeats < 1) usage(`bad --repeats: ${repeats}`);
+  }
+  return opts;
+}
+
+function usage(error) {
+  const text = `usage: node bench/run.mjs [--quick] [--no-alembic] [--sizes GRAPH[,APPLY]] [--repeats N] [--only graph|apply] [--keep]
+  --quick        graph commands on 2,000 revisions instead of 10,000, 1 timed run per case
+  --no-alembic   time Retort only
+  --sizes G[,A]  revisions for the graph cases (default 10000) and for upgrade from empty (default 1000)
+  --repeats N    timed runs per case, median reported (default 3; 1 with --quick)
+  --only WHAT    run only the graph cases (heads/current/no-op upgrade) or only the apply case (upgrade from empty)
+  --keep         keep the generated projects (path printed on stderr)
+`;
+  if (error) {
+    process.stderr.write(`${error}\n${text}`);
+    process.exit(2);
+  }
+  process.stdout.write(text);
+  process.exit(0);
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+// ---------------------------------------------------------------- running
+
+const timeBin = ["/usr/bin/time", "/bin/time"].find((p) => {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return spawnSync(p, ["-f", "%M", "true"], { encoding: "utf8" }).status === 0;
+  } catch {
+    return false;
+  }
+});
+
+function which(cmd) {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const p = path.join(dir || ".", cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {}
+  }
+  return null;
+}
+
+class CommandError extends Error {}
+
+/**
+ * Run argv with cwd; returns { seconds, stdout, stderr, rssKb }. Wall clock is
+ * measured around the whole child process (spawn to exit), as a user sees it.
+ * With measureRss the child is started under /usr/bin/time -f %M (negligible
+ * overhead: one fork/exec) to get its peak resident set size.
+ */
+function run(argv, cwd, { measureRss = false } = {}) {
+  let cmd = argv;
+  let rssFile = null;
+  if (measureRss && timeBin) {
+    rssFile = path.join(os.tmpdir(), `retort-bench-rss-${process.pid}.txt`);
+    cmd = [timeBin, "-f", "%M", "-o", rssFile, ...argv];
+  }
+  const start = process.hrtime.bigint();
+  const res = spawnSync(cmd[0], cmd.slice(1), {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  let rssKb = null;
+  if (rssFile) {
+    try {
+      const lines = fs.readFileSync(rssFile, "utf8").trim().split("\n");
+      rssKb = Number(lines[lines.length - 1]);
+      if (!Number.isFinite(rssKb)) rssKb = null;
+    } catch {}
+    fs.rmSync(rssFile, { force: true });
+  }
+  if (res.error) throw new CommandError(`${argv.join(" ")}: ${res.error.message}`);
+  if (res.status !== 0) {
+    const out = `${res.stderr ?? ""}${res.stdout ?? ""}`
+      .trim()
+      .split("\n")
+      .filter((l) => !/^\s+at /.test(l))
+      .slice(-8)
+      .join("\n");
+    throw new CommandError(
+      `\`${argv.slice(-3).join(" ")}\` in ${cwd} exited with ${res.status ?? res.signal}:\n${out}`,
+    );
+  }
+  return { seconds, stdout: res.stdout, stderr: res.stderr, rssKb };
+}
+
+const retort = (cwd, args, o) => run([process.execPath, retortBin, ...args], cwd, o);
+let alembicBin = null;
+const alembic = (cwd, args, o) => run([alembicBin, ...args], cwd, o);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const round = (x, digits = 3) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
+
+/**
+ * Time one case: a first (warm-up) run, which is the measurement if it takes
+ * longer than SLOW_SECONDS; otherwise `repeats` more runs and their median.
+ * `before` runs untimed before every run (e.g. delete the database file);
+ * `check` validates each run's output.
+ */
+function measure(label, fn, { before, check } = {}) {
+  const runs = [];
+  let rss = null;
+  const once = () => {
+    before?.();
+    const r = fn();
+    check?.(r);
+    if (r.rssKb !== null && r.rssKb !== undefined) rss = Math.max(rss ?? 0, r.rssKb);
+    return r.seconds;
+  };
+  const first = once();
+  let seconds;
+  if (first > SLOW_SECONDS) {
+    runs.push(first);
+    seconds = first;
+  } else {
+    for (let i = 0; i < opts.repeats; i++) runs.push(once());
+    seconds = median(runs);
+  }
+  log(
+    `  ${label}: ${seconds.toFixed(3)} s (first ${first.toFixed(3)} s, runs ${runs.map((x) => x.toFixed(3)).join(", ")})`,
+  );
+  return { seconds, first, runs, rssKb: rss };
+}
+
+/** Heads from `retort heads` output: the revision ids at the start of lines. */
+function parseHeads(stdout) {
+  const ids = [];
+  for (const line of stdout.split("\n")) {
+    const m = line.match(/\b(r\d{6})\b/);
+    if (m) ids.push(m[1]);
+  }
+  return [...new Set(ids)];
+}
+
+/** Heads of the generated graph, computed here so both tools can be checked against it. */
+function expectedHeads(n, branchy) {
+  const hasChild = new Set();
+  for (let i = 1; i < n; i++) {
+    let downs;
+    if (branchy && i % 10 === 5) downs = [i - 1];
+    else if (branchy && i % 10 === 9 && i >= 9) downs = [i - 1, i - 4];
+    else if (branchy && i % 10 === 6 && i >= 6) downs = [i - 2];
+    else downs = [i - 1];
+    for (const d of downs) hasChild.add(d);
+  }
+  const heads = [];
+  for (let i = 0; i < n; i++) if (!hasChild.has(i)) heads.push(rid(i));
+  return heads;
+}
+
+function expectAll(what, text, ids) {
+  const missing = ids.filter((id) => !text.includes(id));
+  if (missing.length)
+    throw new CommandError(`${what}: expected ${missing.join(", ")} in output, got:\n${text.slice(0, 2000)}`);
+}
+
+function removeDb(dir) {
+  for (const suffix of ["", "-journal", "-wal", "-shm"])
+    fs.rmSync(path.join(dir, `bench.db${suffix}`), { force: true });
+}
+
+// ---------------------------------------------------------------- cases
+
+const results = [];
+const notes = [];
+
+function addResult(name, goal, r, a, extra = {}) {
+  const entry = { name };
+  entry.retort_s = r?.seconds !== undefined ? round(r.seconds) : null;
+  if (r?.runs) entry.retort_runs_s = r.runs.map((x) => round(x));
+  if (r?.first !== undefined && r.first !== r.runs[0]) entry.retort_first_s = round(r.first);
+  if (r?.rssKb) entry.retort_peak_rss_mb = round(r.rssKb / 1024, 1);
+  if (r?.error) entry.retort_error = r.error;
+  if (opts.alembic) {
+    entry.alembic_s = a?.seconds !== undefined ? round(a.seconds) : null;
+    if (a?.runs) entry.alembic_runs_s = a.runs.map((x) => round(x));
+    if (a?.first !== undefined && a.first !== a.runs[0]) entry.alembic_first_s = round(a.first);
+    if (a?.error) entry.alembic_error = a.error;
+    entry.ratio = r?.seconds && a?.seconds ? round(a.seconds / r.seconds, 2) : null;
+  }
+  Object.assign(entry, extra);
+  if (goal && entry.retort_s !== null) {
+    entry.goal = goal.text;
+    entry.goal_met = goal.applies ? goal.met(entry) : null;
+  }
+  results.push(entry);
+}
+
+/** Wrap a measurement so that one failing case is reported instead of aborting the whole run. */
+function attempt(label, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof CommandError)) throw e;
+    log(`  ${label} FAILED: ${e.message}`);
+    return { error: e.message.slice(0, 800) };
+  }
+}
+
+function graphCases(work, shape) {
+  const n = opts.graphSize;
+  const branchy = shape === "branchy";
+  const heads = expectedHeads(n, branchy);
+  const rdir = path.join(work, `retort-${shape}-${n}`);
+  const adir = path.join(work, `alembic-${shape}-${n}`);
+  log(`generating ${n} ${shape} revisions (${heads.length} head${heads.length === 1 ? "" : "s"})`);
+  generateRetortProject(rdir, n, { branchy });
+  if (opts.alembic) run(["python3", genAlembic, adir, String(n), ...(branchy ? ["--branchy"] : [])], work);
+
+  const goal = {
+    text: "< 1 s",
+    applies: n >= 10_000,
+    met: (e) => e.retort_s < 1,
+  };
+
+  // Retort: heads, then stamp the database at head(s), then current and a no-op upgrade.
+  log(`retort ${shape}/${n}`);
+  const rHeads = attempt("heads", () =>
+    measure("heads", () => retort(rdir, ["heads"], { measureRss: true }), {
+      check: (r) => expectAll("retort heads", r.stdout, heads),
+    }),
+  );
+  let rCurrent;
+  let rUpgrade;
+  const rStamp = attempt("stamp", () => {
+    removeDb(rdir);
+    const listed = parseHeads(retort(rdir, ["heads"]).stdout);
+    const target = listed.length > 1 ? "heads" : "head";
+    log(`  stamp ${target} (retort heads lists ${listed.length})`);
+    return { stamp: retort(rdir, ["stamp", target]) };
+  });
+  if (rStamp.error) {
+    rCurrent = rUpgrade = { error: `stamp failed: ${rStamp.error}` };
+  } else {
+    rCurrent = attempt("current", () =>
+      measure("current", () => retort(rdir, ["current"], { measureRss: true }), {
+        check: (r) => expectAll("retort current", r.stdout, heads),
+      }),
+    );
+    rUpgrade = attempt("upgrade head (no-op)", () =>
+      measure("upgrade head (no-op)", () => retort(rdir, ["upgrade", "head"], { measureRss: true }), {
+        check: (r) => {
+          if (/Running upgrade/.test(r.stdout + r.stderr)) throw new CommandError("no-op upgrade ran migrations");
+        },
+      }),
+    );
+  }
+
+  let aHeads;
+  let aCurrent;
+  let aUpgrade;
+  if (opts.alembic) {
+    log(`alembic ${shape}/${n}`);
+    aHeads = attempt("alembic heads", () =>
+      measure("heads", () => alembic(adir, ["heads"]), { check: (r) => expectAll("alembic heads", r.stdout, heads) }),
+    );
+    const aStamp = attempt("alembic stamp", () => {
+      removeDb(adir);
+      log("  stamp heads");
+      return { stamp: alembic(adir, ["stamp", "heads"]) };
+    });
+    if (aStamp.error) {
+      aCurrent = aUpgrade = { error: `stamp failed: ${aStamp.error}` };
+    } else {
+      aCurrent = attempt("alembic current", () =>
+        measure("current", () => alembic(adir, ["current"]), {
+          check: (r) => expectAll("alembic current", r.stdout, heads),
+        }),
+      );
+      aUpgrade = attempt("alembic upgrade", () =>
+        measure("upgrade head (no-op)", () => alembic(adir, ["upgrade", "head"]), {
+          check: (r) => {
+            if (/Running upgrade/.test(r.stdout + r.stderr)) throw new CommandError("no-op upgrade ran migrations");
+          },
+        }),
+      );
+    }
+  }
+  const extra = { revisions: n, heads: heads.length };
+  addResult(`heads/${shape}/${n}`, goal, rHeads, aHeads, extra);
+  addResult(`current/${shape}/${n}`, goal, rCurrent, aCurrent, extra);
+  addResult(`upgrade-noop/${shape}/${n}`, goal, rUpgrade, aUpgrade, extra);
+}
+
+function applyCase(work) {
+  const n = opts.applySize;
+  const rdir = path.join(work, `retort-apply-${n}`);
+  const adir = path.join(work, `alembic-apply-${n}`);
+  const last = rid(n - 1);
+  log(`generating ${n} linear revisions for upgrade from empty`);
+  generateRetortProject(rdir, n);
+  if (opts.alembic) run(["python3", genAlembic, adir, String(n)], work);
+
+  log(`retort upgrade head from empty, ${n} migrations`);
+  const r = attempt("upgrade head", () =>
+    measure("upgrade head", () => retort(rdir, ["upgrade", "head"], { measureRss: true }), {
+      before: () => removeDb(rdir),
+      check: () => expectAll("retort current after upgrade", retort(rdir, ["current"]).stdout, [last]),
+    }),
+  );
+  let a;
+  if (opts.alembic) {
+    log(`alembic upgrade head from empty, ${n} migrations`);
+    a = attempt("alembic upgrade head", () =>
+      measure("upgrade head", () => alembic(adir, ["upgrade", "head"]), {
+        before: () => removeDb(adir),
+        check: () => expectAll("alembic current after upgrade", alembic(adir, ["current"]).stdout, [last]),
+      }),
+    );
+  }
+  const goal = {
+    text: "clearly faster than Alembic: ratio >= 1.5",
+    applies: n === 1_000 && opts.alembic && a && !a.error,
+    met: (e) => e.alembic_s !== null && e.alembic_s / e.retort_s >= 1.5,
+  };
+  addResult(`upgrade-from-empty/linear/${n}`, goal, r, a, {
+    revisions: n,
+    retort_ms_per_migration: r?.seconds ? round((r.seconds / n) * 1000, 2) : null,
+    ...(opts.alembic && a?.seconds ? { alembic_ms_per_migration: round((a.seconds / n) * 1000, 2) } : {}),
+  });
+}
+
+// ---------------------------------------------------------------- main
+
+if (!fs.existsSync(retortBin)) {
+  log(`${retortBin} not found`);
+  process.exit(1);
+}
+if (opts.alembic) {
+  alembicBin = which("alembic");
+  if (!alembicBin) {
+    opts.alembic = false;
+    notes.push("alembic is not on PATH: Alembic cases skipped");
+  } else if (!fs.existsSync(genAlembic)) {
+    opts.alembic = false;
+    notes.push(`${path.relative(repoRoot, genAlembic)} not found: Alembic cases skipped`);
+  }
+  if (!opts.alembic) log(notes[notes.length - 1]);
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "retort-bench-"));
+log(`working in ${work}`);
+const started = Date.now();
+let versionText = null;
+try {
+  try {
+    versionText = retort(work, ["--version"]).stdout.trim();
+  } catch (e) {
+    log(`retort --version failed: ${e.message}`);
+  }
+  let alembicVersion = null;
+  if (opts.alembic) {
+    try {
+      alembicVersion = run([alembicBin, "--version"], work).stdout.trim();
+    } catch {}
+  }
+  if (opts.only !== "apply") {
+    graphCases(work, "linear");
+    graphCases(work, "branchy");
+  }
+  if (opts.only !== "graph") applyCase(work);
+
+  const out = {
+    machine: {
+      node: process.version,
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? null,
+      platform: `${os.platform()} ${os.release()}`,
+      total_mem_gb: round(os.totalmem() / 2 ** 30, 1),
+    },
+    retort: versionText,
+    alembic: opts.alembic ? alembicVersion : null,
+    options: {
+      quick: opts.quick,
+      graph_revisions: opts.graphSize,
+      apply_revisions: opts.applySize,
+      repeats: opts.repeats,
+      only: opts.only,
+      slow_run_s: SLOW_SECONDS,
+      peak_rss: timeBin ? `${timeBin} -f %M` : "not measured (no /usr/bin/time)",
+    },
+    results,
+    ...(notes.length ? { notes } : {}),
+    total_s: round((Date.now() - started) / 1000, 1),
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+} finally {
+  if (opts.keep) log(`kept ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
+}
