@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Driver } from "@retort/core";
+import { driver as postgresDriver } from "@retort/postgres";
 import { driver as sqliteDriver } from "@retort/sqlite";
+import pg from "pg";
 
 /**
- * A database the scenarios run against. Each test file gets a fresh one
- * and drops it afterwards. PostgreSQL and MySQL join this list in their
- * own issues; a database listed here that cannot be reached fails the run.
+ * A database the scenarios run against. Each test file creates a fresh one
+ * and drops it afterwards. A database listed here that cannot be reached
+ * fails the run: it is never skipped.
  */
 export interface TestDatabase {
   readonly dialect: string;
@@ -36,4 +38,71 @@ export const sqliteHarness: DialectHarness = {
   },
 };
 
-export const harnesses: readonly DialectHarness[] = [sqliteHarness];
+let postgresServer: Promise<string> | undefined;
+
+/**
+ * The PostgreSQL server: `RETORT_TEST_POSTGRES_URL` when set (CI points it
+ * at the local server), otherwise a container started with Testcontainers.
+ */
+function postgresServerUrl(): Promise<string> {
+  postgresServer ??= (async () => {
+    const fromEnvironment = process.env.RETORT_TEST_POSTGRES_URL;
+    if (fromEnvironment) return fromEnvironment;
+    const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
+    const container = await new PostgreSqlContainer("postgres:16-alpine").start();
+    return container.getConnectionUri();
+  })();
+  return postgresServer;
+}
+
+export const postgresHarness: DialectHarness = {
+  name: "postgresql",
+  driver: postgresDriver,
+  async create() {
+    const serverUrl = await postgresServerUrl();
+    const name = `retort_it_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return {
+      dialect: "postgresql",
+      url: url.toString(),
+      async drop() {
+        await withAdmin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      },
+    };
+  },
+};
+
+async function withAdmin<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `Cannot reach the PostgreSQL test server (${new URL(serverUrl).host}); set RETORT_TEST_POSTGRES_URL or make Docker available for Testcontainers`,
+      { cause: error },
+    );
+  }
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const all: readonly DialectHarness[] = [sqliteHarness, postgresHarness];
+
+/**
+ * Every dialect, unless `RETORT_TEST_DIALECTS` (e.g. `sqlite`) narrows the
+ * run on purpose while developing; CI leaves it unset.
+ */
+export const harnesses: readonly DialectHarness[] = selectHarnesses(process.env.RETORT_TEST_DIALECTS);
+
+function selectHarnesses(filter: string | undefined): readonly DialectHarness[] {
+  if (!filter) return all;
+  const names = filter.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !all.some((harness) => harness.name === name));
+  if (unknown.length > 0) throw new Error(`RETORT_TEST_DIALECTS names unknown dialects: ${unknown.join(", ")}`);
+  return all.filter((harness) => names.includes(harness.name));
+}

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { queryAll, versionRows } from "./database.js";
-import { TestProject } from "./harness.js";
+import { TestProject } from "../../../tests/integration/support/test-project.js";
 
 let project: TestProject;
 afterEach(() => project?.cleanup());

@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { TestProject } from "./harness.js";
+import { TestProject } from "../../../tests/integration/support/test-project.js";
 
 let project: TestProject;
 afterEach(() => project?.cleanup());

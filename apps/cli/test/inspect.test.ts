@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { tableNames } from "./database.js";
-import { TestProject } from "./harness.js";
+import { TestProject } from "../../../tests/integration/support/test-project.js";
 
 let project: TestProject;
 afterEach(() => project?.cleanup());

@@ -1,1 +1,47 @@
-export {};
+/**
+ * @retort/postgres: the PostgreSQL driver for Retort, on pg.
+ *
+ * The CLI loads it for `postgresql://` and `postgres://` URLs; programs can
+ * use it directly:
+ *
+ * ```ts
+ * import { driver } from "@retort/postgres";
+ * ```
+ */
+import { PostgresDriver } from "./postgres-driver.js";
+
+export { PostgresDriver } from "./postgres-driver.js";
+export { PostgresDialect, postgresCapabilities } from "./postgres-dialect.js";
+export { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
+export { PostgresTableCompiler, type PostgresQuoter } from "./postgres-table-compiler.js";
+export { compileBulkInsert, POSTGRES_MAX_PARAMETERS } from "./postgres-bulk-insert.js";
+export { PostgresConnection, type PostgresConnectionOptions } from "./postgres-connection.js";
+export {
+  PostgresLock,
+  LOCK_NAMESPACE,
+  lockKeys,
+  findLockHolders,
+  describeLockHolder,
+  type LockHolder,
+  type PostgresLockOptions,
+} from "./postgres-lock.js";
+export {
+  PostgresConnectionError,
+  PostgresIdentifierError,
+  PostgresUnsupportedOperationError,
+  toDatabaseError,
+} from "./postgres-errors.js";
+export {
+  resolvePostgresUrl,
+  SSL_MODES,
+  type PostgresConnectionConfig,
+  type SslMode,
+} from "./postgres-url.js";
+export { openClient } from "./postgres-client.js";
+export { quotePostgresIdentifier, conventionName, MAX_IDENTIFIER_BYTES } from "./postgres-identifiers.js";
+export { renderPostgresType, serialType } from "./postgres-types.js";
+export { toColumnValue, toPostgresValue } from "./postgres-values.js";
+
+/** The driver object the CLI looks for (`import { driver } from "@retort/postgres"`). */
+export const driver: PostgresDriver = new PostgresDriver();
+export default driver;

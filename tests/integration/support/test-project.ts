@@ -1,11 +1,11 @@
-import { spawnSync } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const cliRoot = fileURLToPath(new URL("..", import.meta.url));
-export const retortBin = path.join(cliRoot, "bin", "retort.js");
+const integrationRoot = fileURLToPath(new URL("..", import.meta.url));
+export const retortBin = fileURLToPath(new URL("../../../apps/cli/bin/retort.js", import.meta.url));
 
 export interface RunResult {
   readonly status: number;
@@ -28,23 +28,28 @@ export interface RevisionSpec {
 
 /**
  * A throw-away project in the system's temp folder: a config, a script
- * folder and a SQLite URL. `node_modules` links to the CLI's, so migration
- * files resolve `@retort/core` and the CLI finds `@retort/sqlite` as a
- * user's project would.
+ * folder and a database URL (a SQLite file in the project by default).
+ * `node_modules` links to the integration suite's, so migration files
+ * resolve `@retort/core` and the CLI finds the drivers as in a user's
+ * project.
  */
 export class TestProject {
   readonly dir: string;
 
-  constructor(options: { init?: boolean; config?: Record<string, unknown> } = {}) {
+  constructor(options: { init?: boolean; config?: Record<string, unknown>; url?: string } = {}) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), "retort-cli-"));
-    symlinkSync(path.join(cliRoot, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+    symlinkSync(path.join(integrationRoot, "node_modules"), path.join(this.dir, "node_modules"), "dir");
     writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ name: "retort-test-project", type: "module" }));
     if (options.init !== false) {
       const result = this.run("init", "migrations");
       if (result.status !== 0) throw new Error(`init failed: ${result.stderr}`);
       writeFileSync(
         path.join(this.dir, "retort.config.json"),
-        JSON.stringify({ scriptLocation: "migrations", url: "sqlite:///test.db", ...options.config }, null, 2),
+        JSON.stringify(
+          { scriptLocation: "migrations", url: options.url ?? "sqlite:///test.db", ...options.config },
+          null,
+          2,
+        ),
       );
       rmSync(path.join(this.dir, "retort.config.ts"), { force: true });
     }
@@ -72,6 +77,28 @@ export class TestProject {
       input: options.input ?? "",
     });
     return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** Starts the CLI without waiting (for concurrent runs and kill tests). */
+  spawn(...args: string[]): ChildProcessWithoutNullStreams {
+    const env = { ...process.env, DATABASE_URL: undefined, RETORT_CONFIG: undefined };
+    return spawn(process.execPath, [retortBin, ...args], { cwd: this.dir, env: env as NodeJS.ProcessEnv });
+  }
+
+  /** Runs the CLI in the background and resolves when it exits. */
+  runAsync(...args: string[]): Promise<RunResult> {
+    const child = this.spawn(...args);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    return new Promise((resolve) => {
+      child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
+    });
   }
 
   /** Runs and expects success; returns stdout. */

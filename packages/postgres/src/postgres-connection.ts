@@ -1,0 +1,230 @@
+import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
+import { CommandError, DatabaseError } from "@retort/core";
+import type pg from "pg";
+import { describeError, maskSecrets, type StatementErrorContext, toDatabaseError } from "./postgres-errors.js";
+import { PostgresLock } from "./postgres-lock.js";
+import type { PostgresConnectionConfig } from "./postgres-url.js";
+import { toPostgresValue } from "./postgres-values.js";
+
+/** Commands whose row count is rows changed (for SELECT, pg counts rows returned). */
+const CHANGING_COMMANDS = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
+
+/** What a connection needs besides its client. */
+export interface PostgresConnectionOptions {
+  readonly config: PostgresConnectionConfig;
+  /** Opens another session with the same settings: the migration lock takes one of its own. */
+  readonly open: () => Promise<pg.Client>;
+}
+
+/**
+ * A Retort connection over one `pg.Client` (one server session: session
+ * settings, transactions and `SET`s stay on it).
+ *
+ * Each `query`/`execute` call sends its text as one query. The compiler
+ * gives one statement per call, so statements that must run alone and
+ * outside a transaction block (`CREATE INDEX CONCURRENTLY`, in an
+ * `autocommitBlock`) work. Text with several statements and no parameters
+ * (`op.execute("...; ...")`) runs through the simple-query protocol, which
+ * PostgreSQL runs as one implicit transaction
+ * (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT).
+ *
+ * ```ts
+ * const connection = await driver.connect(parseDatabaseUrl("postgresql://app@localhost/app"));
+ * await connection.begin();
+ * await connection.execute('INSERT INTO "t" ("a") VALUES ($1)', [1]);
+ * await connection.commit();
+ * ```
+ */
+export class PostgresConnection implements Connection {
+  readonly dialect: Dialect;
+  /** `host:port/database`, for messages. */
+  readonly target: string;
+  readonly #client: pg.Client;
+  readonly #options: PostgresConnectionOptions;
+  readonly #errorContext: StatementErrorContext;
+  readonly #locks = new Set<PostgresLock>();
+  #lost: Error | undefined;
+  #closed: Promise<void> | undefined;
+
+  constructor(client: pg.Client, dialect: Dialect, options: PostgresConnectionOptions) {
+    this.#client = client;
+    this.dialect = dialect;
+    this.#options = options;
+    this.target = options.config.target;
+    this.#errorContext = { secrets: options.config.secrets, sessionTimeouts: options.config.sessionTimeouts };
+    client.on("error", (error) => {
+      this.#lost = error;
+    });
+  }
+
+  /** The underlying pg client, for code that needs PostgreSQL-specific calls. */
+  get client(): pg.Client {
+    return this.#client;
+  }
+
+  /**
+   * True while a transaction is open, including one PostgreSQL has marked
+   * failed (it still needs a ROLLBACK). Read from the server's
+   * ReadyForQuery status, so it stays right even when a migration runs
+   * `COMMIT` itself.
+   */
+  get inTransaction(): boolean {
+    if (this.#lost !== undefined || this.#closed !== undefined) return false;
+    const status = this.#client.getTransactionStatus();
+    return status === "T" || status === "E";
+  }
+
+  /** Runs SQL and returns its rows (the last statement's, for several statements). */
+  async query<Row = Record<string, unknown>>(
+    sql: string,
+    parameters: readonly unknown[] = [],
+  ): Promise<QueryResult<Row>> {
+    const results = await this.#send(sql, parameters);
+    const last = results[results.length - 1];
+    return { rows: (last?.rows ?? []) as Row[] };
+  }
+
+  /** Runs SQL and returns the rows it changed (0 for statements that change none). */
+  async execute(sql: string, parameters: readonly unknown[] = []): Promise<ExecuteResult> {
+    const results = await this.#send(sql, parameters);
+    let rowCount = 0;
+    for (const result of results) if (CHANGING_COMMANDS.has(result.command)) rowCount += result.rowCount ?? 0;
+    return { rowCount };
+  }
+
+  async begin(): Promise<void> {
+    if (this.inTransaction) {
+      throw new CommandError("Cannot begin a transaction: one is already open on this connection", {
+        code: "TRANSACTION_STATE",
+      });
+    }
+    await this.#send("BEGIN", []);
+  }
+
+  /**
+   * Commits. PostgreSQL answers COMMIT in a failed transaction with a
+   * silent ROLLBACK (https://www.postgresql.org/docs/current/sql-commit.html);
+   * that is reported as an error here, never as a successful commit.
+   */
+  async commit(): Promise<void> {
+    const failed = this.#client.getTransactionStatus() === "E";
+    const results = await this.#send("COMMIT", []);
+    if (failed || results[0]?.command === "ROLLBACK") {
+      throw new DatabaseError(
+        "COMMIT rolled the transaction back: a statement in it had failed earlier (SQLSTATE 25P02 for later statements). Nothing of the transaction was kept.",
+        "COMMIT",
+      );
+    }
+  }
+
+  /** Rolls back the open transaction; does nothing when none is open. */
+  async rollback(): Promise<void> {
+    if (this.inTransaction) await this.#send("ROLLBACK", []);
+  }
+
+  /**
+   * True when the table exists. With a schema, in that schema; without one,
+   * when the name as written resolves to a table through the search path
+   * (`pg_table_is_visible`), which is where core's unqualified statements
+   * on the version table will find it (SQLAlchemy's `has_table` does the
+   * same). Names are compared exactly: Retort always quotes them.
+   */
+  async tableExists(name: string, schema?: string): Promise<boolean> {
+    const condition = schema === undefined ? "pg_catalog.pg_table_is_visible(c.oid)" : "n.nspname = $2";
+    const { rows } = await this.query(
+      `SELECT 1 AS found FROM pg_catalog.pg_class c
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${condition}`,
+      schema === undefined ? [name] : [name, schema],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Takes the migration lock on a session of its own (see `PostgresLock`):
+   * a session-level advisory lock keyed on the database and `key`, waiting
+   * at most `timeoutMs` (server-side `lock_timeout`), else
+   * `LockTimeoutError` naming the holder.
+   */
+  async acquireLock(options: LockOptions): Promise<LockHandle> {
+    const lock = await PostgresLock.acquire({
+      open: this.#options.open,
+      key: options.key,
+      timeoutMs: options.timeoutMs,
+      secrets: this.#options.config.secrets,
+    });
+    this.#locks.add(lock);
+    return {
+      release: async () => {
+        this.#locks.delete(lock);
+        await lock.release();
+      },
+    };
+  }
+
+  /**
+   * Closes the session (the server rolls back an open transaction) and
+   * releases any lock taken through this connection. Closing twice is
+   * harmless.
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      const locks = [...this.#locks];
+      this.#locks.clear();
+      await Promise.all(locks.map((lock) => lock.release()));
+      await this.#client.end().catch(() => undefined);
+    })();
+    return this.#closed;
+  }
+
+  async #send(sql: string, parameters: readonly unknown[]): Promise<pg.QueryResult[]> {
+    if (this.#closed !== undefined) throw new DatabaseError("The PostgreSQL connection is closed", sql);
+    if (this.#lost !== undefined) {
+      const reason = maskSecrets(describeError(this.#lost), this.#options.config.secrets);
+      throw new DatabaseError(
+        `The connection to PostgreSQL at ${this.target} was lost (${reason}); nothing more can run on it. Run the command again.`,
+        sql,
+        { cause: this.#lost },
+      );
+    }
+    let values: unknown[] | undefined;
+    try {
+      values = parameters.length === 0 ? undefined : parameters.map(toPostgresValue);
+    } catch (error) {
+      throw new DatabaseError(error instanceof Error ? error.message : String(error), sql, { cause: error });
+    }
+    try {
+      const result = (await this.#client.query(sql, values)) as pg.QueryResult | pg.QueryResult[];
+      return Array.isArray(result) ? result : [result];
+    } catch (error) {
+      throw toDatabaseError(error, sql, this.#errorContext);
+    }
+  }
+}
+
+/**
+ * `SET lock_timeout` / `SET statement_timeout` for the migration session,
+ * in milliseconds (https://www.postgresql.org/docs/current/runtime-config-client.html).
+ * A `lock_timeout` keeps a DDL statement from queueing behind a long
+ * transaction while blocking every query that arrives after it.
+ */
+export async function applySessionTimeouts(
+  client: pg.Client,
+  timeouts: { readonly lockTimeoutMs?: number; readonly statementTimeoutMs?: number },
+): Promise<string | undefined> {
+  const settings: string[] = [];
+  if (timeouts.lockTimeoutMs !== undefined) settings.push(`SET lock_timeout = ${milliseconds(timeouts.lockTimeoutMs)}`);
+  if (timeouts.statementTimeoutMs !== undefined) {
+    settings.push(`SET statement_timeout = ${milliseconds(timeouts.statementTimeoutMs)}`);
+  }
+  if (settings.length === 0) return undefined;
+  const sql = settings.join("; ");
+  await client.query(sql);
+  return sql;
+}
+
+function milliseconds(value: number): number {
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`a timeout must be 0 or more milliseconds; got ${value}`);
+  return Math.round(value);
+}

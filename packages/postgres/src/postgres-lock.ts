@@ -1,0 +1,257 @@
+import { createHash } from "node:crypto";
+import type { LockHandle } from "@retort/core";
+import { LockTimeoutError } from "@retort/core";
+import type pg from "pg";
+import { sqlState, toDatabaseError } from "./postgres-errors.js";
+
+/**
+ * The first of the two int4 keys of every Retort advisory lock: "RETR" in
+ * ASCII (0x52455452). In `pg_locks` a two-key advisory lock shows its first
+ * key as `classid`, its second as `objid`, and `objsubid = 2`
+ * (https://www.postgresql.org/docs/current/view-pg-locks.html), so Retort's
+ * locks are found with `classid = 1380275282 AND objsubid = 2`.
+ */
+export const LOCK_NAMESPACE = 0x52455452;
+
+/**
+ * The two int4 keys of the migration lock for `key` in `database`:
+ * `[LOCK_NAMESPACE, the first 4 bytes of SHA-256(database + NUL + key) as
+ * a signed big-endian int4]`. Computed here rather than with the server's
+ * `hashtext()`, whose output PostgreSQL does not promise to keep across
+ * versions; this one is stable across Retort and PostgreSQL versions.
+ * (Advisory locks are per database anyway; the name keeps keys distinct
+ * when a pooler or a tool compares them across databases.)
+ *
+ * ```ts
+ * lockKeys("app", ".alembic_version"); // [1380275282, <int4>]
+ * ```
+ */
+export function lockKeys(database: string, key: string): readonly [number, number] {
+  const digest = createHash("sha256").update(`${database}\u0000${key}`, "utf8").digest();
+  return [LOCK_NAMESPACE, digest.readInt32BE(0)];
+}
+
+/** What `PostgresLock.acquire` needs. */
+export interface PostgresLockOptions {
+  /** Opens a new session with the connection's settings (the lock's own connection). */
+  readonly open: () => Promise<pg.Client>;
+  /** What is locked: the version table, `"<schema>.<table>"`. */
+  readonly key: string;
+  /** How long to wait; 0 does not wait at all (`pg_try_advisory_lock`). */
+  readonly timeoutMs: number;
+  readonly secrets?: readonly string[];
+}
+
+/** A session holding the lock, from `pg_locks` joined with `pg_stat_activity`. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly applicationName: string | null;
+  readonly clientAddress: string | null;
+  readonly clientPort: number | null;
+  readonly user: string | null;
+  readonly backendStart: Date | null;
+  readonly state: string | null;
+}
+
+/**
+ * The migration lock on PostgreSQL: a session-level advisory lock
+ * (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS)
+ * taken on a connection of its own, so that it is held across the run's
+ * commits and `autocommitBlock`s, and so that the migration session's
+ * `statement_timeout` never cuts the wait short.
+ *
+ * The wait is bounded on the server: `SET lock_timeout` applies to
+ * advisory-lock waits, which then fail with SQLSTATE 55P03
+ * (lock_not_available); nothing is left waiting in the background. The
+ * error names the holder(s) from `pg_locks` and `pg_stat_activity`.
+ *
+ * The lock dies with its session: if the process is killed, the server
+ * releases it when the socket closes. `release()` unlocks and closes the
+ * session; it is safe to call twice and after the connection was lost.
+ *
+ * ```ts
+ * const lock = await PostgresLock.acquire({ open, key: ".alembic_version", timeoutMs: 60_000 });
+ * try { ... } finally { await lock.release(); }
+ * ```
+ */
+export class PostgresLock implements LockHandle {
+  readonly key: string;
+  readonly database: string;
+  readonly keys: readonly [number, number];
+  /** The backend pid of the session that holds the lock (as `pg_locks.pid` shows it). */
+  readonly pid: number;
+  readonly #client: pg.Client;
+  #lost = false;
+  #released: Promise<void> | undefined;
+
+  private constructor(client: pg.Client, key: string, database: string, keys: readonly [number, number], pid: number) {
+    this.#client = client;
+    this.key = key;
+    this.database = database;
+    this.keys = keys;
+    this.pid = pid;
+    client.on("error", () => {
+      // The session is gone, and the server released the lock with it.
+      this.#lost = true;
+    });
+  }
+
+  /** Opens the lock's session and waits for the lock, at most `timeoutMs`. */
+  static async acquire(options: PostgresLockOptions): Promise<PostgresLock> {
+    const client = await options.open();
+    let sql = "SELECT current_database() AS database, pg_backend_pid() AS pid";
+    let database = "";
+    let keys: readonly [number, number] = [LOCK_NAMESPACE, 0];
+    try {
+      const { rows } = await client.query<{ database: string; pid: number; idle: string | null }>(
+        "SELECT current_database() AS database, pg_backend_pid() AS pid, current_setting('idle_session_timeout', true) AS idle",
+      );
+      const info = rows[0] as { database: string; pid: number; idle: string | null };
+      database = info.database;
+      keys = lockKeys(database, options.key);
+      const wait = options.timeoutMs > 0;
+      // statement_timeout off: lock_timeout alone bounds the wait. An
+      // idle_session_timeout (PostgreSQL 14+) would end this idle session,
+      // and the lock with it, in the middle of a long migration.
+      sql = [
+        "SET statement_timeout = 0",
+        `SET lock_timeout = ${wait ? Math.max(1, Math.ceil(options.timeoutMs)) : 0}`,
+        ...(info.idle !== null && info.idle !== "0" ? ["SET idle_session_timeout = 0"] : []),
+      ].join("; ");
+      await client.query(sql);
+      if (wait) {
+        sql = "SELECT pg_advisory_lock($1::int4, $2::int4)";
+        await client.query(sql, [...keys]);
+      } else {
+        sql = "SELECT pg_try_advisory_lock($1::int4, $2::int4) AS locked";
+        const result = await client.query<{ locked: boolean }>(sql, [...keys]);
+        if (result.rows[0]?.locked !== true) throw await timeoutError(client, options, database, keys, undefined);
+      }
+      return new PostgresLock(client, options.key, database, keys, info.pid);
+    } catch (error) {
+      try {
+        if (LockTimeoutError.isInstance(error)) throw error;
+        // 55P03 lock_not_available: lock_timeout expired while waiting.
+        if (sqlState(error) === "55P03") throw await timeoutError(client, options, database, keys, error);
+        throw toDatabaseError(error, sql, { secrets: options.secrets ?? [] });
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+  }
+
+  /** False once released, or once the session was lost (the server released the lock then). */
+  get held(): boolean {
+    return this.#released === undefined && !this.#lost;
+  }
+
+  /** Unlocks and closes the lock's session. Safe to call twice; never throws. */
+  release(): Promise<void> {
+    this.#released ??= this.#release();
+    return this.#released;
+  }
+
+  async #release(): Promise<void> {
+    try {
+      if (!this.#lost) await this.#client.query("SELECT pg_advisory_unlock($1::int4, $2::int4)", [...this.keys]);
+    } catch {
+      // Closing the session below releases the lock anyway.
+    } finally {
+      await this.#client.end().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * The sessions holding the advisory lock `keys` in the current database,
+ * from `pg_locks` joined with `pg_stat_activity` (columns other than the
+ * pid are NULL for other users' sessions without `pg_read_all_stats`).
+ *
+ * ```ts
+ * const holders = await findLockHolders(client, lockKeys("app", ".alembic_version"));
+ * holders.map(describeLockHolder); // ['pid 4242 (application "retort", ...)']
+ * ```
+ */
+export async function findLockHolders(client: pg.Client, keys: readonly [number, number]): Promise<LockHolder[]> {
+  const { rows } = await client.query<{
+    pid: number;
+    application_name: string | null;
+    client_addr: string | null;
+    client_port: number | null;
+    usename: string | null;
+    backend_start: Date | null;
+    state: string | null;
+  }>(
+    `SELECT l.pid, a.application_name, host(a.client_addr) AS client_addr, a.client_port, a.usename,
+            a.backend_start, a.state
+       FROM pg_catalog.pg_locks l
+       LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+        AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+        AND l.classid = ($1::int4)::oid AND l.objid = ($2::int4)::oid
+      ORDER BY l.pid`,
+    [...keys],
+  );
+  return rows.map((row) => ({
+    pid: row.pid,
+    applicationName: row.application_name,
+    clientAddress: row.client_addr,
+    clientPort: row.client_port,
+    user: row.usename,
+    backendStart: row.backend_start,
+    state: row.state,
+  }));
+}
+
+/** `pid 4242 (application "retort", client 10.0.0.5:51234, user "app", connected since ..., state "idle")`. */
+export function describeLockHolder(holder: LockHolder): string {
+  const details: string[] = [];
+  if (holder.applicationName !== null) details.push(`application "${holder.applicationName}"`);
+  if (holder.clientAddress !== null) {
+    details.push(`client ${holder.clientAddress}${holder.clientPort === null ? "" : `:${holder.clientPort}`}`);
+  } else if (holder.backendStart !== null) {
+    details.push("client on a local Unix socket");
+  }
+  if (holder.user !== null) details.push(`user "${holder.user}"`);
+  if (holder.backendStart !== null) details.push(`connected since ${holder.backendStart.toISOString()}`);
+  if (holder.state !== null) details.push(`state "${holder.state}"`);
+  if (holder.backendStart === null && holder.state === null) {
+    details.push("other details hidden: they need the pg_read_all_stats role");
+  }
+  return `pid ${holder.pid}${details.length === 0 ? "" : ` (${details.join(", ")})`}`;
+}
+
+async function timeoutError(
+  client: pg.Client,
+  options: PostgresLockOptions,
+  database: string,
+  keys: readonly [number, number],
+  cause: unknown,
+): Promise<LockTimeoutError> {
+  let holders: LockHolder[] | undefined;
+  try {
+    holders = await findLockHolders(client, keys);
+  } catch {
+    holders = undefined;
+  }
+  const waited =
+    options.timeoutMs > 0 ? `Timed out after ${options.timeoutMs} ms waiting for` : "Could not take (without waiting)";
+  const lock = `the migration lock on database "${database}" (advisory lock ${keys[0]}, ${keys[1]} for "${options.key}")`;
+  const holder = holders === undefined || holders.length === 0 ? undefined : holders.map(describeLockHolder).join("; ");
+  let message: string;
+  if (holders === undefined) {
+    message = `${waited} ${lock}; the session holding it could not be looked up in pg_locks. `;
+  } else if (holder === undefined) {
+    message = `${waited} ${lock}; its holder released it just now. Run the command again. `;
+  } else {
+    message = `${waited} ${lock}: it is held by ${holder}. `;
+  }
+  message +=
+    "Another Retort run is probably migrating this database: wait for it to finish and run the command again, " +
+    "or raise lock.timeoutMs in the Retort config.";
+  const first = holders?.[0];
+  if (first !== undefined) {
+    message += ` If that session is stuck or its process is gone, end it with: SELECT pg_terminate_backend(${first.pid});`;
+  }
+  return new LockTimeoutError(message, holder, cause === undefined ? undefined : { cause });
+}

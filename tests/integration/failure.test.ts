@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { harnesses, type TestDatabase } from "./dialects.js";
+import { DatabaseProbe } from "./support/database-probe.js";
+import { TestProject } from "./support/test-project.js";
+
+/**
+ * A migration that fails halfway (a good statement, then a bad one) leaves
+ * the schema and the version table exactly as they were: before the run by
+ * default, before that migration with transactionPerMigration.
+ */
+for (const harness of harnesses) {
+  describe(`a failing migration on ${harness.name}`, () => {
+    let database: TestDatabase;
+    let project: TestProject;
+    let probe: DatabaseProbe;
+
+    beforeEach(async () => {
+      database = await harness.create();
+    });
+    afterEach(async () => {
+      project?.cleanup();
+      await database?.drop();
+    });
+
+    function writeProject(config: Record<string, unknown> = {}): void {
+      project = new TestProject({ url: database.url, config });
+      probe = new DatabaseProbe(harness, database.url, project.dir);
+      project.addRevision({ id: "a000", down: null });
+      project.addRevision({ id: "b000", down: "a000" });
+      project.addRevision({
+        id: "c000",
+        down: "b000",
+        upgrade: [
+          `  await op.execute("CREATE TABLE half_done (id INTEGER)");`,
+          `  await op.execute("INSERT INTO no_such_table VALUES (1)");`,
+        ].join("\n"),
+      });
+    }
+
+    it("rolls the whole run back by default", async () => {
+      writeProject();
+      project.ok("upgrade", "a000");
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      const failure = result.stderr.slice(result.stderr.indexOf("FAILED: "));
+      expect(failure).toContain("Upgrade of revision c000");
+      expect(failure).toContain("statement: INSERT INTO no_such_table VALUES (1)");
+      expect(failure).toMatch(/no_such_table/);
+      expect(failure).toContain("The whole run was rolled back");
+      expect(await probe.versionRows()).toEqual(["a000"]);
+      expect(await probe.existingTables(["t_a000", "t_b000", "half_done"])).toEqual(["t_a000"]);
+    });
+
+    it("commits a migration that ran an autocommit block with its version row", async () => {
+      project = new TestProject({ url: database.url });
+      probe = new DatabaseProbe(harness, database.url, project.dir);
+      project.addRevision({
+        id: "a000",
+        down: null,
+        upgrade: [
+          '  await op.execute("CREATE TABLE before_block (id INTEGER)");',
+          "  await op.getContext().autocommitBlock(async () => {",
+          '    await op.execute("CREATE TABLE in_block (id INTEGER)");',
+          "  });",
+        ].join("\n"),
+      });
+      project.addRevision({ id: "b000", down: "a000", upgrade: '  await op.execute("SELECT * FROM no_such_table");' });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("Rolled back to the last commit: the version table is at a000");
+      expect(await probe.versionRows()).toEqual(["a000"]);
+      expect(await probe.existingTables(["before_block", "in_block"])).toEqual(["before_block", "in_block"]);
+    });
+
+    it("keeps the migrations before the failing one with transactionPerMigration", async () => {
+      writeProject({ transactionPerMigration: true });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("Rolled back to the last commit: the version table is at b000");
+      expect(await probe.versionRows()).toEqual(["b000"]);
+      expect(await probe.existingTables(["t_a000", "t_b000", "half_done"])).toEqual(["t_a000", "t_b000"]);
+    });
+  });
+}
