@@ -18,4 +18,6 @@ function retort(...args) {
 retort("upgrade", "head");
 retort("history");
 retort("current", "--verbose");
-console.log(`\nThe database is ${project}quickstart.db; try 'retort downgrade 2a7e51c08b93' or 'retort downgrade base' in ${project}.`);
+console.log(
+  `\nThe database is ${project}quickstart.db; try 'retort downgrade 2a7e51c08b93' or 'retort downgrade base' in ${project}.`,
+);

@@ -10,7 +10,7 @@ describe("the README's quick start", () => {
   it("names the two commands", () => {
     const readme = readFileSync(`${root}README.md`, "utf8");
     expect(readme).toContain("./scripts/quickstart.sh");
-    expect(readme).toContain("pnpm test");
+    expect(readme).toContain("./scripts/test.sh");
   });
 
   it("migrates the sample project on SQLite and shows history and current", () => {

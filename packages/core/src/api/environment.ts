@@ -76,7 +76,8 @@ export class Environment {
       lockTimeoutMs: this.config.lock.timeoutMs,
       cwd: this.cwd,
       sessionTimeouts: this.config.sessionTimeouts,
-      applicationName: "retort",
+      // Names this process in pg_stat_activity, so a lock holder can be found.
+      applicationName: `retort (pid ${process.pid})`,
     });
     return { connection, url };
   }

@@ -38,7 +38,12 @@ function namespacedLoader(): NamespacedUnregister {
  */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
   try {
-    return (await namespacedLoader().import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    const url = pathToFileURL(file).href;
+    // An `.mjs` file is plain JavaScript in ESM: Node loads it as it is,
+    // without the cost of tsx's hooks (they run on a worker thread and are
+    // asked for every import).
+    if (file.endsWith(".mjs")) return (await import(url)) as Record<string, unknown>;
+    return (await namespacedLoader().import(url, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     throw new ModuleLoadError(`Can't load ${file}: ${reason(error)}${installHint(error)}`, file, error);
   }

@@ -90,6 +90,13 @@ class MigrationRun<S extends RevisionSource> {
   #committedHeads: readonly string[] = [];
   /** Whether anything was committed before the end (per-migration commits, autocommit blocks). */
   #committedMidRun = false;
+  /**
+   * The rows the version table holds in the open transaction. In a
+   * one-transaction run the rows are written once, just before the commit:
+   * nothing outside the transaction can see them earlier, and it saves a
+   * round trip per migration.
+   */
+  #writtenHeads: readonly string[] = [];
 
   constructor(options: RunnerOptions<S>) {
     this.#options = options;
@@ -118,7 +125,7 @@ class MigrationRun<S extends RevisionSource> {
       // would roll back the row but not the block, and a retry would run the
       // block again.
       if (!this.#perMigration && !autocommitted) continue;
-      await connection.commit();
+      await this.#commit();
       this.#markCommitted(this.#maintainer.heads);
       await connection.begin();
       if (connection.dialect.capabilities.lockHeldByTransaction && index < steps.length) {
@@ -137,8 +144,21 @@ class MigrationRun<S extends RevisionSource> {
         }
       }
     }
-    await connection.commit();
+    await this.#commit();
     return { headsBefore, headsAfter: this.#maintainer.heads, steps: reports };
+  }
+
+  /** Writes the version rows the steps so far call for, then commits. */
+  async #commit(): Promise<void> {
+    await this.#writeHeads();
+    await this.#connection.commit();
+  }
+
+  async #writeHeads(): Promise<void> {
+    const heads = this.#maintainer.heads;
+    if (sameSet(heads, this.#writtenHeads)) return;
+    await this.#versionTable.replaceRows(this.#writtenHeads, heads);
+    this.#writtenHeads = heads;
   }
 
   /** Plans from `heads` and starts importing the modules the plan needs. */
@@ -146,6 +166,7 @@ class MigrationRun<S extends RevisionSource> {
     const steps = this.#options.plan(heads);
     this.#maintainer = new HeadMaintainer(this.#options.graph, heads);
     this.#committedHeads = heads;
+    this.#writtenHeads = heads;
     this.#modules = new ModulePrefetcher(steps, this.#options.loadModule);
     this.#options.onPlan?.(steps);
     return steps;
@@ -168,7 +189,10 @@ class MigrationRun<S extends RevisionSource> {
     this.#options.onStepStart?.(description);
     const started = performance.now();
     const headsBeforeStep = this.#maintainer.heads;
-    const sink = new ConnectionSink(this.#connection, this.#options, () => this.#markCommitted(headsBeforeStep));
+    const sink = new ConnectionSink(this.#connection, this.#options, {
+      beforeCommit: () => this.#writeHeads(),
+      afterCommit: () => this.#markCommitted(headsBeforeStep),
+    });
     try {
       if (step.kind === "revision") {
         const source = step.revision.source;
@@ -182,7 +206,12 @@ class MigrationRun<S extends RevisionSource> {
         }
         await fn(new Operations(sink));
       }
-      for (const change of this.#maintainer.apply(step)) await this.#versionTable.apply(change);
+      const changes = this.#maintainer.apply(step);
+      if (this.#perMigration) {
+        // Row by row, as Alembic does: each UPDATE and DELETE must match one row.
+        for (const change of changes) await this.#versionTable.apply(change);
+        this.#writtenHeads = this.#maintainer.heads;
+      }
     } catch (error) {
       if (step.kind !== "revision") throw error;
       throw new MigrationFailedError({
@@ -261,7 +290,11 @@ class ConnectionSink<S extends RevisionSource> implements OperationSink {
   autocommitted = false;
   readonly #connection: Connection;
 
-  constructor(connection: Connection, options: RunnerOptions<S>, onCommit: () => void) {
+  constructor(
+    connection: Connection,
+    options: RunnerOptions<S>,
+    hooks: { beforeCommit: () => Promise<void>; afterCommit: () => void },
+  ) {
     this.#connection = connection;
     const dialect = connection.dialect;
     this.context = {
@@ -275,8 +308,9 @@ class ConnectionSink<S extends RevisionSource> implements OperationSink {
         // Committing here splits the run: what ran before is kept even if a
         // later migration fails. That is the price of statements that refuse
         // transactions (Alembic behaves the same way).
+        await hooks.beforeCommit();
         await connection.commit();
-        onCommit();
+        hooks.afterCommit();
         this.autocommitted = true;
         try {
           return await fn();

@@ -124,6 +124,36 @@ export class VersionTable {
     }
   }
 
+  /**
+   * Moves the table from the rows `before` to the rows `after` in at most
+   * two statements (a one-transaction run writes its rows once, before the
+   * commit). The DELETE must match exactly the rows expected, as each of
+   * Alembic's row-by-row updates must.
+   */
+  async replaceRows(before: readonly string[], after: readonly string[]): Promise<void> {
+    const connection = this.#connection;
+    const p = (index: number) => connection.dialect.placeholder(index);
+    const removed = before.filter((head) => !after.includes(head));
+    const added = after.filter((head) => !before.includes(head));
+    if (removed.length > 0) {
+      const list = removed.map((_, index) => p(index + 1)).join(", ");
+      const result = await connection.execute(
+        `DELETE FROM ${this.#qualifiedName} WHERE version_num IN (${list})`,
+        removed,
+      );
+      if (result.rowCount !== removed.length) {
+        throw new CommandError(
+          `Online migration expected to match ${removed.length} row(s) when replacing ${removed.join(", ")} with ${added.join(", ") || "nothing"} in '${this.name}'; ${result.rowCount} found`,
+          { code: "VERSION_TABLE_MISMATCH" },
+        );
+      }
+    }
+    if (added.length > 0) {
+      const values = added.map((_, index) => `(${p(index + 1)})`).join(", ");
+      await connection.execute(`INSERT INTO ${this.#qualifiedName} (version_num) VALUES ${values}`, added);
+    }
+  }
+
   /** `stamp --purge`: removes every row. */
   async purge(): Promise<void> {
     if (await this.exists()) await this.#connection.execute(`DELETE FROM ${this.#qualifiedName}`);
