@@ -96,3 +96,7 @@ export {
 } from "./runtime/migration-plan.js";
 export { HeadMaintainer, VersionStateError, type VersionRowChange } from "./runtime/head-maintainer.js";
 export { historyRevisions, HistoryRangeError } from "./runtime/history-range.js";
+export { reverseOperation } from "./operations/reverse-operation.js";
+export { BatchOperations } from "./operations/batch-operations.js";
+export type * from "./operations/batch-operation.js";
+export type { AlterColumnOptions, ForeignKeyOptions } from "./operations/operations.js";

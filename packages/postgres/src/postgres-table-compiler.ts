@@ -7,12 +7,12 @@ import type {
   ForeignKeyDefinition,
   IndexDefinition,
   ReferentialAction,
-  SqlExpression,
   TableDefinition,
 } from "@retort/core";
 import { parseReference } from "@retort/core";
 import { PostgresUnsupportedOperationError } from "./postgres-errors.js";
 import { conventionName, qualifiedName, referencedTableName } from "./postgres-identifiers.js";
+import { accessMethod, deferrability, expressionText } from "./postgres-clauses.js";
 import { assertNever, renderPostgresType, renderServerDefault, serialType } from "./postgres-types.js";
 
 /** The part of a dialect the compilers need: quoting and literals. */
@@ -219,45 +219,45 @@ export class PostgresTableCompiler {
    * `REFERENCES "t" ("c") [MATCH ..] [ON DELETE ..] [ON UPDATE ..] [[NOT] DEFERRABLE] [INITIALLY ..]`,
    * in the order PostgreSQL's grammar requires
    * (https://www.postgresql.org/docs/current/sql-createtable.html). A table
-   * written `"app.users"` is schema-qualified.
+   * written `"app.users"` is schema-qualified; `{ name, schema }` names the
+   * schema explicitly (`createForeignKey`'s `referentSchema`), so a table
+   * name holding a dot stays one name.
    */
-  references(table: string, columns: readonly string[], options: ReferenceOptions): string {
-    let text = `REFERENCES ${referencedTableName(table)} (${this.#columnList(columns)})`;
+  references(
+    table: string | { readonly name: string; readonly schema?: string | undefined },
+    columns: readonly string[],
+    options: ReferenceOptions,
+  ): string {
+    const target = typeof table === "string" ? referencedTableName(table) : qualifiedName(table.name, table.schema);
+    const label = typeof table === "string" ? table : table.name;
+    let text = `REFERENCES ${target} (${this.#columnList(columns)})`;
     if (options.match === "PARTIAL") {
       throw new PostgresUnsupportedOperationError(
         "createForeignKey",
-        `MATCH PARTIAL (foreign key to "${table}") is not implemented by PostgreSQL ` +
+        `MATCH PARTIAL (foreign key to "${label}") is not implemented by PostgreSQL ` +
           "(https://www.postgresql.org/docs/current/sql-createtable.html): use MATCH FULL or MATCH SIMPLE",
       );
     }
     if (options.match !== undefined) text += ` MATCH ${options.match}`;
     if (options.onDelete !== undefined) text += ` ON DELETE ${options.onDelete}`;
     if (options.onUpdate !== undefined) text += ` ON UPDATE ${options.onUpdate}`;
-    if (options.deferrable === false) {
-      if (options.initially === "DEFERRED") {
-        throw new TypeError(`A foreign key to "${table}" cannot be NOT DEFERRABLE and INITIALLY DEFERRED`);
-      }
-      text += " NOT DEFERRABLE";
-    } else if (options.deferrable === true || options.initially === "DEFERRED") {
-      // INITIALLY DEFERRED implies DEFERRABLE; writing it keeps the intent readable.
-      text += " DEFERRABLE";
-    }
-    if (options.initially !== undefined) text += ` INITIALLY ${options.initially}`;
-    return text;
+    return text + deferrability(options, `A foreign key to "${label}"`);
   }
 
   /**
-   * `CREATE [UNIQUE] INDEX [IF NOT EXISTS] "ix" ON "schema"."t" (cols) [WHERE ...]`.
-   * The index goes in the table's schema (its name cannot be qualified).
+   * `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] "ix" ON "schema"."t" [USING method] (cols) [INCLUDE (cols)] [WHERE ...]`,
+   * in the order of PostgreSQL's grammar
+   * (https://www.postgresql.org/docs/current/sql-createindex.html). The
+   * index goes in the table's schema (its name cannot be qualified).
    * Expressions are written as given, as SQLAlchemy writes `text()`:
    * PostgreSQL wants an expression that is not a function call in
-   * parentheses, e.g. ``sql`(a + b)` ``
-   * (https://www.postgresql.org/docs/current/sql-createindex.html).
+   * parentheses, e.g. ``sql`(a + b)` ``. `CONCURRENTLY` cannot run inside
+   * a transaction block: run it in `autocommitBlock`.
    */
   createIndex(
     table: string,
     schema: string | undefined,
-    index: Omit<IndexDefinition, "kind">,
+    index: Omit<IndexDefinition, "kind"> & IndexMethodOptions,
     ifNotExists: boolean,
   ): CompiledStatement {
     if (index.columns.length === 0) {
@@ -266,8 +266,11 @@ export class PostgresTableCompiler {
     const columns = index.columns
       .map((column) => (typeof column === "string" ? this.#quoter.quoteIdentifier(column) : column.text))
       .join(", ");
-    let sql = `CREATE ${index.unique === true ? "UNIQUE " : ""}INDEX ${ifNotExists ? "IF NOT EXISTS " : ""}`;
-    sql += `${this.#quoter.quoteIdentifier(index.name)} ON ${qualifiedName(table, schema)} (${columns})`;
+    let sql = `CREATE ${index.unique === true ? "UNIQUE " : ""}INDEX ${index.concurrently === true ? "CONCURRENTLY " : ""}`;
+    sql += `${ifNotExists ? "IF NOT EXISTS " : ""}${this.#quoter.quoteIdentifier(index.name)} ON ${qualifiedName(table, schema)}`;
+    if (index.using !== undefined) sql += ` USING ${accessMethod(index.using, `index "${index.name}"`)}`;
+    sql += ` (${columns})`;
+    if (index.include !== undefined && index.include.length > 0) sql += ` INCLUDE (${this.#columnList(index.include)})`;
     if (index.where !== undefined) sql += ` WHERE ${expressionText(index.where)}`;
     return statement(sql);
   }
@@ -316,6 +319,13 @@ export class PostgresTableCompiler {
   }
 }
 
+/** PostgreSQL's index options of `createIndex` (Alembic's `postgresql_concurrently`, `postgresql_using`, `postgresql_include`). */
+export interface IndexMethodOptions {
+  readonly concurrently?: boolean | undefined;
+  readonly using?: string | undefined;
+  readonly include?: readonly string[] | undefined;
+}
+
 /** The primary key of a table being created, from column flags and/or a `primaryKey(...)` element. */
 function resolvePrimaryKey(table: TableDefinition): { columns: readonly string[]; name: string | undefined } {
   const flagged = table.columns.filter((column) => column.options.primaryKey === true).map((column) => column.name);
@@ -346,10 +356,6 @@ export function ignoreDuplicate(sql: string): string {
 
 function sameMembers(left: readonly string[], right: readonly string[]): boolean {
   return left.length === right.length && left.every((name) => right.includes(name));
-}
-
-function expressionText(expression: SqlExpression | string): string {
-  return typeof expression === "string" ? expression : expression.text;
 }
 
 function statement(sql: string): CompiledStatement {

@@ -75,6 +75,12 @@ export interface Connection {
   readonly inTransaction: boolean;
   tableExists(name: string, schema?: string): Promise<boolean>;
   /**
+   * Runs an operation that needs the live database (SQLite's batch rebuild
+   * reads the table first). Returns false for operations it leaves to
+   * `dialect.compile`. Optional.
+   */
+  applyOperation?(operation: Operation): Promise<boolean>;
+  /**
    * Takes the migration lock, waiting at most `timeoutMs`; fails with
    * `LockTimeoutError` naming the holder where the database can tell.
    * Where `lockHeldByTransaction`, this only configures the wait and

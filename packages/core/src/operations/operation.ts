@@ -1,6 +1,8 @@
+import type { ColumnType } from "../schema/column-type.js";
 import type { SqlExpression } from "../schema/sql-expression.js";
-import type { ColumnDefinition } from "../schema/table-elements.js";
+import type { ColumnDefinition, ReferentialAction, ServerDefault } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
+import type { BatchAlterTableOperation } from "./batch-operation.js";
 
 /**
  * Operations are data. `op.createTable(...)` builds one of these objects;
@@ -11,13 +13,25 @@ import type { TableDefinition } from "../schema/table.js";
 export type Operation =
   | CreateTableOperation
   | DropTableOperation
+  | RenameTableOperation
   | AddColumnOperation
+  | DropColumnOperation
+  | AlterColumnOperation
   | CreateIndexOperation
   | DropIndexOperation
+  | CreateUniqueConstraintOperation
+  | CreateForeignKeyOperation
+  | CreateCheckConstraintOperation
+  | CreatePrimaryKeyOperation
+  | CreateExcludeConstraintOperation
+  | DropConstraintOperation
+  | CreateTableCommentOperation
+  | DropTableCommentOperation
   | BulkInsertOperation
   | ExecuteOperation
   | CreateSchemaOperation
-  | DropSchemaOperation;
+  | DropSchemaOperation
+  | BatchAlterTableOperation;
 
 export type OperationKind = Operation["kind"];
 
@@ -34,12 +48,56 @@ export interface DropTableOperation {
   readonly ifExists?: boolean;
 }
 
+export interface RenameTableOperation {
+  readonly kind: "renameTable";
+  readonly table: string;
+  readonly newName: string;
+  readonly schema?: string;
+}
+
 export interface AddColumnOperation {
   readonly kind: "addColumn";
   readonly table: string;
   readonly column: ColumnDefinition;
   readonly schema?: string;
   readonly ifNotExists?: boolean;
+}
+
+export interface DropColumnOperation {
+  readonly kind: "dropColumn";
+  readonly table: string;
+  readonly column: string;
+  readonly schema?: string;
+  readonly ifExists?: boolean;
+  /** The column's type, so the reverse (and batch mode) can recreate it. */
+  readonly existingType?: ColumnType;
+}
+
+/**
+ * `ALTER COLUMN`. Each option left `undefined` is unchanged; `serverDefault:
+ * null` drops the default and `comment: null` the comment, as Alembic's
+ * `server_default=None`. The `existing*` options describe the column as it
+ * is: MySQL needs them to restate the column, and they make the operation
+ * reversible.
+ */
+export interface AlterColumnOperation {
+  readonly kind: "alterColumn";
+  readonly table: string;
+  readonly column: string;
+  readonly schema?: string;
+  readonly nullable?: boolean;
+  readonly type?: ColumnType;
+  readonly serverDefault?: ServerDefault | null;
+  readonly newColumnName?: string;
+  readonly comment?: string | null;
+  readonly autoincrement?: boolean;
+  readonly existingType?: ColumnType;
+  readonly existingNullable?: boolean;
+  readonly existingServerDefault?: ServerDefault | null;
+  readonly existingComment?: string | null;
+  readonly existingAutoincrement?: boolean;
+  /** PostgreSQL `USING` expression for a type change (Alembic's `postgresql_using`). */
+  readonly using?: string;
 }
 
 export interface CreateIndexOperation {
@@ -51,6 +109,12 @@ export interface CreateIndexOperation {
   readonly unique?: boolean;
   readonly where?: SqlExpression | string;
   readonly ifNotExists?: boolean;
+  /** PostgreSQL: `CREATE INDEX CONCURRENTLY` (run it in an autocommit block). */
+  readonly concurrently?: boolean;
+  /** PostgreSQL: the access method, e.g. `gin`, `brin`. */
+  readonly using?: string;
+  /** PostgreSQL: `INCLUDE (...)` columns of a covering index. */
+  readonly include?: readonly string[];
 }
 
 export interface DropIndexOperation {
@@ -59,6 +123,97 @@ export interface DropIndexOperation {
   readonly table?: string;
   readonly schema?: string;
   readonly ifExists?: boolean;
+}
+
+export interface CreateUniqueConstraintOperation {
+  readonly kind: "createUniqueConstraint";
+  readonly name: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly schema?: string;
+  readonly deferrable?: boolean;
+  readonly initially?: "DEFERRED" | "IMMEDIATE";
+}
+
+export interface CreateForeignKeyOperation {
+  readonly kind: "createForeignKey";
+  readonly name: string;
+  readonly sourceTable: string;
+  readonly referentTable: string;
+  readonly localColumns: readonly string[];
+  readonly remoteColumns: readonly string[];
+  readonly onDelete?: ReferentialAction;
+  readonly onUpdate?: ReferentialAction;
+  readonly deferrable?: boolean;
+  readonly initially?: "DEFERRED" | "IMMEDIATE";
+  readonly match?: "FULL" | "PARTIAL" | "SIMPLE";
+  readonly sourceSchema?: string;
+  readonly referentSchema?: string;
+}
+
+export interface CreateCheckConstraintOperation {
+  readonly kind: "createCheckConstraint";
+  readonly name: string;
+  readonly table: string;
+  readonly condition: SqlExpression | string;
+  readonly schema?: string;
+}
+
+export interface CreatePrimaryKeyOperation {
+  readonly kind: "createPrimaryKey";
+  readonly name: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly schema?: string;
+}
+
+/**
+ * One element of an EXCLUDE constraint and its operator, e.g. `&&`: a
+ * string names a column (quoted), ``sql`...` `` is an expression.
+ */
+export interface ExcludeElement {
+  readonly expression: SqlExpression | string;
+  readonly operator: string;
+}
+
+/** PostgreSQL's `EXCLUDE USING gist (...)`. */
+export interface CreateExcludeConstraintOperation {
+  readonly kind: "createExcludeConstraint";
+  readonly name: string;
+  readonly table: string;
+  readonly elements: readonly ExcludeElement[];
+  readonly using?: string;
+  readonly where?: SqlExpression | string;
+  readonly schema?: string;
+  readonly deferrable?: boolean;
+  readonly initially?: "DEFERRED" | "IMMEDIATE";
+}
+
+export type ConstraintType = "foreignkey" | "primary" | "unique" | "check";
+
+export interface DropConstraintOperation {
+  readonly kind: "dropConstraint";
+  readonly name: string;
+  readonly table: string;
+  /** Needed by MySQL; optional elsewhere. */
+  readonly type?: ConstraintType;
+  readonly schema?: string;
+  readonly ifExists?: boolean;
+}
+
+export interface CreateTableCommentOperation {
+  readonly kind: "createTableComment";
+  readonly table: string;
+  readonly comment: string;
+  readonly existingComment?: string | null;
+  readonly schema?: string;
+}
+
+export interface DropTableCommentOperation {
+  readonly kind: "dropTableComment";
+  readonly table: string;
+  readonly existingComment?: string | null;
+  readonly schema?: string;
 }
 
 export interface BulkInsertOperation {

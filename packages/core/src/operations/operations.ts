@@ -1,9 +1,25 @@
 import type { QueryResult } from "../driver/driver.js";
 import type { MigrationContext } from "../runtime/migration-context.js";
-import type { SqlExpression } from "../schema/sql-expression.js";
-import type { ColumnDefinition, TableElement } from "../schema/table-elements.js";
+import type { ColumnType } from "../schema/column-type.js";
+import { type SqlExpression, sql } from "../schema/sql-expression.js";
+import type { ColumnDefinition, ReferentialAction, TableElement } from "../schema/table-elements.js";
 import { splitTableElements, type TableDefinition, type TableOptions } from "../schema/table.js";
-import type { Operation } from "./operation.js";
+import type { BatchOptions } from "./batch-operation.js";
+import { BatchOperations } from "./batch-operations.js";
+import type { AlterColumnOperation, ConstraintType, ExcludeElement, Operation } from "./operation.js";
+
+/** What `alterColumn` changes; see `AlterColumnOperation`. */
+export type AlterColumnOptions = Omit<AlterColumnOperation, "kind" | "table" | "column">;
+
+export interface ForeignKeyOptions {
+  readonly onDelete?: ReferentialAction;
+  readonly onUpdate?: ReferentialAction;
+  readonly deferrable?: boolean;
+  readonly initially?: "DEFERRED" | "IMMEDIATE";
+  readonly match?: "FULL" | "PARTIAL" | "SIMPLE";
+  readonly sourceSchema?: string;
+  readonly referentSchema?: string;
+}
 
 /** Where `op` sends the operations it builds: the online runner or the offline emitter. */
 export interface OperationSink {
@@ -95,6 +111,143 @@ export class Operations {
   execute(statement: string | SqlExpression, parameters: readonly unknown[] = []): Promise<void> {
     const text = typeof statement === "string" ? statement : statement.text;
     return this.invoke({ kind: "execute", sql: text, parameters });
+  }
+
+  renameTable(table: string, newName: string, options: { schema?: string } = {}): Promise<void> {
+    return this.invoke({ kind: "renameTable", table, newName, ...options });
+  }
+
+  dropColumn(
+    table: string,
+    column: string,
+    options: { schema?: string; ifExists?: boolean; existingType?: ColumnType } = {},
+  ): Promise<void> {
+    return this.invoke({ kind: "dropColumn", table, column, ...options });
+  }
+
+  /**
+   * Changes a column: `nullable`, `type`, `serverDefault` (`null` drops it),
+   * `newColumnName`, `comment`, `autoincrement`, with the `existing*`
+   * options describing the column as it is (MySQL needs them).
+   */
+  alterColumn(table: string, column: string, options: AlterColumnOptions & { schema?: string }): Promise<void> {
+    return this.invoke({ kind: "alterColumn", table, column, ...options });
+  }
+
+  createUniqueConstraint(
+    name: string,
+    table: string,
+    columns: readonly string[],
+    options: { schema?: string; deferrable?: boolean; initially?: "DEFERRED" | "IMMEDIATE" } = {},
+  ): Promise<void> {
+    return this.invoke({ kind: "createUniqueConstraint", name, table, columns: [...columns], ...options });
+  }
+
+  createForeignKey(
+    name: string,
+    sourceTable: string,
+    referentTable: string,
+    localColumns: readonly string[],
+    remoteColumns: readonly string[],
+    options: ForeignKeyOptions = {},
+  ): Promise<void> {
+    return this.invoke({
+      kind: "createForeignKey",
+      name,
+      sourceTable,
+      referentTable,
+      localColumns: [...localColumns],
+      remoteColumns: [...remoteColumns],
+      ...options,
+    });
+  }
+
+  createCheckConstraint(
+    name: string,
+    table: string,
+    condition: SqlExpression | string,
+    options: { schema?: string } = {},
+  ): Promise<void> {
+    return this.invoke({ kind: "createCheckConstraint", name, table, condition, ...options });
+  }
+
+  createPrimaryKey(name: string, table: string, columns: readonly string[], options: { schema?: string } = {}) {
+    return this.invoke({ kind: "createPrimaryKey", name, table, columns: [...columns], ...options });
+  }
+
+  /** PostgreSQL's `EXCLUDE` constraint, e.g. `[{ expression: "room", operator: "=" }, { expression: "during", operator: "&&" }]`. */
+  createExcludeConstraint(
+    name: string,
+    table: string,
+    elements: readonly ExcludeElement[],
+    options: {
+      using?: string;
+      where?: SqlExpression | string;
+      schema?: string;
+      deferrable?: boolean;
+      initially?: "DEFERRED" | "IMMEDIATE";
+    } = {},
+  ): Promise<void> {
+    return this.invoke({ kind: "createExcludeConstraint", name, table, elements: [...elements], ...options });
+  }
+
+  /** Drops a named constraint; `type` (`foreignkey`, `primary`, `unique`, `check`) is needed on MySQL. */
+  dropConstraint(
+    name: string,
+    table: string,
+    options: { type?: ConstraintType; schema?: string; ifExists?: boolean } = {},
+  ): Promise<void> {
+    return this.invoke({ kind: "dropConstraint", name, table, ...options });
+  }
+
+  createTableComment(
+    table: string,
+    comment: string,
+    options: { existingComment?: string | null; schema?: string } = {},
+  ): Promise<void> {
+    return this.invoke({ kind: "createTableComment", table, comment, ...options });
+  }
+
+  dropTableComment(table: string, options: { existingComment?: string | null; schema?: string } = {}) {
+    return this.invoke({ kind: "dropTableComment", table, ...options });
+  }
+
+  /**
+   * Alters a table through a batch: the block's operations are recorded and
+   * applied together on exit — as plain ALTERs where the database can, or by
+   * rebuilding the table (SQLite's move-and-copy), keeping every row.
+   *
+   * ```ts
+   * await op.batchAlterTable("users", {}, async (batch) => {
+   *   await batch.alterColumn("email", { nullable: false });
+   *   await batch.dropColumn("legacy_flag");
+   * });
+   * ```
+   */
+  async batchAlterTable(
+    table: string,
+    options: BatchOptions & { schema?: string },
+    fn: (batch: BatchOperations) => Promise<void> | void,
+  ): Promise<void> {
+    const { schema, ...batchOptions } = options;
+    const batch = new BatchOperations(table, schema);
+    await fn(batch);
+    await this.invoke({
+      kind: "batchAlterTable",
+      table,
+      ...(schema === undefined ? {} : { schema }),
+      options: batchOptions,
+      steps: batch.steps,
+    });
+  }
+
+  /**
+   * A value written into SQL as a literal of the current dialect (Alembic's
+   * `inline_literal`), for statements that must carry values inline, e.g.
+   * offline scripts: ``op.execute(sql`UPDATE t SET flag = ${op.inlineLiteral(true)}`)``.
+   */
+  inlineLiteral(value: unknown): SqlExpression {
+    return sql(this.#sink.context.dialect.renderLiteral(value));
   }
 
   /** `CREATE SCHEMA`; only where the database has schemas (PostgreSQL). */

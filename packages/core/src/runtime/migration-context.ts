@@ -5,7 +5,13 @@ import type { DialectCapabilities } from "../driver/driver.js";
  * `op.getContext()`.
  */
 export interface MigrationContext {
-  readonly dialect: { readonly name: string; readonly capabilities: DialectCapabilities };
+  readonly dialect: {
+    readonly name: string;
+    readonly capabilities: DialectCapabilities;
+    /** Renders a value as a literal of this dialect (see `op.inlineLiteral`). */
+    renderLiteral(value: unknown): string;
+    quoteIdentifier(name: string): string;
+  };
   /** `-x KEY=VALUE` arguments; a bare `-x KEY` maps to `""`. */
   readonly xArgs: Readonly<Record<string, string>>;
   /** The raw `-x` values, in order. */

@@ -298,7 +298,12 @@ class ConnectionSink<S extends RevisionSource> implements OperationSink {
     this.#connection = connection;
     const dialect = connection.dialect;
     this.context = {
-      dialect: { name: dialect.name, capabilities: dialect.capabilities },
+      dialect: {
+        name: dialect.name,
+        capabilities: dialect.capabilities,
+        renderLiteral: (value) => dialect.renderLiteral(value),
+        quoteIdentifier: (name) => dialect.quoteIdentifier(name),
+      },
       xArgs: parseXArgs(options.xArgList),
       xArgList: options.xArgList,
       tag: options.tag,
@@ -322,6 +327,9 @@ class ConnectionSink<S extends RevisionSource> implements OperationSink {
   }
 
   async run(operation: Operation): Promise<void> {
+    // Some operations need the live database (a SQLite batch reads the
+    // table it rebuilds); the connection runs those itself.
+    if (this.#connection.applyOperation && (await this.#connection.applyOperation(operation))) return;
     for (const statement of this.#connection.dialect.compile(operation)) {
       await this.#track(statement.sql, () => this.#connection.execute(statement.sql, statement.parameters));
       this.executed.push(statement.sql);

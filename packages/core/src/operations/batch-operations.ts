@@ -1,0 +1,107 @@
+import type { ColumnType } from "../schema/column-type.js";
+import type { SqlExpression } from "../schema/sql-expression.js";
+import type { ColumnDefinition } from "../schema/table-elements.js";
+import type { BatchStep, ColumnPlacement } from "./batch-operation.js";
+import type { AlterColumnOperation, ConstraintType, CreateForeignKeyOperation } from "./operation.js";
+
+type ForeignKeyOptions = Omit<
+  CreateForeignKeyOperation,
+  "kind" | "name" | "sourceTable" | "referentTable" | "localColumns" | "remoteColumns"
+>;
+
+/**
+ * The `batch` object of `op.batchAlterTable(name, options, async (batch) =>
+ * ...)`: the table operations without the table name. Each call records a
+ * step; nothing runs until the block ends.
+ */
+export class BatchOperations {
+  readonly #table: string;
+  readonly #schema: string | undefined;
+  readonly #steps: BatchStep[] = [];
+
+  constructor(table: string, schema?: string) {
+    this.#table = table;
+    this.#schema = schema;
+  }
+
+  /** The steps recorded so far, in order. */
+  get steps(): readonly BatchStep[] {
+    return [...this.#steps];
+  }
+
+  #where(): { table: string; schema?: string } {
+    return this.#schema === undefined ? { table: this.#table } : { table: this.#table, schema: this.#schema };
+  }
+
+  async addColumn(column: ColumnDefinition, placement: ColumnPlacement = {}): Promise<void> {
+    this.#steps.push({ kind: "addColumn", ...this.#where(), column, ...placement });
+  }
+
+  async dropColumn(column: string, options: { existingType?: ColumnType } = {}): Promise<void> {
+    this.#steps.push({ kind: "dropColumn", ...this.#where(), column, ...options });
+  }
+
+  async alterColumn(
+    column: string,
+    options: Omit<AlterColumnOperation, "kind" | "table" | "column" | "schema"> & ColumnPlacement,
+  ): Promise<void> {
+    this.#steps.push({ kind: "alterColumn", ...this.#where(), column, ...options });
+  }
+
+  async createIndex(
+    name: string,
+    columns: string | readonly (string | SqlExpression)[],
+    options: { unique?: boolean; where?: SqlExpression | string } = {},
+  ): Promise<void> {
+    const list = typeof columns === "string" ? [columns] : [...columns];
+    this.#steps.push({ kind: "createIndex", name, ...this.#where(), columns: list, ...options });
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    this.#steps.push({ kind: "dropIndex", name, ...this.#where() });
+  }
+
+  async createUniqueConstraint(name: string, columns: readonly string[]): Promise<void> {
+    this.#steps.push({ kind: "createUniqueConstraint", name, ...this.#where(), columns: [...columns] });
+  }
+
+  async createForeignKey(
+    name: string,
+    referentTable: string,
+    localColumns: readonly string[],
+    remoteColumns: readonly string[],
+    options: ForeignKeyOptions = {},
+  ): Promise<void> {
+    const where = this.#where();
+    this.#steps.push({
+      kind: "createForeignKey",
+      name,
+      sourceTable: where.table,
+      ...(where.schema === undefined ? {} : { sourceSchema: where.schema }),
+      referentTable,
+      localColumns: [...localColumns],
+      remoteColumns: [...remoteColumns],
+      ...options,
+    });
+  }
+
+  async createCheckConstraint(name: string, condition: SqlExpression | string): Promise<void> {
+    this.#steps.push({ kind: "createCheckConstraint", name, ...this.#where(), condition });
+  }
+
+  async createPrimaryKey(name: string, columns: readonly string[]): Promise<void> {
+    this.#steps.push({ kind: "createPrimaryKey", name, ...this.#where(), columns: [...columns] });
+  }
+
+  async dropConstraint(name: string, options: { type?: ConstraintType } = {}): Promise<void> {
+    this.#steps.push({ kind: "dropConstraint", name, ...this.#where(), ...options });
+  }
+
+  async createTableComment(comment: string, options: { existingComment?: string | null } = {}): Promise<void> {
+    this.#steps.push({ kind: "createTableComment", ...this.#where(), comment, ...options });
+  }
+
+  async dropTableComment(options: { existingComment?: string | null } = {}): Promise<void> {
+    this.#steps.push({ kind: "dropTableComment", ...this.#where(), ...options });
+  }
+}
