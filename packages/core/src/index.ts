@@ -100,3 +100,7 @@ export { reverseOperation } from "./operations/reverse-operation.js";
 export { BatchOperations } from "./operations/batch-operations.js";
 export type * from "./operations/batch-operation.js";
 export type { AlterColumnOptions, ForeignKeyOptions } from "./operations/operations.js";
+export {
+  compileBulkInsert as compileBulkInsertStatements,
+  type BulkInsertSyntax,
+} from "./operations/compile-bulk-insert.js";

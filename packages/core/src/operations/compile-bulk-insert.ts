@@ -1,0 +1,100 @@
+import type { ColumnType } from "../schema/column-type.js";
+import type { BulkInsertOperation, CompiledStatement } from "./operation.js";
+
+/** What a dialect supplies to compile `bulkInsert`. */
+export interface BulkInsertSyntax {
+  /** The database's name, for messages (`SQLite`, `PostgreSQL`). */
+  readonly databaseName: string;
+  /** The most parameters one statement may bind. */
+  readonly maxParameters: number;
+  /** The quoted, schema-qualified table name. */
+  readonly table: string;
+  quoteIdentifier(name: string): string;
+  /** The placeholder of the 1-based parameter `index`. */
+  placeholder(index: number): string;
+  /** Converts a value by its declared column type (booleans, dates, JSON). */
+  toColumnValue(value: unknown, type: ColumnType): unknown;
+}
+
+/**
+ * Compiles `bulkInsert` to multi-row `INSERT INTO t (a, b) VALUES (..), (..)`
+ * statements with bound parameters, each under the dialect's parameter
+ * limit. Rows are grouped into runs of consecutive rows with the same keys,
+ * so a column a row leaves out gets its server default (not NULL) and the
+ * rows keep their order; a row with no keys is `INSERT ... DEFAULT VALUES`.
+ * With a declared table, values are converted by column type and an unknown
+ * key is an error.
+ */
+export function compileBulkInsert(operation: BulkInsertOperation, syntax: BulkInsertSyntax): CompiledStatement[] {
+  const definition = typeof operation.table === "string" ? undefined : operation.table;
+  const tableName = typeof operation.table === "string" ? operation.table : operation.table.name;
+  const types = new Map<string, ColumnType>(definition?.columns.map((column) => [column.name, column.type]) ?? []);
+  const statements: CompiledStatement[] = [];
+  let runKeys: readonly string[] = [];
+  let runSignature: string | undefined;
+  let run: Readonly<Record<string, unknown>>[] = [];
+  const flush = (): void => {
+    if (run.length > 0) statements.push(...insertRun(runKeys, run, types, syntax));
+    run = [];
+  };
+  operation.rows.forEach((row, position) => {
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      throw new TypeError(
+        `bulkInsert("${tableName}"): row ${position} is not an object; rows are { column: value } objects`,
+      );
+    }
+    const keys = Object.keys(row);
+    if (definition !== undefined) {
+      const unknown = keys.find((key) => !types.has(key));
+      if (unknown !== undefined) {
+        throw new TypeError(
+          `bulkInsert("${tableName}"): row ${position} has a value for "${unknown}", which is not a column of the declared table`,
+        );
+      }
+    }
+    const signature = [...keys].sort().join("\u0000");
+    if (signature !== runSignature) {
+      flush();
+      runSignature = signature;
+      runKeys = keys;
+    }
+    run.push(row);
+  });
+  flush();
+  return statements;
+}
+
+function insertRun(
+  keys: readonly string[],
+  rows: readonly Readonly<Record<string, unknown>>[],
+  types: ReadonlyMap<string, ColumnType>,
+  syntax: BulkInsertSyntax,
+): CompiledStatement[] {
+  const table = syntax.table;
+  if (keys.length === 0) {
+    return rows.map(() => ({ sql: `INSERT INTO ${table} DEFAULT VALUES`, parameters: [] }));
+  }
+  if (keys.length > syntax.maxParameters) {
+    throw new RangeError(
+      `bulkInsert into ${table}: ${keys.length} columns exceed ${syntax.databaseName}'s limit of ${syntax.maxParameters} parameters per statement`,
+    );
+  }
+  const columns = keys.map((key) => syntax.quoteIdentifier(key)).join(", ");
+  const rowsPerStatement = Math.floor(syntax.maxParameters / keys.length);
+  const statements: CompiledStatement[] = [];
+  for (let start = 0; start < rows.length; start += rowsPerStatement) {
+    const parameters: unknown[] = [];
+    const tuples: string[] = [];
+    for (const row of rows.slice(start, start + rowsPerStatement)) {
+      const placeholders: string[] = [];
+      for (const key of keys) {
+        const type = types.get(key);
+        parameters.push(type === undefined ? row[key] : syntax.toColumnValue(row[key], type));
+        placeholders.push(syntax.placeholder(parameters.length));
+      }
+      tuples.push(`(${placeholders.join(", ")})`);
+    }
+    statements.push({ sql: `INSERT INTO ${table} (${columns}) VALUES ${tuples.join(", ")}`, parameters });
+  }
+  return statements;
+}
