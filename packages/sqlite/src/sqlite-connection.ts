@@ -1,6 +1,15 @@
 import type Database from "better-sqlite3";
-import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
+import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, Operation, QueryResult } from "@retort/core";
 import { CommandError, DatabaseError } from "@retort/core";
+import { applyBatchSteps, planBatch, tableFromDefinition } from "./batch/sqlite-batch-plan.js";
+import { terminalProgress } from "./batch/sqlite-batch-progress.js";
+import {
+  type BatchProgress,
+  type ForeignKeyViolation,
+  foreignKeyError,
+  rebuildTable,
+} from "./batch/sqlite-batch-rebuild.js";
+import { reflectTable } from "./batch/sqlite-batch-reflect.js";
 import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
 import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";
 import { type SqliteValue, toSqliteValue } from "./sqlite-values.js";
@@ -24,6 +33,14 @@ export class SqliteConnection implements Connection {
   readonly #statements = new Map<string, Database.Statement>();
   #busyTimeoutMs: number;
   readonly #timeoutFromUrl: boolean;
+  /** True while `begin()` has turned enforced foreign keys off for the transaction. */
+  #foreignKeysSuspended = false;
+  /**
+   * Called during a batch rebuild's copy (rows copied, total, table). When
+   * unset, a terminal (stderr is a TTY) gets a progress line. Setting it
+   * makes the copy go in rowid-ordered chunks of 100,000 rows.
+   */
+  onBatchProgress: BatchProgress | undefined;
 
   constructor(
     database: Database.Database,
@@ -91,19 +108,51 @@ export class SqliteConnection implements Connection {
    * write lock now rather than at the first write, waiting up to the busy
    * timeout (https://sqlite.org/lang_transaction.html). Past it, throws
    * `LockTimeoutError`.
+   *
+   * When the connection enforces foreign keys (`?foreign_keys=on`), they are
+   * turned off first and back on after COMMIT/ROLLBACK: a batch rebuild's
+   * DROP TABLE would otherwise fire ON DELETE CASCADE in child tables, and
+   * `PRAGMA foreign_keys` is a no-op inside a transaction
+   * (https://sqlite.org/pragma.html#pragma_foreign_keys,
+   * lang_altertable.html §7 steps 1 and 12). `commit()` runs
+   * `PRAGMA foreign_key_check` instead. Inside a run, cascades therefore do
+   * not fire: a migration that deletes parent rows must delete the children
+   * too, or the commit fails naming them.
    */
   async begin(): Promise<void> {
     const sql = "BEGIN IMMEDIATE";
+    if (!this.inTransaction && this.#database.pragma("foreign_keys", { simple: true }) === 1) {
+      this.#run("PRAGMA foreign_keys = OFF");
+      this.#foreignKeysSuspended = true;
+    }
     try {
       this.#database.exec(sql);
     } catch (error) {
+      this.#restoreForeignKeys();
       if (isBusyError(error)) throw sqliteLockTimeoutError(this.filename, this.#busyTimeoutMs, error);
       throw toDatabaseError(error, sql);
     }
   }
 
+  /**
+   * COMMIT. If `begin()` suspended foreign keys, `PRAGMA foreign_key_check`
+   * runs first (lang_altertable.html §7 step 10): on a violation the
+   * transaction is rolled back and the error names table, rowid and parent.
+   */
   async commit(): Promise<void> {
-    this.#run("COMMIT");
+    if (this.#foreignKeysSuspended && this.inTransaction) {
+      const violations = this.#database.prepare("PRAGMA foreign_key_check").all() as ForeignKeyViolation[];
+      if (violations.length > 0) {
+        await this.rollback();
+        const error = foreignKeyError(violations, "at commit");
+        throw new DatabaseError(error.message, "PRAGMA foreign_key_check", { cause: error });
+      }
+    }
+    try {
+      this.#run("COMMIT");
+    } finally {
+      if (!this.inTransaction) this.#restoreForeignKeys();
+    }
   }
 
   /**
@@ -112,7 +161,44 @@ export class SqliteConnection implements Connection {
    * and a second ROLLBACK would hide the first error behind "no transaction is active".
    */
   async rollback(): Promise<void> {
-    if (this.inTransaction) this.#run("ROLLBACK");
+    try {
+      if (this.inTransaction) this.#run("ROLLBACK");
+    } finally {
+      this.#restoreForeignKeys();
+    }
+  }
+
+  /**
+   * Runs `batchAlterTable` (the only operation that needs the live table):
+   * plain statements when the batch needs no rebuild, else SQLite's
+   * move-and-copy procedure (see `rebuildTable`). Inside the run's
+   * transaction; outside one it opens and commits its own. Returns false
+   * for every other operation, which `dialect.compile` handles.
+   */
+  async applyOperation(operation: Operation): Promise<boolean> {
+    if (operation.kind !== "batchAlterTable") return false;
+    const plan = planBatch(operation, this.dialect);
+    if (plan.mode === "alter") {
+      for (const statement of plan.statements) await this.execute(statement.sql, statement.parameters);
+      return true;
+    }
+    const ownTransaction = !this.inTransaction;
+    if (ownTransaction) await this.begin();
+    try {
+      const copyFrom = operation.options.copyFrom;
+      const source =
+        copyFrom === undefined
+          ? reflectTable(this.#database, operation.table)
+          : tableFromDefinition(copyFrom, this.dialect);
+      const target = applyBatchSteps(source, operation, this.dialect);
+      const onProgress = this.onBatchProgress ?? (process.stderr.isTTY ? terminalProgress() : undefined);
+      rebuildTable(this.#database, source, target, { onProgress });
+      if (ownTransaction) await this.commit();
+    } catch (error) {
+      if (ownTransaction) await this.rollback();
+      throw error;
+    }
+    return true;
   }
 
   /** True when the main database has a table of that name (names compare case-insensitively, as SQLite's do). */
@@ -199,6 +285,12 @@ export class SqliteConnection implements Connection {
     } catch (error) {
       throw toDatabaseError(error, sql);
     }
+  }
+
+  #restoreForeignKeys(): void {
+    if (!this.#foreignKeysSuspended || !this.#database.open) return;
+    this.#foreignKeysSuspended = false;
+    this.#run("PRAGMA foreign_keys = ON");
   }
 
   #totalChanges(): number {

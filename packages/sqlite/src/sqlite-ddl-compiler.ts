@@ -7,6 +7,7 @@ import type {
   Operation,
 } from "@retort/core";
 import { parseReference } from "@retort/core";
+import { SqliteAlterCompiler } from "./sqlite-alter-compiler.js";
 import { compileBulkInsert } from "./sqlite-bulk-insert.js";
 import { SqliteUnsupportedOperationError } from "./sqlite-errors.js";
 import { type SqliteQuoter, SqliteTableCompiler } from "./sqlite-table-compiler.js";
@@ -27,10 +28,12 @@ import { assertNever, isConstantDefault, isNullDefault } from "./sqlite-types.js
 export class SqliteDdlCompiler {
   readonly #quoter: SqliteQuoter;
   readonly #tables: SqliteTableCompiler;
+  readonly #alters: SqliteAlterCompiler;
 
   constructor(quoter: SqliteQuoter) {
     this.#quoter = quoter;
     this.#tables = new SqliteTableCompiler(quoter);
+    this.#alters = new SqliteAlterCompiler(quoter);
   }
 
   compile(operation: Operation): CompiledStatement[] {
@@ -43,6 +46,7 @@ export class SqliteDdlCompiler {
       case "addColumn":
         return this.#addColumn(operation);
       case "createIndex":
+        this.#alters.rejectPostgresIndexOptions(operation);
         return [this.#createIndex(operation)];
       case "dropIndex":
         return [this.#dropIndex(operation)];
@@ -56,6 +60,29 @@ export class SqliteDdlCompiler {
         );
         return compileBulkInsert(operation, this.#quoter);
       }
+      case "renameTable":
+      case "dropColumn":
+      case "alterColumn":
+      case "createUniqueConstraint":
+      case "createCheckConstraint":
+      case "createPrimaryKey":
+      case "createExcludeConstraint":
+      case "dropConstraint":
+      case "createTableComment":
+      case "dropTableComment":
+        rejectSchema(operation.kind, operation.table, operation.schema);
+        return this.#alters.compile(operation);
+      case "createForeignKey":
+        rejectSchema(operation.kind, operation.sourceTable, operation.sourceSchema ?? operation.referentSchema);
+        return this.#alters.compile(operation);
+      case "batchAlterTable":
+        // Batch mode needs the live table (or copyFrom) and runs through
+        // SqliteConnection.applyOperation; compiling it alone would lose steps.
+        throw new SqliteUnsupportedOperationError(
+          operation.kind,
+          `batchAlterTable("${operation.table}") runs on a live SQLite connection (SqliteConnection.applyOperation); ` +
+            "it has no standalone SQL. Offline (--sql) batch mode is not supported by the SQLite driver yet.",
+        );
       case "execute":
         return [{ sql: operation.sql, parameters: operation.parameters ?? [] }];
       case "createSchema":

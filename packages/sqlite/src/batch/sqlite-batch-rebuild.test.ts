@@ -1,0 +1,238 @@
+import type { BatchAlterTableOperation, BatchOptions, BatchStep } from "@retort/core";
+import { column, integer, sql, string, text } from "@retort/core";
+import { afterEach, describe, expect, it } from "vitest";
+import type { SqliteConnection } from "../sqlite-connection.js";
+import { SqliteDriver } from "../sqlite-driver.js";
+import { sqliteUrl, temporaryFolder } from "../test-support/temp-database.js";
+
+let folder: ReturnType<typeof temporaryFolder>;
+let connection: SqliteConnection;
+
+async function open(schema: string, query: Record<string, string> = {}): Promise<void> {
+  folder = temporaryFolder();
+  connection = await new SqliteDriver().connect(sqliteUrl(folder.file(), query));
+  await connection.execute(schema);
+}
+
+afterEach(async () => {
+  await connection.close();
+  folder.remove();
+});
+
+function batch(table: string, steps: Omit<BatchStep, "table">[], options: BatchOptions = {}): BatchAlterTableOperation {
+  return { kind: "batchAlterTable", table, options, steps: steps.map((step) => ({ ...step, table }) as BatchStep) };
+}
+
+/** Runs a batch as the migration runner does: inside begin()/commit(). */
+async function inRun(operation: BatchAlterTableOperation): Promise<void> {
+  await connection.begin();
+  try {
+    expect(await connection.applyOperation(operation)).toBe(true);
+    await connection.commit();
+  } catch (error) {
+    await connection.rollback();
+    throw error;
+  }
+}
+
+const rows = async (query: string) => (await connection.query(query)).rows;
+const schemaOf = async (name: string) =>
+  (await rows(`SELECT sql FROM sqlite_master WHERE name = '${name}'`))[0]?.sql as string;
+
+describe("batch rebuild", () => {
+  it("keeps child rows with ON DELETE CASCADE when the parent is rebuilt (foreign_keys on)", async () => {
+    await open(
+      `CREATE TABLE parent (id INTEGER PRIMARY KEY, name VARCHAR(10));
+       CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE);
+       INSERT INTO parent (id, name) VALUES (1, 'a'), (2, 'b');
+       INSERT INTO child (parent_id) VALUES (1), (1), (2);`,
+      { foreign_keys: "on" },
+    );
+    await inRun(batch("parent", [{ kind: "alterColumn", column: "name", type: text(), nullable: false }]));
+    expect(await rows("SELECT count(*) AS n FROM child")).toEqual([{ n: 3 }]);
+    expect(await rows("PRAGMA foreign_keys")).toEqual([{ foreign_keys: 1 }]);
+    expect(await schemaOf("parent")).toContain('"name" TEXT NOT NULL');
+    // Enforcement is back after the run: a cascade fires again.
+    await connection.execute("DELETE FROM parent WHERE id = 1");
+    expect(await rows("SELECT count(*) AS n FROM child")).toEqual([{ n: 1 }]);
+  });
+
+  it("fails the commit, naming the row, when a run leaves a dangling reference (foreign_keys on)", async () => {
+    await open(
+      `CREATE TABLE parent (id INTEGER PRIMARY KEY);
+       CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id));
+       INSERT INTO parent VALUES (1); INSERT INTO child VALUES (7, 1);`,
+      { foreign_keys: "on" },
+    );
+    await connection.begin();
+    await connection.execute("DELETE FROM parent");
+    await expect(connection.commit()).rejects.toThrow(/table "child" rowid 7 references missing row in "parent"/);
+    expect(await rows("SELECT count(*) AS n FROM parent")).toEqual([{ n: 1 }]);
+    expect(await rows("PRAGMA foreign_keys")).toEqual([{ foreign_keys: 1 }]);
+  });
+
+  it("keeps the AUTOINCREMENT counter", async () => {
+    await open(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT);
+       INSERT INTO t (a) VALUES ('1'), ('2'), ('3'), ('4'); DELETE FROM t WHERE id > 2;`,
+    );
+    await inRun(batch("t", [{ kind: "addColumn", column: column("b", integer(), { unique: true }) }]));
+    expect(await schemaOf("t")).toContain("AUTOINCREMENT");
+    await connection.execute("INSERT INTO t (a) VALUES ('5')");
+    expect(await rows("SELECT id FROM t ORDER BY id")).toEqual([{ id: 1 }, { id: 2 }, { id: 5 }]);
+  });
+
+  it("keeps triggers and views, and partial and expression indexes", async () => {
+    await open(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT, deleted INTEGER DEFAULT 0, n INTEGER);
+       CREATE TABLE log (msg TEXT);
+       CREATE UNIQUE INDEX ix_live_email ON t (email) WHERE deleted = 0;
+       CREATE INDEX ix_lower ON t (lower(email) COLLATE NOCASE DESC);
+       CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.email); END;
+       CREATE VIEW v AS SELECT id, email FROM t WHERE deleted = 0;
+       INSERT INTO t (email, n) VALUES ('A@x', 1), ('b@x', 2);`,
+    );
+    await inRun(batch("t", [{ kind: "alterColumn", column: "n", type: string(5) }], { recreate: "always" }));
+    expect(await rows("SELECT id, email FROM v ORDER BY id")).toEqual([
+      { id: 1, email: "A@x" },
+      { id: 2, email: "b@x" },
+    ]);
+    expect(await schemaOf("ix_live_email")).toMatch(/WHERE deleted = 0$/);
+    expect(await schemaOf("ix_lower")).toContain("lower(email) COLLATE NOCASE DESC");
+    expect(await rows("SELECT typeof(n) AS t FROM t")).toEqual([{ t: "text" }, { t: "text" }]);
+    // The copy did not fire the trigger; the re-created trigger fires on new rows.
+    expect(await rows("SELECT count(*) AS n FROM log")).toEqual([{ n: 2 }]);
+    await connection.execute("INSERT INTO t (email) VALUES ('c@x')");
+    expect(await rows("SELECT msg FROM log")).toEqual([{ msg: "A@x" }, { msg: "b@x" }, { msg: "c@x" }]);
+    await expect(connection.execute("INSERT INTO t (email) VALUES ('c@x')")).rejects.toThrow(/UNIQUE/);
+  });
+
+  it("keeps named and unnamed constraints, and drops unnamed ones through namingConvention", async () => {
+    await open(
+      `CREATE TABLE p (id INTEGER PRIMARY KEY);
+       CREATE TABLE t (id INTEGER NOT NULL, a INTEGER, b INTEGER, p_id INTEGER,
+         CONSTRAINT pk_t PRIMARY KEY (id), CONSTRAINT uq_a UNIQUE (a), UNIQUE (b),
+         CONSTRAINT ck_a CHECK (a > 0), CHECK (b < 100), FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE);`,
+    );
+    await inRun(batch("t", [], { recreate: "always" }));
+    const kept = await schemaOf("t");
+    for (const part of ['CONSTRAINT "pk_t" PRIMARY KEY', 'CONSTRAINT "uq_a" UNIQUE ("a")', 'UNIQUE ("b")']) {
+      expect(kept).toContain(part);
+    }
+    expect(kept).toContain('CONSTRAINT "ck_a" CHECK (a > 0)');
+    expect(kept).toContain("CHECK (b < 100)");
+    expect(kept).toContain('REFERENCES "p" ("id") ON DELETE CASCADE');
+    await inRun(
+      batch(
+        "t",
+        [
+          { kind: "dropConstraint", name: "uq_t_b" },
+          { kind: "dropConstraint", name: "fk_t_p_id_p" },
+        ],
+        {
+          namingConvention: {
+            uq: "uq_%(table_name)s_%(column_0_name)s",
+            fk: "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+          },
+        },
+      ),
+    );
+    const dropped = await schemaOf("t");
+    expect(dropped).not.toContain('UNIQUE ("b")');
+    expect(dropped).not.toContain("REFERENCES");
+    expect(dropped).toContain('CONSTRAINT "uq_a" UNIQUE ("a")');
+  });
+
+  it("fails clearly on an unnamed constraint without a naming convention", async () => {
+    await open("CREATE TABLE t (id INTEGER PRIMARY KEY, b INTEGER UNIQUE)");
+    await expect(inRun(batch("t", [{ kind: "dropConstraint", name: "uq_b" }]))).rejects.toThrow(
+      /No such constraint: 'uq_b'.*namingConvention/,
+    );
+  });
+
+  it("drops the indexes and constraints of a dropped column (unlike Alembic)", async () => {
+    await open(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, CHECK (a > 0), UNIQUE (a, b));
+       CREATE INDEX ix_a ON t (a); CREATE INDEX ix_expr ON t (a + b); CREATE INDEX ix_b ON t (b) WHERE a IS NOT NULL;
+       CREATE INDEX ix_keep ON t (b); INSERT INTO t (a, b) VALUES (1, 2);`,
+    );
+    await inRun(batch("t", [{ kind: "dropColumn", column: "a" }]));
+    const names = (await rows("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")).map(
+      (row) => row.name,
+    );
+    expect(names).toEqual(["ix_keep"]);
+    expect(await rows("SELECT * FROM t")).toEqual([{ id: 1, b: 2 }]);
+  });
+
+  it("renames, reorders and adds columns, keeping the data", async () => {
+    await open(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(10), x INTEGER);
+       CREATE INDEX ix_name ON t (name); INSERT INTO t (name, x) VALUES ('a', 1);`,
+    );
+    await inRun(
+      batch("t", [
+        { kind: "alterColumn", column: "name", newColumnName: "full_name" },
+        { kind: "addColumn", column: column("email", string(50), { serverDefault: sql`'none'` }), insertAfter: "id" },
+      ]),
+    );
+    expect(await rows("SELECT * FROM t")).toEqual([{ id: 1, email: "none", full_name: "a", x: 1 }]);
+    expect(await schemaOf("ix_name")).toContain('("full_name")');
+  });
+
+  it("runs addColumn and createIndex in place under recreate auto", async () => {
+    await open("CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE VIEW v AS SELECT * FROM t;");
+    await inRun(
+      batch("t", [
+        { kind: "addColumn", column: column("a", integer()) },
+        { kind: "createIndex", name: "ix", columns: ["a"] },
+      ]),
+    );
+    expect(await schemaOf("t")).toBe('CREATE TABLE t (id INTEGER PRIMARY KEY, "a" INTEGER)');
+  });
+
+  it("recreate never fails like the plain operation", async () => {
+    await open("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)");
+    await expect(
+      inRun(batch("t", [{ kind: "alterColumn", column: "a", nullable: false }], { recreate: "never" })),
+    ).rejects.toThrow(/op\.batchAlterTable/);
+  });
+
+  it("rolls back a failing rebuild: NULLs in a column made NOT NULL", async () => {
+    await open("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER); INSERT INTO t (a) VALUES (1), (NULL);");
+    const before = await schemaOf("t");
+    await expect(inRun(batch("t", [{ kind: "alterColumn", column: "a", nullable: false }]))).rejects.toThrow(
+      /NOT NULL constraint failed/,
+    );
+    expect(await schemaOf("t")).toBe(before);
+    expect(await rows("SELECT name FROM sqlite_master WHERE name LIKE '_alembic_tmp%'")).toEqual([]);
+    expect(await rows("SELECT count(*) AS n FROM t")).toEqual([{ n: 2 }]);
+  });
+
+  it("copies in rowid-ordered chunks and reports progress", async () => {
+    await open("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)");
+    await connection.execute(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 250000) INSERT INTO t (a) SELECT x FROM c",
+    );
+    const progress: number[] = [];
+    connection.onBatchProgress = (copied, total) => progress.push(copied, total);
+    await inRun(batch("t", [{ kind: "alterColumn", column: "a", type: text() }]));
+    expect(progress).toEqual([100_000, 250_000, 200_000, 250_000, 250_000, 250_000]);
+    expect(await rows("SELECT count(*) AS n, sum(CAST(a AS INTEGER)) AS s FROM t")).toEqual([
+      { n: 250000, s: 31250125000 },
+    ]);
+  });
+
+  it("uses copyFrom instead of reflecting", async () => {
+    await open("CREATE TABLE t (id INTEGER NOT NULL, a VARCHAR(5), PRIMARY KEY (id)); INSERT INTO t VALUES (1, 'x');");
+    const copyFrom = {
+      kind: "table" as const,
+      name: "t",
+      columns: [column("id", integer(), { primaryKey: true }), column("a", string(5))],
+      constraints: [],
+      indexes: [],
+      options: {},
+    };
+    await inRun(batch("t", [{ kind: "dropColumn", column: "a" }], { copyFrom }));
+    expect(await rows("SELECT * FROM t")).toEqual([{ id: 1 }]);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * A small SQLite tokenizer for the SQL stored in `sqlite_master`: enough to
+ * split a CREATE TABLE body, find which columns an expression mentions and
+ * rename them, never treating text inside string literals as names
+ * (https://sqlite.org/lang_keywords.html for the quoting forms).
+ */
+export interface SqlToken {
+  readonly kind: "word" | "quoted" | "string" | "number" | "punct" | "space";
+  /** The token as written. */
+  readonly text: string;
+  /** For words and quoted identifiers: the name, unquoted. */
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const closers: Record<string, string> = { '"': '"', "`": "`", "[": "]" };
+
+export function tokenize(sql: string): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  let index = 0;
+  const push = (kind: SqlToken["kind"], end: number, name = "") => {
+    tokens.push({ kind, text: sql.slice(index, end), name, start: index, end });
+    index = end;
+  };
+  while (index < sql.length) {
+    const char = sql[index] as string;
+    if (/\s/.test(char)) {
+      let end = index;
+      while (end < sql.length && /\s/.test(sql[end] as string)) end++;
+      push("space", end);
+    } else if (char === "-" && sql[index + 1] === "-") {
+      const newline = sql.indexOf("\n", index);
+      push("space", newline === -1 ? sql.length : newline);
+    } else if (char === "/" && sql[index + 1] === "*") {
+      const close = sql.indexOf("*/", index + 2);
+      push("space", close === -1 ? sql.length : close + 2);
+    } else if (char === "'") {
+      push("string", scanQuoted(sql, index, "'"));
+    } else if (char in closers) {
+      const end = scanQuoted(sql, index, closers[char] as string);
+      const inner = sql.slice(index + 1, end - 1);
+      push("quoted", end, char === "[" ? inner : inner.replaceAll(char + char, char));
+    } else if (/[A-Za-z_\u0080-\uffff]/.test(char)) {
+      let end = index;
+      while (end < sql.length && /[\w$\u0080-\uffff]/.test(sql[end] as string)) end++;
+      push("word", end, sql.slice(index, end));
+    } else if (/[0-9.]/.test(char)) {
+      let end = index + 1;
+      while (end < sql.length && /[\w.]/.test(sql[end] as string)) end++;
+      push("number", end);
+    } else {
+      push("punct", index + 1);
+    }
+  }
+  return tokens;
+}
+
+function scanQuoted(sql: string, start: number, close: string): number {
+  let index = start + 1;
+  while (index < sql.length) {
+    if (sql[index] === close) {
+      if (close !== "]" && sql[index + 1] === close) {
+        index += 2;
+        continue;
+      }
+      return index + 1;
+    }
+    index++;
+  }
+  return sql.length;
+}
+
+/** The tokens that matter (no whitespace or comments). */
+export function significant(tokens: readonly SqlToken[]): SqlToken[] {
+  return tokens.filter((token) => token.kind !== "space");
+}
+
+/** True for a name token (word or quoted identifier). */
+export function isName(token: SqlToken | undefined): token is SqlToken {
+  return token !== undefined && (token.kind === "word" || token.kind === "quoted");
+}
+
+/** True when `token` is the keyword (case-insensitive, unquoted). */
+export function isKeyword(token: SqlToken | undefined, keyword: string): boolean {
+  return token?.kind === "word" && token.name.toUpperCase() === keyword;
+}
+
+/** The index of the `)` that closes the `(` at `open` (in a significant-token list). */
+export function closingParen(tokens: readonly SqlToken[], open: number): number {
+  let depth = 0;
+  for (let index = open; index < tokens.length; index++) {
+    const text = (tokens[index] as SqlToken).text;
+    if (text === "(") depth++;
+    if (text === ")" && --depth === 0) return index;
+  }
+  throw new Error("unbalanced parentheses in SQL");
+}
+
+/** Splits a significant-token list at top-level commas. */
+export function splitTopLevel(tokens: readonly SqlToken[]): SqlToken[][] {
+  const parts: SqlToken[][] = [[]];
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.text === "(") depth++;
+    if (token.text === ")") depth--;
+    if (token.text === "," && depth === 0) parts.push([]);
+    else (parts[parts.length - 1] as SqlToken[]).push(token);
+  }
+  return parts.filter((part) => part.length > 0);
+}
+
+/** The original text spanned by tokens `from..to` (inclusive) of `sql`. */
+export function textOf(sql: string, tokens: readonly SqlToken[], from = 0, to = tokens.length - 1): string {
+  const first = tokens[from];
+  const last = tokens[to];
+  return first === undefined || last === undefined ? "" : sql.slice(first.start, last.end);
+}
+
+/** True when the SQL text names `identifier` outside string literals (names compare case-insensitively). */
+export function mentions(sql: string, identifier: string): boolean {
+  const wanted = identifier.toLowerCase();
+  return tokenize(sql).some((token) => isName(token) && token.name.toLowerCase() === wanted);
+}
+
+/** Rewrites every name token in `renames` (lower-cased old name → new name), quoting the new names. */
+export function renameIdentifiers(sql: string, renames: ReadonlyMap<string, string>): string {
+  if (renames.size === 0) return sql;
+  return tokenize(sql)
+    .map((token) => {
+      const target = isName(token) ? renames.get(token.name.toLowerCase()) : undefined;
+      return target === undefined ? token.text : quoteName(target);
+    })
+    .join("");
+}
+
+/** `"name"` with embedded quotes doubled (https://sqlite.org/lang_keywords.html). */
+export function quoteName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Column type affinity (https://sqlite.org/datatype3.html#determination_of_column_affinity). */
+export function typeAffinity(declared: string): "INTEGER" | "TEXT" | "BLOB" | "REAL" | "NUMERIC" {
+  const type = declared.toUpperCase();
+  if (type.includes("INT")) return "INTEGER";
+  if (type.includes("CHAR") || type.includes("CLOB") || type.includes("TEXT")) return "TEXT";
+  if (type.includes("BLOB") || type.trim() === "") return "BLOB";
+  if (type.includes("REAL") || type.includes("FLOA") || type.includes("DOUB")) return "REAL";
+  return "NUMERIC";
+}
