@@ -95,7 +95,7 @@ for (const harness of harnesses) {
         [2, "b"],
         [3, harness.name],
       ]);
-      const truthy = await probe.query("SELECT id FROM flags WHERE \"on\" = TRUE ORDER BY id");
+      const truthy = await probe.query('SELECT id FROM flags WHERE "on" = TRUE ORDER BY id');
       expect(truthy.map((row) => Number(row.id))).toEqual([1]);
       expect(await probe.existingTables(["pg_only", "not_pg"])).toEqual(
         harness.name === "postgresql" ? ["pg_only"] : ["not_pg"],

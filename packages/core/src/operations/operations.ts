@@ -82,7 +82,18 @@ export class Operations {
     name: string,
     table: string,
     columns: string | readonly (string | SqlExpression)[],
-    options: { unique?: boolean; where?: SqlExpression | string; schema?: string; ifNotExists?: boolean } = {},
+    options: {
+      unique?: boolean;
+      where?: SqlExpression | string;
+      schema?: string;
+      ifNotExists?: boolean;
+      /** PostgreSQL `CONCURRENTLY` (inside `op.getContext().autocommitBlock`). */
+      concurrently?: boolean;
+      /** PostgreSQL access method, e.g. `gin`. */
+      using?: string;
+      /** PostgreSQL covering-index columns. */
+      include?: readonly string[];
+    } = {},
   ): Promise<void> {
     const list = typeof columns === "string" ? [columns] : [...columns];
     return this.invoke({ kind: "createIndex", name, table, columns: list, ...options });

@@ -7,8 +7,16 @@ import { reverseOperation } from "./reverse-operation.js";
 
 describe("reverseOperation", () => {
   it.each<[string, Operation, Operation | undefined]>([
-    ["createTable", { kind: "createTable", table: table("t", column("id", integer())) }, { kind: "dropTable", table: "t" }],
-    ["renameTable", { kind: "renameTable", table: "a", newName: "b" }, { kind: "renameTable", table: "b", newName: "a" }],
+    [
+      "createTable",
+      { kind: "createTable", table: table("t", column("id", integer())) },
+      { kind: "dropTable", table: "t" },
+    ],
+    [
+      "renameTable",
+      { kind: "renameTable", table: "a", newName: "b" },
+      { kind: "renameTable", table: "b", newName: "a" },
+    ],
     [
       "addColumn",
       { kind: "addColumn", table: "t", column: column("c", string(5)) },
@@ -78,10 +86,12 @@ describe("reverseOperation", () => {
     expect(
       reverseOperation({ kind: "createTableComment", table: "t", comment: "new", existingComment: "old" }),
     ).toEqual({ kind: "createTableComment", table: "t", comment: "old", existingComment: "new" });
-    expect(reverseOperation({ kind: "createTableComment", table: "t", comment: "new", existingComment: null })).toEqual({
-      kind: "dropTableComment",
-      table: "t",
-      existingComment: "new",
-    });
+    expect(reverseOperation({ kind: "createTableComment", table: "t", comment: "new", existingComment: null })).toEqual(
+      {
+        kind: "dropTableComment",
+        table: "t",
+        existingComment: "new",
+      },
+    );
   });
 });

@@ -59,7 +59,12 @@ export function reverseOperation(operation: Operation): Operation | undefined {
     case "createTableComment":
       if (operation.existingComment === undefined) return undefined;
       return operation.existingComment === null
-        ? { kind: "dropTableComment", table: operation.table, existingComment: operation.comment, ...schemaOf(operation.schema) }
+        ? {
+            kind: "dropTableComment",
+            table: operation.table,
+            existingComment: operation.comment,
+            ...schemaOf(operation.schema),
+          }
         : {
             kind: "createTableComment",
             table: operation.table,

@@ -16,7 +16,8 @@ try {
   if (mode === "hold") {
     const { rows } = await connection.query("SELECT pg_backend_pid() AS pid");
     process.stdout.write(`LOCKED ${rows[0].pid}\n`);
-    setInterval(() => {}, 60_000);
+    // Keep the lock and its connection reachable while the test runs.
+    setInterval(() => lock, 60_000);
   } else if (mode === "counter") {
     const start = Date.now();
     await connection.begin();

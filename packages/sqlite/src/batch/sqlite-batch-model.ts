@@ -326,7 +326,7 @@ export class BatchTableModel {
       throw new SqliteBatchError(
         `No such constraint: '${name}' on table "${this.#name}"` +
           (unnamed > 0
-            ? `; the table has ${unnamed} unnamed constraint(s): pass a namingConvention to name them (alembic.md §6.3)`
+            ? `; the table has ${unnamed} unnamed constraint(s): pass a namingConvention to name them, e.g. { fk: "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s" }`
             : ""),
       );
     }

@@ -173,8 +173,11 @@ function readSequence(database: Database.Database, table: string): number | unde
 }
 
 function restoreSequence(database: Database.Database, table: string, seq: number): void {
-  const updated = database.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?").run(seq, table);
-  if (updated.changes === 0) database.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)").run(table, seq);
+  // Bound as a BigInt so SQLite stores an INTEGER (a JS number binds as REAL).
+  const value = BigInt(Math.trunc(seq));
+  const updated = database.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?").run(value, table);
+  if (updated.changes === 0)
+    database.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)").run(table, value);
 }
 
 /**

@@ -35,7 +35,10 @@ try {
     await connection.begin();
     await connection.execute("INSERT INTO counter (id, value) VALUES (2, 42)");
     process.stdout.write("LOCKED\n");
-    setInterval(() => {}, 60_000);
+    // Keep the connection reachable: once this block ends, a garbage
+    // collection would finalize the database handle, which rolls back the
+    // transaction and releases the lock the test expects to be held.
+    setInterval(() => connection.inTransaction, 60_000);
   } else {
     throw new Error(`unknown mode ${mode}`);
   }
