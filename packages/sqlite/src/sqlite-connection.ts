@@ -10,6 +10,7 @@ import {
   rebuildTable,
 } from "./batch/sqlite-batch-rebuild.js";
 import { reflectTable } from "./batch/sqlite-batch-reflect.js";
+import { assertPlainDropColumn } from "./batch/sqlite-drop-column-check.js";
 import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
 import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";
 import { type SqliteValue, toSqliteValue } from "./sqlite-values.js";
@@ -176,6 +177,10 @@ export class SqliteConnection implements Connection {
    * for every other operation, which `dialect.compile` handles.
    */
   async applyOperation(operation: Operation): Promise<boolean> {
+    if (operation.kind === "dropColumn") {
+      assertPlainDropColumn(this.#database, operation);
+      return false;
+    }
     if (operation.kind !== "batchAlterTable") return false;
     const plan = planBatch(operation, this.dialect);
     if (plan.mode === "alter") {

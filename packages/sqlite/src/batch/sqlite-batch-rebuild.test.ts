@@ -236,3 +236,21 @@ describe("batch rebuild", () => {
     expect(await rows("SELECT * FROM t")).toEqual([{ id: 1 }]);
   });
 });
+
+describe("dropColumn of a column an index or constraint uses", () => {
+  it("is refused before anything runs, pointing to batch mode", async () => {
+    const folder = temporaryFolder("retort-sqlite-dropcol-");
+    const connection = await new SqliteDriver().connect(sqliteUrl(folder.file("drop.db")));
+    try {
+      await connection.execute('CREATE TABLE "t" ("id" INTEGER PRIMARY KEY, "a" INTEGER, "b" INTEGER)');
+      await connection.execute('CREATE INDEX "ix_t_a" ON "t" ("a")');
+      await expect(connection.applyOperation?.({ kind: "dropColumn", table: "t", column: "a" })).rejects.toThrow(
+        /used by index "ix_t_a".*op\.batchAlterTable\("t"/,
+      );
+      expect(await connection.applyOperation?.({ kind: "dropColumn", table: "t", column: "b" })).toBe(false);
+    } finally {
+      await connection.close();
+      folder.remove();
+    }
+  });
+});
