@@ -47,6 +47,32 @@ describe("errors in the script directory", () => {
     expect(loop.stderr).toContain("Self-loop is detected in revisions (a000)");
   });
 
+  it("reports a dependency cycle, a missing dependsOn and a label defined twice", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null, dependsOn: ["b000"] });
+    project.addRevision({ id: "b000", down: "a000" });
+    const cycle = project.run("heads");
+    expect(cycle.status).toBe(1);
+    expect(cycle.stderr).toContain("Dependency cycle is detected in revisions (a000, b000)");
+    project.cleanup();
+
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null });
+    const file = project.addRevision({ id: "b000", down: "a000", dependsOn: ["nope"] });
+    const missing = project.run("heads");
+    expect(missing.status).toBe(1);
+    expect(lastLine(missing.stderr)).toMatch(/^FAILED: .*nope/);
+    expect(missing.stderr).toContain(file);
+    project.cleanup();
+
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null, labels: ["lib"] });
+    project.addRevision({ id: "b000", down: null, labels: ["lib"] });
+    const labels = project.run("heads");
+    expect(labels.status).toBe(1);
+    expect(lastLine(labels.stderr)).toContain("Branch name 'lib' in revision b000 already used by revision a000");
+  });
+
   it("reports a header it cannot read with the file and the reason", () => {
     project = new TestProject();
     const file = project.write(

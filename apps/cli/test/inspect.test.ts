@@ -100,6 +100,9 @@ describe("heads, branches, show, current", () => {
     expect(text).toContain("b0b0 (branchpoint)\n");
     expect(text).toContain("     -> c1c1 (c1branch)");
     expect(text).toContain("     -> c2c2 (c2branch)");
+    const verbose = project.ok("branches", "-v");
+    expect(verbose).toContain("Rev: b0b0 (branchpoint)\nParent: a0a0\nBranches into: c1c1, c2c2\nPath: ");
+    expect(verbose).toContain("     -> c1c1 (c1branch), c1");
   });
 
   it("show prints a revision's block; partial ids resolve", () => {
