@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type IterateOptions, RevisionGraph } from "./revision-graph.js";
-import type { RevisionSource } from "./revision-source.js";
-
-/** `[id, downRevision, { deps, labels }]`, in file order. */
-type Spec = readonly [
-  string,
-  string | readonly string[] | null,
-  { deps?: string | string[]; labels?: string | string[] }?,
-];
-
-function graphOf(specs: readonly Spec[]): RevisionGraph {
-  const list = (value: string | string[] | undefined) =>
-    value === undefined ? null : typeof value === "string" ? [value] : value;
-  return RevisionGraph.build<RevisionSource>(
-    specs.map(([revision, downRevision, options]) => ({
-      revision,
-      downRevision,
-      dependsOn: list(options?.deps),
-      branchLabels: list(options?.labels),
-    })),
-  );
-}
+import type { IterateOptions, RevisionGraph } from "./revision-graph.js";
+import { graphOf } from "./test-support/graph-of.js";
 
 // Graphs of Alembic's tests/test_revision.py, in the same file order.
 const graphs = {

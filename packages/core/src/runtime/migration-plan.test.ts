@@ -1,22 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { RevisionGraph } from "../graph/revision-graph.js";
-import type { RevisionSource } from "../graph/revision-source.js";
+import type { RevisionGraph } from "../graph/revision-graph.js";
+import { graphOf } from "../graph/test-support/graph-of.js";
 import { HeadMaintainer } from "./head-maintainer.js";
 import { type MigrationStep, planDowngrade, planUpgrade, type RevisionStep } from "./migration-plan.js";
-
-/** `[id, downRevision, { deps, labels }]` in generation order (Alembic's staging directory keeps it). */
-type Spec = readonly [string, string | readonly string[] | null, { deps?: string[]; labels?: string[] }?];
-
-function graphOf(specs: readonly Spec[]): RevisionGraph {
-  return RevisionGraph.build<RevisionSource>(
-    specs.map(([revision, downRevision, options]) => ({
-      revision,
-      downRevision,
-      dependsOn: options?.deps ?? null,
-      branchLabels: options?.labels ?? null,
-    })),
-  );
-}
 
 // Fixtures of Alembic's tests/test_version_traversal.py.
 const graphs = {
