@@ -61,6 +61,19 @@ export interface LockOptions {
 
 export interface LockHandle {
   release(): Promise<void>;
+  /**
+   * Throws `LockLostError` when the lock is already known to be lost (its
+   * session ended: terminated, pooler, network). No round trip: the runner
+   * calls it before every statement. Optional: a lock held by the
+   * transaction itself (SQLite) cannot be lost without the transaction.
+   */
+  assertHeld?(): void;
+  /**
+   * Asks the database whether the lock is still held (one round trip);
+   * throws `LockLostError` when it is not. The runner calls it before every
+   * commit, so a run whose lock was taken over never commits.
+   */
+  verify?(): Promise<void>;
 }
 
 /** An open connection. Every method may throw a `DatabaseError` with the SQL (never a password). */
@@ -87,6 +100,13 @@ export interface Connection {
    * `begin()` takes the lock.
    */
   acquireLock(options: LockOptions): Promise<LockHandle>;
+  /**
+   * Asks the server to cancel the statement running on this connection,
+   * from another session (PostgreSQL's `pg_cancel_backend`), so that an
+   * interrupted run does not leave a statement holding its locks. Resolves
+   * when the request was sent; a no-op when nothing runs. Optional.
+   */
+  cancel?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -28,6 +28,18 @@ export class LockTimeoutError extends RetortError {
 }
 
 /**
+ * The migration lock was lost while the run held it (its session was
+ * terminated or cut off). The run stops before its next statement and never
+ * commits: another process may already hold the lock.
+ */
+export class LockLostError extends RetortError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("LOCK_LOST", message, options);
+    this.name = "LockLostError";
+  }
+}
+
+/**
  * An operation the database cannot do (in place). Raised by a dialect's
  * compiler before anything reaches the database; the message names the way
  * out (batch mode on SQLite, a dialect check in the migration, ...).
