@@ -18,6 +18,13 @@ const NETWORK_ERRORS = new Set([
 ]);
 
 /**
+ * Silence before the first TCP keepalive probe on a `keepAlive` session
+ * (the operating system's default is often two hours). How many probes
+ * and how far apart still follow the operating system's settings.
+ */
+export const KEEPALIVE_IDLE_MS = 10_000;
+
+/**
  * Opens a `pg.Client` (not a pool: one session, so session settings and
  * advisory locks stay where they were made) and connects it, trying SSL
  * as libpq's `sslmode` says (https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-SSLMODE-STATEMENTS):
@@ -28,17 +35,29 @@ const NETWORK_ERRORS = new Set([
  * The client gets an `error` listener at once: pg emits `error` when an idle
  * connection drops, and an unheard `error` event would end the process.
  *
+ * With `keepAlive`, the socket sends TCP keepalive probes after
+ * `KEEPALIVE_IDLE_MS` of silence, so that a session that idles for a long
+ * time (the migration lock's) notices a cut network: the socket then fails
+ * and pg emits `error`.
+ *
  * ```ts
  * const client = await openClient(resolvePostgresUrl(parseDatabaseUrl("postgresql://app@db/app")));
  * ```
  */
-export async function openClient(config: PostgresConnectionConfig): Promise<pg.Client> {
+export async function openClient(
+  config: PostgresConnectionConfig,
+  options: { readonly keepAlive?: boolean } = {},
+): Promise<pg.Client> {
   const attempts = sslAttempts(config);
   let lastError: unknown;
   for (const [index, ssl] of attempts.entries()) {
     let clientConfig: pg.ClientConfig;
     try {
       clientConfig = clientConfigFor(config, ssl);
+      if (options.keepAlive === true) {
+        clientConfig.keepAlive = true;
+        clientConfig.keepAliveInitialDelayMillis = KEEPALIVE_IDLE_MS;
+      }
     } catch (error) {
       if (error instanceof PostgresConnectionError) throw error;
       throw connectionError(config, error);

@@ -12,8 +12,17 @@ const CHANGING_COMMANDS = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
 /** What a connection needs besides its client. */
 export interface PostgresConnectionOptions {
   readonly config: PostgresConnectionConfig;
-  /** Opens another session with the same settings: the migration lock takes one of its own. */
+  /**
+   * Opens another session with the same settings: the migration lock takes
+   * one of its own, and `cancel()` a short-lived one.
+   */
   readonly open: () => Promise<pg.Client>;
+  /**
+   * The server process of this session (`pg_backend_pid()`), read at
+   * connect; `cancel()` signals it. pg's `processID` (from the protocol's
+   * BackendKeyData) otherwise, which a pooler may replace with its own.
+   */
+  readonly backendPid?: number;
 }
 
 /**
@@ -45,6 +54,8 @@ export class PostgresConnection implements Connection {
   readonly #locks = new Set<PostgresLock>();
   #lost: Error | undefined;
   #closed: Promise<void> | undefined;
+  /** Statements sent and not yet answered: `cancel()` does nothing when there are none. */
+  #running = 0;
 
   constructor(client: pg.Client, dialect: Dialect, options: PostgresConnectionOptions) {
     this.#client = client;
@@ -130,14 +141,20 @@ export class PostgresConnection implements Connection {
    * same). Names are compared exactly: Retort always quotes them.
    */
   async tableExists(name: string, schema?: string): Promise<boolean> {
+    return (await this.relationKind(name, schema)) !== undefined;
+  }
+
+  /** `"table"` for tables (partitioned ones too), `"view"` for views, materialized and foreign tables. */
+  async relationKind(name: string, schema?: string): Promise<"table" | "view" | undefined> {
     const condition = schema === undefined ? "pg_catalog.pg_table_is_visible(c.oid)" : "n.nspname = $2";
-    const { rows } = await this.query(
-      `SELECT 1 AS found FROM pg_catalog.pg_class c
+    const { rows } = await this.query<{ relkind: string }>(
+      `SELECT c.relkind FROM pg_catalog.pg_class c
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${condition}`,
       schema === undefined ? [name] : [name, schema],
     );
-    return rows.length > 0;
+    const kind = rows[0]?.relkind;
+    return kind === undefined ? undefined : kind === "r" || kind === "p" ? "table" : "view";
   }
 
   /**
@@ -149,6 +166,8 @@ export class PostgresConnection implements Connection {
   async acquireLock(options: LockOptions): Promise<LockHandle> {
     const lock = await PostgresLock.acquire({
       open: this.#options.open,
+      // verify() asks pg_locks here: the lock's own session may be the dead one.
+      check: (sql, parameters) => this.query(sql, parameters),
       key: options.key,
       timeoutMs: options.timeoutMs,
       secrets: this.#options.config.secrets,
@@ -159,7 +178,37 @@ export class PostgresConnection implements Connection {
         this.#locks.delete(lock);
         await lock.release();
       },
+      assertHeld: () => lock.assertHeld(),
+      verify: () => lock.verify(),
     };
+  }
+
+  /**
+   * Cancels the statement running on this session, as `pg_cancel_backend`
+   * from a short-lived session of its own (this one is busy): the statement
+   * fails with SQLSTATE 57014 and gives up its locks with the rollback. Does
+   * nothing when no statement runs. PostgreSQL ignores a cancel that
+   * arrives between statements, so a race with the statement's end is
+   * harmless.
+   *
+   * ```ts
+   * process.once("SIGINT", () => void connection.cancel());
+   * ```
+   */
+  async cancel(): Promise<void> {
+    if (this.#running === 0 || this.#lost !== undefined || this.#closed !== undefined) return;
+    // pg sets processID from BackendKeyData; @types/pg does not declare it.
+    const pid = this.#options.backendPid ?? (this.#client as { processID?: number | null }).processID;
+    if (pid === null || pid === undefined) return;
+    const sql = "SELECT pg_cancel_backend($1::int4)";
+    const canceller = await this.#options.open();
+    try {
+      await canceller.query(sql, [pid]);
+    } catch (error) {
+      throw toDatabaseError(error, sql, this.#errorContext);
+    } finally {
+      await canceller.end().catch(() => undefined);
+    }
   }
 
   /**
@@ -193,11 +242,14 @@ export class PostgresConnection implements Connection {
     } catch (error) {
       throw new DatabaseError(error instanceof Error ? error.message : String(error), sql, { cause: error });
     }
+    this.#running++;
     try {
       const result = (await this.#client.query(sql, values)) as pg.QueryResult | pg.QueryResult[];
       return Array.isArray(result) ? result : [result];
     } catch (error) {
       throw toDatabaseError(error, sql, this.#errorContext);
+    } finally {
+      this.#running--;
     }
   }
 }

@@ -35,19 +35,30 @@ export class PostgresDriver implements Driver {
 
   async connect(url: DatabaseUrl, options: ConnectOptions = {}): Promise<PostgresConnection> {
     const config = resolvePostgresUrl(url, options);
-    const client = await openSession(config);
-    return new PostgresConnection(client, this.dialect, { config, open: () => openClient(config) });
+    const { client, backendPid } = await openSession(config);
+    return new PostgresConnection(client, this.dialect, {
+      config,
+      // The lock's session idles through the whole run: TCP keepalive makes
+      // a cut network end it (and the run notice) instead of hanging.
+      open: () => openClient(config, { keepAlive: true }),
+      ...(backendPid === undefined ? {} : { backendPid }),
+    });
   }
 }
 
-/** Connects and applies the session timeouts; closes the client if they fail. */
-async function openSession(config: PostgresConnectionConfig): Promise<pg.Client> {
+/** Connects, applies the session timeouts and reads the backend pid; closes the client if that fails. */
+async function openSession(
+  config: PostgresConnectionConfig,
+): Promise<{ client: pg.Client; backendPid: number | undefined }> {
   const client = await openClient(config);
+  let sql = "SET lock_timeout / statement_timeout";
   try {
     await applySessionTimeouts(client, config.sessionTimeouts);
+    sql = "SELECT pg_backend_pid() AS pid";
+    const { rows } = await client.query<{ pid: number }>(sql);
+    return { client, backendPid: rows[0]?.pid };
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw toDatabaseError(error, "SET lock_timeout / statement_timeout", { secrets: config.secrets });
+    throw toDatabaseError(error, sql, { secrets: config.secrets });
   }
-  return client;
 }

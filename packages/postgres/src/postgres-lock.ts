@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { LockHandle } from "@retort/core";
-import { LockTimeoutError } from "@retort/core";
+import { LockLostError, LockTimeoutError } from "@retort/core";
 import type pg from "pg";
-import { sqlState, toDatabaseError } from "./postgres-errors.js";
+import { describeError, maskSecrets, sqlState, toDatabaseError } from "./postgres-errors.js";
 
 /**
  * The first of the two int4 keys of every Retort advisory lock: "RETR" in
@@ -31,10 +31,33 @@ export function lockKeys(database: string, key: string): readonly [number, numbe
   return [LOCK_NAMESPACE, digest.readInt32BE(0)];
 }
 
+/**
+ * Runs a query on the migration connection and returns its rows: how
+ * `verify()` asks the server about the lock. Not the lock's own session,
+ * which is the one that may have died.
+ */
+export type LockCheck = (sql: string, parameters: readonly unknown[]) => Promise<{ readonly rows: readonly unknown[] }>;
+
+/**
+ * Whether the session `$3` still holds the advisory lock (`$1`, `$2`) in
+ * this database. A two-key advisory lock shows its keys as `classid` and
+ * `objid` with `objsubid = 2`; the int4 keys are cast to oid as the server
+ * does.
+ */
+const HELD_SQL = `SELECT 1 AS held FROM pg_catalog.pg_locks
+ WHERE locktype = 'advisory' AND granted AND objsubid = 2
+   AND classid = ($1::int4)::oid AND objid = ($2::int4)::oid AND pid = $3::int4
+   AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`;
+
 /** What `PostgresLock.acquire` needs. */
 export interface PostgresLockOptions {
-  /** Opens a new session with the connection's settings (the lock's own connection). */
+  /**
+   * Opens a new session with the connection's settings (the lock's own
+   * connection). Give it TCP keepalive, so that a cut network ends it.
+   */
   readonly open: () => Promise<pg.Client>;
+  /** Runs a query on the migration connection, for `verify()`. */
+  readonly check: LockCheck;
   /** What is locked: the version table, `"<schema>.<table>"`. */
   readonly key: string;
   /** How long to wait; 0 does not wait at all (`pg_try_advisory_lock`). */
@@ -69,9 +92,22 @@ export interface LockHolder {
  * releases it when the socket closes. `release()` unlocks and closes the
  * session; it is safe to call twice and after the connection was lost.
  *
+ * The session can also die under a running migration
+ * (`pg_terminate_backend`, a pooler, a firewall): the server then releases
+ * the lock and another run may take it. pg reports that as an `error` (the
+ * server's FATAL 57P01 on an idle client) or an `end` event on the lock's
+ * client; from then on `assertHeld()` throws `LockLostError`. `verify()`
+ * asks `pg_locks` through the migration connection, so it also catches a
+ * loss whose event has not arrived yet (or never will, on a cut network).
+ *
  * ```ts
- * const lock = await PostgresLock.acquire({ open, key: ".alembic_version", timeoutMs: 60_000 });
- * try { ... } finally { await lock.release(); }
+ * const lock = await PostgresLock.acquire({ open, check, key: ".alembic_version", timeoutMs: 60_000 });
+ * try {
+ *   lock.assertHeld(); // before each statement
+ *   await lock.verify(); // before each commit
+ * } finally {
+ *   await lock.release();
+ * }
  * ```
  */
 export class PostgresLock implements LockHandle {
@@ -81,19 +117,31 @@ export class PostgresLock implements LockHandle {
   /** The backend pid of the session that holds the lock (as `pg_locks.pid` shows it). */
   readonly pid: number;
   readonly #client: pg.Client;
-  #lost = false;
+  readonly #check: LockCheck;
+  readonly #secrets: readonly string[];
+  /** Why the lock was lost (the session's end), once it was. */
+  #lost: { readonly reason: string; readonly cause: unknown } | undefined;
   #released: Promise<void> | undefined;
 
-  private constructor(client: pg.Client, key: string, database: string, keys: readonly [number, number], pid: number) {
+  private constructor(
+    client: pg.Client,
+    options: PostgresLockOptions,
+    database: string,
+    keys: readonly [number, number],
+    pid: number,
+  ) {
     this.#client = client;
-    this.key = key;
+    this.#check = options.check;
+    this.#secrets = options.secrets ?? [];
+    this.key = options.key;
     this.database = database;
     this.keys = keys;
     this.pid = pid;
-    client.on("error", () => {
-      // The session is gone, and the server released the lock with it.
-      this.#lost = true;
-    });
+    // The session is gone, and the server released the lock with it. pg
+    // emits `error` when the server ends an idle session (57P01 for
+    // pg_terminate_backend) or the socket fails, then `end`.
+    client.on("error", (error) => this.#markLost(`its session (pid ${pid}) ended (${describeError(error)})`, error));
+    client.on("end", () => this.#markLost(`its session (pid ${pid}) ended (the connection closed)`, undefined));
   }
 
   /** Opens the lock's session and waits for the lock, at most `timeoutMs`. */
@@ -127,7 +175,7 @@ export class PostgresLock implements LockHandle {
         const result = await client.query<{ locked: boolean }>(sql, [...keys]);
         if (result.rows[0]?.locked !== true) throw await timeoutError(client, options, database, keys, undefined);
       }
-      return new PostgresLock(client, options.key, database, keys, info.pid);
+      return new PostgresLock(client, options, database, keys, info.pid);
     } catch (error) {
       try {
         if (LockTimeoutError.isInstance(error)) throw error;
@@ -142,7 +190,28 @@ export class PostgresLock implements LockHandle {
 
   /** False once released, or once the session was lost (the server released the lock then). */
   get held(): boolean {
-    return this.#released === undefined && !this.#lost;
+    return this.#released === undefined && this.#lost === undefined;
+  }
+
+  /** Throws `LockLostError` when the lock's session is known to have ended. No round trip. */
+  assertHeld(): void {
+    if (this.#lost !== undefined) throw this.#lostError(this.#lost.reason, this.#lost.cause);
+  }
+
+  /**
+   * Asks the server, on the migration connection, whether the lock's
+   * session still holds the lock (one query on `pg_locks`); throws
+   * `LockLostError` when it does not, even if the lock's client has not
+   * noticed yet. A failure of the query itself is thrown as it is.
+   */
+  async verify(): Promise<void> {
+    this.assertHeld();
+    const { rows } = await this.#check(HELD_SQL, [this.keys[0], this.keys[1], this.pid]);
+    if (rows.length > 0) return;
+    const reason = `its session (pid ${this.pid}) no longer holds it in pg_locks (the session was terminated or its connection cut)`;
+    this.#markLost(reason, undefined);
+    // An `error` event may have come first, with the server's own reason.
+    throw this.#lostError(this.#lost?.reason ?? reason, this.#lost?.cause);
   }
 
   /** Unlocks and closes the lock's session. Safe to call twice; never throws. */
@@ -153,12 +222,28 @@ export class PostgresLock implements LockHandle {
 
   async #release(): Promise<void> {
     try {
-      if (!this.#lost) await this.#client.query("SELECT pg_advisory_unlock($1::int4, $2::int4)", [...this.keys]);
+      if (this.#lost === undefined)
+        await this.#client.query("SELECT pg_advisory_unlock($1::int4, $2::int4)", [...this.keys]);
     } catch {
       // Closing the session below releases the lock anyway.
     } finally {
       await this.#client.end().catch(() => undefined);
     }
+  }
+
+  /** Records the first reason the lock was lost; an end after `release()` is not a loss. */
+  #markLost(reason: string, cause: unknown): void {
+    if (this.#released !== undefined || this.#lost !== undefined) return;
+    this.#lost = { reason: maskSecrets(reason, this.#secrets), cause };
+  }
+
+  #lostError(reason: string, cause: unknown): LockLostError {
+    return new LockLostError(
+      `The migration lock on database "${this.database}" (advisory lock ${this.keys[0]}, ${this.keys[1]} for "${this.key}") was lost: ${reason}. ` +
+        "Another process may be migrating this database; nothing more is run or committed. " +
+        "Check the database with 'retort current' and run the command again.",
+      cause === undefined ? undefined : { cause },
+    );
   }
 }
 
