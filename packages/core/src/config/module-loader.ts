@@ -1,6 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { register as registerCommonJs } from "tsx/cjs/api";
-import { register, type NamespacedUnregister } from "tsx/esm/api";
+import type { NamespacedUnregister } from "tsx/esm/api";
 import { ModuleLoadError } from "./config-errors.js";
 
 /**
@@ -14,14 +13,32 @@ import { ModuleLoadError } from "./config-errors.js";
  * package is compiled to CommonJS, and its `require`s go through them.
  */
 const NAMESPACE = "retort";
-let loader: NamespacedUnregister | undefined;
+let loader: Promise<NamespacedUnregister> | undefined;
 
-function namespacedLoader(): NamespacedUnregister {
-  if (loader === undefined) {
-    registerCommonJs({ namespace: NAMESPACE });
-    loader = register({ namespace: NAMESPACE });
-  }
+function namespacedLoader(): Promise<NamespacedUnregister> {
+  loader ??= registerTsx();
   return loader;
+}
+
+/**
+ * No compiled code on disk. tsx otherwise writes every file it compiles,
+ * string literals included, to `os.tmpdir()/tsx-<uid>/`, a folder and files
+ * other users can read (mode 0755/0644): a `retort.config.ts` holding a
+ * database URL would leave its password there. tsx switches its disk cache
+ * off when `TSX_DISABLE_CACHE` is set at the moment its modules are
+ * evaluated (`process.env.TSX_DISABLE_CACHE ? new Map() : new FileCache()`
+ * in tsx 4's dist), once in this thread for the CommonJS hooks and once in
+ * the loader thread `register` starts, which copies `process.env` when it
+ * starts. Hence the variable is set before tsx is imported, and tsx is
+ * imported here, never statically. It stays set, so processes a migration
+ * starts inherit it. Compiling without the cache cost nothing measurable
+ * on 1,000 migrations (esbuild is faster than reading the cache's JSON).
+ */
+async function registerTsx(): Promise<NamespacedUnregister> {
+  process.env.TSX_DISABLE_CACHE = "1";
+  const [commonJs, esm] = await Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]);
+  commonJs.register({ namespace: NAMESPACE });
+  return esm.register({ namespace: NAMESPACE });
 }
 
 /**
@@ -43,7 +60,7 @@ export async function importModule(file: string): Promise<Record<string, unknown
     // without the cost of tsx's hooks (they run on a worker thread and are
     // asked for every import).
     if (file.endsWith(".mjs")) return (await import(url)) as Record<string, unknown>;
-    return (await namespacedLoader().import(url, import.meta.url)) as Record<string, unknown>;
+    return (await (await namespacedLoader()).import(url, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     throw new ModuleLoadError(`Can't load ${file}: ${reason(error)}${installHint(error)}`, file, error);
   }
