@@ -3,7 +3,7 @@ import { RetortError, UsageError } from "@retort/core";
 import { type OptionSpec, optionValue, optionValues, parseOptions } from "./argv.js";
 import type { Command, CommandContext } from "./command.js";
 import { commands } from "./commands/index.js";
-import { processOutput } from "./output.js";
+import { ignoreClosedPipes, processOutput } from "./output.js";
 import { loadProject } from "./project.js";
 
 const globalOptions: readonly OptionSpec[] = [
@@ -34,6 +34,7 @@ const globalOptions: readonly OptionSpec[] = [
  * failure ends with one `FAILED: <message>` line on stderr.
  */
 export async function main(args: readonly string[]): Promise<number> {
+  ignoreClosedPipes();
   const commandIndex = args.findIndex((arg, index) => !arg.startsWith("-") && !takesValue(args[index - 1]));
   const commandName = commandIndex === -1 ? undefined : args[commandIndex];
   const command = commands.find((candidate) => candidate.name === commandName);
@@ -113,7 +114,9 @@ function reportFailure(error: unknown, command: Command | undefined): number {
       process.stderr.write(`usage: retort ${synopsis} (see ${help})\n`);
     }
     process.stderr.write(`FAILED: ${error.message}\n`);
-    return usage ? 2 : 1;
+    // An interrupted run exits as the shell expects of a signal (130, 143).
+    const exitStatus = (error as { exitStatus?: unknown }).exitStatus;
+    return usage ? 2 : typeof exitStatus === "number" ? exitStatus : 1;
   }
   // Anything else is a bug in Retort or an error thrown by a migration's own code.
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

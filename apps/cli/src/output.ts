@@ -25,3 +25,24 @@ export function processOutput(quiet: boolean): Output {
     stderrIsTty: process.stderr.isTTY === true,
   };
 }
+
+let pipesGuarded = false;
+
+/**
+ * A reader that goes away (`retort history | head -1`) makes the next write
+ * fail with EPIPE, which Node emits as an `'error'` event on the stream: left
+ * unhandled, it crashes with a stack trace. Here a closed stdout or stderr is
+ * quietly dropped, as `git log | head` is: later writes to it go nowhere, and
+ * the command runs to its end (a migration is never cut off half-way because
+ * a pager closed) with its own exit status, 0 when it succeeds. Any other
+ * stream error is rethrown.
+ */
+export function ignoreClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  };
+  process.stdout.on("error", onError);
+  process.stderr.on("error", onError);
+}
