@@ -52,6 +52,8 @@ export {
 export type { MigrationContext } from "./runtime/migration-context.js";
 export type { MigrationModule } from "./runtime/migration-module.js";
 export { MigrationFailedError } from "./runtime/migration-error.js";
+export { InterruptedError } from "./runtime/run-interruption.js";
+export { findTransactionControl } from "./runtime/transaction-control.js";
 export {
   runMigrations,
   describeStep,

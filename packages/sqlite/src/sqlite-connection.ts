@@ -208,17 +208,22 @@ export class SqliteConnection implements Connection {
 
   /** True when the main database has a table of that name (names compare case-insensitively, as SQLite's do). */
   async tableExists(name: string, schema?: string): Promise<boolean> {
+    return (await this.relationKind(name, schema)) === "table";
+  }
+
+  async relationKind(name: string, schema?: string): Promise<"table" | "view" | undefined> {
     if (schema !== undefined && schema !== "main") {
       throw new CommandError(
         `SQLite has no schemas: cannot look for table "${name}" in schema "${schema}"; remove versionTableSchema from the configuration`,
         { code: "UNSUPPORTED" },
       );
     }
-    const { rows } = await this.query(
-      "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+    const { rows } = await this.query<{ type: string }>(
+      "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE",
       [name],
     );
-    return rows.length > 0;
+    const type = rows[0]?.type;
+    return type === undefined ? undefined : type === "table" ? "table" : "view";
   }
 
   /**

@@ -1,6 +1,7 @@
 import { downgrade, stamp, upgrade, type CommandOptions, type RunResult } from "@retort/core";
 import { optionValue } from "../argv.js";
 import type { Command, CommandContext } from "../command.js";
+import { withInterrupts } from "../interrupt.js";
 import type { Output } from "../output.js";
 
 const tagOption = {
@@ -59,12 +60,15 @@ async function runWithProgress(
 ): Promise<void> {
   const { config, options } = await context.project();
   const tag = optionValue(context.parsed, "tag");
-  await run(config, {
-    ...options,
-    ...(tag === undefined ? {} : { tag }),
-    ...progressCallbacks(context.output),
-    onWarning: (message) => process.stderr.write(`WARNING: ${message}\n`),
-  });
+  await withInterrupts((signal) =>
+    run(config, {
+      ...options,
+      ...(tag === undefined ? {} : { tag }),
+      ...progressCallbacks(context.output),
+      onWarning: (message) => process.stderr.write(`WARNING: ${message}\n`),
+      signal,
+    }),
+  );
 }
 
 /**

@@ -27,6 +27,13 @@ export interface CommandOptions {
   readonly onStepStart?: (description: string) => void;
   /** Called after each step with its duration. */
   readonly onStepDone?: (report: { description: string; durationMs: number }) => void;
+  /**
+   * Aborting it stops a run before its next statement, asks the database to
+   * cancel the running one, rolls back and releases the lock; the command
+   * then fails with an `InterruptedError` (the CLI aborts it on SIGINT and
+   * SIGTERM). The abort's `reason` may name the signal (`"SIGTERM"`).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface OpenConnection {

@@ -1,7 +1,7 @@
 import { CommandError } from "../errors/retort-error.js";
 import type { Revision } from "../graph/revision.js";
 import { historyRevisions } from "../runtime/history-range.js";
-import { assertKnownRevisions, VersionTable } from "../runtime/version-table.js";
+import { assertConsistentHeads, assertKnownRevisions, VersionTable } from "../runtime/version-table.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import type { RevisionHeader } from "../script/revision-header.js";
 import { type CommandOptions, Environment } from "./environment.js";
@@ -126,5 +126,6 @@ async function readDatabaseHeads(environment: Environment): Promise<string[]> {
     new VersionTable(connection, environment.versionTable).readHeads(),
   );
   assertKnownRevisions(environment.scripts.graph, heads, environment.config.versionTable);
+  assertConsistentHeads(environment.scripts.graph, heads, environment.config.versionTable);
   return heads;
 }

@@ -86,6 +86,7 @@ async function migrate(
       ...(environment.options.onPlan ? { onPlan: environment.options.onPlan } : {}),
       ...(environment.options.onStepStart ? { onStepStart: environment.options.onStepStart } : {}),
       ...(environment.options.onStepDone ? { onStepDone: environment.options.onStepDone } : {}),
+      ...(environment.options.signal ? { signal: environment.options.signal } : {}),
     }),
   );
 }

@@ -88,6 +88,13 @@ export interface Connection {
   readonly inTransaction: boolean;
   tableExists(name: string, schema?: string): Promise<boolean>;
   /**
+   * What `name` is, where it exists: `"table"`, `"view"` (materialized
+   * views and the like included), or `undefined` when nothing has that
+   * name. Lets core refuse a version table that is not a table. Optional:
+   * without it `tableExists` is used.
+   */
+  relationKind?(name: string, schema?: string): Promise<"table" | "view" | undefined>;
+  /**
    * Runs an operation that needs the live database (SQLite's batch rebuild
    * reads the table first). Returns false for operations it leaves to
    * `dialect.compile`. Optional.

@@ -1,7 +1,6 @@
 import type { Connection, LockHandle } from "../driver/driver.js";
 import { CommandError, RetortError } from "../errors/retort-error.js";
-import type { Operation } from "../operations/operation.js";
-import { type OperationSink, Operations } from "../operations/operations.js";
+import { Operations } from "../operations/operations.js";
 import type { RevisionSource } from "../graph/revision-source.js";
 import type { RevisionGraph } from "../graph/revision-graph.js";
 import { HeadMaintainer } from "./head-maintainer.js";
@@ -9,7 +8,9 @@ import type { MigrationContext } from "./migration-context.js";
 import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
-import { assertKnownRevisions, VersionTable, type VersionTableOptions } from "./version-table.js";
+import { ConnectionSink, TransactionEndedError } from "./connection-sink.js";
+import { InterruptedError, runGuarded, signalName } from "./run-interruption.js";
+import { assertConsistentHeads, assertKnownRevisions, VersionTable, type VersionTableOptions } from "./version-table.js";
 
 export interface StepReport {
   readonly step: MigrationStep;
@@ -44,22 +45,33 @@ export interface RunnerOptions<S extends RevisionSource> {
   readonly onPlan?: (steps: readonly MigrationStep[]) => void;
   readonly onStepStart?: (description: string) => void;
   readonly onStepDone?: (report: StepReport) => void;
+  /** Aborting it (SIGINT/SIGTERM) stops the run before its next statement, cancels the running one, and rolls back. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Runs a plan against a live database: takes the lock, reads the version
  * table only once the lock is held, runs each step and its version-row
  * changes, and commits. On failure it rolls back and says which revision
- * failed, with what statement, and where the database was left.
+ * failed, with what statement, and where the database was left. A lost
+ * lock or an interrupt (`signal`) stops the run before its next statement
+ * and before any commit.
  */
 export async function runMigrations<S extends RevisionSource>(options: RunnerOptions<S>): Promise<RunResult> {
   const { connection } = options;
   let lock: LockHandle | undefined;
   if (options.lock.enabled) {
-    lock = await connection.acquireLock({ key: options.lock.key, timeoutMs: options.lock.timeoutMs });
+    lock = await untilAborted(
+      connection.acquireLock({ key: options.lock.key, timeoutMs: options.lock.timeoutMs }),
+      options.signal,
+      (late) => void late.release().catch(() => undefined),
+    );
   }
+  const run = new MigrationRun(options, lock);
+  const onAbort = () => void connection.cancel?.().catch(() => undefined);
+  options.signal?.addEventListener("abort", onAbort);
   try {
-    return await new MigrationRun(options).execute();
+    return await run.execute();
   } catch (error) {
     if (connection.inTransaction) {
       try {
@@ -70,6 +82,7 @@ export async function runMigrations<S extends RevisionSource>(options: RunnerOpt
     }
     throw error;
   } finally {
+    options.signal?.removeEventListener("abort", onAbort);
     await lock?.release();
   }
 }
@@ -78,6 +91,7 @@ export async function runMigrations<S extends RevisionSource>(options: RunnerOpt
 class MigrationRun<S extends RevisionSource> {
   readonly #options: RunnerOptions<S>;
   readonly #connection: Connection;
+  readonly #lock: LockHandle | undefined;
   readonly #versionTable: VersionTable;
   /**
    * Without transactional DDL every migration commits on its own (a failure
@@ -90,6 +104,8 @@ class MigrationRun<S extends RevisionSource> {
   #committedHeads: readonly string[] = [];
   /** Whether anything was committed before the end (per-migration commits, autocommit blocks). */
   #committedMidRun = false;
+  /** The steps run in the open transaction, for the message of a failed commit. */
+  #uncommitted: MigrationStep[] = [];
   /**
    * The rows the version table holds in the open transaction. In a
    * one-transaction run the rows are written once, just before the commit:
@@ -98,9 +114,10 @@ class MigrationRun<S extends RevisionSource> {
    */
   #writtenHeads: readonly string[] = [];
 
-  constructor(options: RunnerOptions<S>) {
+  constructor(options: RunnerOptions<S>, lock: LockHandle | undefined) {
     this.#options = options;
     this.#connection = options.connection;
+    this.#lock = lock;
     this.#versionTable = new VersionTable(options.connection, options.versionTable);
     this.#perMigration = options.transactionPerMigration || !options.connection.dialect.capabilities.transactionalDdl;
     this.#maintainer = new HeadMaintainer(options.graph, []);
@@ -109,6 +126,7 @@ class MigrationRun<S extends RevisionSource> {
   async execute(): Promise<RunResult> {
     const connection = this.#connection;
     const reports: StepReport[] = [];
+    this.#assertMayContinue();
     await connection.begin();
     if (this.#options.purge) await this.#versionTable.purge();
     const headsBefore = await this.#readKnownHeads();
@@ -126,7 +144,6 @@ class MigrationRun<S extends RevisionSource> {
       // block again.
       if (!this.#perMigration && !autocommitted) continue;
       await this.#commit();
-      this.#markCommitted(this.#maintainer.heads);
       await connection.begin();
       if (connection.dialect.capabilities.lockHeldByTransaction && index < steps.length) {
         // The lock was released by the commit: another process may have
@@ -148,10 +165,23 @@ class MigrationRun<S extends RevisionSource> {
     return { headsBefore, headsAfter: this.#maintainer.heads, steps: reports };
   }
 
-  /** Writes the version rows the steps so far call for, then commits. */
+  /**
+   * Writes the version rows the steps so far call for, then commits. A
+   * failure here (the version-row write, a lost lock, `SQLITE_BUSY` or a
+   * full disk at COMMIT) keeps its context: which migrations were being
+   * committed, the statement, and where the database was left.
+   */
   async #commit(): Promise<void> {
-    await this.#writeHeads();
-    await this.#connection.commit();
+    if (!this.#connection.inTransaction && this.#uncommitted.length === 0) return;
+    try {
+      this.#assertMayContinue();
+      await this.#lock?.verify?.();
+      await this.#writeHeads();
+      await this.#connection.commit();
+    } catch (error) {
+      throw this.#commitFailure(error);
+    }
+    this.#markCommitted(this.#maintainer.heads);
   }
 
   async #writeHeads(): Promise<void> {
@@ -175,25 +205,40 @@ class MigrationRun<S extends RevisionSource> {
   #markCommitted(heads: readonly string[]): void {
     this.#committedHeads = heads;
     this.#committedMidRun = true;
+    this.#uncommitted = [];
   }
 
   /** The version table's rows, each checked to name a revision of the scripts. */
   async #readKnownHeads(): Promise<string[]> {
     const heads = await this.#versionTable.readHeads();
     assertKnownRevisions(this.#options.graph, heads, this.#versionTable.name);
+    assertConsistentHeads(this.#options.graph, heads, this.#versionTable.name);
     return heads;
+  }
+
+  /** Throws when the run must stop before its next statement: interrupted, or the lock is lost. */
+  #assertMayContinue(): void {
+    const signal = this.#options.signal;
+    if (signal?.aborted) throw new InterruptSignal(signalName(signal));
+    this.#lock?.assertHeld?.();
   }
 
   async #runStep(step: MigrationStep, index: number): Promise<{ report: StepReport; autocommitted: boolean }> {
     const description = describeStep(step);
-    this.#options.onStepStart?.(description);
     const started = performance.now();
     const headsBeforeStep = this.#maintainer.heads;
-    const sink = new ConnectionSink(this.#connection, this.#options, {
-      beforeCommit: () => this.#writeHeads(),
-      afterCommit: () => this.#markCommitted(headsBeforeStep),
-    });
+    const sink = new ConnectionSink(
+      this.#connection,
+      { xArgs: parseXArgs(this.#options.xArgList), xArgList: this.#options.xArgList, tag: this.#options.tag },
+      {
+        beforeStatement: () => this.#assertMayContinue(),
+        beforeCommit: () => this.#writeHeads(),
+        afterCommit: () => this.#markCommitted(headsBeforeStep),
+      },
+    );
     try {
+      this.#assertMayContinue();
+      this.#options.onStepStart?.(description);
       if (step.kind === "revision") {
         const source = step.revision.source;
         const module = await this.#modules.module(index);
@@ -204,8 +249,18 @@ class MigrationRun<S extends RevisionSource> {
             { code: "SCRIPT_MODULE" },
           );
         }
-        await fn(new Operations(sink));
+        await runGuarded(async () => {
+          try {
+            await fn(new Operations(sink));
+          } finally {
+            await sink.finish();
+          }
+        });
+        if (this.#connection.dialect.capabilities.transactionalDdl && !this.#connection.inTransaction) {
+          throw new TransactionEndedError(undefined);
+        }
       }
+      this.#uncommitted.push(step);
       const changes = this.#maintainer.apply(step);
       if (this.#perMigration) {
         // Row by row, as Alembic does: each UPDATE and DELETE must match one row.
@@ -213,24 +268,62 @@ class MigrationRun<S extends RevisionSource> {
         this.#writtenHeads = this.#maintainer.heads;
       }
     } catch (error) {
-      if (step.kind !== "revision") throw error;
-      throw new MigrationFailedError({
-        revision: step.revision.id,
-        direction: step.direction === "upgrade" ? "Upgrade" : "Downgrade",
-        path: step.revision.source.path,
-        statement: sink.failedStatement,
-        reason: errorMessage(error),
-        state: this.#stateAfterFailure(sink),
-        headsAfter: this.#committedHeads,
-        cause: error,
-      });
+      throw this.#stepFailure(step, sink, error);
     }
     const report = { step, description, durationMs: performance.now() - started, headsAfter: this.#maintainer.heads };
     return { report, autocommitted: sink.autocommitted };
   }
 
+  /** The error a failed step ends the run with. */
+  #stepFailure(step: MigrationStep, sink: ConnectionSink, error: unknown): unknown {
+    const signal = this.#options.signal;
+    if (error instanceof InterruptSignal || signal?.aborted) {
+      const name = signal ? signalName(signal) : (error as InterruptSignal).signal;
+      return new InterruptedError(
+        name,
+        `interrupted by ${name} during ${describeStepShort(step)}. ${this.#stateAfterFailure(sink)}`,
+      );
+    }
+    if (step.kind !== "revision") return error;
+    const ended = error instanceof TransactionEndedError;
+    return new MigrationFailedError({
+      revision: step.revision.id,
+      direction: step.direction === "upgrade" ? "Upgrade" : "Downgrade",
+      path: step.revision.source.path,
+      statement: sink.failedStatement ?? statementOf(error),
+      reason: ended ? "it ended the run's transaction itself (COMMIT or ROLLBACK)" : errorMessage(error),
+      state: ended ? this.#stateAfterTransactionEnded(step) : this.#stateAfterFailure(sink),
+      headsAfter: this.#committedHeads,
+      cause: error,
+    });
+  }
+
+  /** The error a failed commit ends the run with. */
+  #commitFailure(error: unknown): unknown {
+    const signal = this.#options.signal;
+    const steps = this.#uncommitted;
+    const heads = this.#committedHeads.join(", ") || "base (empty)";
+    const rolledBack = this.#committedMidRun
+      ? `Rolled back to the last commit: the version table is at ${heads}.`
+      : "The whole run was rolled back: schema and version table are as they were before this command.";
+    if (error instanceof InterruptSignal || signal?.aborted) {
+      const name = signal ? signalName(signal) : (error as InterruptSignal).signal;
+      return new InterruptedError(name, `interrupted by ${name} before the commit. ${rolledBack}`);
+    }
+    const last = steps[steps.length - 1];
+    const what =
+      last === undefined
+        ? "the version table update"
+        : `${steps.length === 1 ? "" : `${steps.length} migrations, the last `}${describeStepShort(last)}`;
+    const statement = statementOf(error);
+    const lines = [`Commit of ${what} failed: ${errorMessage(error)}`];
+    if (statement !== undefined) lines.push(`  statement: ${statement}`);
+    lines.push(`  ${rolledBack}`);
+    return new CommandError(lines.join("\n"), { code: "COMMIT_FAILED", cause: error });
+  }
+
   /** Says what a rollback leaves, for the message of a failed migration. */
-  #stateAfterFailure(sink: ConnectionSink<S>): string {
+  #stateAfterFailure(sink: ConnectionSink): string {
     const heads = this.#committedHeads.join(", ") || "base (empty)";
     if (!this.#connection.dialect.capabilities.transactionalDdl) {
       const ran = sink.executed.join("; ") || "none";
@@ -241,6 +334,58 @@ class MigrationRun<S extends RevisionSource> {
     }
     const kept = sink.autocommitted ? " Statements run in this migration's autocommit block stay applied." : "";
     return `Rolled back to the last commit: the version table is at ${heads}, with every migration before it applied.${kept}`;
+  }
+
+  /** The truth after a migration committed or rolled back Retort's transaction itself. */
+  #stateAfterTransactionEnded(step: MigrationStep): string {
+    const heads = this.#committedHeads.join(", ") || "base (empty)";
+    const before = this.#uncommitted.map((done) => describeStepShort(done));
+    const ran = [...before, `part of ${describeStepShort(step)}`].join(", ");
+    return `What ran in the transaction before that point (${ran}) was committed by a COMMIT, or undone by a ROLLBACK; Retort can no longer roll it back. The version table was not updated: it is at ${heads}. Check the schema, then record the revision it matches with 'retort stamp <revision>'. Run statements that must be outside a transaction in op.getContext().autocommitBlock().`;
+  }
+}
+
+/** Thrown inside the run when the signal fired; turned into `InterruptedError` with the run's state. */
+class InterruptSignal extends Error {
+  readonly signal: string;
+
+  constructor(signal: string) {
+    super(`interrupted by ${signal}`);
+    this.signal = signal;
+  }
+}
+
+/**
+ * Waits for `promise` unless `signal` fires first. A value that arrives
+ * after the abort is handed to `late` (a lock taken too late is released).
+ */
+async function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  late: (value: T) => void,
+): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) {
+    promise.then(late, () => undefined);
+    throw new InterruptedError(signalName(signal), `interrupted by ${signalName(signal)} before the run started; nothing was changed.`);
+  }
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      promise.then(late, () => undefined);
+      reject(
+        new InterruptedError(
+          signalName(signal),
+          `interrupted by ${signalName(signal)} while waiting for the migration lock; nothing was changed.`,
+        ),
+      );
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener("abort", onAbort);
   }
 }
 
@@ -281,75 +426,6 @@ class ModulePrefetcher<S extends RevisionSource> {
   }
 }
 
-class ConnectionSink<S extends RevisionSource> implements OperationSink {
-  readonly context: MigrationContext;
-  /** The statement that failed; none when the failure came from elsewhere. */
-  failedStatement: string | undefined;
-  readonly executed: string[] = [];
-  /** Whether an autocommit block committed part of this migration. */
-  autocommitted = false;
-  readonly #connection: Connection;
-
-  constructor(
-    connection: Connection,
-    options: RunnerOptions<S>,
-    hooks: { beforeCommit: () => Promise<void>; afterCommit: () => void },
-  ) {
-    this.#connection = connection;
-    const dialect = connection.dialect;
-    this.context = {
-      dialect: {
-        name: dialect.name,
-        capabilities: dialect.capabilities,
-        renderLiteral: (value) => dialect.renderLiteral(value),
-        quoteIdentifier: (name) => dialect.quoteIdentifier(name),
-      },
-      xArgs: parseXArgs(options.xArgList),
-      xArgList: options.xArgList,
-      tag: options.tag,
-      isOffline: false,
-      autocommitBlock: async <T>(fn: () => Promise<T>): Promise<T> => {
-        if (!connection.inTransaction) return fn();
-        // Committing here splits the run: what ran before is kept even if a
-        // later migration fails. That is the price of statements that refuse
-        // transactions (Alembic behaves the same way).
-        await hooks.beforeCommit();
-        await connection.commit();
-        hooks.afterCommit();
-        this.autocommitted = true;
-        try {
-          return await fn();
-        } finally {
-          await connection.begin();
-        }
-      },
-    };
-  }
-
-  async run(operation: Operation): Promise<void> {
-    // Some operations need the live database (a SQLite batch reads the
-    // table it rebuilds); the connection runs those itself.
-    if (this.#connection.applyOperation && (await this.#connection.applyOperation(operation))) return;
-    for (const statement of this.#connection.dialect.compile(operation)) {
-      await this.#track(statement.sql, () => this.#connection.execute(statement.sql, statement.parameters));
-      this.executed.push(statement.sql);
-    }
-  }
-
-  query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) {
-    return this.#track(sql, () => this.#connection.query<Row>(sql, parameters));
-  }
-
-  async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      this.failedStatement = sql;
-      throw error;
-    }
-  }
-}
-
 /** `-x KEY=VALUE` → `{ KEY: "VALUE" }`; a bare `-x KEY` maps to `""`, as Alembic's `get_x_argument(as_dictionary=True)`. */
 export function parseXArgs(list: readonly string[]): Record<string, string> {
   const result: Record<string, string> = {};
@@ -371,6 +447,20 @@ export function describeStep(step: MigrationStep): string {
   const arrow = step.direction === "upgrade" ? `${downs} -> ${revision.id}` : `${revision.id} -> ${downs}`;
   const doc = docOf(revision.source);
   return `Running ${step.direction} ${arrow}${doc ? `, ${doc}` : ""}`;
+}
+
+/** `upgrade of revision b (migrations/versions/b_add.ts)`, for messages. */
+function describeStepShort(step: MigrationStep): string {
+  if (step.kind === "stamp") return `stamp to ${step.to.join(", ") || "base"}`;
+  const path = step.revision.source.path;
+  return `${step.direction} of revision ${step.revision.id}${path === undefined ? "" : ` (${path})`}`;
+}
+
+/** The SQL a database error carries, if any. */
+function statementOf(error: unknown): string | undefined {
+  if (!RetortError.isInstance(error) || error.code !== "DATABASE") return undefined;
+  const sql = (error as { sql?: unknown }).sql;
+  return typeof sql === "string" ? sql : undefined;
 }
 
 function docOf(source: RevisionSource): string {

@@ -50,8 +50,22 @@ export class VersionTable {
     return this.#options.schema === undefined ? this.#options.name : `${this.#options.schema}.${this.#options.name}`;
   }
 
-  exists(): Promise<boolean> {
-    return this.#connection.tableExists(this.#options.name, this.#options.schema);
+  /**
+   * Whether the table exists. Something else of that name (a view) is an
+   * error naming the way out: Retort never reads or writes versions
+   * through it.
+   */
+  async exists(): Promise<boolean> {
+    const connection = this.#connection;
+    if (connection.relationKind === undefined) return connection.tableExists(this.#options.name, this.#options.schema);
+    const kind = await connection.relationKind(this.#options.name, this.#options.schema);
+    if (kind === "view") {
+      throw new CommandError(
+        `'${this.name}' is a view, not a table: the version table must be a table with one column version_num. Drop or rename the view, or set versionTable in the config to another name.`,
+        { code: "VERSION_TABLE_SHAPE" },
+      );
+    }
+    return kind === "table";
   }
 
   async create(): Promise<void> {
@@ -70,13 +84,21 @@ export class VersionTable {
   /** The heads recorded in the table; none when the table does not exist. */
   async readHeads(): Promise<string[]> {
     if (!(await this.exists())) return [];
-    const result = await this.#connection.query<{ version_num: unknown }>(
-      `SELECT version_num FROM ${this.#qualifiedName}`,
-    );
-    return result.rows.map((row) => {
+    let rows: { version_num: unknown }[];
+    try {
+      rows = (await this.#connection.query<{ version_num: unknown }>(`SELECT version_num FROM ${this.#qualifiedName}`))
+        .rows;
+    } catch (error) {
+      throw new CommandError(
+        `The table '${this.name}' is not a version table Retort can read: ${error instanceof Error ? error.message : String(error)}. A version table has one column, version_num VARCHAR(32), one row per head (as Alembic's). If this table belongs to the application, set versionTable in the config to another name.`,
+        { code: "VERSION_TABLE_SHAPE", cause: error },
+      );
+    }
+    return rows.map((row) => {
       if (typeof row.version_num !== "string") {
         throw new CommandError(
-          `revision identifier ${String(row.version_num)} is not a string; ensure database driver settings are correct`,
+          `revision identifier ${String(row.version_num)} is not a string; ensure database driver settings are correct (the column version_num of '${this.name}' must be VARCHAR(32))`,
+          { code: "VERSION_TABLE_SHAPE" },
         );
       }
       return row.version_num;
@@ -176,5 +198,29 @@ export function assertKnownRevisions(
       `Can't locate revision identified by '${head}': the version table '${table}' names revision ${head}, which no migration file defines. Restore its file, or if it was removed on purpose, set the table with 'retort stamp --purge <revision>'.`,
       { code: "UNKNOWN_DATABASE_REVISION" },
     );
+  }
+}
+
+/**
+ * Checks that no row of the version table is an ancestor of another (by
+ * `downRevision`; a `dependsOn` target may keep a row of its own). Such
+ * rows (`a1, b2` where `b2` descends from `a1`) cannot come from a run:
+ * they were written by hand or by two tools, and no plan from them is
+ * right. The message names both rows and the way out.
+ */
+export function assertConsistentHeads(
+  graph: { isAncestor(ancestor: string, descendant: string, options: { includeDependencies: boolean }): boolean },
+  heads: readonly string[],
+  table: string,
+): void {
+  if (heads.length < 2) return;
+  for (const lower of heads) {
+    for (const upper of heads) {
+      if (lower === upper || !graph.isAncestor(lower, upper, { includeDependencies: false })) continue;
+      throw new CommandError(
+        `The version table '${table}' is inconsistent: it holds both ${lower} and ${upper}, and ${lower} is an ancestor of ${upper}. A version table holds one row per branch head. Find where the database really is, then set the table with 'retort stamp --purge ${upper}' (or the revisions the schema matches).`,
+        { code: "INCONSISTENT_VERSION_TABLE" },
+      );
+    }
   }
 }

@@ -1,0 +1,153 @@
+import type { Connection } from "../driver/driver.js";
+import { CommandError } from "../errors/retort-error.js";
+import type { Operation } from "../operations/operation.js";
+import type { OperationSink } from "../operations/operations.js";
+import type { MigrationContext } from "./migration-context.js";
+import { describeOperation, OperationTracker } from "./operation-tracker.js";
+import { assertNoTransactionControl } from "./transaction-control.js";
+
+/** What the sink asks of the run around it. */
+export interface SinkHooks {
+  /** Throws when the run must not send another statement (lock lost, interrupted). */
+  beforeStatement(): void;
+  /** Writes the version rows so far, before an autocommit block commits. */
+  beforeCommit(): Promise<void>;
+  afterCommit(): void;
+}
+
+/**
+ * Where one migration's `op.*` calls go on a live database: each operation
+ * is compiled and sent, in order, on the run's connection. The sink keeps
+ * what the failure message needs (the statement that failed, the
+ * statements that ran) and guards the run's transaction: statements that
+ * would end it are refused, and one that ended it anyway is caught at once.
+ */
+export class ConnectionSink implements OperationSink {
+  readonly context: MigrationContext;
+  /** The statement that failed; none when the failure came from elsewhere. */
+  failedStatement: string | undefined;
+  readonly executed: string[] = [];
+  /** Whether an autocommit block committed part of this migration. */
+  autocommitted = false;
+  readonly #connection: Connection;
+  readonly #hooks: SinkHooks;
+  readonly #tracker = new OperationTracker();
+  #inAutocommitBlock = false;
+  #closed = false;
+
+  constructor(
+    connection: Connection,
+    context: Omit<MigrationContext, "dialect" | "autocommitBlock" | "isOffline">,
+    hooks: SinkHooks,
+  ) {
+    this.#connection = connection;
+    this.#hooks = hooks;
+    const dialect = connection.dialect;
+    this.context = {
+      ...context,
+      dialect: {
+        name: dialect.name,
+        capabilities: dialect.capabilities,
+        renderLiteral: (value) => dialect.renderLiteral(value),
+        quoteIdentifier: (name) => dialect.quoteIdentifier(name),
+      },
+      isOffline: false,
+      autocommitBlock: (fn) => this.#autocommitBlock(fn),
+    };
+  }
+
+  run(operation: Operation): Promise<void> {
+    if (this.#closed) {
+      return Promise.reject(
+        new CommandError(
+          `${describeOperation(operation)} was called after its migration had finished (a missing 'await'); it was not run.`,
+          { code: "OPERATION_NOT_AWAITED" },
+        ),
+      );
+    }
+    return this.#tracker.track(operation, this.#send(operation));
+  }
+
+  query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) {
+    if (!this.#inAutocommitBlock) assertNoTransactionControl(sql);
+    return this.#track(sql, () => this.#connection.query<Row>(sql, parameters));
+  }
+
+  /**
+   * Called when the migration's function returned: waits for operations it
+   * did not await and fails naming them; later calls are refused.
+   */
+  async finish(): Promise<void> {
+    try {
+      await this.#tracker.settle();
+    } finally {
+      this.#closed = true;
+    }
+  }
+
+  async #send(operation: Operation): Promise<void> {
+    if (operation.kind === "execute" && !this.#inAutocommitBlock) assertNoTransactionControl(operation.sql);
+    // Some operations need the live database (a SQLite batch reads the
+    // table it rebuilds); the connection runs those itself.
+    if (this.#connection.applyOperation) {
+      this.#hooks.beforeStatement();
+      if (await this.#connection.applyOperation(operation)) return;
+    }
+    for (const statement of this.#connection.dialect.compile(operation)) {
+      await this.#track(statement.sql, () => this.#connection.execute(statement.sql, statement.parameters));
+      this.executed.push(statement.sql);
+    }
+  }
+
+  async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    this.#hooks.beforeStatement();
+    const inTransaction = this.#connection.inTransaction;
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      this.failedStatement = sql;
+      throw error;
+    }
+    if (inTransaction && !this.#inAutocommitBlock && !this.#connection.inTransaction) {
+      this.failedStatement = sql;
+      throw new TransactionEndedError(sql);
+    }
+    return result;
+  }
+
+  async #autocommitBlock<T>(fn: () => Promise<T>): Promise<T> {
+    const connection = this.#connection;
+    if (!connection.inTransaction) return fn();
+    // Committing here splits the run: what ran before is kept even if a
+    // later migration fails. That is the price of statements that refuse
+    // transactions (Alembic behaves the same way).
+    await this.#hooks.beforeCommit();
+    await connection.commit();
+    this.#hooks.afterCommit();
+    this.autocommitted = true;
+    this.#inAutocommitBlock = true;
+    try {
+      return await fn();
+    } finally {
+      this.#inAutocommitBlock = false;
+      await connection.begin();
+    }
+  }
+}
+
+/**
+ * The run's transaction ended while a migration ran (a `COMMIT` or
+ * `ROLLBACK` it sent some other way than `op.execute`). The runner turns
+ * it into a failure saying what may be committed.
+ */
+export class TransactionEndedError extends CommandError {
+  readonly statement: string | undefined;
+
+  constructor(statement: string | undefined) {
+    const by = statement === undefined ? "" : ` (by: ${statement.replace(/\s+/g, " ").slice(0, 120)})`;
+    super(`the run's transaction was ended behind Retort's back${by}`, { code: "TRANSACTION_ENDED" });
+    this.name = "TransactionEndedError";
+    this.statement = statement;
+  }
+}

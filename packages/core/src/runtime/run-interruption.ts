@@ -1,0 +1,67 @@
+import { RetortError } from "../errors/retort-error.js";
+
+/**
+ * The run was stopped by a signal (SIGINT, SIGTERM): it rolled back what
+ * it could and released the lock. `exitStatus` is the shell's convention
+ * for a command ended by that signal (130, 143).
+ */
+export class InterruptedError extends RetortError {
+  readonly signal: string;
+  readonly exitStatus: number;
+
+  constructor(signal: string, message: string) {
+    super("INTERRUPTED", message);
+    this.name = "InterruptedError";
+    this.signal = signal;
+    this.exitStatus = 128 + (SIGNAL_NUMBERS[signal] ?? 2);
+  }
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** The signal's name from an `AbortSignal`'s reason (`"SIGINT"`), else `SIGINT`. */
+export function signalName(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return typeof reason === "string" && reason.startsWith("SIG") ? reason : "SIGINT";
+}
+
+/**
+ * Runs a migration's own function with the process guarded: a call to
+ * `process.exit()` throws instead of ending the process mid-transaction,
+ * and a promise the migration rejected without handling is reported as
+ * this migration's failure rather than crashing the process with a stack
+ * trace. The guard is on only while the function runs (plus one turn of
+ * the event loop, which is when Node reports unhandled rejections).
+ */
+export async function runGuarded<T>(fn: () => Promise<T>): Promise<T> {
+  const exit = process.exit;
+  let unhandled: { reason: unknown } | undefined;
+  const onUnhandled = (reason: unknown) => {
+    unhandled ??= { reason };
+  };
+  process.exit = ((code?: number | string | null) => {
+    throw new RetortError(
+      "PROCESS_EXIT",
+      `the migration called process.exit(${code ?? ""}); a migration must not end the process (throw an error to fail it)`,
+    );
+  }) as typeof process.exit;
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    const result = await fn();
+    await new Promise((resolve) => setImmediate(resolve));
+    if (unhandled !== undefined) throw unhandledError(unhandled.reason);
+    return result;
+  } finally {
+    process.exit = exit;
+    process.off("unhandledRejection", onUnhandled);
+  }
+}
+
+function unhandledError(reason: unknown): RetortError {
+  const text = reason instanceof Error ? reason.message : String(reason);
+  return new RetortError(
+    "UNHANDLED_REJECTION",
+    `a promise in the migration was rejected and nothing awaited it (a missing 'await'?): ${text}`,
+    { cause: reason },
+  );
+}

@@ -1,0 +1,327 @@
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { harnesses, postgresHarness, sqliteHarness, type TestDatabase } from "./dialects.js";
+import { DatabaseProbe } from "./support/database-probe.js";
+import { TestProject } from "./support/test-project.js";
+
+/**
+ * A run never leaves the database lying: a migration that forgets `await`,
+ * ends the transaction itself or calls `process.exit()` fails, rolls back,
+ * and says so; a version table Retort cannot trust is refused with the way
+ * out. Each case fails on a run that merely hopes for the best.
+ */
+for (const harness of harnesses) {
+  describe(`run safety on ${harness.name}`, () => {
+    let database: TestDatabase;
+    let project: TestProject;
+    let probe: DatabaseProbe;
+
+    beforeEach(async () => {
+      database = await harness.create();
+      project = new TestProject({ url: database.url });
+      probe = new DatabaseProbe(harness, database.url, project.dir);
+    });
+    afterEach(async () => {
+      project?.cleanup();
+      await database?.drop();
+    });
+
+    function failure(stderr: string): string {
+      return stderr.slice(stderr.indexOf("FAILED: "));
+    }
+
+    it("fails a migration whose operations were not awaited, before its version row", async () => {
+      project.addRevision({ id: "a000", down: null });
+      project.addRevision({
+        id: "a1",
+        down: "a000",
+        upgrade: [
+          '  op.createTable("t", column("id", integer()));',
+          '  op.createIndex("ix", "t", ["nope"]);',
+        ].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      const text = failure(result.stderr);
+      expect(text).toMatch(/Upgrade of revision a1 \(\S*migrations\/versions\/a1_m\.ts\) failed/);
+      expect(text).toContain('op.createTable("t"), op.createIndex("ix") were not awaited');
+      expect(text).toContain("nope");
+      expect(text).toContain("The whole run was rolled back");
+      expect(result.stderr).not.toContain("Running upgrade a000 -> a1");
+      expect(result.stderr).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["t_a000", "t"])).toEqual([]);
+    });
+
+    it("reports a promise the migration left rejected as that migration's failure", async () => {
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: [
+          '  await op.createTable("t", column("id", integer()));',
+          '  void Promise.reject(new Error("background job failed"));',
+        ].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      expect(failure(result.stderr)).toContain("background job failed");
+      expect(result.stderr).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["t"])).toEqual([]);
+    });
+
+    it("refuses COMMIT in op.execute and rolls the whole run back", async () => {
+      project.addRevision({ id: "a000", down: null });
+      project.addRevision({
+        id: "a1",
+        down: "a000",
+        upgrade: ['  await op.execute("CREATE TABLE t1 (id INTEGER)");', '  await op.execute("COMMIT");'].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      const text = failure(result.stderr);
+      expect(text).toContain("Upgrade of revision a1");
+      expect(text).toContain("'COMMIT' in op.execute()");
+      expect(text).toContain("autocommitBlock");
+      expect(text).toContain("The whole run was rolled back");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["t_a000", "t1"])).toEqual([]);
+    });
+
+    it("refuses transaction control hidden in a script or sent through getBind()", async () => {
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: '  await op.execute("CREATE TABLE t1 (id INTEGER); /* done */ END;");',
+      });
+      project.addRevision({ id: "b1", down: "a1", upgrade: '  await op.getBind().query("ROLLBACK");' });
+      const first = project.run("upgrade", "a1");
+      expect(first.status).toBe(1);
+      expect(failure(first.stderr)).toContain("'END' in op.execute()");
+      expect(await probe.existingTables(["t1"])).toEqual([]);
+      project.addRevision({ id: "a1", down: null, upgrade: '  await op.execute("CREATE TABLE t1 (id INTEGER)");' });
+      const second = project.run("upgrade", "head");
+      expect(second.status).toBe(1);
+      expect(failure(second.stderr)).toContain("Upgrade of revision b1");
+      expect(failure(second.stderr)).toContain("'ROLLBACK'");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["t1"])).toEqual([]);
+    });
+
+    it("keeps COMMIT allowed inside autocommitBlock", async () => {
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: [
+          "  await op.getContext().autocommitBlock(async () => {",
+          '    await op.execute("BEGIN");',
+          '    await op.execute("CREATE TABLE in_block (id INTEGER)");',
+          '    await op.execute("COMMIT");',
+          "  });",
+        ].join("\n"),
+      });
+      project.ok("upgrade", "head");
+      expect(await probe.versionRows()).toEqual(["a1"]);
+      expect(await probe.existingTables(["in_block"])).toEqual(["in_block"]);
+    });
+
+    it("fails a migration that calls process.exit() and rolls back", async () => {
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: ['  await op.createTable("t", column("id", integer()));', "  process.exit(0);"].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      const text = failure(result.stderr);
+      expect(text).toContain("Upgrade of revision a1");
+      expect(text).toContain("process.exit(0)");
+      expect(text).toContain("The whole run was rolled back");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["t"])).toEqual([]);
+    });
+
+    it("reports a version table holding a revision and its ancestor as inconsistent", async () => {
+      project.addRevision({ id: "a1", down: null });
+      project.addRevision({ id: "b2", down: "a1" });
+      project.addRevision({ id: "c3", down: "b2" });
+      project.ok("upgrade", "b2");
+      await probe.use((connection) => connection.execute("INSERT INTO alembic_version (version_num) VALUES ('a1')"));
+      for (const args of [["current"], ["upgrade", "head"]]) {
+        const result = project.run(...args);
+        expect(result.status, args.join(" ")).toBe(1);
+        const text = failure(result.stderr);
+        expect(text).toContain("is inconsistent: it holds both a1 and b2");
+        expect(text).toContain("retort stamp --purge b2");
+      }
+      expect(await probe.existingTables(["t_c3"])).toEqual([]);
+      project.ok("stamp", "--purge", "b2");
+      project.ok("upgrade", "head");
+      expect(await probe.versionRows()).toEqual(["c3"]);
+    });
+
+    it("refuses a view named like the version table", async () => {
+      project.addRevision({ id: "a1", down: null });
+      await probe.use((connection) =>
+        connection.execute("CREATE VIEW alembic_version AS SELECT 'a1' AS version_num"),
+      );
+      for (const args of [["current"], ["upgrade", "head"]]) {
+        const result = project.run(...args);
+        expect(result.status, args.join(" ")).toBe(1);
+        expect(failure(result.stderr)).toContain("'alembic_version' is a view, not a table");
+      }
+      expect(await probe.existingTables(["t_a1"])).toEqual([]);
+    });
+
+    it("refuses a version table of the wrong shape", async () => {
+      project.addRevision({ id: "a1", down: null });
+      await probe.use((connection) => connection.execute("CREATE TABLE alembic_version (id INTEGER)"));
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      const text = failure(result.stderr);
+      expect(text).toContain("The table 'alembic_version' is not a version table Retort can read");
+      expect(text).toContain("set versionTable in the config to another name");
+      expect(await probe.existingTables(["t_a1"])).toEqual([]);
+    });
+
+    it("stops at SIGTERM between statements, rolls back and exits 143", async () => {
+      project.addRevision({ id: "a000", down: null });
+      project.addRevision({
+        id: "a1",
+        down: "a000",
+        upgrade: [
+          '  await op.execute("CREATE TABLE slow (id INTEGER)");',
+          '  process.stderr.write("STARTED\\n");',
+          "  for (let i = 0; i < 600; i++) {",
+          "    await op.execute(`INSERT INTO slow (id) VALUES (${i})`);",
+          "    await new Promise((resolve) => setTimeout(resolve, 50));",
+          "  }",
+        ].join("\n"),
+      });
+      const result = await runUntilStarted(project, "SIGTERM");
+      expect(result.status).toBe(143);
+      const text = failure(result.stderr);
+      expect(text).toContain("FAILED: interrupted by SIGTERM during upgrade of revision a1");
+      expect(text).toContain("The whole run was rolled back");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["t_a000", "slow"])).toEqual([]);
+      // The lock was released: the next run goes through at once.
+      project.ok("upgrade", "a000");
+    });
+  });
+}
+
+/** Starts `upgrade head`, sends `signal` once the migration printed STARTED, and waits for the exit. */
+async function runUntilStarted(
+  project: TestProject,
+  signal: NodeJS.Signals,
+): Promise<{ status: number; stderr: string; elapsedMs: number }> {
+  const child = project.spawn("upgrade", "head");
+  let stderr = "";
+  let sent: number | undefined;
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+    if (sent === undefined && stderr.includes("STARTED")) {
+      sent = performance.now();
+      setTimeout(() => child.kill(signal), 200);
+    }
+  });
+  child.stdout.resume();
+  const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+  return { status, stderr, elapsedMs: sent === undefined ? Number.NaN : performance.now() - sent };
+}
+
+describe("interrupting a statement on postgresql", () => {
+  it("cancels the running statement at SIGINT, rolls back, releases the lock and exits 130", async () => {
+    const database = await postgresHarness.create();
+    const project = new TestProject({ url: database.url });
+    const probe = new DatabaseProbe(postgresHarness, database.url, project.dir);
+    try {
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: [
+          '  await op.execute("CREATE TABLE slow (id INTEGER)");',
+          '  process.stderr.write("STARTED\\n");',
+          '  await op.execute("SELECT pg_sleep(60)");',
+        ].join("\n"),
+      });
+      const result = await runUntilStarted(project, "SIGINT");
+      expect(result.status).toBe(130);
+      expect(result.elapsedMs).toBeLessThan(15_000);
+      expect(result.stderr).toContain("FAILED: interrupted by SIGINT during upgrade of revision a1");
+      expect(result.stderr).toContain("The whole run was rolled back");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["slow"])).toEqual([]);
+      const running = await probe.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()",
+      );
+      expect(running[0]?.n).toBe(0);
+    } finally {
+      project.cleanup();
+      await database.drop();
+    }
+  });
+});
+
+describe("failures at commit keep their context", () => {
+  it("names the migrations, the COMMIT and the state when SQLite is busy at commit", async () => {
+    const database = await sqliteHarness.create();
+    const project = new TestProject({ url: database.url, config: { lock: { timeoutMs: 300 } } });
+    const probe = new DatabaseProbe(sqliteHarness, database.url, project.dir);
+    project.addRevision({ id: "a1", down: null });
+    project.ok("upgrade", "a1");
+    project.addRevision({ id: "b2", down: "a1" });
+    // A reader in an open transaction holds a SHARED lock: the writer's
+    // BEGIN IMMEDIATE succeeds, its COMMIT cannot.
+    const reader = new Database(database.url.replace(/^sqlite:\/\/\//, ""));
+    try {
+      reader.exec("BEGIN");
+      reader.prepare("SELECT count(*) FROM alembic_version").get();
+      const result = await project.runAsync("upgrade", "head");
+      expect(result.status).toBe(1);
+      const text = result.stderr.slice(result.stderr.indexOf("FAILED: "));
+      expect(text).toMatch(/Commit of upgrade of revision b2 \(\S*b2_m\.ts\) failed/);
+      expect(text).toMatch(/locked|busy/i);
+      expect(text).toContain("statement: COMMIT");
+      expect(text).toContain("The whole run was rolled back");
+    } finally {
+      reader.exec("ROLLBACK");
+      reader.close();
+    }
+    expect(await probe.versionRows()).toEqual(["a1"]);
+    expect(await probe.existingTables(["t_b2"])).toEqual([]);
+    project.cleanup();
+    await database.drop();
+  });
+
+  it("names the migrations and the state when PostgreSQL refuses the COMMIT (deferred constraint)", async () => {
+    const database = await postgresHarness.create();
+    const project = new TestProject({ url: database.url });
+    const probe = new DatabaseProbe(postgresHarness, database.url, project.dir);
+    try {
+      project.addRevision({ id: "a1", down: null });
+      project.addRevision({
+        id: "b2",
+        down: "a1",
+        upgrade: [
+          '  await op.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)");',
+          '  await op.execute("CREATE TABLE child (parent_id INTEGER REFERENCES parent DEFERRABLE INITIALLY DEFERRED)");',
+          '  await op.execute("INSERT INTO child VALUES (1)");',
+        ].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      const text = result.stderr.slice(result.stderr.indexOf("FAILED: "));
+      expect(text).toMatch(/Commit of 2 migrations, the last upgrade of revision b2 \(\S*b2_m\.ts\) failed/);
+      expect(text).toContain("foreign key");
+      expect(text).toContain("statement: COMMIT");
+      expect(text).toContain("The whole run was rolled back");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["t_a1", "parent", "child"])).toEqual([]);
+    } finally {
+      project.cleanup();
+      await database.drop();
+    }
+  });
+});
