@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import type { Operation } from "../operations/operation.js";
+import { describeOperation, OperationTracker } from "./operation-tracker.js";
+
+const createIndex: Operation = { kind: "execute", sql: "CREATE INDEX ix ON t (a)" };
+const later = (ms: number, fail?: Error) =>
+  new Promise<void>((resolve, reject) => setTimeout(() => (fail ? reject(fail) : resolve()), ms));
+
+describe("OperationTracker", () => {
+  it("accepts operations that were awaited, even when one failed and was caught", async () => {
+    const tracker = new OperationTracker();
+    await tracker.track(createIndex, later(1));
+    await tracker.track(createIndex, later(1, new Error("boom"))).catch(() => undefined);
+    await expect(tracker.settle()).resolves.toBeUndefined();
+  });
+
+  it("fails naming an operation still running when the migration returned", async () => {
+    const tracker = new OperationTracker();
+    tracker.track(createIndex, later(5));
+    await expect(tracker.settle()).rejects.toThrow(/op\.execute\("CREATE INDEX ix ON t \(a\)"\) was not awaited/);
+  });
+
+  it("fails naming an operation that failed with nothing awaiting it, and keeps its error", async () => {
+    const tracker = new OperationTracker();
+    tracker.track(createIndex, Promise.reject(new Error("no such column: nope")));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(tracker.settle()).rejects.toThrow(/failed: no such column: nope/);
+  });
+
+  it("counts Promise.all as awaiting", async () => {
+    const tracker = new OperationTracker();
+    await Promise.all([tracker.track(createIndex, later(1)), tracker.track(createIndex, later(2))]);
+    await expect(tracker.settle()).resolves.toBeUndefined();
+  });
+
+  it("describes operations by their kind and name", () => {
+    expect(describeOperation({ kind: "dropTable", table: "account" } as Operation)).toBe('op.dropTable("account")');
+  });
+});
