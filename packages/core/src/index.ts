@@ -1,5 +1,6 @@
 export * from "./errors/retort-error.js";
 export * from "./errors/database-error.js";
+export { UnknownOptionError } from "./errors/unknown-option-error.js";
 export * from "./schema/sql-expression.js";
 export * from "./schema/column-type.js";
 export * from "./schema/table-elements.js";
@@ -101,7 +102,7 @@ export { historyRevisions, HistoryRangeError } from "./runtime/history-range.js"
 export { reverseOperation } from "./operations/reverse-operation.js";
 export { BatchOperations } from "./operations/batch-operations.js";
 export type * from "./operations/batch-operation.js";
-export type { AlterColumnOptions, ForeignKeyOptions } from "./operations/operations.js";
+export type * from "./operations/operation-options.js";
 export {
   compileBulkInsert as compileBulkInsertStatements,
   type BulkInsertSyntax,

@@ -78,8 +78,24 @@ describe("resolveConfig", () => {
     [{ recursiveVersionLocations: "true" }, "must be true or false"],
     [{ lock: { timeoutMs: "1" } }, "Option 'lock'"],
     [{ sessionTimeouts: { lockTimeoutMs: -1 } }, "Option 'sessionTimeouts'"],
-    [{ sessionTimeouts: { idle: 5 } }, "Option 'sessionTimeouts'"],
-    [{ lock: { enable: true } }, "Option 'lock'"],
+    [
+      { sessionTimeouts: { idle: 5 } },
+      "Unknown option 'idle' in 'sessionTimeouts' of /p/retort.config.ts Known options: lockTimeoutMs, statementTimeoutMs",
+    ],
+    [
+      { lock: { enable: true } },
+      "Unknown option 'enable' in 'lock' of /p/retort.config.ts; did you mean 'enabled'? Known options: enabled, timeoutMs",
+    ],
+    [
+      { lock: { timeoutMS: 5, enabled: undefined } },
+      "Unknown option 'timeoutMS' in 'lock' of /p/retort.config.ts; did you mean 'timeoutMs'?",
+    ],
+    [{ sessionTimeouts: { lock_timeout_ms: 5 } }, "did you mean 'lockTimeoutMs'?"],
+    [
+      { postWriteHooks: [{ type: "exec", command: "prettier", arg: ["--write"] }] },
+      "Unknown option 'arg' in 'postWriteHooks[0]' of /p/retort.config.ts; did you mean 'args'?",
+    ],
+    [{ transactionPerMigraton: true }, "did you mean 'transactionPerMigration'?"],
     [{ postWriteHooks: [{ command: "prettier" }] }, "Option 'postWriteHooks'"],
     [{ includeObject: true }, "Option 'includeObject' in /p/retort.config.ts must be a function"],
   ])("rejects %j naming the file and the key", (config, message) => {

@@ -1,5 +1,6 @@
+import { closestName, type OptionNames, optionNames } from "../schema/check-options.js";
 import { ConfigInvalidError } from "./config-errors.js";
-import type { RetortConfig } from "./retort-config.js";
+import type { LockConfig, PostWriteHook, RetortConfig, SessionTimeouts } from "./retort-config.js";
 
 type Check = (value: unknown) => string | undefined;
 
@@ -87,6 +88,16 @@ const OPTIONS: Readonly<Record<keyof RetortConfig, Check>> = {
   sessionTimeouts: isSessionTimeouts,
 };
 
+/** The keys of the options that are objects, so that a typo inside one is named as well. */
+const LOCK_KEYS = optionNames<LockConfig>({ enabled: true, timeoutMs: true });
+const SESSION_TIMEOUT_KEYS = optionNames<SessionTimeouts>({ lockTimeoutMs: true, statementTimeoutMs: true });
+const EXEC_HOOK_KEYS = optionNames<Extract<PostWriteHook, { type: "exec" }>>({
+  type: true,
+  command: true,
+  args: true,
+  cwd: true,
+});
+
 /** Keys a resolved configuration carries besides the options; accepted so resolving twice works. */
 const RESOLVED_KEYS = new Set(["configFile", "directory"]);
 
@@ -119,6 +130,7 @@ export function validateConfig(value: unknown, file: string | undefined): Retort
       );
     }
     if (item === undefined) continue;
+    checkNestedKeys(key, item, where, file);
     const expected = check(item);
     if (expected !== undefined) {
       throw new ConfigInvalidError(`Option '${key}' in ${where} must be ${expected}, got ${describe(item)}`, {
@@ -128,6 +140,29 @@ export function validateConfig(value: unknown, file: string | undefined): Retort
     }
   }
   return value as RetortConfig;
+}
+
+/** An unknown key inside `lock`, `sessionTimeouts` or an exec hook: `Unknown option 'enable' in 'lock' of ...`. */
+function checkNestedKeys(key: string, value: unknown, where: string, file: string | undefined): void {
+  if (key === "lock") checkKeys(value, LOCK_KEYS, key, where, file);
+  if (key === "sessionTimeouts") checkKeys(value, SESSION_TIMEOUT_KEYS, key, where, file);
+  if (key === "postWriteHooks" && Array.isArray(value)) {
+    value.forEach((hook, index) => {
+      if (typeof hook === "object") checkKeys(hook, EXEC_HOOK_KEYS, `${key}[${index}]`, where, file);
+    });
+  }
+}
+
+function checkKeys(value: unknown, allowed: OptionNames, option: string, where: string, file: string | undefined) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    if (allowed.keys.has(key)) continue;
+    const suggestion = closestName(key, allowed.list);
+    throw new ConfigInvalidError(
+      `Unknown option '${key}' in '${option}' of ${where}${suggestion === undefined ? "" : `; did you mean '${suggestion}'?`} Known options: ${allowed.list.join(", ")}`,
+      { key: `${option}.${key}`, ...(file === undefined ? {} : { path: file }) },
+    );
+  }
 }
 
 function describe(value: unknown): string {
@@ -141,31 +176,5 @@ function describe(value: unknown): string {
 
 /** The known option closest to a misspelt or snake_case key, if any is close. */
 function suggest(key: string): string | undefined {
-  const alembicName = ALEMBIC_NAMES[key];
-  if (alembicName !== undefined) return alembicName;
-  const camel = key.replace(/[_-]([a-z])/g, (_, letter: string) => letter.toUpperCase());
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const option of Object.keys(OPTIONS)) {
-    if (option.toLowerCase() === camel.toLowerCase()) return option;
-    const distance = editDistance(camel.toLowerCase(), option.toLowerCase());
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = option;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+  return ALEMBIC_NAMES[key] ?? closestName(key, Object.keys(OPTIONS));
 }

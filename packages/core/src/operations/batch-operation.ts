@@ -42,6 +42,11 @@ export type BatchStep =
 /** Names unnamed constraints of a reflected table so they can be dropped: `{ fk: "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s" }`. */
 export type NamingConvention = Readonly<Partial<Record<"pk" | "fk" | "uq" | "ck" | "ix", string>>>;
 
+/**
+ * The options of `op.batchAlterTable`. Each key is also listed in
+ * `BATCH_ALTER_TABLE_OPTIONS` (operation-options.ts), which rejects any
+ * other key at run time; TypeScript points there when a key is added here.
+ */
 export interface BatchOptions {
   /**
    * `auto` (default): rebuild only where the database cannot ALTER in place

@@ -1,18 +1,28 @@
-import type { ColumnType } from "../schema/column-type.js";
+import { checkOptions } from "../schema/check-options.js";
 import type { SqlExpression } from "../schema/sql-expression.js";
 import type { ColumnDefinition } from "../schema/table-elements.js";
 import type { BatchStep, ColumnPlacement } from "./batch-operation.js";
-import type { AlterColumnOperation, ConstraintType, CreateForeignKeyOperation } from "./operation.js";
-
-type ForeignKeyOptions = Omit<
-  CreateForeignKeyOperation,
-  "kind" | "name" | "sourceTable" | "referentTable" | "localColumns" | "remoteColumns"
->;
+import {
+  BATCH_ADD_COLUMN_OPTIONS,
+  BATCH_ALTER_COLUMN_OPTIONS,
+  BATCH_CREATE_INDEX_OPTIONS,
+  BATCH_DROP_COLUMN_OPTIONS,
+  BATCH_DROP_CONSTRAINT_OPTIONS,
+  BATCH_TABLE_COMMENT_OPTIONS,
+  type BatchAlterColumnOptions,
+  type BatchCreateIndexOptions,
+  type BatchDropColumnOptions,
+  type BatchDropConstraintOptions,
+  type BatchTableCommentOptions,
+  FOREIGN_KEY_OPTIONS,
+  type ForeignKeyOptions,
+} from "./operation-options.js";
 
 /**
  * The `batch` object of `op.batchAlterTable(name, options, async (batch) =>
  * ...)`: the table operations without the table name. Each call records a
- * step; nothing runs until the block ends.
+ * step; nothing runs until the block ends. An unknown key in an options
+ * object throws `UnknownOptionError` at the call.
  */
 export class BatchOperations {
   readonly #table: string;
@@ -34,25 +44,26 @@ export class BatchOperations {
   }
 
   async addColumn(column: ColumnDefinition, placement: ColumnPlacement = {}): Promise<void> {
+    checkOptions(placement, BATCH_ADD_COLUMN_OPTIONS, "batch.addColumn", column.name);
     this.#steps.push({ kind: "addColumn", ...this.#where(), column, ...placement });
   }
 
-  async dropColumn(column: string, options: { existingType?: ColumnType } = {}): Promise<void> {
+  async dropColumn(column: string, options: BatchDropColumnOptions = {}): Promise<void> {
+    checkOptions(options, BATCH_DROP_COLUMN_OPTIONS, "batch.dropColumn", column);
     this.#steps.push({ kind: "dropColumn", ...this.#where(), column, ...options });
   }
 
-  async alterColumn(
-    column: string,
-    options: Omit<AlterColumnOperation, "kind" | "table" | "column" | "schema"> & ColumnPlacement,
-  ): Promise<void> {
+  async alterColumn(column: string, options: BatchAlterColumnOptions): Promise<void> {
+    checkOptions(options, BATCH_ALTER_COLUMN_OPTIONS, "batch.alterColumn", column);
     this.#steps.push({ kind: "alterColumn", ...this.#where(), column, ...options });
   }
 
   async createIndex(
     name: string,
     columns: string | readonly (string | SqlExpression)[],
-    options: { unique?: boolean; where?: SqlExpression | string } = {},
+    options: BatchCreateIndexOptions = {},
   ): Promise<void> {
+    checkOptions(options, BATCH_CREATE_INDEX_OPTIONS, "batch.createIndex", name);
     const list = typeof columns === "string" ? [columns] : [...columns];
     this.#steps.push({ kind: "createIndex", name, ...this.#where(), columns: list, ...options });
   }
@@ -72,6 +83,7 @@ export class BatchOperations {
     remoteColumns: readonly string[],
     options: ForeignKeyOptions = {},
   ): Promise<void> {
+    checkOptions(options, FOREIGN_KEY_OPTIONS, "batch.createForeignKey", name);
     const where = this.#where();
     this.#steps.push({
       kind: "createForeignKey",
@@ -93,15 +105,18 @@ export class BatchOperations {
     this.#steps.push({ kind: "createPrimaryKey", name, ...this.#where(), columns: [...columns] });
   }
 
-  async dropConstraint(name: string, options: { type?: ConstraintType } = {}): Promise<void> {
+  async dropConstraint(name: string, options: BatchDropConstraintOptions = {}): Promise<void> {
+    checkOptions(options, BATCH_DROP_CONSTRAINT_OPTIONS, "batch.dropConstraint", name);
     this.#steps.push({ kind: "dropConstraint", name, ...this.#where(), ...options });
   }
 
-  async createTableComment(comment: string, options: { existingComment?: string | null } = {}): Promise<void> {
+  async createTableComment(comment: string, options: BatchTableCommentOptions = {}): Promise<void> {
+    checkOptions(options, BATCH_TABLE_COMMENT_OPTIONS, "batch.createTableComment");
     this.#steps.push({ kind: "createTableComment", ...this.#where(), comment, ...options });
   }
 
-  async dropTableComment(options: { existingComment?: string | null } = {}): Promise<void> {
+  async dropTableComment(options: BatchTableCommentOptions = {}): Promise<void> {
+    checkOptions(options, BATCH_TABLE_COMMENT_OPTIONS, "batch.dropTableComment");
     this.#steps.push({ kind: "dropTableComment", ...this.#where(), ...options });
   }
 }

@@ -3,6 +3,8 @@ import type { DialectCapabilities } from "../driver/driver.js";
 import { integer, string } from "../schema/column-type.js";
 import { sql } from "../schema/sql-expression.js";
 import { column } from "../schema/table-elements.js";
+import { table } from "../schema/table.js";
+import type { BatchOperations } from "./batch-operations.js";
 import type { Operation } from "./operation.js";
 import { Operations } from "./operations.js";
 
@@ -110,5 +112,196 @@ describe("Operations", () => {
   it("renders inline literals in the dialect's syntax", () => {
     const { op } = recordingOp();
     expect(op.inlineLiteral("it's")).toEqual({ kind: "sql", text: "'it''s'" });
+  });
+});
+
+describe("Operations: unknown options", () => {
+  /** An options object typed loosely, as a JavaScript migration would pass it. */
+  const loose = (value: Record<string, unknown>): never => value as never;
+
+  it.each<[string, (op: Operations) => Promise<unknown>, string]>([
+    [
+      "createIndex",
+      (op) => op.createIndex("ix_a", "t", ["a"], loose({ uniqe: true })),
+      `Unknown option 'uniqe' in op.createIndex("ix_a", ...): did you mean 'unique'? Valid options: unique, where, schema, ifNotExists, concurrently, using, include`,
+    ],
+    [
+      "createTable",
+      (op) => op.createTable("users", column("id", integer()), loose({ shema: "app" })),
+      `Unknown option 'shema' in op.createTable("users", ...): did you mean 'schema'?`,
+    ],
+    [
+      "a column of createTable",
+      (op) => op.createTable("users", column("id", integer(), loose({ nullabel: false }))),
+      `Unknown option 'nullabel' in column("id", ...): did you mean 'nullable'?`,
+    ],
+    [
+      "dropTable",
+      (op) => op.dropTable("t", loose({ if_exists: true })),
+      `op.dropTable("t", ...): did you mean 'ifExists'?`,
+    ],
+    [
+      "addColumn",
+      (op) => op.addColumn("t", column("c", integer()), loose({ ifNotExist: true })),
+      `op.addColumn("t", ...): did you mean 'ifNotExists'?`,
+    ],
+    [
+      "alterColumn",
+      (op) => op.alterColumn("users", "email", loose({ nulable: false })),
+      `Unknown option 'nulable' in op.alterColumn("users.email", ...): did you mean 'nullable'?`,
+    ],
+    [
+      "alterColumn (Alembic spelling)",
+      (op) => op.alterColumn("users", "email", loose({ server_default: null })),
+      `did you mean 'serverDefault'?`,
+    ],
+    [
+      "dropColumn",
+      (op) => op.dropColumn("t", "c", loose({ existing_type: integer() })),
+      `op.dropColumn("t.c", ...): did you mean 'existingType'?`,
+    ],
+    ["dropIndex", (op) => op.dropIndex("ix", loose({ tabel: "t" })), `op.dropIndex("ix", ...): did you mean 'table'?`],
+    [
+      "createForeignKey",
+      (op) => op.createForeignKey("fk", "a", "b", ["b_id"], ["id"], loose({ ondelete: "CASCADE" })),
+      `op.createForeignKey("fk", ...): did you mean 'onDelete'?`,
+    ],
+    [
+      "createUniqueConstraint",
+      (op) => op.createUniqueConstraint("uq", "t", ["a"], loose({ deferable: true })),
+      `op.createUniqueConstraint("uq", ...): did you mean 'deferrable'?`,
+    ],
+    [
+      "createCheckConstraint",
+      (op) => op.createCheckConstraint("ck", "t", "a > 0", loose({ name: "x" })),
+      `Unknown option 'name' in op.createCheckConstraint("ck", ...). Valid options: schema`,
+    ],
+    [
+      "createPrimaryKey",
+      (op) => op.createPrimaryKey("pk", "t", ["id"], loose({ schem: "s" })),
+      `op.createPrimaryKey("pk", ...): did you mean 'schema'?`,
+    ],
+    [
+      "createExcludeConstraint",
+      (op) => op.createExcludeConstraint("ex", "t", [{ expression: "room", operator: "=" }], loose({ usin: "gist" })),
+      `op.createExcludeConstraint("ex", ...): did you mean 'using'?`,
+    ],
+    [
+      "an element of createExcludeConstraint",
+      (op) => op.createExcludeConstraint("ex", "t", [loose({ expression: "room", operater: "=" })]),
+      `Unknown option 'operater' in an element of op.createExcludeConstraint("ex", ...): did you mean 'operator'?`,
+    ],
+    [
+      "dropConstraint",
+      (op) => op.dropConstraint("fk", "t", loose({ type_: "foreignkey" })),
+      `op.dropConstraint("fk", ...): did you mean 'type'?`,
+    ],
+    [
+      "createTableComment",
+      (op) => op.createTableComment("t", "c", loose({ existing_comment: "" })),
+      `op.createTableComment("t", ...): did you mean 'existingComment'?`,
+    ],
+    [
+      "dropTableComment",
+      (op) => op.dropTableComment("t", loose({ existingComent: "" })),
+      `op.dropTableComment("t", ...): did you mean 'existingComment'?`,
+    ],
+    [
+      "bulkInsert",
+      (op) => op.bulkInsert(table("users", column("id", integer())), [{ id: 1 }], loose({ schma: "app" })),
+      `op.bulkInsert("users", ...): did you mean 'schema'?`,
+    ],
+    [
+      "renameTable",
+      (op) => op.renameTable("a", "b", loose({ schemas: "app" })),
+      `op.renameTable("a", ...): did you mean 'schema'?`,
+    ],
+    [
+      "createSchema",
+      (op) => op.createSchema("app", loose({ ifNotExist: true })),
+      `op.createSchema("app", ...): did you mean 'ifNotExists'?`,
+    ],
+    [
+      "dropSchema",
+      (op) => op.dropSchema("app", loose({ cascde: true })),
+      `op.dropSchema("app", ...): did you mean 'cascade'?`,
+    ],
+  ])("%s fails at the call and runs nothing", async (_, call, message) => {
+    const { op, recorded } = recordingOp();
+    await expect(async () => call(op)).rejects.toThrow(message);
+    await expect(async () => call(op)).rejects.toMatchObject({ code: "UNKNOWN_OPTION" });
+    expect(recorded).toEqual([]);
+  });
+
+  it("accepts the PostgreSQL index options and known keys left undefined", async () => {
+    const { op, recorded } = recordingOp();
+    await op.createIndex("ix", "t", ["a"], { concurrently: true, using: "gin", include: ["b"], where: undefined });
+    await op.alterColumn("t", "c", { nullable: false, using: "c::integer", schema: undefined });
+    expect(recorded).toHaveLength(2);
+  });
+
+  it("checks batchAlterTable's options before running the block", async () => {
+    const { op, recorded } = recordingOp();
+    let ran = false;
+    const block = async () => {
+      ran = true;
+    };
+    await expect(op.batchAlterTable("users", loose({ recreat: "always" }), block)).rejects.toThrow(
+      `Unknown option 'recreat' in op.batchAlterTable("users", ...): did you mean 'recreate'? Valid options: recreate, copyFrom, tableArgs, reflectArgs, partialReordering, namingConvention, schema`,
+    );
+    await expect(
+      op.batchAlterTable("users", { namingConvention: loose({ fq: "fk_%(table_name)s" }) }, block),
+    ).rejects.toThrow(
+      `Unknown option 'fq' in namingConvention of op.batchAlterTable("users", ...): did you mean 'fk'?`,
+    );
+    expect(ran).toBe(false);
+    expect(recorded).toEqual([]);
+  });
+
+  it.each<[string, (batch: BatchOperations) => Promise<void>, string]>([
+    [
+      "alterColumn",
+      (batch) => batch.alterColumn("email", loose({ nullabel: false })),
+      `Unknown option 'nullabel' in batch.alterColumn("email", ...): did you mean 'nullable'?`,
+    ],
+    [
+      "addColumn",
+      (batch) => batch.addColumn(column("bio", string(200)), loose({ insert_after: "name" })),
+      `batch.addColumn("bio", ...): did you mean 'insertAfter'?`,
+    ],
+    [
+      "dropColumn",
+      (batch) => batch.dropColumn("legacy", loose({ existingTyp: integer() })),
+      `batch.dropColumn("legacy", ...): did you mean 'existingType'?`,
+    ],
+    [
+      "createIndex",
+      (batch) => batch.createIndex("ix", ["a"], loose({ concurrently: true })),
+      `Unknown option 'concurrently' in batch.createIndex("ix", ...). Valid options: unique, where`,
+    ],
+    [
+      "createForeignKey",
+      (batch) => batch.createForeignKey("fk", "orgs", ["org_id"], ["id"], loose({ onUpdat: "CASCADE" })),
+      `batch.createForeignKey("fk", ...): did you mean 'onUpdate'?`,
+    ],
+    [
+      "dropConstraint",
+      (batch) => batch.dropConstraint("fk", loose({ typ: "foreignkey" })),
+      `batch.dropConstraint("fk", ...): did you mean 'type'?`,
+    ],
+    [
+      "createTableComment",
+      (batch) => batch.createTableComment("c", loose({ existingcomment: "" })),
+      `batch.createTableComment(...): did you mean 'existingComment'?`,
+    ],
+    [
+      "dropTableComment",
+      (batch) => batch.dropTableComment(loose({ comment: "" })),
+      `Unknown option 'comment' in batch.dropTableComment(...)`,
+    ],
+  ])("batch.%s fails at the call, and so does the batch", async (_, call, message) => {
+    const { op, recorded } = recordingOp();
+    await expect(op.batchAlterTable("users", {}, call)).rejects.toThrow(message);
+    expect(recorded).toEqual([]);
   });
 });

@@ -1,25 +1,55 @@
 import type { QueryResult } from "../driver/driver.js";
 import type { MigrationContext } from "../runtime/migration-context.js";
-import type { ColumnType } from "../schema/column-type.js";
+import { checkOptions } from "../schema/check-options.js";
 import { type SqlExpression, sql } from "../schema/sql-expression.js";
-import type { ColumnDefinition, ReferentialAction, TableElement } from "../schema/table-elements.js";
+import type { ColumnDefinition, TableElement } from "../schema/table-elements.js";
 import { splitTableElements, type TableDefinition, type TableOptions } from "../schema/table.js";
-import type { BatchOptions } from "./batch-operation.js";
 import { BatchOperations } from "./batch-operations.js";
-import type { AlterColumnOperation, ConstraintType, ExcludeElement, Operation } from "./operation.js";
+import type { ExcludeElement, Operation } from "./operation.js";
+import {
+  ADD_COLUMN_OPTIONS,
+  type AddColumnOptions,
+  ALTER_COLUMN_OPTIONS,
+  type AlterColumnOptions,
+  BATCH_ALTER_TABLE_OPTIONS,
+  type BatchAlterTableOptions,
+  BULK_INSERT_OPTIONS,
+  type BulkInsertOptions,
+  CREATE_CHECK_CONSTRAINT_OPTIONS,
+  CREATE_EXCLUDE_CONSTRAINT_OPTIONS,
+  CREATE_INDEX_OPTIONS,
+  CREATE_PRIMARY_KEY_OPTIONS,
+  CREATE_SCHEMA_OPTIONS,
+  CREATE_TABLE_COMMENT_OPTIONS,
+  CREATE_UNIQUE_CONSTRAINT_OPTIONS,
+  type CreateCheckConstraintOptions,
+  type CreateExcludeConstraintOptions,
+  type CreateIndexOptions,
+  type CreatePrimaryKeyOptions,
+  type CreateSchemaOptions,
+  type CreateTableCommentOptions,
+  type CreateUniqueConstraintOptions,
+  DROP_COLUMN_OPTIONS,
+  DROP_CONSTRAINT_OPTIONS,
+  DROP_INDEX_OPTIONS,
+  DROP_SCHEMA_OPTIONS,
+  DROP_TABLE_COMMENT_OPTIONS,
+  DROP_TABLE_OPTIONS,
+  type DropColumnOptions,
+  type DropConstraintOptions,
+  type DropIndexOptions,
+  type DropSchemaOptions,
+  type DropTableCommentOptions,
+  type DropTableOptions,
+  EXCLUDE_ELEMENT_KEYS,
+  FOREIGN_KEY_OPTIONS,
+  type ForeignKeyOptions,
+  NAMING_CONVENTION_KEYS,
+  RENAME_TABLE_OPTIONS,
+  type RenameTableOptions,
+} from "./operation-options.js";
 
-/** What `alterColumn` changes; see `AlterColumnOperation`. */
-export type AlterColumnOptions = Omit<AlterColumnOperation, "kind" | "table" | "column">;
-
-export interface ForeignKeyOptions {
-  readonly onDelete?: ReferentialAction;
-  readonly onUpdate?: ReferentialAction;
-  readonly deferrable?: boolean;
-  readonly initially?: "DEFERRED" | "IMMEDIATE";
-  readonly match?: "FULL" | "PARTIAL" | "SIMPLE";
-  readonly sourceSchema?: string;
-  readonly referentSchema?: string;
-}
+export type { AlterColumnOptions, ForeignKeyOptions } from "./operation-options.js";
 
 /** Where `op` sends the operations it builds: the online runner or the offline emitter. */
 export interface OperationSink {
@@ -37,7 +67,8 @@ export interface Bind {
 /**
  * The `op` object a migration's `upgrade` and `downgrade` receive. Each
  * method builds an operation object and hands it to the run; names follow
- * Alembic's `op.*`, camelCased.
+ * Alembic's `op.*`, camelCased. Every options object is checked when the
+ * method is called: an unknown key (a typo) throws `UnknownOptionError`.
  *
  * ```ts
  * export async function upgrade(op: Operations) {
@@ -62,18 +93,16 @@ export class Operations {
 
   /** `CREATE TABLE`: columns, constraints, then an optional `{ schema, comment }`. */
   createTable(name: string, ...elements: (TableElement | TableOptions)[]): Promise<void> {
-    return this.invoke({ kind: "createTable", table: splitTableElements(name, elements) });
+    return this.invoke({ kind: "createTable", table: splitTableElements(name, elements, "op.createTable") });
   }
 
-  dropTable(name: string, options: { schema?: string; ifExists?: boolean } = {}): Promise<void> {
+  dropTable(name: string, options: DropTableOptions = {}): Promise<void> {
+    checkOptions(options, DROP_TABLE_OPTIONS, "op.dropTable", name);
     return this.invoke({ kind: "dropTable", table: name, ...options });
   }
 
-  addColumn(
-    table: string,
-    column: ColumnDefinition,
-    options: { schema?: string; ifNotExists?: boolean } = {},
-  ): Promise<void> {
+  addColumn(table: string, column: ColumnDefinition, options: AddColumnOptions = {}): Promise<void> {
+    checkOptions(options, ADD_COLUMN_OPTIONS, "op.addColumn", table);
     return this.invoke({ kind: "addColumn", table, column, ...options });
   }
 
@@ -82,24 +111,15 @@ export class Operations {
     name: string,
     table: string,
     columns: string | readonly (string | SqlExpression)[],
-    options: {
-      unique?: boolean;
-      where?: SqlExpression | string;
-      schema?: string;
-      ifNotExists?: boolean;
-      /** PostgreSQL `CONCURRENTLY` (inside `op.getContext().autocommitBlock`). */
-      concurrently?: boolean;
-      /** PostgreSQL access method, e.g. `gin`. */
-      using?: string;
-      /** PostgreSQL covering-index columns. */
-      include?: readonly string[];
-    } = {},
+    options: CreateIndexOptions = {},
   ): Promise<void> {
+    checkOptions(options, CREATE_INDEX_OPTIONS, "op.createIndex", name);
     const list = typeof columns === "string" ? [columns] : [...columns];
     return this.invoke({ kind: "createIndex", name, table, columns: list, ...options });
   }
 
-  dropIndex(name: string, options: { table?: string; schema?: string; ifExists?: boolean } = {}): Promise<void> {
+  dropIndex(name: string, options: DropIndexOptions = {}): Promise<void> {
+    checkOptions(options, DROP_INDEX_OPTIONS, "op.dropIndex", name);
     return this.invoke({ kind: "dropIndex", name, ...options });
   }
 
@@ -110,8 +130,9 @@ export class Operations {
   bulkInsert(
     table: string | TableDefinition,
     rows: readonly Readonly<Record<string, unknown>>[],
-    options: { schema?: string } = {},
+    options: BulkInsertOptions = {},
   ): Promise<void> {
+    checkOptions(options, BULK_INSERT_OPTIONS, "op.bulkInsert", typeof table === "string" ? table : table.name);
     return this.invoke({ kind: "bulkInsert", table, rows, ...options });
   }
 
@@ -124,15 +145,13 @@ export class Operations {
     return this.invoke({ kind: "execute", sql: text, parameters });
   }
 
-  renameTable(table: string, newName: string, options: { schema?: string } = {}): Promise<void> {
+  renameTable(table: string, newName: string, options: RenameTableOptions = {}): Promise<void> {
+    checkOptions(options, RENAME_TABLE_OPTIONS, "op.renameTable", table);
     return this.invoke({ kind: "renameTable", table, newName, ...options });
   }
 
-  dropColumn(
-    table: string,
-    column: string,
-    options: { schema?: string; ifExists?: boolean; existingType?: ColumnType } = {},
-  ): Promise<void> {
+  dropColumn(table: string, column: string, options: DropColumnOptions = {}): Promise<void> {
+    checkOptions(options, DROP_COLUMN_OPTIONS, "op.dropColumn", `${table}.${column}`);
     return this.invoke({ kind: "dropColumn", table, column, ...options });
   }
 
@@ -141,7 +160,8 @@ export class Operations {
    * `newColumnName`, `comment`, `autoincrement`, with the `existing*`
    * options describing the column as it is (MySQL needs them).
    */
-  alterColumn(table: string, column: string, options: AlterColumnOptions & { schema?: string }): Promise<void> {
+  alterColumn(table: string, column: string, options: AlterColumnOptions): Promise<void> {
+    checkOptions(options, ALTER_COLUMN_OPTIONS, "op.alterColumn", `${table}.${column}`);
     return this.invoke({ kind: "alterColumn", table, column, ...options });
   }
 
@@ -149,8 +169,9 @@ export class Operations {
     name: string,
     table: string,
     columns: readonly string[],
-    options: { schema?: string; deferrable?: boolean; initially?: "DEFERRED" | "IMMEDIATE" } = {},
+    options: CreateUniqueConstraintOptions = {},
   ): Promise<void> {
+    checkOptions(options, CREATE_UNIQUE_CONSTRAINT_OPTIONS, "op.createUniqueConstraint", name);
     return this.invoke({ kind: "createUniqueConstraint", name, table, columns: [...columns], ...options });
   }
 
@@ -162,6 +183,7 @@ export class Operations {
     remoteColumns: readonly string[],
     options: ForeignKeyOptions = {},
   ): Promise<void> {
+    checkOptions(options, FOREIGN_KEY_OPTIONS, "op.createForeignKey", name);
     return this.invoke({
       kind: "createForeignKey",
       name,
@@ -177,12 +199,19 @@ export class Operations {
     name: string,
     table: string,
     condition: SqlExpression | string,
-    options: { schema?: string } = {},
+    options: CreateCheckConstraintOptions = {},
   ): Promise<void> {
+    checkOptions(options, CREATE_CHECK_CONSTRAINT_OPTIONS, "op.createCheckConstraint", name);
     return this.invoke({ kind: "createCheckConstraint", name, table, condition, ...options });
   }
 
-  createPrimaryKey(name: string, table: string, columns: readonly string[], options: { schema?: string } = {}) {
+  createPrimaryKey(
+    name: string,
+    table: string,
+    columns: readonly string[],
+    options: CreatePrimaryKeyOptions = {},
+  ): Promise<void> {
+    checkOptions(options, CREATE_PRIMARY_KEY_OPTIONS, "op.createPrimaryKey", name);
     return this.invoke({ kind: "createPrimaryKey", name, table, columns: [...columns], ...options });
   }
 
@@ -191,35 +220,28 @@ export class Operations {
     name: string,
     table: string,
     elements: readonly ExcludeElement[],
-    options: {
-      using?: string;
-      where?: SqlExpression | string;
-      schema?: string;
-      deferrable?: boolean;
-      initially?: "DEFERRED" | "IMMEDIATE";
-    } = {},
+    options: CreateExcludeConstraintOptions = {},
   ): Promise<void> {
+    checkOptions(options, CREATE_EXCLUDE_CONSTRAINT_OPTIONS, "op.createExcludeConstraint", name);
+    for (const element of elements) {
+      checkOptions(element, EXCLUDE_ELEMENT_KEYS, "op.createExcludeConstraint", name, "an element");
+    }
     return this.invoke({ kind: "createExcludeConstraint", name, table, elements: [...elements], ...options });
   }
 
   /** Drops a named constraint; `type` (`foreignkey`, `primary`, `unique`, `check`) is needed on MySQL. */
-  dropConstraint(
-    name: string,
-    table: string,
-    options: { type?: ConstraintType; schema?: string; ifExists?: boolean } = {},
-  ): Promise<void> {
+  dropConstraint(name: string, table: string, options: DropConstraintOptions = {}): Promise<void> {
+    checkOptions(options, DROP_CONSTRAINT_OPTIONS, "op.dropConstraint", name);
     return this.invoke({ kind: "dropConstraint", name, table, ...options });
   }
 
-  createTableComment(
-    table: string,
-    comment: string,
-    options: { existingComment?: string | null; schema?: string } = {},
-  ): Promise<void> {
+  createTableComment(table: string, comment: string, options: CreateTableCommentOptions = {}): Promise<void> {
+    checkOptions(options, CREATE_TABLE_COMMENT_OPTIONS, "op.createTableComment", table);
     return this.invoke({ kind: "createTableComment", table, comment, ...options });
   }
 
-  dropTableComment(table: string, options: { existingComment?: string | null; schema?: string } = {}) {
+  dropTableComment(table: string, options: DropTableCommentOptions = {}): Promise<void> {
+    checkOptions(options, DROP_TABLE_COMMENT_OPTIONS, "op.dropTableComment", table);
     return this.invoke({ kind: "dropTableComment", table, ...options });
   }
 
@@ -237,9 +259,11 @@ export class Operations {
    */
   async batchAlterTable(
     table: string,
-    options: BatchOptions & { schema?: string },
+    options: BatchAlterTableOptions,
     fn: (batch: BatchOperations) => Promise<void> | void,
   ): Promise<void> {
+    checkOptions(options, BATCH_ALTER_TABLE_OPTIONS, "op.batchAlterTable", table);
+    checkOptions(options.namingConvention, NAMING_CONVENTION_KEYS, "op.batchAlterTable", table, "namingConvention");
     const { schema, ...batchOptions } = options;
     const batch = new BatchOperations(table, schema);
     await fn(batch);
@@ -262,12 +286,14 @@ export class Operations {
   }
 
   /** `CREATE SCHEMA`; only where the database has schemas (PostgreSQL). */
-  createSchema(name: string, options: { ifNotExists?: boolean } = {}): Promise<void> {
+  createSchema(name: string, options: CreateSchemaOptions = {}): Promise<void> {
+    checkOptions(options, CREATE_SCHEMA_OPTIONS, "op.createSchema", name);
     return this.invoke({ kind: "createSchema", name, ...options });
   }
 
   /** `DROP SCHEMA`; `cascade` drops what it contains too. */
-  dropSchema(name: string, options: { ifExists?: boolean; cascade?: boolean } = {}): Promise<void> {
+  dropSchema(name: string, options: DropSchemaOptions = {}): Promise<void> {
+    checkOptions(options, DROP_SCHEMA_OPTIONS, "op.dropSchema", name);
     return this.invoke({ kind: "dropSchema", name, ...options });
   }
 

@@ -1,3 +1,5 @@
+import { checkOptions, optionNames } from "./check-options.js";
+
 /**
  * The column types every dialect understands. Each driver renders them in
  * its own syntax (see the driver's DDL compiler); `custom` passes a type
@@ -22,6 +24,14 @@ export type ColumnType =
   | { readonly kind: "binary"; readonly length?: number }
   | { readonly kind: "custom"; readonly sql: string };
 
+/** The options of `dateTime(...)` and `time(...)`. */
+export interface TimeTypeOptions {
+  /** `TIMESTAMP WITH TIME ZONE` / `TIME WITH TIME ZONE` where the dialect has it; default false. */
+  readonly timezone?: boolean;
+}
+
+const TIME_TYPE_OPTIONS = optionNames<TimeTypeOptions>({ timezone: true });
+
 export const integer = (): ColumnType => ({ kind: "integer" });
 export const bigInteger = (): ColumnType => ({ kind: "bigInteger" });
 export const smallInteger = (): ColumnType => ({ kind: "smallInteger" });
@@ -31,14 +41,14 @@ export const string = (length?: number): ColumnType =>
 export const text = (): ColumnType => ({ kind: "text" });
 export const boolean = (): ColumnType => ({ kind: "boolean" });
 export const date = (): ColumnType => ({ kind: "date" });
-export const dateTime = (options: { timezone?: boolean } = {}): ColumnType => ({
-  kind: "dateTime",
-  timezone: options.timezone ?? false,
-});
-export const time = (options: { timezone?: boolean } = {}): ColumnType => ({
-  kind: "time",
-  timezone: options.timezone ?? false,
-});
+export const dateTime = (options: TimeTypeOptions = {}): ColumnType => {
+  checkOptions(options, TIME_TYPE_OPTIONS, "dateTime");
+  return { kind: "dateTime", timezone: options.timezone ?? false };
+};
+export const time = (options: TimeTypeOptions = {}): ColumnType => {
+  checkOptions(options, TIME_TYPE_OPTIONS, "time");
+  return { kind: "time", timezone: options.timezone ?? false };
+};
 export const numeric = (precision?: number, scale?: number): ColumnType => ({
   kind: "numeric",
   ...(precision === undefined ? {} : { precision }),

@@ -1,3 +1,4 @@
+import { checkOptions, optionNames } from "./check-options.js";
 import type { ColumnType } from "./column-type.js";
 import type { SqlExpression } from "./sql-expression.js";
 
@@ -77,15 +78,56 @@ export type ConstraintDefinition = PrimaryKeyDefinition | UniqueDefinition | For
 
 export type TableElement = ColumnDefinition | ConstraintDefinition | IndexDefinition;
 
+/** The options of `foreignKey(...)`: all but what the positional arguments give. */
+type ForeignKeyElementOptions = Omit<ForeignKeyDefinition, "kind" | "columns" | "referredTable" | "referredColumns">;
+type IndexElementOptions = Omit<IndexDefinition, "kind" | "name" | "columns">;
+
+const COLUMN_OPTIONS = optionNames<ColumnOptions>({
+  nullable: true,
+  primaryKey: true,
+  autoincrement: true,
+  serverDefault: true,
+  references: true,
+  unique: true,
+  index: true,
+  comment: true,
+  computed: true,
+});
+const REFERENCE_OPTIONS = optionNames<ColumnReference>({ table: true, column: true, onDelete: true, onUpdate: true });
+const NAME_OPTION = optionNames<{ name?: string }>({ name: true });
+const FOREIGN_KEY_OPTIONS = optionNames<ForeignKeyElementOptions>({
+  name: true,
+  onDelete: true,
+  onUpdate: true,
+  deferrable: true,
+  initially: true,
+  match: true,
+});
+const INDEX_OPTIONS = optionNames<IndexElementOptions>({ unique: true, where: true });
+
+/**
+ * A column, for `op.createTable`, `op.addColumn` and `table(...)`. An
+ * unknown option (a typo such as `nullabel`) throws `UnknownOptionError`.
+ *
+ * ```ts
+ * column("email", string(255), { nullable: false, unique: true })
+ * ```
+ */
 export function column(name: string, type: ColumnType, options: ColumnOptions = {}): ColumnDefinition {
+  checkOptions(options, COLUMN_OPTIONS, "column", name);
+  if (typeof options.references === "object") {
+    checkOptions(options.references, REFERENCE_OPTIONS, "column", name, "references");
+  }
   return { kind: "column", name, type, options };
 }
 
 export function primaryKey(columns: string | readonly string[], options: { name?: string } = {}): PrimaryKeyDefinition {
+  checkOptions(options, NAME_OPTION, "primaryKey", columns);
   return { kind: "primaryKey", columns: toList(columns), ...options };
 }
 
 export function unique(columns: string | readonly string[], options: { name?: string } = {}): UniqueDefinition {
+  checkOptions(options, NAME_OPTION, "unique", columns);
   return { kind: "unique", columns: toList(columns), ...options };
 }
 
@@ -93,8 +135,9 @@ export function foreignKey(
   columns: string | readonly string[],
   referredTable: string,
   referredColumns: string | readonly string[],
-  options: Omit<ForeignKeyDefinition, "kind" | "columns" | "referredTable" | "referredColumns"> = {},
+  options: ForeignKeyElementOptions = {},
 ): ForeignKeyDefinition {
+  checkOptions(options, FOREIGN_KEY_OPTIONS, "foreignKey", columns);
   return {
     kind: "foreignKey",
     columns: toList(columns),
@@ -105,14 +148,16 @@ export function foreignKey(
 }
 
 export function check(condition: SqlExpression | string, options: { name?: string } = {}): CheckDefinition {
+  checkOptions(options, NAME_OPTION, "check", condition);
   return { kind: "check", condition, ...options };
 }
 
 export function index(
   name: string,
   columns: string | readonly (string | SqlExpression)[],
-  options: { unique?: boolean; where?: SqlExpression | string } = {},
+  options: IndexElementOptions = {},
 ): IndexDefinition {
+  checkOptions(options, INDEX_OPTIONS, "index", name);
   return { kind: "index", name, columns: typeof columns === "string" ? [columns] : [...columns], ...options };
 }
 

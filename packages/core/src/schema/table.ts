@@ -1,9 +1,12 @@
+import { checkOptions, optionNames } from "./check-options.js";
 import type { ColumnDefinition, ConstraintDefinition, IndexDefinition, TableElement } from "./table-elements.js";
 
 export interface TableOptions {
   readonly schema?: string;
   readonly comment?: string;
 }
+
+const TABLE_OPTIONS = optionNames<TableOptions>({ schema: true, comment: true });
 
 /** A declared table: for `bulkInsert` typing today, and for the schema module of autogenerate. */
 export interface TableDefinition {
@@ -28,16 +31,26 @@ export interface TableDefinition {
  * ```
  */
 export function table(name: string, ...elements: (TableElement | TableOptions)[]): TableDefinition {
-  return splitTableElements(name, elements);
+  return splitTableElements(name, elements, "table");
 }
 
-export function splitTableElements(name: string, elements: readonly (TableElement | TableOptions)[]): TableDefinition {
+/**
+ * Sorts the arguments of `table(...)` / `op.createTable(...)` into columns,
+ * constraints, indexes and the options object; `call` names the function
+ * in the error for an unknown option.
+ */
+export function splitTableElements(
+  name: string,
+  elements: readonly (TableElement | TableOptions)[],
+  call = "table",
+): TableDefinition {
   const columns: ColumnDefinition[] = [];
   const constraints: ConstraintDefinition[] = [];
   const indexes: IndexDefinition[] = [];
   let options: TableOptions = {};
   for (const element of elements) {
     if (!("kind" in element)) {
+      checkOptions(element, TABLE_OPTIONS, call, name);
       options = { ...options, ...element };
     } else if (element.kind === "column") {
       columns.push(element);
