@@ -3,6 +3,7 @@ import { RetortError, UsageError } from "@retort/core";
 import { type OptionSpec, optionValue, optionValues, parseOptions } from "./argv.js";
 import type { Command, CommandContext } from "./command.js";
 import { commands } from "./commands/index.js";
+import { bugNote, stackReport, wantsStacks } from "./error-report.js";
 import { ignoreClosedPipes, processOutput } from "./output.js";
 import { loadProject } from "./project.js";
 
@@ -24,6 +25,12 @@ const globalOptions: readonly OptionSpec[] = [
     metavar: "ARG",
   },
   { name: "quiet", short: "q", takesValue: false, help: "do not log to standard output" },
+  {
+    name: "verbose",
+    short: "v",
+    takesValue: false,
+    help: "on failure, print the stack of the error and its causes (env RETORT_DEBUG=1)",
+  },
   { name: "help", short: "h", takesValue: false, help: "show help" },
   { name: "version", takesValue: false, help: "show the version" },
 ];
@@ -77,7 +84,7 @@ export async function main(args: readonly string[]): Promise<number> {
     await command.run(context);
     return 0;
   } catch (error) {
-    return reportFailure(error, command);
+    return reportFailure(error, command, wantsStacks(args, process.env));
   }
 }
 
@@ -105,7 +112,7 @@ function parseArguments(args: readonly string[], commandIndex: number, command: 
   };
 }
 
-function reportFailure(error: unknown, command: Command | undefined): number {
+function reportFailure(error: unknown, command: Command | undefined, stacks: boolean): number {
   if (RetortError.isInstance(error)) {
     const usage = error instanceof UsageError || error.code === "USAGE";
     if (usage) {
@@ -113,14 +120,14 @@ function reportFailure(error: unknown, command: Command | undefined): number {
       const help = command ? `retort ${command.name} --help` : "retort --help";
       process.stderr.write(`usage: retort ${synopsis} (see ${help})\n`);
     }
-    process.stderr.write(`FAILED: ${error.message}\n`);
+    process.stderr.write(`FAILED: ${error.message}\n${stacks ? stackReport(error) : ""}`);
     // An interrupted run exits as the shell expects of a signal (130, 143).
     const exitStatus = (error as { exitStatus?: unknown }).exitStatus;
     return usage ? 2 : typeof exitStatus === "number" ? exitStatus : 1;
   }
-  // Anything else is a bug in Retort or an error thrown by a migration's own code.
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${text}\nFAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  // Anything else is unexpected (a bug, here or in a library): the stack always.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`FAILED: ${message}\n${stackReport(error)}${bugNote(error)}`);
   return 1;
 }
 

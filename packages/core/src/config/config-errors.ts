@@ -1,4 +1,5 @@
 import { CommandError } from "../errors/retort-error.js";
+import { formatLocation, locationIn, type SourceLocation } from "../errors/source-location.js";
 
 /** No configuration file where one was expected. */
 export class ConfigNotFoundError extends CommandError {
@@ -67,13 +68,24 @@ export class UnknownSchemeError extends CommandError {
   }
 }
 
-/** A TypeScript or JavaScript module (config, migration, schema) that failed to load. */
+/**
+ * A TypeScript or JavaScript module (config, migration, schema) that failed
+ * to load. When the error was thrown by the module's own top-level code, the
+ * message ends with the line that threw it (`  at migrations/versions/ab12_add.ts:3:7`).
+ */
 export class ModuleLoadError extends CommandError {
   readonly path: string;
+  /** Where in the module the error was thrown, when a frame of its stack is in the module. */
+  readonly location: SourceLocation | undefined;
 
   constructor(message: string, path: string, cause: unknown) {
-    super(message, { code: "MODULE_LOAD", cause });
+    const location = locationIn(cause, path);
+    super(location === undefined ? message : `${message}\n  at ${formatLocation(location)}`, {
+      code: "MODULE_LOAD",
+      cause,
+    });
     this.name = "ModuleLoadError";
     this.path = path;
+    this.location = location;
   }
 }

@@ -59,4 +59,35 @@ describe("importModule", () => {
     await expect(importModule(file)).rejects.toThrow(`Can't load ${file}:`);
     await expect(importModule(file)).rejects.toMatchObject({ code: "MODULE_LOAD", path: file });
   });
+
+  it("names the line of the .ts source that threw at top level", async () => {
+    // The type-only lines vanish from the compiled JavaScript: only a source
+    // map brings line 9 back.
+    const folder = folderWith({
+      "package.json": '{ "type": "module" }',
+      "throws.ts": [
+        "interface Options {",
+        "  readonly a: string;",
+        "  readonly b: number;",
+        "}",
+        "type Alias = Options;",
+        "const options: Alias = { a: 'a', b: 1 };",
+        "export const a = options.a;",
+        "",
+        'if (a === "a") throw new Error("no table name configured");',
+      ].join("\n"),
+    });
+    const file = path.join(folder, "throws.ts");
+    // Vitest installs its own Error.prepareStackTrace, which hides Node's
+    // source maps; the CLI's process has none.
+    const vitestPrepare = Error.prepareStackTrace;
+    Error.prepareStackTrace = undefined;
+    const error = await importModule(file)
+      .catch((thrown: unknown) => thrown)
+      .finally(() => {
+        Error.prepareStackTrace = vitestPrepare;
+      });
+    expect(error).toMatchObject({ code: "MODULE_LOAD", location: { file, line: 9, column: 22 } });
+    expect((error as Error).message).toMatch(/no table name configured\n {2}at .*throws\.ts:9:22$/);
+  });
 });

@@ -1,13 +1,22 @@
 import { RetortError } from "../errors/retort-error.js";
+import { formatLocation, locationIn, type SourceLocation } from "../errors/source-location.js";
 
 /**
- * A migration that failed. Says which revision, the statement that failed,
- * the database's message, and in what state the database was left.
+ * A migration that failed. Says which revision, where in its file the error
+ * was thrown, the statement that failed, the database's message, and in
+ * what state the database was left.
  */
 export class MigrationFailedError extends RetortError {
   readonly revision: string;
   readonly direction: string;
   readonly statement: string | undefined;
+  /**
+   * The line of the migration's file the error went through (the `.ts`
+   * source's line), from the stack of `cause` or of its causes; `undefined`
+   * when no frame is in the file (a database error raised in the driver
+   * without one).
+   */
+  readonly location: SourceLocation | undefined;
   /** The heads the version table holds after the rollback. */
   readonly headsAfter: readonly string[];
 
@@ -20,9 +29,21 @@ export class MigrationFailedError extends RetortError {
     state: string;
     headsAfter: readonly string[];
     cause: unknown;
+    /**
+     * An error made (`new Error()`) when the migration called the operation
+     * that failed: its stack holds the migration's line when the cause's
+     * does not, as for a database error raised off the migration's call
+     * chain.
+     */
+    callSite?: unknown;
   }) {
     const where = details.path === undefined ? "" : ` (${details.path})`;
+    const location =
+      details.path === undefined
+        ? undefined
+        : (locationIn(details.cause, details.path) ?? locationIn(details.callSite, details.path));
     const lines = [`${details.direction} of revision ${details.revision}${where} failed: ${details.reason}`];
+    if (location !== undefined) lines.push(`  at ${formatLocation(location)}`);
     if (details.statement !== undefined) lines.push(`  statement: ${details.statement}`);
     lines.push(`  ${details.state}`);
     super("MIGRATION_FAILED", lines.join("\n"), { cause: details.cause });
@@ -30,6 +51,7 @@ export class MigrationFailedError extends RetortError {
     this.revision = details.revision;
     this.direction = details.direction;
     this.statement = details.statement;
+    this.location = location;
     this.headsAfter = details.headsAfter;
   }
 }

@@ -1,0 +1,101 @@
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { TestProject } from "../../../tests/integration/support/test-project.js";
+
+let project: TestProject;
+afterEach(() => project?.cleanup());
+
+/**
+ * An upgrade that throws on line 16 of its .ts file. The interface above it
+ * is erased from the compiled JavaScript, so only tsx's source map gives
+ * line 16 back.
+ */
+function throwingMigration(): TestProject {
+  const result = new TestProject();
+  result.addRevision({ id: "a000", down: null });
+  result.addRevision({
+    id: "b000",
+    down: "a000",
+    upgrade: [
+      "  interface Row {",
+      "    readonly id: number;",
+      "  }",
+      "  const rows: Row[] = [];",
+      '  if (rows.length === 0) throw new Error("no rows to copy");',
+    ].join("\n"),
+  });
+  return result;
+}
+
+const location = `at ${path.join("migrations", "versions", "b000_m.ts")}:16:32`;
+
+describe("where a migration failed", () => {
+  it("names the file and the .ts line of the migration's frame, without a stack", () => {
+    project = throwingMigration();
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    const failed = lines.findIndex((line) => line.startsWith("FAILED: Upgrade of revision b000"));
+    expect(lines[failed]).toContain("failed: no rows to copy");
+    expect(lines[failed + 1]).toBe(`  ${location}`);
+    expect(result.stderr).not.toContain("Caused by:");
+    expect(result.stderr).not.toContain("    at ");
+  });
+
+  it("prints the stack of the error and its causes after the FAILED line with --verbose, -v or RETORT_DEBUG=1", () => {
+    project = throwingMigration();
+    const runs = [
+      project.run("--verbose", "upgrade", "head"),
+      project.run("upgrade", "head", "-v"),
+      project.runWith({ env: { RETORT_DEBUG: "1" } }, "upgrade", "head"),
+    ];
+    const file = path.join(project.dir, "migrations", "versions", "b000_m.ts");
+    for (const result of runs) {
+      expect(result.status).toBe(1);
+      const failedAt = result.stderr.indexOf("FAILED: Upgrade of revision b000");
+      const causeAt = result.stderr.indexOf("Caused by: Error: no rows to copy");
+      expect(failedAt).toBeGreaterThanOrEqual(0);
+      expect(causeAt).toBeGreaterThan(failedAt);
+      expect(result.stderr.slice(causeAt)).toMatch(
+        new RegExp(`at (async )?upgrade \\(.*${path.basename(file)}:16:32\\)`),
+      );
+    }
+  });
+
+  it("names the line of a config that throws at top level", () => {
+    project = new TestProject();
+    project.write(
+      "retort.config.ts",
+      [
+        'import { defineConfig } from "@retort/core";',
+        "",
+        "type Environment = {",
+        "  readonly url?: string;",
+        "};",
+        "const environment: Environment = {};",
+        'if (environment.url === undefined) throw new Error("APP_DATABASE_URL is not set");',
+        'export default defineConfig({ scriptLocation: "migrations", url: environment.url });',
+      ].join("\n"),
+    );
+    rmSync(path.join(project.dir, "retort.config.json"));
+    const result = project.run("current");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /FAILED: Can't load .*retort\.config\.ts: APP_DATABASE_URL is not set\n {2}at retort\.config\.ts:7:42\n$/,
+    );
+  });
+
+  it("keeps -v as the verbose listing of commands that have one", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null, message: "create accounts" });
+    for (const args of [
+      ["history", "-v"],
+      ["-v", "history"],
+    ]) {
+      const output = project.ok(...args);
+      expect(output).toContain("Rev: a000 (head)");
+      expect(output).toContain("create accounts");
+    }
+  });
+});
