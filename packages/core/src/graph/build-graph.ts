@@ -5,11 +5,13 @@ import {
   DependencySelfLoopError,
   DuplicateLabelError,
   DuplicateRevisionError,
+  EmptyReferenceError,
   InvalidRevisionIdError,
   MissingRevisionError,
   SelfLoopError,
 } from "./graph-validation-errors.js";
 import { NO_LABELS, NO_REVISIONS, Revision } from "./revision.js";
+import { revisionIdTooLong } from "./revision-id-length.js";
 import type { RevisionSource } from "./revision-source.js";
 
 /** @internal Lookup by Alembic's map keys: revision ids, then branch labels. */
@@ -97,6 +99,8 @@ function createRevision<S extends RevisionSource>(source: S, ordinal: number): R
     const where = path === undefined ? "" : ` in ${path}`;
     throw new InvalidRevisionIdError(String(id), `Revision identifier${where} must be a non-empty string`, path);
   }
+  rejectEmptyReference(source, "downRevision", source.downRevision);
+  rejectEmptyReference(source, "dependsOn", source.dependsOn ?? null);
   const downRevisions = toList(source.downRevision);
   const dependencies = toList(source.dependsOn ?? null);
   if (downRevisions.includes(id)) throw new SelfLoopError(id, path);
@@ -109,7 +113,29 @@ function createRevision<S extends RevisionSource>(source: S, ordinal: number): R
       path,
     );
   }
+  const tooLong = revisionIdTooLong(
+    id,
+    "shorten the id in that file (and every downRevision and dependsOn that names it)",
+    path === undefined ? "" : ` in ${path}`,
+  );
+  if (tooLong !== undefined) throw new InvalidRevisionIdError(id, tooLong, path);
   return new Revision(source, ordinal, downRevisions, dependencies, toList(source.branchLabels ?? null));
+}
+
+/**
+ * An empty (or blank) id in `downRevision` or `dependsOn` is a mistake, not
+ * a root: `null` is the root marker. Without this check `""` silently made
+ * the revision a new base.
+ */
+function rejectEmptyReference(
+  source: RevisionSource,
+  field: "downRevision" | "dependsOn",
+  value: string | readonly string[] | null,
+): void {
+  if (value === null || value === undefined) return;
+  const items = typeof value === "string" ? [value] : value;
+  const empty = items.find((item) => typeof item === "string" && item.trim() === "");
+  if (empty !== undefined) throw new EmptyReferenceError(source.revision, field, empty, source.path);
 }
 
 function toList(value: string | readonly string[] | null): readonly string[] {

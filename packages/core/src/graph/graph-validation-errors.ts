@@ -84,6 +84,36 @@ export class InvalidRevisionIdError extends RevisionError {
   }
 }
 
+/**
+ * A `downRevision` or `dependsOn` that is an empty or blank string (alone or
+ * in a list). `null` marks a root; `""` used to make one silently.
+ */
+export class EmptyReferenceError extends RevisionError {
+  readonly revision: string;
+  readonly path: string | undefined;
+  readonly field: "downRevision" | "dependsOn";
+
+  constructor(revision: string, field: "downRevision" | "dependsOn", value: string, path?: string) {
+    const where = path === undefined ? "" : ` (in ${path})`;
+    const fix =
+      field === "downRevision"
+        ? "write export const downRevision = null; for a root revision, or the parent's revision id"
+        : "remove it, or write the revision id or branch label it needs";
+    super(
+      "EMPTY_REFERENCE",
+      `Revision ${revision}${where} has an empty ${field} (${JSON.stringify(value)}), which names no revision; ${fix}`,
+    );
+    this.name = "EmptyReferenceError";
+    this.revision = revision;
+    this.path = path;
+    this.field = field;
+  }
+
+  static override isInstance(value: unknown): value is EmptyReferenceError {
+    return RevisionError.isInstance(value) && value.code === "EMPTY_REFERENCE";
+  }
+}
+
 /** Two files define the same revision id (Alembic warns and keeps a phantom head). */
 export class DuplicateRevisionError extends RevisionError {
   readonly revision: string;

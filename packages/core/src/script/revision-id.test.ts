@@ -23,6 +23,13 @@ describe("validateRevisionId", () => {
     expect(() => validateRevisionId(id)).toThrow(message);
   });
 
+  it("rejects an id longer than the version table's 32 characters, before anything is written", () => {
+    expect(() => validateRevisionId("a".repeat(32))).not.toThrow();
+    expect(() => validateRevisionId("a".repeat(33))).toThrow(
+      `Revision identifier '${"a".repeat(33)}' is 33 characters long, but the version table's version_num column holds at most 32 (VARCHAR(32), as in Alembic); choose a shorter --rev-id`,
+    );
+  });
+
   it("rejects an empty id", () => {
     expect(() => validateRevisionId("")).toThrow(/empty/);
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { revisionIdTooLong } from "../graph/revision-id-length.js";
 import { RevisionIdError } from "./script-errors.js";
 
 /** Characters that have a meaning in revision identifiers (`label@rev`, `rev-1`, `+2`, `a:b`). */
@@ -19,7 +20,8 @@ export function generateRevisionId(): string {
 /**
  * Checks a user-given id (`--rev-id`). Ids containing `@ - + :` are
  * rejected with Alembic's message, since those characters mean something in
- * revision identifiers.
+ * revision identifiers; so are ids longer than the version table's
+ * `version_num` column (32 characters), before anything is written.
  */
 export function validateRevisionId(revision: string): void {
   const found = ILLEGAL_CHARACTERS.filter((character) => revision.includes(character)).sort();
@@ -30,4 +32,6 @@ export function validateRevisionId(revision: string): void {
     );
   }
   if (revision.trim() === "") throw new RevisionIdError("A revision identifier can't be empty", revision);
+  const tooLong = revisionIdTooLong(revision, "choose a shorter --rev-id");
+  if (tooLong !== undefined) throw new RevisionIdError(tooLong, revision);
 }
