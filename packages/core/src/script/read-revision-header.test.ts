@@ -230,17 +230,63 @@ export const message = "something else";
       'export const revision = "a-b";',
       /Character\(s\) '-' not allowed in revision identifier 'a-b'/,
     ],
-    [
-      "an unclosed string",
-      'export const revision = "a1;\n',
-      /\(line 1\): a string is never closed, before any 'export const revision' was found/,
-    ],
-    ["an unclosed comment", '/* never closed\nexport const revision = "a1";', /a \/\* comment is never closed/],
   ])("rejects %s, naming the file, the reason and the fix", (_, text, message) => {
     const { message: text_, code } = failure(text);
     expect(text_).toMatch(message);
     expect(text_.startsWith(`Can't read the header of ${file}`)).toBe(true);
     expect(code).toBe("SCRIPT_HEADER");
+  });
+
+  it.each([
+    [
+      "an unterminated string",
+      'import x from "y";\nconst a = 1;\nconst s = "abc;\nexport const revision = "a1";\n',
+      "3:11: unterminated string literal",
+    ],
+    [
+      "an unterminated comment",
+      'const a = 1; /* never closed\nexport const revision = "a1";',
+      "1:14: unterminated comment",
+    ],
+    [
+      "an unterminated template",
+      "const s = `abc;\nexport const revision = 'a1';\nexport const downRevision = null;\n",
+      "1:11: unterminated template literal",
+    ],
+    [
+      "an unclosed brace",
+      'export function helper() {\n  return 1;\n\nexport const revision = "a1";\nexport const downRevision = null;\n',
+      "1:26: unclosed '{'",
+    ],
+    [
+      "a stray closing brace",
+      'const a = 1;\n}\nexport const revision = "a1";\nexport const downRevision = null;\n',
+      "2:1: unexpected '}'",
+    ],
+    ["a mismatched bracket", 'const a = f({1);\nexport const revision = "a1";\n', "1:15: '{' is closed by ')'"],
+  ])("names %s above the header and its line:column", (_, text, problem) => {
+    const { message, code } = failure(text);
+    expect(message).toContain(`${file}:${problem} before 'export const revision'. `);
+    expect(message).toContain("fix the syntax error");
+    expect(message).not.toContain("has no");
+    expect(code).toBe("SCRIPT_SYNTAX");
+  });
+
+  it("asks esbuild for the syntax error the scanner cannot see", () => {
+    // Balanced and terminated, but not valid TypeScript: the `export` is swallowed by a type.
+    const { message, code } = failure('type T = {\n  a: string;\n  export const revision = "a1";\n};\n');
+    expect(code).toBe("SCRIPT_SYNTAX");
+    expect(message).toMatch(new RegExp(`^${file.replaceAll("/", "\\/")}:3:\\d+: .+ before 'export const revision'`));
+  });
+
+  it("keeps 'no revision' for a valid file without a header, and the scanner's limit for valid code it misreads", () => {
+    expect(failure("export function helper() {\n  return 1;\n}\n").message).toContain(
+      "it has no 'export const revision",
+    );
+    // A division after `++` the scanner takes for a regular expression.
+    const misread = failure("let x = 1;\nconst a = x++ / 2;\nexport const revision = 'a1';\n");
+    expect(misread.code).toBe("SCRIPT_HEADER");
+    expect(misread.message).toMatch(/\(line 2\): unterminated regular expression, before any 'export const revision'/);
   });
 
   it("tolerates code it cannot scan after the header", () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { RevisionHeader } from "./revision-header.js";
-import { ScriptHeaderError } from "./script-errors.js";
+import { ScriptHeaderError, ScriptSyntaxError } from "./script-errors.js";
 import { ScanError, SourceScanner, type Token } from "./source-scanner.js";
+import { BracketTracker, compilerSyntaxError, type SyntaxProblem } from "./syntax-diagnosis.js";
 
 type HeaderName = "revision" | "downRevision" | "branchLabels" | "dependsOn" | "message" | "createDate";
 type HeaderValue = string | string[] | null;
@@ -44,22 +45,52 @@ export function readRevisionHeader(file: string, text: string): RevisionHeader {
   const absolute = path.resolve(file);
   const scanner = new SourceScanner(text);
   const values = new Map<HeaderName, HeaderValue>();
+  const brackets = new BracketTracker();
+  let scanProblem: ScanError | undefined;
   try {
-    scan(scanner, values, absolute);
+    scan(scanner, values, absolute, brackets);
   } catch (error) {
     if (!(error instanceof ScanError)) throw error;
     // Code far below the header may use syntax this scanner misreads; what
     // was read before it stands, but a file without its id is an error.
-    if (!values.has("revision")) {
-      throw new ScriptHeaderError(
-        absolute,
-        `${error.message}, before any 'export const revision' was found`,
-        "Fix the syntax error, or move the file out of the version locations if it is not a migration.",
-        scanner.lineOf(error.position),
-      );
-    }
+    scanProblem = error;
+  }
+  if (!values.has("revision")) {
+    const scanned = scanProblem ? { message: scanProblem.message, position: scanProblem.position } : brackets.finish();
+    rejectSyntaxError(absolute, text, scanner, scanned);
   }
   return buildHeader(absolute, values, scanner.leadingDocComment);
+}
+
+/**
+ * A file without `export const revision` may be a file with a syntax error
+ * above its header (which hides the header from the scanner): say so, with
+ * the line and column. The scanner's own finding (an unterminated string,
+ * an unclosed bracket) is checked against esbuild's, which also supplies
+ * the error when the scanner saw none. A file that compiles falls through
+ * to the "no revision" error, or to the scanner's limit.
+ */
+function rejectSyntaxError(
+  file: string,
+  text: string,
+  scanner: SourceScanner,
+  scanned: SyntaxProblem | undefined,
+): void {
+  const compiled = compilerSyntaxError(file, text);
+  if (compiled === null) {
+    // Valid code the scanner could not read (e.g. a `/` it took for a regular expression).
+    if (scanned?.position === undefined) return;
+    throw new ScriptHeaderError(
+      file,
+      `${scanned.message}, before any 'export const revision' was found`,
+      "Move the header exports to the top of the file.",
+      scanner.lineOf(scanned.position),
+    );
+  }
+  const problem = scanned ?? compiled;
+  if (problem === undefined) return;
+  const location = problem.position === undefined ? problem : scanner.locationOf(problem.position);
+  throw new ScriptSyntaxError(file, problem.message, location.line, location.column);
 }
 
 /** {@link readRevisionHeader} on a file's current contents. */
@@ -67,17 +98,20 @@ export function readRevisionHeaderFile(file: string): RevisionHeader {
   return readRevisionHeader(file, readFileSync(file, "utf8"));
 }
 
-function scan(scanner: SourceScanner, values: Map<HeaderName, HeaderValue>, file: string): void {
-  let depth = 0;
+function scan(
+  scanner: SourceScanner,
+  values: Map<HeaderName, HeaderValue>,
+  file: string,
+  brackets: BracketTracker,
+): void {
   for (;;) {
     const token = scanner.next();
     if (token.kind === "eof") return;
     if (token.kind === "punctuator") {
-      if (token.text === "(" || token.text === "[" || token.text === "{") depth++;
-      else if (token.text === ")" || token.text === "]" || token.text === "}") depth--;
+      brackets.see(token);
       continue;
     }
-    if (depth !== 0 || token.kind !== "identifier" || token.text !== "export") continue;
+    if (brackets.depth !== 0 || token.kind !== "identifier" || token.text !== "export") continue;
     const keyword = scanner.peek();
     if (keyword.kind !== "identifier" || !["const", "let", "var"].includes(keyword.text)) continue;
     scanner.next();

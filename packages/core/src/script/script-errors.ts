@@ -16,7 +16,34 @@ export class ScriptHeaderError extends CommandError {
   }
 }
 
-/** A user-given revision id with a character Alembic forbids. */
+/**
+ * A migration file whose header cannot be found because of a syntax error
+ * before it (an unterminated string, comment or template, an unclosed
+ * bracket...). The message starts with `file:line:column:` as compilers do.
+ */
+export class ScriptSyntaxError extends CommandError {
+  readonly path: string;
+  /** 1-based line and column of the problem, when known. */
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  /** The syntax problem, e.g. `unterminated string literal`. */
+  readonly problem: string;
+
+  constructor(path: string, problem: string, line?: number, column?: number) {
+    const where = line === undefined ? path : `${path}:${line}${column === undefined ? "" : `:${column}`}`;
+    super(
+      `${where}: ${problem} before 'export const revision'. The header is read without running the file, so the code above it must be valid: fix the syntax error, or move the file out of the version locations if it is not a migration.`,
+      { code: "SCRIPT_SYNTAX" },
+    );
+    this.name = "ScriptSyntaxError";
+    this.path = path;
+    this.line = line;
+    this.column = column;
+    this.problem = problem;
+  }
+}
+
+/** A user-given revision id with a character Alembic forbids, or too long for the version table. */
 export class RevisionIdError extends CommandError {
   readonly revision: string;
 

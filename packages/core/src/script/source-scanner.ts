@@ -92,11 +92,21 @@ export class SourceScanner {
 
   /** 1-based line of an offset, for messages. */
   lineOf(position: number): number {
+    return this.locationOf(position).line;
+  }
+
+  /** 1-based line and column (in UTF-16 units, as editors count) of an offset, for messages. */
+  locationOf(position: number): { line: number; column: number } {
     let line = 1;
-    for (let index = 0; index < position && index < this.source.length; index++) {
-      if (this.source.charCodeAt(index) === 10) line++;
+    let lineStart = 0;
+    const end = Math.min(position, this.source.length);
+    for (let index = 0; index < end; index++) {
+      if (this.source.charCodeAt(index) === 10) {
+        line++;
+        lineStart = index + 1;
+      }
     }
-    return line;
+    return { line, column: position - lineStart + 1 };
   }
 
   #scan(): Token {
@@ -122,7 +132,7 @@ export class SourceScanner {
       } else if (code === 47 && source.charCodeAt(this.#position + 1) === 42) {
         const start = this.#position;
         const end = source.indexOf("*/", start + 2);
-        if (end === -1) throw new ScanError("a /* comment is never closed", start);
+        if (end === -1) throw new ScanError("unterminated comment", start);
         this.#position = end + 2;
         const comment = source.slice(start, this.#position);
         if (comment.includes("\n")) newline = true;
@@ -223,7 +233,7 @@ export class SourceScanner {
       if (code === 10 || code === 13) break;
       index++;
     }
-    throw new ScanError("a string is never closed", start);
+    throw new ScanError("unterminated string literal", start);
   }
 
   /** Reads a template chunk from just after "`" or "}" up to "`" or "${". */
@@ -255,7 +265,7 @@ export class SourceScanner {
       }
       index++;
     }
-    throw new ScanError("a template literal is never closed", start);
+    throw new ScanError("unterminated template literal", start);
   }
 
   #readNumber(start: number, newlineBefore: boolean): Token {
@@ -296,7 +306,7 @@ export class SourceScanner {
       }
       index++;
     }
-    throw new ScanError("a regular expression is never closed", start);
+    throw new ScanError("unterminated regular expression", start);
   }
 }
 
