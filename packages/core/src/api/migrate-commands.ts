@@ -1,6 +1,9 @@
 import { CommandError } from "../errors/retort-error.js";
+import { parseRelative } from "../graph/relative-target.js";
+import { MultipleHeadsError } from "../graph/revision-errors.js";
 import { planDowngrade, planStamp, planUpgrade, type MigrationStep } from "../runtime/migration-plan.js";
 import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
+import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { type CommandOptions, Environment } from "./environment.js";
 
@@ -20,7 +23,11 @@ export function upgrade(
   options: CommandOptions = {},
 ): Promise<RunResult> {
   rejectRange(target);
-  return migrate(new Environment(config, options), (graph, heads) => planUpgrade(graph, heads, target), target);
+  const environment = new Environment(config, options);
+  // An absolute target resolves the same from any database state: an
+  // unknown revision or `head` among several heads fails before connecting.
+  if (!parseRelative(target)) planUpgrade(environment.scripts.graph, [], target);
+  return migrate(environment, (graph, heads) => planUpgrade(graph, heads, target), target);
 }
 
 /** Downgrades the database to `target` (`-1`, `base`, a revision, `label@rev`, ...). */
@@ -31,8 +38,10 @@ export function downgrade(
 ): Promise<RunResult> {
   rejectRange(target);
   const warn = options.onWarning;
+  const environment = new Environment(config, options);
+  checkDowngradeTarget(environment.scripts.graph, target);
   return migrate(
-    new Environment(config, options),
+    environment,
     (graph, heads) => planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
     target,
   );
@@ -50,8 +59,11 @@ export function stamp(
 ): Promise<RunResult> {
   const targets = typeof revisions === "string" ? [revisions] : [...revisions];
   for (const target of targets) rejectRange(target);
+  const environment = new Environment(config, options);
+  // Absolute destinations resolve the same from any database state.
+  if (!targets.some((target) => parseRelative(target))) planStamp(environment.scripts.graph, [], targets);
   return migrate(
-    new Environment(config, options),
+    environment,
     (graph, heads) => planStamp(graph, heads, targets),
     targets.join(" "),
     options.purge ?? false,
@@ -68,6 +80,7 @@ async function migrate(
   const lockConfig = environment.config.lock;
   return environment.withConnection(({ connection }) =>
     runMigrations({
+      sink: new ConnectionStatementSink(connection),
       connection,
       graph: scripts.graph,
       versionTable: environment.versionTable,
@@ -89,6 +102,23 @@ async function migrate(
       ...(environment.options.signal ? { signal: environment.options.signal } : {}),
     }),
   );
+}
+
+/**
+ * Resolves an absolute downgrade target from the scripts alone, as the
+ * planner does first (`label@rev` looks up `rev`), so a typo fails before
+ * connecting. Whether it is below the current heads needs the database.
+ */
+function checkDowngradeTarget(graph: Environment["scripts"]["graph"], target: string): void {
+  if (parseRelative(target)) return;
+  const at = target.lastIndexOf("@");
+  try {
+    graph.getRevision(target.slice(at + 1));
+  } catch (error) {
+    // The planner names the whole target in this message.
+    if (MultipleHeadsError.isInstance(error)) throw new MultipleHeadsError(error.heads, target);
+    throw error;
+  }
 }
 
 function rejectRange(target: string): void {
