@@ -179,7 +179,14 @@ export class PostgresConnection implements Connection {
         await lock.release();
       },
       assertHeld: () => lock.assertHeld(),
-      verify: () => lock.verify(),
+      verify: async () => {
+        // In a failed transaction the server answers every query with 25P02,
+        // and COMMIT rolls back anyway (commit() says so): nothing can be
+        // committed without the lock, so only the local check runs, and the
+        // real failure is the one reported.
+        if (this.#client.getTransactionStatus() === "E") return lock.assertHeld();
+        await lock.verify();
+      },
     };
   }
 

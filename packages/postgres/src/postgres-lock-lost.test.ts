@@ -103,6 +103,17 @@ describe("a lost migration lock", () => {
     await connection.rollback();
   });
 
+  it("leaves a failed transaction's error to commit() instead of failing verify() with 25P02", async () => {
+    const connection = await connect("retort-failed-transaction");
+    const lock = await connection.acquireLock({ key: KEY, timeoutMs: 1000 });
+    locks.push(lock);
+    await connection.begin();
+    await rejection(connection.execute("SELECT * FROM no_such_table"));
+    await expect(lock.verify?.()).resolves.toBeUndefined();
+    const error = await rejection(connection.commit());
+    expect((error as Error).message).toMatch(/^COMMIT rolled the transaction back/);
+  });
+
   it("fails assertHeld() once its terminated session's error arrives, and verify() too", async () => {
     const connection = await connect("retort-terminated");
     const lock = await connection.acquireLock({ key: KEY, timeoutMs: 1000 });
