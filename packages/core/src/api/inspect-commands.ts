@@ -1,6 +1,7 @@
 import { CommandError } from "../errors/retort-error.js";
 import type { Revision } from "../graph/revision.js";
 import { historyRevisions } from "../runtime/history-range.js";
+import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
 import { assertConsistentHeads, assertKnownRevisions, VersionTable } from "../runtime/version-table.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import type { RevisionHeader } from "../script/revision-header.js";
@@ -109,13 +110,14 @@ export async function ensureVersion(
 ): Promise<boolean> {
   const environment = new Environment(config, options);
   return environment.withConnection(async ({ connection }) => {
-    await connection.begin();
+    const sink = new ConnectionStatementSink(connection);
+    await sink.begin();
     try {
-      const created = await new VersionTable(connection, environment.versionTable).ensure();
-      await connection.commit();
+      const created = await new VersionTable(sink, environment.versionTable).ensure();
+      await sink.commit();
       return created;
     } catch (error) {
-      await connection.rollback();
+      await sink.rollback();
       throw error;
     }
   });
@@ -123,7 +125,7 @@ export async function ensureVersion(
 
 async function readDatabaseHeads(environment: Environment): Promise<string[]> {
   const heads = await environment.withConnection(({ connection }) =>
-    new VersionTable(connection, environment.versionTable).readHeads(),
+    new VersionTable(new ConnectionStatementSink(connection), environment.versionTable).readHeads(),
   );
   assertKnownRevisions(environment.scripts.graph, heads, environment.config.versionTable);
   assertConsistentHeads(environment.scripts.graph, heads, environment.config.versionTable);

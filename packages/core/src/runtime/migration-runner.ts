@@ -4,11 +4,11 @@ import { Operations } from "../operations/operations.js";
 import type { RevisionSource } from "../graph/revision-source.js";
 import type { RevisionGraph } from "../graph/revision-graph.js";
 import { HeadMaintainer } from "./head-maintainer.js";
-import type { MigrationContext } from "./migration-context.js";
+import type { StatementSink } from "../pipeline/statement-sink.js";
 import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
-import { ConnectionSink, TransactionEndedError } from "./connection-sink.js";
+import { RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
 import { InterruptedError, runGuarded, signalName } from "./run-interruption.js";
 import { assertConsistentHeads, assertKnownRevisions, VersionTable, type VersionTableOptions } from "./version-table.js";
 
@@ -27,7 +27,12 @@ export interface RunResult {
 }
 
 export interface RunnerOptions<S extends RevisionSource> {
-  readonly connection: Connection;
+  /** Where every statement of the run goes: a live connection's sink, or a script's. */
+  readonly sink: StatementSink;
+  /** Online: the connection behind the sink, for the lock and for cancelling a statement. */
+  readonly connection?: Connection;
+  /** Offline: the heads the script starts from (`upgrade --sql a:b`); online they are read from the database. */
+  readonly startHeads?: readonly string[];
   readonly graph: RevisionGraph<S>;
   readonly versionTable: VersionTableOptions;
   readonly transactionPerMigration: boolean;
@@ -50,17 +55,18 @@ export interface RunnerOptions<S extends RevisionSource> {
 }
 
 /**
- * Runs a plan against a live database: takes the lock, reads the version
- * table only once the lock is held, runs each step and its version-row
- * changes, and commits. On failure it rolls back and says which revision
+ * Runs a plan through the run's statement sink: online it takes the lock,
+ * reads the version table only once the lock is held, runs each step and
+ * its version-row changes, and commits; offline it writes the same
+ * statements to a script, starting from `startHeads`. On failure it rolls back and says which revision
  * failed, with what statement, and where the database was left. A lost
  * lock or an interrupt (`signal`) stops the run before its next statement
  * and before any commit.
  */
 export async function runMigrations<S extends RevisionSource>(options: RunnerOptions<S>): Promise<RunResult> {
-  const { connection } = options;
+  const { connection, sink } = options;
   let lock: LockHandle | undefined;
-  if (options.lock.enabled) {
+  if (options.lock.enabled && connection !== undefined && !sink.offline) {
     lock = await untilAborted(
       connection.acquireLock({ key: options.lock.key, timeoutMs: options.lock.timeoutMs }),
       options.signal,
@@ -68,14 +74,14 @@ export async function runMigrations<S extends RevisionSource>(options: RunnerOpt
     );
   }
   const run = new MigrationRun(options, lock);
-  const onAbort = () => void connection.cancel?.().catch(() => undefined);
+  const onAbort = () => void connection?.cancel?.().catch(() => undefined);
   options.signal?.addEventListener("abort", onAbort);
   try {
     return await run.execute();
   } catch (error) {
-    if (connection.inTransaction) {
+    if (sink.inTransaction) {
       try {
-        await connection.rollback();
+        await sink.rollback();
       } catch {
         // The original error says more than a failed rollback.
       }
@@ -90,7 +96,7 @@ export async function runMigrations<S extends RevisionSource>(options: RunnerOpt
 /** The state of one run: where the version table stands, and what is committed. */
 class MigrationRun<S extends RevisionSource> {
   readonly #options: RunnerOptions<S>;
-  readonly #connection: Connection;
+  readonly #sink: StatementSink;
   readonly #lock: LockHandle | undefined;
   readonly #versionTable: VersionTable;
   /**
@@ -106,32 +112,29 @@ class MigrationRun<S extends RevisionSource> {
   #committedMidRun = false;
   /** The steps run in the open transaction, for the message of a failed commit. */
   #uncommitted: MigrationStep[] = [];
-  /**
-   * The rows the version table holds in the open transaction. In a
-   * one-transaction run the rows are written once, just before the commit:
-   * nothing outside the transaction can see them earlier, and it saves a
-   * round trip per migration.
-   */
-  #writtenHeads: readonly string[] = [];
 
   constructor(options: RunnerOptions<S>, lock: LockHandle | undefined) {
     this.#options = options;
-    this.#connection = options.connection;
+    this.#sink = options.sink;
     this.#lock = lock;
-    this.#versionTable = new VersionTable(options.connection, options.versionTable);
-    this.#perMigration = options.transactionPerMigration || !options.connection.dialect.capabilities.transactionalDdl;
+    this.#versionTable = new VersionTable(options.sink, options.versionTable);
+    this.#perMigration = options.transactionPerMigration || !options.sink.dialect.capabilities.transactionalDdl;
     this.#maintainer = new HeadMaintainer(options.graph, []);
   }
 
   async execute(): Promise<RunResult> {
-    const connection = this.#connection;
+    const sink = this.#sink;
     const reports: StepReport[] = [];
     this.#assertMayContinue();
-    await connection.begin();
+    await sink.begin();
     if (this.#options.purge) await this.#versionTable.purge();
     const headsBefore = await this.#readKnownHeads();
     let steps = this.#plan(headsBefore);
-    if (steps.length > 0) await this.#versionTable.ensure();
+    if (steps.length > 0) {
+      // Offline, the table is created when the script starts from base, as Alembic does.
+      if (!sink.offline) await this.#versionTable.ensure();
+      else if (headsBefore.length === 0) await this.#versionTable.create();
+    }
     let index = 0;
     while (index < steps.length) {
       const { report, autocommitted } = await this.#runStep(steps[index] as MigrationStep, index);
@@ -144,8 +147,8 @@ class MigrationRun<S extends RevisionSource> {
       // block again.
       if (!this.#perMigration && !autocommitted) continue;
       await this.#commit();
-      await connection.begin();
-      if (connection.dialect.capabilities.lockHeldByTransaction && index < steps.length) {
+      await sink.begin();
+      if (!sink.offline && sink.dialect.capabilities.lockHeldByTransaction && index < steps.length) {
         // The lock was released by the commit: another process may have
         // moved the version table meanwhile.
         const heads = await this.#readKnownHeads();
@@ -166,29 +169,26 @@ class MigrationRun<S extends RevisionSource> {
   }
 
   /**
-   * Writes the version rows the steps so far call for, then commits. A
-   * failure here (the version-row write, a lost lock, `SQLITE_BUSY` or a
-   * full disk at COMMIT) keeps its context: which migrations were being
-   * committed, the statement, and where the database was left.
+   * Commits, once the lock is confirmed. A failure here (a lost lock,
+   * `SQLITE_BUSY` or a full disk at COMMIT, a deferred constraint) keeps
+   * its context: which migrations were being committed, the statement, and
+   * where the database was left.
    */
   async #commit(): Promise<void> {
-    if (!this.#connection.inTransaction && this.#uncommitted.length === 0) return;
+    if (!this.#sink.inTransaction && this.#uncommitted.length === 0) return;
     try {
-      this.#assertMayContinue();
-      await this.#lock?.verify?.();
-      await this.#writeHeads();
-      await this.#connection.commit();
+      await this.#beforeCommit();
+      await this.#sink.commit();
     } catch (error) {
       throw this.#commitFailure(error);
     }
     this.#markCommitted(this.#maintainer.heads);
   }
 
-  async #writeHeads(): Promise<void> {
-    const heads = this.#maintainer.heads;
-    if (sameSet(heads, this.#writtenHeads)) return;
-    await this.#versionTable.replaceRows(this.#writtenHeads, heads);
-    this.#writtenHeads = heads;
+  /** Every commit, the run's and an autocommit block's, first confirms the run may go on. */
+  async #beforeCommit(): Promise<void> {
+    this.#assertMayContinue();
+    await this.#lock?.verify?.();
   }
 
   /** Plans from `heads` and starts importing the modules the plan needs. */
@@ -196,7 +196,6 @@ class MigrationRun<S extends RevisionSource> {
     const steps = this.#options.plan(heads);
     this.#maintainer = new HeadMaintainer(this.#options.graph, heads);
     this.#committedHeads = heads;
-    this.#writtenHeads = heads;
     this.#modules = new ModulePrefetcher(steps, this.#options.loadModule);
     this.#options.onPlan?.(steps);
     return steps;
@@ -210,7 +209,7 @@ class MigrationRun<S extends RevisionSource> {
 
   /** The version table's rows, each checked to name a revision of the scripts. */
   async #readKnownHeads(): Promise<string[]> {
-    const heads = await this.#versionTable.readHeads();
+    const heads = this.#sink.offline ? [...(this.#options.startHeads ?? [])] : await this.#versionTable.readHeads();
     assertKnownRevisions(this.#options.graph, heads, this.#versionTable.name);
     assertConsistentHeads(this.#options.graph, heads, this.#versionTable.name);
     return heads;
@@ -227,18 +226,20 @@ class MigrationRun<S extends RevisionSource> {
     const description = describeStep(step);
     const started = performance.now();
     const headsBeforeStep = this.#maintainer.heads;
-    const sink = new ConnectionSink(
-      this.#connection,
+    const sink = new RunOperationSink(
+      this.#sink,
+      this.#options.connection,
       { xArgs: parseXArgs(this.#options.xArgList), xArgList: this.#options.xArgList, tag: this.#options.tag },
       {
         beforeStatement: () => this.#assertMayContinue(),
-        beforeCommit: () => this.#writeHeads(),
+        beforeCommit: () => this.#beforeCommit(),
         afterCommit: () => this.#markCommitted(headsBeforeStep),
       },
     );
     try {
       this.#assertMayContinue();
       this.#options.onStepStart?.(description);
+      this.#sink.comment(describeStep(step, { message: false }));
       if (step.kind === "revision") {
         const source = step.revision.source;
         const module = await this.#modules.module(index);
@@ -256,17 +257,14 @@ class MigrationRun<S extends RevisionSource> {
             await sink.finish();
           }
         });
-        if (this.#connection.dialect.capabilities.transactionalDdl && !this.#connection.inTransaction) {
+        if (this.#sink.dialect.capabilities.transactionalDdl && !this.#sink.inTransaction) {
           throw new TransactionEndedError(undefined);
         }
       }
       this.#uncommitted.push(step);
-      const changes = this.#maintainer.apply(step);
-      if (this.#perMigration) {
-        // Row by row, as Alembic does: each UPDATE and DELETE must match one row.
-        for (const change of changes) await this.#versionTable.apply(change);
-        this.#writtenHeads = this.#maintainer.heads;
-      }
+      // Row by row, as Alembic does: the UPDATE keeps the row's place, and
+      // each UPDATE and DELETE must match one row.
+      for (const change of this.#maintainer.apply(step)) await this.#versionTable.apply(change);
     } catch (error) {
       throw this.#stepFailure(step, sink, error);
     }
@@ -275,7 +273,7 @@ class MigrationRun<S extends RevisionSource> {
   }
 
   /** The error a failed step ends the run with. */
-  #stepFailure(step: MigrationStep, sink: ConnectionSink, error: unknown): unknown {
+  #stepFailure(step: MigrationStep, sink: RunOperationSink, error: unknown): unknown {
     const signal = this.#options.signal;
     if (error instanceof InterruptSignal || signal?.aborted) {
       const name = signal ? signalName(signal) : (error as InterruptSignal).signal;
@@ -323,9 +321,9 @@ class MigrationRun<S extends RevisionSource> {
   }
 
   /** Says what a rollback leaves, for the message of a failed migration. */
-  #stateAfterFailure(sink: ConnectionSink): string {
+  #stateAfterFailure(sink: RunOperationSink): string {
     const heads = this.#committedHeads.join(", ") || "base (empty)";
-    if (!this.#connection.dialect.capabilities.transactionalDdl) {
+    if (!this.#sink.dialect.capabilities.transactionalDdl) {
       const ran = sink.executed.join("; ") || "none";
       return `This database cannot roll back DDL: statements of this migration that already ran stay applied: ${ran}. The version table is at ${heads}.`;
     }
@@ -437,15 +435,18 @@ export function parseXArgs(list: readonly string[]): Record<string, string> {
   return result;
 }
 
-/** Alembic's progress line: `Running upgrade a -> b, message`. */
-export function describeStep(step: MigrationStep): string {
+/**
+ * Alembic's progress line: `Running upgrade a -> b, message`; without the
+ * message (`{ message: false }`) it is the comment of an offline script.
+ */
+export function describeStep(step: MigrationStep, options: { message?: boolean } = {}): string {
   if (step.kind === "stamp") {
     return `Running stamp_revision ${step.from.join(", ")} -> ${step.to.join(", ")}`;
   }
   const revision = step.revision;
   const downs = revision.downRevisions.join(", ");
   const arrow = step.direction === "upgrade" ? `${downs} -> ${revision.id}` : `${revision.id} -> ${downs}`;
-  const doc = docOf(revision.source);
+  const doc = options.message === false ? "" : docOf(revision.source);
   return `Running ${step.direction} ${arrow}${doc ? `, ${doc}` : ""}`;
 }
 

@@ -1,5 +1,6 @@
 import type { Connection } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
+import type { StatementSink } from "../pipeline/statement-sink.js";
 import type { Operation } from "../operations/operation.js";
 import type { OperationSink } from "../operations/operations.js";
 import type { MigrationContext } from "./migration-context.js";
@@ -16,33 +17,38 @@ export interface SinkHooks {
 }
 
 /**
- * Where one migration's `op.*` calls go on a live database: each operation
- * is compiled and sent, in order, on the run's connection. The sink keeps
- * what the failure message needs (the statement that failed, the
- * statements that ran) and guards the run's transaction: statements that
- * would end it are refused, and one that ended it anyway is caught at once.
+ * Where one migration's `op.*` calls go: each operation is compiled by the
+ * dialect and its statements sent, in order, to the run's statement sink
+ * (a connection or a script). It keeps what the failure message needs (the
+ * statement that failed, the statements that ran) and guards the run's
+ * transaction: statements that would end it are refused, and one that
+ * ended it anyway is caught at once.
  */
-export class ConnectionSink implements OperationSink {
+export class RunOperationSink implements OperationSink {
   readonly context: MigrationContext;
   /** The statement that failed; none when the failure came from elsewhere. */
   failedStatement: string | undefined;
   readonly executed: string[] = [];
   /** Whether an autocommit block committed part of this migration. */
   autocommitted = false;
-  readonly #connection: Connection;
+  readonly #statements: StatementSink;
+  /** Online only: the connection, for operations a driver still runs itself (SQLite's batch rebuild). */
+  readonly #connection: Connection | undefined;
   readonly #hooks: SinkHooks;
   readonly #tracker = new OperationTracker();
   #inAutocommitBlock = false;
   #closed = false;
 
   constructor(
-    connection: Connection,
+    statements: StatementSink,
+    connection: Connection | undefined,
     context: Omit<MigrationContext, "dialect" | "autocommitBlock" | "isOffline">,
     hooks: SinkHooks,
   ) {
+    this.#statements = statements;
     this.#connection = connection;
     this.#hooks = hooks;
-    const dialect = connection.dialect;
+    const dialect = statements.dialect;
     this.context = {
       ...context,
       dialect: {
@@ -51,7 +57,7 @@ export class ConnectionSink implements OperationSink {
         renderLiteral: (value) => dialect.renderLiteral(value),
         quoteIdentifier: (name) => dialect.quoteIdentifier(name),
       },
-      isOffline: false,
+      isOffline: statements.offline,
       autocommitBlock: (fn) => this.#autocommitBlock(fn),
     };
   }
@@ -70,7 +76,8 @@ export class ConnectionSink implements OperationSink {
 
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) {
     if (!this.#inAutocommitBlock) assertNoTransactionControl(sql);
-    return this.#track(sql, () => this.#connection.query<Row>(sql, parameters));
+    const statement = { sql, parameters: parameters ?? [] };
+    return this.#track(sql, () => this.#statements.query<Row>(statement, "op.getBind().query()"));
   }
 
   /**
@@ -89,19 +96,19 @@ export class ConnectionSink implements OperationSink {
     if (operation.kind === "execute" && !this.#inAutocommitBlock) assertNoTransactionControl(operation.sql);
     // Some operations need the live database (a SQLite batch reads the
     // table it rebuilds); the connection runs those itself.
-    if (this.#connection.applyOperation) {
+    if (this.#connection?.applyOperation) {
       this.#hooks.beforeStatement();
       if (await this.#connection.applyOperation(operation)) return;
     }
-    for (const statement of this.#connection.dialect.compile(operation)) {
-      await this.#track(statement.sql, () => this.#connection.execute(statement.sql, statement.parameters));
+    for (const statement of this.#statements.dialect.compile(operation)) {
+      await this.#track(statement.sql, () => this.#statements.execute(statement));
       this.executed.push(statement.sql);
     }
   }
 
   async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
     this.#hooks.beforeStatement();
-    const inTransaction = this.#connection.inTransaction;
+    const inTransaction = this.#statements.inTransaction;
     let result: T;
     try {
       result = await run();
@@ -109,7 +116,7 @@ export class ConnectionSink implements OperationSink {
       this.failedStatement = sql;
       throw error;
     }
-    if (inTransaction && !this.#inAutocommitBlock && !this.#connection.inTransaction) {
+    if (inTransaction && !this.#inAutocommitBlock && !this.#statements.inTransaction) {
       this.failedStatement = sql;
       throw new TransactionEndedError(sql);
     }
@@ -117,13 +124,13 @@ export class ConnectionSink implements OperationSink {
   }
 
   async #autocommitBlock<T>(fn: () => Promise<T>): Promise<T> {
-    const connection = this.#connection;
-    if (!connection.inTransaction) return fn();
+    const statements = this.#statements;
+    if (!statements.inTransaction) return fn();
     // Committing here splits the run: what ran before is kept even if a
     // later migration fails. That is the price of statements that refuse
     // transactions (Alembic behaves the same way).
     await this.#hooks.beforeCommit();
-    await connection.commit();
+    await statements.commit();
     this.#hooks.afterCommit();
     this.autocommitted = true;
     this.#inAutocommitBlock = true;
@@ -131,7 +138,7 @@ export class ConnectionSink implements OperationSink {
       return await fn();
     } finally {
       this.#inAutocommitBlock = false;
-      await connection.begin();
+      await statements.begin();
     }
   }
 }

@@ -1,9 +1,10 @@
-import type { Connection } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import type { CreateTableOperation } from "../operations/operation.js";
 import { string } from "../schema/column-type.js";
 import { column, primaryKey } from "../schema/table-elements.js";
+import type { StatementSink } from "../pipeline/statement-sink.js";
 import type { VersionRowChange } from "./head-maintainer.js";
+import { qualifiedName, versionRowStatement } from "./version-row-statements.js";
 
 export interface VersionTableOptions {
   /** Default `alembic_version`, so a database Alembic migrated is taken over as it is. */
@@ -31,19 +32,18 @@ export function versionTableOperation(options: VersionTableOptions): CreateTable
 
 /**
  * The version table: one row per head, as in Alembic. Core owns what the
- * rows mean; the dialect only quotes and compiles.
+ * rows mean; the dialect only quotes and compiles. Every statement goes
+ * through the run's statement sink.
  */
 export class VersionTable {
-  readonly #connection: Connection;
+  readonly #sink: StatementSink;
   readonly #options: VersionTableOptions;
   readonly #qualifiedName: string;
 
-  constructor(connection: Connection, options: VersionTableOptions) {
-    this.#connection = connection;
+  constructor(sink: StatementSink, options: VersionTableOptions) {
+    this.#sink = sink;
     this.#options = options;
-    const dialect = connection.dialect;
-    const name = dialect.quoteIdentifier(options.name);
-    this.#qualifiedName = options.schema === undefined ? name : `${dialect.quoteIdentifier(options.schema)}.${name}`;
+    this.#qualifiedName = qualifiedName(options, sink.dialect);
   }
 
   get name(): string {
@@ -56,9 +56,7 @@ export class VersionTable {
    * through it.
    */
   async exists(): Promise<boolean> {
-    const connection = this.#connection;
-    if (connection.relationKind === undefined) return connection.tableExists(this.#options.name, this.#options.schema);
-    const kind = await connection.relationKind(this.#options.name, this.#options.schema);
+    const kind = await this.#sink.relationKind(this.#options.name, this.#options.schema, "Reading the current version");
     if (kind === "view") {
       throw new CommandError(
         `'${this.name}' is a view, not a table: the version table must be a table with one column version_num. Drop or rename the view, or set versionTable in the config to another name.`,
@@ -69,8 +67,8 @@ export class VersionTable {
   }
 
   async create(): Promise<void> {
-    for (const statement of this.#connection.dialect.compile(versionTableOperation(this.#options))) {
-      await this.#connection.execute(statement.sql, statement.parameters);
+    for (const statement of this.#sink.dialect.compile(versionTableOperation(this.#options))) {
+      await this.#sink.execute(statement);
     }
   }
 
@@ -81,13 +79,13 @@ export class VersionTable {
     return true;
   }
 
-  /** The heads recorded in the table; none when the table does not exist. */
+  /** The heads recorded in the table, in row order; none when the table does not exist. */
   async readHeads(): Promise<string[]> {
     if (!(await this.exists())) return [];
     let rows: { version_num: unknown }[];
     try {
-      rows = (await this.#connection.query<{ version_num: unknown }>(`SELECT version_num FROM ${this.#qualifiedName}`))
-        .rows;
+      const select = { sql: `SELECT version_num FROM ${this.#qualifiedName}`, parameters: [] };
+      rows = (await this.#sink.query<{ version_num: unknown }>(select, "Reading the current version")).rows;
     } catch (error) {
       throw new CommandError(
         `The table '${this.name}' is not a version table Retort can read: ${error instanceof Error ? error.message : String(error)}. A version table has one column, version_num VARCHAR(32), one row per head (as Alembic's). If this table belongs to the application, set versionTable in the config to another name.`,
@@ -105,80 +103,16 @@ export class VersionTable {
     });
   }
 
+  /** Writes one row change (UPDATE/INSERT/DELETE, Alembic's statement for it). */
   async apply(change: VersionRowChange): Promise<void> {
-    const connection = this.#connection;
-    const p = (index: number) => connection.dialect.placeholder(index);
-    switch (change.kind) {
-      case "insert":
-        await connection.execute(`INSERT INTO ${this.#qualifiedName} (version_num) VALUES (${p(1)})`, [
-          change.revision,
-        ]);
-        return;
-      case "update": {
-        const result = await connection.execute(
-          `UPDATE ${this.#qualifiedName} SET version_num = ${p(1)} WHERE version_num = ${p(2)}`,
-          [change.to, change.from],
-        );
-        if (result.rowCount !== 1) {
-          throw new CommandError(
-            `Online migration expected to match one row when updating '${change.from}' to '${change.to}' in '${this.name}'; ${result.rowCount} found`,
-            { code: "VERSION_TABLE_MISMATCH" },
-          );
-        }
-        return;
-      }
-      case "delete": {
-        const result = await connection.execute(`DELETE FROM ${this.#qualifiedName} WHERE version_num = ${p(1)}`, [
-          change.revision,
-        ]);
-        if (result.rowCount !== 1) {
-          throw new CommandError(
-            `Online migration expected to match one row when deleting '${change.revision}' in '${this.name}'; ${result.rowCount} found`,
-            { code: "VERSION_TABLE_MISMATCH" },
-          );
-        }
-        return;
-      }
-      default: {
-        const unreachable: never = change;
-        throw new Error(`unknown version row change ${JSON.stringify(unreachable)}`);
-      }
-    }
-  }
-
-  /**
-   * Moves the table from the rows `before` to the rows `after` in at most
-   * two statements (a one-transaction run writes its rows once, before the
-   * commit). The DELETE must match exactly the rows expected, as each of
-   * Alembic's row-by-row updates must.
-   */
-  async replaceRows(before: readonly string[], after: readonly string[]): Promise<void> {
-    const connection = this.#connection;
-    const p = (index: number) => connection.dialect.placeholder(index);
-    const removed = before.filter((head) => !after.includes(head));
-    const added = after.filter((head) => !before.includes(head));
-    if (removed.length > 0) {
-      const list = removed.map((_, index) => p(index + 1)).join(", ");
-      const result = await connection.execute(
-        `DELETE FROM ${this.#qualifiedName} WHERE version_num IN (${list})`,
-        removed,
-      );
-      if (result.rowCount !== removed.length) {
-        throw new CommandError(
-          `Online migration expected to match ${removed.length} row(s) when replacing ${removed.join(", ")} with ${added.join(", ") || "nothing"} in '${this.name}'; ${result.rowCount} found`,
-          { code: "VERSION_TABLE_MISMATCH" },
-        );
-      }
-    }
-    if (added.length > 0) {
-      const values = added.map((_, index) => `(${p(index + 1)})`).join(", ");
-      await connection.execute(`INSERT INTO ${this.#qualifiedName} (version_num) VALUES ${values}`, added);
-    }
+    await this.#sink.execute(versionRowStatement(change, this.#options, this.#sink.dialect));
   }
 
   /** `stamp --purge`: removes every row. */
   async purge(): Promise<void> {
-    if (await this.exists()) await this.#connection.execute(`DELETE FROM ${this.#qualifiedName}`);
+    if (this.#sink.offline || (await this.exists())) {
+      await this.#sink.execute({ sql: `DELETE FROM ${this.#qualifiedName}`, parameters: [] });
+    }
   }
 }
 

@@ -1,0 +1,64 @@
+import type { Dialect, ExecuteResult, QueryResult } from "../driver/driver.js";
+import { inlineParameters } from "./inline-parameters.js";
+import { OfflineUnavailableError } from "./offline-unavailable-error.js";
+import type { RunStatement, StatementSink } from "./statement-sink.js";
+
+/**
+ * Writes a run as a SQL script (`--sql`), as Alembic's offline mode does:
+ * each statement with its values as escaped literals, terminated by `;` and
+ * a blank line; `-- Running upgrade a -> b` comments; `BEGIN;`/`COMMIT;`
+ * only where the dialect's DDL is transactional. The script is kept in
+ * memory until the run ends, so a run that fails (something needs a live
+ * database) prints nothing.
+ */
+export class ScriptStatementSink implements StatementSink {
+  readonly offline = true;
+  readonly dialect: Dialect;
+  readonly #chunks: string[] = [];
+  #inTransaction = false;
+
+  constructor(dialect: Dialect) {
+    this.dialect = dialect;
+  }
+
+  /** The script written so far. */
+  get script(): string {
+    return this.#chunks.join("");
+  }
+
+  get inTransaction(): boolean {
+    return this.#inTransaction;
+  }
+
+  async execute(statement: RunStatement): Promise<ExecuteResult> {
+    const sql = inlineParameters(statement.sql, statement.parameters, this.dialect).replace(/\t/g, "    ").trim();
+    this.#chunks.push(sql.endsWith(";") ? `${sql}\n\n` : `${sql};\n\n`);
+    return { rowCount: statement.expectRows?.count ?? 0 };
+  }
+
+  query<Row>(_statement: unknown, need: string): Promise<QueryResult<Row>> {
+    throw new OfflineUnavailableError(need);
+  }
+
+  relationKind(_name: string, _schema: string | undefined, need: string): Promise<"table" | "view" | undefined> {
+    throw new OfflineUnavailableError(need);
+  }
+
+  async begin(): Promise<void> {
+    this.#inTransaction = true;
+    if (this.dialect.capabilities.transactionalDdl) this.#chunks.push("BEGIN;\n\n");
+  }
+
+  async commit(): Promise<void> {
+    this.#inTransaction = false;
+    if (this.dialect.capabilities.transactionalDdl) this.#chunks.push("COMMIT;\n\n");
+  }
+
+  async rollback(): Promise<void> {
+    this.#inTransaction = false;
+  }
+
+  comment(text: string): void {
+    this.#chunks.push(`-- ${text}\n\n`);
+  }
+}

@@ -1,0 +1,44 @@
+import type { Dialect, ExecuteResult, QueryResult } from "../driver/driver.js";
+import type { CompiledStatement } from "../operations/operation.js";
+
+/** A statement of a run, with what it must do to count as done. */
+export interface RunStatement extends CompiledStatement {
+  /**
+   * Online, the statement must change exactly `count` rows, else
+   * `mismatch(found)` is thrown (Alembic's row-count check on version rows).
+   * A script cannot check; it writes the statement as it is.
+   */
+  readonly expectRows?: { readonly count: number; readonly mismatch: (found: number) => Error };
+}
+
+/**
+ * Where every statement of a run goes: the one path from core's plan to a
+ * database or a script, as every statement of Alembic passes through
+ * `impl._exec`. Operations, bulk inserts, version-table DDL and rows, batch
+ * rebuilds and transaction control all pass here, in order; nothing else
+ * talks to the connection during a run.
+ *
+ * Two sinks: `ConnectionStatementSink` runs each statement on a live
+ * connection; `ScriptStatementSink` writes it to an offline (`--sql`)
+ * script, values rendered as escaped literals.
+ */
+export interface StatementSink {
+  readonly dialect: Dialect;
+  /** True when writing a script: nothing can be read back. */
+  readonly offline: boolean;
+  execute(statement: RunStatement): Promise<ExecuteResult>;
+  /**
+   * Reads rows. Offline there is nothing to read: it throws an
+   * `OfflineUnavailableError` saying that `need` requires a live database.
+   */
+  query<Row = Record<string, unknown>>(statement: CompiledStatement, need: string): Promise<QueryResult<Row>>;
+  /** What `name` is (`"table"`, `"view"`), or `undefined` when nothing has that name; online only. */
+  relationKind(name: string, schema: string | undefined, need: string): Promise<"table" | "view" | undefined>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Whether a transaction is open (the server's word online, the script's state offline). */
+  readonly inTransaction: boolean;
+  /** A comment in the script (`-- Running upgrade a -> b`); nothing online. */
+  comment(text: string): void;
+}
