@@ -70,6 +70,11 @@ export { Environment, type CommandOptions, type OpenConnection } from "./api/env
 export { ScriptDirectory } from "./api/script-directory.js";
 export { loadDriver } from "./api/driver-loader.js";
 export { upgrade, downgrade, stamp } from "./api/migrate-commands.js";
+export { upgradeSql, downgradeSql, stampSql, ensureVersionSql, type OfflineResult } from "./api/offline-commands.js";
+export { OfflineUnavailableError } from "./pipeline/offline-unavailable-error.js";
+export type { StatementSink, RunStatement } from "./pipeline/statement-sink.js";
+export { ConnectionStatementSink } from "./pipeline/connection-statement-sink.js";
+export { ScriptStatementSink } from "./pipeline/script-statement-sink.js";
 export {
   current,
   history,

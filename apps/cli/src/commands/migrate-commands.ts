@@ -1,8 +1,24 @@
-import { downgrade, stamp, upgrade, type CommandOptions, type RunResult } from "@retort/core";
+import {
+  downgrade,
+  downgradeSql,
+  stamp,
+  stampSql,
+  upgrade,
+  upgradeSql,
+  type CommandOptions,
+  type OfflineResult,
+  type RunResult,
+} from "@retort/core";
 import { optionValue } from "../argv.js";
 import type { Command, CommandContext } from "../command.js";
 import { withInterrupts } from "../interrupt.js";
 import type { Output } from "../output.js";
+
+const sqlOption = {
+  name: "sql",
+  takesValue: false,
+  help: "don't emit SQL to the database - print it to standard output instead (FROM:TO ranges)",
+};
 
 const tagOption = {
   name: "tag",
@@ -15,10 +31,11 @@ export const upgradeCommand: Command = {
   name: "upgrade",
   summary: "Upgrade to a later version.",
   usage: "TARGET",
-  options: [tagOption],
+  options: [sqlOption, tagOption],
   positionals: [1, 1],
   async run(context) {
     const target = context.parsed.positionals[0] as string;
+    if (context.parsed.flags.has("sql")) return printScript(context, (config, options) => upgradeSql(config, target, options));
     await runWithProgress(context, (config, options) => upgrade(config, target, options));
   },
 };
@@ -27,10 +44,13 @@ export const downgradeCommand: Command = {
   name: "downgrade",
   summary: "Revert to a previous version.",
   usage: "TARGET",
-  options: [tagOption],
+  options: [sqlOption, tagOption],
   positionals: [1, 1],
   async run(context) {
     const target = context.parsed.positionals[0] as string;
+    if (context.parsed.flags.has("sql")) {
+      return printScript(context, (config, options) => downgradeSql(config, target, options));
+    }
     await runWithProgress(context, (config, options) => downgrade(config, target, options));
   },
 };
@@ -40,6 +60,7 @@ export const stampCommand: Command = {
   summary: "'stamp' the revision table with the given revision(s); don't run any migrations.",
   usage: "REVS...",
   options: [
+    sqlOption,
     tagOption,
     { name: "purge", takesValue: false, help: "delete all entries in the version table before stamping" },
   ],
@@ -47,9 +68,33 @@ export const stampCommand: Command = {
   async run(context) {
     const revisions = context.parsed.positionals;
     const purge = context.parsed.flags.has("purge");
+    if (context.parsed.flags.has("sql")) {
+      return printScript(context, (config, options) => stampSql(config, revisions, { ...options, purge }));
+    }
     await runWithProgress(context, (config, options) => stamp(config, revisions, { ...options, purge }));
   },
 };
+
+/**
+ * `--sql`: builds the whole script first (a run that needs the database
+ * fails before anything is printed), then prints it on stdout.
+ */
+async function printScript(
+  context: CommandContext,
+  run: (
+    config: Awaited<ReturnType<CommandContext["project"]>>["config"],
+    options: CommandOptions,
+  ) => Promise<OfflineResult>,
+): Promise<void> {
+  const { config, options } = await context.project();
+  const tag = optionValue(context.parsed, "tag");
+  const result = await run(config, {
+    ...options,
+    ...(tag === undefined ? {} : { tag }),
+    onWarning: (message) => process.stderr.write(`WARNING: ${message}\n`),
+  });
+  context.output.data(result.script.trimEnd());
+}
 
 async function runWithProgress(
   context: CommandContext,

@@ -19,7 +19,10 @@ export interface CommandOptions {
   readonly tag?: string;
   /** A driver to use instead of finding one by the URL's scheme. */
   readonly driver?: Driver;
-  /** Receives Alembic's warnings, e.g. `downgrade -1 from multiple heads is ambiguous; ...`. */
+  /**
+   * Receives warnings: Alembic's (`downgrade -1 from multiple heads is
+   * ambiguous; ...`) and the driver's (a SQLite batch CAST that changes values).
+   */
   readonly onWarning?: (message: string) => void;
   /** Called with the planned steps once the lock is held. */
   readonly onPlan?: (steps: readonly { readonly kind: string }[]) => void;
@@ -76,15 +79,21 @@ export class Environment {
     return maskUrl(this.databaseUrl());
   }
 
+  /** The driver for the URL in force (its dialect renders offline scripts without connecting). */
+  async driver(): Promise<Driver> {
+    return this.options.driver ?? (await loadDriver(this.databaseUrl().scheme, this.cwd));
+  }
+
   async connect(): Promise<OpenConnection> {
     const url = this.databaseUrl();
-    const driver = this.options.driver ?? (await loadDriver(url.scheme, this.cwd));
+    const driver = await this.driver();
     const connection = await driver.connect(url, {
       lockTimeoutMs: this.config.lock.timeoutMs,
       cwd: this.cwd,
       sessionTimeouts: this.config.sessionTimeouts,
       // Names this process in pg_stat_activity, so a lock holder can be found.
       applicationName: `retort (pid ${process.pid})`,
+      ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
     });
     return { connection, url };
   }

@@ -1,0 +1,130 @@
+import { CommandError } from "../errors/retort-error.js";
+import { parseRelative } from "../graph/relative-target.js";
+import { ScriptStatementSink } from "../pipeline/script-statement-sink.js";
+import { planDowngrade, planStamp, planUpgrade, type MigrationStep } from "../runtime/migration-plan.js";
+import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
+import { VersionTable } from "../runtime/version-table.js";
+import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
+import { type CommandOptions, Environment } from "./environment.js";
+
+/** What an offline command returns: the script, and the run it describes. */
+export interface OfflineResult extends RunResult {
+  /** The SQL script, as `--sql` prints it. */
+  readonly script: string;
+}
+
+/**
+ * `upgrade --sql [FROM:]TO`: the SQL script of an upgrade, for the URL's
+ * dialect, without connecting. Without `FROM` the script starts from an
+ * empty database (and creates the version table), as Alembic's does.
+ *
+ * ```ts
+ * const { script } = await upgradeSql(config, "ae1027a6acf:head");
+ * ```
+ */
+export function upgradeSql(
+  config: RetortConfig | ResolvedConfig,
+  range: string,
+  options: CommandOptions = {},
+): Promise<OfflineResult> {
+  const environment = new Environment(config, options);
+  const { start, target } = splitRange(range, "upgrade");
+  return runOffline(environment, start, target, (graph, heads) => planUpgrade(graph, heads, target));
+}
+
+/** `downgrade --sql FROM:TO`: the SQL script of a downgrade; `FROM` is required, as in Alembic. */
+export function downgradeSql(
+  config: RetortConfig | ResolvedConfig,
+  range: string,
+  options: CommandOptions = {},
+): Promise<OfflineResult> {
+  const environment = new Environment(config, options);
+  if (!range.includes(":")) {
+    throw new CommandError("downgrade with --sql requires <fromrev>:<torev>", { code: "OFFLINE_RANGE_REQUIRED" });
+  }
+  const { start, target } = splitRange(range, "downgrade");
+  const warn = options.onWarning;
+  return runOffline(environment, start, target, (graph, heads) =>
+    planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
+  );
+}
+
+/**
+ * `stamp --sql [FROM:]REV...`: the version-row statements of a stamp. All
+ * items share one starting revision, as Alembic requires.
+ */
+export function stampSql(
+  config: RetortConfig | ResolvedConfig,
+  revisions: string | readonly string[],
+  options: CommandOptions & { purge?: boolean } = {},
+): Promise<OfflineResult> {
+  if (options.purge) throw new CommandError("Can't use --purge with --sql mode", { code: "OFFLINE_PURGE" });
+  const environment = new Environment(config, options);
+  const items = (typeof revisions === "string" ? [revisions] : [...revisions]).map((item) => {
+    const colon = item.indexOf(":");
+    return colon === -1 ? { start: undefined, target: item } : { start: item.slice(0, colon), target: item.slice(colon + 1) };
+  });
+  const starts = new Set(items.map((item) => item.start).filter((start) => start !== undefined));
+  if (starts.size > 1) {
+    throw new CommandError("Stamp operation with --sql only supports a single starting revision at a time", {
+      code: "OFFLINE_STAMP_START",
+    });
+  }
+  const [start] = [...starts];
+  const targets = items.map((item) => item.target);
+  return runOffline(environment, start, targets.join(" "), (graph, heads) => planStamp(graph, heads, targets));
+}
+
+/** `ensure-version --sql`: the `CREATE TABLE` of the version table. */
+export async function ensureVersionSql(
+  config: RetortConfig | ResolvedConfig,
+  options: CommandOptions = {},
+): Promise<string> {
+  const environment = new Environment(config, options);
+  const sink = new ScriptStatementSink((await environment.driver()).dialect);
+  await sink.begin();
+  await new VersionTable(sink, environment.versionTable).create();
+  await sink.commit();
+  return sink.script;
+}
+
+/** `FROM:TO` → its parts; a relative `TO` needs a `FROM` to count from. */
+function splitRange(range: string, command: string): { start: string | undefined; target: string } {
+  const colon = range.indexOf(":");
+  const start = colon === -1 ? undefined : range.slice(0, colon);
+  const target = colon === -1 ? range : range.slice(colon + 1);
+  if (start === undefined && parseRelative(target)) {
+    throw new CommandError(
+      `A relative target (${target}) needs a starting revision in --sql mode, which does not read the database: use ${command} --sql <fromrev>:${target}`,
+      { code: "OFFLINE_RELATIVE_NEEDS_START" },
+    );
+  }
+  return { start, target };
+}
+
+/** Runs the plan through a script sink: no connection, no lock, heads from `start`. */
+async function runOffline(
+  environment: Environment,
+  start: string | undefined,
+  target: string,
+  plan: (graph: Environment["scripts"]["graph"], heads: readonly string[]) => MigrationStep[],
+): Promise<OfflineResult> {
+  const scripts = environment.scripts;
+  const graph = scripts.graph;
+  const startHeads = start === undefined ? [] : graph.getRevisions(start).map((revision) => revision.id);
+  const sink = new ScriptStatementSink((await environment.driver()).dialect);
+  const result = await runMigrations({
+    sink,
+    startHeads,
+    graph,
+    versionTable: environment.versionTable,
+    transactionPerMigration: environment.config.transactionPerMigration,
+    lock: { enabled: false, timeoutMs: 0, key: "" },
+    plan: (heads) => plan(graph, heads),
+    replannable: !parseRelative(target),
+    loadModule: (header) => scripts.loadModule(header),
+    xArgList: environment.options.xArgs ?? [],
+    tag: environment.options.tag,
+  });
+  return { ...result, script: sink.script };
+}
