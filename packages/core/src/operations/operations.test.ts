@@ -247,7 +247,7 @@ describe("Operations: unknown options", () => {
       ran = true;
     };
     await expect(op.batchAlterTable("users", loose({ recreat: "always" }), block)).rejects.toThrow(
-      `Unknown option 'recreat' in op.batchAlterTable("users", ...): did you mean 'recreate'? Valid options: recreate, copyFrom, tableArgs, reflectArgs, partialReordering, namingConvention, schema`,
+      `Unknown option 'recreat' in op.batchAlterTable("users", ...): did you mean 'recreate'? Valid options: recreate, copyFrom, tableArgs, reflectArgs, partialReordering, namingConvention,`,
     );
     await expect(
       op.batchAlterTable("users", { namingConvention: loose({ fq: "fk_%(table_name)s" }) }, block),
