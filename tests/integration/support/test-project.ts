@@ -127,7 +127,7 @@ export class TestProject {
     const text = [
       `/** ${spec.message ?? `m ${spec.id}`} */`,
       `import type { Operations } from "@retort/core";`,
-      `import { column, integer } from "@retort/core";`,
+      `import { column, integer, string } from "@retort/core";`,
       ``,
       `export const revision = ${JSON.stringify(spec.id)};`,
       `export const downRevision = ${literal(down)};`,

@@ -304,9 +304,8 @@ export class Operations {
   /** The live connection, for reading data in a migration (`op.getBind().query(...)`). */
   getBind(): Bind {
     const sink = this.#sink;
-    if (sink.context.isOffline) {
-      throw new Error("op.getBind() is not available in --sql (offline) mode: there is no database connection");
-    }
+    // Offline (`--sql`) the bind still names its dialect, as Alembic's mock
+    // connection does; a query fails with OfflineUnavailableError.
     return {
       dialect: { name: sink.context.dialect.name },
       async query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]> {

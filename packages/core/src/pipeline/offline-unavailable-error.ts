@@ -7,8 +7,19 @@ import { RetortError } from "../errors/retort-error.js";
  * printed; the message says what to pass instead.
  */
 export class OfflineUnavailableError extends RetortError {
-  constructor(need: string) {
-    super("OFFLINE_UNAVAILABLE", `${need} needs a live database and cannot be done in --sql (offline) mode.`);
+  constructor(need: OfflineNeed) {
+    super(
+      "OFFLINE_UNAVAILABLE",
+      `${need.what} needs a live database, which --sql (offline) mode does not have. ${need.instead}`,
+    );
     this.name = "OfflineUnavailableError";
   }
+}
+
+/** What needs the database, and what to do instead offline. */
+export interface OfflineNeed {
+  /** `op.getBind().query()` */
+  readonly what: string;
+  /** `Guard it with op.getContext().isOffline, ...` */
+  readonly instead: string;
 }

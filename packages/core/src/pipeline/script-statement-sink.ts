@@ -1,6 +1,6 @@
 import type { Dialect, ExecuteResult, QueryResult } from "../driver/driver.js";
 import { inlineParameters } from "./inline-parameters.js";
-import { OfflineUnavailableError } from "./offline-unavailable-error.js";
+import { type OfflineNeed, OfflineUnavailableError } from "./offline-unavailable-error.js";
 import type { RunStatement, StatementSink } from "./statement-sink.js";
 
 /**
@@ -36,11 +36,11 @@ export class ScriptStatementSink implements StatementSink {
     return { rowCount: statement.expectRows?.count ?? 0 };
   }
 
-  query<Row>(_statement: unknown, need: string): Promise<QueryResult<Row>> {
+  query<Row>(_statement: unknown, need: OfflineNeed): Promise<QueryResult<Row>> {
     throw new OfflineUnavailableError(need);
   }
 
-  relationKind(_name: string, _schema: string | undefined, need: string): Promise<"table" | "view" | undefined> {
+  relationKind(_name: string, _schema: string | undefined, need: OfflineNeed): Promise<"table" | "view" | undefined> {
     throw new OfflineUnavailableError(need);
   }
 

@@ -1,5 +1,6 @@
 import type { Dialect, ExecuteResult, QueryResult } from "../driver/driver.js";
 import type { CompiledStatement } from "../operations/operation.js";
+import type { OfflineNeed } from "./offline-unavailable-error.js";
 
 /** A statement of a run, with what it must do to count as done. */
 export interface RunStatement extends CompiledStatement {
@@ -31,9 +32,9 @@ export interface StatementSink {
    * Reads rows. Offline there is nothing to read: it throws an
    * `OfflineUnavailableError` saying that `need` requires a live database.
    */
-  query<Row = Record<string, unknown>>(statement: CompiledStatement, need: string): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(statement: CompiledStatement, need: OfflineNeed): Promise<QueryResult<Row>>;
   /** What `name` is (`"table"`, `"view"`), or `undefined` when nothing has that name; online only. */
-  relationKind(name: string, schema: string | undefined, need: string): Promise<"table" | "view" | undefined>;
+  relationKind(name: string, schema: string | undefined, need: OfflineNeed): Promise<"table" | "view" | undefined>;
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;

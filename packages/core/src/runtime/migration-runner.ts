@@ -293,6 +293,7 @@ class MigrationRun<S extends RevisionSource> {
       state: ended ? this.#stateAfterTransactionEnded(step) : this.#stateAfterFailure(sink),
       headsAfter: this.#committedHeads,
       cause: error,
+      callSite: sink.failedCallSite,
     });
   }
 

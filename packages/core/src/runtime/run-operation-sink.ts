@@ -7,6 +7,12 @@ import type { MigrationContext } from "./migration-context.js";
 import { describeOperation, OperationTracker } from "./operation-tracker.js";
 import { assertNoTransactionControl } from "./transaction-control.js";
 
+const BIND_QUERY = {
+  what: "op.getBind().query()",
+  instead:
+    "Skip the query when op.getContext().isOffline is true (and write the SQL it would lead to with op.execute), or run the command without --sql.",
+};
+
 /** What the sink asks of the run around it. */
 export interface SinkHooks {
   /** Throws when the run must not send another statement (lock lost, interrupted). */
@@ -28,6 +34,12 @@ export class RunOperationSink implements OperationSink {
   readonly context: MigrationContext;
   /** The statement that failed; none when the failure came from elsewhere. */
   failedStatement: string | undefined;
+  /**
+   * Where the migration called the operation that failed: an error made at
+   * the call, whose stack reaches the migration's line (the database's own
+   * error is raised later, from a stack that does not).
+   */
+  failedCallSite: Error | undefined;
   readonly executed: string[] = [];
   /** Whether an autocommit block committed part of this migration. */
   autocommitted = false;
@@ -71,13 +83,20 @@ export class RunOperationSink implements OperationSink {
         ),
       );
     }
-    return this.#tracker.track(operation, this.#send(operation));
+    const callSite = new Error("called here");
+    return this.#tracker.track(
+      operation,
+      this.#send(operation).catch((error: unknown) => {
+        this.failedCallSite ??= callSite;
+        throw error;
+      }),
+    );
   }
 
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) {
     if (!this.#inAutocommitBlock) assertNoTransactionControl(sql);
     const statement = { sql, parameters: parameters ?? [] };
-    return this.#track(sql, () => this.#statements.query<Row>(statement, "op.getBind().query()"));
+    return this.#track(sql, () => this.#statements.query<Row>(statement, BIND_QUERY));
   }
 
   /**

@@ -30,6 +30,11 @@ export function versionTableOperation(options: VersionTableOptions): CreateTable
   };
 }
 
+const READING_VERSION = {
+  what: "Reading the current version",
+  instead: "Give the starting revision instead: FROM:TO (e.g. 'upgrade --sql ae1027a6acf:head').",
+};
+
 /**
  * The version table: one row per head, as in Alembic. Core owns what the
  * rows mean; the dialect only quotes and compiles. Every statement goes
@@ -56,7 +61,7 @@ export class VersionTable {
    * through it.
    */
   async exists(): Promise<boolean> {
-    const kind = await this.#sink.relationKind(this.#options.name, this.#options.schema, "Reading the current version");
+    const kind = await this.#sink.relationKind(this.#options.name, this.#options.schema, READING_VERSION);
     if (kind === "view") {
       throw new CommandError(
         `'${this.name}' is a view, not a table: the version table must be a table with one column version_num. Drop or rename the view, or set versionTable in the config to another name.`,
@@ -85,7 +90,7 @@ export class VersionTable {
     let rows: { version_num: unknown }[];
     try {
       const select = { sql: `SELECT version_num FROM ${this.#qualifiedName}`, parameters: [] };
-      rows = (await this.#sink.query<{ version_num: unknown }>(select, "Reading the current version")).rows;
+      rows = (await this.#sink.query<{ version_num: unknown }>(select, READING_VERSION)).rows;
     } catch (error) {
       throw new CommandError(
         `The table '${this.name}' is not a version table Retort can read: ${error instanceof Error ? error.message : String(error)}. A version table has one column, version_num VARCHAR(32), one row per head (as Alembic's). If this table belongs to the application, set versionTable in the config to another name.`,

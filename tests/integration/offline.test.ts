@@ -1,0 +1,130 @@
+import { parseDatabaseUrl } from "@retort/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { harnesses, type DialectHarness, type TestDatabase } from "./dialects.js";
+import { migrationSets } from "./support/migration-sets.js";
+import { runScriptWithClient, type SchemaSnapshot, snapshotPostgres, snapshotSqlite } from "./support/schema-snapshot.js";
+import { TestProject } from "./support/test-project.js";
+
+/**
+ * Offline scripts tell the truth: for every migration set, the `--sql`
+ * script of an upgrade, run by the database's own client (`sqlite3`,
+ * `psql -v ON_ERROR_STOP=1`), leaves the same schema, data and version rows
+ * as the online run; and so does the script of the downgrade back to base.
+ * The schemas are compared as the databases reflect them, not as text.
+ */
+for (const harness of harnesses) {
+  describe(`offline --sql on ${harness.name}`, () => {
+    const databases: TestDatabase[] = [];
+    const projects: TestProject[] = [];
+    afterAll(async () => {
+      for (const project of projects) project.cleanup();
+      for (const database of databases) await database.drop();
+    });
+
+    async function fresh(): Promise<TestDatabase> {
+      const database = await harness.create();
+      databases.push(database);
+      return database;
+    }
+
+    for (const set of migrationSets) {
+      const supported = (set.needs ?? []).every((need) => harness.driver.dialect.capabilities[need]);
+      if (!supported) continue;
+      it(`replays "${set.name}" to the state of the online run, up and down`, async () => {
+        const online = await fresh();
+        const offline = await fresh();
+        const project = new TestProject({ url: online.url });
+        projects.push(project);
+        set.write(project);
+
+        project.ok("upgrade", set.target);
+        const upScript = project.ok("upgrade", "--sql", set.target, "--url", offline.url);
+        expect(upScript).toContain("-- Running upgrade");
+        runScriptWithClient(harness.name, offline.url, upScript);
+        expect(await snapshot(harness, offline.url, project.dir)).toEqual(
+          await snapshot(harness, online.url, project.dir),
+        );
+
+        const heads = (await versionRows(harness, online.url, project.dir)).join(",");
+        project.ok("downgrade", "base");
+        const downScript = project.ok("downgrade", "--sql", `${heads.split(",")[0]}:base`, "--url", offline.url);
+        if (!heads.includes(",")) {
+          runScriptWithClient(harness.name, offline.url, downScript);
+          expect(await snapshot(harness, offline.url, project.dir)).toEqual(
+            await snapshot(harness, online.url, project.dir),
+          );
+        }
+      });
+    }
+
+    it("writes version rows in Alembic's statements and BEGIN/COMMIT per the dialect", async () => {
+      const project = new TestProject({ url: (await fresh()).url });
+      projects.push(project);
+      project.addRevision({ id: "a1", down: null });
+      project.addRevision({ id: "b2", down: "a1" });
+      const script = project.ok("upgrade", "--sql", "head");
+      const quoted = harness.driver.dialect.quoteIdentifier("alembic_version");
+      expect(script).toContain(`CREATE TABLE ${quoted}`);
+      expect(script).toContain(`INSERT INTO ${quoted} (version_num) VALUES ('a1');`);
+      expect(script).toContain(`UPDATE ${quoted} SET version_num = 'b2' WHERE version_num = 'a1';`);
+      expect(script.startsWith("BEGIN;")).toBe(harness.driver.dialect.capabilities.transactionalDdl);
+      const fromA1 = project.ok("upgrade", "--sql", "a1:head");
+      expect(fromA1).not.toContain(`CREATE TABLE ${quoted}`);
+      expect(fromA1).toContain("-- Running upgrade a1 -> b2");
+    });
+
+    it("refuses what needs a live database before printing anything, saying what to do instead", async () => {
+      const project = new TestProject({ url: (await fresh()).url });
+      projects.push(project);
+      project.addRevision({ id: "a1", down: null, upgrade: '  await op.getBind().query("SELECT 1");' });
+      const bind = project.run("upgrade", "--sql", "head");
+      expect(bind.status).toBe(1);
+      expect(bind.stdout).toBe("");
+      expect(bind.stderr).toContain("op.getBind().query() needs a live database");
+      expect(bind.stderr).toContain("op.getContext().isOffline");
+      const downgrade = project.run("downgrade", "--sql", "base");
+      expect(downgrade.stderr).toContain("FAILED: downgrade with --sql requires <fromrev>:<torev>");
+      const relative = project.run("upgrade", "--sql", "+1");
+      expect(relative.stderr).toContain("needs a starting revision");
+      const purge = project.run("stamp", "--sql", "--purge", "a1");
+      expect(purge.stderr).toContain("FAILED: Can't use --purge with --sql mode");
+      const starts = project.run("stamp", "--sql", "a1:a1", "base:a1");
+      expect(starts.stderr).toContain("Stamp operation with --sql only supports a single starting revision at a time");
+    });
+
+    it("lets a migration ask whether it runs offline", async () => {
+      const project = new TestProject({ url: (await fresh()).url });
+      projects.push(project);
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: [
+          "  if (op.getContext().isOffline) await op.execute(\"CREATE TABLE offline_only (id INTEGER)\");",
+          '  else await op.execute("CREATE TABLE online_only (id INTEGER)");',
+        ].join("\n"),
+      });
+      expect(project.ok("upgrade", "--sql", "head")).toContain("CREATE TABLE offline_only");
+    });
+  });
+}
+
+async function snapshot(harness: DialectHarness, url: string, cwd: string): Promise<SchemaSnapshot> {
+  const connection = await harness.driver.connect(parseDatabaseUrl(url), { cwd });
+  try {
+    const schema = harness.name === "sqlite" ? await snapshotSqlite(connection) : await snapshotPostgres(connection);
+    return { ...schema };
+  } finally {
+    await connection.close();
+  }
+}
+
+async function versionRows(harness: DialectHarness, url: string, cwd: string): Promise<string[]> {
+  const connection = await harness.driver.connect(parseDatabaseUrl(url), { cwd });
+  try {
+    return (await connection.query<{ version_num: string }>("SELECT version_num FROM alembic_version")).rows.map(
+      (row) => row.version_num,
+    );
+  } finally {
+    await connection.close();
+  }
+}
