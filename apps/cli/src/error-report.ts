@@ -19,9 +19,9 @@ export function wantsStacks(args: readonly string[], env: NodeJS.ProcessEnv): bo
 }
 
 /**
- * The stack of `error` and then of each of its causes, printed after the
- * `FAILED:` line. The first error's message is left out (the `FAILED:` line
- * has it); each cause comes with its own.
+ * The stack of `error` and then of each of its causes, printed before the
+ * `FAILED:` line (which always ends the output). The first error's message
+ * is left out (the `FAILED:` line has it); each cause comes with its own.
  */
 export function stackReport(error: unknown): string {
   const parts: string[] = [];
@@ -43,7 +43,7 @@ export function stackReport(error: unknown): string {
 export function bugNote(error: unknown): string {
   const top = error instanceof Error ? stackFrames(error)[0] : undefined;
   if (top === undefined || !isRetortFile(top.file)) return "";
-  return "This is a bug in Retort; please report it, with the command and the output above.\n";
+  return "This is a bug in Retort; please report it, with the command and this output.\n";
 }
 
 function framesOnly(stack: string): string {

@@ -120,14 +120,15 @@ function reportFailure(error: unknown, command: Command | undefined, stacks: boo
       const help = command ? `retort ${command.name} --help` : "retort --help";
       process.stderr.write(`usage: retort ${synopsis} (see ${help})\n`);
     }
-    process.stderr.write(`FAILED: ${error.message}\n${stacks ? stackReport(error) : ""}`);
+    // SPEC: every failure ends with the FAILED line, so a stack comes before it.
+    process.stderr.write(`${stacks ? stackReport(error) : ""}FAILED: ${error.message}\n`);
     // An interrupted run exits as the shell expects of a signal (130, 143).
     const exitStatus = (error as { exitStatus?: unknown }).exitStatus;
     return usage ? 2 : typeof exitStatus === "number" ? exitStatus : 1;
   }
   // Anything else is unexpected (a bug, here or in a library): the stack always.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`FAILED: ${message}\n${stackReport(error)}${bugNote(error)}`);
+  process.stderr.write(`${stackReport(error)}${bugNote(error)}FAILED: ${message}\n`);
   return 1;
 }
 
