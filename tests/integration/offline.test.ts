@@ -2,7 +2,12 @@ import { parseDatabaseUrl } from "@retort/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { harnesses, type DialectHarness, type TestDatabase } from "./dialects.js";
 import { migrationSets } from "./support/migration-sets.js";
-import { runScriptWithClient, type SchemaSnapshot, snapshotPostgres, snapshotSqlite } from "./support/schema-snapshot.js";
+import {
+  runScriptWithClient,
+  type SchemaSnapshot,
+  snapshotPostgres,
+  snapshotSqlite,
+} from "./support/schema-snapshot.js";
 import { TestProject } from "./support/test-project.js";
 
 /**
@@ -99,7 +104,7 @@ for (const harness of harnesses) {
         id: "a1",
         down: null,
         upgrade: [
-          "  if (op.getContext().isOffline) await op.execute(\"CREATE TABLE offline_only (id INTEGER)\");",
+          '  if (op.getContext().isOffline) await op.execute("CREATE TABLE offline_only (id INTEGER)");',
           '  else await op.execute("CREATE TABLE online_only (id INTEGER)");',
         ].join("\n"),
       });

@@ -35,10 +35,9 @@ for (const harness of harnesses) {
       project.addRevision({
         id: "a1",
         down: "a000",
-        upgrade: [
-          '  op.createTable("t", column("id", integer()));',
-          '  op.createIndex("ix", "t", ["nope"]);',
-        ].join("\n"),
+        upgrade: ['  op.createTable("t", column("id", integer()));', '  op.createIndex("ix", "t", ["nope"]);'].join(
+          "\n",
+        ),
       });
       const result = project.run("upgrade", "head");
       expect(result.status).toBe(1);
@@ -51,6 +50,24 @@ for (const harness of harnesses) {
       expect(result.stderr).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
       expect(await probe.versionRows()).toEqual([]);
       expect(await probe.existingTables(["t_a000", "t"])).toEqual([]);
+    });
+
+    it("fails a migration that does not await op.batchAlterTable", async () => {
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: [
+          '  await op.createTable("t", column("id", integer(), { primaryKey: true }), column("a", integer()));',
+          '  op.batchAlterTable("t", {}, async (batch) => { await batch.dropColumn("a"); });',
+        ].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      const text = failure(result.stderr);
+      expect(text).toMatch(/Upgrade of revision a1 .* failed: .*(not awaited|after its migration had finished)/);
+      expect(text).toContain("The whole run was rolled back");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["t"])).toEqual([]);
     });
 
     it("reports a promise the migration left rejected as that migration's failure", async () => {
@@ -162,9 +179,7 @@ for (const harness of harnesses) {
 
     it("refuses a view named like the version table", async () => {
       project.addRevision({ id: "a1", down: null });
-      await probe.use((connection) =>
-        connection.execute("CREATE VIEW alembic_version AS SELECT 'a1' AS version_num"),
-      );
+      await probe.use((connection) => connection.execute("CREATE VIEW alembic_version AS SELECT 'a1' AS version_num"));
       for (const args of [["current"], ["upgrade", "head"]]) {
         const result = project.run(...args);
         expect(result.status, args.join(" ")).toBe(1);
@@ -193,7 +208,7 @@ for (const harness of harnesses) {
           '  await op.execute("CREATE TABLE slow (id INTEGER)");',
           '  process.stderr.write("STARTED\\n");',
           "  for (let i = 0; i < 600; i++) {",
-          "    await op.execute(`INSERT INTO slow (id) VALUES (${i})`);",
+          '    await op.execute("INSERT INTO slow (id) VALUES (" + i + ")");',
           "    await new Promise((resolve) => setTimeout(resolve, 50));",
           "  }",
         ].join("\n"),

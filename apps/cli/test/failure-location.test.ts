@@ -57,7 +57,12 @@ describe("where a migration failed", () => {
       const causeAt = result.stderr.indexOf("Caused by: Error: no rows to copy");
       expect(causeAt).toBeGreaterThanOrEqual(0);
       expect(failedAt).toBeGreaterThan(causeAt);
-      expect(result.stderr.trimEnd().split("\n").some((line) => line.startsWith("FAILED: "))).toBe(true);
+      expect(
+        result.stderr
+          .trimEnd()
+          .split("\n")
+          .some((line) => line.startsWith("FAILED: ")),
+      ).toBe(true);
       expect(result.stderr.slice(causeAt, failedAt)).toMatch(
         new RegExp(`at (async )?upgrade \\(.*${path.basename(file)}:16:32\\)`),
       );

@@ -103,13 +103,14 @@ export const branchesSet: MigrationSet = {
       id: "c1",
       down: "a1",
       labels: ["audit"],
-      upgrade: '  await op.createTable("audit", column("id", integer(), { primaryKey: true }), column("note", string(200)));',
+      upgrade:
+        '  await op.createTable("audit", column("id", integer(), { primaryKey: true }), column("note", string(200)));',
       downgrade: '  await op.dropTable("audit");',
     });
     project.addRevision({
       id: "d1",
       down: ["b1", "c1"],
-      upgrade: '  await op.execute("INSERT INTO audit (id, note) VALUES (1, \'merged\')");',
+      upgrade: "  await op.execute(\"INSERT INTO audit (id, note) VALUES (1, 'merged')\");",
       downgrade: '  await op.execute("DELETE FROM audit");',
     });
     project.addRevision({
@@ -133,13 +134,13 @@ export const postgresFeaturesSet: MigrationSet = {
       id: "p1",
       down: null,
       upgrade: [
-        '  await op.execute("CREATE TYPE mood AS ENUM (\'sad\', \'ok\')");',
+        "  await op.execute(\"CREATE TYPE mood AS ENUM ('sad', 'ok')\");",
         '  await op.createTable("person", column("id", integer(), { primaryKey: true }), column("name", string(40), { comment: "it\'s a name" }));',
         '  await op.execute("ALTER TABLE person ADD COLUMN mood mood");',
         "  await op.execute(`CREATE FUNCTION shout(t text) RETURNS text AS $body$ BEGIN RETURN upper(t) || '!'; END $body$ LANGUAGE plpgsql`);",
-        '  await op.getContext().autocommitBlock(async () => {',
-        '    await op.execute("ALTER TYPE mood ADD VALUE \'happy\'");',
-        '  });',
+        "  await op.getContext().autocommitBlock(async () => {",
+        "    await op.execute(\"ALTER TYPE mood ADD VALUE 'happy'\");",
+        "  });",
         '  await op.bulkInsert("person", [{ id: 1, name: "Ann" }]);',
       ].join("\n"),
       downgrade: [

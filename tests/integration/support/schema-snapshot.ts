@@ -19,13 +19,27 @@ export async function snapshotSqlite(connection: Connection): Promise<SchemaSnap
   for (const object of objects.filter((row) => row.type === "table")) {
     const quoted = connection.dialect.quoteIdentifier(object.name);
     tables[object.name] = {
-      columns: (await connection.query(`SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo('${object.name}')`)).rows,
-      foreignKeys: (await connection.query(`SELECT "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list('${object.name}')`)).rows,
-      indexes: (await connection.query(`SELECT name, "unique", origin, partial FROM pragma_index_list('${object.name}') ORDER BY name`)).rows,
+      columns: (
+        await connection.query(
+          `SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo('${object.name}')`,
+        )
+      ).rows,
+      foreignKeys: (
+        await connection.query(
+          `SELECT "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list('${object.name}')`,
+        )
+      ).rows,
+      indexes: (
+        await connection.query(
+          `SELECT name, "unique", origin, partial FROM pragma_index_list('${object.name}') ORDER BY name`,
+        )
+      ).rows,
       rows: (await connection.query(`SELECT * FROM ${quoted} ORDER BY 1`)).rows,
     };
   }
-  const others = objects.filter((row) => row.type !== "table").map((row) => `${row.type} ${row.name} on ${row.tbl_name}`);
+  const others = objects
+    .filter((row) => row.type !== "table")
+    .map((row) => `${row.type} ${row.name} on ${row.tbl_name}`);
   return { tables, others };
 }
 
@@ -45,7 +59,9 @@ export async function snapshotPostgres(connection: Connection): Promise<SchemaSn
         `SELECT conname, contype, pg_get_constraintdef(oid) AS definition FROM pg_constraint
           WHERE conrelid = 'public."${name}"'::regclass ORDER BY conname`,
       ),
-      indexes: await rows(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = '${name}' ORDER BY indexname`),
+      indexes: await rows(
+        `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = '${name}' ORDER BY indexname`,
+      ),
       comment: await rows(`SELECT obj_description('public."${name}"'::regclass, 'pg_class') AS comment`),
       rows: await rows(`SELECT * FROM public."${name}" ORDER BY 1`),
     };

@@ -35,7 +35,8 @@ export const upgradeCommand: Command = {
   positionals: [1, 1],
   async run(context) {
     const target = context.parsed.positionals[0] as string;
-    if (context.parsed.flags.has("sql")) return printScript(context, (config, options) => upgradeSql(config, target, options));
+    if (context.parsed.flags.has("sql"))
+      return printScript(context, (config, options) => upgradeSql(config, target, options));
     await runWithProgress(context, (config, options) => upgrade(config, target, options));
   },
 };

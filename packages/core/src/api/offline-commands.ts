@@ -62,7 +62,9 @@ export function stampSql(
   const environment = new Environment(config, options);
   const items = (typeof revisions === "string" ? [revisions] : [...revisions]).map((item) => {
     const colon = item.indexOf(":");
-    return colon === -1 ? { start: undefined, target: item } : { start: item.slice(0, colon), target: item.slice(colon + 1) };
+    return colon === -1
+      ? { start: undefined, target: item }
+      : { start: item.slice(0, colon), target: item.slice(colon + 1) };
   });
   const starts = new Set(items.map((item) => item.start).filter((start) => start !== undefined));
   if (starts.size > 1) {

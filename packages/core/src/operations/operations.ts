@@ -54,6 +54,12 @@ export type { AlterColumnOptions, ForeignKeyOptions } from "./operation-options.
 /** Where `op` sends the operations it builds: the online runner or the offline emitter. */
 export interface OperationSink {
   run(operation: Operation): Promise<void>;
+  /**
+   * Watches work a method does before it reaches `run` (a batch block), so
+   * that a migration that does not await it fails like one that does not
+   * await `run`. Optional.
+   */
+  track?(description: string, work: Promise<void>): Promise<void>;
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<QueryResult<Row>>;
   readonly context: MigrationContext;
 }
@@ -257,13 +263,22 @@ export class Operations {
    * });
    * ```
    */
-  async batchAlterTable(
+  batchAlterTable(
     table: string,
     options: BatchAlterTableOptions,
     fn: (batch: BatchOperations) => Promise<void> | void,
   ): Promise<void> {
     checkOptions(options, BATCH_ALTER_TABLE_OPTIONS, "op.batchAlterTable", table);
     checkOptions(options.namingConvention, NAMING_CONVENTION_KEYS, "op.batchAlterTable", table, "namingConvention");
+    const work = this.#batchAlterTable(table, options, fn);
+    return this.#sink.track?.(`op.batchAlterTable(${JSON.stringify(table)})`, work) ?? work;
+  }
+
+  async #batchAlterTable(
+    table: string,
+    options: BatchAlterTableOptions,
+    fn: (batch: BatchOperations) => Promise<void> | void,
+  ): Promise<void> {
     const { schema, ...batchOptions } = options;
     const batch = new BatchOperations(table, schema);
     await fn(batch);

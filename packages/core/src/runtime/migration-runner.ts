@@ -10,7 +10,12 @@ import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
 import { RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
 import { InterruptedError, runGuarded, signalName } from "./run-interruption.js";
-import { assertConsistentHeads, assertKnownRevisions, VersionTable, type VersionTableOptions } from "./version-table.js";
+import {
+  assertConsistentHeads,
+  assertKnownRevisions,
+  VersionTable,
+  type VersionTableOptions,
+} from "./version-table.js";
 
 export interface StepReport {
   readonly step: MigrationStep;
@@ -366,7 +371,10 @@ async function untilAborted<T>(
   if (signal === undefined) return promise;
   if (signal.aborted) {
     promise.then(late, () => undefined);
-    throw new InterruptedError(signalName(signal), `interrupted by ${signalName(signal)} before the run started; nothing was changed.`);
+    throw new InterruptedError(
+      signalName(signal),
+      `interrupted by ${signalName(signal)} before the run started; nothing was changed.`,
+    );
   }
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Operation } from "../operations/operation.js";
 import { describeOperation, OperationTracker } from "./operation-tracker.js";
 
-const createIndex: Operation = { kind: "execute", sql: "CREATE INDEX ix ON t (a)" };
+const createIndex = describeOperation({ kind: "execute", sql: "CREATE INDEX ix ON t (a)" } as Operation);
 const later = (ms: number, fail?: Error) =>
   new Promise<void>((resolve, reject) => setTimeout(() => (fail ? reject(fail) : resolve()), ms));
 

@@ -12,9 +12,9 @@ import type { Operation } from "../operations/operation.js";
 export class OperationTracker {
   readonly #started: Started[] = [];
 
-  /** Runs `work` for `operation` and returns the promise the migration gets. */
-  track(operation: Operation, work: Promise<void>): Promise<void> {
-    const entry: Started = { operation, settled: false, error: undefined, observed: false, done: work };
+  /** Watches `work` (described as the migration wrote the call) and returns the promise the migration gets. */
+  track(description: string, work: Promise<void>): Promise<void> {
+    const entry: Started = { description, settled: false, error: undefined, observed: false, done: work };
     entry.done = work.then(
       () => {
         entry.settled = true;
@@ -49,13 +49,13 @@ export class OperationTracker {
     await Promise.all(started.map((entry) => entry.done));
     const culprits = started.filter((entry) => pending.has(entry) || (entry.error !== undefined && !entry.observed));
     if (culprits.length === 0) return;
-    const names = culprits.slice(0, 3).map((entry) => describeOperation(entry.operation));
+    const names = culprits.slice(0, 3).map((entry) => entry.description);
     const more = culprits.length > 3 ? ` and ${culprits.length - 3} more` : "";
     const failed = culprits.find((entry) => entry.error !== undefined);
     const failure =
       failed === undefined
         ? ""
-        : ` ${describeOperation(failed.operation)} failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}.`;
+        : ` ${failed.description} failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}.`;
     throw new CommandError(
       `${names.join(", ")}${more} ${culprits.length === 1 ? "was" : "were"} not awaited: still running or failed when the migration function returned.${failure} Every op.* call returns a promise; write 'await ${names[0]}'.`,
       { code: "OPERATION_NOT_AWAITED", cause: failed?.error },
@@ -64,7 +64,7 @@ export class OperationTracker {
 }
 
 interface Started {
-  readonly operation: Operation;
+  readonly description: string;
   settled: boolean;
   error: unknown;
   observed: boolean;
@@ -76,6 +76,7 @@ class ObservedPromise<T> extends Promise<T> {
   onObserved: (() => void) | undefined;
 
   // `then` is what `await`, `catch`, `finally` and `Promise.all` call.
+  // biome-ignore lint/suspicious/noThenProperty: overriding a promise's own `then` to see who awaits it is the point.
   override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

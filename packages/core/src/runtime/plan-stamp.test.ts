@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { RevisionGraph } from "../graph/revision-graph.js";
 import { graphOf } from "../graph/test-support/graph-of.js";
 import { HeadMaintainer, type VersionRowChange } from "./head-maintainer.js";
 import { planStamp, type StampStep } from "./migration-plan.js";

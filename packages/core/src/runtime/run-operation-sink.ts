@@ -85,12 +85,16 @@ export class RunOperationSink implements OperationSink {
     }
     const callSite = new Error("called here");
     return this.#tracker.track(
-      operation,
+      describeOperation(operation),
       this.#send(operation).catch((error: unknown) => {
         this.failedCallSite ??= callSite;
         throw error;
       }),
     );
+  }
+
+  track(description: string, work: Promise<void>): Promise<void> {
+    return this.#tracker.track(description, work);
   }
 
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) {
