@@ -42,15 +42,27 @@ export class SqliteConnection implements Connection {
    * makes the copy go in rowid-ordered chunks of 100,000 rows.
    */
   onBatchProgress: BatchProgress | undefined;
+  /**
+   * Receives warnings: a batch rebuild whose CAST changes values. Set from
+   * the driver's `onWarning` option (the CLI prints `WARNING: ...`); when
+   * unset, warnings go to stderr in that form.
+   */
+  onWarning: ((message: string) => void) | undefined;
 
   constructor(
     database: Database.Database,
     dialect: Dialect,
-    options: { filename: string; busyTimeoutMs: number; timeoutFromUrl?: boolean },
+    options: {
+      filename: string;
+      busyTimeoutMs: number;
+      timeoutFromUrl?: boolean;
+      onWarning?: ((message: string) => void) | undefined;
+    },
   ) {
     this.#database = database;
     this.dialect = dialect;
     this.filename = options.filename;
+    this.onWarning = options.onWarning;
     this.#busyTimeoutMs = options.busyTimeoutMs;
     this.#timeoutFromUrl = options.timeoutFromUrl ?? false;
   }
@@ -197,7 +209,12 @@ export class SqliteConnection implements Connection {
           : tableFromDefinition(copyFrom, this.dialect);
       const target = applyBatchSteps(source, operation, this.dialect);
       const onProgress = this.onBatchProgress ?? (process.stderr.isTTY ? terminalProgress() : undefined);
-      rebuildTable(this.#database, source, target, { onProgress });
+      const onWarning = this.onWarning ?? ((message: string) => process.stderr.write(`WARNING: ${message}\n`));
+      rebuildTable(this.#database, source, target, {
+        onProgress,
+        onWarning,
+        strictCast: operation.options.strictCast === true,
+      });
       if (ownTransaction) await this.commit();
     } catch (error) {
       if (ownTransaction) await this.rollback();

@@ -43,6 +43,7 @@ export class SqliteDriver implements Driver {
       filename: config.filename,
       busyTimeoutMs: config.busyTimeoutMs,
       timeoutFromUrl: config.timeoutFromUrl,
+      onWarning: options.onWarning,
     });
   }
 }

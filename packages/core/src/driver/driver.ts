@@ -126,6 +126,11 @@ export interface ConnectOptions {
   readonly sessionTimeouts?: { readonly lockTimeoutMs?: number; readonly statementTimeoutMs?: number };
   /** `application_name` (or the like) the session reports, when the URL sets none. */
   readonly applicationName?: string;
+  /**
+   * Receives the driver's warnings during a run (a SQLite batch CAST that
+   * changes values); the CLI prints them as `WARNING: ...` on stderr.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /**

@@ -63,6 +63,14 @@ export interface BatchOptions {
   /** Column-order constraints for `recreate: "always"`: each tuple lists columns in their wanted order. */
   readonly partialReordering?: readonly (readonly string[])[];
   readonly namingConvention?: NamingConvention;
+  /**
+   * SQLite rebuild: a column whose type affinity changes is copied through
+   * `CAST`, which turns values it cannot convert into something else
+   * (`'abc'` becomes 0). By default the rows it changes are counted and a
+   * warning is printed; `strictCast: true` fails the batch instead, before
+   * anything changes. Ignored where the database alters in place.
+   */
+  readonly strictCast?: boolean;
 }
 
 /** `op.batchAlterTable(...)`: the recorded steps, applied together. */

@@ -142,6 +142,7 @@ export const BATCH_ALTER_TABLE_OPTIONS = optionNames<BatchAlterTableOptions>({
   reflectArgs: true,
   partialReordering: true,
   namingConvention: true,
+  strictCast: true,
   schema: true,
 });
 export const NAMING_CONVENTION_KEYS = optionNames<Required<NamingConvention>>({

@@ -3,7 +3,7 @@ import { parseReference } from "@retort/core";
 import type { SqliteQuoter } from "../sqlite-table-compiler.js";
 import { renderServerDefault, renderSqliteType } from "../sqlite-types.js";
 import { orderColumns } from "./sqlite-batch-order.js";
-import { mentions, quoteName, renameIdentifiers } from "./sqlite-batch-sql.js";
+import { mentions, quoteName, renameClauseColumns, renameIdentifiers } from "./sqlite-batch-sql.js";
 import { constraintUses, deferrableText, indexUses } from "./sqlite-batch-uses.js";
 import {
   type BatchColumn,
@@ -15,6 +15,9 @@ import {
 } from "./sqlite-batch-types.js";
 
 const same = (left: string, right: string) => left.toLowerCase() === right.toLowerCase();
+
+/** The type names a STRICT table accepts. */
+const strictTypes = new Set(["INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"]);
 
 /**
  * Applies batch steps to a table model, without a database. Mirrors
@@ -194,8 +197,15 @@ export class BatchTableModel {
     const existing = this.#existingOrder.indexOf(column.key);
     if (existing !== -1 && column.source !== undefined) this.#existingOrder.splice(existing, 1);
     if (this.#primaryKey !== undefined) {
-      const columns = this.#primaryKey.columns.filter((other) => !same(other, name));
-      this.#primaryKey = columns.length === 0 ? undefined : { ...this.#primaryKey, columns };
+      const key = this.#primaryKey;
+      const columns = key.columns.filter((other) => !same(other, name));
+      // A narrowed key is rendered from its columns: its text names the dropped one.
+      this.#primaryKey =
+        columns.length === 0
+          ? undefined
+          : columns.length === key.columns.length
+            ? key
+            : { ...key, columns, sql: undefined, column: undefined };
     }
     this.#constraints = this.#constraints.filter((constraint) => !constraintUses(constraint, name, this.#name));
     this.#indexes = this.#indexes.filter((index) => !indexUses(index, name));
@@ -224,10 +234,12 @@ export class BatchTableModel {
   /** Replaces a column's definition, keeping where its data comes from (`reflectArgs`). */
   overrideColumn(column: ColumnDefinition): void {
     const current = this.#require(column.name);
+    const notNull = column.options.nullable === false;
     this.#replace(current, {
       ...current,
       type: renderSqliteType(column.type),
-      notNull: column.options.nullable === false,
+      notNull,
+      notNullSql: notNull ? current.notNullSql : undefined,
       defaultSql: this.#renderDefault(column.options.serverDefault),
     });
   }
@@ -246,6 +258,16 @@ export class BatchTableModel {
   result(partialReordering?: readonly (readonly string[])[]): BatchTable {
     const columns = orderColumns(this.#columns, this.#existingOrder, this.#addOrdering, partialReordering);
     if (columns.length === 0) throw new SqliteBatchError(`Table "${this.#name}" would have no columns left`);
+    if (/\bstrict\b/i.test(this.#tableOptions)) {
+      // https://sqlite.org/stricttables.html: CREATE TABLE refuses any other type name.
+      const refused = columns.find((column) => !strictTypes.has(column.type.trim().toUpperCase()));
+      if (refused !== undefined) {
+        throw new SqliteBatchError(
+          `Table "${this.#name}" is STRICT: column "${refused.name}" cannot have type ${refused.type || "(none)"}; ` +
+            "a STRICT table allows INT, INTEGER, REAL, TEXT, BLOB and ANY",
+        );
+      }
+    }
     return {
       name: this.#name,
       columns,
@@ -262,12 +284,21 @@ export class BatchTableModel {
       column = { ...column, type: renderSqliteType(step.type) };
       this.#addEnumCheck(column.name, step.type);
     }
-    if (step.nullable !== undefined) column = { ...column, notNull: !step.nullable };
+    if (step.nullable !== undefined) {
+      // The NOT NULL text (with its ON CONFLICT) stays while the column stays NOT NULL.
+      column = { ...column, notNull: !step.nullable, notNullSql: step.nullable ? undefined : column.notNullSql };
+    }
     if (step.serverDefault !== undefined) {
       column = { ...column, defaultSql: this.#renderDefault(step.serverDefault ?? undefined) };
     }
-    if (step.autoincrement !== undefined && this.#primaryKey?.columns.some((other) => same(other, column.name))) {
-      this.#primaryKey = { ...this.#primaryKey, autoincrement: step.autoincrement };
+    const key = this.#primaryKey;
+    if (
+      step.autoincrement !== undefined &&
+      key !== undefined &&
+      key.autoincrement !== step.autoincrement &&
+      key.columns.some((other) => same(other, column.name))
+    ) {
+      this.#primaryKey = { ...key, autoincrement: step.autoincrement, sql: undefined, column: undefined };
     }
     if (step.newColumnName !== undefined && step.newColumnName !== column.name) {
       this.#rename(column.name, step.newColumnName);
@@ -291,17 +322,31 @@ export class BatchTableModel {
           ? undefined
           : { ...column.generated, expression: expression(column.generated.expression) },
     }));
+    // Clause text as written is renamed in its column lists only (never a collation or another table's column).
+    const clause = (text: string | undefined, selfReference = false) =>
+      text === undefined ? undefined : renameClauseColumns(text, renames, { selfReference });
+    const host = (name: string | undefined) => (name === undefined ? undefined : swap(name));
     if (this.#primaryKey !== undefined) {
-      this.#primaryKey = { ...this.#primaryKey, columns: this.#primaryKey.columns.map(swap) };
+      const key = this.#primaryKey;
+      this.#primaryKey = { ...key, columns: key.columns.map(swap), sql: clause(key.sql), column: host(key.column) };
     }
     this.#constraints = this.#constraints.map((constraint) => {
       if (constraint.kind === "check") return { ...constraint, condition: expression(constraint.condition) };
-      if (constraint.kind === "unique") return { ...constraint, columns: constraint.columns.map(swap) };
+      if (constraint.kind === "unique") {
+        return {
+          ...constraint,
+          columns: constraint.columns.map(swap),
+          sql: clause(constraint.sql),
+          column: host(constraint.column),
+        };
+      }
       const selfReference = same(constraint.referredTable, this.#name);
       return {
         ...constraint,
         columns: constraint.columns.map(swap),
         referredColumns: selfReference ? constraint.referredColumns.map(swap) : constraint.referredColumns,
+        sql: clause(constraint.sql, selfReference),
+        column: host(constraint.column),
       };
     });
     this.#indexes = this.#indexes.map((index) => ({

@@ -1,30 +1,63 @@
 import { quoteName, typeAffinity } from "./sqlite-batch-sql.js";
-import type { BatchColumn, BatchConstraint, BatchIndex, BatchTable } from "./sqlite-batch-types.js";
+import type { BatchClause, BatchColumn, BatchConstraint, BatchIndex, BatchTable } from "./sqlite-batch-types.js";
 
 /**
- * `CREATE TABLE "<name>" (...)` for a batch model. An AUTOINCREMENT key is
- * written on its column (`INTEGER PRIMARY KEY AUTOINCREMENT`, the only form
- * SQLite accepts: https://sqlite.org/autoinc.html); other keys as a table
- * constraint, which still makes a lone INTEGER column the rowid alias
+ * `CREATE TABLE "<name>" (...)` for a batch model. A reflected constraint
+ * is written as it was declared (its text, on its column if it was a
+ * column constraint), so collations, `ON CONFLICT`, `ASC`/`DESC` and
+ * `DEFERRABLE` survive; one a step added or changed is rendered from its
+ * fields. An AUTOINCREMENT key without text is written on its column
+ * (`INTEGER PRIMARY KEY AUTOINCREMENT`, the only form SQLite accepts:
+ * https://sqlite.org/autoinc.html); other keys as a table constraint, which
+ * still makes a lone INTEGER column the rowid alias
  * (https://sqlite.org/lang_createtable.html#rowid).
  */
 export function renderCreateTable(table: BatchTable, name: string): string {
+  const onColumn = new Map<string, string[]>();
+  const tableLevel: string[] = [];
+  const hasColumn = (column: string | undefined) =>
+    column !== undefined && table.columns.some((other) => other.name.toLowerCase() === column.toLowerCase());
+  const place = (clause: BatchClause, text: string) => {
+    if (clause.column !== undefined && hasColumn(clause.column)) {
+      const key = clause.column.toLowerCase();
+      onColumn.set(key, [...(onColumn.get(key) ?? []), text]);
+    } else {
+      tableLevel.push(text);
+    }
+  };
   const primaryKey = table.primaryKey;
-  const autoincrementColumn =
-    primaryKey?.autoincrement === true && primaryKey.columns.length === 1 ? primaryKey.columns[0] : undefined;
-  const lines = table.columns.map((column) =>
-    renderColumn(column, column.name.toLowerCase() === autoincrementColumn?.toLowerCase() ? primaryKey?.name : null),
-  );
-  if (primaryKey !== undefined && autoincrementColumn === undefined) {
-    lines.push(`${constraintName(primaryKey.name)}PRIMARY KEY (${primaryKey.columns.map(quoteName).join(", ")})`);
+  if (primaryKey !== undefined) {
+    const autoincrementColumn =
+      primaryKey.autoincrement && primaryKey.columns.length === 1 ? primaryKey.columns[0] : undefined;
+    if (primaryKey.sql !== undefined && (primaryKey.column === undefined || hasColumn(primaryKey.column))) {
+      place(primaryKey, `${constraintName(primaryKey.name)}${primaryKey.sql}`);
+    } else if (autoincrementColumn !== undefined) {
+      place({ column: autoincrementColumn }, `${constraintName(primaryKey.name)}PRIMARY KEY AUTOINCREMENT`);
+    } else {
+      tableLevel.push(
+        `${constraintName(primaryKey.name)}PRIMARY KEY (${primaryKey.columns.map(quoteName).join(", ")})`,
+      );
+    }
   }
-  for (const constraint of table.constraints) lines.push(renderConstraint(constraint));
+  for (const constraint of table.constraints) {
+    if (constraint.kind !== "check" && constraint.sql !== undefined) {
+      if (constraint.column === undefined || hasColumn(constraint.column)) {
+        place(constraint, `${constraintName(constraint.name)}${constraint.sql}`);
+        continue;
+      }
+    }
+    tableLevel.push(renderConstraint(constraint));
+  }
+  const lines = [
+    ...table.columns.map((column) => renderColumn(column, onColumn.get(column.name.toLowerCase()) ?? [])),
+    ...tableLevel,
+  ];
   const options = table.tableOptions.trim();
   return `CREATE TABLE ${quoteName(name)} (\n  ${lines.join(",\n  ")}\n)${options === "" ? "" : ` ${options}`}`;
 }
 
-/** `autoincrementName`: null for a plain column, else the (optional) name of its PRIMARY KEY AUTOINCREMENT. */
-function renderColumn(column: BatchColumn, autoincrementName: string | undefined | null): string {
+/** A column definition; `clauses` are the key and constraint clauses written on it. */
+function renderColumn(column: BatchColumn, clauses: readonly string[]): string {
   let text = quoteName(column.name);
   if (column.type !== "") text += ` ${column.type}`;
   if (column.generated !== undefined) {
@@ -32,11 +65,13 @@ function renderColumn(column: BatchColumn, autoincrementName: string | undefined
   }
   if (column.collate !== undefined) text += ` COLLATE ${column.collate}`;
   if (column.defaultSql !== undefined) text += ` DEFAULT ${column.defaultSql}`;
-  if (autoincrementName !== null) text += ` ${constraintName(autoincrementName)}PRIMARY KEY AUTOINCREMENT`;
-  if (column.notNull && autoincrementName === null) text += " NOT NULL";
+  for (const clause of clauses) text += ` ${clause}`;
+  const implicitNotNull = clauses.some((clause) => /\bPRIMARY\s+KEY\b.*\bAUTOINCREMENT\b/i.test(clause));
+  if (column.notNull && !implicitNotNull) text += ` ${column.notNullSql ?? "NOT NULL"}`;
   return text;
 }
 
+/** A constraint rendered from its fields (one a step added or changed, or a CHECK, whose condition is its text). */
 export function renderConstraint(constraint: BatchConstraint): string {
   const prefix = constraintName(constraint.name);
   switch (constraint.kind) {
@@ -77,7 +112,11 @@ export function renderCreateIndex(index: BatchIndex, table: string): string {
  * JSON is left alone. The implicit rowid is copied too when the table has
  * one, so rowids (and the chunked copy's ranges) stay the same.
  */
-export function copyColumns(table: BatchTable, keepRowid: boolean): { targets: string[]; sources: string[] } {
+export function copyColumns(
+  table: BatchTable,
+  keepRowid: boolean,
+  sourceName: (source: string) => string = (source) => source,
+): { targets: string[]; sources: string[] } {
   const targets: string[] = [];
   const sources: string[] = [];
   if (keepRowid) {
@@ -87,15 +126,26 @@ export function copyColumns(table: BatchTable, keepRowid: boolean): { targets: s
   for (const column of table.columns) {
     if (column.source === undefined || column.generated !== undefined) continue;
     targets.push(quoteName(column.name));
-    const source = quoteName(column.source);
-    const cast =
-      column.sourceType !== undefined &&
-      column.type !== "" &&
-      !/json/i.test(column.type) &&
-      typeAffinity(column.type) !== typeAffinity(column.sourceType);
-    sources.push(cast ? `CAST(${source} AS ${column.type})` : source);
+    const source = quoteName(sourceName(column.source));
+    sources.push(needsCast(column) ? `CAST(${source} AS ${column.type})` : source);
   }
   return { targets, sources };
+}
+
+/**
+ * True when the copy converts the column through CAST: its type affinity
+ * changes (https://sqlite.org/datatype3.html#determination_of_column_affinity),
+ * and it is not JSON, as in Alembic (alembic.md §6.1).
+ */
+export function needsCast(column: BatchColumn): boolean {
+  return (
+    column.source !== undefined &&
+    column.generated === undefined &&
+    column.sourceType !== undefined &&
+    column.type !== "" &&
+    !/json/i.test(column.type) &&
+    typeAffinity(column.type) !== typeAffinity(column.sourceType)
+  );
 }
 
 /** True when the table has a rowid that no column aliases and no column is called `rowid`. */

@@ -37,6 +37,9 @@ export function tokenize(sql: string): SqlToken[] {
       push("space", close === -1 ? sql.length : close + 2);
     } else if (char === "'") {
       push("string", scanQuoted(sql, index, "'"));
+    } else if ((char === "x" || char === "X") && sql[index + 1] === "'") {
+      // A BLOB literal, X'0A' (https://sqlite.org/lang_expr.html#literal_values_constants_).
+      push("string", scanQuoted(sql, index + 1, "'"));
     } else if (char in closers) {
       const end = scanQuoted(sql, index, closers[char] as string);
       const inner = sql.slice(index + 1, end - 1);
@@ -45,7 +48,8 @@ export function tokenize(sql: string): SqlToken[] {
       let end = index;
       while (end < sql.length && /[\w$\u0080-\uffff]/.test(sql[end] as string)) end++;
       push("word", end, sql.slice(index, end));
-    } else if (/[0-9.]/.test(char)) {
+    } else if (/[0-9]/.test(char) || (char === "." && /[0-9]/.test(sql[index + 1] ?? ""))) {
+      // A number; a lone "." (`t.email`, `NEW.email`) is punctuation, so the name after it is a name.
       let end = index + 1;
       while (end < sql.length && /[\w.]/.test(sql[end] as string)) end++;
       push("number", end);
@@ -132,6 +136,40 @@ export function renameIdentifiers(sql: string, renames: ReadonlyMap<string, stri
       return target === undefined ? token.text : quoteName(target);
     })
     .join("");
+}
+
+/**
+ * Renames columns inside a UNIQUE, PRIMARY KEY or FOREIGN KEY clause as
+ * written (`UNIQUE (email COLLATE NOCASE) ON CONFLICT IGNORE`): only the
+ * first name of each term of its column lists, so a collation, the
+ * referenced table or a keyword is never taken for a column. The referenced
+ * columns are renamed only for a reference to the table itself.
+ */
+export function renameClauseColumns(
+  sql: string,
+  renames: ReadonlyMap<string, string>,
+  options: { selfReference?: boolean } = {},
+): string {
+  if (renames.size === 0) return sql;
+  const all = tokenize(sql);
+  const tokens = significant(all);
+  const replace = new Map<SqlToken, string>();
+  const renameList = (open: number): number => {
+    const close = closingParen(tokens, open);
+    for (const term of splitTopLevel(tokens.slice(open + 1, close))) {
+      const first = term[0];
+      const target = isName(first) ? renames.get(first.name.toLowerCase()) : undefined;
+      if (first !== undefined && target !== undefined) replace.set(first, quoteName(target));
+    }
+    return close;
+  };
+  const references = tokens.findIndex((token) => isKeyword(token, "REFERENCES"));
+  const firstList = tokens.findIndex((token) => token.text === "(");
+  if (firstList !== -1 && (references === -1 || firstList < references)) renameList(firstList);
+  if (references !== -1 && options.selfReference === true && tokens[references + 2]?.text === "(") {
+    renameList(references + 2);
+  }
+  return all.map((token) => replace.get(token) ?? token.text).join("");
 }
 
 /** `"name"` with embedded quotes doubled (https://sqlite.org/lang_keywords.html). */

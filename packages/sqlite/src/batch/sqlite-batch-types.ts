@@ -22,21 +22,40 @@ export interface BatchColumn {
   /** The declared type in the old table, to decide whether the copy needs a CAST. */
   readonly sourceType: string | undefined;
   readonly notNull: boolean;
-  /** The DEFAULT clause's SQL, as `PRAGMA table_xinfo` reports it (`'x'`, `0`, `(expr)`). */
+  /**
+   * The DEFAULT value's SQL as written in the table's `CREATE TABLE`
+   * (`'x'`, `0`, `CURRENT_TIMESTAMP`, `(datetime('now'))`): an expression
+   * keeps its parentheses, which `PRAGMA table_xinfo` drops.
+   */
   readonly defaultSql: string | undefined;
+  /** The NOT NULL clause as written (`NOT NULL ON CONFLICT REPLACE`), while the column stays NOT NULL. */
+  readonly notNullSql?: string | undefined;
   readonly collate: string | undefined;
   /** A generated column (never copied: SQLite computes it). */
   readonly generated: { readonly expression: string; readonly stored: boolean } | undefined;
 }
 
-export interface BatchPrimaryKey {
+/**
+ * The original text of a reflected constraint, written back as it was
+ * (collations, `ON CONFLICT`, `DEFERRABLE`, `ASC`/`DESC`) instead of being
+ * rendered from the fields. Undefined for a constraint a step added or
+ * changed, which is rendered from its fields.
+ */
+export interface BatchClause {
+  /** The clause without its `CONSTRAINT name`: `UNIQUE (email COLLATE NOCASE) ON CONFLICT IGNORE`. */
+  readonly sql?: string | undefined;
+  /** For a column-level clause (`UNIQUE ON CONFLICT IGNORE`, `REFERENCES p`), the column it is written on. */
+  readonly column?: string | undefined;
+}
+
+export interface BatchPrimaryKey extends BatchClause {
   readonly name: string | undefined;
   readonly columns: readonly string[];
   /** `INTEGER PRIMARY KEY AUTOINCREMENT` (https://sqlite.org/autoinc.html). */
   readonly autoincrement: boolean;
 }
 
-export interface BatchUnique {
+export interface BatchUnique extends BatchClause {
   readonly kind: "unique";
   readonly name: string | undefined;
   readonly columns: readonly string[];
@@ -49,7 +68,7 @@ export interface BatchCheck {
   readonly condition: string;
 }
 
-export interface BatchForeignKey {
+export interface BatchForeignKey extends BatchClause {
   readonly kind: "foreignKey";
   readonly name: string | undefined;
   readonly columns: readonly string[];
@@ -88,6 +107,15 @@ export interface BatchTable {
   readonly indexes: readonly BatchIndex[];
   /** Table options after the closing parenthesis: `WITHOUT ROWID`, `STRICT`. */
   readonly tableOptions: string;
+}
+
+/** A trigger or view as `sqlite_schema` stores it. */
+export interface SchemaObject {
+  readonly type: "trigger" | "view";
+  readonly name: string;
+  /** The table (or view) a trigger is on; a view's own name. */
+  readonly tableName: string;
+  readonly sql: string;
 }
 
 /** A batch step that cannot apply to the table as it is (a missing column, constraint or index). */
