@@ -268,8 +268,6 @@ export class Operations {
     options: BatchAlterTableOptions,
     fn: (batch: BatchOperations) => Promise<void> | void,
   ): Promise<void> {
-    checkOptions(options, BATCH_ALTER_TABLE_OPTIONS, "op.batchAlterTable", table);
-    checkOptions(options.namingConvention, NAMING_CONVENTION_KEYS, "op.batchAlterTable", table, "namingConvention");
     const work = this.#batchAlterTable(table, options, fn);
     return this.#sink.track?.(`op.batchAlterTable(${JSON.stringify(table)})`, work) ?? work;
   }
@@ -279,6 +277,8 @@ export class Operations {
     options: BatchAlterTableOptions,
     fn: (batch: BatchOperations) => Promise<void> | void,
   ): Promise<void> {
+    checkOptions(options, BATCH_ALTER_TABLE_OPTIONS, "op.batchAlterTable", table);
+    checkOptions(options.namingConvention, NAMING_CONVENTION_KEYS, "op.batchAlterTable", table, "namingConvention");
     const { schema, ...batchOptions } = options;
     const batch = new BatchOperations(table, schema);
     await fn(batch);
