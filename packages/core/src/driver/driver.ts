@@ -20,6 +20,20 @@ export interface DialectCapabilities {
   readonly nativeEnum: boolean;
   readonly schemas: boolean;
   readonly ifNotExists: boolean;
+  /** `COMMENT ON` tables and columns (false on SQLite: comments are dropped from CREATE TABLE). */
+  readonly comments: boolean;
+  /** CREATE INDEX takes an access method (`USING gin`) and options such as `CONCURRENTLY`. */
+  readonly indexMethods: boolean;
+}
+
+/** What a compile call may be given besides the operation. */
+export interface CompileOptions {
+  /**
+   * Receives the compiler's warnings (a deprecated option); the CLI prints
+   * them as `WARNING: ...`. Without it the dialect's own channel is used,
+   * if it has one.
+   */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -39,9 +53,11 @@ export interface Dialect {
   /**
    * Compiles an operation to statements. An operation the database cannot do
    * in place throws an error naming the way out (batch mode on SQLite); it
-   * never returns empty SQL for it.
+   * never returns empty SQL for it. Options keyed by another dialect's
+   * name (`{ postgresql: {...} }`) are ignored; unknown keys in its own
+   * block are an `UnknownOptionError`.
    */
-  compile(operation: Operation): CompiledStatement[];
+  compile(operation: Operation, options?: CompileOptions): CompiledStatement[];
 }
 
 export interface QueryResult<Row> {

@@ -1,0 +1,77 @@
+import type { ColumnDefinition, ForeignKeyDefinition, IndexDefinition } from "../schema/table-elements.js";
+import type { TableDefinition } from "../schema/table.js";
+
+/**
+ * A column as the database describes it: core's column (its type
+ * normalised to core's vocabulary, `custom` when there is no match;
+ * `nullable`, `serverDefault` as ``sql`...` `` text, `autoincrement` for
+ * SERIAL/IDENTITY/AUTOINCREMENT, `computed`, `comment`), plus the type as
+ * the database reports it (`int4`, `character varying(255)`, `INTEGER`),
+ * for messages and for `compareType` functions.
+ */
+export interface ReflectedColumn extends ColumnDefinition {
+  readonly reportedType: string;
+}
+
+/** An index as the database describes it, with PostgreSQL's method and INCLUDE columns where they apply. */
+export interface ReflectedIndex extends IndexDefinition {
+  /** `btree`, `gin`, ... (PostgreSQL); absent where the database has one kind. */
+  readonly method?: string;
+  readonly include?: readonly string[];
+}
+
+/**
+ * A table as the database describes it, in core's table model: the same
+ * shape `table(...)` declares, so that autogenerate compares like with
+ * like. Constraint names are the database's (generated ones included); a
+ * foreign key carries `deferrable`/`initially` where the database has them.
+ */
+export interface ReflectedTable extends TableDefinition {
+  readonly columns: readonly ReflectedColumn[];
+  readonly indexes: readonly ReflectedIndex[];
+}
+
+/** A PostgreSQL enum type (`CREATE TYPE ... AS ENUM`), with its labels in order. */
+export interface ReflectedEnum {
+  readonly name: string;
+  readonly schema?: string;
+  readonly values: readonly string[];
+}
+
+/** The live schema: every table (the version table excluded) and, where the database has them, enum types. */
+export interface ReflectedSchema {
+  readonly tables: readonly ReflectedTable[];
+  readonly enums: readonly ReflectedEnum[];
+}
+
+/**
+ * Runs one read-only query and returns its rows. Introspectors read only
+ * through it: during a run it is the statement sink's reading side.
+ */
+export type ReadQuery = <Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) => Promise<Row[]>;
+
+export interface IntrospectOptions {
+  /** The schema to read (PostgreSQL; default: the first schema of the search path, usually `public`). */
+  readonly schema?: string;
+  /** Tables left out, by name: the version table. */
+  readonly excludeTables?: readonly string[];
+}
+
+/**
+ * Reads the live schema as core's table model, for autogenerate, `check`,
+ * batch mode and tests: one model, not one per use. Kysely's
+ * `DatabaseIntrospector` is the model. An introspector reads the whole
+ * schema in a constant number of queries where the database allows it
+ * (PostgreSQL's catalogs), not one query per table.
+ *
+ * ```ts
+ * const schema = await dialect.introspector.introspect(read, { excludeTables: ["alembic_version"] });
+ * schema.tables.map((table) => table.name);
+ * ```
+ */
+export interface DatabaseIntrospector {
+  introspect(read: ReadQuery, options?: IntrospectOptions): Promise<ReflectedSchema>;
+}
+
+/** A reflected foreign key: core's, always named. */
+export type ReflectedForeignKey = ForeignKeyDefinition & { readonly name: string };
