@@ -8,6 +8,7 @@ export * from "./schema/table-elements.js";
 export * from "./schema/table.js";
 export type * from "./operations/operation.js";
 export type * from "./driver/driver.js";
+export type * from "./introspection/reflected-schema.js";
 export type * from "./config/database-url.js";
 export * from "./config/config-errors.js";
 export * from "./config/retort-config.js";
