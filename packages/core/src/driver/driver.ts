@@ -1,5 +1,6 @@
 import type { CompiledStatement, Operation } from "../operations/operation.js";
 import type { DatabaseUrl } from "../config/database-url.js";
+import type { DatabaseIntrospector } from "../introspection/reflected-schema.js";
 
 /**
  * What a database can do. Core branches on these flags, never on a dialect's
@@ -58,6 +59,11 @@ export interface Dialect {
    * block are an `UnknownOptionError`.
    */
   compile(operation: Operation, options?: CompileOptions): CompiledStatement[];
+  /**
+   * Reads the live schema as core's table model (autogenerate, `check`,
+   * batch reflection). Optional until every dialect has one.
+   */
+  readonly introspector?: DatabaseIntrospector;
 }
 
 export interface QueryResult<Row> {
