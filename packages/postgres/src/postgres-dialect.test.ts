@@ -17,6 +17,8 @@ describe("PostgresDialect", () => {
       nativeEnum: true,
       schemas: true,
       ifNotExists: true,
+      comments: true,
+      indexMethods: true,
     });
   });
 

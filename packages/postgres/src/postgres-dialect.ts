@@ -23,6 +23,8 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
   nativeEnum: true,
   schemas: true,
   ifNotExists: true,
+  comments: true,
+  indexMethods: true,
 });
 
 /**

@@ -13,7 +13,7 @@ import { reflectTable } from "./batch/sqlite-batch-reflect.js";
 import { assertPlainDropColumn } from "./batch/sqlite-drop-column-check.js";
 import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
 import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";
-import { type SqliteValue, toSqliteValue } from "./sqlite-values.js";
+import { type SqliteValue, toSqliteValue } from "./sqlite-types.js";
 
 /** Prepared statements kept per connection; bulk inserts repeat the same text. */
 const STATEMENT_CACHE_SIZE = 100;

@@ -14,6 +14,8 @@ describe("SqliteDialect", () => {
       nativeEnum: false,
       schemas: false,
       ifNotExists: true,
+      comments: false,
+      indexMethods: false,
     });
   });
 

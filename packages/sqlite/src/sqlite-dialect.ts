@@ -1,10 +1,9 @@
-import type { CompiledStatement, Dialect, DialectCapabilities, Operation } from "@retort/core";
-import { isSqlExpression } from "@retort/core";
+import type { DialectCapabilities } from "@retort/core";
+import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer } from "@retort/core/dialect";
 import { SqliteDdlCompiler } from "./sqlite-ddl-compiler.js";
-import { dateToIso, describe, isPlainObject } from "./sqlite-values.js";
 
 /**
- * What SQLite can do, as core sees it.
+ * What SQLite can do, as core sees it (the rest are the base's defaults).
  *
  * - `transactionalDdl`: SQLite's DDL is transactional (a `CREATE TABLE` rolls
  *   back with the transaction); Retort runs migrations inside `BEGIN
@@ -16,20 +15,21 @@ import { dateToIso, describe, isPlainObject } from "./sqlite-values.js";
  *   drops columns (https://sqlite.org/lang_altertable.html); the rest goes
  *   through batch mode (move-and-copy).
  * - `schemas`: false. Attached databases are out of scope.
+ * - `comments`, `indexMethods`, `nativeEnum`: false (an enum is a CHECK).
  */
-export const sqliteCapabilities: DialectCapabilities = Object.freeze({
+export const sqliteCapabilities: DialectCapabilities = defineCapabilities({
   transactionalDdl: true,
   lockHeldByTransaction: true,
   alterInPlace: false,
-  nativeEnum: false,
-  schemas: false,
   ifNotExists: true,
 });
 
 /**
- * SQLite's syntax: identifier quoting, literals, the `?` placeholder and the
- * DDL compiler. Pure (no connection), so online runs and `--sql` output
- * share it.
+ * SQLite's syntax on the dialect base: standard double-quoting (never
+ * SQLite's fallback of reading an unknown "identifier" as a string,
+ * https://sqlite.org/quirks.html#dblquote), `?` placeholders, its literals
+ * and its DDL compiler. Pure (no connection), so online runs and `--sql`
+ * output share it.
  *
  * ```ts
  * const dialect = new SqliteDialect();
@@ -37,72 +37,35 @@ export const sqliteCapabilities: DialectCapabilities = Object.freeze({
  * dialect.renderLiteral("it's");          // 'it''s'
  * ```
  */
-export class SqliteDialect implements Dialect {
+export class SqliteDialect extends DialectBase {
   readonly name = "sqlite";
-  readonly capabilities: DialectCapabilities = sqliteCapabilities;
-  readonly #compiler: SqliteDdlCompiler;
+  readonly databaseName = "SQLite";
+  override readonly capabilities: DialectCapabilities = sqliteCapabilities;
 
-  constructor() {
-    this.#compiler = new SqliteDdlCompiler(this);
+  protected override createCompiler(): DdlCompilerBase {
+    return new SqliteDdlCompiler(this);
   }
 
-  /**
-   * Always double-quotes, doubling embedded quotes
-   * (https://sqlite.org/lang_keywords.html). Never relies on SQLite's
-   * fallback of reading an unknown "identifier" as a string
-   * (https://sqlite.org/quirks.html#dblquote).
-   */
-  quoteIdentifier(name: string): string {
-    return `"${name.replaceAll('"', '""')}"`;
-  }
-
-  /**
-   * Renders a value as a SQLite literal: strings quoted with `''` escaping,
-   * numbers and bigints as written, booleans as 1/0 (SQLite has no boolean
-   * storage class), `null`/`undefined` as NULL, a Date as ISO-8601 text, a
-   * Buffer/Uint8Array as a blob `X'..'`, arrays and plain objects as JSON
-   * text, and ``sql`...` `` verbatim.
-   */
-  renderLiteral(value: unknown): string {
-    if (value === null || value === undefined) return "NULL";
-    switch (typeof value) {
-      case "string":
-        return quoteString(value);
-      case "number":
-        return renderNumber(value);
-      case "bigint":
-        return value.toString();
-      case "boolean":
-        return value ? "1" : "0";
-      default:
-        break;
-    }
-    if (value instanceof Date) return quoteString(dateToIso(value));
-    if (value instanceof Uint8Array)
-      return `X'${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex").toUpperCase()}'`;
-    if (isSqlExpression(value)) return value.text;
-    if (Array.isArray(value) || isPlainObject(value)) return quoteString(JSON.stringify(value));
-    throw new TypeError(`Cannot render a ${describe(value)} as a SQLite literal`);
-  }
-
-  /** SQLite takes `?` for every positional parameter. */
-  placeholder(_index: number): string {
-    return "?";
-  }
-
-  compile(operation: Operation): CompiledStatement[] {
-    return this.#compiler.compile(operation);
+  protected override createLiteralRenderer(): LiteralRenderer {
+    return new SqliteLiteralRenderer(this.databaseName);
   }
 }
 
-function quoteString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
+/**
+ * SQLite's literals: the standard ones, with booleans as 1/0 (SQLite has no
+ * boolean storage class), a Buffer/Uint8Array as a blob `X'..'`, arrays as
+ * JSON text, and infinities as the out-of-range reals SQLite reads as
+ * infinity (https://sqlite.org/lang_expr.html#literal_values_constants_).
+ */
+class SqliteLiteralRenderer extends LiteralRenderer {
+  protected override number(value: number): string {
+    if (Number.isNaN(value)) throw new RangeError("Cannot render NaN as a SQLite literal (SQLite stores NaN as NULL)");
+    if (value === Number.POSITIVE_INFINITY) return "9e999";
+    if (value === Number.NEGATIVE_INFINITY) return "-9e999";
+    return String(value);
+  }
 
-function renderNumber(value: number): string {
-  if (Number.isNaN(value)) throw new RangeError("Cannot render NaN as a SQLite literal (SQLite stores NaN as NULL)");
-  // SQLite reads an out-of-range real as infinity: https://sqlite.org/lang_expr.html#literal_values_constants_
-  if (value === Number.POSITIVE_INFINITY) return "9e999";
-  if (value === Number.NEGATIVE_INFINITY) return "-9e999";
-  return String(value);
+  protected override boolean(value: boolean): string {
+    return value ? "1" : "0";
+  }
 }

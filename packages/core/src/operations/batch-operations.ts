@@ -16,6 +16,7 @@ import {
   type BatchTableCommentOptions,
   FOREIGN_KEY_OPTIONS,
   type ForeignKeyOptions,
+  withDialectOptions,
 } from "./operation-options.js";
 
 /**
@@ -55,7 +56,7 @@ export class BatchOperations {
 
   async alterColumn(column: string, options: BatchAlterColumnOptions): Promise<void> {
     checkOptions(options, BATCH_ALTER_COLUMN_OPTIONS, "batch.alterColumn", column);
-    this.#steps.push({ kind: "alterColumn", ...this.#where(), column, ...options });
+    this.#steps.push({ kind: "alterColumn", ...this.#where(), column, ...withDialectOptions(options) });
   }
 
   async createIndex(

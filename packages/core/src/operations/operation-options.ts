@@ -17,6 +17,7 @@ import type {
   DropIndexOperation,
   DropSchemaOperation,
   DropTableCommentOperation,
+  DialectOptionBlocks,
   DropTableOperation,
   ExcludeElement,
   RenameTableOperation,
@@ -30,15 +31,54 @@ import type {
  * other key at run time (`UnknownOptionError`).
  */
 
+/**
+ * The option keys that hold a dialect's block (`{ postgresql: {...} }`).
+ * Core does not read them: it moves them into the operation's
+ * `dialectOptions` for the dialect of that name.
+ */
+export interface DialectKeyedOptions {
+  readonly postgresql?: Readonly<Record<string, unknown>>;
+  readonly mysql?: Readonly<Record<string, unknown>>;
+  readonly sqlite?: Readonly<Record<string, unknown>>;
+  readonly mssql?: Readonly<Record<string, unknown>>;
+  readonly oracle?: Readonly<Record<string, unknown>>;
+}
+const DIALECT_KEYS = {
+  postgresql: true,
+  mysql: true,
+  sqlite: true,
+  mssql: true,
+  oracle: true,
+} as const satisfies { readonly [K in keyof DialectKeyedOptions]-?: true };
+
+/**
+ * Moves the dialect blocks of an options object into `dialectOptions`
+ * (left out when there are none); the rest is returned as given.
+ */
+export function withDialectOptions<T extends object>(
+  options: T,
+): Omit<T, keyof DialectKeyedOptions> & { dialectOptions?: DialectOptionBlocks } {
+  const rest: Record<string, unknown> = {};
+  const blocks: Record<string, Readonly<Record<string, unknown>>> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!Object.hasOwn(DIALECT_KEYS, key)) rest[key] = value;
+    else if (value !== undefined) blocks[key] = value as Readonly<Record<string, unknown>>;
+  }
+  if (Object.keys(blocks).length > 0) rest.dialectOptions = blocks;
+  return rest as Omit<T, keyof DialectKeyedOptions> & { dialectOptions?: DialectOptionBlocks };
+}
+
 export type DropTableOptions = Omit<DropTableOperation, "kind" | "table">;
 export type AddColumnOptions = Omit<AddColumnOperation, "kind" | "table" | "column">;
-export type CreateIndexOptions = Omit<CreateIndexOperation, "kind" | "name" | "table" | "columns">;
+export type CreateIndexOptions = Omit<CreateIndexOperation, "kind" | "name" | "table" | "columns" | "dialectOptions"> &
+  DialectKeyedOptions;
 export type DropIndexOptions = Omit<DropIndexOperation, "kind" | "name">;
 export type BulkInsertOptions = Omit<BulkInsertOperation, "kind" | "table" | "rows">;
 export type RenameTableOptions = Omit<RenameTableOperation, "kind" | "table" | "newName">;
 export type DropColumnOptions = Omit<DropColumnOperation, "kind" | "table" | "column">;
 /** What `alterColumn` changes; see `AlterColumnOperation`. */
-export type AlterColumnOptions = Omit<AlterColumnOperation, "kind" | "table" | "column">;
+export type AlterColumnOptions = Omit<AlterColumnOperation, "kind" | "table" | "column" | "dialectOptions"> &
+  DialectKeyedOptions;
 export type CreateUniqueConstraintOptions = Omit<
   CreateUniqueConstraintOperation,
   "kind" | "name" | "table" | "columns"
@@ -80,6 +120,7 @@ export const CREATE_INDEX_OPTIONS = optionNames<CreateIndexOptions>({
   concurrently: true,
   using: true,
   include: true,
+  ...DIALECT_KEYS,
 });
 export const DROP_INDEX_OPTIONS = optionNames<DropIndexOptions>({ table: true, schema: true, ifExists: true });
 export const BULK_INSERT_OPTIONS = optionNames<BulkInsertOptions>({ schema: true });
@@ -99,6 +140,7 @@ const ALTER_COLUMN_CHANGES = {
   existingComment: true,
   existingAutoincrement: true,
   using: true,
+  ...DIALECT_KEYS,
 } as const satisfies { readonly [K in keyof Omit<AlterColumnOptions, "schema">]-?: true };
 export const ALTER_COLUMN_OPTIONS = optionNames<AlterColumnOptions>({ ...ALTER_COLUMN_CHANGES, schema: true });
 

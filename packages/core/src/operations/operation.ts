@@ -96,8 +96,13 @@ export interface AlterColumnOperation {
   readonly existingServerDefault?: ServerDefault | null;
   readonly existingComment?: string | null;
   readonly existingAutoincrement?: boolean;
-  /** PostgreSQL `USING` expression for a type change (Alembic's `postgresql_using`). */
+  /**
+   * PostgreSQL `USING` expression for a type change.
+   * @deprecated Use `{ postgresql: { using } }` (kept for one release; warns).
+   */
   readonly using?: string;
+  /** Options keyed by dialect (`{ postgresql: { using: "x::int" } }`); see `DialectOptionBlocks`. */
+  readonly dialectOptions?: DialectOptionBlocks;
 }
 
 export interface CreateIndexOperation {
@@ -109,12 +114,14 @@ export interface CreateIndexOperation {
   readonly unique?: boolean;
   readonly where?: SqlExpression | string;
   readonly ifNotExists?: boolean;
-  /** PostgreSQL: `CREATE INDEX CONCURRENTLY` (run it in an autocommit block). */
+  /** @deprecated Use `{ postgresql: { concurrently: true } }` (kept for one release; warns). */
   readonly concurrently?: boolean;
-  /** PostgreSQL: the access method, e.g. `gin`, `brin`. */
+  /** @deprecated Use `{ postgresql: { using: "gin" } }` (kept for one release; warns). */
   readonly using?: string;
-  /** PostgreSQL: `INCLUDE (...)` columns of a covering index. */
+  /** @deprecated Use `{ postgresql: { include: [...] } }` (kept for one release; warns). */
   readonly include?: readonly string[];
+  /** Options keyed by dialect (`{ postgresql: { concurrently: true, using: "gin" } }`); see `DialectOptionBlocks`. */
+  readonly dialectOptions?: DialectOptionBlocks;
 }
 
 export interface DropIndexOperation {
@@ -244,6 +251,15 @@ export interface DropSchemaOperation {
   /** `CASCADE`: drop the objects it contains too. */
   readonly cascade?: boolean;
 }
+
+/**
+ * Dialect-specific options, a block per dialect name, as Alembic's
+ * `postgresql_concurrently`: `{ postgresql: { concurrently: true } }`. Core
+ * passes them through untouched; each dialect's compiler reads the block of
+ * its own name (and rejects unknown keys in it) and ignores the others, so
+ * one migration serves several databases.
+ */
+export type DialectOptionBlocks = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 /** One SQL statement with its bound parameters, as a driver will send it. */
 export interface CompiledStatement {

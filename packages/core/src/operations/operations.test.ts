@@ -15,6 +15,8 @@ const capabilities: DialectCapabilities = {
   nativeEnum: true,
   schemas: true,
   ifNotExists: true,
+  comments: true,
+  indexMethods: true,
 };
 
 /** An `op` whose operations are recorded instead of run. */

@@ -47,6 +47,7 @@ import {
   NAMING_CONVENTION_KEYS,
   RENAME_TABLE_OPTIONS,
   type RenameTableOptions,
+  withDialectOptions,
 } from "./operation-options.js";
 
 export type { AlterColumnOptions, ForeignKeyOptions } from "./operation-options.js";
@@ -121,7 +122,7 @@ export class Operations {
   ): Promise<void> {
     checkOptions(options, CREATE_INDEX_OPTIONS, "op.createIndex", name);
     const list = typeof columns === "string" ? [columns] : [...columns];
-    return this.invoke({ kind: "createIndex", name, table, columns: list, ...options });
+    return this.invoke({ kind: "createIndex", name, table, columns: list, ...withDialectOptions(options) });
   }
 
   dropIndex(name: string, options: DropIndexOptions = {}): Promise<void> {
@@ -168,7 +169,7 @@ export class Operations {
    */
   alterColumn(table: string, column: string, options: AlterColumnOptions): Promise<void> {
     checkOptions(options, ALTER_COLUMN_OPTIONS, "op.alterColumn", `${table}.${column}`);
-    return this.invoke({ kind: "alterColumn", table, column, ...options });
+    return this.invoke({ kind: "alterColumn", table, column, ...withDialectOptions(options) });
   }
 
   createUniqueConstraint(

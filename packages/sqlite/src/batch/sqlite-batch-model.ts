@@ -1,6 +1,6 @@
 import type { BatchStep, ColumnDefinition, ColumnType, ServerDefault } from "@retort/core";
 import { parseReference } from "@retort/core";
-import type { SqliteQuoter } from "../sqlite-table-compiler.js";
+import type { SqliteQuoter } from "../sqlite-types.js";
 import { renderServerDefault, renderSqliteType } from "../sqlite-types.js";
 import { orderColumns } from "./sqlite-batch-order.js";
 import { mentions, quoteName, renameClauseColumns, renameIdentifiers } from "./sqlite-batch-sql.js";

@@ -1,6 +1,6 @@
 import { boolean, column, date, dateTime, integer, json, jsonb, string, table, time, uuid } from "@retort/core";
 import { describe, expect, it } from "vitest";
-import { compileBulkInsert, SQLITE_MAX_VARIABLES } from "./sqlite-bulk-insert.js";
+import { SQLITE_MAX_VARIABLES, SqliteDdlCompiler } from "./sqlite-ddl-compiler.js";
 import { SqliteDialect } from "./sqlite-dialect.js";
 
 const dialect = new SqliteDialect();
@@ -26,7 +26,11 @@ describe("compileBulkInsert", () => {
   it("chunks rows to stay under SQLite's variable limit", () => {
     expect(SQLITE_MAX_VARIABLES).toBe(32766);
     const rows = Array.from({ length: 7 }, (_, id) => ({ id, name: `n${id}` }));
-    const statements = compileBulkInsert({ kind: "bulkInsert", table: "t", rows }, dialect, 5);
+    const statements = new SqliteDdlCompiler(dialect, { maxParameters: 5 }).compile({
+      kind: "bulkInsert",
+      table: "t",
+      rows,
+    });
     // 5 variables fit 2 rows of 2 columns.
     expect(statements.map((statement) => statement.sql)).toEqual([
       'INSERT INTO "t" ("id", "name") VALUES (?, ?), (?, ?)',

@@ -1,0 +1,108 @@
+import type { CompileOptions, Dialect, DialectCapabilities } from "../driver/driver.js";
+import type { CompiledStatement, Operation } from "../operations/operation.js";
+import type { DdlCompilerBase } from "./ddl-compiler-base.js";
+import { LiteralRenderer } from "./literal-renderer.js";
+
+/**
+ * The capabilities a dialect has unless it says otherwise: a conservative
+ * SQL database with transactional DDL and ALTER in place, and none of the
+ * extras. A dialect spreads these and sets what differs, so a capability
+ * added here does not break it:
+ *
+ * ```ts
+ * const capabilities = defineCapabilities({ schemas: true, comments: true });
+ * ```
+ */
+export const DEFAULT_CAPABILITIES: DialectCapabilities = Object.freeze({
+  transactionalDdl: true,
+  lockHeldByTransaction: false,
+  alterInPlace: true,
+  nativeEnum: false,
+  schemas: false,
+  ifNotExists: false,
+  comments: false,
+  indexMethods: false,
+});
+
+/** The defaults with a dialect's differences, frozen. */
+export function defineCapabilities(overrides: Partial<DialectCapabilities>): DialectCapabilities {
+  return Object.freeze({ ...DEFAULT_CAPABILITIES, ...overrides });
+}
+
+/** What a dialect is constructed with. */
+export interface DialectOptions {
+  /**
+   * Where the compiler's warnings go when a compile call gives no `warn`
+   * (a connection passes its `ConnectOptions.onWarning` here).
+   */
+  readonly onWarning?: ((message: string) => void) | undefined;
+}
+
+/**
+ * The defaults of a dialect, as Kysely's `DialectAdapterBase` and Alembic's
+ * `DefaultImpl`: standard quoting and literals, `?` placeholders, the
+ * default capabilities, and `compile` through the dialect's DDL compiler
+ * (a `DdlCompilerBase`). A dialect sets `name`, `databaseName` and
+ * `capabilities`, gives its compiler, and overrides only what it writes
+ * differently:
+ *
+ * ```ts
+ * class MyDialect extends DialectBase {
+ *   readonly name = "mydb";
+ *   readonly databaseName = "MyDB";
+ *   override readonly capabilities = defineCapabilities({ ifNotExists: true });
+ *   protected createCompiler() { return new MyDdlCompiler(this); }
+ * }
+ * ```
+ *
+ * A warning (a deprecated option) is given once per dialect object: a
+ * connection makes its own, so once per run.
+ */
+export abstract class DialectBase implements Dialect {
+  /** What migrations see as `op.getContext().dialect.name`, and the key of its options (`{ postgresql: {...} }`). */
+  abstract readonly name: string;
+  /** The database's name in messages: `SQLite`, `PostgreSQL`. */
+  abstract readonly databaseName: string;
+  readonly capabilities: DialectCapabilities = DEFAULT_CAPABILITIES;
+  readonly #onWarning: ((message: string) => void) | undefined;
+  readonly #warned = new Set<string>();
+  #compiler: DdlCompilerBase | undefined;
+  #literals: LiteralRenderer | undefined;
+
+  constructor(options: DialectOptions = {}) {
+    this.#onWarning = options.onWarning;
+  }
+
+  /** The dialect's DDL compiler; called once, on first use. */
+  protected abstract createCompiler(): DdlCompilerBase;
+
+  /** The dialect's literal renderer; the standard one by default. */
+  protected createLiteralRenderer(): LiteralRenderer {
+    return new LiteralRenderer(this.databaseName);
+  }
+
+  /** Double-quotes, doubling embedded quotes (standard SQL); always quotes. */
+  quoteIdentifier(name: string): string {
+    return `"${name.replaceAll('"', '""')}"`;
+  }
+
+  renderLiteral(value: unknown): string {
+    this.#literals ??= this.createLiteralRenderer();
+    return this.#literals.render(value);
+  }
+
+  /** `?` for every positional parameter. */
+  placeholder(_index: number): string {
+    return "?";
+  }
+
+  compile(operation: Operation, options: CompileOptions = {}): CompiledStatement[] {
+    this.#compiler ??= this.createCompiler();
+    const warn = options.warn ?? this.#onWarning;
+    return this.#compiler.compile(operation, (message) => {
+      if (warn === undefined || this.#warned.has(message)) return;
+      this.#warned.add(message);
+      warn(message);
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * `@retort/core/dialect`: what a driver author builds a dialect on. A
+ * dialect extends `DialectBase` (capabilities, quoting, literals,
+ * placeholders) and gives a `DdlCompilerBase` subclass that overrides the
+ * hooks where its SQL differs; see docs/dialect-authoring.md.
+ */
+export {
+  DEFAULT_CAPABILITIES,
+  DialectBase,
+  defineCapabilities,
+  type DialectOptions,
+} from "./dialect-base.js";
+export {
+  assertNever,
+  type ColumnRenderOptions,
+  type CompilerDialect,
+  DdlCompilerBase,
+  type IndexSpec,
+  type PrimaryKeySpec,
+  type ReferenceOptions,
+} from "./ddl-compiler-base.js";
+export { deferrability, expressionText, schemaOf, statement } from "./ddl-clauses.js";
+export { dateToIso, describeValue, isPlainObject, LiteralRenderer } from "./literal-renderer.js";
+export { type BulkInsertSyntax, compileBulkInsert } from "../operations/compile-bulk-insert.js";
+export type { CompileOptions, Dialect, DialectCapabilities } from "../driver/driver.js";
