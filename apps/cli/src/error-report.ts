@@ -27,7 +27,7 @@ export function stackReport(error: unknown): string {
   const parts: string[] = [];
   let current = error;
   for (let depth = 0; depth <= MAX_CAUSES && current !== undefined; depth++) {
-    const stack = current instanceof Error ? (current.stack ?? String(current)) : String(current);
+    const stack = readableFrames(current instanceof Error ? (current.stack ?? String(current)) : String(current));
     parts.push(depth === 0 ? framesOnly(stack) : `Caused by: ${stack}`);
     current = current instanceof Error ? current.cause : undefined;
   }
@@ -44,6 +44,23 @@ export function bugNote(error: unknown): string {
   const top = error instanceof Error ? stackFrames(error)[0] : undefined;
   if (top === undefined || !isRetortFile(top.file)) return "";
   return "This is a bug in Retort; please report it, with the command and this output.\n";
+}
+
+/**
+ * A frame of a `.ts` file that tsx ran from a `data:` URL carries the whole
+ * compiled module in the URL; the report shows the file instead.
+ */
+function readableFrames(stack: string): string {
+  return stack.replace(
+    /data:text\/javascript,\S*?\?filePath=(\S*?)(:\d+:\d+)(?=\)?$)/gm,
+    (_, file: string, at: string) => {
+      try {
+        return `${decodeURIComponent(file).replace(/\?.*$/, "")} (compiled)${at}`;
+      } catch {
+        return `<compiled module>${at}`;
+      }
+    },
+  );
 }
 
 function framesOnly(stack: string): string {

@@ -69,6 +69,19 @@ describe("where a migration failed", () => {
     }
   });
 
+  it("names the file in a CommonJS project, where tsx runs the compiled module from a data: URL", () => {
+    project = throwingMigration();
+    project.write("package.json", JSON.stringify({ name: "retort-test-project", type: "commonjs" }));
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    const failed = lines.findIndex((line) => line.startsWith("FAILED: Upgrade of revision b000"));
+    expect(lines[failed + 1]).toBe(`  at ${path.join("migrations", "versions", "b000_m.ts")}`);
+    const verbose = project.run("-v", "upgrade", "head");
+    expect(verbose.stderr).not.toContain("data:text/javascript");
+    expect(verbose.stderr).toContain(`${path.join("migrations", "versions", "b000_m.ts")} (compiled):`);
+  });
+
   it("names the line of a config that throws at top level", () => {
     project = new TestProject();
     project.write(

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { formatLocation, locationIn, stackFrames } from "./source-location.js";
+import { compiledModuleFile, formatLocation, locationIn, stackFrames } from "./source-location.js";
 
 const file = path.resolve("/app/migrations/versions/ab12_add.ts");
 
@@ -60,5 +60,22 @@ describe("formatLocation", () => {
       `${path.join("migrations", "versions", "ab12_add.ts")}:14:11`,
     );
     expect(formatLocation(location, path.resolve("/elsewhere"))).toBe(`${file}:14:11`);
+  });
+});
+
+describe("compiledModuleFile", () => {
+  it("reads the source file of a module tsx runs from a data: URL", () => {
+    const url =
+      "data:text/javascript,__filename%3D%22%2Fapp%2Fm.ts%22%3B(()%3D%3E%7B%7D)()%0A?filePath=%2Fapp%2Fmigrations%2Fversions%2Fa1_x.ts%3Fnamespace%3Dretort";
+    expect(compiledModuleFile(url)).toBe("/app/migrations/versions/a1_x.ts");
+    expect(compiledModuleFile("/app/a.ts")).toBeUndefined();
+  });
+
+  it("gives the file without a line for such a frame", () => {
+    const error = new Error("boom");
+    error.stack = `Error: boom\n    at upgrade (data:text/javascript,x?filePath=%2Fapp%2Fa1.ts%3Fnamespace%3Dretort:2:1424)`;
+    const location = locationIn(error, "/app/a1.ts");
+    expect(location).toEqual({ file: "/app/a1.ts", line: 0, column: 0 });
+    expect(formatLocation(location as NonNullable<typeof location>, "/app")).toBe("a1.ts");
   });
 });

@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** A place in a source file, as a stack frame names it (1-based line and column). */
+/** A place in a source file, as a stack frame names it (1-based line and column; 0 when only the file is known). */
 export interface SourceLocation {
   readonly file: string;
   readonly line: number;
@@ -54,7 +54,7 @@ export function stackFrames(error: Error): SourceLocation[] {
 export function formatLocation(location: SourceLocation, cwd: string = process.cwd()): string {
   const relative = path.relative(cwd, location.file);
   const shown = relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? location.file : relative;
-  return `${shown}:${location.line}:${location.column}`;
+  return location.line === 0 ? shown : `${shown}:${location.line}:${location.column}`;
 }
 
 /**
@@ -69,6 +69,11 @@ function parseFrame(line: string): SourceLocation | undefined {
   const match = /^(.*):(\d+):(\d+)$/.exec(place);
   if (match === null) return undefined;
   const [, where = "", lineNumber, column] = match;
+  const compiled = compiledModuleFile(where);
+  // A `.ts` file in a CommonJS package runs from a `data:` URL of its
+  // compiled code, without a source map: its line numbers are the compiled
+  // code's, so only the file is known (line 0).
+  if (compiled !== undefined) return { file: compiled, line: 0, column: 0 };
   let file = where;
   if (file.startsWith("file://")) {
     try {
@@ -79,6 +84,26 @@ function parseFrame(line: string): SourceLocation | undefined {
   }
   if (!path.isAbsolute(file)) return undefined;
   return { file, line: Number(lineNumber), column: Number(column) };
+}
+
+/**
+ * The source file of a frame that tsx ran from a `data:` URL (a `.ts` file
+ * compiled to CommonJS and loaded through the ESM hooks): the URL ends with
+ * `?filePath=<the file, URL-encoded>`.
+ */
+export function compiledModuleFile(where: string): string | undefined {
+  if (!where.startsWith("data:")) return undefined;
+  const marker = where.lastIndexOf("?filePath=");
+  if (marker === -1) return undefined;
+  let file: string;
+  try {
+    file = decodeURIComponent(where.slice(marker + "?filePath=".length));
+  } catch {
+    return undefined;
+  }
+  const query = file.indexOf("?");
+  file = query === -1 ? file : file.slice(0, query);
+  return path.isAbsolute(file) ? file : undefined;
 }
 
 function realPath(file: string): string {
