@@ -1,6 +1,7 @@
 import type { DialectCapabilities } from "@retort/core";
 import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer } from "@retort/core/dialect";
 import { SqliteDdlCompiler } from "./sqlite-ddl-compiler.js";
+import { SqliteIntrospector } from "./sqlite-introspector.js";
 
 /**
  * What SQLite can do, as core sees it (the rest are the base's defaults).
@@ -41,6 +42,7 @@ export class SqliteDialect extends DialectBase {
   readonly name = "sqlite";
   readonly databaseName = "SQLite";
   override readonly capabilities: DialectCapabilities = sqliteCapabilities;
+  readonly introspector = new SqliteIntrospector();
 
   protected override createCompiler(): DdlCompilerBase {
     return new SqliteDdlCompiler(this);

@@ -1,3 +1,4 @@
+import type { ColumnType } from "../schema/column-type.js";
 import type { ColumnDefinition, ForeignKeyDefinition, IndexDefinition } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
 
@@ -11,6 +12,12 @@ import type { TableDefinition } from "../schema/table.js";
  */
 export interface ReflectedColumn extends ColumnDefinition {
   readonly reportedType: string;
+  /**
+   * PostgreSQL's identity columns (`GENERATED ALWAYS|BY DEFAULT AS
+   * IDENTITY`), which also set `autoincrement`; absent for SERIAL and
+   * elsewhere.
+   */
+  readonly identity?: "always" | "byDefault";
 }
 
 /** An index as the database describes it, with PostgreSQL's method and INCLUDE columns where they apply. */
@@ -71,6 +78,15 @@ export interface IntrospectOptions {
  */
 export interface DatabaseIntrospector {
   introspect(read: ReadQuery, options?: IntrospectOptions): Promise<ReflectedSchema>;
+  /**
+   * The type a column declared with `type` reads back as on this database:
+   * what the dialect's compiler writes for it, mapped back through the
+   * introspector's synonym table (`uuid()` is `string(36)` on SQLite,
+   * `numeric(10)` is `numeric(10, 0)` on PostgreSQL). Comparing
+   * `normalizeType(declared)` with a reflected column's `type` gives no
+   * false positives for the types of core's vocabulary.
+   */
+  normalizeType?(type: ColumnType): ColumnType;
 }
 
 /** A reflected foreign key: core's, always named. */
