@@ -10,11 +10,20 @@
  */
 import { PostgresDriver } from "./postgres-driver.js";
 
-export { PostgresDriver } from "./postgres-driver.js";
-export { PostgresDialect, postgresCapabilities } from "./postgres-dialect.js";
-export { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
-export { PostgresTableCompiler, type PostgresQuoter } from "./postgres-table-compiler.js";
-export { compileBulkInsert, POSTGRES_MAX_PARAMETERS } from "./postgres-bulk-insert.js";
+export { PostgresDriver, openClient } from "./postgres-driver.js";
+export {
+  PostgresDialect,
+  postgresCapabilities,
+  quotePostgresIdentifier,
+  conventionName,
+  MAX_IDENTIFIER_BYTES,
+} from "./postgres-dialect.js";
+export {
+  PostgresDdlCompiler,
+  POSTGRES_MAX_PARAMETERS,
+  type PostgresAlterColumnOptions,
+  type PostgresIndexOptions,
+} from "./postgres-ddl-compiler.js";
 export { PostgresConnection, type PostgresConnectionOptions } from "./postgres-connection.js";
 export {
   PostgresLock,
@@ -37,10 +46,7 @@ export {
   type PostgresConnectionConfig,
   type SslMode,
 } from "./postgres-url.js";
-export { openClient } from "./postgres-client.js";
-export { quotePostgresIdentifier, conventionName, MAX_IDENTIFIER_BYTES } from "./postgres-identifiers.js";
-export { renderPostgresType, serialType } from "./postgres-types.js";
-export { toColumnValue, toPostgresValue } from "./postgres-values.js";
+export { renderPostgresType, serialType, toColumnValue, toPostgresValue } from "./postgres-types.js";
 
 /** The driver object the CLI looks for (`import { driver } from "@retort/postgres"`). */
 export const driver: PostgresDriver = new PostgresDriver();

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { describeError, maskSecrets, type StatementErrorContext, toDatabaseError } from "./postgres-errors.js";
 import { PostgresLock } from "./postgres-lock.js";
 import type { PostgresConnectionConfig } from "./postgres-url.js";
-import { toPostgresValue } from "./postgres-values.js";
+import { toPostgresValue } from "./postgres-types.js";
 
 /** Commands whose row count is rows changed (for SELECT, pg counts rows returned). */
 const CHANGING_COMMANDS = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);

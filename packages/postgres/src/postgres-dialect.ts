@@ -1,8 +1,8 @@
-import type { CompiledStatement, Dialect, DialectCapabilities, Operation } from "@retort/core";
-import { isSqlExpression } from "@retort/core";
+import { createHash } from "node:crypto";
+import type { DialectCapabilities } from "@retort/core";
+import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer } from "@retort/core/dialect";
 import { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
-import { quotePostgresIdentifier } from "./postgres-identifiers.js";
-import { dateToIso, describe, isPlainObject } from "./postgres-values.js";
+import { PostgresIdentifierError } from "./postgres-errors.js";
 
 /**
  * What PostgreSQL can do, as core sees it.
@@ -14,9 +14,10 @@ import { dateToIso, describe, isPlainObject } from "./postgres-values.js";
  *   advisory lock on a connection of its own (see `PostgresLock`), held
  *   across commits.
  * - `alterInPlace`, `nativeEnum` (`CREATE TYPE ... AS ENUM`), `schemas`,
- *   `ifNotExists`: all true.
+ *   `ifNotExists`, `comments` (`COMMENT ON`), `indexMethods` (`USING gin`,
+ *   `CONCURRENTLY`): all true.
  */
-export const postgresCapabilities: DialectCapabilities = Object.freeze({
+export const postgresCapabilities: DialectCapabilities = defineCapabilities({
   transactionalDdl: true,
   lockHeldByTransaction: false,
   alterInPlace: true,
@@ -28,9 +29,11 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
 });
 
 /**
- * PostgreSQL's syntax: identifier quoting, literals, `$1` placeholders and
- * the DDL compiler. Pure (no connection), so online runs and `--sql`
- * output share it.
+ * PostgreSQL's syntax on the dialect base: identifier quoting that refuses
+ * names the server would truncate, literals, `$1` placeholders and the DDL
+ * compiler. Pure (no connection), so online runs and `--sql` output share
+ * it. `onWarning` receives the compiler's deprecation warnings (the
+ * driver passes the run's).
  *
  * ```ts
  * const dialect = new PostgresDialect();
@@ -39,87 +42,126 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
  * dialect.placeholder(2);                 // $2
  * ```
  */
-export class PostgresDialect implements Dialect {
+export class PostgresDialect extends DialectBase {
   readonly name = "postgresql";
-  readonly capabilities: DialectCapabilities = postgresCapabilities;
-  readonly #compiler: PostgresDdlCompiler;
+  readonly databaseName = "PostgreSQL";
+  override readonly capabilities: DialectCapabilities = postgresCapabilities;
 
-  constructor() {
-    this.#compiler = new PostgresDdlCompiler(this);
+  protected override createCompiler(): DdlCompilerBase {
+    return new PostgresDdlCompiler(this);
+  }
+
+  protected override createLiteralRenderer(): LiteralRenderer {
+    return new PostgresLiteralRenderer(this.databaseName);
   }
 
   /**
    * Always double-quotes, doubling embedded quotes; refuses names PostgreSQL
    * would truncate (over 63 bytes) or cannot store (NUL).
    */
-  quoteIdentifier(name: string): string {
+  override quoteIdentifier(name: string): string {
     return quotePostgresIdentifier(name);
   }
 
-  /**
-   * Renders a value as a PostgreSQL literal:
-   * - strings in single quotes with `''` doubling; a string holding a
-   *   backslash is written as an escape string `E'...'` with the backslash
-   *   doubled, which reads the same whatever `standard_conforming_strings`
-   *   says (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-STRINGS-ESCAPE);
-   * - numbers and bigints as written, `NaN`/`Infinity` as `'NaN'`/`'Infinity'`;
-   * - booleans `TRUE`/`FALSE`; `null`/`undefined` `NULL`;
-   * - a Date as its ISO-8601 text in UTC;
-   * - a Buffer/Uint8Array as `E'\\x…'::bytea` (hex format);
-   * - arrays as `ARRAY[...]`, plain objects as their JSON text;
-   * - ``sql`...` `` verbatim.
-   */
-  renderLiteral(value: unknown): string {
-    if (value === null || value === undefined) return "NULL";
-    switch (typeof value) {
-      case "string":
-        return quoteString(value);
-      case "number":
-        return renderNumber(value);
-      case "bigint":
-        return value.toString();
-      case "boolean":
-        return value ? "TRUE" : "FALSE";
-      default:
-        break;
-    }
-    if (value instanceof Date) return quoteString(dateToIso(value));
-    if (value instanceof Uint8Array) {
-      return `E'\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}'::bytea`;
-    }
-    if (isSqlExpression(value)) return value.text;
-    if (Array.isArray(value)) {
-      return value.length === 0 ? "'{}'" : `ARRAY[${value.map((item) => this.renderLiteral(item)).join(", ")}]`;
-    }
-    if (isPlainObject(value)) return quoteString(JSON.stringify(value));
-    throw new TypeError(`Cannot render a ${describe(value)} as a PostgreSQL literal`);
-  }
-
   /** PostgreSQL numbers its parameters: `$1`, `$2`, ... */
-  placeholder(index: number): string {
+  override placeholder(index: number): string {
     if (!Number.isInteger(index) || index < 1)
       throw new RangeError(`placeholder index must be 1 or more; got ${index}`);
     return `$${index}`;
   }
+}
 
-  compile(operation: Operation): CompiledStatement[] {
-    return this.#compiler.compile(operation);
+/**
+ * PostgreSQL's literals:
+ * - strings in single quotes with `''` doubling; a string holding a
+ *   backslash is written as an escape string `E'...'` with the backslash
+ *   doubled, which reads the same whatever `standard_conforming_strings`
+ *   says (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-STRINGS-ESCAPE);
+ * - `NaN`/`Infinity` as `'NaN'`/`'Infinity'`;
+ * - a Buffer/Uint8Array as `E'\\x…'::bytea` (hex format);
+ * - arrays as `ARRAY[...]` (`'{}'` when empty).
+ */
+class PostgresLiteralRenderer extends LiteralRenderer {
+  protected override string(text: string): string {
+    if (text.includes("\u0000")) {
+      throw new RangeError("PostgreSQL text cannot contain the NUL character (\\u0000)");
+    }
+    const doubled = text.replaceAll("'", "''");
+    return text.includes("\\") ? `E'${doubled.replaceAll("\\", "\\\\")}'` : `'${doubled}'`;
+  }
+
+  protected override number(value: number): string {
+    // Special float values are only accepted as quoted strings
+    // (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-FLOAT).
+    if (Number.isNaN(value)) return "'NaN'";
+    if (value === Number.POSITIVE_INFINITY) return "'Infinity'";
+    if (value === Number.NEGATIVE_INFINITY) return "'-Infinity'";
+    return String(value);
+  }
+
+  protected override bytes(value: Uint8Array): string {
+    return `E'\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}'::bytea`;
+  }
+
+  protected override array(values: readonly unknown[]): string {
+    return values.length === 0 ? "'{}'" : `ARRAY[${values.map((item) => this.render(item)).join(", ")}]`;
   }
 }
 
-function quoteString(text: string): string {
-  if (text.includes("\u0000")) {
-    throw new RangeError("PostgreSQL text cannot contain the NUL character (\\u0000)");
+/**
+ * The longest identifier PostgreSQL keeps: NAMEDATALEN - 1 = 63 bytes.
+ * Longer names are silently truncated by the server
+ * (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS),
+ * so two long names could collide; Retort refuses them instead.
+ */
+export const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * Double-quotes an identifier, doubling embedded quotes. Always quotes, so
+ * names keep their case and reserved words work as names.
+ *
+ * ```ts
+ * quotePostgresIdentifier('my "table"'); // "my ""table"""
+ * ```
+ *
+ * @throws PostgresIdentifierError for an empty name, a NUL character, or
+ *   more than 63 bytes (the server would truncate it).
+ */
+export function quotePostgresIdentifier(name: string): string {
+  if (name.length === 0) throw new PostgresIdentifierError(name, "an identifier cannot be empty");
+  if (name.includes("\u0000")) {
+    throw new PostgresIdentifierError(name, "PostgreSQL identifiers cannot contain the NUL character");
   }
-  const doubled = text.replaceAll("'", "''");
-  return text.includes("\\") ? `E'${doubled.replaceAll("\\", "\\\\")}'` : `'${doubled}'`;
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > MAX_IDENTIFIER_BYTES) {
+    throw new PostgresIdentifierError(
+      name,
+      `"${name}" is ${bytes} bytes long; PostgreSQL keeps at most ${MAX_IDENTIFIER_BYTES} and would silently truncate it ` +
+        "(https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS). Choose a shorter name",
+    );
+  }
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
-function renderNumber(value: number): string {
-  // Special float values are only accepted as quoted strings
-  // (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-FLOAT).
-  if (Number.isNaN(value)) return "'NaN'";
-  if (value === Number.POSITIVE_INFINITY) return "'Infinity'";
-  if (value === Number.NEGATIVE_INFINITY) return "'-Infinity'";
-  return String(value);
+/** `"schema"."name"`, or `"name"` without a schema. */
+export function qualifiedName(name: string, schema: string | undefined): string {
+  const quoted = quotePostgresIdentifier(name);
+  return schema === undefined ? quoted : `${quotePostgresIdentifier(schema)}.${quoted}`;
+}
+
+/**
+ * Shortens a name Retort generated (such as `ix_<table>_<column>`) the way
+ * SQLAlchemy shortens convention names, so that a database created by
+ * Alembic and one created by Retort have the same index names: past 63
+ * characters, the first 55 are kept, then `_` and the last 4 hex digits of
+ * the name's MD5 (`SQLCompiler._truncate_and_render_maxlen_name`).
+ *
+ * ```ts
+ * conventionName("ix_users_email"); // "ix_users_email" (short names are kept)
+ * ```
+ */
+export function conventionName(name: string): string {
+  if ([...name].length <= MAX_IDENTIFIER_BYTES) return name;
+  const digest = createHash("md5").update(name, "utf8").digest("hex");
+  return `${[...name].slice(0, MAX_IDENTIFIER_BYTES - 8).join("")}_${digest.slice(-4)}`;
 }

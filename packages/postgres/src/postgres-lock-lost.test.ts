@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { LockLostError, RetortError } from "@retort/core";
 import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openClient } from "./postgres-client.js";
+import { openClient } from "./postgres-driver.js";
 import type { PostgresConnection } from "./postgres-connection.js";
 import { PostgresDriver } from "./postgres-driver.js";
 import { PostgresLock } from "./postgres-lock.js";

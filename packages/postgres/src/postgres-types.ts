@@ -1,5 +1,7 @@
-import type { ColumnType, ServerDefault } from "@retort/core";
-import { qualifiedName } from "./postgres-identifiers.js";
+import type { ColumnType } from "@retort/core";
+import { isSqlExpression } from "@retort/core";
+import { dateToIso } from "@retort/core/dialect";
+import { qualifiedName } from "./postgres-dialect.js";
 
 /**
  * PostgreSQL's name for a column type, as SQLAlchemy writes it on
@@ -88,16 +90,6 @@ export function serialType(type: ColumnType): string | undefined {
   }
 }
 
-/**
- * A server default: a string is quoted (as SQLAlchemy's
- * `server_default="x"` is), a number written as is, a boolean TRUE/FALSE,
- * and ``sql`...` `` verbatim (PostgreSQL takes any variable-free
- * expression after DEFAULT, without parentheses).
- */
-export function renderServerDefault(value: ServerDefault, renderLiteral: (value: unknown) => string): string {
-  return typeof value === "object" ? value.text : renderLiteral(value);
-}
-
 function positive(value: number, what: string): number {
   if (!Number.isInteger(value) || value <= 0) throw new TypeError(`${what} must be a positive integer; got ${value}`);
   return value;
@@ -105,4 +97,74 @@ function positive(value: number, what: string): number {
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}
+
+/**
+ * Converts a parameter before pg sends it. pg already turns booleans into
+ * `true`/`false`, Buffers into bytea, arrays into PostgreSQL arrays and
+ * plain objects into JSON (https://node-postgres.com/features/queries#parameterized-query);
+ * two values are converted here instead:
+ * - a `Date` becomes its ISO-8601 text in UTC, whatever the process's time
+ *   zone (pg would send local time, which a `timestamp without time zone`
+ *   column keeps as local wall-clock time);
+ * - `undefined` becomes NULL.
+ * A ``sql`...` `` expression is refused: it must be written into the SQL text.
+ *
+ * ```ts
+ * toPostgresValue(new Date("2024-01-02T03:04:05Z")); // "2024-01-02T03:04:05.000Z"
+ * ```
+ */
+export function toPostgresValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return dateToIso(value, "PostgreSQL");
+  if (isSqlExpression(value)) {
+    throw new TypeError("A sql`...` expression cannot be bound as a parameter: write it into the SQL text instead");
+  }
+  return value;
+}
+
+/**
+ * Converts a value for a column of a declared type (`bulkInsert` with a
+ * `table(...)`), as SQLAlchemy's types do on PostgreSQL:
+ * - `json`/`jsonb`: any non-null value serialized with `JSON.stringify`
+ *   (a string too, as SQLAlchemy's JSON type does; an array must not become
+ *   a PostgreSQL array);
+ * - `date`: a Date as `YYYY-MM-DD` (UTC); `time`: `HH:MM:SS.sss` (UTC, with
+ *   `+00` for `time with time zone`); `dateTime`: full ISO-8601 in UTC;
+ * - `boolean`: JavaScript booleans as they are, 0/1 as false/true;
+ * - `uuid`, `enum`, `string`, `text`: as text;
+ * - `binary`: a Uint8Array as a Buffer (bytea).
+ *
+ * ```ts
+ * toColumnValue([1, 2], jsonb());                         // "[1,2]"
+ * toColumnValue(new Date("2024-01-02T03:04:05Z"), date()); // "2024-01-02"
+ * ```
+ */
+export function toColumnValue(value: unknown, type: ColumnType): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type.kind) {
+    case "json":
+    case "jsonb":
+      return JSON.stringify(value);
+    case "date":
+      return value instanceof Date ? dateToIso(value, "PostgreSQL").slice(0, 10) : toPostgresValue(value);
+    case "time":
+      if (!(value instanceof Date)) return toPostgresValue(value);
+      return `${dateToIso(value, "PostgreSQL").slice(11, 23)}${type.timezone ? "+00" : ""}`;
+    case "boolean":
+      return value === 0 || value === 1 ? value === 1 : toPostgresValue(value);
+    case "uuid":
+    case "enum":
+    case "string":
+    case "text":
+      return typeof value === "string" ? value : String(toPostgresValue(value));
+    case "binary":
+      return value instanceof Uint8Array && !Buffer.isBuffer(value)
+        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+        : toPostgresValue(value);
+    case "bigInteger":
+      return typeof value === "bigint" ? value.toString() : toPostgresValue(value);
+    default:
+      return toPostgresValue(value);
+  }
 }

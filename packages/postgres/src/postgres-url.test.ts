@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { type ConnectionError, parseDatabaseUrl, RetortError } from "@retort/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { sslAttempts } from "./postgres-client.js";
+import { sslAttempts } from "./postgres-driver.js";
 import { PostgresDriver } from "./postgres-driver.js";
 import { resolvePostgresUrl } from "./postgres-url.js";
 import { SERVER_URL } from "./test-support/test-database.js";

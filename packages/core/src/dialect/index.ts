@@ -21,5 +21,6 @@ export {
 } from "./ddl-compiler-base.js";
 export { deferrability, expressionText, schemaOf, statement } from "./ddl-clauses.js";
 export { dateToIso, describeValue, isPlainObject, LiteralRenderer } from "./literal-renderer.js";
+export { checkOptions, type OptionNames, optionNames } from "../schema/check-options.js";
 export { type BulkInsertSyntax, compileBulkInsert } from "../operations/compile-bulk-insert.js";
 export type { CompileOptions, Dialect, DialectCapabilities } from "../driver/driver.js";

@@ -15,8 +15,8 @@ import {
   uuid,
 } from "@retort/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileBulkInsert, POSTGRES_MAX_PARAMETERS } from "./postgres-bulk-insert.js";
 import type { PostgresConnection } from "./postgres-connection.js";
+import { POSTGRES_MAX_PARAMETERS, PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
 import { PostgresDialect } from "./postgres-dialect.js";
 import { PostgresDriver } from "./postgres-driver.js";
 import { createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
@@ -55,7 +55,11 @@ describe("compileBulkInsert", () => {
 
   it("chunks statements under the parameter limit", () => {
     const rows = Array.from({ length: 7 }, (_, index) => ({ a: index, b: index * 10 }));
-    const statements = compileBulkInsert({ kind: "bulkInsert", table: "t", rows }, dialect, 5);
+    const statements = new PostgresDdlCompiler(dialect, { maxParameters: 5 }).compile({
+      kind: "bulkInsert",
+      table: "t",
+      rows,
+    });
     expect(statements.map((statement) => statement.sql)).toEqual([
       'INSERT INTO "t" ("a", "b") VALUES ($1, $2), ($3, $4)',
       'INSERT INTO "t" ("a", "b") VALUES ($1, $2), ($3, $4)',
