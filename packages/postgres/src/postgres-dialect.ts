@@ -3,6 +3,7 @@ import type { DialectCapabilities } from "@retort/core";
 import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer } from "@retort/core/dialect";
 import { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
 import { PostgresIdentifierError } from "./postgres-errors.js";
+import { PostgresIntrospector } from "./postgres-introspector.js";
 
 /**
  * What PostgreSQL can do, as core sees it.
@@ -46,6 +47,7 @@ export class PostgresDialect extends DialectBase {
   readonly name = "postgresql";
   readonly databaseName = "PostgreSQL";
   override readonly capabilities: DialectCapabilities = postgresCapabilities;
+  readonly introspector = new PostgresIntrospector();
 
   protected override createCompiler(): DdlCompilerBase {
     return new PostgresDdlCompiler(this);

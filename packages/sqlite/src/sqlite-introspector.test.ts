@@ -60,6 +60,7 @@ const read: ReadQuery = async (sqlText, parameters = []) => {
 const profile: ComparisonProfile = {
   renderLiteral: (value) => dialect.renderLiteral(value),
   normalizeType: (type) => introspector.normalizeType(type),
+  normalizeDefault: (text) => introspector.normalizeDefault(text),
   comments: false,
 };
 
@@ -164,6 +165,8 @@ describe("no false positives: every type and column option reads back as declare
       column("d_now", dateTime(), { serverDefault: sql`CURRENT_TIMESTAMP` }),
       column("d_expr", string(8), { serverDefault: sql`lower(hex(randomblob(4)))` }),
       column("d_null", text(), { serverDefault: sql`NULL` }),
+      column("d_paren", dateTime(), { serverDefault: sql`(CURRENT_TIMESTAMP)` }),
+      column("d_sum", integer(), { serverDefault: sql`(1) + (2)` }),
       column("u", string(30), { unique: true }),
       column("ix", integer(), { index: true }),
       column("uix", string(30), { unique: true, index: true }),

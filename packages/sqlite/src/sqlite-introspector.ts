@@ -104,6 +104,11 @@ export class SqliteIntrospector implements DatabaseIntrospector {
     return { tables: result, enums: [] };
   }
 
+  /** A declared default's SQL text as it reads back: without parentheses around the whole expression. */
+  normalizeDefault(sqlText: string): string {
+    return unwrap(sqlText);
+  }
+
   /** What `type` reads back as: its SQLite name, through the synonym table. */
   normalizeType(type: ColumnType): ColumnType {
     if (type.kind === "enum") return type;

@@ -87,6 +87,14 @@ export interface DatabaseIntrospector {
    * false positives for the types of core's vocabulary.
    */
   normalizeType?(type: ColumnType): ColumnType;
+  /**
+   * A declared server default's SQL text (``sql`...` `` or the dialect's
+   * rendering of a literal) as this database reports it back for a column
+   * of `type`: PostgreSQL drops the cast it adds to a literal of the
+   * column's own type (`'{}'::jsonb` is `'{}'` on a jsonb column).
+   * Without it, compare the text as it is.
+   */
+  normalizeDefault?(sqlText: string, type: ColumnType): string;
 }
 
 /** A reflected foreign key: core's, always named. */

@@ -26,6 +26,8 @@ import type { ReflectedTable } from "../reflected-schema.js";
 export interface ComparisonProfile {
   renderLiteral(value: unknown): string;
   normalizeType(type: ColumnType): ColumnType;
+  /** The introspector's `normalizeDefault`, where it has one. */
+  normalizeDefault?(sqlText: string, type: ColumnType): string;
   /** The database keeps comments (false on SQLite). */
   readonly comments: boolean;
   /** The index method a declared index gets (`btree` on PostgreSQL); undefined where there is one kind. */
@@ -133,8 +135,11 @@ function wrapsAll(text: string): boolean {
 const exprText = (value: SqlExpression | string): string =>
   canonicalSql(typeof value === "string" ? value : value.text);
 
-function defaultText(value: ServerDefault, profile: ComparisonProfile): string {
-  return canonicalSql(typeof value === "object" ? value.text : profile.renderLiteral(value));
+function defaultText(value: ServerDefault, profile: ComparisonProfile, type?: ColumnType): string {
+  const text = typeof value === "object" ? value.text : profile.renderLiteral(value);
+  return canonicalSql(
+    type === undefined || profile.normalizeDefault === undefined ? text : profile.normalizeDefault(text, type),
+  );
 }
 
 function canonicalForeignKey(foreignKey: ForeignKeyDefinition): CanonicalTable["foreignKeys"][number] {
@@ -171,7 +176,9 @@ export function canonicalDeclared(table: TableDefinition, profile: ComparisonPro
         name: column.name,
         type: profile.normalizeType(column.type),
         nullable: !(options.nullable === false || keyColumns.includes(column.name)),
-        ...(options.serverDefault === undefined ? {} : { serverDefault: defaultText(options.serverDefault, profile) }),
+        ...(options.serverDefault === undefined
+          ? {}
+          : { serverDefault: defaultText(options.serverDefault, profile, column.type) }),
         ...(options.autoincrement === true ? { autoincrement: true as const } : {}),
         ...(options.computed === undefined ? {} : { computed: exprText(options.computed) }),
         ...(profile.comments && options.comment !== undefined ? { comment: options.comment } : {}),

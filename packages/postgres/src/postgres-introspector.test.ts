@@ -1,0 +1,396 @@
+/**
+ * The introspector on a real server: tables created by the dialect's own
+ * compiler read back as declared (no false positives), constraints,
+ * indexes, comments, enums, identity/SERIAL, computed columns and
+ * defaults, in a fixed number of catalog queries.
+ */
+import {
+  type ColumnType,
+  type ReadQuery,
+  type TableDefinition,
+  type TableElement,
+  type TableOptions,
+  bigInteger,
+  binary,
+  boolean,
+  check,
+  column,
+  customType,
+  date,
+  dateTime,
+  enumType,
+  float,
+  foreignKey,
+  index,
+  integer,
+  json,
+  jsonb,
+  numeric,
+  primaryKey,
+  smallInteger,
+  sql,
+  string,
+  table,
+  text,
+  time,
+  unique,
+  uuid,
+} from "@retort/core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type ComparisonProfile,
+  normalizeForComparison,
+} from "../../core/src/introspection/test-support/reflection-equality.js";
+import type { PostgresConnection } from "./postgres-connection.js";
+import { PostgresDriver } from "./postgres-driver.js";
+import { type PostgresIntrospector, postgresColumnType, postgresDefault } from "./postgres-introspector.js";
+import { createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
+
+const driver = new PostgresDriver();
+const dialect = driver.dialect;
+const introspector = dialect.introspector as PostgresIntrospector;
+let database: TestDatabase;
+let connection: PostgresConnection;
+let queries: string[] = [];
+
+const read: ReadQuery = async (sqlText, parameters = []) => {
+  queries.push(sqlText);
+  return (await connection.query(sqlText, parameters)).rows as never[];
+};
+
+const profile: ComparisonProfile = {
+  renderLiteral: (value) => dialect.renderLiteral(value),
+  normalizeType: (type) => introspector.normalizeType(type),
+  normalizeDefault: (text, type) => introspector.normalizeDefault(text, type),
+  comments: true,
+  defaultIndexMethod: "btree",
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase("retort_pg_introspect");
+  connection = await driver.connect(database.url);
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await database?.drop();
+});
+
+beforeEach(async () => {
+  await connection.execute("DROP SCHEMA IF EXISTS public CASCADE");
+  await connection.execute("DROP SCHEMA IF EXISTS app CASCADE");
+  await connection.execute("CREATE SCHEMA public");
+  queries = [];
+});
+
+async function create(name: string, ...elements: (TableElement | TableOptions)[]): Promise<TableDefinition> {
+  const declared = table(name, ...elements);
+  for (const statement of dialect.compile({ kind: "createTable", table: declared })) {
+    await connection.execute(statement.sql, statement.parameters);
+  }
+  return declared;
+}
+
+async function reflect(name: string, schema?: string) {
+  const found = (await introspector.introspect(read, schema === undefined ? {} : { schema })).tables.find(
+    (candidate) => candidate.name === name,
+  );
+  if (found === undefined) throw new Error(`table ${name} not reflected`);
+  return found;
+}
+
+async function expectRoundTrip(declared: TableDefinition): Promise<void> {
+  const { expected, actual } = normalizeForComparison(declared, await reflect(declared.name), profile);
+  expect(actual).toEqual(expected);
+}
+
+const vocabulary: [string, ColumnType][] = [
+  ["c_integer", integer()],
+  ["c_big", bigInteger()],
+  ["c_small", smallInteger()],
+  ["c_string", string()],
+  ["c_string_255", string(255)],
+  ["c_text", text()],
+  ["c_boolean", boolean()],
+  ["c_date", date()],
+  ["c_datetime", dateTime()],
+  ["c_datetime_tz", dateTime({ timezone: true })],
+  ["c_time", time()],
+  ["c_time_tz", time({ timezone: true })],
+  ["c_numeric", numeric()],
+  ["c_numeric_10", numeric(10)],
+  ["c_numeric_10_2", numeric(10, 2)],
+  ["c_float", float()],
+  ["c_float_10", float(10)],
+  ["c_float_40", float(40)],
+  ["c_json", json()],
+  ["c_jsonb", jsonb()],
+  ["c_uuid", uuid()],
+  ["c_enum", enumType("mood", ["happy", "sad", "it's"])],
+  ["c_binary", binary()],
+  ["c_binary_16", binary(16)],
+  ["c_custom", customType("INT4")],
+  ["c_custom_array", customType("integer[]")],
+];
+
+describe("no false positives: every type and column option reads back as declared", () => {
+  it("reads every type of core's vocabulary back (nullable and NOT NULL)", async () => {
+    const declared = await create(
+      "every_type",
+      column("id", integer(), { primaryKey: true }),
+      ...vocabulary.map(([name, type]) => column(name, type)),
+      ...vocabulary.map(([name, type]) => column(`${name}_nn`, type, { nullable: false })),
+    );
+    await expectRoundTrip(declared);
+    const reflected = await reflect("every_type");
+    const byName = new Map(reflected.columns.map((found) => [found.name, found]));
+    expect(byName.get("c_integer")?.type).toEqual(integer());
+    expect(byName.get("c_integer")?.reportedType).toBe("integer");
+    expect(byName.get("c_string_255")?.type).toEqual(string(255));
+    expect(byName.get("c_string_255")?.reportedType).toBe("character varying(255)");
+    expect(byName.get("c_datetime_tz")?.type).toEqual(dateTime({ timezone: true }));
+    expect(byName.get("c_time")?.type).toEqual(time());
+    expect(byName.get("c_numeric_10_2")?.type).toEqual(numeric(10, 2));
+    expect(byName.get("c_float")?.type).toEqual(float());
+    expect(byName.get("c_uuid")?.type).toEqual(uuid());
+    expect(byName.get("c_jsonb")?.type).toEqual(jsonb());
+    expect(byName.get("c_enum")?.type).toEqual(enumType("mood", ["happy", "sad", "it's"]));
+    expect(byName.get("c_custom_array")?.type).toEqual(customType("integer[]"));
+  });
+
+  it("reads every column option back", async () => {
+    await create(
+      "parents",
+      column("id", integer(), { primaryKey: true }),
+      column("code", string(10), { unique: true }),
+    );
+    const declared = await create(
+      "options",
+      column("id", integer(), { primaryKey: true, autoincrement: true }),
+      column("required", text(), { nullable: false }),
+      column("d_string", string(20), { serverDefault: "it's" }),
+      column("d_text", text(), { serverDefault: "x" }),
+      column("d_number", integer(), { serverDefault: 42 }),
+      column("d_negative", integer(), { serverDefault: -1 }),
+      column("d_numeric", numeric(10, 2), { serverDefault: 1.5 }),
+      column("d_true", boolean(), { serverDefault: true }),
+      column("d_now", dateTime({ timezone: true }), { serverDefault: sql`now()` }),
+      column("d_current", dateTime(), { serverDefault: sql`CURRENT_TIMESTAMP` }),
+      column("d_uuid", uuid(), { serverDefault: sql`gen_random_uuid()` }),
+      column("d_json", jsonb(), { serverDefault: sql`'{}'::jsonb` }),
+      column("d_enum", enumType("state", ["on", "off"]), { serverDefault: "on" }),
+      column("u", string(30), { unique: true }),
+      column("ix", integer(), { index: true }),
+      column("uix", string(30), { unique: true, index: true }),
+      column("commented", text(), { comment: "it's a comment" }),
+      column("doubled", integer(), { computed: sql`d_number * 2` }),
+      column("parent_id", integer(), { references: "parents.id" }),
+      column("parent_code", string(10), {
+        references: { table: "parents", column: "code", onDelete: "SET NULL", onUpdate: "CASCADE" },
+      }),
+      { comment: "the options table" },
+    );
+    await expectRoundTrip(declared);
+    const reflected = await reflect("options");
+    expect(reflected.options).toEqual({ comment: "the options table" });
+    expect(reflected.columns[0]?.options).toEqual({ nullable: false, autoincrement: true });
+  });
+});
+
+describe("constraints, indexes, enums, identity", () => {
+  it("reads named and unnamed primary keys, uniques, foreign keys with actions and deferrable, named checks", async () => {
+    await create("p", column("a", integer()), column("b", integer()), primaryKey(["a", "b"], { name: "pk_p" }));
+    const declared = await create(
+      "c",
+      column("id", string(10)),
+      column("a", integer()),
+      column("b", integer()),
+      column("qty", integer()),
+      primaryKey("id"),
+      unique(["a", "b"], { name: "uq_c_ab" }),
+      unique("qty"),
+      foreignKey(["a", "b"], "p", ["a", "b"], {
+        name: "fk_c_p",
+        onDelete: "CASCADE",
+        onUpdate: "RESTRICT",
+        deferrable: true,
+        initially: "DEFERRED",
+        match: "FULL",
+      }),
+      foreignKey(["b", "a"], "p", ["b", "a"], { deferrable: true, match: "SIMPLE" }),
+      check(sql`qty > 0`, { name: "ck_c_qty" }),
+      check("a <> b"),
+    );
+    await expectRoundTrip(declared);
+    const reflected = await reflect("c");
+    expect(reflected.constraints).toContainEqual({
+      kind: "foreignKey",
+      name: "fk_c_p",
+      columns: ["a", "b"],
+      referredTable: "p",
+      referredColumns: ["a", "b"],
+      onDelete: "CASCADE",
+      onUpdate: "RESTRICT",
+      deferrable: true,
+      initially: "DEFERRED",
+      match: "FULL",
+    });
+    expect(reflected.constraints).toContainEqual({ kind: "primaryKey", name: "c_pkey", columns: ["id"] });
+    expect(reflected.constraints).toContainEqual({ kind: "check", name: "ck_c_qty", condition: sql`qty > 0` });
+  });
+
+  it("reads unique, partial and expression indexes, the method and INCLUDE columns", async () => {
+    const declared = await create(
+      "people",
+      column("id", integer(), { primaryKey: true }),
+      column("email", text()),
+      column("name", text()),
+      column("deleted", boolean()),
+      column("tags", jsonb()),
+      index("ix_people_email", ["email"], { unique: true }),
+      index("ix_people_live", ["name", "email"], { where: sql`deleted IS NOT TRUE` }),
+      index("ix_people_lower", [sql`lower(name)`, "email"]),
+    );
+    await expectRoundTrip(declared);
+    for (const statement of dialect.compile({
+      kind: "createIndex",
+      name: "ix_people_tags",
+      table: "people",
+      columns: ["tags"],
+      dialectOptions: { postgresql: { using: "gin" } },
+    })) {
+      await connection.execute(statement.sql, statement.parameters);
+    }
+    for (const statement of dialect.compile({
+      kind: "createIndex",
+      name: "ix_people_covering",
+      table: "people",
+      columns: ["email"],
+      unique: true,
+      dialectOptions: { postgresql: { include: ["name", "id"] } },
+    })) {
+      await connection.execute(statement.sql, statement.parameters);
+    }
+    const reflected = await reflect("people");
+    expect(reflected.indexes).toContainEqual({
+      kind: "index",
+      name: "ix_people_tags",
+      columns: ["tags"],
+      unique: false,
+      method: "gin",
+    });
+    expect(reflected.indexes).toContainEqual({
+      kind: "index",
+      name: "ix_people_covering",
+      columns: ["email"],
+      unique: true,
+      method: "btree",
+      include: ["name", "id"],
+    });
+    expect(reflected.indexes).toContainEqual({
+      kind: "index",
+      name: "ix_people_lower",
+      columns: [sql`lower(name)`, "email"],
+      unique: false,
+      method: "btree",
+    });
+    expect(reflected.indexes.map((found) => found.name)).not.toContain("people_pkey");
+  });
+
+  it("tells identity from SERIAL and reads computed columns and expression defaults", async () => {
+    await connection.execute(`CREATE TABLE handmade (
+      a integer GENERATED ALWAYS AS IDENTITY,
+      b bigint GENERATED BY DEFAULT AS IDENTITY,
+      c bigserial,
+      d integer DEFAULT nextval('handmade_c_seq'),
+      e numeric GENERATED ALWAYS AS (a * 2 + 1) STORED,
+      f timestamp(3) DEFAULT (now() AT TIME ZONE 'utc'),
+      g character(4) DEFAULT 'ab',
+      h real
+    )`);
+    const handmade = await reflect("handmade");
+    expect(handmade.columns.map((found) => [found.name, found.type, found.identity, found.options])).toEqual([
+      ["a", integer(), "always", { nullable: false, autoincrement: true }],
+      ["b", bigInteger(), "byDefault", { nullable: false, autoincrement: true }],
+      ["c", bigInteger(), undefined, { nullable: false, autoincrement: true }],
+      ["d", integer(), undefined, { nullable: true, serverDefault: sql`nextval('handmade_c_seq'::regclass)` }],
+      ["e", numeric(), undefined, { nullable: true, computed: sql`a * 2 + 1` }],
+      [
+        "f",
+        customType("timestamp(3) without time zone"),
+        undefined,
+        { nullable: true, serverDefault: sql`now() AT TIME ZONE 'utc'::text` },
+      ],
+      ["g", customType("character(4)"), undefined, { nullable: true, serverDefault: sql`'ab'` }],
+      ["h", float(24), undefined, { nullable: true }],
+    ]);
+  });
+
+  it("reads enums and another schema, leaves out the version table", async () => {
+    await connection.execute("CREATE SCHEMA app");
+    for (const statement of dialect.compile({
+      kind: "createTable",
+      table: table(
+        "things",
+        column("id", integer(), { primaryKey: true }),
+        column("mood", enumType("mood", ["ok", "meh"])),
+        { schema: "app", comment: "in app" },
+      ),
+    })) {
+      await connection.execute(statement.sql, statement.parameters);
+    }
+    await create("alembic_version", column("version_num", string(32), { primaryKey: true }));
+    await create("kept", column("state", enumType("state", ["a", "b"])));
+    const main = await introspector.introspect(read, { excludeTables: ["alembic_version"] });
+    expect(main.tables.map((found) => found.name)).toEqual(["kept"]);
+    expect(main.enums).toEqual([{ name: "state", values: ["a", "b"] }]);
+    const app = await introspector.introspect(read, { schema: "app" });
+    expect(app.enums).toEqual([{ name: "mood", schema: "app", values: ["ok", "meh"] }]);
+    expect(app.tables).toHaveLength(1);
+    expect(app.tables[0]?.options).toEqual({ schema: "app", comment: "in app" });
+    expect(app.tables[0]?.columns[1]?.type).toEqual(enumType("mood", ["ok", "meh"]));
+  });
+
+  it("issues as many queries for 50 tables as for one", async () => {
+    await create("one", column("id", integer(), { primaryKey: true }));
+    await introspector.introspect(read);
+    const single = queries.length;
+    for (let at = 0; at < 49; at++) {
+      await create(
+        `t${at}`,
+        column("id", integer(), { primaryKey: true, autoincrement: true }),
+        column("one_id", integer(), { references: "one.id", index: true }),
+        column("code", string(10), { unique: true }),
+        check(sql`id > 0`, { name: `ck_t${at}` }),
+      );
+    }
+    queries = [];
+    const schema = await introspector.introspect(read);
+    expect(schema.tables).toHaveLength(50);
+    expect(queries.length).toBe(single);
+    expect(single).toBe(4);
+  });
+});
+
+describe("postgresColumnType and postgresDefault", () => {
+  it("maps format_type output and synonyms to core's types", () => {
+    expect(postgresColumnType("int4")).toEqual(integer());
+    expect(postgresColumnType("varchar(255)")).toEqual(string(255));
+    expect(postgresColumnType("character varying")).toEqual(string());
+    expect(postgresColumnType("timestamptz")).toEqual(dateTime({ timezone: true }));
+    expect(postgresColumnType("timestamp without time zone")).toEqual(dateTime());
+    expect(postgresColumnType("time with time zone")).toEqual(time({ timezone: true }));
+    expect(postgresColumnType("numeric(10,0)")).toEqual(numeric(10, 0));
+    expect(postgresColumnType("float8")).toEqual(float());
+    expect(postgresColumnType("bytea")).toEqual(binary());
+    expect(postgresColumnType("citext")).toEqual(customType("citext"));
+  });
+
+  it("drops the cast PostgreSQL adds to a literal of the column's type only", () => {
+    expect(postgresDefault("'x'::character varying", string(20))).toBe("'x'");
+    expect(postgresDefault("'x'::text", string(20))).toBe("'x'::text");
+    expect(postgresDefault("'-1'::integer", integer())).toBe("-1");
+    expect(postgresDefault("('{}'::jsonb)", jsonb())).toBe("'{}'");
+    expect(postgresDefault("'on'::state", enumType("state", ["on"]))).toBe("'on'");
+  });
+});

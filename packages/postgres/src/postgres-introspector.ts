@@ -1,0 +1,469 @@
+import type {
+  ColumnType,
+  ConstraintDefinition,
+  DatabaseIntrospector,
+  ForeignKeyDefinition,
+  IntrospectOptions,
+  ReadQuery,
+  ReferentialAction,
+  ReflectedColumn,
+  ReflectedEnum,
+  ReflectedIndex,
+  ReflectedSchema,
+  ReflectedTable,
+  SqlExpression,
+} from "@retort/core";
+import { sql } from "@retort/core";
+import { renderPostgresType } from "./postgres-types.js";
+
+/** The schema the queries read: the one asked for, else the first of the search path. */
+const TARGET = "COALESCE($1::text, current_schema())";
+
+const COLUMNS_SQL = `
+SELECT c.oid::int8 AS table_oid, c.relname AS table_name, current_schema() AS current_schema,
+  obj_description(c.oid, 'pg_class') AS table_comment,
+  a.attnum, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS formatted_type,
+  t.typname AS type_name, tn.nspname AS type_schema, t.typtype AS type_kind, a.attnotnull AS not_null,
+  pg_get_expr(d.adbin, d.adrelid, true) AS default_expr, a.attidentity AS identity, a.attgenerated AS generated,
+  col_description(c.oid, a.attnum) AS column_comment,
+  CASE WHEN a.attnum IS NULL THEN NULL
+    ELSE pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) END AS serial_sequence
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+ORDER BY c.relname, a.attnum`;
+
+const CONSTRAINTS_SQL = `
+SELECT con.conrelid::int8 AS table_oid, con.conname AS name, con.contype AS kind,
+  ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
+  fc.relname AS referred_table, fn.nspname AS referred_schema, n.nspname AS table_schema,
+  ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS referred_columns,
+  con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
+  con.condeferrable AS deferrable, con.condeferred AS deferred,
+  pg_get_expr(con.conbin, con.conrelid, true) AS check_expr
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p') AND con.contype IN ('p', 'u', 'f', 'c')
+ORDER BY c.relname, con.conname`;
+
+const INDEXES_SQL = `
+SELECT i.indrelid::int8 AS table_oid, ic.relname AS name, i.indisunique AS is_unique, am.amname AS method,
+  i.indnkeyatts AS key_count,
+  ARRAY(SELECT a.attname::text FROM generate_series(1, i.indnatts) AS k(ord)
+    LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1] AND i.indkey[k.ord - 1] <> 0
+    ORDER BY k.ord) AS column_names,
+  ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord, true) FROM generate_series(1, i.indnatts) AS k(ord)
+    ORDER BY k.ord) AS terms,
+  pg_get_expr(i.indpred, i.indrelid, true) AS predicate
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con
+    WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
+ORDER BY c.relname, ic.relname`;
+
+const ENUMS_SQL = `
+SELECT t.typname AS name, n.nspname AS schema, current_schema() AS current_schema,
+  ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
+  n.nspname = ${TARGET} AS in_target
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY n.nspname, t.typname`;
+
+interface ColumnRow {
+  table_oid: string;
+  table_name: string;
+  current_schema: string | null;
+  table_comment: string | null;
+  attnum: number | null;
+  column_name: string | null;
+  formatted_type: string;
+  type_name: string;
+  type_schema: string;
+  type_kind: string;
+  not_null: boolean;
+  default_expr: string | null;
+  identity: string;
+  generated: string;
+  column_comment: string | null;
+  serial_sequence: string | null;
+}
+
+interface ConstraintRow {
+  table_oid: string;
+  name: string;
+  kind: "p" | "u" | "f" | "c";
+  columns: string[];
+  referred_table: string | null;
+  referred_schema: string | null;
+  table_schema: string;
+  referred_columns: string[];
+  on_update: string;
+  on_delete: string;
+  match: string;
+  deferrable: boolean;
+  deferred: boolean;
+  check_expr: string | null;
+}
+
+interface IndexRow {
+  table_oid: string;
+  name: string;
+  is_unique: boolean;
+  method: string;
+  key_count: number;
+  column_names: (string | null)[];
+  terms: string[];
+  predicate: string | null;
+}
+
+interface EnumRow {
+  name: string;
+  schema: string;
+  current_schema: string | null;
+  labels: string[];
+  in_target: boolean;
+}
+
+/** `pg_constraint.confdeltype`/`confupdtype` (https://www.postgresql.org/docs/current/catalog-pg-constraint.html). */
+const ACTIONS: Readonly<Record<string, ReferentialAction | undefined>> = {
+  a: undefined,
+  r: "RESTRICT",
+  c: "CASCADE",
+  n: "SET NULL",
+  d: "SET DEFAULT",
+};
+
+/**
+ * Reads a PostgreSQL schema as core's table model from the catalogs, in
+ * four queries whatever the number of tables (not one per table, as
+ * `information_schema` walks would be): tables and columns
+ * (`pg_class`/`pg_attribute`/`pg_attrdef`, with `format_type`, comments,
+ * identity and SERIAL detection), constraints (`pg_constraint`), indexes
+ * not backing a constraint (`pg_index`, `pg_get_indexdef`, `pg_get_expr`,
+ * the access method and INCLUDE columns), and enum types (`pg_enum`).
+ *
+ * Types go through `postgresColumnType`'s synonym table (`integer`,
+ * `character varying(255)`, `timestamp with time zone`); a SERIAL column is
+ * `autoincrement` without its `nextval(...)` default, an identity column
+ * `autoincrement` with `identity`. Defaults lose the cast PostgreSQL adds to
+ * a literal of the column's own type (`'x'::character varying` is `'x'`).
+ * A table's `options.schema` is set only when it is not the current
+ * schema, as a declared table leaves it out.
+ *
+ * ```ts
+ * const schema = await new PostgresIntrospector().introspect(read, { schema: "app", excludeTables: ["alembic_version"] });
+ * ```
+ */
+export class PostgresIntrospector implements DatabaseIntrospector {
+  async introspect(read: ReadQuery, options: IntrospectOptions = {}): Promise<ReflectedSchema> {
+    const parameters = [options.schema ?? null];
+    const columnRows = await read<ColumnRow>(COLUMNS_SQL, parameters);
+    const constraintRows = await read<ConstraintRow>(CONSTRAINTS_SQL, parameters);
+    const indexRows = await read<IndexRow>(INDEXES_SQL, parameters);
+    const enumRows = await read<EnumRow>(ENUMS_SQL, parameters);
+    const current = enumRows[0]?.current_schema ?? columnRows[0]?.current_schema ?? undefined;
+    const target = options.schema ?? current;
+    const excluded = new Set(options.excludeTables ?? []);
+    const enumValues = new Map(enumRows.map((row) => [`${row.schema}.${row.name}`, row.labels]));
+
+    const tables = new Map<string, { name: string; comment: string | null; columns: ReflectedColumn[] }>();
+    for (const row of columnRows) {
+      if (excluded.has(row.table_name)) continue;
+      let entry = tables.get(row.table_oid);
+      if (entry === undefined) {
+        entry = { name: row.table_name, comment: row.table_comment, columns: [] };
+        tables.set(row.table_oid, entry);
+      }
+      if (row.column_name !== null) entry.columns.push(reflectColumn(row, enumValues));
+    }
+    const constraints = groupBy(constraintRows, (row) => row.table_oid);
+    const indexes = groupBy(indexRows, (row) => row.table_oid);
+
+    const result: ReflectedTable[] = [];
+    for (const [oid, entry] of tables) {
+      result.push({
+        kind: "table",
+        name: entry.name,
+        columns: entry.columns,
+        constraints: (constraints.get(oid) ?? []).map(reflectConstraint),
+        indexes: (indexes.get(oid) ?? []).map(reflectIndex),
+        options: {
+          ...(target !== undefined && target !== current ? { schema: target } : {}),
+          ...(entry.comment === null ? {} : { comment: entry.comment }),
+        },
+      });
+    }
+    const enums = enumRows
+      .filter((row) => row.in_target)
+      .map(
+        (row): ReflectedEnum => ({
+          name: row.name,
+          ...(row.schema === current ? {} : { schema: row.schema }),
+          values: row.labels,
+        }),
+      );
+    return { tables: result, enums };
+  }
+
+  /** A declared default's SQL text as the catalogs give it back (see `postgresDefault`). */
+  normalizeDefault(sqlText: string, type: ColumnType): string {
+    return postgresDefault(sqlText, this.normalizeType(type));
+  }
+
+  /** What `type` reads back as: its PostgreSQL name, through the synonym table. */
+  normalizeType(type: ColumnType): ColumnType {
+    switch (type.kind) {
+      case "enum":
+        return type;
+      case "custom":
+        return postgresColumnType(/["]/.test(type.sql) ? type.sql : type.sql.toLowerCase());
+      default:
+        return postgresColumnType(renderPostgresType(type).toLowerCase());
+    }
+  }
+}
+
+function reflectColumn(row: ColumnRow, enumValues: ReadonlyMap<string, readonly string[]>): ReflectedColumn {
+  const values = row.type_kind === "e" ? enumValues.get(`${row.type_schema}.${row.type_name}`) : undefined;
+  const type: ColumnType =
+    values === undefined
+      ? postgresColumnType(row.formatted_type)
+      : { kind: "enum", name: row.type_name, values: [...values] };
+  const identity = row.identity === "a" ? "always" : row.identity === "d" ? "byDefault" : undefined;
+  const generated = row.generated === "s" || row.generated === "v";
+  const serial =
+    identity === undefined &&
+    row.serial_sequence !== null &&
+    row.default_expr !== null &&
+    /^nextval\(/i.test(row.default_expr);
+  const defaultExpr = serial || generated || row.default_expr === null ? undefined : row.default_expr;
+  return {
+    kind: "column",
+    name: row.column_name as string,
+    type,
+    reportedType: row.formatted_type,
+    ...(identity === undefined ? {} : { identity }),
+    options: {
+      nullable: !row.not_null,
+      ...(defaultExpr === undefined ? {} : { serverDefault: sql(postgresDefault(defaultExpr, type, row.type_name)) }),
+      ...(serial || identity !== undefined ? { autoincrement: true } : {}),
+      ...(generated && row.default_expr !== null ? { computed: sql(unwrap(row.default_expr)) } : {}),
+      ...(row.column_comment === null ? {} : { comment: row.column_comment }),
+    },
+  };
+}
+
+/**
+ * A default as PostgreSQL deparses it, without the parentheses around the
+ * whole expression and without the cast it adds to a literal of the
+ * column's own type: `'x'::character varying` is `'x'`, `'-1'::integer`
+ * is `-1`, `'{}'::jsonb` is `'{}'` on a jsonb column, `'on'::state` is
+ * `'on'` on an enum column. `type` is the column's type in core's
+ * vocabulary; `catalogName` its `pg_type` name, where known (`bpchar`).
+ */
+export function postgresDefault(expression: string, type: ColumnType, catalogName?: string): string {
+  const text = unwrap(expression);
+  const match = /^('(?:[^']|'')*')::(.+)$/s.exec(text);
+  if (match === null) return text;
+  const literal = match[1] as string;
+  const cast = (match[2] as string).trim();
+  const castType = postgresColumnType(cast);
+  let sameType: boolean;
+  if (type.kind === "enum") {
+    sameType = cast.split(".").pop()?.replaceAll('"', "") === type.name;
+  } else if (type.kind === "custom") {
+    sameType = cast.toLowerCase() === type.sql.toLowerCase();
+  } else {
+    sameType = castType.kind === type.kind;
+  }
+  if (catalogName !== undefined && cast.split(".").pop()?.replaceAll('"', "") === catalogName) sameType = true;
+  if (!sameType) return text;
+  const inner = literal.slice(1, -1);
+  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i.test(inner) && NUMERIC_KINDS.has(type.kind) ? inner : literal;
+}
+
+const NUMERIC_KINDS: ReadonlySet<string> = new Set(["integer", "bigInteger", "smallInteger", "numeric", "float"]);
+
+function reflectConstraint(row: ConstraintRow): ConstraintDefinition {
+  switch (row.kind) {
+    case "p":
+      return { kind: "primaryKey", name: row.name, columns: row.columns };
+    case "u":
+      return { kind: "unique", name: row.name, columns: row.columns };
+    case "c":
+      return { kind: "check", name: row.name, condition: sql(unwrap(row.check_expr ?? "")) };
+    default: {
+      const referredTable =
+        row.referred_schema === null || row.referred_schema === row.table_schema
+          ? (row.referred_table as string)
+          : `${row.referred_schema}.${row.referred_table}`;
+      const onDelete = ACTIONS[row.on_delete];
+      const onUpdate = ACTIONS[row.on_update];
+      const foreignKey: ForeignKeyDefinition & { name: string } = {
+        kind: "foreignKey",
+        name: row.name,
+        columns: row.columns,
+        referredTable,
+        referredColumns: row.referred_columns,
+        ...(onDelete === undefined ? {} : { onDelete }),
+        ...(onUpdate === undefined ? {} : { onUpdate }),
+        ...(row.deferrable ? { deferrable: true } : {}),
+        ...(row.deferred ? { initially: "DEFERRED" as const } : {}),
+        ...(row.match === "f" ? { match: "FULL" as const } : row.match === "p" ? { match: "PARTIAL" as const } : {}),
+      };
+      return foreignKey;
+    }
+  }
+}
+
+function reflectIndex(row: IndexRow): ReflectedIndex {
+  const terms = row.terms.map((term, at): string | SqlExpression => {
+    const name = row.column_names[at];
+    return name === null || name === undefined ? sql(term) : name;
+  });
+  const include = terms.slice(row.key_count).map((term) => (typeof term === "string" ? term : term.text));
+  return {
+    kind: "index",
+    name: row.name,
+    columns: terms.slice(0, row.key_count),
+    unique: row.is_unique,
+    ...(row.predicate === null ? {} : { where: sql(unwrap(row.predicate)) }),
+    method: row.method,
+    ...(include.length === 0 ? {} : { include }),
+  };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const name = key(row);
+    const group = groups.get(name);
+    if (group === undefined) groups.set(name, [row]);
+    else group.push(row);
+  }
+  return groups;
+}
+
+/** Removes parentheses around a whole expression (`(a > 0)` is `a > 0`), quotes skipped. */
+function unwrap(text: string): string {
+  let result = text.trim();
+  for (;;) {
+    if (!result.startsWith("(")) return result;
+    let depth = 0;
+    let quote: string | undefined;
+    let closesAtEnd = false;
+    for (let at = 0; at < result.length; at++) {
+      const char = result[at] as string;
+      if (quote !== undefined) {
+        if (char === quote) quote = undefined;
+        continue;
+      }
+      if (char === "'" || char === '"') quote = char;
+      else if (char === "(") depth++;
+      else if (char === ")") {
+        depth--;
+        if (depth === 0) {
+          closesAtEnd = at === result.length - 1;
+          break;
+        }
+      }
+    }
+    if (!closesAtEnd) return result;
+    result = result.slice(1, -1).trim();
+  }
+}
+
+/**
+ * A PostgreSQL type name in core's vocabulary: what `format_type` reports
+ * (`character varying(255)`, `timestamp with time zone`, `numeric(10,2)`)
+ * and the usual synonyms (`int4`, `varchar(255)`, `timestamptz`,
+ * `float8`); anything else (arrays, `character(n)`, precisions core has no
+ * place for, extension types) is `customType(<name>)`.
+ *
+ * ```ts
+ * postgresColumnType("int4");                     // integer()
+ * postgresColumnType("character varying(255)");   // string(255)
+ * postgresColumnType("timestamp with time zone"); // dateTime({ timezone: true })
+ * ```
+ */
+export function postgresColumnType(reported: string): ColumnType {
+  const text = reported.trim().replace(/\s+/g, " ");
+  const custom: ColumnType = { kind: "custom", sql: reported };
+  const match = /^([a-z_][a-z0-9_ ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?( with(?:out)? time zone)?$/i.exec(text);
+  if (match === null) return custom;
+  const name = (match[1] as string).toLowerCase();
+  const first = match[2] === undefined ? undefined : Number(match[2]);
+  const second = match[3] === undefined ? undefined : Number(match[3]);
+  const zone = match[4]?.trim().toLowerCase();
+  const bare = first === undefined && zone === undefined;
+  switch (name) {
+    case "integer":
+    case "int":
+    case "int4":
+      return bare ? { kind: "integer" } : custom;
+    case "bigint":
+    case "int8":
+      return bare ? { kind: "bigInteger" } : custom;
+    case "smallint":
+    case "int2":
+      return bare ? { kind: "smallInteger" } : custom;
+    case "character varying":
+    case "varchar":
+      if (second !== undefined || zone !== undefined) return custom;
+      return first === undefined ? { kind: "string" } : { kind: "string", length: first };
+    case "text":
+      return bare ? { kind: "text" } : custom;
+    case "boolean":
+    case "bool":
+      return bare ? { kind: "boolean" } : custom;
+    case "date":
+      return bare ? { kind: "date" } : custom;
+    case "timestamp":
+    case "time":
+      if (first !== undefined) return custom;
+      return { kind: name === "timestamp" ? "dateTime" : "time", timezone: zone === "with time zone" };
+    case "timestamptz":
+    case "timetz":
+      return bare ? { kind: name === "timestamptz" ? "dateTime" : "time", timezone: true } : custom;
+    case "numeric":
+    case "decimal":
+      if (zone !== undefined) return custom;
+      if (first === undefined) return { kind: "numeric" };
+      // NUMERIC(p) is NUMERIC(p, 0) (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-NUMERIC-DECIMAL).
+      return { kind: "numeric", precision: first, scale: second ?? 0 };
+    case "double precision":
+    case "float8":
+      return bare ? { kind: "float" } : custom;
+    case "real":
+    case "float4":
+      return bare ? { kind: "float", precision: 24 } : custom;
+    case "float":
+      // FLOAT(1..24) is REAL, FLOAT(25..53) and FLOAT are DOUBLE PRECISION.
+      if (zone !== undefined || second !== undefined) return custom;
+      return first !== undefined && first <= 24 ? { kind: "float", precision: 24 } : { kind: "float" };
+    case "json":
+      return bare ? { kind: "json" } : custom;
+    case "jsonb":
+      return bare ? { kind: "jsonb" } : custom;
+    case "uuid":
+      return bare ? { kind: "uuid" } : custom;
+    case "bytea":
+      return bare ? { kind: "binary" } : custom;
+    default:
+      return custom;
+  }
+}
