@@ -37,6 +37,12 @@ export interface CommandOptions {
    * SIGTERM). The abort's `reason` may name the signal (`"SIGTERM"`).
    */
   readonly signal?: AbortSignal;
+  /**
+   * Sees every statement of the run before it is sent to the connection
+   * (`BEGIN`/`COMMIT`/`ROLLBACK` included), for tracing and for tests that
+   * compare a run's statements with what the database received.
+   */
+  readonly onStatement?: (sql: string) => void;
 }
 
 export interface OpenConnection {
@@ -115,4 +121,10 @@ export class Environment {
       primaryKey: this.config.versionTablePk,
     };
   }
+}
+
+/** The options of a run's `ConnectionStatementSink` (the `onStatement` hook, when given). */
+export function statementOptions(environment: Environment): { onStatement?: (sql: string) => void } {
+  const onStatement = environment.options.onStatement;
+  return onStatement ? { onStatement } : {};
 }

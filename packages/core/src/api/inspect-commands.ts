@@ -5,7 +5,7 @@ import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.j
 import { assertConsistentHeads, assertKnownRevisions, VersionTable } from "../runtime/version-table.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import type { RevisionHeader } from "../script/revision-header.js";
-import { type CommandOptions, Environment } from "./environment.js";
+import { type CommandOptions, Environment, statementOptions } from "./environment.js";
 
 export type ScriptRevision = Revision<RevisionHeader>;
 
@@ -110,7 +110,7 @@ export async function ensureVersion(
 ): Promise<boolean> {
   const environment = new Environment(config, options);
   return environment.withConnection(async ({ connection }) => {
-    const sink = new ConnectionStatementSink(connection);
+    const sink = new ConnectionStatementSink(connection, statementOptions(environment));
     await sink.begin();
     try {
       const created = await new VersionTable(sink, environment.versionTable).ensure();
@@ -125,7 +125,10 @@ export async function ensureVersion(
 
 async function readDatabaseHeads(environment: Environment): Promise<string[]> {
   const heads = await environment.withConnection(({ connection }) =>
-    new VersionTable(new ConnectionStatementSink(connection), environment.versionTable).readHeads(),
+    new VersionTable(
+      new ConnectionStatementSink(connection, statementOptions(environment)),
+      environment.versionTable,
+    ).readHeads(),
   );
   assertKnownRevisions(environment.scripts.graph, heads, environment.config.versionTable);
   assertConsistentHeads(environment.scripts.graph, heads, environment.config.versionTable);

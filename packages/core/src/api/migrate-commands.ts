@@ -5,7 +5,7 @@ import { planDowngrade, planStamp, planUpgrade, type MigrationStep } from "../ru
 import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
 import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
-import { type CommandOptions, Environment } from "./environment.js";
+import { type CommandOptions, Environment, statementOptions } from "./environment.js";
 
 const relativeTarget = /[+-]\d+$/;
 
@@ -80,7 +80,7 @@ async function migrate(
   const lockConfig = environment.config.lock;
   return environment.withConnection(({ connection }) =>
     runMigrations({
-      sink: new ConnectionStatementSink(connection),
+      sink: new ConnectionStatementSink(connection, statementOptions(environment)),
       connection,
       graph: scripts.graph,
       versionTable: environment.versionTable,

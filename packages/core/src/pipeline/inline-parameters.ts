@@ -63,8 +63,14 @@ function skipLiteral(sql: string, index: number): number {
     return end === -1 ? sql.length : end + 2;
   }
   if (char === "'" || char === '"' || char === "`") {
+    // PostgreSQL's E'...' strings take backslash escapes (E'it\'s').
+    const backslashes = char === "'" && /(?:^|[^A-Za-z0-9_$])[Ee]$/.test(sql.slice(Math.max(0, index - 2), index));
     let at = index + 1;
     while (at < sql.length) {
+      if (backslashes && sql[at] === "\\") {
+        at += 2;
+        continue;
+      }
       if (sql[at] === char) {
         if (sql[at + 1] === char) {
           at += 2;

@@ -152,6 +152,9 @@ class MigrationRun<S extends RevisionSource> {
       // block again.
       if (!this.#perMigration && !autocommitted) continue;
       await this.#commit();
+      // After the last step there is nothing to begin: a script would end
+      // with an empty BEGIN/COMMIT pair that Alembic does not write.
+      if (index >= steps.length) break;
       await sink.begin();
       if (!sink.offline && sink.dialect.capabilities.lockHeldByTransaction && index < steps.length) {
         // The lock was released by the commit: another process may have
