@@ -197,6 +197,26 @@ describe("no false positives: every type and column option reads back as declare
   });
 });
 
+describe("columns added by later migrations", () => {
+  it("reads columns added with addColumn as if the table had been created with them", async () => {
+    await create("targets", column("id", integer(), { primaryKey: true }));
+    await create("grown", column("id", integer(), { primaryKey: true }));
+    const added = [
+      column("mood", enumType("grown_mood", ["up", "down"])),
+      column("label", string(20), { serverDefault: "none", nullable: false }),
+      column("target_id", integer(), { references: { table: "targets", column: "id", onDelete: "CASCADE" } }),
+      column("rank", integer(), { index: true }),
+      column("at", dateTime({ timezone: true })),
+    ];
+    for (const definition of added) {
+      for (const statement of dialect.compile({ kind: "addColumn", table: "grown", column: definition })) {
+        await connection.execute(statement.sql, statement.parameters);
+      }
+    }
+    await expectRoundTrip(table("grown", column("id", integer(), { primaryKey: true }), ...added));
+  });
+});
+
 describe("constraints, indexes, enums, identity", () => {
   it("reads named and unnamed primary keys, uniques, foreign keys with actions and deferrable, named checks", async () => {
     await create("p", column("a", integer()), column("b", integer()), primaryKey(["a", "b"], { name: "pk_p" }));
@@ -328,12 +348,14 @@ describe("constraints, indexes, enums, identity", () => {
 
   it("reads enums and another schema, leaves out the version table", async () => {
     await connection.execute("CREATE SCHEMA app");
+    await create("owners", column("id", integer(), { primaryKey: true }));
     for (const statement of dialect.compile({
       kind: "createTable",
       table: table(
         "things",
         column("id", integer(), { primaryKey: true }),
         column("mood", enumType("mood", ["ok", "meh"])),
+        column("owner_id", integer(), { references: "public.owners.id" }),
         { schema: "app", comment: "in app" },
       ),
     })) {
@@ -342,13 +364,20 @@ describe("constraints, indexes, enums, identity", () => {
     await create("alembic_version", column("version_num", string(32), { primaryKey: true }));
     await create("kept", column("state", enumType("state", ["a", "b"])));
     const main = await introspector.introspect(read, { excludeTables: ["alembic_version"] });
-    expect(main.tables.map((found) => found.name)).toEqual(["kept"]);
+    expect(main.tables.map((found) => found.name).sort()).toEqual(["kept", "owners"]);
     expect(main.enums).toEqual([{ name: "state", values: ["a", "b"] }]);
     const app = await introspector.introspect(read, { schema: "app" });
     expect(app.enums).toEqual([{ name: "mood", schema: "app", values: ["ok", "meh"] }]);
     expect(app.tables).toHaveLength(1);
     expect(app.tables[0]?.options).toEqual({ schema: "app", comment: "in app" });
     expect(app.tables[0]?.columns[1]?.type).toEqual(enumType("mood", ["ok", "meh"]));
+    expect(app.tables[0]?.constraints).toContainEqual({
+      kind: "foreignKey",
+      name: "things_owner_id_fkey",
+      columns: ["owner_id"],
+      referredTable: "public.owners",
+      referredColumns: ["id"],
+    });
   });
 
   it("issues as many queries for 50 tables as for one", async () => {

@@ -182,6 +182,26 @@ describe("no false positives: every type and column option reads back as declare
   });
 });
 
+describe("columns added by later migrations", () => {
+  it("reads columns added with addColumn as if the table had been created with them", async () => {
+    await create("targets", column("id", integer(), { primaryKey: true }));
+    await create("grown", column("id", integer(), { primaryKey: true }));
+    const added = [
+      column("mood", enumType("grown_mood", ["up", "down"])),
+      column("label", string(20), { serverDefault: "none", nullable: false }),
+      column("target_id", integer(), { references: { table: "targets", column: "id", onDelete: "CASCADE" } }),
+      column("rank", integer(), { index: true }),
+      column("at", dateTime({ timezone: true })),
+    ];
+    for (const definition of added) {
+      for (const statement of dialect.compile({ kind: "addColumn", table: "grown", column: definition })) {
+        await connection.execute(statement.sql, statement.parameters);
+      }
+    }
+    await expectRoundTrip(table("grown", column("id", integer(), { primaryKey: true }), ...added));
+  });
+});
+
 describe("constraints, indexes and what the pragmas lose", () => {
   it("reads named and unnamed primary keys, uniques, foreign keys with actions and deferrable, named checks", async () => {
     await create("p", column("a", integer()), column("b", integer()), primaryKey(["a", "b"], { name: "pk_p" }));

@@ -54,7 +54,8 @@ interface IndexRow {
  * `dateTime()`); an enum's CHECK (`CONSTRAINT "mood" CHECK ("c" IN (...))`
  * on a VARCHAR as wide as its longest value, as the compiler writes it) is
  * read back as `enumType("mood", [...])`. SQLite has no comments, schemas
- * or native enums: `enums` is empty.
+ * or native enums: `enums` is empty and the `schema` option is ignored
+ * (the `main` database is read; attached databases are out of scope).
  *
  * ```ts
  * const schema = await new SqliteIntrospector().introspect(read, { excludeTables: ["alembic_version"] });
