@@ -12,6 +12,8 @@ import {
   DdlCompilerBase,
   deferrability,
   expressionText,
+  type OptionNames,
+  type OptionsOperation,
   optionNames,
   type ReferenceOptions,
   statement,
@@ -171,9 +173,14 @@ export class PostgresDdlCompiler extends DdlCompilerBase {
     return super.references(table, columns, options);
   }
 
+  /** `concurrently`, `using`, `include` for `createIndex`; `using` for `alterColumn`. */
+  protected override dialectOptionNames(kind: OptionsOperation["kind"]): OptionNames {
+    return kind === "createIndex" ? INDEX_OPTIONS : ALTER_COLUMN_OPTIONS;
+  }
+
   /** `{ postgresql: { concurrently, using, include } }`, or the deprecated top-level options (with a warning). */
   protected override indexOptions(operation: CreateIndexOperation): PostgresIndexOptions {
-    const block = this.dialectOptions(operation, INDEX_OPTIONS, "op.createIndex", operation.name);
+    const block = this.dialectOptions(operation);
     const legacy = {
       ...(operation.concurrently === undefined ? {} : { concurrently: operation.concurrently }),
       ...(operation.using === undefined ? {} : { using: operation.using }),
@@ -277,7 +284,7 @@ export class PostgresDdlCompiler extends DdlCompilerBase {
 
   /** `{ postgresql: { using } }`, or the deprecated top-level `using` (with a warning). */
   #alterOptions(operation: AlterColumnOperation): PostgresAlterColumnOptions {
-    const block = this.dialectOptions(operation, ALTER_COLUMN_OPTIONS, "op.alterColumn", operation.column);
+    const block = this.dialectOptions(operation);
     const legacy = operation.using === undefined ? {} : { using: operation.using };
     this.#deprecated("op.alterColumn", legacy);
     return { ...legacy, ...block };

@@ -132,3 +132,15 @@ describe("refused before touching the database", () => {
     );
   });
 });
+
+describe("options keyed by dialect", () => {
+  it("ignores PostgreSQL's block and rejects unknown keys in its own", () => {
+    const index = { kind: "createIndex", name: "ix", table: "t", columns: ["a"] } as const;
+    expect(
+      sql({ ...index, dialectOptions: { postgresql: { concurrently: true, using: "gin", include: ["b"] } } }),
+    ).toEqual(['CREATE INDEX "ix" ON "t" ("a")']);
+    expect(() => sql({ ...index, dialectOptions: { sqlite: { where: "a > 1" } } })).toThrow(
+      `Unknown option 'where' in sqlite of op.createIndex("ix", ...)`,
+    );
+  });
+});

@@ -39,6 +39,9 @@ import type {
 import type { TableDefinition } from "../schema/table.js";
 import { deferrability, expressionText, schemaOf, statement } from "./ddl-clauses.js";
 
+/** The operations that take dialect options. */
+export type OptionsOperation = CreateIndexOperation | AlterColumnOperation;
+
 /** What a compiler needs of its dialect: names, capabilities, quoting and literals. */
 export interface CompilerDialect {
   readonly name: string;
@@ -118,6 +121,7 @@ export abstract class DdlCompilerBase {
       const target = schemaOf(operation);
       if (target !== undefined) this.rejectSchema(operation.kind, target.table, target.schema);
     }
+    if (operation.kind === "createIndex" || operation.kind === "alterColumn") this.#checkDialectOptions(operation);
     switch (operation.kind) {
       case "createTable":
         return this.createTable(operation);
@@ -188,24 +192,33 @@ export abstract class DdlCompilerBase {
   }
 
   /**
-   * This dialect's block of an operation's dialect options
-   * (`operation.dialectOptions[dialect.name]`), checked against `allowed`:
-   * an unknown key is an `UnknownOptionError` naming the call. Blocks of
-   * other dialects are ignored.
+   * The keys this dialect takes in its block of an operation's dialect
+   * options (`{ postgresql: {...} }`): none by default, so any key there is
+   * an `UnknownOptionError`. A dialect with options overrides this.
    */
-  protected dialectOptions(
-    operation: { readonly dialectOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined },
-    allowed: OptionNames,
-    call: string,
-    subject: unknown,
-  ): Readonly<Record<string, unknown>> {
+  protected dialectOptionNames(_kind: OptionsOperation["kind"]): OptionNames {
+    return NO_OPTIONS;
+  }
+
+  /**
+   * This dialect's block of an operation's dialect options
+   * (`operation.dialectOptions[dialect.name]`), or `{}`. Blocks of other
+   * dialects are ignored. Checked before the operation is compiled.
+   */
+  protected dialectOptions(operation: OptionsOperation): Readonly<Record<string, unknown>> {
+    return operation.dialectOptions?.[this.dialect.name] ?? {};
+  }
+
+  /** Throws `UnknownOptionError` for a key of this dialect's block that `dialectOptionNames` does not list. */
+  #checkDialectOptions(operation: OptionsOperation): void {
     const block = operation.dialectOptions?.[this.dialect.name];
-    if (block === undefined) return {};
+    if (block === undefined) return;
+    const call = `op.${operation.kind}`;
     if (typeof block !== "object" || block === null || Array.isArray(block)) {
       throw new TypeError(`${call}: the ${this.dialect.name} options must be an object; got ${JSON.stringify(block)}`);
     }
-    checkOptions(block, allowed, call, subject, this.dialect.name);
-    return block;
+    const subject = operation.kind === "createIndex" ? operation.name : `${operation.table}.${operation.column}`;
+    checkOptions(block, this.dialectOptionNames(operation.kind), call, subject, this.dialect.name);
   }
 
   // Hooks: names, types, defaults, clauses.
@@ -450,9 +463,9 @@ export abstract class DdlCompilerBase {
     return [this.createIndexStatement(operation.table, operation.schema, spec, operation.ifNotExists === true)];
   }
 
-  /** The dialect's options of `createIndex` (none by default: any key in its block is unknown). */
+  /** The dialect's options of `createIndex`: its block (see `dialectOptionNames`). */
   protected indexOptions(operation: CreateIndexOperation): Readonly<Record<string, unknown>> {
-    return this.dialectOptions(operation, NO_OPTIONS, "op.createIndex", operation.name);
+    return this.dialectOptions(operation);
   }
 
   /**

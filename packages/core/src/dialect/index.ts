@@ -16,6 +16,7 @@ export {
   type CompilerDialect,
   DdlCompilerBase,
   type IndexSpec,
+  type OptionsOperation,
   type PrimaryKeySpec,
   type ReferenceOptions,
 } from "./ddl-compiler-base.js";

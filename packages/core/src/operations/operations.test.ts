@@ -111,6 +111,37 @@ describe("Operations", () => {
     ]);
   });
 
+  it("moves options keyed by dialect into dialectOptions, untouched", async () => {
+    const { op, recorded } = recordingOp();
+    await op.createIndex("ix", "t", ["a"], {
+      unique: true,
+      postgresql: { concurrently: true, using: "gin" },
+      mysql: { length: 10 },
+    });
+    await op.alterColumn("t", "a", { type: integer(), postgresql: { using: "a::integer" } });
+    await op.batchAlterTable("t", {}, async (batch) => {
+      await batch.alterColumn("a", { type: integer(), postgresql: { using: "a::integer" } });
+    });
+    expect(recorded[0]).toEqual({
+      kind: "createIndex",
+      name: "ix",
+      table: "t",
+      columns: ["a"],
+      unique: true,
+      dialectOptions: { postgresql: { concurrently: true, using: "gin" }, mysql: { length: 10 } },
+    });
+    expect(recorded[1]).toEqual({
+      kind: "alterColumn",
+      table: "t",
+      column: "a",
+      type: integer(),
+      dialectOptions: { postgresql: { using: "a::integer" } },
+    });
+    expect(recorded[2]).toMatchObject({
+      steps: [{ kind: "alterColumn", column: "a", dialectOptions: { postgresql: { using: "a::integer" } } }],
+    });
+  });
+
   it("renders inline literals in the dialect's syntax", () => {
     const { op } = recordingOp();
     expect(op.inlineLiteral("it's")).toEqual({ kind: "sql", text: "'it''s'" });
