@@ -217,6 +217,28 @@ describe("columns added by later migrations", () => {
   });
 });
 
+describe("identity added by alterColumn", () => {
+  it("reads a column made autoincrement by alterColumn as an identity", async () => {
+    const declared = await create("counted", column("id", integer(), { primaryKey: true }), column("n", integer()));
+    for (const statement of dialect.compile({
+      kind: "alterColumn",
+      table: "counted",
+      column: "id",
+      autoincrement: true,
+    })) {
+      await connection.execute(statement.sql, statement.parameters);
+    }
+    const reflected = await reflect("counted");
+    expect(reflected.columns[0]).toMatchObject({ identity: "byDefault", options: { autoincrement: true } });
+    const withIdentity = table(
+      "counted",
+      column("id", integer(), { primaryKey: true, autoincrement: true }),
+      ...declared.columns.slice(1),
+    );
+    await expectRoundTrip(withIdentity);
+  });
+});
+
 describe("constraints, indexes, enums, identity", () => {
   it("reads named and unnamed primary keys, uniques, foreign keys with actions and deferrable, named checks", async () => {
     await create("p", column("a", integer()), column("b", integer()), primaryKey(["a", "b"], { name: "pk_p" }));
