@@ -8,7 +8,7 @@ import { qualifiedName } from "./postgres-dialect.js";
  * PostgreSQL (https://www.postgresql.org/docs/current/datatype.html), so
  * that a database Retort created and one Alembic created look the same to
  * reflection and autogenerate. An enum is the native type named after it,
- * in the table's schema (see `PostgresTableCompiler.enumTypes`).
+ * in the table's schema (created by `PostgresDdlCompiler.createEnumType`).
  *
  * ```ts
  * renderPostgresType(dateTime({ timezone: true })); // "TIMESTAMP WITH TIME ZONE"
