@@ -179,13 +179,15 @@ export class PostgresConnection implements Connection {
         await lock.release();
       },
       assertHeld: () => lock.assertHeld(),
-      verify: async () => {
+      // The runner passes its statement sink's query, so the check is one of
+      // the run's statements; without it, this connection's own query.
+      verify: async (read) => {
         // In a failed transaction the server answers every query with 25P02,
         // and COMMIT rolls back anyway (commit() says so): nothing can be
         // committed without the lock, so only the local check runs, and the
         // real failure is the one reported.
         if (this.#client.getTransactionStatus() === "E") return lock.assertHeld();
-        await lock.verify();
+        await lock.verify(read);
       },
     };
   }

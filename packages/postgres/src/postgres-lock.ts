@@ -204,9 +204,9 @@ export class PostgresLock implements LockHandle {
    * `LockLostError` when it does not, even if the lock's client has not
    * noticed yet. A failure of the query itself is thrown as it is.
    */
-  async verify(): Promise<void> {
+  async verify(read: LockCheck = this.#check): Promise<void> {
     this.assertHeld();
-    const { rows } = await this.#check(HELD_SQL, [this.keys[0], this.keys[1], this.pid]);
+    const { rows } = await read(HELD_SQL, [this.keys[0], this.keys[1], this.pid]);
     if (rows.length > 0) return;
     const reason = `its session (pid ${this.pid}) no longer holds it in pg_locks (the session was terminated or its connection cut)`;
     this.#markLost(reason, undefined);

@@ -81,6 +81,9 @@ export interface LockOptions {
   readonly timeoutMs: number;
 }
 
+/** A read-only query on the migration connection, through the run's statement sink. */
+export type LockRead = (sql: string, parameters: readonly unknown[]) => Promise<{ readonly rows: readonly unknown[] }>;
+
 export interface LockHandle {
   release(): Promise<void>;
   /**
@@ -93,9 +96,11 @@ export interface LockHandle {
   /**
    * Asks the database whether the lock is still held (one round trip);
    * throws `LockLostError` when it is not. The runner calls it before every
-   * commit, so a run whose lock was taken over never commits.
+   * commit, so a run whose lock was taken over never commits, and gives it
+   * `read`: a query through the run's statement sink, on the migration
+   * connection (the lock's own session may be the one that died).
    */
-  verify?(): Promise<void>;
+  verify?(read?: LockRead): Promise<void>;
 }
 
 /** An open connection. Every method may throw a `DatabaseError` with the SQL (never a password). */
