@@ -292,6 +292,7 @@ describe("constraints, indexes, enums, identity", () => {
       index("ix_people_email", ["email"], { unique: true }),
       index("ix_people_live", ["name", "email"], { where: sql`deleted IS NOT TRUE` }),
       index("ix_people_lower", [sql`lower(name)`, "email"]),
+      index("ix_people_sorted", [sql`"name" DESC`, sql`email NULLS FIRST`, sql`lower(email) DESC NULLS LAST`]),
     );
     await expectRoundTrip(declared);
     for (const statement of dialect.compile({

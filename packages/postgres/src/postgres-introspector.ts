@@ -63,6 +63,7 @@ SELECT i.indrelid::int8 AS table_oid, ic.relname AS name, i.indisunique AS is_un
     ORDER BY k.ord) AS column_names,
   ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord, true) FROM generate_series(1, i.indnatts) AS k(ord)
     ORDER BY k.ord) AS terms,
+  i.indoption::int2[] AS options,
   pg_get_expr(i.indpred, i.indrelid, true) AS predicate
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -127,6 +128,8 @@ interface IndexRow {
   key_count: number;
   column_names: (string | null)[];
   terms: string[];
+  /** `pg_index.indoption` per column: bit 1 DESC, bit 2 NULLS FIRST. */
+  options: number[];
   predicate: string | null;
 }
 
@@ -333,7 +336,9 @@ function reflectConstraint(row: ConstraintRow): ConstraintDefinition {
 function reflectIndex(row: IndexRow): ReflectedIndex {
   const terms = row.terms.map((term, at): string | SqlExpression => {
     const name = row.column_names[at];
-    return name === null || name === undefined ? sql(term) : name;
+    const order = at < row.key_count ? ordering(row.options[at] ?? 0) : "";
+    if (name === null || name === undefined) return sql(`${term}${order}`);
+    return order === "" ? name : sql(`${term}${order}`);
   });
   const include = terms.slice(row.key_count).map((term) => (typeof term === "string" ? term : term.text));
   return {
@@ -345,6 +350,17 @@ function reflectIndex(row: IndexRow): ReflectedIndex {
     method: row.method,
     ...(include.length === 0 ? {} : { include }),
   };
+}
+
+/**
+ * ` DESC`, ` NULLS FIRST`... from `indoption` (a sort order other than the
+ * default is kept on the term, as ``sql`"name" DESC` `` declares it).
+ */
+function ordering(option: number): string {
+  const descending = (option & 1) !== 0;
+  const nullsFirst = (option & 2) !== 0;
+  if (descending) return nullsFirst ? " DESC" : " DESC NULLS LAST";
+  return nullsFirst ? " NULLS FIRST" : "";
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {

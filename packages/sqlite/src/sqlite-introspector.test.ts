@@ -256,6 +256,7 @@ describe("constraints, indexes and what the pragmas lose", () => {
       index("ix_people_email", ["email"], { unique: true }),
       index("ix_people_live", ["name", "email"], { where: sql`deleted = 0` }),
       index("ix_people_lower", [sql`lower(name)`, "email"]),
+      index("ix_people_sorted", [sql`"name" DESC`, sql`email COLLATE NOCASE`]),
     );
     await expectRoundTrip(declared);
     const reflected = await reflect("people");

@@ -14,6 +14,7 @@ import type {
 } from "@retort/core";
 import { sql } from "@retort/core";
 import { buildBatchTable, type TableFacts } from "./batch/sqlite-batch-reflect.js";
+import { quoteName } from "./batch/sqlite-batch-sql.js";
 import type { BatchTable } from "./batch/sqlite-batch-types.js";
 import { renderSqliteType } from "./sqlite-types.js";
 
@@ -236,9 +237,12 @@ function toReflectedTable(batch: BatchTable, tables: ReadonlyMap<string, BatchTa
     (index): ReflectedIndex => ({
       kind: "index",
       name: index.name,
-      columns: index.terms.map((term): string | SqlExpression =>
-        term.column !== undefined ? term.column : sql((term.expression ?? "").trim()),
-      ),
+      // A term's COLLATE/ASC/DESC is kept, as ``sql`"name" DESC` `` declares it.
+      columns: index.terms.map((term): string | SqlExpression => {
+        const suffix = term.suffix.trim() === "" ? "" : ` ${term.suffix.trim()}`;
+        if (term.column !== undefined) return suffix === "" ? term.column : sql(`${quoteName(term.column)}${suffix}`);
+        return sql(`${(term.expression ?? "").trim()}${suffix}`);
+      }),
       unique: index.unique,
       ...(index.where === undefined ? {} : { where: sql(index.where.trim()) }),
     }),
