@@ -25,6 +25,7 @@ export {
   type PostgresIndexOptions,
 } from "./postgres-ddl-compiler.js";
 export { PostgresConnection, type PostgresConnectionOptions } from "./postgres-connection.js";
+export { PostgresIntrospector, postgresColumnType, postgresDefault } from "./postgres-introspector.js";
 export {
   PostgresLock,
   LOCK_NAMESPACE,

@@ -13,6 +13,7 @@ export { SqliteDriver } from "./sqlite-driver.js";
 export { SqliteDialect, sqliteCapabilities } from "./sqlite-dialect.js";
 export { SqliteDdlCompiler, SQLITE_MAX_VARIABLES } from "./sqlite-ddl-compiler.js";
 export { SqliteConnection } from "./sqlite-connection.js";
+export { SqliteIntrospector, sqliteColumnType } from "./sqlite-introspector.js";
 export { SqliteBatchError } from "./batch/sqlite-batch-types.js";
 export type { BatchProgress } from "./batch/sqlite-batch-rebuild.js";
 export { SqliteLock } from "./sqlite-lock.js";

@@ -123,6 +123,13 @@ const vocabulary: [string, ColumnType][] = [
   ["c_custom_int", customType("INT")],
 ];
 
+describe("wiring", () => {
+  it("is the dialect's introspector, exported by the package", async () => {
+    const entry = await import("./index.js");
+    expect(entry.driver.dialect.introspector).toBeInstanceOf(entry.SqliteIntrospector);
+  });
+});
+
 describe("no false positives: every type and column option reads back as declared", () => {
   it("reads every type of core's vocabulary back (nullable and NOT NULL)", async () => {
     const declared = await create(
