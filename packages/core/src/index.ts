@@ -114,3 +114,4 @@ export {
   compileBulkInsert as compileBulkInsertStatements,
   type BulkInsertSyntax,
 } from "./operations/compile-bulk-insert.js";
+export * from "./autogenerate/index.js";

@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { checkCommand } from "./check-command.js";
 import { ensureVersionCommand } from "./ensure-version-command.js";
 import { branchesCommand, currentCommand, headsCommand, historyCommand, showCommand } from "./inspect-commands.js";
 import { downgradeCommand, stampCommand, upgradeCommand } from "./migrate-commands.js";
@@ -10,6 +11,7 @@ export const commands: readonly Command[] = [
   listTemplatesCommand,
   revisionCommand,
   mergeCommand,
+  checkCommand,
   upgradeCommand,
   downgradeCommand,
   stampCommand,

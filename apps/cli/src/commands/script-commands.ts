@@ -70,12 +70,21 @@ export const revisionCommand: Command = {
     },
     { name: "rev-id", takesValue: true, help: "hardcoded revision id instead of generating one", metavar: "ID" },
     { name: "version-path", takesValue: true, help: "version folder to put the revision file in", metavar: "PATH" },
+    {
+      name: "autogenerate",
+      takesValue: false,
+      help: "populate revision script with candidate migration operations, based on comparison of database to the declared schema",
+    },
+    { name: "sql", takesValue: false, help: "don't emit SQL to database - dump to standard output instead" },
   ],
   positionals: [0, 0],
   async run(context) {
     const { config, options } = await context.project();
     const parsed = context.parsed;
+    const autogenerate = parsed.flags.has("autogenerate");
     const result = await revision(config, {
+      autogenerate,
+      sql: parsed.flags.has("sql"),
       ...options,
       ...definedEntries({
         message: optionValue(parsed, "message"),
@@ -87,6 +96,10 @@ export const revisionCommand: Command = {
       splice: parsed.flags.has("splice"),
       dependsOn: optionValues(parsed, "depends-on"),
     });
+    if (autogenerate) {
+      for (const line of result.detected ?? []) context.output.message(`Detected ${line}`);
+      if ((result.detected ?? []).length === 0) context.output.message("No changes in schema detected.");
+    }
     context.output.message(`Generating ${result.path} ...  done`);
   },
 };

@@ -12,6 +12,7 @@ import { readRevisionHeader } from "../script/read-revision-header.js";
 import { runPostWriteHooks } from "../script/run-post-write-hooks.js";
 import type { RevisionHeader } from "../script/revision-header.js";
 import { type CommandOptions, Environment } from "./environment.js";
+import { generateBodies } from "../autogenerate/autogenerate-api.js";
 
 export interface RevisionOptions extends CommandOptions {
   readonly message?: string;
@@ -23,12 +24,18 @@ export interface RevisionOptions extends CommandOptions {
   readonly dependsOn?: readonly string[];
   readonly revId?: string;
   readonly versionPath?: string;
+  /** Write the differences between the config's declared schema and the database (`--autogenerate`). */
+  readonly autogenerate?: boolean;
+  /** `--sql`: refused, as Alembic does without a revision environment. */
+  readonly sql?: boolean;
 }
 
 export interface RevisionResult {
   readonly revision: string;
   readonly path: string;
   readonly downRevisions: readonly string[];
+  /** With `autogenerate`: the differences written, one line each (empty: an empty migration). */
+  readonly detected?: readonly string[];
 }
 
 /**
@@ -58,6 +65,14 @@ async function writeRevision(
   isMerge: boolean,
 ): Promise<RevisionResult> {
   const config = environment.config;
+  if (options.sql) {
+    throw new CommandError(
+      options.autogenerate
+        ? "Using --sql with --autogenerate does not make any sense"
+        : "Using --sql with the revision command when revision_environment is not configured does not make any sense",
+      { code: "SQL_NOT_SUPPORTED" },
+    );
+  }
   const scripts = environment.scripts;
   const graph = scripts.graph;
   const revisionId = options.revId ?? generateRevisionId();
@@ -95,6 +110,7 @@ async function writeRevision(
       { code: "TEMPLATE_MISSING" },
     );
   }
+  const generated = options.autogenerate ? await generateBodies(environment) : undefined;
   const message = options.message;
   const now = new Date();
   const filePath = revisionFilePath({
@@ -115,6 +131,9 @@ async function writeRevision(
     date: now,
     timezone: config.timezone,
     templatePath,
+    ...(generated
+      ? { upgrades: generated.upgrades, downgrades: generated.downgrades, imports: generated.imports }
+      : {}),
   });
   // Check the graph with the new file before writing it.
   const header = readRevisionHeader(filePath, text);
@@ -127,7 +146,12 @@ async function writeRevision(
   mkdirSync(path.dirname(filePath), { recursive: true });
   writeFileSync(filePath, text);
   await runPostWriteHooks(config.postWriteHooks, filePath, config.directory);
-  return { revision: revisionId, path: filePath, downRevisions: parents.map((parent) => parent.id) };
+  return {
+    revision: revisionId,
+    path: filePath,
+    downRevisions: parents.map((parent) => parent.id),
+    ...(generated ? { detected: generated.lines } : {}),
+  };
 }
 
 function resolveParents(

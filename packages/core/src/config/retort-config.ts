@@ -38,6 +38,9 @@ export type CompareHook = (details: {
   readonly declared: unknown;
 }) => boolean | undefined;
 
+/** A schema module for autogenerate: its path, or the imported module. */
+export type SchemaSource = string | Readonly<Record<string, unknown>>;
+
 /**
  * Runs on each new migration file (Alembic's `post_write_hooks`), e.g. a
  * formatter. The `exec` form runs `command` with `args`, where the word
@@ -99,8 +102,8 @@ export interface RetortConfig {
   readonly versionTablePk?: boolean;
   /** Commit after each migration instead of once for the whole run; default false. */
   readonly transactionPerMigration?: boolean;
-  /** The declared schema for autogenerate: a module path whose exported `table(...)`s count, or that module itself. */
-  readonly schema?: string | Readonly<Record<string, unknown>>;
+  /** The declared schema for autogenerate: a module path whose exported `table(...)`s count, that module itself, or a list of them. */
+  readonly schema?: SchemaSource | readonly SchemaSource[];
   /** Compare column types in autogenerate; default true. */
   readonly compareType?: boolean | CompareHook;
   /** Compare server defaults in autogenerate; default false. */
@@ -131,8 +134,8 @@ export interface ResolvedConfig {
   readonly versionTableSchema: string | undefined;
   readonly versionTablePk: boolean;
   readonly transactionPerMigration: boolean;
-  /** Absolute path of the schema module, or the module itself. */
-  readonly schema: string | Readonly<Record<string, unknown>> | undefined;
+  /** Absolute path of the schema module, or the module itself (or a list of them). */
+  readonly schema: SchemaSource | readonly SchemaSource[] | undefined;
   readonly compareType: boolean | CompareHook;
   readonly compareServerDefault: boolean | CompareHook;
   readonly includeObject: IncludeObjectHook | undefined;
@@ -190,7 +193,11 @@ export function resolveConfig(
     versionTableSchema: checked.versionTableSchema,
     versionTablePk: checked.versionTablePk ?? true,
     transactionPerMigration: checked.transactionPerMigration ?? false,
-    schema: typeof checked.schema === "string" ? path.resolve(base, checked.schema) : checked.schema,
+    schema: Array.isArray(checked.schema)
+      ? checked.schema.map((source: SchemaSource) => (typeof source === "string" ? path.resolve(base, source) : source))
+      : typeof checked.schema === "string"
+        ? path.resolve(base, checked.schema)
+        : (checked.schema as SchemaSource | undefined),
     compareType: checked.compareType ?? true,
     compareServerDefault: checked.compareServerDefault ?? false,
     includeObject: checked.includeObject,

@@ -17,10 +17,12 @@ const isStringArray: Check = (value) =>
   Array.isArray(value) && value.every((item) => typeof item === "string" && item !== "")
     ? undefined
     : "an array of non-empty strings (folder paths)";
+const isSchemaModule = (value: unknown) =>
+  typeof value === "string" || (typeof value === "object" && value !== null && !Array.isArray(value));
 const isSchema: Check = (value) =>
-  typeof value === "string" || (typeof value === "object" && value !== null && !Array.isArray(value))
+  isSchemaModule(value) || (Array.isArray(value) && value.every(isSchemaModule))
     ? undefined
-    : "a module path (string) or the imported module";
+    : "a module path (string), the imported module, or a list of them";
 const isHooks: Check = (value) => {
   const shape = 'an array of functions or { type: "exec", command, args? } objects';
   if (!Array.isArray(value)) return shape;

@@ -1,0 +1,148 @@
+import type { Dialect } from "../driver/driver.js";
+import { CommandError } from "../errors/retort-error.js";
+import type { ReadQuery, ReflectedSchema } from "../introspection/reflected-schema.js";
+import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
+import type { StatementSink } from "../pipeline/statement-sink.js";
+import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
+import { VersionTable } from "../runtime/version-table.js";
+import { type CommandOptions, Environment } from "../api/environment.js";
+import { compareSchemas, type DeclaredSchema } from "./compare-schemas.js";
+import { loadDeclaredSchema } from "./declared-schema.js";
+import { planMigration, type MigrationPlan } from "./plan-migration.js";
+import { renderBody, renderImports } from "./render-operations.js";
+import { describeDiff, type SchemaDiff } from "./schema-diff.js";
+import { typeText } from "./type-comparison.js";
+
+const READING_SCHEMA = {
+  what: "Reading the database schema (autogenerate, check)",
+  instead: "Run it against a live database; --sql cannot compare schemas.",
+};
+
+/** The differences between the declared schema and a database at its heads. */
+export interface SchemaComparison {
+  readonly diffs: readonly SchemaDiff[];
+  /** One line per difference, as `check` prints them. */
+  readonly lines: readonly string[];
+  readonly dialect: Dialect;
+}
+
+/**
+ * Compares the config's declared schema with the database (which must be
+ * at the script directory's heads: `Target database is not up to date.`
+ * otherwise). Reads through the run's statement sink; the version table is
+ * left out.
+ */
+export async function compareDatabase(environment: Environment): Promise<SchemaComparison> {
+  const config = environment.config;
+  const declared = await loadDeclaredSchema(config.schema);
+  const heads = environment.scripts.graph.heads;
+  return environment.withConnection(async ({ connection }) => {
+    const sink: StatementSink = new ConnectionStatementSink(connection);
+    const current = await new VersionTable(sink, environment.versionTable).readHeads();
+    const wanted = new Set(heads);
+    if (current.length !== wanted.size || current.some((head) => !wanted.has(head))) {
+      throw new CommandError("Target database is not up to date.", { code: "NOT_UP_TO_DATE" });
+    }
+    const dialect = connection.dialect;
+    const read: ReadQuery = async <Row>(sql: string, parameters?: readonly unknown[]) =>
+      (await sink.query<Row>({ sql, parameters: parameters ?? [] }, READING_SCHEMA)).rows;
+    const reflected = await reflect(dialect, read, declared, config);
+    const diffs = compareSchemas(declared, reflected, {
+      dialect: dialect.name,
+      nativeEnum: dialect.capabilities.nativeEnum,
+      comments: dialect.capabilities.comments,
+      compareType: config.compareType,
+      compareServerDefault: config.compareServerDefault,
+      ...(config.includeObject ? { includeObject: config.includeObject } : {}),
+      ...(config.includeName ? { includeName: config.includeName } : {}),
+    });
+    const lines = diffs.map((diff) => describeDiff(diff, (type) => typeText(type, dialect.name)));
+    return { diffs, lines, dialect };
+  });
+}
+
+/** Reads the default schema and every schema a declared table names. */
+async function reflect(
+  dialect: Dialect,
+  read: ReadQuery,
+  declared: DeclaredSchema,
+  config: ResolvedConfig,
+): Promise<ReflectedSchema> {
+  const introspector = dialect.introspector;
+  if (introspector === undefined) {
+    throw new CommandError(
+      `The ${dialect.name} driver cannot read a database's schema yet (it has no introspector): autogenerate and check need one`,
+      { code: "NO_INTROSPECTOR" },
+    );
+  }
+  const schemas = new Set<string | undefined>([undefined]);
+  if (dialect.capabilities.schemas) for (const table of declared.tables) schemas.add(table.options.schema);
+  const tables: ReflectedSchema["tables"][number][] = [];
+  const enums: ReflectedSchema["enums"][number][] = [];
+  for (const schema of schemas) {
+    const versionHere = (config.versionTableSchema ?? undefined) === schema;
+    const result = await introspector.introspect(read, {
+      ...(schema === undefined ? {} : { schema }),
+      excludeTables: versionHere ? [config.versionTable] : [],
+    });
+    for (const table of result.tables) {
+      const tagged = schema !== undefined && table.options.schema === undefined;
+      tables.push(tagged ? { ...table, options: { ...table.options, schema } } : table);
+    }
+    for (const item of result.enums)
+      enums.push(schema !== undefined && item.schema === undefined ? { ...item, schema } : item);
+  }
+  return { tables, enums };
+}
+
+export interface CheckResult {
+  readonly diffs: readonly SchemaDiff[];
+  readonly lines: readonly string[];
+}
+
+/**
+ * `retort check`: the differences between the declared schema and the
+ * database (none: the database matches). CI fails on a non-empty list.
+ */
+export async function checkSchema(
+  config: RetortConfig | ResolvedConfig,
+  options: CommandOptions = {},
+): Promise<CheckResult> {
+  const { diffs, lines } = await compareDatabase(new Environment(config, options));
+  return { diffs, lines };
+}
+
+/** What `revision --autogenerate` writes into the template. */
+export interface GeneratedBodies {
+  readonly diffs: readonly SchemaDiff[];
+  readonly lines: readonly string[];
+  readonly plan: MigrationPlan;
+  readonly upgrades: string;
+  readonly downgrades: string;
+  readonly imports: string;
+}
+
+/** Compares and renders the `upgrade`/`downgrade` bodies and their imports. */
+export async function generateBodies(environment: Environment): Promise<GeneratedBodies> {
+  const { diffs, lines, dialect } = await compareDatabase(environment);
+  return renderPlan(diffs, lines, dialect);
+}
+
+/** Renders differences as migration bodies for a dialect (pure; `generateBodies` without the database). */
+export function renderPlan(
+  diffs: readonly SchemaDiff[],
+  lines: readonly string[],
+  dialect: Pick<Dialect, "name" | "capabilities">,
+): GeneratedBodies {
+  const plan = planMigration(diffs, { alterInPlace: dialect.capabilities.alterInPlace, dialect: dialect.name });
+  const upgrade = renderBody(plan.upgrade);
+  const downgrade = renderBody(plan.downgrade);
+  return {
+    diffs,
+    lines,
+    plan,
+    upgrades: upgrade.code,
+    downgrades: downgrade.code,
+    imports: renderImports([...upgrade.imports, ...downgrade.imports]),
+  };
+}

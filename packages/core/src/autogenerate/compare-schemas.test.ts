@@ -1,0 +1,415 @@
+import { describe, expect, it } from "vitest";
+import type { ReflectedColumn, ReflectedSchema, ReflectedTable } from "../introspection/reflected-schema.js";
+import {
+  bigInteger,
+  boolean,
+  type ColumnType,
+  customType,
+  dateTime,
+  enumType,
+  integer,
+  numeric,
+  string,
+  text,
+} from "../schema/column-type.js";
+import { sql } from "../schema/sql-expression.js";
+import { check, column, foreignKey, index, unique } from "../schema/table-elements.js";
+import { type TableDefinition, table } from "../schema/table.js";
+import { type CompareOptions, compareSchemas, dependencyOrder } from "./compare-schemas.js";
+import { describeDiff } from "./schema-diff.js";
+import { typeText } from "./type-comparison.js";
+
+/** A reflected table: `table(...)` whose columns carry the type as the database reports it. */
+function reflected(definition: TableDefinition, reported: Record<string, string> = {}): ReflectedTable {
+  return {
+    ...definition,
+    columns: definition.columns.map(
+      (item): ReflectedColumn => ({ ...item, reportedType: reported[item.name] ?? typeText(item.type, "postgresql") }),
+    ),
+    indexes: definition.indexes,
+  };
+}
+
+function live(...tables: ReflectedTable[]): ReflectedSchema {
+  return { tables, enums: [] };
+}
+
+function lines(
+  declared: TableDefinition[],
+  database: ReflectedSchema,
+  options: Partial<CompareOptions> = {},
+): string[] {
+  const dialect = options.dialect ?? "postgresql";
+  return compareSchemas({ tables: declared }, database, { dialect, ...options }).map((diff) =>
+    describeDiff(diff, (type) => typeText(type, dialect)),
+  );
+}
+
+const users = table(
+  "users",
+  column("id", integer(), { primaryKey: true }),
+  column("email", string(255), { nullable: false }),
+);
+
+describe("compareSchemas: tables and columns", () => {
+  const cases: { name: string; declared: TableDefinition[]; database: ReflectedSchema; expected: string[] }[] = [
+    { name: "identical", declared: [users], database: live(reflected(users)), expected: [] },
+    {
+      name: "added table",
+      declared: [users],
+      database: live(),
+      expected: ["('add_table', None, 'users')"],
+    },
+    {
+      name: "removed table",
+      declared: [],
+      database: live(reflected(users)),
+      expected: ["('remove_table', None, 'users')"],
+    },
+    {
+      name: "added and removed column",
+      declared: [table("users", column("id", integer(), { primaryKey: true }), column("name", text()))],
+      database: live(reflected(users)),
+      expected: [
+        "('add_column', None, 'users', 'name', TEXT)",
+        "('remove_column', None, 'users', 'email', VARCHAR(255))",
+      ],
+    },
+    {
+      name: "nullability",
+      declared: [table("users", column("id", integer(), { primaryKey: true }), column("email", string(255)))],
+      database: live(reflected(users)),
+      expected: ["('modify_nullable', None, 'users', 'email', False -> True)"],
+    },
+    {
+      name: "type",
+      declared: [
+        table("users", column("id", integer(), { primaryKey: true }), column("email", text(), { nullable: false })),
+      ],
+      database: live(reflected(users)),
+      expected: ["('modify_type', None, 'users', 'email', VARCHAR(255) -> TEXT)"],
+    },
+    {
+      name: "type length",
+      declared: [
+        table(
+          "users",
+          column("id", integer(), { primaryKey: true }),
+          column("email", string(100), { nullable: false }),
+        ),
+      ],
+      database: live(reflected(users)),
+      expected: ["('modify_type', None, 'users', 'email', VARCHAR(255) -> VARCHAR(100))"],
+    },
+  ];
+  it.each(cases)("$name", ({ declared, database, expected }) => {
+    expect(lines(declared, database)).toEqual(expected);
+  });
+});
+
+describe("compareSchemas: type synonyms", () => {
+  const cases: { dialect: string; declared: ColumnType; reported: string; differs: boolean }[] = [
+    { dialect: "postgresql", declared: integer(), reported: "int4", differs: false },
+    { dialect: "postgresql", declared: integer(), reported: "integer", differs: false },
+    { dialect: "postgresql", declared: bigInteger(), reported: "int8", differs: false },
+    { dialect: "postgresql", declared: integer(), reported: "int8", differs: true },
+    { dialect: "postgresql", declared: string(255), reported: "character varying(255)", differs: false },
+    { dialect: "postgresql", declared: string(), reported: "character varying(255)", differs: false },
+    { dialect: "postgresql", declared: string(10), reported: "character varying(20)", differs: true },
+    { dialect: "postgresql", declared: numeric(10, 2), reported: "numeric(10,2)", differs: false },
+    { dialect: "postgresql", declared: numeric(10, 2), reported: "numeric(12,2)", differs: true },
+    {
+      dialect: "postgresql",
+      declared: dateTime({ timezone: true }),
+      reported: "timestamp with time zone",
+      differs: false,
+    },
+    { dialect: "postgresql", declared: dateTime(), reported: "timestamp with time zone", differs: true },
+    { dialect: "postgresql", declared: dateTime(), reported: "timestamp(6) without time zone", differs: false },
+    { dialect: "postgresql", declared: boolean(), reported: "bool", differs: false },
+    { dialect: "postgresql", declared: customType("DOUBLE PRECISION"), reported: "float8", differs: false },
+    { dialect: "postgresql", declared: customType("CITEXT"), reported: "citext", differs: false },
+    { dialect: "postgresql", declared: enumType("mood", ["ok"]), reported: "mood", differs: false },
+    { dialect: "sqlite", declared: integer(), reported: "INTEGER", differs: false },
+    { dialect: "sqlite", declared: integer(), reported: "INT", differs: false },
+    { dialect: "sqlite", declared: string(36), reported: "VARCHAR(36)", differs: false },
+    { dialect: "sqlite", declared: dateTime({ timezone: true }), reported: "DATETIME", differs: false },
+    { dialect: "sqlite", declared: text(), reported: "VARCHAR(20)", differs: true },
+    { dialect: "sqlite", declared: numeric(10, 2), reported: "DECIMAL(10, 2)", differs: false },
+  ];
+  it.each(cases)(
+    "$dialect: $reported as $declared.kind differs: $differs",
+    ({ dialect, declared, reported, differs }) => {
+      const database = {
+        ...live(reflected(table("t", column("c", customType(reported))), { c: reported })),
+        enums: declared.kind === "enum" ? [{ name: declared.name, values: declared.values }] : [],
+      };
+      const result = lines([table("t", column("c", declared))], database, {
+        dialect,
+        nativeEnum: dialect === "postgresql",
+      });
+      expect(result.length).toBe(differs ? 1 : 0);
+    },
+  );
+
+  it("compareType: false sees no type change; a function decides, undefined falls back", () => {
+    const database = live(reflected(table("t", column("c", string(10)))));
+    const declared = [table("t", column("c", text()))];
+    expect(lines(declared, database, { compareType: false })).toEqual([]);
+    expect(lines(declared, database, { compareType: () => false })).toEqual([]);
+    expect(lines(declared, database, { compareType: () => undefined })).toHaveLength(1);
+    const seen: string[] = [];
+    lines([table("t", column("c", string(10)))], database, {
+      compareType: ({ table: name, column: col }) => {
+        seen.push(`${name}.${col}`);
+        return true;
+      },
+    });
+    expect(seen).toEqual(["t.c"]);
+  });
+});
+
+describe("compareSchemas: server defaults and comments", () => {
+  const cases: { declared: unknown; reported: string | undefined; differs: boolean }[] = [
+    { declared: "en", reported: "'en'::character varying", differs: false },
+    { declared: "en", reported: "'fr'::character varying", differs: true },
+    { declared: 0, reported: "0", differs: false },
+    { declared: false, reported: "false", differs: false },
+    { declared: sql`now()`, reported: "now()", differs: false },
+    { declared: sql`CURRENT_TIMESTAMP`, reported: "CURRENT_TIMESTAMP", differs: false },
+    { declared: sql`(1 + 2)`, reported: "(1 + 2)", differs: false },
+    { declared: undefined, reported: "'x'::text", differs: true },
+    { declared: "x", reported: undefined, differs: true },
+  ];
+  it.each(cases)("$declared vs $reported", ({ declared, reported, differs }) => {
+    const live1 = live(
+      reflected(table("t", column("c", text(), reported === undefined ? {} : { serverDefault: sql(reported) }))),
+    );
+    const wanted = table("t", column("c", text(), declared === undefined ? {} : { serverDefault: declared as string }));
+    expect(lines([wanted], live1, { compareServerDefault: true })).toHaveLength(differs ? 1 : 0);
+    expect(lines([wanted], live1)).toEqual([]);
+  });
+
+  it("skips sequence defaults of SERIAL columns", () => {
+    const database = live(
+      reflected(
+        table(
+          "t",
+          column("id", integer(), {
+            primaryKey: true,
+            autoincrement: true,
+            serverDefault: sql`nextval('t_id_seq'::regclass)`,
+          }),
+        ),
+      ),
+    );
+    expect(
+      lines([table("t", column("id", integer(), { primaryKey: true }))], database, { compareServerDefault: true }),
+    ).toEqual([]);
+  });
+
+  it("column and table comments, unless the database has none", () => {
+    const database = live(reflected(table("t", column("c", text(), { comment: "old" }))));
+    const wanted = table("t", column("c", text(), { comment: "new" }), { comment: "a table" });
+    expect(lines([wanted], database)).toEqual([
+      "('modify_comment', None, 't', 'c', 'old' -> 'new')",
+      "('add_table_comment', None, 't', None -> 'a table')",
+    ]);
+    expect(lines([wanted], database, { comments: false })).toEqual([]);
+    expect(
+      lines(
+        [table("t", column("c", text(), { comment: "old" }))],
+        live(reflected(table("t", column("c", text(), { comment: "old" }), { comment: "gone" }))),
+      ),
+    ).toEqual(["('remove_table_comment', None, 't', 'gone')"]);
+  });
+});
+
+describe("compareSchemas: indexes, constraints, foreign keys", () => {
+  const base = [column("id", integer(), { primaryKey: true }), column("a", integer()), column("b", integer())] as const;
+  const cases: { name: string; declared: TableDefinition; database: TableDefinition; expected: string[] }[] = [
+    {
+      name: "added index",
+      declared: table("t", ...base, index("ix_t_a", ["a"])),
+      database: table("t", ...base),
+      expected: ["('add_index', None, 't', 'ix_t_a', ['a'])"],
+    },
+    {
+      name: "removed index",
+      declared: table("t", ...base),
+      database: table("t", ...base, index("ix_t_a", ["a"])),
+      expected: ["('remove_index', None, 't', 'ix_t_a', ['a'])"],
+    },
+    {
+      name: "changed index is a drop and an add",
+      declared: table("t", ...base, index("ix_t_a", ["a", "b"], { unique: true })),
+      database: table("t", ...base, index("ix_t_a", ["a"])),
+      expected: [
+        "('remove_index', None, 't', 'ix_t_a', ['a'])",
+        "('add_index', None, 't', 'ix_t_a', ['a', 'b'], unique)",
+      ],
+    },
+    {
+      name: "index: true on a column is ix_<table>_<column>",
+      declared: table(
+        "t",
+        column("id", integer(), { primaryKey: true }),
+        column("a", integer(), { index: true }),
+        column("b", integer()),
+      ),
+      database: table("t", ...base, index("ix_t_a", ["a"])),
+      expected: [],
+    },
+    {
+      name: "unnamed unique matches the database's named one by columns",
+      declared: table(
+        "t",
+        column("id", integer(), { primaryKey: true }),
+        column("a", integer(), { unique: true }),
+        column("b", integer()),
+      ),
+      database: table("t", ...base, unique("a", { name: "t_a_key" })),
+      expected: [],
+    },
+    {
+      name: "unique added and removed",
+      declared: table("t", ...base, unique(["a", "b"], { name: "uq_t_ab" })),
+      database: table("t", ...base, unique("a", { name: "t_a_key" })),
+      expected: [
+        "('remove_constraint', None, 't', 't_a_key', unique ['a'])",
+        "('add_constraint', None, 't', 'uq_t_ab', unique ['a', 'b'])",
+      ],
+    },
+    {
+      name: "a unique index stands for a unique constraint",
+      declared: table("t", ...base, unique("a", { name: "uq_t_a" })),
+      database: table("t", ...base, index("uq_t_a", ["a"], { unique: true })),
+      expected: [],
+    },
+    {
+      name: "named checks by name; unnamed ones are not compared",
+      declared: table("t", ...base, check(sql`a > 0`, { name: "ck_t_a" }), check("b > 0")),
+      database: table("t", ...base, check(sql`b < 9`, { name: "ck_t_old" })),
+      expected: [
+        "('remove_constraint', None, 't', 'ck_t_old', check sql`b < 9`)",
+        "('add_constraint', None, 't', 'ck_t_a', check sql`a > 0`)",
+      ],
+    },
+    {
+      name: "foreign key added (named by convention) and removed",
+      declared: table("t", ...base, foreignKey("a", "users", "id")),
+      database: table("t", ...base, foreignKey("b", "users", "id", { name: "t_b_fkey" })),
+      expected: [
+        "('remove_fk', None, 't', 't_b_fkey', ['b'] -> 'users' ['id'])",
+        "('add_fk', None, 't', 'fk_t_a_users', ['a'] -> 'users' ['id'])",
+      ],
+    },
+    {
+      name: "references matches the reflected key; NO ACTION is the default",
+      declared: table(
+        "t",
+        column("id", integer(), { primaryKey: true }),
+        column("a", integer(), { references: "users.id" }),
+        column("b", integer()),
+      ),
+      database: table("t", ...base, foreignKey("a", "users", "id", { name: "t_a_fkey", onDelete: "NO ACTION" })),
+      expected: [],
+    },
+    {
+      name: "a changed ON DELETE is a drop and an add",
+      declared: table("t", ...base, foreignKey("a", "users", "id", { name: "fk_a", onDelete: "CASCADE" })),
+      database: table("t", ...base, foreignKey("a", "users", "id", { name: "fk_a" })),
+      expected: [
+        "('remove_fk', None, 't', 'fk_a', ['a'] -> 'users' ['id'])",
+        "('add_fk', None, 't', 'fk_a', ['a'] -> 'users' ['id'])",
+      ],
+    },
+  ];
+  it.each(cases)("$name", ({ declared, database, expected }) => {
+    expect(lines([declared], live(reflected(database)))).toEqual(expected);
+  });
+});
+
+describe("compareSchemas: order, hooks, enums", () => {
+  const parent = table("parent", column("id", integer(), { primaryKey: true }));
+  const child = table(
+    "child",
+    column("id", integer(), { primaryKey: true }),
+    column("parent_id", integer(), { references: "parent.id" }),
+  );
+  const grandchild = table(
+    "grandchild",
+    column("id", integer(), { primaryKey: true }),
+    column("child_id", integer(), { references: "child.id" }),
+  );
+
+  it("creates referenced tables first and drops them last", () => {
+    expect(dependencyOrder([grandchild, child, parent]).map((item) => item.name)).toEqual([
+      "parent",
+      "child",
+      "grandchild",
+    ]);
+    expect(lines([grandchild, child, parent], live())).toEqual([
+      "('add_table', None, 'parent')",
+      "('add_table', None, 'child')",
+      "('add_table', None, 'grandchild')",
+    ]);
+    expect(lines([], live(reflected(parent), reflected(grandchild), reflected(child)))).toEqual([
+      "('remove_table', None, 'grandchild')",
+      "('remove_table', None, 'child')",
+      "('remove_table', None, 'parent')",
+    ]);
+  });
+
+  it("includeName leaves reflected names out; includeObject either side", () => {
+    const database = live(reflected(users), reflected(table("spatial_ref_sys", column("srid", integer()))));
+    expect(
+      lines([users], database, { includeName: (name, type) => !(type === "table" && name === "spatial_ref_sys") }),
+    ).toEqual([]);
+    const calls: string[] = [];
+    const result = lines([users, parent], database, {
+      includeObject: (_object, name, type, isReflected) => {
+        calls.push(`${type}:${name}:${isReflected}`);
+        return name !== "spatial_ref_sys" && name !== "email";
+      },
+    });
+    expect(result).toEqual(["('add_table', None, 'parent')"]);
+    expect(calls).toContain("table:spatial_ref_sys:true");
+    expect(calls).toContain("column:email:false");
+  });
+
+  it("PostgreSQL enums: created, extended and dropped (not compared without native enums)", () => {
+    const mood = table(
+      "people",
+      column("id", integer(), { primaryKey: true }),
+      column("mood", enumType("mood", ["sad", "ok", "happy"])),
+    );
+    const database: ReflectedSchema = {
+      tables: [
+        reflected(
+          table(
+            "people",
+            column("id", integer(), { primaryKey: true }),
+            column("mood", enumType("mood", ["sad", "happy"])),
+          ),
+          { mood: "mood" },
+        ),
+      ],
+      enums: [
+        { name: "mood", values: ["sad", "happy"] },
+        { name: "old_type", values: ["x"] },
+      ],
+    };
+    expect(lines([mood], database, { nativeEnum: true })).toEqual([
+      "('add_enum_value', None, 'mood', 'ok')",
+      "('remove_enum', None, 'old_type', ['x'])",
+    ]);
+    const withColor = table(
+      "cars",
+      column("id", integer(), { primaryKey: true }),
+      column("color", enumType("color", ["red"])),
+    );
+    expect(lines([mood, withColor], database, { nativeEnum: true })[0]).toBe("('add_enum', None, 'color', ['red'])");
+    expect(lines([mood], { ...database, enums: [] }, { dialect: "sqlite" })).toEqual([]);
+  });
+});

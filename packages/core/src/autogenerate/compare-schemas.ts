@@ -1,0 +1,539 @@
+import type { CompareHook, IncludeNameHook, IncludeObjectHook } from "../config/retort-config.js";
+import type { ReflectedEnum, ReflectedSchema } from "../introspection/reflected-schema.js";
+import type { ColumnType } from "../schema/column-type.js";
+import { isSqlExpression, type SqlExpression } from "../schema/sql-expression.js";
+import {
+  type CheckDefinition,
+  type ColumnDefinition,
+  type ForeignKeyDefinition,
+  type IndexDefinition,
+  parseReference,
+  type UniqueDefinition,
+} from "../schema/table-elements.js";
+import type { TableDefinition } from "../schema/table.js";
+import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
+import { defaultText, typeKeyFromText, typesDiffer, typeText } from "./type-comparison.js";
+
+/** The wanted schema: the `table(...)`s of the config's schema module. */
+export interface DeclaredSchema {
+  readonly tables: readonly TableDefinition[];
+}
+
+/** What the comparison needs to know of the database and the config. */
+export interface CompareOptions {
+  /** The dialect's name (`sqlite`, `postgresql`): picks the type synonyms and literal forms. */
+  readonly dialect: string;
+  /** Native enum types (`CREATE TYPE ... AS ENUM`): compare them. Default false. */
+  readonly nativeEnum?: boolean;
+  /** The database keeps comments: compare them. Default true. */
+  readonly comments?: boolean;
+  /** Default true. */
+  readonly compareType?: boolean | CompareHook;
+  /** Default false. */
+  readonly compareServerDefault?: boolean | CompareHook;
+  readonly includeObject?: IncludeObjectHook;
+  readonly includeName?: IncludeNameHook;
+}
+
+interface NormalTable {
+  readonly table: TableDefinition;
+  readonly columns: readonly ColumnDefinition[];
+  readonly primaryKey: readonly string[];
+  readonly uniques: readonly UniqueDefinition[];
+  readonly indexes: readonly IndexDefinition[];
+  readonly foreignKeys: readonly ForeignKeyDefinition[];
+  readonly checks: readonly (CheckDefinition & { name: string })[];
+}
+
+/**
+ * Compares the declared schema with the reflected one (Alembic's
+ * `compare_metadata`) and returns the differences, in the order a
+ * migration applies them: new tables (referenced tables first), changes to
+ * existing tables (by name: added columns, altered columns, removed
+ * indexes/constraints/foreign keys, added ones, removed columns), removed
+ * tables (referencing tables first), enum types. Pure: no database.
+ *
+ * ```ts
+ * compareSchemas({ tables: [users] }, reflected, { dialect: "sqlite" });
+ * // [{ kind: "add_column", table: "users", column: ... }]
+ * ```
+ */
+export function compareSchemas(
+  declared: DeclaredSchema,
+  reflected: ReflectedSchema,
+  options: CompareOptions,
+): SchemaDiff[] {
+  const includeName = options.includeName ?? (() => true);
+  const includeObject = options.includeObject ?? (() => true);
+  const key = (table: TableDefinition) => `${table.options.schema ?? ""}.${table.name}`;
+  const reflectedTables = new Map<string, TableDefinition>();
+  for (const table of reflected.tables) {
+    const parent = { schema_name: table.options.schema ?? null };
+    if (!includeName(table.name, "table", parent)) continue;
+    reflectedTables.set(key(table), table);
+  }
+  const declaredTables = new Map<string, TableDefinition>();
+  for (const table of declared.tables) declaredTables.set(key(table), table);
+
+  const added: TableDefinition[] = [];
+  const removed: TableDefinition[] = [];
+  const changes: SchemaDiff[] = [];
+  for (const [name, table] of declaredTables) {
+    const existing = reflectedTables.get(name);
+    if (!includeObject(table, table.name, "table", false, existing)) continue;
+    if (existing === undefined) added.push(table);
+  }
+  for (const [name, table] of reflectedTables) {
+    if (declaredTables.has(name)) continue;
+    if (!includeObject(table, table.name, "table", true, undefined)) continue;
+    removed.push(table);
+  }
+  const existingPairs = [...declaredTables]
+    .filter(
+      ([name, table]) =>
+        reflectedTables.has(name) && includeObject(table, table.name, "table", false, reflectedTables.get(name)),
+    )
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, table] of existingPairs) {
+    changes.push(...compareTable(table, reflectedTables.get(name) as TableDefinition, options));
+  }
+  const diffs: SchemaDiff[] = [];
+  const enums = options.nativeEnum ? compareEnums(declared, reflected) : { added: [], changed: [], removed: [] };
+  diffs.push(...enums.changed);
+  for (const table of dependencyOrder(added)) diffs.push({ kind: "add_table", table });
+  diffs.push(...changes);
+  for (const table of dependencyOrder(removed).reverse()) diffs.push({ kind: "remove_table", table });
+  diffs.push(...enums.removed);
+  // New enum types come first; a table or column using one would create it, so the
+  // plan drops those creates (see planMigration).
+  return [...enums.added, ...diffs];
+}
+
+/** Tables sorted so that a referenced table comes before the tables that reference it (cycles keep their order). */
+export function dependencyOrder(tables: readonly TableDefinition[]): TableDefinition[] {
+  const names = new Set(tables.map((table) => table.name));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const ordered: TableDefinition[] = [];
+  const byName = new Map(tables.map((table) => [table.name, table]));
+  const visit = (table: TableDefinition) => {
+    if (done.has(table.name) || visiting.has(table.name)) return;
+    visiting.add(table.name);
+    for (const fk of normalizeTable(table).foreignKeys) {
+      const target = byName.get(fk.referredTable);
+      if (target && fk.referredTable !== table.name && names.has(fk.referredTable)) visit(target);
+    }
+    visiting.delete(table.name);
+    done.add(table.name);
+    ordered.push(table);
+  };
+  for (const table of tables) visit(table);
+  return ordered;
+}
+
+/**
+ * The table's column-level shortcuts as table-level elements, so that a
+ * declared table and a reflected one compare alike: `primaryKey: true`,
+ * `unique: true` (a UNIQUE constraint, or with `index: true` a unique
+ * index), `index: true` (`ix_<table>_<column>`), `references` (a foreign key).
+ */
+export function normalizeTable(table: TableDefinition): NormalTable {
+  const primaryKey: string[] = [];
+  const uniques: UniqueDefinition[] = [];
+  const indexes: IndexDefinition[] = [];
+  const foreignKeys: ForeignKeyDefinition[] = [];
+  const checks: (CheckDefinition & { name: string })[] = [];
+  for (const column of table.columns) {
+    const options = column.options;
+    if (options.primaryKey) primaryKey.push(column.name);
+    if (options.index) {
+      indexes.push({
+        kind: "index",
+        name: `ix_${table.name}_${column.name}`,
+        columns: [column.name],
+        ...(options.unique ? { unique: true } : {}),
+      });
+    } else if (options.unique) {
+      uniques.push({ kind: "unique", columns: [column.name] });
+    }
+    if (options.references !== undefined) {
+      const reference = parseReference(options.references);
+      foreignKeys.push({
+        kind: "foreignKey",
+        columns: [column.name],
+        referredTable: reference.table,
+        referredColumns: [reference.column],
+        ...(reference.onDelete ? { onDelete: reference.onDelete } : {}),
+        ...(reference.onUpdate ? { onUpdate: reference.onUpdate } : {}),
+      });
+    }
+  }
+  for (const constraint of table.constraints) {
+    if (constraint.kind === "primaryKey") {
+      for (const name of constraint.columns) if (!primaryKey.includes(name)) primaryKey.push(name);
+    } else if (constraint.kind === "unique") uniques.push(constraint);
+    else if (constraint.kind === "foreignKey") foreignKeys.push(constraint);
+    else if (constraint.name !== undefined) checks.push(constraint as CheckDefinition & { name: string });
+  }
+  // The CHECK a dialect without native enums writes for an enum column carries the enum's name: it is the type, not a constraint.
+  const enumNames = new Set(table.columns.flatMap((column) => (column.type.kind === "enum" ? [column.type.name] : [])));
+  for (let position = checks.length - 1; position >= 0; position--) {
+    if (enumNames.has((checks[position] as { name: string }).name)) checks.splice(position, 1);
+  }
+  const uniqueNames = new Set(uniques.map((unique) => unique.name).filter((name) => name !== undefined));
+  for (const index of table.indexes) {
+    // The index behind a UNIQUE constraint, and SQLite's automatic ones, are not indexes of their own.
+    if (uniqueNames.has(index.name) || index.name.startsWith("sqlite_autoindex_")) continue;
+    indexes.push(index);
+  }
+  const columns = table.columns.map((column) =>
+    primaryKey.includes(column.name) ? { ...column, options: { ...column.options, nullable: false } } : column,
+  );
+  return { table, columns, primaryKey, uniques, indexes, foreignKeys, checks };
+}
+
+function compareTable(
+  declaredTable: TableDefinition,
+  reflectedTable: TableDefinition,
+  options: CompareOptions,
+): SchemaDiff[] {
+  const includeName = options.includeName ?? (() => true);
+  const includeObject = options.includeObject ?? (() => true);
+  const tableName = declaredTable.name;
+  const schema = declaredTable.options.schema;
+  const at = schema === undefined ? {} : { schema };
+  const parents = {
+    schema_name: schema ?? null,
+    table_name: tableName,
+    schema_qualified_table_name: schema === undefined ? tableName : `${schema}.${tableName}`,
+  };
+  const declared = normalizeTable(declaredTable);
+  const reflected = normalizeTable(reflectedTable);
+  const reflectedColumns = new Map(
+    reflected.columns
+      .filter((column) => includeName(column.name, "column", parents))
+      .map((column) => [column.name, column]),
+  );
+  const declaredColumns = new Map(declared.columns.map((column) => [column.name, column]));
+
+  const addedColumns: SchemaDiff[] = [];
+  const alterations: SchemaDiff[] = [];
+  const removedColumns: SchemaDiff[] = [];
+  for (const column of declared.columns) {
+    const existing = reflectedColumns.get(column.name);
+    if (!includeObject(column, column.name, "column", false, existing)) continue;
+    if (existing === undefined) {
+      addedColumns.push({ kind: "add_column", ...at, table: tableName, column });
+    } else {
+      alterations.push(...compareColumn(tableName, schema, column, existing, options));
+    }
+  }
+  for (const column of reflected.columns) {
+    if (!reflectedColumns.has(column.name) || declaredColumns.has(column.name)) continue;
+    if (!includeObject(column, column.name, "column", true, undefined)) continue;
+    removedColumns.push({ kind: "remove_column", ...at, table: tableName, column });
+  }
+
+  const removals: SchemaDiff[] = [];
+  const additions: SchemaDiff[] = [];
+  // Indexes, by name; a changed definition is a drop and an add.
+  const reflectedIndexes = reflected.indexes.filter((index) => includeName(index.name, "index", parents));
+  const declaredIndexNames = new Set(declared.indexes.map((index) => index.name));
+  const reflectedUniqueSignatures = new Set(reflected.uniques.map((unique) => signature(unique.columns)));
+  const declaredUniqueSignatures = new Set(declared.uniques.map((unique) => signature(unique.columns)));
+  for (const index of declared.indexes) {
+    const existing = reflectedIndexes.find((candidate) => candidate.name === index.name);
+    if (!includeObject(index, index.name, "index", false, existing)) continue;
+    if (existing === undefined) {
+      // A unique index the database keeps as a UNIQUE constraint (or the reverse) is the same thing.
+      if (index.unique && reflectedUniqueSignatures.has(signature(index.columns))) continue;
+      additions.push({ kind: "add_index", ...at, table: tableName, index });
+    } else if (!sameIndex(index, existing)) {
+      removals.push({ kind: "remove_index", ...at, table: tableName, index: existing });
+      additions.push({ kind: "add_index", ...at, table: tableName, index });
+    }
+  }
+  for (const index of reflectedIndexes) {
+    if (declaredIndexNames.has(index.name)) continue;
+    if (index.unique && declaredUniqueSignatures.has(signature(index.columns))) continue;
+    if (!includeObject(index, index.name, "index", true, undefined)) continue;
+    removals.push({ kind: "remove_index", ...at, table: tableName, index });
+  }
+
+  // Unique constraints: a named one by name, an unnamed one by its columns.
+  const reflectedUniques = reflected.uniques.filter(
+    (unique) => unique.name === undefined || includeName(unique.name, "unique_constraint", parents),
+  );
+  const matched = new Set<UniqueDefinition>();
+  const declaredIndexSignatures = new Set(declared.indexes.filter((i) => i.unique).map((i) => signature(i.columns)));
+  const reflectedIndexSignatures = new Set(reflectedIndexes.filter((i) => i.unique).map((i) => signature(i.columns)));
+  for (const unique of declared.uniques) {
+    const existing =
+      (unique.name === undefined ? undefined : reflectedUniques.find((candidate) => candidate.name === unique.name)) ??
+      reflectedUniques.find(
+        (candidate) =>
+          !matched.has(candidate) &&
+          (unique.name === undefined || candidate.name === undefined) &&
+          signature(candidate.columns) === signature(unique.columns),
+      );
+    if (!includeObject(unique, unique.name ?? null, "unique_constraint", false, existing)) continue;
+    if (existing !== undefined) {
+      matched.add(existing);
+      if (signature(existing.columns) !== signature(unique.columns) && existing.name !== undefined) {
+        removals.push({
+          kind: "remove_constraint",
+          ...at,
+          table: tableName,
+          constraint: { ...existing, name: existing.name },
+        });
+        additions.push({ kind: "add_constraint", ...at, table: tableName, constraint: named(unique, tableName) });
+      }
+      continue;
+    }
+    if (reflectedIndexSignatures.has(signature(unique.columns))) continue;
+    additions.push({ kind: "add_constraint", ...at, table: tableName, constraint: named(unique, tableName) });
+  }
+  for (const unique of reflectedUniques) {
+    if (matched.has(unique) || unique.name === undefined) continue;
+    if (declaredIndexSignatures.has(signature(unique.columns))) continue;
+    if (!includeObject(unique, unique.name, "unique_constraint", true, undefined)) continue;
+    removals.push({ kind: "remove_constraint", ...at, table: tableName, constraint: { ...unique, name: unique.name } });
+  }
+
+  // Named CHECK constraints, by name only (a changed condition is not seen, as in Alembic).
+  const reflectedChecks = reflected.checks.filter((check) => includeName(check.name, "check_constraint", parents));
+  for (const check of declared.checks) {
+    const existing = reflectedChecks.find((candidate) => candidate.name === check.name);
+    if (!includeObject(check, check.name, "check_constraint", false, existing)) continue;
+    if (existing === undefined) additions.push({ kind: "add_constraint", ...at, table: tableName, constraint: check });
+  }
+  for (const check of reflectedChecks) {
+    if (declared.checks.some((candidate) => candidate.name === check.name)) continue;
+    if (!includeObject(check, check.name, "check_constraint", true, undefined)) continue;
+    removals.push({ kind: "remove_constraint", ...at, table: tableName, constraint: check });
+  }
+
+  // Foreign keys, by signature: columns, referred table and columns, actions.
+  const reflectedFks = reflected.foreignKeys.filter(
+    (fk) => fk.name === undefined || includeName(fk.name, "foreign_key_constraint", parents),
+  );
+  const matchedFks = new Set<ForeignKeyDefinition>();
+  const removedFks: SchemaDiff[] = [];
+  const addedFks: SchemaDiff[] = [];
+  for (const fk of declared.foreignKeys) {
+    const existing = reflectedFks.find(
+      (candidate) => !matchedFks.has(candidate) && fkSignature(candidate) === fkSignature(fk),
+    );
+    if (!includeObject(fk, fk.name ?? null, "foreign_key_constraint", false, existing)) continue;
+    if (existing !== undefined) {
+      matchedFks.add(existing);
+      continue;
+    }
+    addedFks.push({ kind: "add_fk", ...at, table: tableName, foreignKey: namedForeignKey(fk, tableName) });
+  }
+  for (const fk of reflectedFks) {
+    // A foreign key the database keeps without a name cannot be dropped by name: not reported (as Alembic).
+    if (matchedFks.has(fk) || fk.name === undefined) continue;
+    if (!includeObject(fk, fk.name, "foreign_key_constraint", true, undefined)) continue;
+    removedFks.push({ kind: "remove_fk", ...at, table: tableName, foreignKey: { ...fk, name: fk.name } });
+  }
+
+  const tableComment: SchemaDiff[] = [];
+  if (options.comments !== false) {
+    const wanted = declaredTable.options.comment ?? null;
+    const current = reflectedTable.options.comment ?? null;
+    if (wanted !== current) {
+      tableComment.push(
+        wanted === null
+          ? { kind: "remove_table_comment", ...at, table: tableName, existing: current as string }
+          : { kind: "add_table_comment", ...at, table: tableName, comment: wanted, existing: current },
+      );
+    }
+  }
+  return [
+    ...addedColumns,
+    ...alterations,
+    ...tableComment,
+    ...removedFks,
+    ...removals,
+    ...additions,
+    ...addedFks,
+    ...removedColumns,
+  ];
+}
+
+function compareColumn(
+  table: string,
+  schema: string | undefined,
+  declared: ColumnDefinition,
+  reflected: ColumnDefinition,
+  options: CompareOptions,
+): SchemaDiff[] {
+  const at = schema === undefined ? {} : { schema };
+  const existing: ExistingColumn = {
+    type: reflected.type,
+    nullable: reflected.options.nullable ?? true,
+    serverDefault: reflected.options.serverDefault ?? null,
+    comment: reflected.options.comment ?? null,
+  };
+  const base = { ...at, table, column: declared.name, existing };
+  const diffs: SchemaDiff[] = [];
+  if (typeChanged(table, declared, reflected, options)) {
+    diffs.push({ kind: "modify_type", ...base, from: reflected.type, to: declared.type });
+  }
+  const wantNullable = declared.options.nullable ?? true;
+  if (wantNullable !== existing.nullable) {
+    diffs.push({ kind: "modify_nullable", ...base, from: existing.nullable, to: wantNullable });
+  }
+  if (defaultChanged(table, declared, reflected, options)) {
+    diffs.push({
+      kind: "modify_default",
+      ...base,
+      from: existing.serverDefault,
+      to: declared.options.serverDefault ?? null,
+    });
+  }
+  if (options.comments !== false) {
+    const wanted = declared.options.comment ?? null;
+    if (wanted !== existing.comment)
+      diffs.push({ kind: "modify_comment", ...base, from: existing.comment, to: wanted });
+  }
+  return diffs;
+}
+
+function typeChanged(
+  table: string,
+  declared: ColumnDefinition,
+  reflected: ColumnDefinition,
+  options: CompareOptions,
+): boolean {
+  const setting = options.compareType ?? true;
+  if (setting === false) return false;
+  if (typeof setting === "function") {
+    const answer = setting({ table, column: declared.name, inspected: reflected, declared });
+    if (answer !== undefined) return answer;
+  }
+  return typeDiffers(declared.type, reflected, options);
+}
+
+/** Whether the declared type differs from the reflected column's, after the dialect's synonyms. */
+export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, options: CompareOptions): boolean {
+  const dialect = options.dialect;
+  if (declared.kind === "enum" && options.nativeEnum) {
+    if (reflected.type.kind === "enum") return reflected.type.name !== declared.name;
+  } else if (declared.kind === "enum") {
+    // Without native enums, an enum is a string column with a CHECK: not compared (as Alembic).
+    return false;
+  }
+  const reported = (reflected as { reportedType?: string }).reportedType;
+  const reflectedKey = typeKeyFromText(reported ?? typeText(reflected.type, dialect), dialect);
+  const declaredKey = typeKeyFromText(typeText(declared, dialect), dialect);
+  return typesDiffer(declaredKey, reflectedKey);
+}
+
+function defaultChanged(
+  table: string,
+  declared: ColumnDefinition,
+  reflected: ColumnDefinition,
+  options: CompareOptions,
+): boolean {
+  const setting = options.compareServerDefault ?? false;
+  if (setting === false) return false;
+  // Sequences behind SERIAL/IDENTITY and computed columns are not server defaults to compare.
+  if (declared.options.autoincrement || reflected.options.autoincrement) return false;
+  if (declared.options.computed !== undefined || reflected.options.computed !== undefined) return false;
+  const current = reflected.options.serverDefault;
+  if (isSqlExpression(current) && /^nextval\(/i.test(current.text.trim())) return false;
+  if (typeof setting === "function") {
+    const answer = setting({
+      table,
+      column: declared.name,
+      inspected: current ?? null,
+      declared: declared.options.serverDefault ?? null,
+    });
+    if (answer !== undefined) return answer;
+  }
+  return defaultText(declared.options.serverDefault, options.dialect) !== defaultText(current, options.dialect);
+}
+
+function compareEnums(
+  declared: DeclaredSchema,
+  reflected: ReflectedSchema,
+): { added: SchemaDiff[]; changed: SchemaDiff[]; removed: SchemaDiff[] } {
+  const wanted = new Map<string, { name: string; schema?: string; values: readonly string[] }>();
+  for (const table of declared.tables) {
+    for (const column of table.columns) {
+      if (column.type.kind !== "enum") continue;
+      const schema = table.options.schema;
+      wanted.set(`${schema ?? ""}.${column.type.name}`, {
+        name: column.type.name,
+        ...(schema === undefined ? {} : { schema }),
+        values: column.type.values,
+      });
+    }
+  }
+  const present = new Map<string, ReflectedEnum>(
+    reflected.enums.map((item) => [`${item.schema ?? ""}.${item.name}`, item]),
+  );
+  const added: SchemaDiff[] = [];
+  const changed: SchemaDiff[] = [];
+  const removed: SchemaDiff[] = [];
+  for (const [key, item] of wanted) {
+    const existing = present.get(key) ?? (item.schema === undefined ? undefined : undefined);
+    const at = item.schema === undefined ? {} : { schema: item.schema };
+    if (existing === undefined) {
+      added.push({ kind: "add_enum", ...at, name: item.name, values: item.values });
+      continue;
+    }
+    item.values.forEach((value, index) => {
+      if (existing.values.includes(value)) return;
+      const before = item.values.slice(index + 1).find((next) => existing.values.includes(next));
+      changed.push({
+        kind: "add_enum_value",
+        ...at,
+        name: item.name,
+        value,
+        ...(before === undefined ? {} : { before }),
+      });
+    });
+  }
+  for (const [key, item] of present) {
+    if (wanted.has(key)) continue;
+    const at = item.schema === undefined ? {} : { schema: item.schema };
+    removed.push({ kind: "remove_enum", ...at, name: item.name, values: item.values });
+  }
+  return { added, changed, removed };
+}
+
+function signature(columns: readonly (string | SqlExpression)[]): string {
+  return columns.map((column) => (typeof column === "string" ? column : `(${column.text})`)).join("\u0000");
+}
+
+function sameIndex(declared: IndexDefinition, reflected: IndexDefinition): boolean {
+  return (
+    signature(declared.columns) === signature(reflected.columns) &&
+    Boolean(declared.unique) === Boolean(reflected.unique)
+  );
+}
+
+function fkSignature(fk: ForeignKeyDefinition): string {
+  const action = (value: string | undefined) => (value === undefined || value === "NO ACTION" ? "" : value);
+  return [
+    signature(fk.columns),
+    fk.referredTable,
+    signature(fk.referredColumns),
+    action(fk.onDelete),
+    action(fk.onUpdate),
+  ].join("|");
+}
+
+function named<T extends UniqueDefinition | CheckDefinition>(constraint: T, table: string): T & { name: string } {
+  if (constraint.name !== undefined) return constraint as T & { name: string };
+  const columns = constraint.kind === "unique" ? constraint.columns.join("_") : "check";
+  return { ...constraint, name: `uq_${table}_${columns}` };
+}
+
+function namedForeignKey(fk: ForeignKeyDefinition, table: string): ForeignKeyDefinition & { name: string } {
+  if (fk.name !== undefined) return fk as ForeignKeyDefinition & { name: string };
+  return { ...fk, name: `fk_${table}_${fk.columns.join("_")}_${fk.referredTable}` };
+}

@@ -1,0 +1,68 @@
+import { CommandError } from "../errors/retort-error.js";
+import { importModule } from "../config/module-loader.js";
+import type { SchemaSource } from "../config/retort-config.js";
+import type { TableDefinition } from "../schema/table.js";
+import type { DeclaredSchema } from "./compare-schemas.js";
+
+/**
+ * The declared schema: every `table(...)` the schema module(s) export,
+ * directly or inside exported arrays and plain objects (so tables may be
+ * grouped, e.g. `export const billing = { invoices, payments }`). A table
+ * exported twice counts once; two different tables with one name are an
+ * error.
+ */
+export async function loadDeclaredSchema(
+  source: SchemaSource | readonly SchemaSource[] | undefined,
+): Promise<DeclaredSchema> {
+  if (source === undefined) {
+    throw new CommandError(
+      "No declared schema: set `schema` in the config to the module that exports your table(...) definitions",
+      { code: "NO_SCHEMA" },
+    );
+  }
+  const sources: readonly SchemaSource[] = Array.isArray(source) ? source : [source as SchemaSource];
+  const modules = await Promise.all(
+    sources.map(async (item) => (typeof item === "string" ? importModule(item) : item)),
+  );
+  return collectTables(modules);
+}
+
+/** The tables found in modules (their exports walked through arrays and plain objects). */
+export function collectTables(modules: readonly unknown[]): DeclaredSchema {
+  const found = new Map<string, TableDefinition>();
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number) => {
+    if (value === null || typeof value !== "object" || seen.has(value) || depth > 8) return;
+    seen.add(value);
+    if (isTable(value)) {
+      const key = `${value.options.schema ?? ""}.${value.name}`;
+      const existing = found.get(key);
+      if (existing !== undefined && existing !== value) {
+        throw new CommandError(`Table ${qualified(value)} is declared twice in the schema modules`, {
+          code: "DUPLICATE_TABLE",
+        });
+      }
+      found.set(key, value);
+      return;
+    }
+    const entries = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : [];
+    for (const entry of entries) visit(entry, depth + 1);
+  };
+  for (const module of modules) visit(module, 0);
+  return { tables: [...found.values()] };
+}
+
+function isTable(value: object): value is TableDefinition {
+  const candidate = value as Partial<TableDefinition>;
+  return candidate.kind === "table" && typeof candidate.name === "string" && Array.isArray(candidate.columns);
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  // Module namespace objects have a null prototype.
+  return prototype === null || prototype === Object.prototype;
+}
+
+function qualified(table: TableDefinition): string {
+  return table.options.schema === undefined ? table.name : `${table.options.schema}.${table.name}`;
+}

@@ -1,0 +1,427 @@
+import type { BatchStep } from "../operations/batch-operation.js";
+import type { AlterColumnOperation, Operation } from "../operations/operation.js";
+import { reverseOperation } from "../operations/reverse-operation.js";
+import type { ColumnDefinition, ColumnOptions, IndexDefinition } from "../schema/table-elements.js";
+import type { TableDefinition } from "../schema/table.js";
+import { normalizeTable } from "./compare-schemas.js";
+import type { SchemaDiff } from "./schema-diff.js";
+
+/** A line of explanation in a generated migration (a rename that cannot be seen, an irreversible change). */
+export interface CommentStep {
+  readonly kind: "comment";
+  readonly text: string;
+}
+
+export type PlanStep = Operation | CommentStep;
+
+export interface MigrationPlan {
+  readonly upgrade: readonly PlanStep[];
+  readonly downgrade: readonly PlanStep[];
+}
+
+export interface PlanOptions {
+  /** False on SQLite: each changed table's operations go in one `op.batchAlterTable` block. */
+  readonly alterInPlace: boolean;
+  /** PostgreSQL: enum types are created and dropped with `CREATE TYPE` / `DROP TYPE`. */
+  readonly dialect: string;
+}
+
+const BATCH_KINDS = new Set<string>([
+  "addColumn",
+  "dropColumn",
+  "alterColumn",
+  "createIndex",
+  "dropIndex",
+  "createUniqueConstraint",
+  "createForeignKey",
+  "createCheckConstraint",
+  "createPrimaryKey",
+  "dropConstraint",
+  "createTableComment",
+  "dropTableComment",
+]);
+
+/**
+ * Turns differences into the operations of a migration: `upgrade` applies
+ * them, `downgrade` undoes them in reverse order. Changes to one column
+ * become one `alterColumn`. Foreign keys between new tables that form a
+ * cycle are added after the tables. Where the database cannot alter in
+ * place, each table's changes are one `batchAlterTable`.
+ */
+export function planMigration(diffs: readonly SchemaDiff[], options: PlanOptions): MigrationPlan {
+  const pairs: { up: PlanStep[]; down: PlanStep[] }[] = [];
+  const created = new Set<string>();
+  const addedTables = new Set(diffs.flatMap((diff) => (diff.kind === "add_table" ? [diff.table.name] : [])));
+  const deferredFks: { up: PlanStep[]; down: PlanStep[] }[] = [];
+  const enumUsers = enumsUsed(diffs);
+  for (let index = 0; index < diffs.length; index++) {
+    const diff = diffs[index] as SchemaDiff;
+    if (isColumnChange(diff)) {
+      const group: SchemaDiff[] = [diff];
+      while (index + 1 < diffs.length && sameColumn(diffs[index + 1] as SchemaDiff, diff))
+        group.push(diffs[++index] as SchemaDiff);
+      pairs.push(alterPair(group));
+      continue;
+    }
+    if (diff.kind === "add_table") {
+      const { table, later } = withoutForwardReferences(diff.table, created, addedTables);
+      created.add(diff.table.name);
+      pairs.push({ up: [{ kind: "createTable", table }], down: [dropTable(diff.table)] });
+      deferredFks.push(...later);
+      continue;
+    }
+    pairs.push(pairFor(diff, options, enumUsers));
+  }
+  if (deferredFks.length > 0) {
+    const firstChange = pairs.findIndex(
+      (pair, position) => position > 0 && !pair.up.some((step) => step.kind === "createTable"),
+    );
+    pairs.splice(firstChange < 0 ? pairs.length : firstChange, 0, ...deferredFks);
+  }
+  const upgrade = pairs.flatMap((pair) => pair.up);
+  const downgrade = [...pairs].reverse().flatMap((pair) => pair.down);
+  const hints = renameHints(diffs);
+  return {
+    upgrade: [...hints, ...(options.alterInPlace ? upgrade : batched(upgrade))],
+    downgrade: options.alterInPlace ? downgrade : batched(downgrade),
+  };
+}
+
+function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>): { up: PlanStep[]; down: PlanStep[] } {
+  const at = "schema" in diff && diff.schema !== undefined ? { schema: diff.schema } : {};
+  switch (diff.kind) {
+    case "remove_table":
+      return { up: [dropTable(diff.table)], down: [{ kind: "createTable", table: diff.table }] };
+    case "add_column":
+      return {
+        up: [{ kind: "addColumn", table: diff.table, column: plainColumn(diff.column), ...at }],
+        down: [
+          { kind: "dropColumn", table: diff.table, column: diff.column.name, existingType: diff.column.type, ...at },
+        ],
+      };
+    case "remove_column":
+      return {
+        up: [
+          { kind: "dropColumn", table: diff.table, column: diff.column.name, existingType: diff.column.type, ...at },
+        ],
+        down: [{ kind: "addColumn", table: diff.table, column: plainColumn(diff.column), ...at }],
+      };
+    case "add_index":
+      return { up: [createIndex(diff.table, diff.index, at)], down: [dropIndex(diff.table, diff.index.name, at)] };
+    case "remove_index":
+      return { up: [dropIndex(diff.table, diff.index.name, at)], down: [createIndex(diff.table, diff.index, at)] };
+    case "add_constraint":
+    case "remove_constraint": {
+      const constraint = diff.constraint;
+      const create: Operation =
+        constraint.kind === "unique"
+          ? {
+              kind: "createUniqueConstraint",
+              name: constraint.name,
+              table: diff.table,
+              columns: constraint.columns,
+              ...at,
+            }
+          : {
+              kind: "createCheckConstraint",
+              name: constraint.name,
+              table: diff.table,
+              condition: constraint.condition,
+              ...at,
+            };
+      const drop: Operation = {
+        kind: "dropConstraint",
+        name: constraint.name,
+        table: diff.table,
+        type: constraint.kind === "unique" ? "unique" : "check",
+        ...at,
+      };
+      return diff.kind === "add_constraint" ? { up: [create], down: [drop] } : { up: [drop], down: [create] };
+    }
+    case "add_fk":
+    case "remove_fk": {
+      const fk = diff.foreignKey;
+      const create: Operation = {
+        kind: "createForeignKey",
+        name: fk.name,
+        sourceTable: diff.table,
+        referentTable: fk.referredTable,
+        localColumns: fk.columns,
+        remoteColumns: fk.referredColumns,
+        ...(fk.onDelete === undefined ? {} : { onDelete: fk.onDelete }),
+        ...(fk.onUpdate === undefined ? {} : { onUpdate: fk.onUpdate }),
+        ...(fk.deferrable === undefined ? {} : { deferrable: fk.deferrable }),
+        ...(fk.initially === undefined ? {} : { initially: fk.initially }),
+        ...(fk.match === undefined ? {} : { match: fk.match }),
+        ...(diff.schema === undefined ? {} : { sourceSchema: diff.schema }),
+      };
+      const drop: Operation = { kind: "dropConstraint", name: fk.name, table: diff.table, type: "foreignkey", ...at };
+      return diff.kind === "add_fk" ? { up: [create], down: [drop] } : { up: [drop], down: [create] };
+    }
+    case "add_table_comment": {
+      const up: Operation = {
+        kind: "createTableComment",
+        table: diff.table,
+        comment: diff.comment,
+        existingComment: diff.existing,
+        ...at,
+      };
+      return { up: [up], down: [reverseOperation(up) as Operation] };
+    }
+    case "remove_table_comment": {
+      const up: Operation = { kind: "dropTableComment", table: diff.table, existingComment: diff.existing, ...at };
+      return { up: [up], down: [reverseOperation(up) as Operation] };
+    }
+    case "add_enum": {
+      // The first table or column that uses the type creates it (CREATE TYPE); the downgrade drops it.
+      const create = enumUsers.has(enumKey(diff)) ? [] : [createEnum(diff, options)];
+      return { up: create, down: [dropEnum(diff, options)] };
+    }
+    case "remove_enum":
+      return {
+        up: [dropEnum(diff, options)],
+        down: enumUsers.has(enumKey(diff)) ? [] : [createEnum(diff, options)],
+      };
+    case "add_enum_value": {
+      const position = diff.before === undefined ? "" : ` BEFORE ${literal(diff.before)}`;
+      return {
+        up: [
+          {
+            kind: "execute",
+            sql: `ALTER TYPE ${qualified(diff.name, diff.schema)} ADD VALUE ${literal(diff.value)}${position}`,
+          },
+        ],
+        down: [
+          {
+            kind: "comment",
+            text: `PostgreSQL cannot remove the value ${literal(diff.value)} from enum type ${diff.name}: it stays`,
+          },
+        ],
+      };
+    }
+    default:
+      throw new Error(`unexpected diff ${diff.kind}`);
+  }
+}
+
+function alterPair(group: readonly SchemaDiff[]): { up: PlanStep[]; down: PlanStep[] } {
+  const first = group[0] as Extract<SchemaDiff, { kind: "modify_type" }>;
+  const existing = first.existing;
+  const up: Record<string, unknown> = {};
+  const down: Record<string, unknown> = {};
+  for (const diff of group) {
+    if (diff.kind === "modify_type") [up.type, down.type] = [diff.to, diff.from];
+    if (diff.kind === "modify_nullable") [up.nullable, down.nullable] = [diff.to, diff.from];
+    if (diff.kind === "modify_default") [up.serverDefault, down.serverDefault] = [diff.to, diff.from];
+    if (diff.kind === "modify_comment") [up.comment, down.comment] = [diff.to, diff.from];
+  }
+  const at = first.schema === undefined ? {} : { schema: first.schema };
+  const after = {
+    type: (up.type ?? existing.type) as AlterColumnOperation["existingType"],
+    nullable: (up.nullable ?? existing.nullable) as boolean,
+    serverDefault: "serverDefault" in up ? up.serverDefault : existing.serverDefault,
+    comment: "comment" in up ? up.comment : existing.comment,
+  };
+  const upgrade = {
+    kind: "alterColumn",
+    table: first.table,
+    column: first.column,
+    ...up,
+    existingType: existing.type,
+    ...("nullable" in up ? {} : { existingNullable: existing.nullable }),
+    ...("serverDefault" in up || existing.serverDefault === null
+      ? {}
+      : { existingServerDefault: existing.serverDefault }),
+    ...("comment" in up || existing.comment === null ? {} : { existingComment: existing.comment }),
+    ...at,
+  } as AlterColumnOperation;
+  const downgrade = {
+    kind: "alterColumn",
+    table: first.table,
+    column: first.column,
+    ...down,
+    existingType: after.type,
+    ...("nullable" in down ? {} : { existingNullable: after.nullable }),
+    ...("serverDefault" in down || after.serverDefault === null ? {} : { existingServerDefault: after.serverDefault }),
+    ...("comment" in down || after.comment === null ? {} : { existingComment: after.comment }),
+    ...at,
+  } as AlterColumnOperation;
+  return { up: [upgrade], down: [downgrade] };
+}
+
+function isColumnChange(diff: SchemaDiff): diff is Extract<SchemaDiff, { kind: `modify_${string}` }> {
+  return diff.kind.startsWith("modify_");
+}
+
+function sameColumn(next: SchemaDiff, diff: Extract<SchemaDiff, { kind: `modify_${string}` }>): boolean {
+  return (
+    isColumnChange(next) && next.table === diff.table && next.column === diff.column && next.schema === diff.schema
+  );
+}
+
+/** A column for addColumn: its foreign key, unique constraint and index come as operations of their own. */
+function plainColumn(column: ColumnDefinition): ColumnDefinition {
+  const { references: _r, unique: _u, index: _i, ...rest } = column.options as ColumnOptions;
+  return { ...column, options: rest };
+}
+
+function dropTable(table: TableDefinition): Operation {
+  return {
+    kind: "dropTable",
+    table: table.name,
+    ...(table.options.schema === undefined ? {} : { schema: table.options.schema }),
+  };
+}
+
+function createIndex(table: string, index: IndexDefinition, at: { schema?: string }): Operation {
+  const method = (index as { method?: string }).method;
+  return {
+    kind: "createIndex",
+    name: index.name,
+    table,
+    columns: index.columns,
+    ...(index.unique ? { unique: true } : {}),
+    ...(index.where === undefined ? {} : { where: index.where }),
+    ...(method !== undefined && method !== "btree" ? { dialectOptions: { postgresql: { using: method } } } : {}),
+    ...at,
+  };
+}
+
+function dropIndex(table: string, name: string, at: { schema?: string }): Operation {
+  return { kind: "dropIndex", name, table, ...at };
+}
+
+/**
+ * A new table whose foreign key refers to a new table created after it (a
+ * cycle) is created without that key; the key is added once both exist.
+ */
+function withoutForwardReferences(
+  table: TableDefinition,
+  created: ReadonlySet<string>,
+  added: ReadonlySet<string>,
+): { table: TableDefinition; later: { up: PlanStep[]; down: PlanStep[] }[] } {
+  const forward = (referred: string) => added.has(referred) && !created.has(referred) && referred !== table.name;
+  const later: { up: PlanStep[]; down: PlanStep[] }[] = [];
+  const fks = normalizeTable(table).foreignKeys.filter((fk) => forward(fk.referredTable));
+  if (fks.length === 0) return { table, later };
+  const at = table.options.schema === undefined ? {} : { schema: table.options.schema };
+  for (const fk of fks) {
+    const name = fk.name ?? `fk_${table.name}_${fk.columns.join("_")}_${fk.referredTable}`;
+    const diff: SchemaDiff = { kind: "add_fk", ...at, table: table.name, foreignKey: { ...fk, name } };
+    later.push(pairFor(diff, { alterInPlace: true, dialect: "" }, new Set()));
+  }
+  return {
+    table: {
+      ...table,
+      columns: table.columns.map((column) => {
+        const reference = column.options.references;
+        if (reference === undefined) return column;
+        const referred =
+          typeof reference === "string" ? reference.slice(0, reference.lastIndexOf(".")) : reference.table;
+        if (!forward(referred)) return column;
+        const { references: _drop, ...options } = column.options;
+        return { ...column, options };
+      }),
+      constraints: table.constraints.filter(
+        (constraint) => !(constraint.kind === "foreignKey" && forward(constraint.referredTable)),
+      ),
+    },
+    later,
+  };
+}
+
+/** Consecutive operations on one table become one batch block. */
+function batched(steps: readonly PlanStep[]): PlanStep[] {
+  const result: PlanStep[] = [];
+  for (const step of steps) {
+    if (!BATCH_KINDS.has(step.kind)) {
+      result.push(step);
+      continue;
+    }
+    const table = stepTable(step as BatchStep);
+    const schema = (step as { schema?: string }).schema;
+    const previous = result[result.length - 1];
+    if (previous?.kind === "batchAlterTable" && previous.table === table && previous.schema === schema) {
+      result[result.length - 1] = { ...previous, steps: [...previous.steps, step as BatchStep] };
+    } else {
+      result.push({
+        kind: "batchAlterTable",
+        table,
+        ...(schema === undefined ? {} : { schema }),
+        options: {},
+        steps: [step as BatchStep],
+      });
+    }
+  }
+  return result;
+}
+
+function stepTable(step: BatchStep): string {
+  if (step.kind === "createForeignKey") return step.sourceTable;
+  return step.table as string;
+}
+
+function renameHints(diffs: readonly SchemaDiff[]): CommentStep[] {
+  const hints: CommentStep[] = [];
+  const addedTables = diffs.filter((diff) => diff.kind === "add_table");
+  const removedTables = diffs.filter((diff) => diff.kind === "remove_table");
+  if (addedTables.length > 0 && removedTables.length > 0) {
+    hints.push({
+      kind: "comment",
+      text: "A table rename cannot be detected: it shows as a drop and a create. If this is one, use op.renameTable instead.",
+    });
+  }
+  const tables = new Set(diffs.flatMap((diff) => (diff.kind === "add_column" ? [diff.table] : [])));
+  for (const table of tables) {
+    if (diffs.some((diff) => diff.kind === "remove_column" && diff.table === table)) {
+      hints.push({
+        kind: "comment",
+        text: `A column rename cannot be detected: on ${table} it shows as a drop and an add. If this is one, use op.alterColumn(table, column, { newColumnName }) instead.`,
+      });
+    }
+  }
+  return hints;
+}
+
+function enumsUsed(diffs: readonly SchemaDiff[]): Set<string> {
+  const used = new Set<string>();
+  const note = (columns: readonly ColumnDefinition[], schema: string | undefined) => {
+    for (const column of columns) if (column.type.kind === "enum") used.add(`${schema ?? ""}.${column.type.name}`);
+  };
+  for (const diff of diffs) {
+    if (diff.kind === "add_table" || diff.kind === "remove_table") note(diff.table.columns, diff.table.options.schema);
+    if (diff.kind === "add_column" || diff.kind === "remove_column") note([diff.column], diff.schema);
+    if (diff.kind === "modify_type") {
+      if (diff.to.kind === "enum") used.add(`${diff.schema ?? ""}.${diff.to.name}`);
+      if (diff.from.kind === "enum") used.add(`${diff.schema ?? ""}.${diff.from.name}`);
+    }
+  }
+  return used;
+}
+
+function enumKey(diff: { schema?: string; name: string }): string {
+  return `${diff.schema ?? ""}.${diff.name}`;
+}
+
+function createEnum(
+  diff: { schema?: string; name: string; values: readonly string[] },
+  _options: PlanOptions,
+): Operation {
+  return {
+    kind: "execute",
+    sql: `CREATE TYPE ${qualified(diff.name, diff.schema)} AS ENUM (${diff.values.map(literal).join(", ")})`,
+  };
+}
+
+function dropEnum(diff: { schema?: string; name: string }, _options: PlanOptions): Operation {
+  return { kind: "execute", sql: `DROP TYPE IF EXISTS ${qualified(diff.name, diff.schema)}` };
+}
+
+function qualified(name: string, schema: string | undefined): string {
+  const quote = (part: string) => `"${part.replaceAll('"', '""')}"`;
+  return schema === undefined ? quote(name) : `${quote(schema)}.${quote(name)}`;
+}
+
+function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,260 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { importModule } from "../config/module-loader.js";
+import type { Operation } from "../operations/operation.js";
+import { Operations } from "../operations/operations.js";
+import { dateTime, enumType, integer, string, text } from "../schema/column-type.js";
+import { sql } from "../schema/sql-expression.js";
+import { column, foreignKey, index } from "../schema/table-elements.js";
+import { table } from "../schema/table.js";
+import { renderRevisionFile } from "../script/render-revision.js";
+import { renderPlan } from "./autogenerate-api.js";
+import { planMigration } from "./plan-migration.js";
+import { renderBody, renderImports } from "./render-operations.js";
+import type { SchemaDiff } from "./schema-diff.js";
+
+const sqlite = { name: "sqlite", capabilities: { alterInPlace: false } } as const;
+const postgres = { name: "postgresql", capabilities: { alterInPlace: true } } as const;
+
+const users = table(
+  "users",
+  column("id", integer(), { primaryKey: true }),
+  column("email", string(255), { nullable: false, serverDefault: "x" }),
+  column("created_at", dateTime({ timezone: true }), { serverDefault: sql`now()` }),
+  index("ix_users_email", ["email"], { unique: true }),
+  { comment: "people" },
+);
+const existing = { type: string(100), nullable: true, serverDefault: null, comment: null };
+const diffs: SchemaDiff[] = [
+  { kind: "add_table", table: users },
+  { kind: "add_column", table: "orders", column: column("note", text(), { references: "notes.id", index: true }) },
+  { kind: "modify_type", table: "orders", column: "code", existing, from: string(100), to: string(200) },
+  { kind: "modify_nullable", table: "orders", column: "code", existing, from: true, to: false },
+  {
+    kind: "add_fk",
+    table: "orders",
+    foreignKey: { ...foreignKey("user_id", "users", "id", { onDelete: "CASCADE" }), name: "fk_orders_user_id_users" },
+  },
+  { kind: "remove_column", table: "orders", column: column("legacy", integer()) },
+  { kind: "remove_table", table: table("old", column("id", integer(), { primaryKey: true })) },
+];
+
+describe("planMigration", () => {
+  it("upgrade in diff order, downgrade the reverse; one alterColumn per column with the existing values", () => {
+    const plan = planMigration(diffs, { alterInPlace: true, dialect: "postgresql" });
+    // Both renames that cannot be seen are pointed out.
+    expect(plan.upgrade.map((step) => step.kind)).toEqual([
+      "comment",
+      "comment",
+      "createTable",
+      "addColumn",
+      "alterColumn",
+      "createForeignKey",
+      "dropColumn",
+      "dropTable",
+    ]);
+    expect(plan.upgrade[4]).toEqual({
+      kind: "alterColumn",
+      table: "orders",
+      column: "code",
+      type: string(200),
+      nullable: false,
+      existingType: string(100),
+    });
+    expect(plan.downgrade.map((step) => step.kind)).toEqual([
+      "createTable",
+      "addColumn",
+      "dropConstraint",
+      "alterColumn",
+      "dropColumn",
+      "dropTable",
+    ]);
+    expect(plan.downgrade[3]).toEqual({
+      kind: "alterColumn",
+      table: "orders",
+      column: "code",
+      type: string(100),
+      nullable: true,
+      existingType: string(200),
+    });
+    // The added column's key and index are operations of their own, not column options.
+    expect(plan.upgrade[3]).toEqual({ kind: "addColumn", table: "orders", column: column("note", text()) });
+  });
+
+  it("without ALTER in place, each table's changes are one batch block", () => {
+    const plan = planMigration(diffs, { alterInPlace: false, dialect: "sqlite" });
+    expect(plan.upgrade.map((step) => step.kind)).toEqual([
+      "comment",
+      "comment",
+      "createTable",
+      "batchAlterTable",
+      "dropTable",
+    ]);
+    const batch = plan.upgrade[3] as Extract<Operation, { kind: "batchAlterTable" }>;
+    expect(batch.table).toBe("orders");
+    expect(batch.steps.map((step) => step.kind)).toEqual([
+      "addColumn",
+      "alterColumn",
+      "createForeignKey",
+      "dropColumn",
+    ]);
+  });
+
+  it("foreign keys in a cycle between new tables are added after both tables", () => {
+    const a = table(
+      "a",
+      column("id", integer(), { primaryKey: true }),
+      column("b_id", integer(), { references: "b.id" }),
+    );
+    const b = table(
+      "b",
+      column("id", integer(), { primaryKey: true }),
+      column("a_id", integer()),
+      foreignKey("a_id", "a", "id"),
+    );
+    const plan = planMigration(
+      [
+        { kind: "add_table", table: a },
+        { kind: "add_table", table: b },
+      ],
+      { alterInPlace: true, dialect: "postgresql" },
+    );
+    expect(plan.upgrade.map((step) => step.kind)).toEqual(["createTable", "createTable", "createForeignKey"]);
+    const first = plan.upgrade[0] as Extract<Operation, { kind: "createTable" }>;
+    expect(first.table.columns[1]?.options).toEqual({});
+    expect(plan.upgrade[2]).toMatchObject({ name: "fk_a_b_id_b", sourceTable: "a", referentTable: "b" });
+    expect(plan.downgrade.map((step) => step.kind)).toEqual(["dropConstraint", "dropTable", "dropTable"]);
+  });
+
+  it("PostgreSQL enums: a new type is created by the table using it and dropped by the downgrade; a new value is ALTER TYPE", () => {
+    const people = table("people", column("mood", enumType("mood", ["a", "b"])));
+    const plan = planMigration(
+      [
+        { kind: "add_enum", name: "mood", values: ["a", "b"] },
+        { kind: "add_enum_value", name: "color", value: "blue", before: "red" },
+        { kind: "add_table", table: people },
+        { kind: "remove_enum", name: "old", values: ["x"] },
+      ],
+      { alterInPlace: true, dialect: "postgresql" },
+    );
+    expect(plan.upgrade).toEqual([
+      { kind: "execute", sql: `ALTER TYPE "color" ADD VALUE 'blue' BEFORE 'red'` },
+      { kind: "createTable", table: people },
+      { kind: "execute", sql: `DROP TYPE IF EXISTS "old"` },
+    ]);
+    expect(plan.downgrade).toEqual([
+      { kind: "execute", sql: `CREATE TYPE "old" AS ENUM ('x')` },
+      { kind: "dropTable", table: "people" },
+      { kind: "comment", text: "PostgreSQL cannot remove the value 'blue' from enum type color: it stays" },
+      { kind: "execute", sql: `DROP TYPE IF EXISTS "mood"` },
+    ]);
+  });
+});
+
+describe("renderBody", () => {
+  it("renders readable calls between the markers, with the names to import", () => {
+    const { code, imports } = renderBody([
+      { kind: "createTable", table: users },
+      { kind: "dropColumn", table: "orders", column: "legacy", existingType: integer() },
+      {
+        kind: "createIndex",
+        name: "ix_t_doc",
+        table: "t",
+        columns: ["doc"],
+        dialectOptions: { postgresql: { using: "gin" } },
+      },
+    ]);
+    expect(code).toBe(
+      [
+        "// ### commands auto generated by Retort - please adjust! ###",
+        "await op.createTable(",
+        '  "users",',
+        '  column("id", integer(), { primaryKey: true }),',
+        '  column("email", string(255), { nullable: false, serverDefault: "x" }),',
+        '  column("created_at", dateTime({ timezone: true }), { serverDefault: sql`now()` }),',
+        '  index("ix_users_email", ["email"], { unique: true }),',
+        '  { comment: "people" },',
+        ");",
+        "// review: drops data",
+        'await op.dropColumn("orders", "legacy", { existingType: integer() });',
+        'await op.createIndex("ix_t_doc", "t", ["doc"], { postgresql: { using: "gin" } });',
+        "// ### end Retort commands ###",
+      ].join("\n"),
+    );
+    expect(renderImports(imports)).toBe(
+      'import { column, dateTime, index, integer, sql, string } from "@retort/core";',
+    );
+  });
+
+  it("an empty plan says so; no imports", () => {
+    const { code, imports } = renderBody([]);
+    expect(code).toContain("// no changes detected");
+    expect(renderImports(imports)).toBe("");
+  });
+
+  it("renders a batch block with batch.* calls that omit the table", () => {
+    const plan = planMigration(diffs.slice(1, 6), { alterInPlace: false, dialect: "sqlite" });
+    const { code } = renderBody(plan.upgrade);
+    expect(code).toContain('await op.batchAlterTable("orders", {}, async (batch) => {');
+    expect(code).toContain(
+      '  await batch.alterColumn("code", { type: string(200), nullable: false, existingType: string(100) });',
+    );
+    expect(code).toContain(
+      '  await batch.createForeignKey("fk_orders_user_id_users", "users", ["user_id"], ["id"], { onDelete: "CASCADE" });',
+    );
+    expect(code).toContain('  // review: drops data\n  await batch.dropColumn("legacy", { existingType: integer() });');
+  });
+});
+
+describe("rendered migrations run", () => {
+  const directory = mkdtempSync(path.join(os.tmpdir(), "retort-autogen-"));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  const coreIndex = pathToFileURL(fileURLToPath(new URL("../index.ts", import.meta.url))).href;
+  const template = readFileSync(
+    fileURLToPath(new URL("../../templates/generic/script.ts.template", import.meta.url)),
+    "utf8",
+  );
+
+  async function recorded(fn: (op: Operations) => Promise<void>): Promise<Operation[]> {
+    const seen: Operation[] = [];
+    const op = new Operations({
+      async run(operation) {
+        seen.push(operation);
+      },
+      async query() {
+        return { rows: [] };
+      },
+      context: {} as never,
+    });
+    await fn(op);
+    return seen;
+  }
+
+  it.each([
+    ["postgresql", postgres],
+    ["sqlite", sqlite],
+  ] as const)("%s: the file's upgrade and downgrade give the planned operations", async (name, dialect) => {
+    const generated = renderPlan(diffs, [], dialect);
+    const text = renderRevisionFile(template, {
+      revision: `a${name}`,
+      downRevision: null,
+      message: "autogenerated",
+      upgrades: generated.upgrades,
+      downgrades: generated.downgrades,
+      imports: generated.imports,
+    });
+    expect(text).toContain(generated.imports);
+    const file = path.join(directory, `${name}.ts`);
+    writeFileSync(file, text.replaceAll('"@retort/core"', JSON.stringify(coreIndex)));
+    const module = (await importModule(file)) as {
+      upgrade: (op: Operations) => Promise<void>;
+      downgrade: (op: Operations) => Promise<void>;
+    };
+    const withoutComments = (steps: readonly { kind: string }[]) => steps.filter((step) => step.kind !== "comment");
+    expect(await recorded(module.upgrade)).toEqual(withoutComments(generated.plan.upgrade));
+    expect(await recorded(module.downgrade)).toEqual(withoutComments(generated.plan.downgrade));
+  });
+});

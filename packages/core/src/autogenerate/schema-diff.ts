@@ -1,0 +1,182 @@
+import type { ColumnType } from "../schema/column-type.js";
+import type {
+  CheckDefinition,
+  ColumnDefinition,
+  ForeignKeyDefinition,
+  IndexDefinition,
+  ServerDefault,
+  UniqueDefinition,
+} from "../schema/table-elements.js";
+import type { TableDefinition } from "../schema/table.js";
+
+/** What the column was before a change: enough to write the alteration and its reverse. */
+export interface ExistingColumn {
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  readonly serverDefault: ServerDefault | null;
+  readonly comment: string | null;
+}
+
+interface ColumnChange<Kind extends string, Value> {
+  readonly kind: Kind;
+  readonly schema?: string;
+  readonly table: string;
+  readonly column: string;
+  readonly existing: ExistingColumn;
+  readonly from: Value;
+  readonly to: Value;
+}
+
+/**
+ * One difference between the declared schema and the database, named as
+ * Alembic's `as_diffs()` tuples (`add_table`, `modify_nullable`, ...).
+ * `check` lists them; `planMigration` turns them into operations.
+ */
+export type SchemaDiff =
+  | { readonly kind: "add_table"; readonly table: TableDefinition }
+  | { readonly kind: "remove_table"; readonly table: TableDefinition }
+  | { readonly kind: "add_column"; readonly schema?: string; readonly table: string; readonly column: ColumnDefinition }
+  | {
+      readonly kind: "remove_column";
+      readonly schema?: string;
+      readonly table: string;
+      readonly column: ColumnDefinition;
+    }
+  | ColumnChange<"modify_type", ColumnType>
+  | ColumnChange<"modify_nullable", boolean>
+  | ColumnChange<"modify_default", ServerDefault | null>
+  | ColumnChange<"modify_comment", string | null>
+  | { readonly kind: "add_index"; readonly schema?: string; readonly table: string; readonly index: IndexDefinition }
+  | { readonly kind: "remove_index"; readonly schema?: string; readonly table: string; readonly index: IndexDefinition }
+  | {
+      readonly kind: "add_constraint";
+      readonly schema?: string;
+      readonly table: string;
+      readonly constraint: (UniqueDefinition | CheckDefinition) & { readonly name: string };
+    }
+  | {
+      readonly kind: "remove_constraint";
+      readonly schema?: string;
+      readonly table: string;
+      readonly constraint: (UniqueDefinition | CheckDefinition) & { readonly name: string };
+    }
+  | {
+      readonly kind: "add_fk";
+      readonly schema?: string;
+      readonly table: string;
+      readonly foreignKey: ForeignKeyDefinition & { readonly name: string };
+    }
+  | {
+      readonly kind: "remove_fk";
+      readonly schema?: string;
+      readonly table: string;
+      readonly foreignKey: ForeignKeyDefinition & { readonly name: string };
+    }
+  | {
+      readonly kind: "add_table_comment";
+      readonly schema?: string;
+      readonly table: string;
+      readonly comment: string;
+      readonly existing: string | null;
+    }
+  | {
+      readonly kind: "remove_table_comment";
+      readonly schema?: string;
+      readonly table: string;
+      readonly existing: string;
+    }
+  | { readonly kind: "add_enum"; readonly schema?: string; readonly name: string; readonly values: readonly string[] }
+  | {
+      readonly kind: "remove_enum";
+      readonly schema?: string;
+      readonly name: string;
+      readonly values: readonly string[];
+    }
+  | {
+      readonly kind: "add_enum_value";
+      readonly schema?: string;
+      readonly name: string;
+      readonly value: string;
+      /** The label it goes before, or undefined for the end. */
+      readonly before?: string;
+    };
+
+export type SchemaDiffKind = SchemaDiff["kind"];
+
+/** Which table a diff belongs to (undefined for enums). */
+export function diffTable(diff: SchemaDiff): string | undefined {
+  if (diff.kind === "add_table" || diff.kind === "remove_table") return diff.table.name;
+  if (diff.kind === "add_enum" || diff.kind === "remove_enum" || diff.kind === "add_enum_value") return undefined;
+  return diff.table;
+}
+
+/**
+ * One line per difference, in the form of Alembic's diff tuples:
+ * `('add_column', None, 'users', 'age')`,
+ * `('modify_type', None, 'users', 'email', VARCHAR(100) -> VARCHAR(255))`.
+ * `typeText` renders types in the database's words.
+ */
+export function describeDiff(diff: SchemaDiff, typeText: (type: ColumnType) => string): string {
+  const q = (value: string | undefined | null): string =>
+    value === undefined || value === null ? "None" : `'${value.replaceAll("'", "\\'")}'`;
+  const list = (values: readonly unknown[]): string =>
+    `[${values.map((value) => (typeof value === "string" ? q(value) : describeValue(value))).join(", ")}]`;
+  switch (diff.kind) {
+    case "add_table":
+    case "remove_table":
+      return `('${diff.kind}', ${q(diff.table.options.schema)}, ${q(diff.table.name)})`;
+    case "add_column":
+    case "remove_column":
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column.name)}, ${typeText(diff.column.type)})`;
+    case "modify_type":
+      return `('modify_type', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${typeText(diff.from)} -> ${typeText(diff.to)})`;
+    case "modify_nullable":
+      return `('modify_nullable', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${pyBool(diff.from)} -> ${pyBool(diff.to)})`;
+    case "modify_default":
+    case "modify_comment":
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${describeValue(diff.from)} -> ${describeValue(diff.to)})`;
+    case "add_index":
+    case "remove_index":
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.index.name)}, ${list(diff.index.columns)}${diff.index.unique ? ", unique" : ""})`;
+    case "add_constraint":
+    case "remove_constraint": {
+      const constraint = diff.constraint;
+      const detail =
+        constraint.kind === "unique"
+          ? `unique ${list(constraint.columns)}`
+          : `check ${describeValue(constraint.condition)}`;
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(constraint.name)}, ${detail})`;
+    }
+    case "add_fk":
+    case "remove_fk": {
+      const fk = diff.foreignKey;
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(fk.name)}, ${list(fk.columns)} -> ${q(fk.referredTable)} ${list(fk.referredColumns)})`;
+    }
+    case "add_table_comment":
+      return `('add_table_comment', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.existing)} -> ${q(diff.comment)})`;
+    case "remove_table_comment":
+      return `('remove_table_comment', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.existing)})`;
+    case "add_enum":
+    case "remove_enum":
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.name)}, ${list(diff.values)})`;
+    case "add_enum_value":
+      return `('add_enum_value', ${q(diff.schema)}, ${q(diff.name)}, ${q(diff.value)})`;
+    default: {
+      const unreachable: never = diff;
+      throw new Error(`unknown diff ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function pyBool(value: boolean): string {
+  return value ? "True" : "False";
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "string") return `'${value.replaceAll("'", "\\'")}'`;
+  if (typeof value === "object" && (value as { kind?: unknown }).kind === "sql") {
+    return `sql\`${(value as { text: string }).text}\``;
+  }
+  return String(value);
+}
