@@ -47,8 +47,9 @@ export const users = table("users", column("id", integer(), { primaryKey: true }
       );
       project.write(
         "schema/things.ts",
-        `import { column, integer, table } from "@retort/core";
-export const things = table("things", column("id", integer(), { primaryKey: true }));
+        `import { column, integer, string, table } from "@retort/core";
+export const namingConvention = { uq: "uq_%(table_name)s_%(column_0_name)s" };
+export const things = table("things", column("id", integer(), { primaryKey: true }), column("code", string(20), { unique: true }));
 `,
       );
       project.addRevision({ id: "base0", down: null, upgrade: EXISTING, downgrade: "" });
@@ -71,9 +72,16 @@ export const things = table("things", column("id", integer(), { primaryKey: true
       const file = /Generating (\S+)/.exec(output)?.[1] as string;
       const text = readFileSync(file, "utf8");
       expect(text).toContain(
-        'await op.createTable(\n    "things",\n    column("id", integer(), { primaryKey: true }),\n  );',
+        [
+          "await op.createTable(",
+          '    "things",',
+          '    column("id", integer(), { primaryKey: true }),',
+          '    column("code", string(20)),',
+          '    unique(["code"], { name: "uq_things_code" }),',
+          "  );",
+        ].join("\n"),
       );
-      expect(text).toContain('import { column, integer } from "@retort/core";');
+      expect(text).toContain('import { column, integer, string, unique } from "@retort/core";');
       expect(text.endsWith("// formatted by the hook\n")).toBe(true);
       project.ok("upgrade", "head");
       expect(project.ok("check")).toBe("No new upgrade operations detected.\n");

@@ -3,13 +3,16 @@ import { importModule } from "../config/module-loader.js";
 import type { SchemaSource } from "../config/retort-config.js";
 import type { TableDefinition } from "../schema/table.js";
 import type { DeclaredSchema } from "./compare-schemas.js";
+import { applyNamingConvention, isNamingConvention } from "./naming-convention.js";
 
 /**
  * The declared schema: every `table(...)` the schema module(s) export,
  * directly or inside exported arrays and plain objects (so tables may be
  * grouped, e.g. `export const billing = { invoices, payments }`). A table
  * exported twice counts once; two different tables with one name are an
- * error.
+ * error. A module may export `namingConvention` (`{ pk, fk, uq, ck, ix }`
+ * templates, as SQLAlchemy's `MetaData(naming_convention=...)`) to name its
+ * tables' unnamed constraints and indexes.
  */
 export async function loadDeclaredSchema(
   source: SchemaSource | readonly SchemaSource[] | undefined,
@@ -48,7 +51,16 @@ export function collectTables(modules: readonly unknown[]): DeclaredSchema {
     const entries = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : [];
     for (const entry of entries) visit(entry, depth + 1);
   };
-  for (const module of modules) visit(module, 0);
+  for (const module of modules) {
+    const before = new Set(found.values());
+    visit(module, 0);
+    // A module's `namingConvention` export names the unnamed constraints of its own tables.
+    const convention = (module as { namingConvention?: unknown } | null)?.namingConvention;
+    if (!isNamingConvention(convention)) continue;
+    for (const [key, table] of found) {
+      if (!before.has(table)) found.set(key, applyNamingConvention(table, convention));
+    }
+  }
   return { tables: [...found.values()] };
 }
 
