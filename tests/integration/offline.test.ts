@@ -97,6 +97,33 @@ for (const harness of harnesses) {
       expect(starts.stderr).toContain("Stamp operation with --sql only supports a single starting revision at a time");
     });
 
+    if (harness.name === "sqlite") {
+      it("refuses a batch rebuild without copyFrom before printing anything, naming copyFrom", async () => {
+        const project = new TestProject({ url: (await fresh()).url });
+        projects.push(project);
+        project.addRevision({
+          id: "a1",
+          down: null,
+          upgrade:
+            '  await op.createTable("t", column("id", integer(), { primaryKey: true }), column("a", integer()));',
+        });
+        project.addRevision({
+          id: "b2",
+          down: "a1",
+          upgrade:
+            '  await op.batchAlterTable("t", {}, async (batch) => { await batch.alterColumn("a", { nullable: false }); });',
+        });
+        const result = project.run("upgrade", "--sql", "head");
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toContain(
+          'Batch mode with dialect sqlite (reflecting table "t" to rebuild it) needs a live database, which --sql (offline) mode does not have.',
+        );
+        expect(result.stderr).toContain('To generate a batch SQL migration script using table "move and copy"');
+        expect(result.stderr).toContain("copyFrom");
+      });
+    }
+
     it("lets a migration ask whether it runs offline", async () => {
       const project = new TestProject({ url: (await fresh()).url });
       projects.push(project);

@@ -1,16 +1,7 @@
 import type Database from "better-sqlite3";
-import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, Operation, QueryResult } from "@retort/core";
+import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
 import { CommandError, DatabaseError } from "@retort/core";
-import { applyBatchSteps, planBatch, tableFromDefinition } from "./batch/sqlite-batch-plan.js";
-import { terminalProgress } from "./batch/sqlite-batch-progress.js";
-import {
-  type BatchProgress,
-  type ForeignKeyViolation,
-  foreignKeyError,
-  rebuildTable,
-} from "./batch/sqlite-batch-rebuild.js";
-import { reflectTable } from "./batch/sqlite-batch-reflect.js";
-import { assertPlainDropColumn } from "./batch/sqlite-drop-column-check.js";
+import { type ForeignKeyViolation, foreignKeyError } from "./batch/sqlite-batch-rebuild.js";
 import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
 import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";
 import { type SqliteValue, toSqliteValue } from "./sqlite-types.js";
@@ -37,15 +28,9 @@ export class SqliteConnection implements Connection {
   /** True while `begin()` has turned enforced foreign keys off for the transaction. */
   #foreignKeysSuspended = false;
   /**
-   * Called during a batch rebuild's copy (rows copied, total, table). When
-   * unset, a terminal (stderr is a TTY) gets a progress line. Setting it
-   * makes the copy go in rowid-ordered chunks of 100,000 rows.
-   */
-  onBatchProgress: BatchProgress | undefined;
-  /**
-   * Receives warnings: a batch rebuild whose CAST changes values. Set from
-   * the driver's `onWarning` option (the CLI prints `WARNING: ...`); when
-   * unset, warnings go to stderr in that form.
+   * The driver's `onWarning` option. A batch rebuild's warnings (a CAST
+   * that changes values) go through the run's `onWarning` instead: the
+   * rebuild is compiled by the dialect, not run by the connection.
    */
   onWarning: ((message: string) => void) | undefined;
 
@@ -179,48 +164,6 @@ export class SqliteConnection implements Connection {
     } finally {
       this.#restoreForeignKeys();
     }
-  }
-
-  /**
-   * Runs `batchAlterTable` (the only operation that needs the live table):
-   * plain statements when the batch needs no rebuild, else SQLite's
-   * move-and-copy procedure (see `rebuildTable`). Inside the run's
-   * transaction; outside one it opens and commits its own. Returns false
-   * for every other operation, which `dialect.compile` handles.
-   */
-  async applyOperation(operation: Operation): Promise<boolean> {
-    if (operation.kind === "dropColumn") {
-      assertPlainDropColumn(this.#database, operation);
-      return false;
-    }
-    if (operation.kind !== "batchAlterTable") return false;
-    const plan = planBatch(operation, this.dialect);
-    if (plan.mode === "alter") {
-      for (const statement of plan.statements) await this.execute(statement.sql, statement.parameters);
-      return true;
-    }
-    const ownTransaction = !this.inTransaction;
-    if (ownTransaction) await this.begin();
-    try {
-      const copyFrom = operation.options.copyFrom;
-      const source =
-        copyFrom === undefined
-          ? reflectTable(this.#database, operation.table)
-          : tableFromDefinition(copyFrom, this.dialect);
-      const target = applyBatchSteps(source, operation, this.dialect);
-      const onProgress = this.onBatchProgress ?? (process.stderr.isTTY ? terminalProgress() : undefined);
-      const onWarning = this.onWarning ?? ((message: string) => process.stderr.write(`WARNING: ${message}\n`));
-      rebuildTable(this.#database, source, target, {
-        onProgress,
-        onWarning,
-        strictCast: operation.options.strictCast === true,
-      });
-      if (ownTransaction) await this.commit();
-    } catch (error) {
-      if (ownTransaction) await this.rollback();
-      throw error;
-    }
-    return true;
   }
 
   /** True when the main database has a table of that name (names compare case-insensitively, as SQLite's do). */

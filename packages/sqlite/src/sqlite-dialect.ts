@@ -1,5 +1,12 @@
-import type { DialectCapabilities } from "@retort/core";
+import type {
+  BatchAlterTableOperation,
+  DialectCapabilities,
+  LiveReadContext,
+  Operation,
+  RunStatement,
+} from "@retort/core";
 import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer } from "@retort/core/dialect";
+import * as batch from "./batch/sqlite-batch-compiler.js";
 import { SqliteDdlCompiler } from "./sqlite-ddl-compiler.js";
 import { SqliteIntrospector } from "./sqlite-introspector.js";
 
@@ -43,6 +50,19 @@ export class SqliteDialect extends DialectBase {
   readonly databaseName = "SQLite";
   override readonly capabilities: DialectCapabilities = sqliteCapabilities;
   readonly introspector = new SqliteIntrospector();
+
+  /** Batch mode: see `batch/sqlite-batch-compiler.ts`. */
+  requiresRecreate(operation: BatchAlterTableOperation): boolean {
+    return batch.requiresRecreate(operation, this);
+  }
+
+  compileRebuild(operation: BatchAlterTableOperation, context: LiveReadContext): Promise<RunStatement[]> {
+    return batch.compileRebuild(operation, this, context);
+  }
+
+  checkOperation(operation: Operation, context: LiveReadContext): Promise<void> {
+    return batch.checkOperation(operation, context);
+  }
 
   protected override createCompiler(): DdlCompilerBase {
     return new SqliteDdlCompiler(this);

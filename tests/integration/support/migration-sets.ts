@@ -152,4 +152,68 @@ export const postgresFeaturesSet: MigrationSet = {
   },
 };
 
-export const migrationSets: readonly MigrationSet[] = [seedSet, branchesSet, postgresFeaturesSet];
+/**
+ * A batch block with `copyFrom` (the table as it is), up and down: on
+ * SQLite a table rebuild, which a `--sql` script can only write with the
+ * table given (it cannot reflect it); elsewhere plain ALTERs.
+ */
+export const batchCopyFromSet: MigrationSet = {
+  name: "batch mode with copyFrom",
+  target: "head",
+  write(project) {
+    const items = (columns: readonly string[]) =>
+      [
+        '    copyFrom: table("items",',
+        '      column("id", integer(), { primaryKey: true }),',
+        ...columns.map((line) => `      ${line},`),
+        '      index("ix_items_name", ["name"]),',
+        "    ),",
+      ].join("\n");
+    project.write(
+      "migrations/versions/k000_items.ts",
+      file([
+        "/** A table with rows and an index */",
+        'import { column, integer, string, type Operations } from "@retort/core";',
+        'export const revision = "k000";',
+        "export const downRevision = null;",
+        "export async function upgrade(op: Operations): Promise<void> {",
+        '  await op.createTable("items", column("id", integer(), { primaryKey: true }), column("name", string(40)), column("price", integer()));',
+        '  await op.createIndex("ix_items_name", "items", ["name"]);',
+        '  await op.bulkInsert("items", [{ id: 1, name: "pen", price: 2 }, { id: 2, name: "ink\'s", price: 5 }]);',
+        "}",
+        "export async function downgrade(op: Operations): Promise<void> {",
+        '  await op.dropTable("items");',
+        "}",
+      ]),
+    );
+    project.write(
+      "migrations/versions/l000_items_batch.ts",
+      file([
+        "/** Batch: name NOT NULL, price dropped, note added */",
+        'import { column, index, integer, string, table, text, type Operations } from "@retort/core";',
+        'export const revision = "l000";',
+        'export const downRevision = "k000";',
+        "export async function upgrade(op: Operations): Promise<void> {",
+        '  await op.batchAlterTable("items", {',
+        items(['column("name", string(40))', 'column("price", integer())']),
+        "  }, async (batch) => {",
+        '    await batch.alterColumn("name", { nullable: false });',
+        '    await batch.dropColumn("price");',
+        '    await batch.addColumn(column("note", text()));',
+        "  });",
+        "}",
+        "export async function downgrade(op: Operations): Promise<void> {",
+        '  await op.batchAlterTable("items", {',
+        items(['column("name", string(40), { nullable: false })', 'column("note", text())']),
+        "  }, async (batch) => {",
+        '    await batch.dropColumn("note");',
+        '    await batch.addColumn(column("price", integer()));',
+        '    await batch.alterColumn("name", { nullable: true });',
+        "  });",
+        "}",
+      ]),
+    );
+  },
+};
+
+export const migrationSets: readonly MigrationSet[] = [seedSet, branchesSet, postgresFeaturesSet, batchCopyFromSet];

@@ -13,6 +13,7 @@ import { optionValue } from "../argv.js";
 import type { Command, CommandContext } from "../command.js";
 import { withInterrupts } from "../interrupt.js";
 import type { Output } from "../output.js";
+import { terminalProgress } from "../format/copy-progress.js";
 
 const sqlOption = {
   name: "sql",
@@ -111,6 +112,8 @@ async function runWithProgress(
       ...options,
       ...(tag === undefined ? {} : { tag }),
       ...progressCallbacks(context.output),
+      // Long copies (a SQLite batch rebuild) report their rows on a terminal.
+      ...(process.stderr.isTTY ? { onProgress: terminalProgress() } : {}),
       onWarning: (message) => process.stderr.write(`WARNING: ${message}\n`),
       signal,
     }),

@@ -31,6 +31,12 @@ export interface CommandOptions {
   /** Called after each step with its duration. */
   readonly onStepDone?: (report: { description: string; durationMs: number }) => void;
   /**
+   * Called as a long copy advances (a SQLite batch rebuild of a big table,
+   * copied in chunks when this is set): rows copied so far, of the total.
+   * The CLI prints it on a terminal.
+   */
+  readonly onProgress?: (progress: { readonly table: string; readonly copied: number; readonly total: number }) => void;
+  /**
    * Aborting it stops a run before its next statement, asks the database to
    * cancel the running one, rolls back and releases the lock; the command
    * then fails with an `InterruptedError` (the CLI aborts it on SIGINT and

@@ -100,6 +100,8 @@ async function migrate(
       ...(environment.options.onStepStart ? { onStepStart: environment.options.onStepStart } : {}),
       ...(environment.options.onStepDone ? { onStepDone: environment.options.onStepDone } : {}),
       ...(environment.options.signal ? { signal: environment.options.signal } : {}),
+      ...(environment.options.onProgress ? { onProgress: environment.options.onProgress } : {}),
+      ...(environment.options.onWarning ? { onWarning: environment.options.onWarning } : {}),
     }),
   );
 }

@@ -127,6 +127,7 @@ async function runOffline(
     loadModule: (header) => scripts.loadModule(header),
     xArgList: environment.options.xArgs ?? [],
     tag: environment.options.tag,
+    ...(environment.options.onWarning ? { onWarning: environment.options.onWarning } : {}),
   });
   return { ...result, script: sink.script };
 }

@@ -1,4 +1,6 @@
+import type { BatchAlterTableOperation } from "../operations/batch-operation.js";
 import type { CompiledStatement, Operation } from "../operations/operation.js";
+import type { RunStatement } from "../pipeline/statement-sink.js";
 import type { DatabaseUrl } from "../config/database-url.js";
 import type { DatabaseIntrospector } from "../introspection/reflected-schema.js";
 
@@ -64,6 +66,44 @@ export interface Dialect {
    * batch reflection). Optional until every dialect has one.
    */
   readonly introspector?: DatabaseIntrospector;
+  /**
+   * Whether a batch block's steps need the table rebuilt (move and copy)
+   * rather than compiled one by one with `compile`. Absent: never (as on
+   * PostgreSQL, whose ALTER does it all). Throws for a batch that can be
+   * done neither way (SQLite's `recreate: "never"` with a step it cannot
+   * ALTER).
+   */
+  requiresRecreate?(operation: BatchAlterTableOperation): boolean;
+  /**
+   * Compiles a batch block that `requiresRecreate` to the statements of the
+   * rebuild: create, copy, drop, rename, indexes, triggers, views, and the
+   * checks (row count, foreign keys) as statements that fail the run when
+   * they fail. It may read the database first (`context.read`: reflection,
+   * counts); every write is a returned statement, sent through the run's
+   * statement sink like any other.
+   */
+  compileRebuild?(operation: BatchAlterTableOperation, context: LiveReadContext): Promise<RunStatement[]>;
+  /**
+   * Checks an operation against the database before it is compiled
+   * (SQLite refuses, naming batch mode, a `dropColumn` of a column an index
+   * uses). Does nothing offline, where there is nothing to read. Optional.
+   */
+  checkOperation?(operation: Operation, context: LiveReadContext): Promise<void>;
+}
+
+/**
+ * What a dialect's batch compiler is given: reads through the run's
+ * statement sink, and where its warnings and progress go.
+ */
+export interface LiveReadContext {
+  /** True for a `--sql` script: `read` then throws, saying what to pass instead (`copyFrom`). */
+  readonly offline: boolean;
+  /** Runs a read-only query through the run's statement sink and returns its rows. */
+  read<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
+  /** Receives warnings (a CAST that changes values); the CLI prints `WARNING: ...`. */
+  warn(message: string): void;
+  /** The run reports copy progress: a long copy may be split into chunks annotated with `progress`. */
+  readonly progress: boolean;
 }
 
 export interface QueryResult<Row> {
@@ -121,12 +161,6 @@ export interface Connection {
    * without it `tableExists` is used.
    */
   relationKind?(name: string, schema?: string): Promise<"table" | "view" | undefined>;
-  /**
-   * Runs an operation that needs the live database (SQLite's batch rebuild
-   * reads the table first). Returns false for operations it leaves to
-   * `dialect.compile`. Optional.
-   */
-  applyOperation?(operation: Operation): Promise<boolean>;
   /**
    * Takes the migration lock, waiting at most `timeoutMs`; fails with
    * `LockTimeoutError` naming the holder where the database can tell.

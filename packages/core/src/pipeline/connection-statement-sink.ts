@@ -28,7 +28,12 @@ export class ConnectionStatementSink implements StatementSink {
 
   async execute(statement: RunStatement): Promise<ExecuteResult> {
     this.#onStatement?.(statement.sql);
-    const result = await this.#connection.execute(statement.sql, statement.parameters);
+    let result: ExecuteResult;
+    try {
+      result = await this.#connection.execute(statement.sql, statement.parameters);
+    } catch (error) {
+      throw statement.failure === undefined ? error : statement.failure(error);
+    }
     const expected = statement.expectRows;
     if (expected !== undefined && result.rowCount !== expected.count) throw expected.mismatch(result.rowCount);
     return result;

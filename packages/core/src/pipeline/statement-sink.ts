@@ -10,6 +10,25 @@ export interface RunStatement extends CompiledStatement {
    * A script cannot check; it writes the statement as it is.
    */
   readonly expectRows?: { readonly count: number; readonly mismatch: (found: number) => Error };
+  /**
+   * Online, the error to throw when the statement fails, made from the
+   * database's (a batch rebuild names the step and the table). A script
+   * writes the statement as it is.
+   */
+  readonly failure?: (error: unknown) => Error;
+  /**
+   * The statement copies rows of a long copy (a SQLite batch rebuild in
+   * chunks): once it has run, `copied` of `total` rows of `table` are done.
+   * The run reports it through its `onProgress`.
+   */
+  readonly progress?: CopyProgress;
+}
+
+/** How far a long copy is, after one of its statements. */
+export interface CopyProgress {
+  readonly table: string;
+  readonly copied: number;
+  readonly total: number;
 }
 
 /**

@@ -4,7 +4,7 @@ import { Operations } from "../operations/operations.js";
 import type { RevisionSource } from "../graph/revision-source.js";
 import type { RevisionGraph } from "../graph/revision-graph.js";
 import { HeadMaintainer } from "./head-maintainer.js";
-import type { StatementSink } from "../pipeline/statement-sink.js";
+import type { CopyProgress, StatementSink } from "../pipeline/statement-sink.js";
 import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
@@ -55,6 +55,10 @@ export interface RunnerOptions<S extends RevisionSource> {
   readonly onPlan?: (steps: readonly MigrationStep[]) => void;
   readonly onStepStart?: (description: string) => void;
   readonly onStepDone?: (report: StepReport) => void;
+  /** Receives the progress of long copies (a SQLite batch rebuild); the CLI prints it on a terminal. */
+  readonly onProgress?: (progress: CopyProgress) => void;
+  /** Receives a dialect's warnings during the run (a batch CAST that changes values). */
+  readonly onWarning?: (message: string) => void;
   /** Aborting it (SIGINT/SIGTERM) stops the run before its next statement, cancels the running one, and rolls back. */
   readonly signal?: AbortSignal;
 }
@@ -239,12 +243,13 @@ class MigrationRun<S extends RevisionSource> {
     const headsBeforeStep = this.#maintainer.heads;
     const sink = new RunOperationSink(
       this.#sink,
-      this.#options.connection,
       { xArgs: parseXArgs(this.#options.xArgList), xArgList: this.#options.xArgList, tag: this.#options.tag },
       {
         beforeStatement: () => this.#assertMayContinue(),
         beforeCommit: () => this.#beforeCommit(),
         afterCommit: () => this.#markCommitted(headsBeforeStep),
+        ...(this.#options.onProgress ? { onProgress: this.#options.onProgress } : {}),
+        ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
       },
     );
     try {

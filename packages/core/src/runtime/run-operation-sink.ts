@@ -1,6 +1,7 @@
-import type { Connection } from "../driver/driver.js";
+import type { LiveReadContext } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
-import type { StatementSink } from "../pipeline/statement-sink.js";
+import type { OfflineNeed } from "../pipeline/offline-unavailable-error.js";
+import type { CopyProgress, RunStatement, StatementSink } from "../pipeline/statement-sink.js";
 import type { Operation } from "../operations/operation.js";
 import type { OperationSink } from "../operations/operations.js";
 import type { MigrationContext } from "./migration-context.js";
@@ -20,6 +21,10 @@ export interface SinkHooks {
   /** Writes the version rows so far, before an autocommit block commits. */
   beforeCommit(): Promise<void>;
   afterCommit(): void;
+  /** Receives the progress of a long copy (a SQLite batch rebuild in chunks). */
+  onProgress?(progress: CopyProgress): void;
+  /** Receives a dialect's warnings (a batch CAST that changes values). */
+  onWarning?(message: string): void;
 }
 
 /**
@@ -44,8 +49,6 @@ export class RunOperationSink implements OperationSink {
   /** Whether an autocommit block committed part of this migration. */
   autocommitted = false;
   readonly #statements: StatementSink;
-  /** Online only: the connection, for operations a driver still runs itself (SQLite's batch rebuild). */
-  readonly #connection: Connection | undefined;
   readonly #hooks: SinkHooks;
   readonly #tracker = new OperationTracker();
   #inAutocommitBlock = false;
@@ -53,12 +56,10 @@ export class RunOperationSink implements OperationSink {
 
   constructor(
     statements: StatementSink,
-    connection: Connection | undefined,
     context: Omit<MigrationContext, "dialect" | "autocommitBlock" | "isOffline">,
     hooks: SinkHooks,
   ) {
     this.#statements = statements;
-    this.#connection = connection;
     this.#hooks = hooks;
     const dialect = statements.dialect;
     this.context = {
@@ -117,16 +118,55 @@ export class RunOperationSink implements OperationSink {
 
   async #send(operation: Operation): Promise<void> {
     if (operation.kind === "execute" && !this.#inAutocommitBlock) assertNoTransactionControl(operation.sql);
-    // Some operations need the live database (a SQLite batch reads the
-    // table it rebuilds); the connection runs those itself.
-    if (this.#connection?.applyOperation) {
-      this.#hooks.beforeStatement();
-      if (await this.#connection.applyOperation(operation)) return;
+    const dialect = this.#statements.dialect;
+    const context = this.#readContext(operation);
+    await dialect.checkOperation?.(operation, context);
+    // A batch the dialect cannot ALTER is rebuilt (SQLite's move and copy):
+    // compiled after reading the table, its statements sent like any other.
+    // One it can ALTER is its steps, each compiled as the plain operation.
+    let statements: readonly RunStatement[];
+    if (operation.kind === "batchAlterTable" && dialect.requiresRecreate?.(operation) === false) {
+      statements = operation.steps.flatMap((step) => dialect.compile(step));
+    } else if (
+      operation.kind === "batchAlterTable" &&
+      dialect.requiresRecreate !== undefined &&
+      dialect.compileRebuild
+    ) {
+      statements = await dialect.compileRebuild(operation, context);
+    } else {
+      statements = dialect.compile(operation);
     }
-    for (const statement of this.#statements.dialect.compile(operation)) {
+    for (const statement of statements) {
       await this.#track(statement.sql, () => this.#statements.execute(statement));
       this.executed.push(statement.sql);
+      if (statement.progress !== undefined) this.#hooks.onProgress?.(statement.progress);
     }
+  }
+
+  /** Reads for a dialect's compiler, through the statement sink: offline they fail saying what to pass instead. */
+  #readContext(operation: Operation): LiveReadContext {
+    const dialect = this.#statements.dialect;
+    const need: OfflineNeed =
+      operation.kind === "batchAlterTable"
+        ? {
+            what: `Batch mode with dialect ${dialect.name} (reflecting table "${operation.table}" to rebuild it)`,
+            instead:
+              'To generate a batch SQL migration script using table "move and copy", pass the complete table definition as the copyFrom option of op.batchAlterTable() ' +
+              `(op.batchAlterTable("${operation.table}", { copyFrom: table("${operation.table}", ...) }, ...)), so that table reflection can be skipped.`,
+          }
+        : { what: `${describeOperation(operation)} on ${dialect.name}`, instead: "Run the command without --sql." };
+    return {
+      offline: this.#statements.offline,
+      read: async <Row>(sql: string, parameters?: readonly unknown[]) => {
+        const statement = { sql, parameters: parameters ?? [] };
+        return (await this.#track(sql, () => this.#statements.query<Row>(statement, need))).rows;
+      },
+      warn: (message) => {
+        if (this.#hooks.onWarning) this.#hooks.onWarning(message);
+        else process.stderr.write(`WARNING: ${message}\n`);
+      },
+      progress: this.#hooks.onProgress !== undefined,
+    };
   }
 
   async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {

@@ -71,11 +71,21 @@ describe("a process killed during the copy", () => {
       script,
       `import { driver } from ${JSON.stringify(distIndex)};
 const connection = await driver.connect({ scheme: "sqlite", database: ${JSON.stringify(file)}, query: {}, raw: "" });
-connection.onBatchProgress = (copied) => process.stdout.write("progress " + copied + "\\n");
-await connection.begin();
-await connection.applyOperation({ kind: "batchAlterTable", table: "big", options: {}, steps: [
+const operation = { kind: "batchAlterTable", table: "big", options: {}, steps: [
   { kind: "alterColumn", table: "big", column: "s", nullable: false },
-] });
+] };
+await connection.begin();
+// As the run's operation sink does: compile the rebuild, send each statement, report each chunk.
+const statements = await connection.dialect.compileRebuild(operation, {
+  offline: false,
+  read: async (sql, parameters) => (await connection.query(sql, parameters)).rows,
+  warn: () => {},
+  progress: true,
+});
+for (const statement of statements) {
+  await connection.execute(statement.sql, statement.parameters);
+  if (statement.progress) process.stdout.write("progress " + statement.progress.copied + "\\n");
+}
 await connection.commit();
 process.stdout.write("done\\n");
 `,

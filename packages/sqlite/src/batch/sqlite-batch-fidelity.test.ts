@@ -5,9 +5,7 @@ import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import type { SqliteConnection } from "../sqlite-connection.js";
 import { SqliteDriver } from "../sqlite-driver.js";
 import { sqliteUrl, temporaryFolder } from "../test-support/temp-database.js";
-import { applyBatchSteps } from "./sqlite-batch-plan.js";
-import { rebuildTable } from "./sqlite-batch-rebuild.js";
-import { reflectTable } from "./sqlite-batch-reflect.js";
+import { runOperation } from "../test-support/run-batch.js";
 
 // Issue 7, items 11-15: what a rebuild must keep exactly, on real SQLite files.
 
@@ -47,7 +45,7 @@ function batch(name: string, steps: Omit<BatchStep, "table">[], options: BatchOp
 async function inRun(operation: BatchAlterTableOperation): Promise<void> {
   await live().begin();
   try {
-    expect(await live().applyOperation(operation)).toBe(true);
+    await runOperation(live(), operation);
     await live().commit();
   } catch (error) {
     await live().rollback();
@@ -385,26 +383,21 @@ describe("item 15: AUTOINCREMENT counters and rowids above 2^53", () => {
     ]);
   });
 
-  it("copies rowids above 2^53 in chunks without losing or repeating a row", () => {
-    folder = temporaryFolder();
-    const database = new Database(folder.file());
-    onTestFinished(() => database.close());
-    database.exec(
+  it("copies rowids above 2^53 in chunks without losing or repeating a row", async () => {
+    await open(
       `CREATE TABLE big (id INTEGER PRIMARY KEY, a TEXT);
        INSERT INTO big (id, a) VALUES (9007199254740993, 'a'), (9007199254740995, 'b'), (9007199254740996, 'c'), (9007199254740997, 'd');`,
     );
-    database.pragma("foreign_keys = OFF");
-    database.exec("BEGIN IMMEDIATE");
-    const source = reflectTable(database, "big");
-    const target = applyBatchSteps(
-      source,
-      batch("big", [{ kind: "alterColumn", column: "a", nullable: false }]),
-      new SqliteDriver().dialect,
-    );
     const progress: number[] = [];
-    rebuildTable(database, source, target, { chunkSize: 2, onProgress: (copied) => progress.push(copied) });
-    database.exec("COMMIT");
+    await live().begin();
+    await runOperation(live(), batch("big", [{ kind: "alterColumn", column: "a", nullable: false }]), {
+      chunkSize: 2,
+      onProgress: ({ copied }) => progress.push(copied),
+    });
+    await live().commit();
     expect(progress).toEqual([2, 4]);
+    const database = new Database(live().filename, { readonly: true });
+    onTestFinished(() => database.close());
     expect(database.prepare("SELECT CAST(id AS TEXT) AS id FROM big ORDER BY id").pluck().all()).toEqual([
       "9007199254740993",
       "9007199254740995",

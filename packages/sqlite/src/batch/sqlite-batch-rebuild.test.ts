@@ -3,6 +3,7 @@ import { column, integer, sql, string, text } from "@retort/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteConnection } from "../sqlite-connection.js";
 import { SqliteDriver } from "../sqlite-driver.js";
+import { runOperation } from "../test-support/run-batch.js";
 import { sqliteUrl, temporaryFolder } from "../test-support/temp-database.js";
 
 let folder: ReturnType<typeof temporaryFolder>;
@@ -24,10 +25,13 @@ function batch(table: string, steps: Omit<BatchStep, "table">[], options: BatchO
 }
 
 /** Runs a batch as the migration runner does: inside begin()/commit(). */
-async function inRun(operation: BatchAlterTableOperation): Promise<void> {
+async function inRun(
+  operation: BatchAlterTableOperation,
+  options: Parameters<typeof runOperation>[2] = {},
+): Promise<void> {
   await connection.begin();
   try {
-    expect(await connection.applyOperation(operation)).toBe(true);
+    await runOperation(connection, operation, options);
     await connection.commit();
   } catch (error) {
     await connection.rollback();
@@ -215,8 +219,9 @@ describe("batch rebuild", () => {
       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 250000) INSERT INTO t (a) SELECT x FROM c",
     );
     const progress: number[] = [];
-    connection.onBatchProgress = (copied, total) => progress.push(copied, total);
-    await inRun(batch("t", [{ kind: "alterColumn", column: "a", type: text() }]));
+    await inRun(batch("t", [{ kind: "alterColumn", column: "a", type: text() }]), {
+      onProgress: ({ copied, total }) => progress.push(copied, total),
+    });
     expect(progress).toEqual([100_000, 250_000, 200_000, 250_000, 250_000, 250_000]);
     expect(await rows("SELECT count(*) AS n, sum(CAST(a AS INTEGER)) AS s FROM t")).toEqual([
       { n: 250000, s: 31250125000 },
@@ -245,10 +250,15 @@ describe("dropColumn of a column an index or constraint uses", () => {
     try {
       await connection.execute('CREATE TABLE "t" ("id" INTEGER PRIMARY KEY, "a" INTEGER, "b" INTEGER)');
       await connection.execute('CREATE INDEX "ix_t_a" ON "t" ("a")');
-      await expect(connection.applyOperation?.({ kind: "dropColumn", table: "t", column: "a" })).rejects.toThrow(
+      await expect(runOperation(connection, { kind: "dropColumn", table: "t", column: "a" })).rejects.toThrow(
         /used by index "ix_t_a".*op\.batchAlterTable\("t"/,
       );
-      expect(await connection.applyOperation?.({ kind: "dropColumn", table: "t", column: "b" })).toBe(false);
+      expect(await connection.query("SELECT name FROM pragma_table_info('t')")).toEqual({
+        rows: [{ name: "id" }, { name: "a" }, { name: "b" }],
+      });
+      expect(
+        (await runOperation(connection, { kind: "dropColumn", table: "t", column: "b" })).map((s) => s.sql),
+      ).toEqual(['ALTER TABLE "t" DROP COLUMN "b"']);
     } finally {
       await connection.close();
       folder.remove();

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { RunStatement } from "@retort/core";
 import {
   type CastChange,
   castColumns,
@@ -26,15 +27,27 @@ import { type BatchTable, type SchemaObject, SqliteBatchError } from "./sqlite-b
 /** Reports copy progress: rows copied so far, and the table's row count. */
 export type BatchProgress = (copied: number, total: number, table: string) => void;
 
+/** A read-only query on the live database (through the run's statement sink); rows as plain objects. */
+export type BatchRead = <Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) => Promise<Row[]>;
+
 export interface RebuildOptions {
-  /** Called after each chunk; when set, rows are copied in rowid-ordered chunks. */
-  readonly onProgress?: BatchProgress | undefined;
-  /** Rows per chunk when `onProgress` is set (default 100,000). */
-  readonly chunkSize?: number;
+  /**
+   * Online: reads the live table before compiling (row count, CAST
+   * changes, chunk bounds). Offline: undefined, and nothing is read.
+   */
+  readonly read?: BatchRead | undefined;
+  /** Copy in rowid-ordered chunks annotated with `progress` (online only). */
+  readonly progress?: boolean | undefined;
+  /** Rows per chunk when `progress` is set (default 100,000). */
+  readonly chunkSize?: number | undefined;
   /** Receives warnings: a CAST that changes values. */
   readonly onWarning?: ((message: string) => void) | undefined;
   /** Fail, before anything changes, when a CAST would change values (instead of warning). */
   readonly strictCast?: boolean | undefined;
+  /** `PRAGMA legacy_alter_table` as the connection has it, restored after each switch (default off). */
+  readonly legacyAlterTable?: boolean | undefined;
+  /** Whether `sqlite_sequence` exists (online: read; offline: the source table has AUTOINCREMENT). */
+  readonly sequenceTable?: boolean | undefined;
 }
 
 /** Alembic's temporary name, `_alembic_tmp_<table>` truncated to 50 characters (alembic.md §6.1). */
@@ -44,122 +57,196 @@ export function temporaryName(table: string): string {
 
 type Step = (what: string, sql: string) => void;
 
+const CHECKS = 'temp."retort_batch_check"';
+const ROWS = 'temp."retort_batch_rows"';
+const SEQUENCE = 'temp."retort_batch_sequence"';
+
 /**
- * Rebuilds `original` as `target` with SQLite's generalized ALTER TABLE
- * procedure (https://sqlite.org/lang_altertable.html#otheralter, §7):
- * check what the copy's CASTs would change, rename the old table's renamed
- * columns in place (so SQLite rewrites the triggers, views and foreign keys
- * that use them), create the new table under a temporary name, copy the
- * rows, drop the old table, rename the new one, then re-create indexes,
- * triggers and views, checking that each trigger and view still compiles,
- * and restore the AUTOINCREMENT counter. It must run inside a transaction
- * with foreign keys off (the caller's job: `PRAGMA foreign_keys` is a no-op
- * inside a transaction, https://sqlite.org/pragma.html#pragma_foreign_keys);
- * it works under a SAVEPOINT so a failure undoes every step, and it
- * compares row counts and runs `PRAGMA foreign_key_check` before it returns.
+ * Compiles the rebuild of `original` as `target` to statements, with
+ * SQLite's generalized ALTER TABLE procedure
+ * (https://sqlite.org/lang_altertable.html#otheralter, §7): rename the old
+ * table's renamed columns in place (so SQLite rewrites the triggers, views
+ * and foreign keys that use them), create the new table under a temporary
+ * name, copy the rows, drop the old table, rename the new one, then
+ * re-create indexes, triggers and views and restore the AUTOINCREMENT
+ * counter; all under a SAVEPOINT, ending with the row-count and
+ * foreign-key checks as statements that fail (a named CHECK constraint of
+ * a TEMP table) when the check does.
+ *
+ * `scratch` is an empty database holding the schema as it is (see
+ * `sqlite-batch-compiler.ts`): every DDL statement is run there first, so
+ * what SQLite's RENAME COLUMN rewrites, which dependents are already
+ * broken and which the batch breaks are known before anything is sent.
+ * Failures there throw now, with nothing changed.
+ *
+ * The statements must run inside a transaction with foreign keys off (the
+ * run's: `SqliteConnection.begin()` turns them off first, as `PRAGMA
+ * foreign_keys` is a no-op inside a transaction,
+ * https://sqlite.org/pragma.html#pragma_foreign_keys).
  */
-export function rebuildTable(
-  database: Database.Database,
+export async function compileRebuildStatements(
+  scratch: Database.Database,
   original: BatchTable,
   target: BatchTable,
   options: RebuildOptions = {},
-): void {
-  if (!database.inTransaction) throw new SqliteBatchError("a batch rebuild must run inside a transaction");
-  if (database.pragma("foreign_keys", { simple: true }) === 1) {
-    throw new SqliteBatchError(
-      `Cannot rebuild table "${original.name}": foreign keys are enforced in this transaction, so DROP TABLE ` +
-        "would fire ON DELETE CASCADE in child tables. Start the transaction with SqliteConnection.begin(), " +
-        "which turns them off first (PRAGMA foreign_keys is a no-op inside a transaction).",
-    );
-  }
+): Promise<RunStatement[]> {
   const table = original.name;
   const quoted = quoteName(table);
   const temporary = quoteName(temporaryName(table));
+  const read = options.read;
+  const legacy = options.legacyAlterTable === true;
+  const statements: RunStatement[] = [];
+  const failure = (what: string, sql: string) => (error: unknown) =>
+    new SqliteBatchError(`Batch rebuild of "${table}" failed while ${what}: ${reasonOf(error)}\n  SQL: ${sql}`, {
+      cause: error,
+    });
+  const emit = (what: string, sql: string, extra: Pick<RunStatement, "progress"> = {}) => {
+    statements.push({ sql, parameters: [], failure: failure(what, sql), ...extra });
+  };
   const step: Step = (what, sql) => {
     try {
-      database.exec(sql);
+      scratch.exec(sql);
     } catch (error) {
-      throw new SqliteBatchError(
-        `Batch rebuild of "${table}" failed while ${what}: ${reasonOf(error)}\n  SQL: ${sql}`,
-        {
-          cause: error,
-        },
-      );
+      throw failure(what, sql)(error);
     }
+    emit(what, sql);
   };
-  const count = (name: string) => database.prepare(`SELECT count(*) FROM ${name}`).pluck().get() as number;
+  const check = (column: string, condition: string, message: string) => {
+    statements.push({
+      sql: `INSERT INTO ${CHECKS} (${quoteName(column)}) SELECT ${condition}`,
+      parameters: [],
+      failure: (error) =>
+        new SqliteBatchError(`Batch rebuild of "${table}": ${message}; rolled back`, { cause: error }),
+    });
+  };
 
-  database.exec("SAVEPOINT retort_batch");
-  try {
-    const rowsBefore = count(quoted);
-    checkCasts(database, table, target, rowsBefore, options);
-    const sequence = readSequence(database, table);
-    // Which dependents compile now: only those are checked after the swap
-    // (one already broken is put back as it was, not blamed on the batch).
-    const compiledBefore = new Set(
-      dependentObjects(readSchemaObjects(database), table)
-        .filter((object) => compileError(database, object) === undefined)
-        .map(objectKey),
+  const total = read === undefined ? undefined : await countRows(read, quoted);
+  if (read !== undefined && total !== undefined) await checkCasts(read, table, target, total, options);
+  const sequence =
+    target.primaryKey?.autoincrement === true && (options.sequenceTable ?? original.primaryKey?.autoincrement === true);
+  const casts = castColumns(target);
+
+  emit("opening the savepoint", "SAVEPOINT retort_batch");
+  emit(
+    "creating the checks table",
+    `CREATE TEMP TABLE ${CHECKS} (` +
+      '"rows_kept" INTEGER CONSTRAINT "row count kept" CHECK ("rows_kept" IS NOT 0), ' +
+      '"foreign_keys_hold" INTEGER CONSTRAINT "foreign keys hold" CHECK ("foreign_keys_hold" IS NOT 0), ' +
+      '"casts_keep_values" INTEGER CONSTRAINT "casts keep values (strictCast)" CHECK ("casts_keep_values" IS NOT 0), ' +
+      '"no_triggers" INTEGER CONSTRAINT "no triggers on the table (a --sql script cannot re-create them)" CHECK ("no_triggers" IS NOT 0))',
+  );
+  emit("counting the rows", `CREATE TEMP TABLE ${ROWS} AS SELECT count(*) AS "n" FROM ${quoted}`);
+  if (read === undefined) {
+    // Offline, the script knows the table from copyFrom only: DROP TABLE
+    // would take its triggers along unseen. Refuse, rather than lose them.
+    check(
+      "no_triggers",
+      `NOT EXISTS (SELECT 1 FROM sqlite_master WHERE "type" = 'trigger' AND "tbl_name" = ${sqlLiteral(table)} COLLATE NOCASE)`,
+      "the table has triggers, which a --sql script cannot re-create (run the batch online, or drop them before the block and create them after it)",
     );
-    const renames = planColumnRenames(original, target);
-    const setAside = renameColumns(database, table, renames);
-    // Read after the renames: SQLite has rewritten them.
-    const dependents = dependentObjects(readSchemaObjects(database), table);
-    // Triggers on other tables survive DROP TABLE, views too: drop them all
-    // now and re-create them after the swap (steps 3 and 8).
-    for (const object of [...dependents].sort(
-      (left, right) => (left.type === "trigger" ? 0 : 1) - (right.type === "trigger" ? 0 : 1),
-    )) {
-      step(
-        `dropping ${object.type} "${object.name}"`,
-        `DROP ${object.type.toUpperCase()} IF EXISTS ${quoteName(object.name)}`,
-      );
-    }
-    step("creating the new table", renderCreateTable(target, temporaryName(table)));
-    copyRows(database, original, target, rowsBefore, options, step, renames);
-    step("dropping the old table", `DROP TABLE ${quoted}`);
-    // With legacy_alter_table ON, RENAME does not rewrite (or re-check)
-    // references in other triggers and views (lang_altertable.html, "ALTER
-    // TABLE RENAME"; pragma.html#pragma_legacy_alter_table): they name the
-    // final table already, and must not be pointed at the temporary name.
-    withLegacyAlterTable(database, true, () =>
-      step("renaming the new table", `ALTER TABLE ${temporary} RENAME TO ${quoted}`),
-    );
-    for (const index of target.indexes) step(`creating index "${index.name}"`, renderCreateIndex(index, table));
-    const dropped = new Set(
-      original.columns
-        .filter((column) => !target.columns.some((other) => other.source?.toLowerCase() === column.name.toLowerCase()))
-        .map((column) => column.name.toLowerCase()),
-    );
-    recreateDependents(
-      database,
-      table,
-      dependents,
-      compiledBefore,
-      { dropped, temporaryNames: renames.temporaryNames },
-      step,
-    );
-    for (const object of [...setAside].sort(
-      (left, right) => (left.type === "view" ? 0 : 1) - (right.type === "view" ? 0 : 1),
-    )) {
-      step(`putting back ${object.type} "${object.name}" as it was`, object.sql);
-    }
-    if (target.primaryKey?.autoincrement === true && sequence !== undefined) restoreSequence(database, table, sequence);
-    const rowsAfter = count(quoted);
-    if (rowsAfter !== rowsBefore) {
-      throw new SqliteBatchError(
-        `Batch rebuild of "${table}" copied ${rowsAfter} rows, but the table had ${rowsBefore}; rolled back`,
-      );
-    }
-    checkForeignKeys(database, table);
-    database.exec("RELEASE retort_batch");
-  } catch (error) {
-    if (database.inTransaction) {
-      database.exec("ROLLBACK TO retort_batch");
-      database.exec("RELEASE retort_batch");
-    }
-    throw error;
   }
+  if (read === undefined && options.strictCast === true && casts.length > 0) {
+    // Offline, nothing was counted: the script refuses a changing CAST itself.
+    const counts = casts.map((_, at) => `"c${at}"`).join(" + ");
+    check(
+      "casts_keep_values",
+      `(${counts}) = 0 FROM (${castCountSql(table, casts)})`,
+      "a CAST of the copy changes values (strictCast)",
+    );
+  }
+  if (sequence) {
+    emit(
+      "saving the AUTOINCREMENT counter",
+      `CREATE TEMP TABLE ${SEQUENCE} AS SELECT "seq" FROM sqlite_sequence WHERE "name" = ${sqlLiteral(table)}`,
+    );
+  }
+  // Which dependents compile now: only those are checked after the swap
+  // (one already broken is put back as it was, not blamed on the batch).
+  const compiledBefore = new Set(
+    dependentObjects(readSchemaObjects(scratch), table)
+      .filter((object) => compileError(scratch, object) === undefined)
+      .map(objectKey),
+  );
+  const renames = planColumnRenames(original, target);
+  const setAside = renameColumns(scratch, table, renames, legacy, emit);
+  // Read after the renames: SQLite has rewritten them.
+  const dependents = dependentObjects(readSchemaObjects(scratch), table);
+  // Triggers on other tables survive DROP TABLE, views too: drop them all
+  // now and re-create them after the swap (steps 3 and 8).
+  for (const object of [...dependents].sort(
+    (left, right) => (left.type === "trigger" ? 0 : 1) - (right.type === "trigger" ? 0 : 1),
+  )) {
+    step(
+      `dropping ${object.type} "${object.name}"`,
+      `DROP ${object.type.toUpperCase()} IF EXISTS ${quoteName(object.name)}`,
+    );
+  }
+  step("creating the new table", renderCreateTable(target, temporaryName(table)));
+  await copyRows(scratch, original, target, total, options, step, emit, renames);
+  step("dropping the old table", `DROP TABLE ${quoted}`);
+  // With legacy_alter_table ON, RENAME does not rewrite (or re-check)
+  // references in other triggers and views (lang_altertable.html, "ALTER
+  // TABLE RENAME"; pragma.html#pragma_legacy_alter_table): they name the
+  // final table already, and must not be pointed at the temporary name.
+  withLegacyAlterTable(scratch, true, legacy, emit, () =>
+    step("renaming the new table", `ALTER TABLE ${temporary} RENAME TO ${quoted}`),
+  );
+  for (const index of target.indexes) step(`creating index "${index.name}"`, renderCreateIndex(index, table));
+  const dropped = new Set(
+    original.columns
+      .filter((column) => !target.columns.some((other) => other.source?.toLowerCase() === column.name.toLowerCase()))
+      .map((column) => column.name.toLowerCase()),
+  );
+  recreateDependents(
+    scratch,
+    table,
+    dependents,
+    compiledBefore,
+    { dropped, temporaryNames: renames.temporaryNames },
+    step,
+  );
+  for (const object of [...setAside].sort(
+    (left, right) => (left.type === "view" ? 0 : 1) - (right.type === "view" ? 0 : 1),
+  )) {
+    step(`putting back ${object.type} "${object.name}" as it was`, object.sql);
+  }
+  if (sequence) {
+    // Kept in SQL, so a counter above 2^53 stays exact (max() keeps the higher of both).
+    const name = sqlLiteral(table);
+    emit(
+      "restoring the AUTOINCREMENT counter",
+      `UPDATE sqlite_sequence SET "seq" = max("seq", (SELECT "seq" FROM ${SEQUENCE})) WHERE "name" = ${name} AND EXISTS (SELECT 1 FROM ${SEQUENCE})`,
+    );
+    emit(
+      "restoring the AUTOINCREMENT counter",
+      `INSERT INTO sqlite_sequence ("name", "seq") SELECT ${name}, "seq" FROM ${SEQUENCE} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "name" = ${name})`,
+    );
+    emit("dropping the saved counter", `DROP TABLE ${SEQUENCE}`);
+  }
+  check(
+    "rows_kept",
+    `(SELECT count(*) FROM ${quoted}) = (SELECT "n" FROM ${ROWS})`,
+    "the new table does not have as many rows as the old one had",
+  );
+  // PRAGMA foreign_key_check for the rebuilt table and for the tables whose
+  // foreign keys point at it (lang_altertable.html §7 step 10).
+  const name = sqlLiteral(table);
+  check(
+    "foreign_keys_hold",
+    `NOT EXISTS (SELECT 1 FROM sqlite_master AS "m" JOIN pragma_foreign_key_check("m"."name") AS "v" ` +
+      `WHERE "m"."type" = 'table' AND ("m"."name" = ${name} COLLATE NOCASE OR EXISTS ` +
+      `(SELECT 1 FROM pragma_foreign_key_list("m"."name") AS "f" WHERE "f"."table" = ${name} COLLATE NOCASE)))`,
+    `foreign key violations after the rebuild (SELECT * FROM pragma_foreign_key_check(${name}) lists them)`,
+  );
+  emit("dropping the row count", `DROP TABLE ${ROWS}`);
+  emit("dropping the checks table", `DROP TABLE ${CHECKS}`);
+  emit("releasing the savepoint", "RELEASE retort_batch");
+  return statements;
+}
+
+async function countRows(read: BatchRead, quoted: string): Promise<number> {
+  const rows = await read<{ n: number | bigint }>(`SELECT count(*) AS "n" FROM ${quoted}`);
+  return Number(rows[0]?.n ?? 0);
 }
 
 function reasonOf(error: unknown): string {
@@ -168,13 +255,26 @@ function reasonOf(error: unknown): string {
 
 const objectKey = (object: SchemaObject) => `${object.type}:${object.name.toLowerCase()}`;
 
-function withLegacyAlterTable<T>(database: Database.Database, on: boolean, run: () => T): T {
-  const before = database.pragma("legacy_alter_table", { simple: true }) as number;
-  database.pragma(`legacy_alter_table = ${on ? "ON" : "OFF"}`);
+/**
+ * Runs `run` with `legacy_alter_table` set to `on`: on the scratch database
+ * now, and as PRAGMA statements around what `run` emits (only when the
+ * connection's setting differs).
+ */
+function withLegacyAlterTable<T>(
+  scratch: Database.Database,
+  on: boolean,
+  before: boolean,
+  emit: (what: string, sql: string) => void,
+  run: () => T,
+): T {
+  const switched = on !== before;
+  scratch.pragma(`legacy_alter_table = ${on ? "ON" : "OFF"}`);
+  if (switched) emit("switching legacy_alter_table", `PRAGMA legacy_alter_table = ${on ? "ON" : "OFF"}`);
   try {
     return run();
   } finally {
-    database.pragma(`legacy_alter_table = ${before === 1 ? "ON" : "OFF"}`);
+    scratch.pragma(`legacy_alter_table = ${before ? "ON" : "OFF"}`);
+    if (switched) emit("switching legacy_alter_table back", `PRAGMA legacy_alter_table = ${before ? "ON" : "OFF"}`);
   }
 }
 
@@ -184,28 +284,27 @@ function withLegacyAlterTable<T>(database: Database.Database, on: boolean, run: 
  * `strictCast` any such value fails the batch; otherwise one warning names
  * the columns, counts and an example.
  */
-function checkCasts(
-  database: Database.Database,
+async function checkCasts(
+  read: BatchRead,
   table: string,
   target: BatchTable,
   total: number,
   options: RebuildOptions,
-): void {
+): Promise<void> {
   const columns = castColumns(target);
   if (columns.length === 0 || total === 0) return;
-  const counts = database.prepare(castCountSql(table, columns)).get() as Record<string, number>;
-  const changes: CastChange[] = columns
-    .map((column, at) => ({ column, changed: Number(counts[`c${at}`] ?? 0) }))
-    .filter((change) => change.changed > 0)
-    .map((change) => {
-      const row = database.prepare(castExampleSql(table, change.column)).safeIntegers().get() as
-        | { before: unknown; after: unknown }
-        | undefined;
-      return {
-        ...change,
-        example: row === undefined ? undefined : { before: sqlLiteral(row.before), after: sqlLiteral(row.after) },
-      };
+  const counts = (await read<Record<string, number>>(castCountSql(table, columns)))[0] ?? {};
+  const changes: CastChange[] = [];
+  for (const [at, column] of columns.entries()) {
+    const changed = Number(counts[`c${at}`] ?? 0);
+    if (changed === 0) continue;
+    const row = (await read<{ before: unknown; after: unknown }>(castExampleSql(table, column)))[0];
+    changes.push({
+      column,
+      changed,
+      example: row === undefined ? undefined : { before: sqlLiteral(row.before), after: sqlLiteral(row.after) },
     });
+  }
   if (changes.length === 0) return;
   if (options.strictCast === true) throw new SqliteBatchError(castRefusal(table, changes, total));
   options.onWarning?.(castWarning(table, changes, total));
@@ -221,16 +320,23 @@ function checkCasts(
  * one the rename breaks (a view selecting the column through another view)
  * fails the batch.
  */
-function renameColumns(database: Database.Database, table: string, plan: ColumnRenamePlan): SchemaObject[] {
+function renameColumns(
+  database: Database.Database,
+  table: string,
+  plan: ColumnRenamePlan,
+  legacy: boolean,
+  emit: (what: string, sql: string) => void,
+): SchemaObject[] {
   const setAside: SchemaObject[] = [];
   if (plan.steps.length === 0) return setAside;
   const real = (text: string) => withRealNames(text, plan.temporaryNames);
-  withLegacyAlterTable(database, false, () => {
+  withLegacyAlterTable(database, false, legacy, emit, () => {
     for (const rename of plan.steps) {
       for (;;) {
         let reason: string;
         try {
           database.exec(rename.sql);
+          emit(real(rename.label), rename.sql);
           break;
         } catch (error) {
           reason = reasonOf(error);
@@ -248,8 +354,11 @@ function renameColumns(database: Database.Database, table: string, plan: ColumnR
                 candidate.type === "trigger" &&
                 candidate.tableName.toLowerCase() === object.name.toLowerCase(),
             );
-            for (const each of [...onIt, object])
-              database.exec(`DROP ${each.type.toUpperCase()} ${quoteName(each.name)}`);
+            for (const each of [...onIt, object]) {
+              const drop = `DROP ${each.type.toUpperCase()} ${quoteName(each.name)}`;
+              database.exec(drop);
+              emit(`setting aside ${each.type} "${each.name}", broken before the batch`, drop);
+            }
             setAside.push(object, ...onIt);
             continue;
           }
@@ -330,51 +439,67 @@ function recreateDependents(
   );
 }
 
-/** `INSERT INTO tmp SELECT ... FROM t`, in one statement or in rowid-ordered chunks when progress is wanted. */
-function copyRows(
-  database: Database.Database,
+/**
+ * `INSERT INTO tmp SELECT ... FROM t`: one statement, or (online, when the
+ * run reports progress) rowid-ordered chunks whose bounds are read first,
+ * each annotated with the rows copied once it has run.
+ */
+async function copyRows(
+  scratch: Database.Database,
   original: BatchTable,
   target: BatchTable,
-  total: number,
+  total: number | undefined,
   options: RebuildOptions,
   step: Step,
+  emit: (what: string, sql: string, extra?: Pick<RunStatement, "progress">) => void,
   renames: ColumnRenamePlan,
-): void {
+): Promise<void> {
   const keepRowid = hasHiddenRowid(original) && hasHiddenRowid(target);
   const sourceName = (source: string) => renames.currentName.get(source.toLowerCase()) ?? source;
   const { targets, sources } = copyColumns(target, keepRowid, sourceName);
   if (targets.length === 0) return;
-  const insert = `INSERT INTO ${quoteName(temporaryName(original.name))} (${targets.join(", ")}) SELECT ${sources.join(", ")} FROM ${quoteName(original.name)}`;
+  const table = original.name;
+  const insert = `INSERT INTO ${quoteName(temporaryName(table))} (${targets.join(", ")}) SELECT ${sources.join(", ")} FROM ${quoteName(table)}`;
   const chunkSize = options.chunkSize ?? 100_000;
   const rowidKept = keepRowid || sameRowidAlias(original, target);
-  if (options.onProgress === undefined || !rowidKept || total <= chunkSize) {
-    step("copying the rows", insert);
-    options.onProgress?.(total, total, original.name);
-    return;
-  }
-  // Rowids are 64-bit: read and bound as BigInt, so one above 2^53 is exact.
-  const first = database.prepare(`${insert} ORDER BY rowid LIMIT ${chunkSize}`);
-  const next = database.prepare(`${insert} WHERE rowid > ? ORDER BY rowid LIMIT ${chunkSize}`);
-  const last = database
-    .prepare(`SELECT max(rowid) FROM ${quoteName(temporaryName(original.name))}`)
-    .pluck()
-    .safeIntegers();
-  let copied = 0;
-  let after: bigint | undefined;
-  for (;;) {
-    let changes: number;
+  const read = options.read;
+  if (options.progress !== true || read === undefined || total === undefined || !rowidKept || total <= chunkSize) {
+    // Compiled on the (empty) scratch table too, so a copy SQLite cannot prepare fails now.
     try {
-      changes = (after === undefined ? first.run() : next.run(after)).changes;
+      scratch.exec(insert);
     } catch (error) {
       throw new SqliteBatchError(
-        `Batch rebuild of "${original.name}" failed while copying the rows: ${reasonOf(error)}`,
+        `Batch rebuild of "${table}" failed while copying the rows: ${reasonOf(error)}\n  SQL: ${insert}`,
         { cause: error },
       );
     }
-    if (changes === 0) break;
-    copied += changes;
-    after = last.get() as bigint;
-    options.onProgress(copied, total, original.name);
+    emit(
+      "copying the rows",
+      insert,
+      total !== undefined && options.progress === true ? { progress: { table, copied: total, total } } : {},
+    );
+    return;
+  }
+  // The last rowid of each full chunk, read as text: rowids are 64-bit, and
+  // one above 2^53 would not survive a JS number.
+  const bounds = (
+    await read<{ bound: string }>(
+      `SELECT CAST("r" AS TEXT) AS "bound" FROM (SELECT rowid AS "r", row_number() OVER (ORDER BY rowid) AS "n" FROM ${quoteName(table)}) WHERE "n" % ${chunkSize} = 0 ORDER BY "n"`,
+    )
+  ).map((row) => row.bound);
+  step("copying the rows", `${insert} WHERE 0`);
+  for (let at = 0; at <= bounds.length; at++) {
+    const lower = at === 0 ? undefined : bounds[at - 1];
+    const upper = bounds[at];
+    if (upper === undefined && at * chunkSize >= total) break;
+    const where = [
+      lower === undefined ? undefined : `rowid > ${lower}`,
+      upper === undefined ? undefined : `rowid <= ${upper}`,
+    ]
+      .filter((part) => part !== undefined)
+      .join(" AND ");
+    const copied = Math.min((at + 1) * chunkSize, total);
+    emit("copying the rows", `${insert} WHERE ${where} ORDER BY rowid`, { progress: { table, copied, total } });
   }
 }
 
@@ -391,47 +516,6 @@ function sameRowidAlias(original: BatchTable, target: BatchTable): boolean {
   const before = alias(original);
   const after = alias(target);
   return before !== undefined && after !== undefined && after.source === before.name;
-}
-
-/**
- * The AUTOINCREMENT high-water mark (https://sqlite.org/autoinc.html); the
- * rebuild would reset it to max(rowid). Read as a BigInt: a counter above
- * 2^53 does not fit a JS number.
- */
-export function readSequence(database: Database.Database, table: string): bigint | undefined {
-  const exists = database.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get();
-  if (exists === undefined) return undefined;
-  const seq = database.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?").pluck().safeIntegers().get(table);
-  if (typeof seq === "bigint") return seq;
-  return typeof seq === "number" ? BigInt(Math.trunc(seq)) : undefined;
-}
-
-function restoreSequence(database: Database.Database, table: string, value: bigint): void {
-  // Bound as a BigInt so SQLite stores the exact INTEGER (a JS number binds as REAL).
-  const updated = database.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?").run(value, table);
-  if (updated.changes === 0)
-    database.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)").run(table, value);
-}
-
-/**
- * `PRAGMA foreign_key_check` for the rebuilt table and for the tables whose
- * foreign keys point at it (lang_altertable.html §7 step 10). A violation
- * fails the batch, naming the table, rowid and parent.
- */
-function checkForeignKeys(database: Database.Database, table: string): void {
-  const tables = database
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .pluck()
-    .all() as string[];
-  const children = tables.filter((name) =>
-    (database.prepare(`PRAGMA foreign_key_list(${quoteName(name)})`).all() as { table: string }[]).some(
-      (fk) => fk.table.toLowerCase() === table.toLowerCase(),
-    ),
-  );
-  for (const name of new Set([table, ...children])) {
-    const rows = database.prepare(`PRAGMA foreign_key_check(${quoteName(name)})`).all() as ForeignKeyViolation[];
-    if (rows.length > 0) throw foreignKeyError(rows, `after rebuilding "${table}"`);
-  }
 }
 
 /** One row of `PRAGMA foreign_key_check` (https://sqlite.org/pragma.html#pragma_foreign_key_check). */
