@@ -413,3 +413,30 @@ describe("compareSchemas: order, hooks, enums", () => {
     expect(lines([mood], { ...database, enums: [] }, { dialect: "sqlite" })).toEqual([]);
   });
 });
+
+describe("compareSchemas: what a database writes back differently", () => {
+  it("SQLite's rowid alias reads back as INTEGER for any integer primary key", () => {
+    const declared = table("t", column("id", bigInteger(), { primaryKey: true, autoincrement: true }));
+    const database = live(reflected(table("t", column("id", integer(), { primaryKey: true })), { id: "INTEGER" }));
+    expect(lines([declared], database, { dialect: "sqlite" })).toEqual([]);
+    // Elsewhere, or on a column that is not the rowid, the type counts.
+    expect(lines([declared], database, { dialect: "postgresql" })).toHaveLength(1);
+    const plain = table("t", column("id", integer(), { primaryKey: true }), column("n", bigInteger()));
+    const plainLive = live(
+      reflected(table("t", column("id", integer(), { primaryKey: true }), column("n", integer())), { n: "INTEGER" }),
+    );
+    expect(lines([plain], plainLive, { dialect: "sqlite" })).toEqual([
+      "('modify_type', None, 't', 'n', INTEGER -> BIGINT)",
+    ]);
+  });
+
+  it("expression indexes compare without PostgreSQL's casts and quotes", () => {
+    const declared = table("t", column("label", text()), index("ix_t_lower", [sql`lower(label)`]));
+    const database = live(
+      reflected(table("t", column("label", text()), index("ix_t_lower", [sql`lower(("label")::text)`]))),
+    );
+    expect(lines([declared], database)).toEqual([]);
+    const other = live(reflected(table("t", column("label", text()), index("ix_t_lower", [sql`upper(label)`]))));
+    expect(lines([declared], other)).toHaveLength(2);
+  });
+});

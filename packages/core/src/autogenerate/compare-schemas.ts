@@ -12,7 +12,7 @@ import {
 } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
 import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
-import { defaultText, typeKeyFromText, typesDiffer, typeText } from "./type-comparison.js";
+import { defaultText, expressionText, typeKeyFromText, typesDiffer, typeText } from "./type-comparison.js";
 
 /** The wanted schema: the `table(...)`s of the config's schema module. */
 export interface DeclaredSchema {
@@ -225,7 +225,9 @@ function compareTable(
     if (existing === undefined) {
       addedColumns.push({ kind: "add_column", ...at, table: tableName, column });
     } else {
-      alterations.push(...compareColumn(tableName, schema, column, existing, options));
+      const rowid =
+        options.dialect === "sqlite" && reflected.primaryKey.length === 1 && reflected.primaryKey[0] === column.name;
+      alterations.push(...compareColumn(tableName, schema, column, existing, options, rowid));
     }
   }
   for (const column of reflected.columns) {
@@ -368,6 +370,7 @@ function compareColumn(
   declared: ColumnDefinition,
   reflected: ColumnDefinition,
   options: CompareOptions,
+  rowid = false,
 ): SchemaDiff[] {
   const at = schema === undefined ? {} : { schema };
   const existing: ExistingColumn = {
@@ -378,7 +381,9 @@ function compareColumn(
   };
   const base = { ...at, table, column: declared.name, existing };
   const diffs: SchemaDiff[] = [];
-  if (typeChanged(table, declared, reflected, options)) {
+  // SQLite's rowid alias is INTEGER whatever integer type was declared for it.
+  const rowidAlias = rowid && isIntegerKind(declared.type) && isIntegerKind(reflected.type);
+  if (!rowidAlias && typeChanged(table, declared, reflected, options)) {
     diffs.push({ kind: "modify_type", ...base, from: reflected.type, to: declared.type });
   }
   const wantNullable = declared.options.nullable ?? true;
@@ -506,7 +511,14 @@ function compareEnums(
 }
 
 function signature(columns: readonly (string | SqlExpression)[]): string {
-  return columns.map((column) => (typeof column === "string" ? column : `(${column.text})`)).join("\u0000");
+  // Expressions as PostgreSQL gives them back (`lower(label::text)`) compare with the declared `lower(label)`.
+  return columns
+    .map((column) => (typeof column === "string" ? column : `(${expressionText(column.text)})`))
+    .join("\u0000");
+}
+
+function isIntegerKind(type: ColumnType): boolean {
+  return type.kind === "integer" || type.kind === "bigInteger" || type.kind === "smallInteger";
 }
 
 function sameIndex(declared: IndexDefinition, reflected: IndexDefinition): boolean {

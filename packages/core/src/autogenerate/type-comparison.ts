@@ -154,6 +154,17 @@ export function defaultText(value: ServerDefault | null | undefined, dialect: st
   return normalizeDefault(value.text);
 }
 
+/** SQL expression text compared loosely: casts, double quotes and outer parentheses removed, lower case outside strings. */
+export function expressionText(text: string): string {
+  let result = normalizeDefault(text.replace(/"([a-z_][a-z0-9_]*)"/gi, "$1"));
+  // Parentheses around a bare name that are not a call's: `lower((label))` is `lower(label)`.
+  for (let before = ""; before !== result; ) {
+    before = result;
+    result = result.replace(/(^|[^\w\s]|\s)\(\s*([a-z_][\w.]*)\s*\)/gi, "$1$2");
+  }
+  return result;
+}
+
 function normalizeDefault(text: string): string {
   let result = text.trim();
   for (;;) {
