@@ -361,14 +361,16 @@ export class SqliteDdlCompiler extends DdlCompilerBase {
   }
 
   /**
-   * Batch mode needs the live table (or copyFrom) and runs through
-   * `SqliteConnection.applyOperation`; compiling it alone would lose steps.
+   * A batch is run by the migration runner, which asks the dialect whether
+   * the table must be rebuilt (`requiresRecreate`) and compiles the rebuild
+   * against the live table or `copyFrom` (`compileRebuild`, in `batch/`);
+   * compiling the block alone here would lose that.
    */
   protected override batchAlterTable(operation: BatchAlterTableOperation): CompiledStatement[] {
     return this.unsupported(
       operation.kind,
-      `batchAlterTable("${operation.table}") runs on a live SQLite connection (SqliteConnection.applyOperation); ` +
-        "it has no standalone SQL. Offline (--sql) batch mode is not supported by the SQLite driver yet.",
+      `batchAlterTable("${operation.table}") is compiled by the run against the live SQLite table (or copyFrom): ` +
+        "SqliteDialect.requiresRecreate and compileRebuild; it has no standalone compile().",
     );
   }
 
