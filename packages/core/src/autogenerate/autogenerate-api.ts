@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import type { DatabaseUrl } from "../config/database-url.js";
 import type { Dialect } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import type { ReadQuery, ReflectedSchema } from "../introspection/reflected-schema.js";
@@ -34,7 +36,7 @@ export interface SchemaComparison {
  */
 export async function compareDatabase(environment: Environment): Promise<SchemaComparison> {
   const config = environment.config;
-  const declared = await loadDeclaredSchema(config.schema);
+  const declared = await loadDeclaredSchema(config.schema, (file) => reflectSqlFile(environment, file));
   const heads = environment.scripts.graph.heads;
   return environment.withConnection(async ({ connection }) => {
     const sink: StatementSink = new ConnectionStatementSink(connection);
@@ -59,6 +61,63 @@ export async function compareDatabase(environment: Environment): Promise<SchemaC
     const lines = diffs.map((diff) => describeDiff(diff, (type) => typeText(type, dialect.name)));
     return { diffs, lines, dialect };
   });
+}
+
+/**
+ * A `.sql` schema file applied to a scratch database of the run's dialect
+ * (SQLite: in memory; PostgreSQL: a database created for it on the same
+ * server and dropped after), then reflected.
+ */
+async function reflectSqlFile(environment: Environment, file: string): Promise<ReflectedSchema> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CommandError(`Can't read the schema file ${file}: ${(error as Error).message}`, { code: "NO_SCHEMA" });
+  }
+  const url = environment.databaseUrl();
+  const driver = await environment.driver();
+  const connectOptions = { cwd: environment.cwd, lockTimeoutMs: environment.config.lock.timeoutMs };
+  const inMemory = url.scheme === "sqlite";
+  const scratchName = `retort_scratch_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const scratchUrl: DatabaseUrl = inMemory
+    ? { scheme: "sqlite", query: {}, raw: "sqlite://" }
+    : { ...url, database: scratchName, raw: "" };
+  const admin = inMemory ? undefined : await driver.connect(url, connectOptions);
+  try {
+    if (admin !== undefined) await admin.execute(`CREATE DATABASE ${admin.dialect.quoteIdentifier(scratchName)}`);
+    const scratch = await driver.connect(scratchUrl, connectOptions);
+    try {
+      try {
+        if (text.trim() !== "") await scratch.execute(text);
+      } catch (error) {
+        throw new CommandError(`The schema file ${file} failed on a scratch database: ${(error as Error).message}`, {
+          code: "SCHEMA_SQL_FAILED",
+          cause: error,
+        });
+      }
+      const introspector = scratch.dialect.introspector;
+      if (introspector === undefined) {
+        throw new CommandError(`The ${scratch.dialect.name} driver cannot read a database's schema yet`, {
+          code: "NO_INTROSPECTOR",
+        });
+      }
+      return await introspector.introspect(
+        async <Row>(sql: string, parameters?: readonly unknown[]) =>
+          (await scratch.query<Row>(sql, parameters ?? [])).rows,
+      );
+    } finally {
+      await scratch.close();
+    }
+  } finally {
+    if (admin !== undefined) {
+      try {
+        await admin.execute(`DROP DATABASE IF EXISTS ${admin.dialect.quoteIdentifier(scratchName)}`);
+      } finally {
+        await admin.close();
+      }
+    }
+  }
 }
 
 /** Reads the default schema and every schema a declared table names. */

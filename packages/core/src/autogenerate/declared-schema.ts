@@ -1,6 +1,7 @@
 import { CommandError } from "../errors/retort-error.js";
 import { importModule } from "../config/module-loader.js";
 import type { SchemaSource } from "../config/retort-config.js";
+import type { ReflectedSchema } from "../introspection/reflected-schema.js";
 import type { TableDefinition } from "../schema/table.js";
 import type { DeclaredSchema } from "./compare-schemas.js";
 import { applyNamingConvention, isNamingConvention } from "./naming-convention.js";
@@ -12,10 +13,14 @@ import { applyNamingConvention, isNamingConvention } from "./naming-convention.j
  * exported twice counts once; two different tables with one name are an
  * error. A module may export `namingConvention` (`{ pk, fk, uq, ck, ix }`
  * templates, as SQLAlchemy's `MetaData(naming_convention=...)`) to name its
- * tables' unnamed constraints and indexes.
+ * tables' unnamed constraints and indexes. A path ending in `.sql` is a
+ * SQL file: `readSqlFile` applies it to a scratch database of the same
+ * dialect and the tables it creates are the declared ones.
  */
 export async function loadDeclaredSchema(
   source: SchemaSource | readonly SchemaSource[] | undefined,
+  /** Reads a `.sql` schema file: applies it to a scratch database and reflects it. */
+  readSqlFile?: (file: string) => Promise<ReflectedSchema>,
 ): Promise<DeclaredSchema> {
   if (source === undefined) {
     throw new CommandError(
@@ -25,7 +30,15 @@ export async function loadDeclaredSchema(
   }
   const sources: readonly SchemaSource[] = Array.isArray(source) ? source : [source as SchemaSource];
   const modules = await Promise.all(
-    sources.map(async (item) => (typeof item === "string" ? importModule(item) : item)),
+    sources.map(async (item) => {
+      if (typeof item !== "string") return item;
+      if (!item.toLowerCase().endsWith(".sql")) return importModule(item);
+      if (readSqlFile === undefined) {
+        throw new CommandError(`A .sql schema (${item}) needs a database to apply it to`, { code: "NO_SCHEMA" });
+      }
+      // The tables of a SQL file are the ones it creates in a scratch database.
+      return { tables: (await readSqlFile(item)).tables };
+    }),
   );
   return collectTables(modules);
 }
