@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { harnesses, type TestDatabase } from "./dialects.js";
+import { TestProject } from "./support/test-project.js";
+
+/**
+ * Tables grouped by PostgreSQL schema (`table(..., { schema: "blog" })`,
+ * exported in an object per schema): each schema a declared table names is
+ * read and compared, and the generated operations carry the schema.
+ */
+const SCHEMA = (withTags: boolean) => `
+import { column, integer, string, table } from "@retort/core";
+
+export const publicTables = { users: table("users", column("id", integer(), { primaryKey: true })) };
+
+export const blog = {
+  posts: table(
+    "posts",
+    column("id", integer(), { primaryKey: true }),
+    column("title", string(${withTags ? 300 : 200}), { nullable: false }),
+    { schema: "blog" },
+  ),
+  ${withTags ? 'tags: table("tags", column("id", integer(), { primaryKey: true }), { schema: "blog" }),' : ""}
+};
+`;
+
+for (const harness of harnesses.filter((candidate) => candidate.name === "postgresql")) {
+  describe(`tables in several schemas on ${harness.name}`, () => {
+    let database: TestDatabase;
+    let project: TestProject;
+
+    beforeAll(async () => {
+      database = await harness.create();
+      project = new TestProject({ url: database.url, config: { schema: "./schema.ts" } });
+      project.addRevision({
+        id: "blog0",
+        down: null,
+        upgrade: '  await op.createSchema("blog");',
+        downgrade: '  await op.dropSchema("blog");',
+      });
+      project.ok("upgrade", "head");
+    });
+    afterAll(async () => {
+      project?.cleanup();
+      await database?.drop();
+    });
+
+    it("creates, alters and compares tables in their schema", () => {
+      project.write("schema.ts", SCHEMA(false));
+      const first = project.ok("revision", "--autogenerate", "-m", "tables", "--rev-id", "tb1");
+      expect(first).toContain("Detected ('add_table', 'blog', 'posts')");
+      expect(readFileSync(/Generating (\S+)/.exec(first)?.[1] as string, "utf8")).toContain('{ schema: "blog" },');
+      project.ok("upgrade", "head");
+      expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
+
+      project.write("schema.ts", SCHEMA(true));
+      expect(project.run("check").stdout.trim().split("\n")).toEqual([
+        "('add_table', 'blog', 'tags')",
+        "('modify_type', 'blog', 'posts', 'title', VARCHAR(200) -> VARCHAR(300))",
+      ]);
+      const second = project.ok("revision", "--autogenerate", "-m", "more", "--rev-id", "tb2");
+      expect(readFileSync(/Generating (\S+)/.exec(second)?.[1] as string, "utf8")).toContain(
+        'await op.alterColumn("posts", "title", { type: string(300), existingType: string(200), existingNullable: false, schema: "blog" });',
+      );
+      project.ok("upgrade", "head");
+      expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
+      // The downgrades' schema-qualified operations run too.
+      project.ok("downgrade", "blog0");
+      expect(project.ok("current")).toBe("blog0\n");
+    });
+  });
+}
