@@ -7,7 +7,7 @@ import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.j
 import type { StatementSink } from "../pipeline/statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { VersionTable } from "../runtime/version-table.js";
-import { type CommandOptions, Environment } from "../api/environment.js";
+import { type CommandOptions, Environment, statementOptions } from "../api/environment.js";
 import { compareSchemas, type DeclaredSchema } from "./compare-schemas.js";
 import { loadDeclaredSchema } from "./declared-schema.js";
 import { planMigration, type MigrationPlan } from "./plan-migration.js";
@@ -39,7 +39,7 @@ export async function compareDatabase(environment: Environment): Promise<SchemaC
   const declared = await loadDeclaredSchema(config.schema, (file) => reflectSqlFile(environment, file));
   const heads = environment.scripts.graph.heads;
   return environment.withConnection(async ({ connection }) => {
-    const sink: StatementSink = new ConnectionStatementSink(connection);
+    const sink: StatementSink = new ConnectionStatementSink(connection, statementOptions(environment));
     const current = await new VersionTable(sink, environment.versionTable).readHeads();
     const wanted = new Set(heads);
     if (current.length !== wanted.size || current.some((head) => !wanted.has(head))) {
