@@ -39,6 +39,21 @@ for (const harness of harnesses) {
         1,
       );
 
+      // A schema includeName rejects (null: the default one) is compared on neither side.
+      const names: unknown[] = [];
+      const skipped = await checkSchema(
+        {
+          ...config,
+          includeName: (name, type) => {
+            names.push([name, type]);
+            return type !== "schema";
+          },
+        },
+        options,
+      );
+      expect(skipped.diffs).toEqual([]);
+      expect(names).toEqual([[null, "schema"]]);
+
       const written = await revision(config, { ...options, autogenerate: true, message: "accounts", revId: "acc1" });
       expect(written.detected).toEqual(["('add_table', None, 'accounts')"]);
       await upgrade(config, "head", options);

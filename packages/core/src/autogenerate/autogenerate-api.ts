@@ -48,8 +48,11 @@ export async function compareDatabase(environment: Environment): Promise<SchemaC
     const dialect = connection.dialect;
     const read: ReadQuery = async <Row>(sql: string, parameters?: readonly unknown[]) =>
       (await sink.query<Row>({ sql, parameters: parameters ?? [] }, READING_SCHEMA)).rows;
-    const reflected = await reflect(dialect, read, declared, config);
-    const diffs = compareSchemas(declared, reflected, {
+    // A schema includeName rejects is left out on both sides.
+    const schemaIncluded = schemaFilter(config);
+    const included = { tables: declared.tables.filter((table) => schemaIncluded(table.options.schema)) };
+    const reflected = await reflect(dialect, read, included, config, schemaIncluded);
+    const diffs = compareSchemas(included, reflected, {
       dialect: dialect.name,
       nativeEnum: dialect.capabilities.nativeEnum,
       comments: dialect.capabilities.comments,
@@ -120,12 +123,26 @@ async function reflectSqlFile(environment: Environment, file: string): Promise<R
   }
 }
 
+/** `includeName` sees each schema once, first (`null`: the default one), as Alembic's. */
+function schemaFilter(config: ResolvedConfig): (schema: string | undefined) => boolean {
+  const answers = new Map<string | undefined, boolean>();
+  return (schema) => {
+    let answer = answers.get(schema);
+    if (answer === undefined) {
+      answer = config.includeName?.(schema ?? null, "schema", {}) ?? true;
+      answers.set(schema, answer);
+    }
+    return answer;
+  };
+}
+
 /** Reads the default schema and every schema a declared table names. */
 async function reflect(
   dialect: Dialect,
   read: ReadQuery,
   declared: DeclaredSchema,
   config: ResolvedConfig,
+  schemaIncluded: (schema: string | undefined) => boolean,
 ): Promise<ReflectedSchema> {
   const introspector = dialect.introspector;
   if (introspector === undefined) {
@@ -136,6 +153,7 @@ async function reflect(
   }
   const schemas = new Set<string | undefined>([undefined]);
   if (dialect.capabilities.schemas) for (const table of declared.tables) schemas.add(table.options.schema);
+  for (const schema of [...schemas]) if (!schemaIncluded(schema)) schemas.delete(schema);
   const tables: ReflectedSchema["tables"][number][] = [];
   const enums: ReflectedSchema["enums"][number][] = [];
   for (const schema of schemas) {
