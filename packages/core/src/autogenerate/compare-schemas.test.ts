@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { ReflectedColumn, ReflectedSchema, ReflectedTable } from "../introspection/reflected-schema.js";
 import {
@@ -438,5 +439,35 @@ describe("compareSchemas: what a database writes back differently", () => {
     expect(lines([declared], database)).toEqual([]);
     const other = live(reflected(table("t", column("label", text()), index("ix_t_lower", [sql`upper(label)`]))));
     expect(lines([declared], other)).toHaveLength(2);
+  });
+});
+
+describe("compareSchemas: PostgreSQL's name length", () => {
+  it("a long generated index name is shortened as the compiler does; a declared one is cut at 63", () => {
+    const long = "a_column_with_a_rather_long_name_for_an_index_of_its_own_really";
+    const declared = table(
+      "events",
+      column("id", integer(), { primaryKey: true }),
+      column(long, integer(), { index: true }),
+      index(`ix_declared_${long}`, [long]),
+    );
+    const generatedName = `ix_events_${long}`;
+    expect(generatedName.length).toBeGreaterThan(63);
+    const database = live(
+      reflected(
+        table(
+          "events",
+          column("id", integer(), { primaryKey: true }),
+          column(long, integer()),
+          index(`${generatedName.slice(0, 55)}_${createHash("md5").update(generatedName).digest("hex").slice(-4)}`, [
+            long,
+          ]),
+          index(`ix_declared_${long}`.slice(0, 63), [long]),
+        ),
+      ),
+    );
+    expect(lines([declared], database)).toEqual([]);
+    // Elsewhere names are compared as written.
+    expect(lines([declared], database, { dialect: "sqlite" })).toHaveLength(4);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CompareHook, IncludeNameHook, IncludeObjectHook } from "../config/retort-config.js";
 import type { ReflectedEnum, ReflectedSchema } from "../introspection/reflected-schema.js";
 import type { ColumnType } from "../schema/column-type.js";
@@ -207,7 +208,7 @@ function compareTable(
     table_name: tableName,
     schema_qualified_table_name: schema === undefined ? tableName : `${schema}.${tableName}`,
   };
-  const declared = normalizeTable(declaredTable);
+  const declared = withDatabaseNames(normalizeTable(declaredTable), options.dialect);
   const reflected = normalizeTable(reflectedTable);
   const reflectedColumns = new Map(
     reflected.columns
@@ -515,6 +516,30 @@ function signature(columns: readonly (string | SqlExpression)[]): string {
   return columns
     .map((column) => (typeof column === "string" ? column : `(${expressionText(column.text)})`))
     .join("\u0000");
+}
+
+/** PostgreSQL's longest identifier (NAMEDATALEN - 1 bytes). */
+const POSTGRES_MAX_NAME = 63;
+
+/**
+ * Index names as PostgreSQL keeps them: a generated `ix_<table>_<column>`
+ * longer than 63 characters is shortened as SQLAlchemy does (55 characters,
+ * `_`, 4 hex digits of its MD5), a declared one is cut at 63.
+ */
+function withDatabaseNames(table: NormalTable, dialect: string): NormalTable {
+  if (dialect !== "postgresql") return table;
+  const generated = new Set(
+    table.table.columns
+      .filter((column) => column.options.index)
+      .map((column) => `ix_${table.table.name}_${column.name}`),
+  );
+  const shorten = (name: string) => {
+    if ([...name].length <= POSTGRES_MAX_NAME) return name;
+    if (!generated.has(name)) return [...name].slice(0, POSTGRES_MAX_NAME).join("");
+    const digest = createHash("md5").update(name, "utf8").digest("hex");
+    return `${[...name].slice(0, POSTGRES_MAX_NAME - 8).join("")}_${digest.slice(-4)}`;
+  };
+  return { ...table, indexes: table.indexes.map((index) => ({ ...index, name: shorten(index.name) })) };
 }
 
 function isIntegerKind(type: ColumnType): boolean {
