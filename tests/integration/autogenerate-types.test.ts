@@ -91,3 +91,49 @@ for (const harness of harnesses) {
     });
   });
 }
+
+const CYCLE = `
+import { column, foreignKey, integer, table } from "@retort/core";
+
+export const departments = table(
+  "departments",
+  column("id", integer(), { primaryKey: true }),
+  column("head_id", integer()),
+  foreignKey("head_id", "employees", "id", { name: "fk_departments_head" }),
+);
+
+export const employees = table(
+  "employees",
+  column("id", integer(), { primaryKey: true }),
+  column("department_id", integer(), { references: "departments.id" }),
+);
+`;
+
+for (const harness of harnesses) {
+  describe(`autogenerate of tables that refer to each other on ${harness.name}`, () => {
+    let database: TestDatabase;
+    let project: TestProject;
+
+    beforeAll(async () => {
+      database = await harness.create();
+      project = new TestProject({ url: database.url, config: { schema: "./schema.ts" } });
+      project.write("schema.ts", CYCLE);
+    });
+    afterAll(async () => {
+      project?.cleanup();
+      await database?.drop();
+    });
+
+    it("creates both tables, then the key that closes the cycle; upgrade, clean, downgrade", () => {
+      const output = project.ok("revision", "--autogenerate", "-m", "cycle", "--rev-id", "cy1");
+      const text = readFileSync(/Generating (\S+)/.exec(output)?.[1] as string, "utf8");
+      const addedKey = text.indexOf("createForeignKey(");
+      expect(addedKey).toBeGreaterThan(text.indexOf('    "employees",'));
+      expect(addedKey).toBeGreaterThan(text.indexOf('    "departments",'));
+      expect(text.indexOf('    "departments",')).toBeGreaterThan(0);
+      project.ok("upgrade", "head");
+      expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
+      project.ok("downgrade", "base");
+    });
+  });
+}
