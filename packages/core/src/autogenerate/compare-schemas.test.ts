@@ -191,6 +191,24 @@ describe("compareSchemas: server defaults and comments", () => {
     expect(lines([wanted], live1)).toEqual([]);
   });
 
+  it("compareServerDefault as a function decides; undefined falls back to the comparison", () => {
+    const database = live(reflected(table("t", column("c", text(), { serverDefault: sql`'a'::text` }))));
+    const wanted = [table("t", column("c", text(), { serverDefault: "b" }))];
+    const seen: unknown[] = [];
+    expect(
+      lines(wanted, database, {
+        compareServerDefault: (details) => {
+          seen.push(details);
+          return false;
+        },
+      }),
+    ).toEqual([]);
+    expect(seen).toEqual([{ table: "t", column: "c", inspected: sql`'a'::text`, declared: "b" }]);
+    expect(lines(wanted, database, { compareServerDefault: () => undefined })).toEqual([
+      "('modify_default', None, 't', 'c', sql`'a'::text` -> 'b')",
+    ]);
+  });
+
   it("skips sequence defaults of SERIAL columns", () => {
     const database = live(
       reflected(

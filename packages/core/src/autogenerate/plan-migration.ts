@@ -90,8 +90,16 @@ export function planMigration(diffs: readonly SchemaDiff[], options: PlanOptions
 function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>): { up: PlanStep[]; down: PlanStep[] } {
   const at = "schema" in diff && diff.schema !== undefined ? { schema: diff.schema } : {};
   switch (diff.kind) {
-    case "remove_table":
-      return { up: [dropTable(diff.table)], down: [{ kind: "createTable", table: diff.table }] };
+    case "remove_table": {
+      // Indexes with a method or INCLUDE columns (PostgreSQL) are recreated on their own, where those options fit.
+      const special = diff.table.indexes.filter(hasIndexOptions);
+      const at = diff.table.options.schema === undefined ? {} : { schema: diff.table.options.schema };
+      const table = { ...diff.table, indexes: diff.table.indexes.filter((index) => !hasIndexOptions(index)) };
+      return {
+        up: [dropTable(diff.table)],
+        down: [{ kind: "createTable", table }, ...special.map((index) => createIndex(diff.table.name, index, at))],
+      };
+    }
     case "add_column":
       return {
         up: [{ kind: "addColumn", table: diff.table, column: plainColumn(diff.column), ...at }],
@@ -273,8 +281,17 @@ function dropTable(table: TableDefinition): Operation {
   };
 }
 
+function hasIndexOptions(index: IndexDefinition): boolean {
+  const { method, include } = index as { method?: string; include?: readonly string[] };
+  return (method !== undefined && method !== "btree") || (include !== undefined && include.length > 0);
+}
+
 function createIndex(table: string, index: IndexDefinition, at: { schema?: string }): Operation {
-  const method = (index as { method?: string }).method;
+  const { method, include } = index as { method?: string; include?: readonly string[] };
+  const postgresql = {
+    ...(method !== undefined && method !== "btree" ? { using: method } : {}),
+    ...(include !== undefined && include.length > 0 ? { include } : {}),
+  };
   return {
     kind: "createIndex",
     name: index.name,
@@ -282,7 +299,7 @@ function createIndex(table: string, index: IndexDefinition, at: { schema?: strin
     columns: index.columns,
     ...(index.unique ? { unique: true } : {}),
     ...(index.where === undefined ? {} : { where: index.where }),
-    ...(method !== undefined && method !== "btree" ? { dialectOptions: { postgresql: { using: method } } } : {}),
+    ...(Object.keys(postgresql).length > 0 ? { dialectOptions: { postgresql } } : {}),
     ...at,
   };
 }

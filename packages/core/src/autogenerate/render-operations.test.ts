@@ -258,3 +258,45 @@ describe("rendered migrations run", () => {
     expect(await recorded(module.downgrade)).toEqual(withoutComments(generated.plan.downgrade));
   });
 });
+
+describe("planMigration: what a dropped table's downgrade recreates", () => {
+  it("indexes with a method or INCLUDE columns come back as createIndex with PostgreSQL's options", () => {
+    const reflectedTable = {
+      ...table(
+        "docs",
+        column("id", integer(), { primaryKey: true }),
+        column("body", text()),
+        index("ix_docs_id", ["id"]),
+      ),
+      indexes: [
+        { kind: "index" as const, name: "ix_docs_id", columns: ["id"], method: "btree", include: [] },
+        { kind: "index" as const, name: "ix_docs_body", columns: ["body"], method: "gin" },
+        { kind: "index" as const, name: "ix_docs_cover", columns: ["id"], method: "btree", include: ["body"] },
+      ],
+    };
+    const plan = planMigration([{ kind: "remove_table", table: reflectedTable }], {
+      alterInPlace: true,
+      dialect: "postgresql",
+    });
+    expect(plan.downgrade).toEqual([
+      { kind: "createTable", table: { ...reflectedTable, indexes: [reflectedTable.indexes[0]] } },
+      {
+        kind: "createIndex",
+        name: "ix_docs_body",
+        table: "docs",
+        columns: ["body"],
+        dialectOptions: { postgresql: { using: "gin" } },
+      },
+      {
+        kind: "createIndex",
+        name: "ix_docs_cover",
+        table: "docs",
+        columns: ["id"],
+        dialectOptions: { postgresql: { include: ["body"] } },
+      },
+    ]);
+    expect(renderBody(plan.downgrade).code).toContain(
+      'await op.createIndex("ix_docs_body", "docs", ["body"], { postgresql: { using: "gin" } });',
+    );
+  });
+});
