@@ -140,7 +140,7 @@ describe("options keyed by dialect", () => {
       sql({ ...index, dialectOptions: { postgresql: { concurrently: true, using: "gin", include: ["b"] } } }),
     ).toEqual(['CREATE INDEX "ix" ON "t" ("a")']);
     expect(() => sql({ ...index, dialectOptions: { sqlite: { where: "a > 1" } } })).toThrow(
-      `Unknown option 'where' in sqlite of op.createIndex("ix", ...)`,
+      `Unknown option 'where' in sqlite of op.createIndex("ix", ...). It takes no options.`,
     );
   });
 });

@@ -29,7 +29,10 @@ export class UnknownOptionError extends RetortError {
     const hint = details.suggestion === undefined ? "." : `: did you mean '${details.suggestion}'?`;
     super(
       UnknownOptionError.code,
-      `Unknown option '${details.option}' in ${details.call}${hint} Valid options: ${details.validOptions.join(", ")}`,
+      `Unknown option '${details.option}' in ${details.call}${hint} ` +
+        (details.validOptions.length === 0
+          ? "It takes no options."
+          : `Valid options: ${details.validOptions.join(", ")}`),
     );
     this.name = "UnknownOptionError";
     this.option = details.option;
