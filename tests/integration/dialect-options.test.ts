@@ -104,6 +104,10 @@ for (const harness of harnesses) {
             "pass it as { postgresql: { using: ... } }, which other databases ignore",
         ]);
         expect((await indexDefinitions(probe, harness.name)).ix_docs_tag).toContain("USING hash (tag)");
+        // The offline script warns the same way.
+        const offline = project.run("upgrade", "--sql", "head");
+        expect(offline.stdout).toContain("USING hash");
+        expect(offline.stderr.split("\n").filter((line) => line.startsWith("WARNING: "))).toEqual(warnings);
       } else {
         // SQLite never accepted them: refused, with the keyed form as the way out.
         expect(result.status).toBe(1);

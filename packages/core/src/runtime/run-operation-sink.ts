@@ -126,7 +126,7 @@ export class RunOperationSink implements OperationSink {
     // One it can ALTER is its steps, each compiled as the plain operation.
     let statements: readonly RunStatement[];
     if (operation.kind === "batchAlterTable" && dialect.requiresRecreate?.(operation) === false) {
-      statements = operation.steps.flatMap((step) => dialect.compile(step));
+      statements = operation.steps.flatMap((step) => dialect.compile(step, { warn: context.warn }));
     } else if (
       operation.kind === "batchAlterTable" &&
       dialect.requiresRecreate !== undefined &&
@@ -134,7 +134,7 @@ export class RunOperationSink implements OperationSink {
     ) {
       statements = await dialect.compileRebuild(operation, context);
     } else {
-      statements = dialect.compile(operation);
+      statements = dialect.compile(operation, { warn: context.warn });
     }
     for (const statement of statements) {
       await this.#track(statement.sql, () => this.#statements.execute(statement));
