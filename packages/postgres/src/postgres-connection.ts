@@ -146,15 +146,11 @@ export class PostgresConnection implements Connection {
 
   /** `"table"` for tables (partitioned ones too), `"view"` for views, materialized and foreign tables. */
   async relationKind(name: string, schema?: string): Promise<"table" | "view" | undefined> {
-    const condition = schema === undefined ? "pg_catalog.pg_table_is_visible(c.oid)" : "n.nspname = $2";
-    const { rows } = await this.query<{ relkind: string }>(
-      `SELECT c.relkind FROM pg_catalog.pg_class c
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${condition}`,
-      schema === undefined ? [name] : [name, schema],
-    );
-    const kind = rows[0]?.relkind;
-    return kind === undefined ? undefined : kind === "r" || kind === "p" ? "table" : "view";
+    const query = this.dialect.relationKindQuery?.(name, schema);
+    if (query === undefined) throw new Error(`dialect ${this.dialect.name} has no relationKindQuery`);
+    const { sql, parameters } = query;
+    const { rows } = await this.query<{ kind: "table" | "view" }>(sql, parameters);
+    return rows[0]?.kind;
   }
 
   /**

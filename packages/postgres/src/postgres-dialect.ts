@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DialectCapabilities } from "@retort/core";
+import type { CompiledStatement, DialectCapabilities } from "@retort/core";
 import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer } from "@retort/core/dialect";
 import { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
 import { PostgresIdentifierError } from "./postgres-errors.js";
@@ -63,6 +63,21 @@ export class PostgresDialect extends DialectBase {
    */
   override quoteIdentifier(name: string): string {
     return quotePostgresIdentifier(name);
+  }
+
+  /**
+   * `pg_class`: `table` for tables (partitioned ones too), `view` for views,
+   * materialized views and foreign tables. Without a schema, the name as
+   * written resolves through the search path (`pg_table_is_visible`), where
+   * core's unqualified statements will find it (SQLAlchemy's `has_table`
+   * does the same).
+   */
+  override relationKindQuery(name: string, schema?: string): CompiledStatement {
+    const condition = schema === undefined ? "pg_catalog.pg_table_is_visible(c.oid)" : "n.nspname = $2";
+    return {
+      sql: `SELECT CASE WHEN c.relkind IN ('r', 'p') THEN 'table' ELSE 'view' END AS kind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${condition}`,
+      parameters: schema === undefined ? [name] : [name, schema],
+    };
   }
 
   /** PostgreSQL numbers its parameters: `$1`, `$2`, ... */

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
-import { CommandError, DatabaseError } from "@retort/core";
+import { DatabaseError } from "@retort/core";
 import { type ForeignKeyViolation, foreignKeyError } from "./batch/sqlite-batch-rebuild.js";
 import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
 import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";
@@ -172,18 +172,11 @@ export class SqliteConnection implements Connection {
   }
 
   async relationKind(name: string, schema?: string): Promise<"table" | "view" | undefined> {
-    if (schema !== undefined && schema !== "main") {
-      throw new CommandError(
-        `SQLite has no schemas: cannot look for table "${name}" in schema "${schema}"; remove versionTableSchema from the configuration`,
-        { code: "UNSUPPORTED" },
-      );
-    }
-    const { rows } = await this.query<{ type: string }>(
-      "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE",
-      [name],
-    );
-    const type = rows[0]?.type;
-    return type === undefined ? undefined : type === "table" ? "table" : "view";
+    const query = this.dialect.relationKindQuery?.(name, schema);
+    if (query === undefined) throw new Error(`dialect ${this.dialect.name} has no relationKindQuery`);
+    const { sql, parameters } = query;
+    const { rows } = await this.query<{ kind: "table" | "view" }>(sql, parameters);
+    return rows[0]?.kind;
   }
 
   /**

@@ -1,5 +1,7 @@
+import { CommandError } from "@retort/core";
 import type {
   BatchAlterTableOperation,
+  CompiledStatement,
   DialectCapabilities,
   LiveReadContext,
   Operation,
@@ -62,6 +64,20 @@ export class SqliteDialect extends DialectBase {
 
   checkOperation(operation: Operation, context: LiveReadContext): Promise<void> {
     return batch.checkOperation(operation, context);
+  }
+
+  /** `sqlite_master`, names compared as SQLite does (case-insensitively); SQLite has no schemas. */
+  override relationKindQuery(name: string, schema?: string): CompiledStatement {
+    if (schema !== undefined && schema !== "main") {
+      throw new CommandError(
+        `SQLite has no schemas: cannot look for table "${name}" in schema "${schema}"; remove versionTableSchema from the configuration`,
+        { code: "UNSUPPORTED" },
+      );
+    }
+    return {
+      sql: "SELECT type AS kind FROM sqlite_master WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE",
+      parameters: [name],
+    };
   }
 
   protected override createCompiler(): DdlCompilerBase {

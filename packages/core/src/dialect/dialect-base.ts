@@ -96,6 +96,18 @@ export abstract class DialectBase implements Dialect {
     return "?";
   }
 
+  /**
+   * `information_schema.tables`, standard SQL (PostgreSQL, MySQL): the
+   * given schema, or the current one.
+   */
+  relationKindQuery(name: string, schema?: string): CompiledStatement {
+    const inSchema = schema === undefined ? "CURRENT_SCHEMA" : this.placeholder(2);
+    return {
+      sql: `SELECT CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END AS kind FROM information_schema.tables WHERE table_name = ${this.placeholder(1)} AND table_schema = ${inSchema}`,
+      parameters: schema === undefined ? [name] : [name, schema],
+    };
+  }
+
   compile(operation: Operation, options: CompileOptions = {}): CompiledStatement[] {
     this.#compiler ??= this.createCompiler();
     const warn = options.warn ?? this.#onWarning;

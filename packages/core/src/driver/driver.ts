@@ -62,6 +62,13 @@ export interface Dialect {
    */
   compile(operation: Operation, options?: CompileOptions): CompiledStatement[];
   /**
+   * The query that says what `name` is: one row with a `kind` column,
+   * `"table"` or `"view"`, or no row when nothing has that name. Core reads
+   * the version table's kind with it, through the run's statement sink.
+   * Optional: without it the connection's `relationKind`/`tableExists` is asked.
+   */
+  relationKindQuery?(name: string, schema?: string): CompiledStatement;
+  /**
    * Reads the live schema as core's table model (autogenerate, `check`,
    * batch reflection). Optional until every dialect has one.
    */

@@ -45,6 +45,8 @@ export class ConnectionStatementSink implements StatementSink {
   }
 
   async relationKind(name: string, schema: string | undefined): Promise<"table" | "view" | undefined> {
+    const query = this.dialect.relationKindQuery?.(name, schema);
+    if (query !== undefined) return (await this.query<{ kind: "table" | "view" }>(query)).rows[0]?.kind;
     const connection = this.#connection;
     if (connection.relationKind !== undefined) return connection.relationKind(name, schema);
     return (await connection.tableExists(name, schema)) ? "table" : undefined;
