@@ -66,7 +66,8 @@ export function planMigration(diffs: readonly SchemaDiff[], options: PlanOptions
     if (diff.kind === "add_table") {
       const { table, later } = withoutForwardReferences(diff.table, created, addedTables);
       created.add(diff.table.name);
-      pairs.push({ up: [{ kind: "createTable", table }], down: [dropTable(diff.table)] });
+      const create: Operation = { kind: "createTable", table };
+      pairs.push({ up: [create], down: [reverseOf(create, dropTable(diff.table))] });
       deferredFks.push(...later);
       continue;
     }
@@ -100,13 +101,17 @@ function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>)
         down: [{ kind: "createTable", table }, ...special.map((index) => createIndex(diff.table.name, index, at))],
       };
     }
-    case "add_column":
-      return {
-        up: [{ kind: "addColumn", table: diff.table, column: plainColumn(diff.column), ...at }],
-        down: [
-          { kind: "dropColumn", table: diff.table, column: diff.column.name, existingType: diff.column.type, ...at },
-        ],
+    case "add_column": {
+      const add: Operation = { kind: "addColumn", table: diff.table, column: plainColumn(diff.column), ...at };
+      const drop: Operation = {
+        kind: "dropColumn",
+        table: diff.table,
+        column: diff.column.name,
+        existingType: diff.column.type,
+        ...at,
       };
+      return { up: [add], down: [reverseOf(add, drop)] };
+    }
     case "remove_column":
       return {
         up: [
@@ -115,7 +120,10 @@ function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>)
         down: [{ kind: "addColumn", table: diff.table, column: plainColumn(diff.column), ...at }],
       };
     case "add_index":
-      return { up: [createIndex(diff.table, diff.index, at)], down: [dropIndex(diff.table, diff.index.name, at)] };
+      return {
+        up: [createIndex(diff.table, diff.index, at)],
+        down: [reverseOf(createIndex(diff.table, diff.index, at), dropIndex(diff.table, diff.index.name, at))],
+      };
     case "remove_index":
       return { up: [dropIndex(diff.table, diff.index.name, at)], down: [createIndex(diff.table, diff.index, at)] };
     case "add_constraint":
@@ -144,7 +152,9 @@ function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>)
         type: constraint.kind === "unique" ? "unique" : "check",
         ...at,
       };
-      return diff.kind === "add_constraint" ? { up: [create], down: [drop] } : { up: [drop], down: [create] };
+      return diff.kind === "add_constraint"
+        ? { up: [create], down: [reverseOf(create, drop)] }
+        : { up: [drop], down: [create] };
     }
     case "add_fk":
     case "remove_fk": {
@@ -164,7 +174,9 @@ function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>)
         ...(diff.schema === undefined ? {} : { sourceSchema: diff.schema }),
       };
       const drop: Operation = { kind: "dropConstraint", name: fk.name, table: diff.table, type: "foreignkey", ...at };
-      return diff.kind === "add_fk" ? { up: [create], down: [drop] } : { up: [drop], down: [create] };
+      return diff.kind === "add_fk"
+        ? { up: [create], down: [reverseOf(create, drop)] }
+        : { up: [drop], down: [create] };
     }
     case "add_table_comment": {
       const up: Operation = {
@@ -210,6 +222,14 @@ function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>)
     default:
       throw new Error(`unexpected diff ${diff.kind}`);
   }
+}
+
+/**
+ * The reverse of an operation that adds something, by `reverseOperation`
+ * (the operations' own reverses); `fallback` where it has none.
+ */
+function reverseOf(operation: Operation, fallback: Operation): Operation {
+  return reverseOperation(operation) ?? fallback;
 }
 
 function alterPair(group: readonly SchemaDiff[]): { up: PlanStep[]; down: PlanStep[] } {
