@@ -157,7 +157,9 @@ async function reflect(
   const tables: ReflectedSchema["tables"][number][] = [];
   const enums: ReflectedSchema["enums"][number][] = [];
   for (const schema of schemas) {
-    const versionHere = (config.versionTableSchema ?? undefined) === schema;
+    // The version table is left out of the default schema's read (where it lives unless
+    // versionTableSchema says otherwise: `public` named explicitly is the default one too) and of its own.
+    const versionHere = schema === undefined || schema === config.versionTableSchema;
     const result = await introspector.introspect(read, {
       ...(schema === undefined ? {} : { schema }),
       excludeTables: versionHere ? [config.versionTable] : [],
