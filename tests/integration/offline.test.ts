@@ -137,6 +137,21 @@ for (const harness of harnesses) {
       });
       expect(project.ok("upgrade", "--sql", "head")).toContain("CREATE TABLE offline_only");
     });
+
+    it("passes -x arguments and --tag to migrations as online", async () => {
+      const project = new TestProject({ url: (await fresh()).url });
+      projects.push(project);
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade:
+          "  await op.execute(`CREATE TABLE t_${op.getContext().xArgs.tenant} (id INTEGER)`);\n" +
+          "  await op.execute(`CREATE TABLE tag_${op.getContext().tag} (id INTEGER)`);",
+      });
+      const script = project.ok("-x", "tenant=acme", "upgrade", "--sql", "--tag", "t1", "head");
+      expect(script).toContain("CREATE TABLE t_acme (id INTEGER);");
+      expect(script).toContain("CREATE TABLE tag_t1 (id INTEGER);");
+    });
   });
 }
 
