@@ -144,9 +144,10 @@ for (const harness of harnesses) {
       project.addRevision({
         id: "a1",
         down: null,
-        upgrade:
-          "  await op.execute(`CREATE TABLE t_${op.getContext().xArgs.tenant} (id INTEGER)`);\n" +
-          "  await op.execute(`CREATE TABLE tag_${op.getContext().tag} (id INTEGER)`);",
+        upgrade: [
+          '  await op.execute("CREATE TABLE t_" + op.getContext().xArgs.tenant + " (id INTEGER)");',
+          '  await op.execute("CREATE TABLE tag_" + op.getContext().tag + " (id INTEGER)");',
+        ].join("\n"),
       });
       const script = project.ok("-x", "tenant=acme", "upgrade", "--sql", "--tag", "t1", "head");
       expect(script).toContain("CREATE TABLE t_acme (id INTEGER);");
