@@ -9,7 +9,8 @@ import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
 import { RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
-import { InterruptedError, runGuarded, signalName } from "./run-interruption.js";
+import { InterruptedError, InterruptSignal, runGuarded, signalName, untilAborted } from "./run-interruption.js";
+import { ModulePrefetcher } from "./module-prefetcher.js";
 import {
   assertConsistentHeads,
   assertKnownRevisions,
@@ -357,90 +358,6 @@ class MigrationRun<S extends RevisionSource> {
     const before = this.#uncommitted.map((done) => describeStepShort(done));
     const ran = [...before, `part of ${describeStepShort(step)}`].join(", ");
     return `What ran in the transaction before that point (${ran}) was committed by a COMMIT, or undone by a ROLLBACK; Retort can no longer roll it back. The version table was not updated: it is at ${heads}. Check the schema, then record the revision it matches with 'retort stamp <revision>'. Run statements that must be outside a transaction in op.getContext().autocommitBlock().`;
-  }
-}
-
-/** Thrown inside the run when the signal fired; turned into `InterruptedError` with the run's state. */
-class InterruptSignal extends Error {
-  readonly signal: string;
-
-  constructor(signal: string) {
-    super(`interrupted by ${signal}`);
-    this.signal = signal;
-  }
-}
-
-/**
- * Waits for `promise` unless `signal` fires first. A value that arrives
- * after the abort is handed to `late` (a lock taken too late is released).
- */
-async function untilAborted<T>(
-  promise: Promise<T>,
-  signal: AbortSignal | undefined,
-  late: (value: T) => void,
-): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) {
-    promise.then(late, () => undefined);
-    throw new InterruptedError(
-      signalName(signal),
-      `interrupted by ${signalName(signal)} before the run started; nothing was changed.`,
-    );
-  }
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      promise.then(late, () => undefined);
-      reject(
-        new InterruptedError(
-          signalName(signal),
-          `interrupted by ${signalName(signal)} while waiting for the migration lock; nothing was changed.`,
-        ),
-      );
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([promise, aborted]);
-  } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
-  }
-}
-
-/** How many migration modules are imported ahead of the step that runs. */
-const PREFETCH_WINDOW = 32;
-
-/**
- * Imports the modules of a plan ahead of the step that runs, a bounded
- * window at a time: imports overlap (TypeScript is transformed off the main
- * thread) while the database work stays strictly in order, and memory stays
- * flat on long plans. A module that fails to load fails at its own step.
- */
-class ModulePrefetcher<S extends RevisionSource> {
-  readonly #steps: readonly MigrationStep[];
-  readonly #load: (source: S) => Promise<MigrationModule>;
-  readonly #loading = new Map<number, Promise<MigrationModule>>();
-  #next = 0;
-
-  constructor(steps: readonly MigrationStep[], load: (source: S) => Promise<MigrationModule>) {
-    this.#steps = steps;
-    this.#load = load;
-  }
-
-  /** The module of step `index`, starting the imports of the steps after it. */
-  module(index: number): Promise<MigrationModule> {
-    const end = Math.min(this.#steps.length, index + PREFETCH_WINDOW);
-    for (this.#next = Math.max(this.#next, index); this.#next < end; this.#next++) {
-      const step = this.#steps[this.#next];
-      if (step?.kind !== "revision") continue;
-      const loading = this.#load(step.revision.source as S);
-      loading.catch(() => undefined);
-      this.#loading.set(this.#next, loading);
-    }
-    const loading = this.#loading.get(index);
-    this.#loading.delete(index);
-    if (!loading) throw new Error(`step ${index} has no module to load`);
-    return loading;
   }
 }
 

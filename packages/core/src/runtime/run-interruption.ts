@@ -65,3 +65,50 @@ function unhandledError(reason: unknown): RetortError {
     { cause: reason },
   );
 }
+
+/** Thrown inside the run when the signal fired; turned into `InterruptedError` with the run's state. */
+export class InterruptSignal extends Error {
+  readonly signal: string;
+
+  constructor(signal: string) {
+    super(`interrupted by ${signal}`);
+    this.signal = signal;
+  }
+}
+
+/**
+ * Waits for `promise` unless `signal` fires first. A value that arrives
+ * after the abort is handed to `late` (a lock taken too late is released).
+ */
+export async function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  late: (value: T) => void,
+): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) {
+    promise.then(late, () => undefined);
+    throw new InterruptedError(
+      signalName(signal),
+      `interrupted by ${signalName(signal)} before the run started; nothing was changed.`,
+    );
+  }
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      promise.then(late, () => undefined);
+      reject(
+        new InterruptedError(
+          signalName(signal),
+          `interrupted by ${signalName(signal)} while waiting for the migration lock; nothing was changed.`,
+        ),
+      );
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,40 @@
+import type { RevisionSource } from "../graph/revision-source.js";
+import type { MigrationModule } from "./migration-module.js";
+import type { MigrationStep } from "./migration-plan.js";
+
+/** How many migration modules are imported ahead of the step that runs. */
+const PREFETCH_WINDOW = 32;
+
+/**
+ * Imports the modules of a plan ahead of the step that runs, a bounded
+ * window at a time: imports overlap (TypeScript is transformed off the main
+ * thread) while the database work stays strictly in order, and memory stays
+ * flat on long plans. A module that fails to load fails at its own step.
+ */
+export class ModulePrefetcher<S extends RevisionSource> {
+  readonly #steps: readonly MigrationStep[];
+  readonly #load: (source: S) => Promise<MigrationModule>;
+  readonly #loading = new Map<number, Promise<MigrationModule>>();
+  #next = 0;
+
+  constructor(steps: readonly MigrationStep[], load: (source: S) => Promise<MigrationModule>) {
+    this.#steps = steps;
+    this.#load = load;
+  }
+
+  /** The module of step `index`, starting the imports of the steps after it. */
+  module(index: number): Promise<MigrationModule> {
+    const end = Math.min(this.#steps.length, index + PREFETCH_WINDOW);
+    for (this.#next = Math.max(this.#next, index); this.#next < end; this.#next++) {
+      const step = this.#steps[this.#next];
+      if (step?.kind !== "revision") continue;
+      const loading = this.#load(step.revision.source as S);
+      loading.catch(() => undefined);
+      this.#loading.set(this.#next, loading);
+    }
+    const loading = this.#loading.get(index);
+    this.#loading.delete(index);
+    if (!loading) throw new Error(`step ${index} has no module to load`);
+    return loading;
+  }
+}
