@@ -18,7 +18,7 @@ const BIND_QUERY = {
 export interface SinkHooks {
   /** Throws when the run must not send another statement (lock lost, interrupted). */
   beforeStatement(): void;
-  /** Writes the version rows so far, before an autocommit block commits. */
+  /** Confirms the run may commit (not interrupted, lock still held), before an autocommit block commits. */
   beforeCommit(): Promise<void>;
   afterCommit(): void;
   /** Receives the progress of a long copy (a SQLite batch rebuild in chunks). */
