@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CompiledStatement, DialectCapabilities } from "@retort/core";
+import type { ColumnType, CompiledStatement, DialectCapabilities } from "@retort/core";
 import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer } from "@retort/core/dialect";
 import { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
 import { PostgresIdentifierError } from "./postgres-errors.js";
@@ -55,6 +55,11 @@ export class PostgresDialect extends DialectBase {
 
   protected override createLiteralRenderer(): LiteralRenderer {
     return new PostgresLiteralRenderer(this.databaseName);
+  }
+
+  /** The compiler's type text; an enum by its bare name, as autogenerate's messages give it. */
+  override typeText(type: ColumnType): string {
+    return type.kind === "enum" ? type.name : super.typeText(type);
   }
 
   /**

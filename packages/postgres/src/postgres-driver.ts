@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
-import type { ConnectOptions, DatabaseUrl, Driver } from "@retort/core";
+import type { ConnectOptions, DatabaseUrl, Driver, ScratchDatabase } from "@retort/core";
 import pg from "pg";
 import { applySessionTimeouts, PostgresConnection } from "./postgres-connection.js";
 import { PostgresDialect } from "./postgres-dialect.js";
@@ -53,6 +53,40 @@ export class PostgresDriver implements Driver {
       open: () => openClient(config, { keepAlive: true }),
       ...(backendPid === undefined ? {} : { backendPid }),
     });
+  }
+
+  /**
+   * A database created for the purpose on `url`'s server
+   * (`retort_scratch_<pid>_<random>`), dropped with `drop()`.
+   */
+  async scratchDatabase(url: DatabaseUrl, options: ConnectOptions = {}): Promise<ScratchDatabase> {
+    const name = `retort_scratch_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = await this.connect(url, options);
+    const dropDatabase = async () => {
+      try {
+        await admin.execute(`DROP DATABASE IF EXISTS ${admin.dialect.quoteIdentifier(name)}`);
+      } finally {
+        await admin.close();
+      }
+    };
+    let connection: PostgresConnection;
+    try {
+      await admin.execute(`CREATE DATABASE ${admin.dialect.quoteIdentifier(name)}`);
+      connection = await this.connect({ ...url, database: name, raw: "" }, options);
+    } catch (error) {
+      await dropDatabase();
+      throw error;
+    }
+    return {
+      connection,
+      async drop() {
+        try {
+          await connection.close();
+        } finally {
+          await dropDatabase();
+        }
+      },
+    };
   }
 }
 

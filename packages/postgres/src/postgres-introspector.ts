@@ -12,8 +12,10 @@ import type {
   ReflectedSchema,
   ReflectedTable,
   SqlExpression,
+  TypeKey,
 } from "@retort/core";
 import { sql } from "@retort/core";
+import { conventionName, MAX_IDENTIFIER_BYTES } from "./postgres-dialect.js";
 import { renderPostgresType } from "./postgres-types.js";
 
 /** The schema the queries read: the one asked for, else the first of the search path. */
@@ -237,6 +239,27 @@ export class PostgresIntrospector implements DatabaseIntrospector {
       default:
         return postgresColumnType(renderPostgresType(type).toLowerCase());
     }
+  }
+
+  /** PostgreSQL's spellings of a type in one word each, for autogenerate's type comparison. */
+  comparableType(key: TypeKey): TypeKey {
+    const name = POSTGRES_TYPE_SYNONYMS[key.name] ?? key.name;
+    if (name === "float") {
+      // FLOAT is DOUBLE PRECISION; FLOAT(p) is REAL for p <= 24.
+      const precision = key.args[0] === undefined ? 53 : Number(key.args[0]);
+      return { name: precision <= 24 ? "float4" : "float8", args: [] };
+    }
+    if (name === "timestamp" || name === "timestamptz" || name === "time" || name === "timetz") {
+      // Precision 6 is the default: `timestamp(6)` and `timestamp` are the same type.
+      if (key.args.length === 1 && key.args[0] === "6") return { name, args: [] };
+    }
+    return { name, args: key.args };
+  }
+
+  /** Names past 63 bytes as PostgreSQL keeps them: a generated one shortened as the compiler does, a declared one cut. */
+  indexName(name: string, generated: boolean): string {
+    if ([...name].length <= MAX_IDENTIFIER_BYTES) return name;
+    return generated ? conventionName(name) : [...name].slice(0, MAX_IDENTIFIER_BYTES).join("");
   }
 }
 
@@ -483,3 +506,28 @@ export function postgresColumnType(reported: string): ColumnType {
       return custom;
   }
 }
+
+/** Synonyms: each spelling maps to one name (lower case, spaces collapsed). */
+const POSTGRES_TYPE_SYNONYMS: Readonly<Record<string, string>> = {
+  int: "integer",
+  int4: "integer",
+  serial: "integer",
+  serial4: "integer",
+  int8: "bigint",
+  bigserial: "bigint",
+  serial8: "bigint",
+  int2: "smallint",
+  smallserial: "smallint",
+  serial2: "smallint",
+  "character varying": "varchar",
+  character: "char",
+  bpchar: "char",
+  decimal: "numeric",
+  "double precision": "float8",
+  real: "float4",
+  bool: "boolean",
+  "timestamp without time zone": "timestamp",
+  "timestamp with time zone": "timestamptz",
+  "time without time zone": "time",
+  "time with time zone": "timetz",
+};

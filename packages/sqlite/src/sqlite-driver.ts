@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { ConnectOptions, DatabaseUrl, Driver } from "@retort/core";
+import type { ConnectOptions, DatabaseUrl, Driver, ScratchDatabase } from "@retort/core";
 import { SqliteConnection } from "./sqlite-connection.js";
 import { SqliteDialect } from "./sqlite-dialect.js";
 import { SqliteOpenError, sqliteErrorCode } from "./sqlite-errors.js";
@@ -45,6 +45,12 @@ export class SqliteDriver implements Driver {
       timeoutFromUrl: config.timeoutFromUrl,
       onWarning: options.onWarning,
     });
+  }
+
+  /** An in-memory database (whatever `url` names), gone when closed. */
+  async scratchDatabase(_url: DatabaseUrl, options: ConnectOptions = {}): Promise<ScratchDatabase> {
+    const connection = await this.connect({ scheme: "sqlite", query: {}, raw: "sqlite://" }, options);
+    return { connection, drop: () => connection.close() };
   }
 }
 

@@ -11,6 +11,7 @@ import type {
   ReflectedSchema,
   ReflectedTable,
   SqlExpression,
+  TypeKey,
 } from "@retort/core";
 import { sql } from "@retort/core";
 import { buildBatchTable, type TableFacts } from "./batch/sqlite-batch-reflect.js";
@@ -116,7 +117,25 @@ export class SqliteIntrospector implements DatabaseIntrospector {
     if (type.kind === "enum") return type;
     return sqliteColumnType(renderSqliteType(type));
   }
+
+  /** A column declared `INTEGER PRIMARY KEY` is the rowid's alias: INTEGER whatever integer type was declared. */
+  readonly integerPrimaryKeyAlias = true;
+
+  /** SQLite's spellings of a type in one word each, for autogenerate's type comparison. */
+  comparableType(key: TypeKey): TypeKey {
+    return { name: SQLITE_TYPE_SYNONYMS[key.name] ?? key.name, args: key.args };
+  }
 }
+
+/** Synonyms: each spelling maps to one name (lower case, spaces collapsed). */
+const SQLITE_TYPE_SYNONYMS: Readonly<Record<string, string>> = {
+  int: "integer",
+  "character varying": "varchar",
+  decimal: "numeric",
+  "double precision": "double",
+  bool: "boolean",
+  timestamp: "datetime",
+};
 
 function indexFacts(rows: readonly IndexRow[], indexSql: ReadonlyMap<string, string>): TableFacts["indexes"] {
   const byName = new Map<string, { name: string; unique: boolean; origin: string; columns: string[] }>();

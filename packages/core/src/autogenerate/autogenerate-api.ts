@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import type { DatabaseUrl } from "../config/database-url.js";
 import type { Dialect } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import type { ReadQuery, ReflectedSchema } from "../introspection/reflected-schema.js";
@@ -8,12 +7,11 @@ import type { StatementSink } from "../pipeline/statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { VersionTable } from "../runtime/version-table.js";
 import { type CommandOptions, Environment, statementOptions } from "../api/environment.js";
-import { compareSchemas, type DeclaredSchema } from "./compare-schemas.js";
+import { compareSchemas, type DeclaredSchema, dialectTypeText } from "./compare-schemas.js";
 import { loadDeclaredSchema } from "./declared-schema.js";
 import { planMigration, type MigrationPlan } from "./plan-migration.js";
 import { renderBody, renderImports } from "./render-operations.js";
 import { describeDiff, type SchemaDiff } from "./schema-diff.js";
-import { typeText } from "./type-comparison.js";
 
 const READING_SCHEMA = {
   what: "Reading the database schema (autogenerate, check)",
@@ -53,7 +51,7 @@ export async function compareDatabase(environment: Environment): Promise<SchemaC
     const included = { tables: declared.tables.filter((table) => schemaIncluded(table.options.schema)) };
     const reflected = await reflect(dialect, read, included, config, schemaIncluded);
     const diffs = compareSchemas(included, reflected, {
-      dialect: dialect.name,
+      dialect,
       nativeEnum: dialect.capabilities.nativeEnum,
       comments: dialect.capabilities.comments,
       compareType: config.compareType,
@@ -61,15 +59,16 @@ export async function compareDatabase(environment: Environment): Promise<SchemaC
       ...(config.includeObject ? { includeObject: config.includeObject } : {}),
       ...(config.includeName ? { includeName: config.includeName } : {}),
     });
-    const lines = diffs.map((diff) => describeDiff(diff, (type) => typeText(type, dialect.name)));
+    const lines = diffs.map((diff) => describeDiff(diff, dialectTypeText(dialect)));
     return { diffs, lines, dialect };
   });
 }
 
 /**
  * A `.sql` schema file applied to a scratch database of the run's dialect
- * (SQLite: in memory; PostgreSQL: a database created for it on the same
- * server and dropped after), then reflected.
+ * (the driver's `scratchDatabase`: SQLite's is in memory, PostgreSQL's a
+ * database created for it on the same server and dropped after), then
+ * reflected.
  */
 async function reflectSqlFile(environment: Environment, file: string): Promise<ReflectedSchema> {
   let text: string;
@@ -81,45 +80,35 @@ async function reflectSqlFile(environment: Environment, file: string): Promise<R
   const url = environment.databaseUrl();
   const driver = await environment.driver();
   const connectOptions = { cwd: environment.cwd, lockTimeoutMs: environment.config.lock.timeoutMs };
-  const inMemory = url.scheme === "sqlite";
-  const scratchName = `retort_scratch_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const scratchUrl: DatabaseUrl = inMemory
-    ? { scheme: "sqlite", query: {}, raw: "sqlite://" }
-    : { ...url, database: scratchName, raw: "" };
-  const admin = inMemory ? undefined : await driver.connect(url, connectOptions);
+  if (driver.scratchDatabase === undefined) {
+    throw new CommandError(
+      `The ${driver.dialect.name} driver cannot make a scratch database: a .sql schema file needs one`,
+      { code: "NO_SCRATCH_DATABASE" },
+    );
+  }
+  const scratchDatabase = await driver.scratchDatabase(url, connectOptions);
   try {
-    if (admin !== undefined) await admin.execute(`CREATE DATABASE ${admin.dialect.quoteIdentifier(scratchName)}`);
-    const scratch = await driver.connect(scratchUrl, connectOptions);
+    const scratch = scratchDatabase.connection;
     try {
-      try {
-        if (text.trim() !== "") await scratch.execute(text);
-      } catch (error) {
-        throw new CommandError(`The schema file ${file} failed on a scratch database: ${(error as Error).message}`, {
-          code: "SCHEMA_SQL_FAILED",
-          cause: error,
-        });
-      }
-      const introspector = scratch.dialect.introspector;
-      if (introspector === undefined) {
-        throw new CommandError(`The ${scratch.dialect.name} driver cannot read a database's schema yet`, {
-          code: "NO_INTROSPECTOR",
-        });
-      }
-      return await introspector.introspect(
-        async <Row>(sql: string, parameters?: readonly unknown[]) =>
-          (await scratch.query<Row>(sql, parameters ?? [])).rows,
-      );
-    } finally {
-      await scratch.close();
+      if (text.trim() !== "") await scratch.execute(text);
+    } catch (error) {
+      throw new CommandError(`The schema file ${file} failed on a scratch database: ${(error as Error).message}`, {
+        code: "SCHEMA_SQL_FAILED",
+        cause: error,
+      });
     }
+    const introspector = scratch.dialect.introspector;
+    if (introspector === undefined) {
+      throw new CommandError(`The ${scratch.dialect.name} driver cannot read a database's schema yet`, {
+        code: "NO_INTROSPECTOR",
+      });
+    }
+    return await introspector.introspect(
+      async <Row>(sql: string, parameters?: readonly unknown[]) =>
+        (await scratch.query<Row>(sql, parameters ?? [])).rows,
+    );
   } finally {
-    if (admin !== undefined) {
-      try {
-        await admin.execute(`DROP DATABASE IF EXISTS ${admin.dialect.quoteIdentifier(scratchName)}`);
-      } finally {
-        await admin.close();
-      }
-    }
+    await scratchDatabase.drop();
   }
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { ReflectedColumn, ReflectedSchema, ReflectedTable } from "../introspection/reflected-schema.js";
 import {
@@ -6,26 +5,36 @@ import {
   boolean,
   type ColumnType,
   customType,
-  dateTime,
   enumType,
   integer,
-  numeric,
   string,
   text,
 } from "../schema/column-type.js";
 import { sql } from "../schema/sql-expression.js";
 import { check, column, foreignKey, index, unique } from "../schema/table-elements.js";
 import { type TableDefinition, table } from "../schema/table.js";
-import { type CompareOptions, compareSchemas, dependencyOrder } from "./compare-schemas.js";
+import { DdlCompilerBase } from "../dialect/ddl-compiler-base.js";
+import { DialectBase } from "../dialect/dialect-base.js";
+import { LiteralRenderer } from "../dialect/literal-renderer.js";
+import {
+  type CompareDialect,
+  type CompareOptions,
+  compareSchemas,
+  dependencyOrder,
+  dialectTypeText,
+} from "./compare-schemas.js";
 import { describeDiff } from "./schema-diff.js";
-import { typeText } from "./type-comparison.js";
+import { standardTypeText } from "./type-comparison.js";
+
+/** A dialect with no facts of its own: standard type text and literals. (PostgreSQL's and SQLite's are tested in their packages.) */
+const generic: CompareDialect = { renderLiteral: (value) => new LiteralRenderer("Test").render(value) };
 
 /** A reflected table: `table(...)` whose columns carry the type as the database reports it. */
 function reflected(definition: TableDefinition, reported: Record<string, string> = {}): ReflectedTable {
   return {
     ...definition,
     columns: definition.columns.map(
-      (item): ReflectedColumn => ({ ...item, reportedType: reported[item.name] ?? typeText(item.type, "postgresql") }),
+      (item): ReflectedColumn => ({ ...item, reportedType: reported[item.name] ?? standardTypeText(item.type) }),
     ),
     indexes: definition.indexes,
   };
@@ -40,9 +49,9 @@ function lines(
   database: ReflectedSchema,
   options: Partial<CompareOptions> = {},
 ): string[] {
-  const dialect = options.dialect ?? "postgresql";
-  return compareSchemas({ tables: declared }, database, { dialect, ...options }).map((diff) =>
-    describeDiff(diff, (type) => typeText(type, dialect)),
+  const dialect = options.dialect ?? generic;
+  return compareSchemas({ tables: declared }, database, { ...options, dialect }).map((diff) =>
+    describeDiff(diff, dialectTypeText(dialect)),
   );
 }
 
@@ -109,49 +118,82 @@ describe("compareSchemas: tables and columns", () => {
 });
 
 describe("compareSchemas: type synonyms", () => {
-  const cases: { dialect: string; declared: ColumnType; reported: string; differs: boolean }[] = [
-    { dialect: "postgresql", declared: integer(), reported: "int4", differs: false },
-    { dialect: "postgresql", declared: integer(), reported: "integer", differs: false },
-    { dialect: "postgresql", declared: bigInteger(), reported: "int8", differs: false },
-    { dialect: "postgresql", declared: integer(), reported: "int8", differs: true },
-    { dialect: "postgresql", declared: string(255), reported: "character varying(255)", differs: false },
-    { dialect: "postgresql", declared: string(), reported: "character varying(255)", differs: false },
-    { dialect: "postgresql", declared: string(10), reported: "character varying(20)", differs: true },
-    { dialect: "postgresql", declared: numeric(10, 2), reported: "numeric(10,2)", differs: false },
-    { dialect: "postgresql", declared: numeric(10, 2), reported: "numeric(12,2)", differs: true },
-    {
-      dialect: "postgresql",
-      declared: dateTime({ timezone: true }),
-      reported: "timestamp with time zone",
-      differs: false,
+  /** A dialect named neither sqlite nor postgresql: its own type text, literals, synonyms and read-back facts. */
+  const tiny: CompareDialect = {
+    typeText: (type: ColumnType) => (type.kind === "bigInteger" ? "HUGEINT" : standardTypeText(type)),
+    renderLiteral: (value) =>
+      value === true ? "yes" : value === false ? "no" : new LiteralRenderer("Tiny").render(value),
+    introspector: {
+      introspect: async () => ({ tables: [], enums: [] }),
+      comparableType: (key) => ({ name: key.name === "int32" ? "integer" : key.name, args: key.args }),
+      integerPrimaryKeyAlias: true,
+      indexName: (name, generated) => (generated ? `${name.slice(0, 8)}_gen` : name.slice(0, 10)),
     },
-    { dialect: "postgresql", declared: dateTime(), reported: "timestamp with time zone", differs: true },
-    { dialect: "postgresql", declared: dateTime(), reported: "timestamp(6) without time zone", differs: false },
-    { dialect: "postgresql", declared: boolean(), reported: "bool", differs: false },
-    { dialect: "postgresql", declared: customType("DOUBLE PRECISION"), reported: "float8", differs: false },
-    { dialect: "postgresql", declared: customType("CITEXT"), reported: "citext", differs: false },
-    { dialect: "postgresql", declared: enumType("mood", ["ok"]), reported: "mood", differs: false },
-    { dialect: "sqlite", declared: integer(), reported: "INTEGER", differs: false },
-    { dialect: "sqlite", declared: integer(), reported: "INT", differs: false },
-    { dialect: "sqlite", declared: string(36), reported: "VARCHAR(36)", differs: false },
-    { dialect: "sqlite", declared: dateTime({ timezone: true }), reported: "DATETIME", differs: false },
-    { dialect: "sqlite", declared: text(), reported: "VARCHAR(20)", differs: true },
-    { dialect: "sqlite", declared: numeric(10, 2), reported: "DECIMAL(10, 2)", differs: false },
-  ];
-  it.each(cases)(
-    "$dialect: $reported as $declared.kind differs: $differs",
-    ({ dialect, declared, reported, differs }) => {
-      const database = {
-        ...live(reflected(table("t", column("c", customType(reported))), { c: reported })),
-        enums: declared.kind === "enum" ? [{ name: declared.name, values: declared.values }] : [],
+  };
+
+  it("a DialectBase dialect gives its compiler's type text and its introspector's synonyms", () => {
+    class TinyCompiler extends DdlCompilerBase {
+      protected override readonly maxParameters = 100;
+      protected override renderType(type: ColumnType): string {
+        return type.kind === "integer" ? "INT32" : type.kind.toUpperCase();
+      }
+      protected override toColumnValue(value: unknown): unknown {
+        return value;
+      }
+    }
+    class TinyDialect extends DialectBase {
+      readonly name = "tiny";
+      readonly databaseName = "TinyDB";
+      readonly introspector = {
+        introspect: async () => ({ tables: [], enums: [] }),
+        comparableType: (key: { name: string; args: readonly string[] }) =>
+          key.name === "int" ? { name: "int32", args: key.args } : key,
       };
-      const result = lines([table("t", column("c", declared))], database, {
-        dialect,
-        nativeEnum: dialect === "postgresql",
-      });
-      expect(result.length).toBe(differs ? 1 : 0);
-    },
-  );
+      protected override createCompiler(): DdlCompilerBase {
+        return new TinyCompiler(this);
+      }
+    }
+    const dialect = new TinyDialect();
+    expect(dialect.typeText(integer())).toBe("INT32");
+    const database = live(reflected(table("t", column("c", integer())), { c: "int" }));
+    expect(lines([table("t", column("c", integer()))], database, { dialect })).toEqual([]);
+    expect(lines([table("t", column("c", bigInteger()))], database, { dialect })).toEqual([
+      "('modify_type', None, 't', 'c', INT32 -> BIGINTEGER)",
+    ]);
+  });
+
+  it("core compares through a dialect's own facts, never its name", () => {
+    // Synonyms: int32 is integer; HUGEINT is what the dialect writes for bigInteger.
+    const database = live(
+      reflected(table("t", column("c", customType("INT32")), column("n", integer())), { c: "INT32" }),
+    );
+    expect(lines([table("t", column("c", integer()), column("n", integer()))], database, { dialect: tiny })).toEqual(
+      [],
+    );
+    expect(lines([table("t", column("c", bigInteger()), column("n", integer()))], database, { dialect: tiny })).toEqual(
+      ["('modify_type', None, 't', 'c', INT32 -> HUGEINT)"],
+    );
+    expect(lines([table("t", column("c", integer()), column("n", integer()))], database)).toHaveLength(1);
+    // The integer primary key alias: no type change on the single-column primary key only.
+    const keyed = live(
+      reflected(table("t", column("id", integer(), { primaryKey: true }), column("n", integer())), { n: "INTEGER" }),
+    );
+    const wider = table("t", column("id", bigInteger(), { primaryKey: true }), column("n", bigInteger()));
+    expect(lines([wider], keyed, { dialect: tiny })).toEqual(["('modify_type', None, 't', 'n', INTEGER -> HUGEINT)"]);
+    expect(lines([wider], keyed)).toHaveLength(2);
+    // Booleans as the dialect writes them.
+    const flagged = live(reflected(table("t", column("b", boolean(), { serverDefault: sql`yes` }))));
+    const wanted = [table("t", column("b", boolean(), { serverDefault: true }))];
+    expect(lines(wanted, flagged, { dialect: tiny, compareServerDefault: true })).toEqual([]);
+    expect(lines(wanted, flagged, { compareServerDefault: true })).toHaveLength(1);
+    // Index names as the database keeps them.
+    const indexed = table("t", column("c", integer(), { index: true }), index("ix_declared_long", ["c"]));
+    const kept = live(
+      reflected(table("t", column("c", integer()), index("ix_t_c_gen", ["c"]), index("ix_declare", ["c"]))),
+    );
+    expect(lines([indexed], kept, { dialect: tiny })).toEqual([]);
+    expect(lines([indexed], kept)).toHaveLength(4);
+  });
 
   it("compareType: false sees no type change; a function decides, undefined falls back", () => {
     const database = live(reflected(table("t", column("c", string(10)))));
@@ -429,26 +471,11 @@ describe("compareSchemas: order, hooks, enums", () => {
       column("color", enumType("color", ["red"])),
     );
     expect(lines([mood, withColor], database, { nativeEnum: true })[0]).toBe("('add_enum', None, 'color', ['red'])");
-    expect(lines([mood], { ...database, enums: [] }, { dialect: "sqlite" })).toEqual([]);
+    expect(lines([mood], { ...database, enums: [] })).toEqual([]);
   });
 });
 
 describe("compareSchemas: what a database writes back differently", () => {
-  it("SQLite's rowid alias reads back as INTEGER for any integer primary key", () => {
-    const declared = table("t", column("id", bigInteger(), { primaryKey: true, autoincrement: true }));
-    const database = live(reflected(table("t", column("id", integer(), { primaryKey: true })), { id: "INTEGER" }));
-    expect(lines([declared], database, { dialect: "sqlite" })).toEqual([]);
-    // Elsewhere, or on a column that is not the rowid, the type counts.
-    expect(lines([declared], database, { dialect: "postgresql" })).toHaveLength(1);
-    const plain = table("t", column("id", integer(), { primaryKey: true }), column("n", bigInteger()));
-    const plainLive = live(
-      reflected(table("t", column("id", integer(), { primaryKey: true }), column("n", integer())), { n: "INTEGER" }),
-    );
-    expect(lines([plain], plainLive, { dialect: "sqlite" })).toEqual([
-      "('modify_type', None, 't', 'n', INTEGER -> BIGINT)",
-    ]);
-  });
-
   it("expression indexes compare without PostgreSQL's casts and quotes", () => {
     const declared = table("t", column("label", text()), index("ix_t_lower", [sql`lower(label)`]));
     const database = live(
@@ -457,35 +484,5 @@ describe("compareSchemas: what a database writes back differently", () => {
     expect(lines([declared], database)).toEqual([]);
     const other = live(reflected(table("t", column("label", text()), index("ix_t_lower", [sql`upper(label)`]))));
     expect(lines([declared], other)).toHaveLength(2);
-  });
-});
-
-describe("compareSchemas: PostgreSQL's name length", () => {
-  it("a long generated index name is shortened as the compiler does; a declared one is cut at 63", () => {
-    const long = "a_column_with_a_rather_long_name_for_an_index_of_its_own_really";
-    const declared = table(
-      "events",
-      column("id", integer(), { primaryKey: true }),
-      column(long, integer(), { index: true }),
-      index(`ix_declared_${long}`, [long]),
-    );
-    const generatedName = `ix_events_${long}`;
-    expect(generatedName.length).toBeGreaterThan(63);
-    const database = live(
-      reflected(
-        table(
-          "events",
-          column("id", integer(), { primaryKey: true }),
-          column(long, integer()),
-          index(`${generatedName.slice(0, 55)}_${createHash("md5").update(generatedName).digest("hex").slice(-4)}`, [
-            long,
-          ]),
-          index(`ix_declared_${long}`.slice(0, 63), [long]),
-        ),
-      ),
-    );
-    expect(lines([declared], database)).toEqual([]);
-    // Elsewhere names are compared as written.
-    expect(lines([declared], database, { dialect: "sqlite" })).toHaveLength(4);
   });
 });

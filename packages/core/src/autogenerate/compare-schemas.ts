@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { CompareHook, IncludeNameHook, IncludeObjectHook } from "../config/retort-config.js";
+import type { Dialect } from "../driver/driver.js";
 import type { ReflectedEnum, ReflectedSchema } from "../introspection/reflected-schema.js";
 import type { ColumnType } from "../schema/column-type.js";
 import { isSqlExpression, type SqlExpression } from "../schema/sql-expression.js";
@@ -13,17 +13,24 @@ import {
 } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
 import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
-import { defaultText, expressionText, typeKeyFromText, typesDiffer, typeText } from "./type-comparison.js";
+import { defaultText, expressionText, standardTypeText, typeKeyFromText, typesDiffer } from "./type-comparison.js";
 
 /** The wanted schema: the `table(...)`s of the config's schema module. */
 export interface DeclaredSchema {
   readonly tables: readonly TableDefinition[];
 }
 
+/**
+ * What the comparison asks of the dialect: its type text and literals, and
+ * its introspector's facts of how the database reads things back (type
+ * synonyms, the rowid alias, index name lengths). Never its name.
+ */
+export type CompareDialect = Pick<Dialect, "renderLiteral" | "typeText" | "introspector">;
+
 /** What the comparison needs to know of the database and the config. */
 export interface CompareOptions {
-  /** The dialect's name (`sqlite`, `postgresql`): picks the type synonyms and literal forms. */
-  readonly dialect: string;
+  /** The connection's dialect (or any object with what `CompareDialect` picks). */
+  readonly dialect: CompareDialect;
   /** Native enum types (`CREATE TYPE ... AS ENUM`): compare them. Default false. */
   readonly nativeEnum?: boolean;
   /** The database keeps comments: compare them. Default true. */
@@ -55,7 +62,7 @@ interface NormalTable {
  * tables (referencing tables first), enum types. Pure: no database.
  *
  * ```ts
- * compareSchemas({ tables: [users] }, reflected, { dialect: "sqlite" });
+ * compareSchemas({ tables: [users] }, reflected, { dialect: connection.dialect });
  * // [{ kind: "add_column", table: "users", column: ... }]
  * ```
  */
@@ -208,7 +215,7 @@ function compareTable(
     table_name: tableName,
     schema_qualified_table_name: schema === undefined ? tableName : `${schema}.${tableName}`,
   };
-  const declared = withDatabaseNames(normalizeTable(declaredTable), options.dialect);
+  const declared = withDatabaseNames(normalizeTable(declaredTable), options.dialect.introspector?.indexName);
   const reflected = normalizeTable(reflectedTable);
   const reflectedColumns = new Map(
     reflected.columns
@@ -227,7 +234,9 @@ function compareTable(
       addedColumns.push({ kind: "add_column", ...at, table: tableName, column });
     } else {
       const rowid =
-        options.dialect === "sqlite" && reflected.primaryKey.length === 1 && reflected.primaryKey[0] === column.name;
+        options.dialect.introspector?.integerPrimaryKeyAlias === true &&
+        reflected.primaryKey.length === 1 &&
+        reflected.primaryKey[0] === column.name;
       alterations.push(...compareColumn(tableName, schema, column, existing, options, rowid));
     }
   }
@@ -382,7 +391,7 @@ function compareColumn(
   };
   const base = { ...at, table, column: declared.name, existing };
   const diffs: SchemaDiff[] = [];
-  // SQLite's rowid alias is INTEGER whatever integer type was declared for it.
+  // The rowid alias (SQLite) is INTEGER whatever integer type was declared for it.
   const rowidAlias = rowid && isIntegerKind(declared.type) && isIntegerKind(reflected.type);
   if (!rowidAlias && typeChanged(table, declared, reflected, options)) {
     diffs.push({ kind: "modify_type", ...base, from: reflected.type, to: declared.type });
@@ -424,7 +433,6 @@ function typeChanged(
 
 /** Whether the declared type differs from the reflected column's, after the dialect's synonyms. */
 export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, options: CompareOptions): boolean {
-  const dialect = options.dialect;
   if (declared.kind === "enum" && options.nativeEnum) {
     if (reflected.type.kind === "enum") return reflected.type.name !== declared.name;
   } else if (declared.kind === "enum") {
@@ -432,8 +440,10 @@ export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, o
     return false;
   }
   const reported = (reflected as { reportedType?: string }).reportedType;
-  const reflectedKey = typeKeyFromText(reported ?? typeText(reflected.type, dialect), dialect);
-  const declaredKey = typeKeyFromText(typeText(declared, dialect), dialect);
+  const typeText = dialectTypeText(options.dialect);
+  const comparable = options.dialect.introspector?.comparableType?.bind(options.dialect.introspector);
+  const reflectedKey = typeKeyFromText(reported ?? typeText(reflected.type), comparable);
+  const declaredKey = typeKeyFromText(typeText(declared), comparable);
   return typesDiffer(declaredKey, reflectedKey);
 }
 
@@ -459,7 +469,8 @@ function defaultChanged(
     });
     if (answer !== undefined) return answer;
   }
-  return defaultText(declared.options.serverDefault, options.dialect) !== defaultText(current, options.dialect);
+  const literal = (value: unknown) => options.dialect.renderLiteral(value);
+  return defaultText(declared.options.serverDefault, literal) !== defaultText(current, literal);
 }
 
 function compareEnums(
@@ -518,28 +529,30 @@ function signature(columns: readonly (string | SqlExpression)[]): string {
     .join("\u0000");
 }
 
-/** PostgreSQL's longest identifier (NAMEDATALEN - 1 bytes). */
-const POSTGRES_MAX_NAME = 63;
+/** A dialect's type text: its own (`Dialect.typeText`), or standard SQL's. */
+export function dialectTypeText(dialect: Pick<Dialect, "typeText">): (type: ColumnType) => string {
+  return (type) => dialect.typeText?.(type) ?? standardTypeText(type);
+}
 
 /**
- * Index names as PostgreSQL keeps them: a generated `ix_<table>_<column>`
- * longer than 63 characters is shortened as SQLAlchemy does (55 characters,
- * `_`, 4 hex digits of its MD5), a declared one is cut at 63.
+ * Index names as the database keeps them (the introspector's `indexName`):
+ * on PostgreSQL a generated `ix_<table>_<column>` longer than 63 characters
+ * is shortened as the compiler does, a declared one is cut at 63.
  */
-function withDatabaseNames(table: NormalTable, dialect: string): NormalTable {
-  if (dialect !== "postgresql") return table;
+function withDatabaseNames(
+  table: NormalTable,
+  indexName: ((name: string, generated: boolean) => string) | undefined,
+): NormalTable {
+  if (indexName === undefined) return table;
   const generated = new Set(
     table.table.columns
       .filter((column) => column.options.index)
       .map((column) => `ix_${table.table.name}_${column.name}`),
   );
-  const shorten = (name: string) => {
-    if ([...name].length <= POSTGRES_MAX_NAME) return name;
-    if (!generated.has(name)) return [...name].slice(0, POSTGRES_MAX_NAME).join("");
-    const digest = createHash("md5").update(name, "utf8").digest("hex");
-    return `${[...name].slice(0, POSTGRES_MAX_NAME - 8).join("")}_${digest.slice(-4)}`;
+  return {
+    ...table,
+    indexes: table.indexes.map((index) => ({ ...index, name: indexName(index.name, generated.has(index.name)) })),
   };
-  return { ...table, indexes: table.indexes.map((index) => ({ ...index, name: shorten(index.name) })) };
 }
 
 function isIntegerKind(type: ColumnType): boolean {

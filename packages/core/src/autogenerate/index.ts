@@ -1,7 +1,7 @@
 export { checkSchema, compareDatabase, generateBodies, renderPlan } from "./autogenerate-api.js";
 export type { CheckResult, GeneratedBodies, SchemaComparison } from "./autogenerate-api.js";
 export { compareSchemas, dependencyOrder, normalizeTable } from "./compare-schemas.js";
-export type { CompareOptions, DeclaredSchema } from "./compare-schemas.js";
+export type { CompareDialect, CompareOptions, DeclaredSchema } from "./compare-schemas.js";
 export { collectTables, loadDeclaredSchema } from "./declared-schema.js";
 export { planMigration } from "./plan-migration.js";
 export type { CommentStep, MigrationPlan, PlanOptions, PlanStep } from "./plan-migration.js";

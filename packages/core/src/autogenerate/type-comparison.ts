@@ -1,60 +1,18 @@
 import type { ColumnType } from "../schema/column-type.js";
 import type { ServerDefault } from "../schema/table-elements.js";
 
+import type { TypeKey } from "../introspection/reflected-schema.js";
+
+export type { TypeKey };
+
 /**
- * A type reduced to a name and its arguments, for comparison: `varchar`
- * with `["255"]`. Synonyms (`int4`/`integer`, `character varying`/`varchar`,
- * `decimal`/`numeric`) give the same name, so a freshly migrated database
- * shows no difference.
+ * Parses SQL type text (`character varying(255)`, `NUMERIC(10, 2)`,
+ * `timestamp(6) with time zone`) into a name and its arguments, lower-cased
+ * with spaces collapsed. The dialect's synonyms are applied after, by its
+ * introspector's `comparableType` (`int4` is `integer` on PostgreSQL); core
+ * knows none.
  */
-export interface TypeKey {
-  readonly name: string;
-  readonly args: readonly string[];
-}
-
-/** Synonyms per dialect: each spelling maps to one name. Applied after lower-casing and collapsing spaces. */
-const SYNONYMS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  postgresql: {
-    int: "integer",
-    int4: "integer",
-    serial: "integer",
-    serial4: "integer",
-    int8: "bigint",
-    bigserial: "bigint",
-    serial8: "bigint",
-    int2: "smallint",
-    smallserial: "smallint",
-    serial2: "smallint",
-    "character varying": "varchar",
-    character: "char",
-    bpchar: "char",
-    decimal: "numeric",
-    "double precision": "float8",
-    real: "float4",
-    bool: "boolean",
-    "timestamp without time zone": "timestamp",
-    "timestamp with time zone": "timestamptz",
-    "time without time zone": "time",
-    "time with time zone": "timetz",
-  },
-  sqlite: {
-    int: "integer",
-    "character varying": "varchar",
-    decimal: "numeric",
-    "double precision": "double",
-    bool: "boolean",
-    timestamp: "datetime",
-  },
-  mysql: {
-    int: "integer",
-    decimal: "numeric",
-    bool: "tinyint",
-    boolean: "tinyint",
-  },
-};
-
-/** Parses SQL type text (`character varying(255)`, `NUMERIC(10, 2)`, `timestamp(6) with time zone`). */
-export function typeKeyFromText(text: string, dialect: string): TypeKey {
+export function typeKeyFromText(text: string, comparable?: (key: TypeKey) => TypeKey): TypeKey {
   let normalized = text.trim().toLowerCase().replace(/\s+/g, " ").replace(/"/g, "");
   let args: string[] = [];
   const match = /^([^(]*)\(([^)]*)\)(.*)$/.exec(normalized);
@@ -65,26 +23,16 @@ export function typeKeyFromText(text: string, dialect: string): TypeKey {
       .filter((arg) => arg !== "");
     normalized = `${(match[1] ?? "").trim()}${match[3] ?? ""}`.trim();
   }
-  normalized = normalized.replace(/\[\]$/, "[]");
-  let name = SYNONYMS[dialect]?.[normalized] ?? normalized;
-  if (dialect === "postgresql" && name === "float") {
-    // FLOAT is DOUBLE PRECISION; FLOAT(p) is REAL for p <= 24.
-    const precision = args[0] === undefined ? 53 : Number(args[0]);
-    name = precision <= 24 ? "float4" : "float8";
-    args = [];
-  }
-  if (
-    dialect === "postgresql" &&
-    (name === "timestamp" || name === "timestamptz" || name === "time" || name === "timetz")
-  ) {
-    // Precision 6 is the default: `timestamp(6)` and `timestamp` are the same type.
-    if (args.length === 1 && args[0] === "6") args = [];
-  }
-  return { name, args };
+  const key = { name: normalized, args };
+  return comparable === undefined ? key : comparable(key);
 }
 
-/** The SQL text a dialect writes for a core type (the names the drivers' DDL compilers use). */
-export function typeText(type: ColumnType, dialect: string): string {
+/**
+ * Standard SQL text for a core type: what messages show for a dialect that
+ * renders no type text of its own (`Dialect.typeText`, which a `DialectBase`
+ * dialect takes from its DDL compiler).
+ */
+export function standardTypeText(type: ColumnType): string {
   switch (type.kind) {
     case "integer":
       return "INTEGER";
@@ -101,10 +49,8 @@ export function typeText(type: ColumnType, dialect: string): string {
     case "date":
       return "DATE";
     case "dateTime":
-      if (dialect === "sqlite") return "DATETIME";
       return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP";
     case "time":
-      if (dialect === "sqlite") return "TIME";
       return type.timezone ? "TIME WITH TIME ZONE" : "TIME";
     case "numeric":
       if (type.precision === undefined) return "NUMERIC";
@@ -114,18 +60,13 @@ export function typeText(type: ColumnType, dialect: string): string {
     case "json":
       return "JSON";
     case "jsonb":
-      return dialect === "sqlite" ? "JSON" : "JSONB";
+      return "JSONB";
     case "uuid":
-      if (dialect === "sqlite") return "VARCHAR(36)";
-      if (dialect === "mysql") return "CHAR(36)";
       return "UUID";
     case "enum":
-      if (dialect === "postgresql") return type.name;
-      if (dialect === "mysql") return `ENUM(${type.values.map((value) => `'${value}'`).join(", ")})`;
-      return `VARCHAR(${Math.max(0, ...type.values.map((value) => value.length))})`;
+      return type.name;
     case "binary":
-      if (dialect === "postgresql") return "BYTEA";
-      return dialect === "sqlite" ? "BLOB" : type.length === undefined ? "BLOB" : `VARBINARY(${type.length})`;
+      return type.length === undefined ? "BLOB" : `VARBINARY(${type.length})`;
     case "custom":
       return type.sql;
     default: {
@@ -145,12 +86,16 @@ export function typesDiffer(declared: TypeKey, reflected: TypeKey): boolean {
   return declared.args.some((arg, index) => arg !== reflected.args[index]);
 }
 
-/** A server default as comparable text: literals quoted, casts and outer parentheses removed, keywords lower-cased. */
-export function defaultText(value: ServerDefault | null | undefined, dialect: string): string | undefined {
+/** A server default as comparable text (a boolean as the dialect writes it): literals quoted, casts and outer parentheses removed, keywords lower-cased. */
+export function defaultText(
+  value: ServerDefault | null | undefined,
+  renderLiteral: (value: unknown) => string,
+): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return normalizeDefault(`'${value.replaceAll("'", "''")}'`);
   if (typeof value === "number") return String(value);
-  if (typeof value === "boolean") return dialect === "postgresql" ? String(value) : value ? "1" : "0";
+  // The dialect's own literal: `true` on PostgreSQL, `1` on SQLite.
+  if (typeof value === "boolean") return normalizeDefault(renderLiteral(value));
   return normalizeDefault(value.text);
 }
 

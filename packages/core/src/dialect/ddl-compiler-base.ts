@@ -232,6 +232,11 @@ export abstract class DdlCompilerBase {
   /** The database's name for a column type; `schema` is the table's (for a native enum). */
   protected abstract renderType(type: ColumnType, schema: string | undefined): string;
 
+  /** A column type as this compiler writes it, without a schema (`Dialect.typeText`). */
+  typeText(type: ColumnType): string {
+    return this.renderType(type, undefined);
+  }
+
   /** A server default: ``sql`...` `` verbatim, anything else as a literal. */
   protected renderDefault(value: ServerDefault): string {
     return typeof value === "object" ? value.text : this.dialect.renderLiteral(value);

@@ -1,5 +1,6 @@
 import type { CompileOptions, Dialect, DialectCapabilities } from "../driver/driver.js";
 import type { CompiledStatement, Operation } from "../operations/operation.js";
+import type { ColumnType } from "../schema/column-type.js";
 import type { DdlCompilerBase } from "./ddl-compiler-base.js";
 import { LiteralRenderer } from "./literal-renderer.js";
 
@@ -106,6 +107,12 @@ export abstract class DialectBase implements Dialect {
       sql: `SELECT CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END AS kind FROM information_schema.tables WHERE table_name = ${this.placeholder(1)} AND table_schema = ${inSchema}`,
       parameters: schema === undefined ? [name] : [name, schema],
     };
+  }
+
+  /** The type as the dialect's compiler writes it (`renderType`). */
+  typeText(type: ColumnType): string {
+    this.#compiler ??= this.createCompiler();
+    return this.#compiler.typeText(type);
   }
 
   compile(operation: Operation, options: CompileOptions = {}): CompiledStatement[] {

@@ -3,6 +3,7 @@ import type { CompiledStatement, Operation } from "../operations/operation.js";
 import type { RunStatement } from "../pipeline/statement-sink.js";
 import type { DatabaseUrl } from "../config/database-url.js";
 import type { DatabaseIntrospector } from "../introspection/reflected-schema.js";
+import type { ColumnType } from "../schema/column-type.js";
 
 /**
  * What a database can do. Core branches on these flags, never on a dialect's
@@ -61,6 +62,12 @@ export interface Dialect {
    * block are an `UnknownOptionError`.
    */
   compile(operation: Operation, options?: CompileOptions): CompiledStatement[];
+  /**
+   * A column type as this database writes it (`VARCHAR(255)`, `DATETIME`),
+   * for autogenerate's messages and type comparison. Optional: without it
+   * standard SQL names are used. `DialectBase` takes it from its compiler.
+   */
+  typeText?(type: ColumnType): string;
   /**
    * The query that says what `name` is: one row with a `kind` column,
    * `"table"` or `"view"`, or no row when nothing has that name. Core reads
@@ -210,4 +217,18 @@ export interface Driver {
   /** URL schemes (the part before `+`), e.g. `["sqlite"]`. */
   readonly schemes: readonly string[];
   connect(url: DatabaseUrl, options?: ConnectOptions): Promise<Connection>;
+  /**
+   * A throwaway database of this kind, next to `url`'s, where autogenerate
+   * applies a `.sql` schema file before reading it back (SQLite: in memory;
+   * PostgreSQL: a database created on the same server). `drop` closes it
+   * and removes what was created. Optional: without it autogenerate cannot
+   * read a `.sql` schema file.
+   */
+  scratchDatabase?(url: DatabaseUrl, options?: ConnectOptions): Promise<ScratchDatabase>;
+}
+
+/** A database made for one use and dropped after (see `Driver.scratchDatabase`). */
+export interface ScratchDatabase {
+  readonly connection: Connection;
+  drop(): Promise<void>;
 }

@@ -95,6 +95,36 @@ export interface DatabaseIntrospector {
    * Without it, compare the text as it is.
    */
   normalizeDefault?(sqlText: string, type: ColumnType): string;
+  /**
+   * A type's key (parsed from SQL type text: lower case, arguments apart)
+   * in this database's own words, so that synonyms compare equal:
+   * `int4`/`integer`, `character varying`/`varchar` on PostgreSQL.
+   * Autogenerate applies it to the declared and the reported type alike.
+   * Without it, names compare as written.
+   */
+  comparableType?(key: TypeKey): TypeKey;
+  /**
+   * A single-column integer primary key reads back as INTEGER whatever
+   * integer type was declared for it (SQLite's rowid alias): autogenerate
+   * sees no type change there. Default false.
+   */
+  readonly integerPrimaryKeyAlias?: boolean;
+  /**
+   * The name the database keeps for a declared index name: PostgreSQL cuts
+   * names at 63 bytes, and the compiler shortens a generated one
+   * (`generated`: `ix_<table>_<column>`) with a hash. Without it, names are
+   * kept as written.
+   */
+  indexName?(name: string, generated: boolean): string;
+}
+
+/**
+ * A type reduced to a name and its arguments, for comparison: `varchar`
+ * with `["255"]`.
+ */
+export interface TypeKey {
+  readonly name: string;
+  readonly args: readonly string[];
 }
 
 /** A reflected foreign key: core's, always named. */
