@@ -342,8 +342,14 @@ class MigrationRun<S extends RevisionSource> {
   #stateAfterFailure(sink: RunOperationSink): string {
     const heads = this.#committedHeads.join(", ") || "base (empty)";
     if (!this.#sink.dialect.capabilities.transactionalDdl) {
-      const ran = sink.executed.join("; ") || "none";
-      return `This database cannot roll back DDL: statements of this migration that already ran stay applied: ${ran}. The version table is at ${heads}.`;
+      const ran =
+        sink.executed.length === 0 ? " none." : `\n${sink.executed.map((sql) => `    ${sql};`).join("\n")}\n `;
+      return (
+        "This database commits every DDL statement by itself: of this migration, only data changes made since its last DDL statement were rolled back. " +
+        `Statements of this migration that already ran:${ran} ` +
+        `The version table is at ${heads} (the last complete migration). ` +
+        "Undo those statements by hand (or finish the migration's work by hand and record it with 'retort stamp <revision>'), fix the migration, then run the command again."
+      );
     }
     if (!this.#committedMidRun) {
       return "The whole run was rolled back: schema and version table are as they were before this command.";

@@ -180,8 +180,14 @@ export class RunOperationSink implements OperationSink {
       throw error;
     }
     if (inTransaction && !this.#inAutocommitBlock && !this.#statements.inTransaction) {
-      this.failedStatement = sql;
-      throw new TransactionEndedError(sql);
+      if (this.#statements.dialect.capabilities.transactionalDdl) {
+        this.failedStatement = sql;
+        throw new TransactionEndedError(sql);
+      }
+      // Without transactional DDL (MySQL) a DDL statement commits by itself:
+      // what follows, up to the version row, goes in a new transaction, so
+      // the version row is still committed after the lock check.
+      await this.#statements.begin();
     }
     return result;
   }

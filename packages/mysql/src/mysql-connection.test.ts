@@ -1,0 +1,116 @@
+/** The connection against the real server (`RETORT_TEST_MYSQL_URL`, else the local MariaDB/MySQL). */
+import { parseDatabaseUrl, RetortError } from "@retort/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { MysqlConnection } from "./mysql-connection.js";
+import { MysqlDriver } from "./mysql-driver.js";
+import { createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
+
+const driver = new MysqlDriver();
+let database: TestDatabase;
+const connections: MysqlConnection[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase("retort_my_conn");
+}, 60_000);
+
+afterEach(async () => {
+  await Promise.all(connections.splice(0).map((connection) => connection.close()));
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function connect(): Promise<MysqlConnection> {
+  const connection = await driver.connect(database.url);
+  connections.push(connection);
+  return connection;
+}
+
+describe("MysqlConnection", () => {
+  it("runs statements with ? parameters and counts the rows changed, matched rows included", async () => {
+    const connection = await connect();
+    await connection.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), at DATETIME(3), data JSON)");
+    const inserted = await connection.execute("INSERT INTO t VALUES (?, ?, ?, ?), (?, ?, ?, ?)", [
+      1,
+      "a",
+      new Date("2024-01-02T03:04:05.678Z"),
+      { a: 1 },
+      2,
+      "b",
+      null,
+      [1, 2],
+    ]);
+    expect(inserted.rowCount).toBe(2);
+    // The version table's UPDATE must count a row set to the value it had.
+    expect((await connection.execute("UPDATE t SET v = ? WHERE id = ?", ["a", 1])).rowCount).toBe(1);
+    const { rows } = await connection.query<{ id: number; at: Date; data: unknown }>(
+      "SELECT id, at, data FROM t ORDER BY id",
+    );
+    expect(rows[0]?.at.toISOString()).toBe("2024-01-02T03:04:05.678Z");
+    // MySQL's JSON comes back parsed; MariaDB's (LONGTEXT) as text or parsed, by the client's reading of the column.
+    const json = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value);
+    expect(json(rows[0]?.data)).toEqual({ a: 1 });
+    expect(json(rows[1]?.data)).toEqual([1, 2]);
+    expect((await connection.query("SELECT 1 AS a; SELECT 2 AS b")).rows).toEqual([{ b: 2 }]);
+    await connection.execute("DROP TABLE t");
+  });
+
+  it("says a DDL statement ended the transaction (MySQL commits it implicitly)", async () => {
+    const connection = await connect();
+    await connection.begin();
+    expect(connection.inTransaction).toBe(true);
+    await connection.execute("SELECT 1");
+    expect(connection.inTransaction).toBe(true);
+    await connection.execute("CREATE TABLE ddl_commits (id INT)");
+    expect(connection.inTransaction).toBe(false);
+    await connection.rollback();
+    await connection.begin();
+    await connection.execute("INSERT INTO ddl_commits VALUES (1)");
+    await connection.rollback();
+    expect((await connection.query("SELECT COUNT(*) AS n FROM ddl_commits")).rows).toEqual([{ n: 0 }]);
+    await connection.execute("DROP TABLE ddl_commits");
+  });
+
+  it("finds tables in the URL's database only", async () => {
+    const connection = await connect();
+    await connection.execute("CREATE TABLE exists_here (id INT)");
+    expect(await connection.tableExists("exists_here")).toBe(true);
+    expect(await connection.tableExists("not_here")).toBe(false);
+    await connection.execute("DROP TABLE exists_here");
+  });
+
+  it("wraps server errors in DatabaseError with the server's code and the statement", async () => {
+    const connection = await connect();
+    const error = await connection.query("SELECT * FROM no_such_table").catch((caught: unknown) => caught);
+    expect(RetortError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^ER_NO_SUCH_TABLE \(1146\): Table '.*no_such_table' doesn't exist/);
+    expect((error as { sql?: string }).sql).toBe("SELECT * FROM no_such_table");
+  });
+
+  it("gives the connection MariaDB's or MySQL's dialect from the server's version", async () => {
+    const connection = await connect();
+    const { rows } = await connection.query<{ version: string }>("SELECT VERSION() AS version");
+    const mariadb = /mariadb/i.test(rows[0]?.version ?? "");
+    expect(connection.dialect.capabilities.ifNotExists).toBe(mariadb);
+    expect(connection.dialect.capabilities.transactionalDdl).toBe(false);
+  });
+
+  it("reports a refused connection with the host and without the password", async () => {
+    const error = await driver
+      .connect(parseDatabaseUrl("mysql+pymysql://app:hunter2@127.0.0.1:1/app"))
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/^Cannot connect to MySQL at 127\.0\.0\.1:1\/app: .*ECONNREFUSED/);
+    expect((error as Error).message).not.toContain("hunter2");
+    expect((error as { code?: string }).code).toBe("CONNECTION");
+  });
+
+  it("reports a wrong password as such, masked", async () => {
+    const url = new URL(database.urlText);
+    url.username = "retort_nobody";
+    url.password = "s3cret-pw";
+    const error = await driver.connect(parseDatabaseUrl(url.toString())).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/ER_ACCESS_DENIED_ERROR|ER_ACCESS_DENIED/);
+    expect((error as Error).message).not.toContain("s3cret-pw");
+  });
+});

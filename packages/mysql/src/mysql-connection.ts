@@ -1,0 +1,199 @@
+import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
+import { CommandError, DatabaseError } from "@retort/core";
+import type mysql from "mysql2/promise";
+import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
+import { MysqlLock } from "./mysql-lock.js";
+import { toMysqlValue } from "./mysql-types.js";
+import type { MysqlConnectionConfig } from "./mysql-url.js";
+
+/** The server-status bit "a transaction is open" (SERVER_STATUS_IN_TRANS). */
+const SERVER_STATUS_IN_TRANS = 0x0001;
+
+/** What a connection needs besides its session. */
+export interface MysqlConnectionOptions {
+  readonly config: MysqlConnectionConfig;
+  /** Opens another session with the same settings: the migration lock takes one of its own. */
+  readonly open: () => Promise<mysql.Connection>;
+}
+
+/**
+ * A Retort connection over one mysql2 session (transactions and session
+ * variables stay on it).
+ *
+ * MySQL commits implicitly before and after every DDL statement
+ * (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html), so
+ * `inTransaction` is read from the server's status flag after each
+ * statement: it turns false when a DDL statement ended the transaction.
+ * Statements go through mysql2's `query` (parameters escaped into the
+ * text), which runs any statement, DDL included; several statements in one
+ * `op.execute` text are allowed.
+ */
+export class MysqlConnection implements Connection {
+  readonly dialect: Dialect;
+  /** `host:port/database`, for messages. */
+  readonly target: string;
+  readonly #session: mysql.Connection;
+  readonly #options: MysqlConnectionOptions;
+  readonly #locks = new Set<MysqlLock>();
+  #inTransaction = false;
+  #lost: unknown;
+  #closed: Promise<void> | undefined;
+
+  constructor(session: mysql.Connection, dialect: Dialect, options: MysqlConnectionOptions) {
+    this.#session = session;
+    this.dialect = dialect;
+    this.#options = options;
+    this.target = options.config.target;
+    session.on("error", (error: unknown) => {
+      this.#lost = error;
+    });
+  }
+
+  /** The underlying mysql2 connection. */
+  get session(): mysql.Connection {
+    return this.#session;
+  }
+
+  /** True between `begin()` and `commit()`/`rollback()`, until a statement (DDL) ends the transaction itself. */
+  get inTransaction(): boolean {
+    return this.#inTransaction && this.#lost === undefined && this.#closed === undefined;
+  }
+
+  async query<Row = Record<string, unknown>>(
+    sql: string,
+    parameters: readonly unknown[] = [],
+  ): Promise<QueryResult<Row>> {
+    const result = await this.#send(sql, parameters);
+    const results = Array.isArray(result) && isMulti(result) ? result : [result];
+    for (let index = results.length - 1; index >= 0; index--) {
+      const item = results[index];
+      if (Array.isArray(item)) return { rows: item as Row[] };
+    }
+    return { rows: [] };
+  }
+
+  async execute(sql: string, parameters: readonly unknown[] = []): Promise<ExecuteResult> {
+    const result = await this.#send(sql, parameters);
+    const results = Array.isArray(result) && isMulti(result) ? result : [result];
+    let rowCount = 0;
+    for (const item of results) {
+      if (!Array.isArray(item) && typeof (item as mysql.ResultSetHeader).affectedRows === "number") {
+        rowCount += (item as mysql.ResultSetHeader).affectedRows;
+      }
+    }
+    return { rowCount };
+  }
+
+  async begin(): Promise<void> {
+    if (this.inTransaction) {
+      throw new CommandError("Cannot begin a transaction: one is already open on this connection", {
+        code: "TRANSACTION_STATE",
+      });
+    }
+    await this.#send("START TRANSACTION", []);
+    this.#inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    await this.#send("COMMIT", []);
+    this.#inTransaction = false;
+  }
+
+  /** Rolls back the open transaction; does nothing when none is open. */
+  async rollback(): Promise<void> {
+    if (!this.inTransaction) return;
+    try {
+      await this.#send("ROLLBACK", []);
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  async tableExists(name: string, schema?: string): Promise<boolean> {
+    const query = this.dialect.relationKindQuery?.(name, schema);
+    if (query === undefined) throw new Error(`dialect ${this.dialect.name} has no relationKindQuery`);
+    const { rows } = await this.query<{ kind: string }>(query.sql, query.parameters);
+    return rows.length > 0;
+  }
+
+  /** Takes the migration lock with `GET_LOCK` on a session of its own (see `MysqlLock`). */
+  async acquireLock(options: LockOptions): Promise<LockHandle> {
+    const lock = await MysqlLock.acquire({
+      open: this.#options.open,
+      check: (sql, parameters) => this.query(sql, parameters),
+      key: options.key,
+      timeoutMs: options.timeoutMs,
+      secrets: this.#options.config.secrets,
+    });
+    this.#locks.add(lock);
+    return {
+      release: async () => {
+        this.#locks.delete(lock);
+        await lock.release();
+      },
+      assertHeld: () => lock.assertHeld(),
+      verify: (read) => lock.verify(read),
+    };
+  }
+
+  /** Closes the session (the server rolls back an open transaction) and releases the locks taken through it. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      const locks = [...this.#locks];
+      this.#locks.clear();
+      await Promise.all(locks.map((lock) => lock.release()));
+      await this.#session.end().catch(() => this.#session.destroy());
+    })();
+    return this.#closed;
+  }
+
+  async #send(sql: string, parameters: readonly unknown[]): Promise<unknown> {
+    if (this.#closed !== undefined) throw new DatabaseError("The MySQL connection is closed", sql);
+    if (this.#lost !== undefined) {
+      const reason = maskSecrets(describeError(this.#lost), this.#options.config.secrets);
+      throw new DatabaseError(
+        `The connection to MySQL at ${this.target} was lost (${reason}); nothing more can run on it. Run the command again.`,
+        sql,
+        { cause: this.#lost },
+      );
+    }
+    let values: unknown[];
+    try {
+      values = parameters.map(toMysqlValue);
+    } catch (error) {
+      throw new DatabaseError(error instanceof Error ? error.message : String(error), sql, { cause: error });
+    }
+    try {
+      const [result] =
+        values.length === 0
+          ? await this.#session.query(sql)
+          : await this.#session.query(sql, values as mysql.QueryValues);
+      this.#readStatus(result);
+      return result;
+    } catch (error) {
+      throw toDatabaseError(error, sql, this.#options.config.secrets);
+    }
+  }
+
+  /** Follows the server's "in transaction" flag from OK packets (a DDL statement commits implicitly). */
+  #readStatus(result: unknown): void {
+    const results = Array.isArray(result) && isMulti(result) ? result : [result];
+    const last = results[results.length - 1] as { serverStatus?: unknown } | undefined;
+    if (last !== undefined && !Array.isArray(last) && typeof last.serverStatus === "number") {
+      this.#inTransaction = (last.serverStatus & SERVER_STATUS_IN_TRANS) !== 0;
+    }
+  }
+}
+
+/**
+ * True when mysql2 returned the results of several statements (an array of
+ * results, each an array of rows or a ResultSetHeader) rather than one
+ * statement's rows (plain objects).
+ */
+function isMulti(result: readonly unknown[]): boolean {
+  return result.length > 0 && result.every((item) => Array.isArray(item) || isHeader(item));
+}
+
+function isHeader(item: unknown): boolean {
+  return typeof item === "object" && item !== null && item.constructor?.name === "ResultSetHeader";
+}

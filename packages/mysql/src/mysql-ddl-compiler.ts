@@ -1,0 +1,415 @@
+import type {
+  AddColumnOperation,
+  AlterColumnOperation,
+  ColumnDefinition,
+  ColumnType,
+  CompiledStatement,
+  CreateTableCommentOperation,
+  CreateTableOperation,
+  CreateUniqueConstraintOperation,
+  DropColumnOperation,
+  DropConstraintOperation,
+  DropIndexOperation,
+  DropTableCommentOperation,
+} from "@retort/core";
+import {
+  type ColumnRenderOptions,
+  type CompilerDialect,
+  DdlCompilerBase,
+  type IndexSpec,
+  type OptionNames,
+  type OptionsOperation,
+  optionNames,
+  type ReferenceOptions,
+  statement,
+} from "@retort/core/dialect";
+import { parseReference } from "@retort/core";
+import { conventionName } from "./mysql-dialect.js";
+import { MysqlUnsupportedOperationError } from "./mysql-errors.js";
+import { renderMysqlType, toColumnValue } from "./mysql-types.js";
+
+/** The most placeholders one prepared statement may hold (65535). */
+export const MYSQL_MAX_PARAMETERS = 65535;
+
+/**
+ * `{ mysql: {...} }` options of `op.createIndex` (SQLAlchemy's `mysql_length`):
+ * `length` is the prefix length of every column (a number) or of some
+ * (`{ body: 10 }`), needed to index TEXT and BLOB columns.
+ */
+export type MysqlIndexOptions = {
+  readonly length?: number | Readonly<Record<string, number>> | undefined;
+};
+
+const INDEX_OPTIONS = optionNames<MysqlIndexOptions>({ length: true });
+const NO_OPTIONS = optionNames<Record<never, never>>({});
+
+/** Integer types that can be AUTO_INCREMENT. */
+const INTEGER_KINDS = new Set(["integer", "bigInteger", "smallInteger"]);
+
+/**
+ * The DDL compiler for MySQL 8 and MariaDB 10.11+: the base compiler's
+ * statements with MySQL's rules where they differ (Alembic's `MySQLImpl`):
+ *
+ * - `alterColumn` restates the whole column with `MODIFY` (or `CHANGE
+ *   COLUMN` when it is also renamed), taking what is not changed from the
+ *   `existing*` options; a change of the server default alone is `ALTER
+ *   COLUMN ... SET/DROP DEFAULT`, a rename alone `RENAME COLUMN`;
+ * - `dropConstraint` by constraint type: `DROP FOREIGN KEY`, `DROP INDEX`
+ *   (unique), `DROP PRIMARY KEY`, `DROP CHECK` (MariaDB: `DROP
+ *   CONSTRAINT`);
+ * - `DROP INDEX ix ON t` (an index belongs to its table);
+ * - comments inline (`COMMENT '...'`, `COMMENT = '...'`);
+ * - enums inline as `ENUM(...)`, autoincrement as `AUTO_INCREMENT`;
+ * - no partial indexes, no deferrable constraints, no MATCH (refused).
+ */
+export class MysqlDdlCompiler extends DdlCompilerBase {
+  protected override readonly maxParameters: number;
+
+  constructor(dialect: CompilerDialect, options: { readonly maxParameters?: number } = {}) {
+    super(dialect);
+    this.maxParameters = options.maxParameters ?? MYSQL_MAX_PARAMETERS;
+  }
+
+  /** `mariadb` when the dialect was made for MariaDB. */
+  get #mariadb(): boolean {
+    return (this.dialect as { readonly flavor?: string }).flavor === "mariadb";
+  }
+
+  protected override unsupported(operation: string, message: string): never {
+    throw new MysqlUnsupportedOperationError(operation, message);
+  }
+
+  protected override renderType(type: ColumnType, _schema: string | undefined): string {
+    return renderMysqlType(type, (value) => this.dialect.renderLiteral(value));
+  }
+
+  protected override toColumnValue(value: unknown, type: ColumnType): unknown {
+    return toColumnValue(value, type);
+  }
+
+  protected override conventionName(name: string): string {
+    return conventionName(name);
+  }
+
+  protected override dialectOptionNames(kind: OptionsOperation["kind"]): OptionNames {
+    return kind === "createIndex" ? INDEX_OPTIONS : NO_OPTIONS;
+  }
+
+  /** Enums are written inline (`ENUM('a', 'b')`): there is no type to create. */
+  protected override enumTypes(): CompiledStatement[] {
+    return [];
+  }
+
+  protected override columnType(column: ColumnDefinition, options: ColumnRenderOptions): string {
+    if (column.options.autoincrement === true && !INTEGER_KINDS.has(column.type.kind)) {
+      this.unsupported(
+        options.operation,
+        `Column "${column.name}" of table "${options.table}": autoincrement needs an integer type (integer, bigInteger, smallInteger), not ${column.type.kind}`,
+      );
+    }
+    return super.columnType(column, options);
+  }
+
+  /** The base's clauses, then `AUTO_INCREMENT` and `COMMENT '...'`, then the column's constraints. */
+  protected override columnClauses(column: ColumnDefinition, options: ColumnRenderOptions): string[] {
+    const clauses = super.columnClauses(column, { ...options, constraints: [] });
+    if (column.options.autoincrement === true) clauses.push("AUTO_INCREMENT");
+    if (column.options.comment !== undefined && column.options.comment !== null) {
+      clauses.push(`COMMENT ${this.dialect.renderLiteral(column.options.comment)}`);
+    }
+    return [...clauses, ...(options.constraints ?? [])];
+  }
+
+  /** Comments are inline: the table's goes on CREATE TABLE as `COMMENT = '...'`. */
+  protected override tableComments(): CompiledStatement[] {
+    return [];
+  }
+
+  protected override createTable(operation: CreateTableOperation): CompiledStatement[] {
+    const statements = super.createTable(operation);
+    const comment = operation.table.options.comment;
+    if (comment === undefined) return statements;
+    return statements.map((item) =>
+      item.sql.startsWith("CREATE TABLE ")
+        ? statement(`${item.sql} COMMENT = ${this.dialect.renderLiteral(comment)}`)
+        : item,
+    );
+  }
+
+  /**
+   * `REFERENCES ...` without MATCH and deferrability: InnoDB parses MATCH
+   * but ignores it, and has no deferred constraints
+   * (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html),
+   * so asking for them is refused rather than silently dropped.
+   */
+  protected override references(
+    table: string | { readonly name: string; readonly schema?: string | undefined },
+    columns: readonly string[],
+    options: ReferenceOptions,
+  ): string {
+    const label = typeof table === "string" ? table : table.name;
+    this.#noDeferrable(options, `A foreign key to "${label}"`);
+    if (options.match !== undefined) {
+      this.unsupported(
+        "createForeignKey",
+        `A foreign key to "${label}" asks for MATCH ${options.match}; InnoDB accepts MATCH but ignores it ` +
+          "(https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html). Remove the match option",
+      );
+    }
+    return super.references(table, columns, { onDelete: options.onDelete, onUpdate: options.onUpdate });
+  }
+
+  protected override createUniqueConstraint(operation: CreateUniqueConstraintOperation): CompiledStatement[] {
+    this.#noDeferrable(operation, `Constraint "${operation.name}"`);
+    const body = `UNIQUE (${this.constraintColumns(operation.columns, operation.name)})`;
+    return [this.addConstraint(operation.table, operation.schema, operation.name, body)];
+  }
+
+  /**
+   * `CREATE [UNIQUE] INDEX [IF NOT EXISTS] ix ON t (cols)`. An expression
+   * is a functional key part, written in its own parentheses as MySQL 8.0.13+
+   * requires. MySQL has no partial indexes: `where` is refused.
+   */
+  protected override createIndexStatement(
+    table: string,
+    schema: string | undefined,
+    index: IndexSpec,
+    ifNotExists: boolean,
+  ): CompiledStatement {
+    if (index.where !== undefined) {
+      this.unsupported(
+        "createIndex",
+        `Index "${index.name}" on "${table}" has a WHERE clause; ${this.dialect.databaseName} has no partial indexes. ` +
+          "Remove where, or skip the index on this database with a check of op.getContext().dialect.name",
+      );
+    }
+    if (ifNotExists) this.#ifExists("createIndex", "CREATE INDEX IF NOT EXISTS");
+    if (index.columns.length === 0)
+      throw new TypeError(`index "${index.name}" on "${table}" needs at least one column`);
+    const length = (index.options as MysqlIndexOptions | undefined)?.length;
+    const prefix = (column: string): string => {
+      const value = typeof length === "number" ? length : length?.[column];
+      if (value === undefined) return "";
+      if (!Number.isInteger(value) || value <= 0) {
+        throw new TypeError(
+          `index "${index.name}": mysql length of "${column}" must be a positive integer; got ${value}`,
+        );
+      }
+      return `(${value})`;
+    };
+    const columns = index.columns
+      .map((column) =>
+        typeof column === "string" ? `${this.dialect.quoteIdentifier(column)}${prefix(column)}` : `(${column.text})`,
+      )
+      .join(", ");
+    const unique = index.unique === true ? "UNIQUE " : "";
+    const exists = ifNotExists ? "IF NOT EXISTS " : "";
+    return statement(
+      `CREATE ${unique}INDEX ${exists}${this.dialect.quoteIdentifier(index.name)} ON ${this.tableName(table, schema)} (${columns})`,
+    );
+  }
+
+  /** `DROP INDEX [IF EXISTS] ix ON t`: MySQL needs the table. */
+  protected override dropIndex(operation: DropIndexOperation): CompiledStatement[] {
+    if (operation.table === undefined) {
+      this.unsupported(
+        "dropIndex",
+        `dropIndex("${operation.name}") needs the table on ${this.dialect.databaseName} (DROP INDEX ... ON table): ` +
+          `op.dropIndex("${operation.name}", { table: "<table>" })`,
+      );
+    }
+    if (operation.ifExists === true) this.#ifExists("dropIndex", "DROP INDEX IF EXISTS");
+    const exists = operation.ifExists === true ? "IF EXISTS " : "";
+    const table = this.tableName(operation.table, operation.schema);
+    return [statement(`DROP INDEX ${exists}${this.dialect.quoteIdentifier(operation.name)} ON ${table}`)];
+  }
+
+  /**
+   * `ALTER TABLE t ADD COLUMN <column>`. A foreign key goes in the same
+   * statement as `ADD FOREIGN KEY`: MySQL parses an inline `REFERENCES`
+   * on a column and ignores it.
+   */
+  protected override addColumn(operation: AddColumnOperation): CompiledStatement[] {
+    const { table, column, schema } = operation;
+    const ifNotExists = operation.ifNotExists === true;
+    if (ifNotExists) this.#ifExists("addColumn", "ADD COLUMN IF NOT EXISTS");
+    const options = column.options;
+    const constraints: string[] = [];
+    if (options.primaryKey === true) constraints.push("PRIMARY KEY");
+    if (options.unique === true && options.index !== true) constraints.push("UNIQUE");
+    const definition = this.column(column, {
+      notNull: options.nullable === false || options.primaryKey === true,
+      schema,
+      constraints,
+      operation: operation.kind,
+      table,
+    });
+    let sql = `ALTER TABLE ${this.tableName(table, schema)} ADD COLUMN ${ifNotExists ? "IF NOT EXISTS " : ""}${definition}`;
+    if (options.references !== undefined) {
+      const reference = parseReference(options.references);
+      const target = this.references(reference.table, [reference.column], reference);
+      sql += `, ADD FOREIGN KEY (${this.dialect.quoteIdentifier(column.name)}) ${target}`;
+    }
+    return [statement(sql), ...this.columnIndexes(table, schema, [column], ifNotExists)];
+  }
+
+  protected override dropColumn(operation: DropColumnOperation): CompiledStatement[] {
+    if (operation.ifExists === true) this.#ifExists("dropColumn", "DROP COLUMN IF EXISTS");
+    return super.dropColumn(operation);
+  }
+
+  /**
+   * MySQL changes a column by restating it whole
+   * (https://dev.mysql.com/doc/refman/8.0/en/alter-table.html), as Alembic does:
+   *
+   * - a change of type, nullability, autoincrement or comment is
+   *   `MODIFY c <type> [NOT] NULL [DEFAULT x] [AUTO_INCREMENT] [COMMENT '...']`
+   *   (`CHANGE COLUMN c new ...` when renamed too). What is not changed comes
+   *   from `existingType`, `existingNullable`, `existingServerDefault`,
+   *   `existingAutoincrement` and `existingComment`; the type and the
+   *   nullability are required (a MODIFY without them would change the
+   *   column), and their absence is refused naming the missing option;
+   * - the server default alone: `ALTER COLUMN c SET DEFAULT x` / `DROP DEFAULT`;
+   * - a rename alone: `RENAME COLUMN c TO new`.
+   */
+  protected override alterColumn(operation: AlterColumnOperation): CompiledStatement[] {
+    const { table, schema, column } = operation;
+    const target = this.tableName(table, schema);
+    const quoted = this.dialect.quoteIdentifier(column);
+    const renamed = operation.newColumnName !== undefined && operation.newColumnName !== column;
+    const restate =
+      operation.type !== undefined ||
+      operation.nullable !== undefined ||
+      operation.autoincrement !== undefined ||
+      operation.comment !== undefined;
+    if (!restate) {
+      const statements: CompiledStatement[] = [];
+      if (operation.serverDefault === null) {
+        statements.push(statement(`ALTER TABLE ${target} ALTER COLUMN ${quoted} DROP DEFAULT`));
+      } else if (operation.serverDefault !== undefined) {
+        statements.push(
+          statement(
+            `ALTER TABLE ${target} ALTER COLUMN ${quoted} SET DEFAULT ${this.#default(operation.serverDefault)}`,
+          ),
+        );
+      }
+      if (renamed) {
+        const to = this.dialect.quoteIdentifier(operation.newColumnName as string);
+        statements.push(statement(`ALTER TABLE ${target} RENAME COLUMN ${quoted} TO ${to}`));
+      }
+      return statements;
+    }
+    const where = `op.alterColumn("${table}", "${column}")`;
+    const type = operation.type ?? operation.existingType;
+    const nullable = operation.nullable ?? operation.existingNullable;
+    const missing = [
+      ...(type === undefined ? ["existingType"] : []),
+      ...(nullable === undefined ? ["existingNullable"] : []),
+    ];
+    if (missing.length > 0) {
+      this.unsupported(
+        "alterColumn",
+        `${where}: ${this.dialect.databaseName} changes a column by restating it whole (MODIFY/CHANGE COLUMN), ` +
+          `so Retort needs what is not changed: give ${missing.join(" and ")} ` +
+          `(e.g. { ${missing.map((name) => (name === "existingType" ? "existingType: string(50)" : "existingNullable: false")).join(", ")} }). ` +
+          "Also give existingServerDefault and existingComment if the column has them, or they are dropped, as with Alembic",
+      );
+    }
+    const serverDefault =
+      operation.serverDefault !== undefined ? operation.serverDefault : operation.existingServerDefault;
+    const autoincrement = operation.autoincrement ?? operation.existingAutoincrement ?? false;
+    const comment = operation.comment !== undefined ? operation.comment : operation.existingComment;
+    const columnType = type as ColumnType;
+    if (autoincrement && !INTEGER_KINDS.has(columnType.kind)) {
+      this.unsupported(
+        "alterColumn",
+        `${where}: autoincrement needs an integer type (integer, bigInteger, smallInteger), not ${columnType.kind}`,
+      );
+    }
+    let definition = `${this.renderType(columnType, schema)} ${nullable === true ? "NULL" : "NOT NULL"}`;
+    if (serverDefault !== undefined && serverDefault !== null) definition += ` DEFAULT ${this.#default(serverDefault)}`;
+    if (autoincrement) definition += " AUTO_INCREMENT";
+    if (comment !== undefined && comment !== null) definition += ` COMMENT ${this.dialect.renderLiteral(comment)}`;
+    const sql = renamed
+      ? `ALTER TABLE ${target} CHANGE COLUMN ${quoted} ${this.dialect.quoteIdentifier(operation.newColumnName as string)} ${definition}`
+      : `ALTER TABLE ${target} MODIFY ${quoted} ${definition}`;
+    return [statement(sql)];
+  }
+
+  /**
+   * By constraint type, as MySQL has no DROP CONSTRAINT for every kind
+   * (Alembic refuses it the same way): `DROP FOREIGN KEY`, `DROP INDEX`
+   * (a unique constraint is an index), `DROP PRIMARY KEY`, and for a check
+   * `DROP CHECK` (MySQL) or `DROP CONSTRAINT` (MariaDB).
+   */
+  protected override dropConstraint(operation: DropConstraintOperation): CompiledStatement[] {
+    const target = this.tableName(operation.table, operation.schema);
+    const name = this.dialect.quoteIdentifier(operation.name);
+    if (operation.ifExists === true && operation.type !== "primary") {
+      this.#ifExists("dropConstraint", "DROP ... IF EXISTS");
+    }
+    const exists = operation.ifExists === true ? "IF EXISTS " : "";
+    switch (operation.type) {
+      case "foreignkey":
+        return [statement(`ALTER TABLE ${target} DROP FOREIGN KEY ${exists}${name}`)];
+      case "unique":
+        return [statement(`ALTER TABLE ${target} DROP INDEX ${exists}${name}`)];
+      case "primary":
+        return [statement(`ALTER TABLE ${target} DROP PRIMARY KEY`)];
+      case "check":
+        return [statement(`ALTER TABLE ${target} DROP ${this.#mariadb ? "CONSTRAINT" : "CHECK"} ${exists}${name}`)];
+      case undefined:
+        return this.unsupported(
+          "dropConstraint",
+          `op.dropConstraint("${operation.name}", "${operation.table}") needs its type on ${this.dialect.databaseName}, ` +
+            "which drops each kind of constraint its own way (DROP FOREIGN KEY, DROP INDEX, DROP PRIMARY KEY, DROP CHECK): " +
+            "give { type: 'foreignkey' | 'unique' | 'primary' | 'check' }",
+        );
+      default:
+        return super.dropConstraint(operation);
+    }
+  }
+
+  /** `ALTER TABLE t COMMENT = '...'`. */
+  protected override createTableComment(operation: CreateTableCommentOperation): CompiledStatement[] {
+    const target = this.tableName(operation.table, operation.schema);
+    return [statement(`ALTER TABLE ${target} COMMENT = ${this.dialect.renderLiteral(operation.comment)}`)];
+  }
+
+  /** `ALTER TABLE t COMMENT = ''` (MySQL's way of having none). */
+  protected override dropTableComment(operation: DropTableCommentOperation): CompiledStatement[] {
+    return [statement(`ALTER TABLE ${this.tableName(operation.table, operation.schema)} COMMENT = ''`)];
+  }
+
+  /** A literal default, or an expression in parentheses (MySQL 8.0.13+ / MariaDB 10.2+ take expression defaults so). */
+  #default(value: NonNullable<AlterColumnOperation["serverDefault"]>): string {
+    if (typeof value !== "object") return this.dialect.renderLiteral(value);
+    const text = value.text.trim();
+    // CURRENT_TIMESTAMP and NOW() are allowed bare; other expressions need parentheses.
+    if (/^(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)(\s*\(\s*\d*\s*\))?$/i.test(text)) return text;
+    if (/^\(.*\)$/s.test(text) || /^'.*'$/s.test(text) || /^-?\d+(\.\d+)?$/.test(text) || /^NULL$/i.test(text))
+      return text;
+    return `(${text})`;
+  }
+
+  protected override renderDefault(value: NonNullable<AlterColumnOperation["serverDefault"]>): string {
+    return this.#default(value);
+  }
+
+  #noDeferrable(options: ReferenceOptions, what: string): void {
+    if (options.deferrable === true || options.initially !== undefined) {
+      this.unsupported(
+        "createForeignKey",
+        `${what} is deferrable; ${this.dialect.databaseName} checks constraints at once and has no DEFERRABLE. Remove deferrable and initially`,
+      );
+    }
+  }
+
+  #ifExists(operation: string, form: string): void {
+    if (this.dialect.capabilities.ifNotExists) return;
+    this.unsupported(
+      operation,
+      `${form} is not available on ${this.dialect.databaseName} 8 (MariaDB has it); check op.getContext().dialect.capabilities.ifNotExists first`,
+    );
+  }
+}

@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import type { CompiledStatement, DialectCapabilities } from "@retort/core";
+import {
+  type DdlCompilerBase,
+  DialectBase,
+  type DialectOptions,
+  defineCapabilities,
+  LiteralRenderer,
+} from "@retort/core/dialect";
+import { MysqlDdlCompiler } from "./mysql-ddl-compiler.js";
+import { MysqlIdentifierError } from "./mysql-errors.js";
+import { mysqlDateTime } from "./mysql-types.js";
+
+/** Which server the SQL is for: MySQL 8 (the default) or MariaDB 10.11+. */
+export type MysqlFlavor = "mysql" | "mariadb";
+
+/**
+ * What MySQL can do, as core sees it.
+ *
+ * - `transactionalDdl`: false. Every DDL statement commits implicitly
+ *   (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html), so each
+ *   migration is committed with its version row on its own, and a failure
+ *   reports which statements of the failed migration already ran.
+ * - `lockHeldByTransaction`: false: the lock is `GET_LOCK()` on a session
+ *   of its own (`MysqlLock`).
+ * - `alterInPlace`: `MODIFY`/`CHANGE COLUMN`, constraints added and dropped
+ *   in place.
+ * - `nativeEnum`: `ENUM('a', 'b')`, written inline (no CREATE TYPE).
+ * - `comments`: inline `COMMENT '...'` and `ALTER TABLE ... COMMENT = '...'`.
+ * - `ifNotExists`: MariaDB only (`CREATE INDEX IF NOT EXISTS`, `ADD COLUMN
+ *   IF NOT EXISTS`, `DROP INDEX IF EXISTS`); MySQL 8 lacks them.
+ * - `schemas`: false. MySQL's schemas are databases; Retort works in the
+ *   URL's database.
+ */
+export const mysqlCapabilities: DialectCapabilities = defineCapabilities({
+  transactionalDdl: false,
+  lockHeldByTransaction: false,
+  alterInPlace: true,
+  nativeEnum: true,
+  schemas: false,
+  ifNotExists: false,
+  comments: true,
+  indexMethods: false,
+});
+
+/** MariaDB's: MySQL's, with the IF [NOT] EXISTS forms. */
+export const mariadbCapabilities: DialectCapabilities = defineCapabilities({
+  ...mysqlCapabilities,
+  ifNotExists: true,
+});
+
+export interface MysqlDialectOptions extends DialectOptions {
+  /** `mysql` (default) or `mariadb`: the driver picks it from the server's version. */
+  readonly flavor?: MysqlFlavor | undefined;
+}
+
+/**
+ * MySQL's and MariaDB's syntax on the dialect base: backtick quoting,
+ * literals with backslashes escaped, `?` placeholders and the DDL
+ * compiler. The name is `mysql` for both (what migrations see, and the key
+ * of `{ mysql: {...} }` options), as SQLAlchemy's MariaDB dialect is a
+ * MySQL one. Pure (no connection).
+ *
+ * ```ts
+ * const dialect = new MysqlDialect();
+ * dialect.quoteIdentifier("my`table"); // `my``table`
+ * dialect.renderLiteral("a\\b");      // 'a\\b'
+ * ```
+ */
+export class MysqlDialect extends DialectBase {
+  readonly name = "mysql";
+  readonly databaseName: string;
+  readonly flavor: MysqlFlavor;
+  override readonly capabilities: DialectCapabilities;
+
+  constructor(options: MysqlDialectOptions = {}) {
+    super(options);
+    this.flavor = options.flavor ?? "mysql";
+    this.databaseName = this.flavor === "mariadb" ? "MariaDB" : "MySQL";
+    this.capabilities = this.flavor === "mariadb" ? mariadbCapabilities : mysqlCapabilities;
+  }
+
+  protected override createCompiler(): DdlCompilerBase {
+    return new MysqlDdlCompiler(this);
+  }
+
+  protected override createLiteralRenderer(): LiteralRenderer {
+    return new MysqlLiteralRenderer(this.databaseName);
+  }
+
+  /** Always backtick-quotes, doubling embedded backticks; refuses names over 64 characters. */
+  override quoteIdentifier(name: string): string {
+    return quoteMysqlIdentifier(name);
+  }
+
+  /** `information_schema.tables` in the connection's database (`DATABASE()`). */
+  override relationKindQuery(name: string, schema?: string): CompiledStatement {
+    const inSchema = schema === undefined ? "DATABASE()" : "?";
+    return {
+      sql: `SELECT CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END AS kind FROM information_schema.tables WHERE table_name = ? AND table_schema = ${inSchema}`,
+      parameters: schema === undefined ? [name] : [name, schema],
+    };
+  }
+}
+
+/**
+ * MySQL's literals: strings with `''` doubling and the backslash doubled
+ * (it is an escape character unless NO_BACKSLASH_ESCAPES is set,
+ * https://dev.mysql.com/doc/refman/8.0/en/string-literals.html), booleans
+ * as `TRUE`/`FALSE` (1/0), a Date as DATETIME text in UTC.
+ */
+class MysqlLiteralRenderer extends LiteralRenderer {
+  override render(value: unknown): string {
+    if (value instanceof Date) return this.string(mysqlDateTime(value));
+    return super.render(value);
+  }
+
+  protected override string(text: string): string {
+    return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+  }
+}
+
+/** The longest identifier MySQL keeps (https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html). */
+export const MAX_IDENTIFIER_LENGTH = 64;
+
+/**
+ * Backtick-quotes an identifier, doubling embedded backticks.
+ *
+ * @throws MysqlIdentifierError for an empty name or one over 64 characters.
+ */
+export function quoteMysqlIdentifier(name: string): string {
+  if (name.length === 0) throw new MysqlIdentifierError(name, "an identifier cannot be empty");
+  if ([...name].length > MAX_IDENTIFIER_LENGTH) {
+    throw new MysqlIdentifierError(
+      name,
+      `"${name}" is ${[...name].length} characters long; MySQL allows at most ${MAX_IDENTIFIER_LENGTH} ` +
+        "(https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html). Choose a shorter name",
+    );
+  }
+  return `\`${name.replaceAll("`", "``")}\``;
+}
+
+/**
+ * Shortens a name Retort generated (`ix_<table>_<column>`) past 64
+ * characters as SQLAlchemy does: the first 56, `_`, and the last 4 hex
+ * digits of its MD5.
+ */
+export function conventionName(name: string): string {
+  if ([...name].length <= MAX_IDENTIFIER_LENGTH) return name;
+  const digest = createHash("md5").update(name, "utf8").digest("hex");
+  return `${[...name].slice(0, MAX_IDENTIFIER_LENGTH - 8).join("")}_${digest.slice(-4)}`;
+}

@@ -1,0 +1,258 @@
+import { createHash } from "node:crypto";
+import type { LockHandle } from "@retort/core";
+import { DatabaseError, LockLostError, LockTimeoutError } from "@retort/core";
+import type mysql from "mysql2/promise";
+import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
+
+/** The longest name `GET_LOCK` takes (https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html). */
+export const MAX_LOCK_NAME = 64;
+
+/**
+ * The name of the migration lock for `key` in `database`: user locks are
+ * server-wide, so the database is part of it. `retort:<database>:<key>`
+ * when it fits in 64 characters, else `retort:` and a SHA-256 prefix of it.
+ *
+ * ```ts
+ * lockName("app", ".alembic_version"); // "retort:app:.alembic_version"
+ * ```
+ */
+export function lockName(database: string, key: string): string {
+  const plain = `retort:${database}:${key}`;
+  if ([...plain].length <= MAX_LOCK_NAME) return plain;
+  return `retort:${createHash("sha256").update(plain, "utf8").digest("hex").slice(0, 48)}`;
+}
+
+/** Runs a read on the migration connection: how `verify()` asks the server about the lock. */
+export type LockCheck = (sql: string, parameters: readonly unknown[]) => Promise<{ readonly rows: readonly unknown[] }>;
+
+export interface MysqlLockOptions {
+  /** Opens a new session with the connection's settings (the lock's own). */
+  readonly open: () => Promise<mysql.Connection>;
+  /** Runs a query on the migration connection, for `verify()`. */
+  readonly check: LockCheck;
+  /** What is locked: the version table, `"<schema>.<table>"`. */
+  readonly key: string;
+  /** How long to wait; 0 does not wait. */
+  readonly timeoutMs: number;
+  readonly secrets?: readonly string[];
+}
+
+/** The session holding a lock, from `IS_USED_LOCK()` and the process list where readable. */
+export interface LockHolder {
+  readonly connectionId: number;
+  readonly user: string | null;
+  readonly host: string | null;
+  readonly command: string | null;
+  readonly seconds: number | null;
+}
+
+/**
+ * The migration lock on MySQL and MariaDB: a user lock
+ * (`GET_LOCK(name, timeout)`, https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html)
+ * taken on a session of its own, so that it is held across the run's
+ * commits (every DDL statement commits on MySQL) and released when that
+ * session ends, also when the process is killed.
+ *
+ * `GET_LOCK` returns 1 when the lock is taken, 0 when the wait timed out
+ * (`LockTimeoutError` naming the holder's connection id, user and host from
+ * `IS_USED_LOCK()` and the process list) and NULL on an error (a
+ * `DatabaseError`). `release()` runs `RELEASE_LOCK` and closes the session;
+ * it is safe to call twice and after the session was lost.
+ *
+ * A lost lock session (`KILL`, a cut network, `wait_timeout`) is seen by
+ * `assertHeld()` from the session's `error`/`end` events, and by `verify()`,
+ * which asks the server through the migration connection whether
+ * `IS_USED_LOCK(name)` is still the lock session's `CONNECTION_ID()`.
+ */
+export class MysqlLock implements LockHandle {
+  readonly key: string;
+  readonly name: string;
+  readonly database: string;
+  /** `CONNECTION_ID()` of the session that holds the lock. */
+  readonly connectionId: number;
+  readonly #session: mysql.Connection;
+  readonly #check: LockCheck;
+  readonly #secrets: readonly string[];
+  #lost: { readonly reason: string; readonly cause: unknown } | undefined;
+  #released: Promise<void> | undefined;
+
+  private constructor(
+    session: mysql.Connection,
+    options: MysqlLockOptions,
+    database: string,
+    name: string,
+    connectionId: number,
+  ) {
+    this.#session = session;
+    this.#check = options.check;
+    this.#secrets = options.secrets ?? [];
+    this.key = options.key;
+    this.database = database;
+    this.name = name;
+    this.connectionId = connectionId;
+    session.on("error", (error: unknown) =>
+      this.#markLost(`its session (connection ${connectionId}) ended (${describeError(error)})`, error),
+    );
+    session.on("end", () => this.#markLost(`its session (connection ${connectionId}) ended`, undefined));
+  }
+
+  /** Opens the lock's session and waits for the lock, at most `timeoutMs`. */
+  static async acquire(options: MysqlLockOptions): Promise<MysqlLock> {
+    const session = await options.open();
+    const secrets = options.secrets ?? [];
+    let sql = "SELECT DATABASE() AS db, CONNECTION_ID() AS id";
+    try {
+      const [infoRows] = await session.query(sql);
+      const info = (infoRows as { db: string | null; id: number }[])[0] as { db: string | null; id: number };
+      const database = info.db ?? "";
+      const name = lockName(database, options.key);
+      // The session idles through the whole run: keep the server from closing it.
+      sql = "SET SESSION wait_timeout = 31536000";
+      await session.query(sql);
+      const seconds = Math.max(0, options.timeoutMs) / 1000;
+      sql = "SELECT GET_LOCK(?, ?) AS locked";
+      const [rows] = await session.query(sql, [name, seconds]);
+      const locked = (rows as { locked: number | string | null }[])[0]?.locked;
+      if (locked === null || locked === undefined) {
+        throw new DatabaseError(
+          `GET_LOCK('${name}') returned NULL: the server could not take the lock (an error such as running out of memory, or the session was killed). Run the command again.`,
+          sql,
+        );
+      }
+      if (Number(locked) !== 1) throw await timeoutError(session, options, database, name);
+      return new MysqlLock(session, options, database, name, Number(info.id));
+    } catch (error) {
+      await session.end().catch(() => session.destroy());
+      if (LockTimeoutError.isInstance(error) || error instanceof DatabaseError) throw error;
+      throw toDatabaseError(error, sql, secrets);
+    }
+  }
+
+  /** False once released, or once the session was lost. */
+  get held(): boolean {
+    return this.#released === undefined && this.#lost === undefined;
+  }
+
+  /** Throws `LockLostError` when the lock's session is known to have ended. No round trip. */
+  assertHeld(): void {
+    if (this.#lost !== undefined) throw this.#lostError(this.#lost.reason, this.#lost.cause);
+  }
+
+  /**
+   * Asks the server, through `read` (the migration connection), whether
+   * the lock is still held by the lock's session: `IS_USED_LOCK(name)` must
+   * be its `CONNECTION_ID()`. Throws `LockLostError` otherwise.
+   */
+  async verify(read: LockCheck = this.#check): Promise<void> {
+    this.assertHeld();
+    const { rows } = await read("SELECT IS_USED_LOCK(?) AS holder", [this.name]);
+    const holder = (rows[0] as { holder?: number | string | null } | undefined)?.holder;
+    if (holder !== null && holder !== undefined && Number(holder) === this.connectionId) return;
+    const reason =
+      holder === null || holder === undefined
+        ? `no session holds it any more (its session, connection ${this.connectionId}, was killed or its connection cut)`
+        : `connection ${holder} holds it now, not its session (connection ${this.connectionId})`;
+    this.#markLost(reason, undefined);
+    throw this.#lostError(this.#lost?.reason ?? reason, this.#lost?.cause);
+  }
+
+  /** Releases the lock and closes its session. Safe to call twice; never throws. */
+  release(): Promise<void> {
+    this.#released ??= this.#release();
+    return this.#released;
+  }
+
+  async #release(): Promise<void> {
+    try {
+      if (this.#lost === undefined) await this.#session.query("SELECT RELEASE_LOCK(?)", [this.name]);
+    } catch {
+      // Closing the session releases the lock anyway.
+    } finally {
+      await this.#session.end().catch(() => this.#session.destroy());
+    }
+  }
+
+  #markLost(reason: string, cause: unknown): void {
+    if (this.#released !== undefined || this.#lost !== undefined) return;
+    this.#lost = { reason: maskSecrets(reason, this.#secrets), cause };
+  }
+
+  #lostError(reason: string, cause: unknown): LockLostError {
+    return new LockLostError(
+      `The migration lock on database "${this.database}" (GET_LOCK '${this.name}') was lost: ${reason}. ` +
+        "Another process may be migrating this database; nothing more is run or committed. " +
+        "Check the database with 'retort current' and run the command again.",
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/**
+ * The session holding the user lock `name`: `IS_USED_LOCK()` gives its
+ * connection id; user, host, command and time come from
+ * `information_schema.PROCESSLIST` when this user may see that session
+ * (the PROCESS privilege, or the same user). Undefined when nobody holds it.
+ */
+export async function findLockHolder(session: mysql.Connection, name: string): Promise<LockHolder | undefined> {
+  const [rows] = await session.query("SELECT IS_USED_LOCK(?) AS id", [name]);
+  const id = (rows as { id: number | string | null }[])[0]?.id;
+  if (id === null || id === undefined) return undefined;
+  const connectionId = Number(id);
+  try {
+    const [processes] = await session.query(
+      "SELECT USER AS user, HOST AS host, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST WHERE ID = ?",
+      [connectionId],
+    );
+    const row = (processes as { user: string; host: string; command: string; seconds: number }[])[0];
+    if (row !== undefined) {
+      return { connectionId, user: row.user, host: row.host, command: row.command, seconds: Number(row.seconds) };
+    }
+  } catch {
+    // Not readable: the connection id alone.
+  }
+  return { connectionId, user: null, host: null, command: null, seconds: null };
+}
+
+/** `connection 42 (user "app", host "10.0.0.5:51234", command "Sleep" for 30 s)`. */
+export function describeLockHolder(holder: LockHolder): string {
+  const details: string[] = [];
+  if (holder.user !== null) details.push(`user "${holder.user}"`);
+  if (holder.host !== null) details.push(`host "${holder.host}"`);
+  if (holder.command !== null) {
+    details.push(`command "${holder.command}"${holder.seconds === null ? "" : ` for ${holder.seconds} s`}`);
+  }
+  if (holder.user === null) details.push("other details hidden: reading them needs the PROCESS privilege");
+  return `connection ${holder.connectionId}${details.length === 0 ? "" : ` (${details.join(", ")})`}`;
+}
+
+async function timeoutError(
+  session: mysql.Connection,
+  options: MysqlLockOptions,
+  database: string,
+  name: string,
+): Promise<LockTimeoutError> {
+  let holder: LockHolder | undefined;
+  let looked = true;
+  try {
+    holder = await findLockHolder(session, name);
+  } catch {
+    looked = false;
+  }
+  const waited =
+    options.timeoutMs > 0 ? `Timed out after ${options.timeoutMs} ms waiting for` : "Could not take (without waiting)";
+  const lock = `the migration lock on database "${database}" (GET_LOCK '${name}' for "${options.key}")`;
+  let message: string;
+  if (!looked) message = `${waited} ${lock}; the session holding it could not be looked up. `;
+  else if (holder === undefined)
+    message = `${waited} ${lock}; its holder released it just now. Run the command again. `;
+  else message = `${waited} ${lock}: it is held by ${describeLockHolder(holder)}. `;
+  message +=
+    "Another Retort run is probably migrating this database: wait for it to finish and run the command again, " +
+    "or raise lock.timeoutMs in the Retort config.";
+  if (holder !== undefined)
+    message += ` If that session is stuck or its process is gone, end it with: KILL ${holder.connectionId};`;
+  return new LockTimeoutError(
+    maskSecrets(message, options.secrets),
+    holder === undefined ? undefined : describeLockHolder(holder),
+  );
+}
