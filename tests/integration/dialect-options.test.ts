@@ -54,6 +54,9 @@ for (const harness of harnesses) {
         expect(indexes.ix_docs_body).toMatch(
           /CREATE UNIQUE INDEX ix_docs_body ON .*docs USING btree \(body\) INCLUDE \(id\)/,
         );
+      } else if (harness.name === "mysql") {
+        expect(indexes.ix_docs_tag).toBe("tag");
+        expect(indexes.ix_docs_body).toBe("body(10) unique");
       } else {
         expect(indexes.ix_docs_tag).toBe('CREATE INDEX "ix_docs_tag" ON "docs" ("tag")');
         expect(indexes.ix_docs_body).toBe('CREATE UNIQUE INDEX "ix_docs_body" ON "docs" ("body")');
@@ -109,7 +112,7 @@ for (const harness of harnesses) {
         expect(offline.stdout).toContain("USING hash");
         expect(offline.stderr.split("\n").filter((line) => line.startsWith("WARNING: "))).toEqual(warnings);
       } else {
-        // SQLite never accepted them: refused, with the keyed form as the way out.
+        // SQLite and MySQL never accepted them: refused, with the keyed form as the way out.
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("CREATE INDEX USING hash is a PostgreSQL feature");
         expect(result.stderr).toContain("{ postgresql: { ... } }");
@@ -120,6 +123,15 @@ for (const harness of harnesses) {
 
 /** Index name -> its CREATE INDEX text, read from the database's catalog. */
 async function indexDefinitions(probe: DatabaseProbe, dialect: string): Promise<Record<string, string>> {
+  if (dialect === "mysql") {
+    // One row per index column: "col(prefix length) unique".
+    const columns = await probe.query(
+      "SELECT INDEX_NAME AS name, GROUP_CONCAT(CONCAT(COLUMN_NAME, IF(SUB_PART IS NULL, '', CONCAT('(', SUB_PART, ')'))) ORDER BY SEQ_IN_INDEX) AS cols, MIN(NON_UNIQUE) AS non_unique FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'docs' AND INDEX_NAME LIKE 'ix_%' GROUP BY INDEX_NAME",
+    );
+    return Object.fromEntries(
+      columns.map((row) => [String(row.name), `${String(row.cols)}${Number(row.non_unique) === 0 ? " unique" : ""}`]),
+    );
+  }
   const rows =
     dialect === "postgresql"
       ? await probe.query(

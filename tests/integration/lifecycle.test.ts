@@ -38,7 +38,7 @@ function writeProject(): string {
     "b2b2b2b2b2b2",
     "a1a1a1a1a1a1",
     `await op.addColumn("account", column("email", string(100))); await op.createIndex("ix_account_email", "account", ["email"]);`,
-    `await op.dropIndex("ix_account_email"); await op.execute('ALTER TABLE account DROP COLUMN email');`,
+    `await op.dropIndex("ix_account_email", { table: "account" }); await op.execute('ALTER TABLE account DROP COLUMN email');`,
   );
   migration(
     "c3c3c3c3c3c3",

@@ -29,7 +29,7 @@ for (const harness of harnesses) {
       project.ok("upgrade", "b000");
       expect(await probe.tableExists("user_settings")).toBe(true);
       await probe.query("INSERT INTO users (id) VALUES (7)");
-      await probe.query("INSERT INTO user_settings (id, user_id, created_at) VALUES (1, 7, '2026-01-01 00:00:00+00')");
+      await probe.query("INSERT INTO user_settings (id, user_id, created_at) VALUES (1, 7, '2026-01-01 00:00:00')");
       const rows = await probe.query("SELECT language, timezone FROM user_settings");
       expect(rows).toEqual([{ language: "en", timezone: "UTC" }]);
       project.ok("downgrade", "a000");
@@ -44,7 +44,8 @@ for (const harness of harnesses) {
         [2, "b"],
         [3, harness.name],
       ]);
-      const truthy = await probe.query('SELECT id FROM flags WHERE "on" = TRUE ORDER BY id');
+      const on = harness.driver.dialect.quoteIdentifier("on");
+      const truthy = await probe.query(`SELECT id FROM flags WHERE ${on} = TRUE ORDER BY id`);
       expect(truthy.map((row) => Number(row.id))).toEqual([1]);
       expect(await probe.existingTables(["pg_only", "not_pg"])).toEqual(
         harness.name === "postgresql" ? ["pg_only"] : ["not_pg"],

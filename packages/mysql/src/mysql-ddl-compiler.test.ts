@@ -267,6 +267,12 @@ describe("indexes and constraints", () => {
     ).toThrow(/did you mean 'length'/);
   });
 
+  it("refuses PostgreSQL's deprecated top-level index options", () => {
+    expect(() => compile({ kind: "createIndex", name: "ix", table: "t", columns: ["a"], using: "hash" })).toThrow(
+      /CREATE INDEX USING hash is a PostgreSQL feature; MySQL has none .*\{ postgresql: \{ \.\.\. \} \}/,
+    );
+  });
+
   it("refuses partial indexes", () => {
     expect(() => compile({ kind: "createIndex", name: "ix", table: "t", columns: ["a"], where: "a > 1" })).toThrow(
       /no partial indexes/,

@@ -4,6 +4,7 @@ import type {
   ColumnDefinition,
   ColumnType,
   CompiledStatement,
+  CreateIndexOperation,
   CreateTableCommentOperation,
   CreateTableOperation,
   CreateUniqueConstraintOperation,
@@ -93,6 +94,29 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
 
   protected override dialectOptionNames(kind: OptionsOperation["kind"]): OptionNames {
     return kind === "createIndex" ? INDEX_OPTIONS : NO_OPTIONS;
+  }
+
+  /**
+   * Refuses PostgreSQL's old top-level index options (`concurrently`,
+   * `using`, `include`): MySQL cannot honour them; the same options in a
+   * `{ postgresql: {...} }` block are PostgreSQL's alone and ignored here.
+   */
+  protected override createIndex(operation: CreateIndexOperation): CompiledStatement[] {
+    const features = [
+      operation.concurrently === true ? "CONCURRENTLY" : undefined,
+      operation.using === undefined ? undefined : `USING ${operation.using}`,
+      operation.include === undefined ? undefined : "INCLUDE (...)",
+    ].filter((feature): feature is string => feature !== undefined);
+    if (features.length > 0) {
+      const database = this.dialect.databaseName;
+      this.unsupported(
+        operation.kind,
+        `CREATE INDEX ${features.join(", ")} is a PostgreSQL feature; ${database} has none (index "${operation.name}" on ` +
+          `"${operation.table}"). Pass it as PostgreSQL's option ({ postgresql: { ... } }), which ${database} ignores, ` +
+          `or guard it with a dialect check (op.getContext().dialect.name === "postgresql").`,
+      );
+    }
+    return super.createIndex(operation);
   }
 
   /** Enums are written inline (`ENUM('a', 'b')`): there is no type to create. */

@@ -46,7 +46,7 @@ export const seedSet: MigrationSet = {
         '  await op.createIndex("ix_user_settings_user_id", "user_settings", ["user_id"]);',
         "}",
         "export async function downgrade(op: Operations): Promise<void> {",
-        '  await op.dropIndex("ix_user_settings_user_id");',
+        '  await op.dropIndex("ix_user_settings_user_id", { table: "user_settings" });',
         '  await op.dropTable("user_settings");',
         "}",
       ]),
@@ -97,7 +97,10 @@ export const branchesSet: MigrationSet = {
         '  await op.createIndex("ix_account_email", "account", ["email"], { unique: true });',
         '  await op.bulkInsert("account", [{ id: 1, name: "O\'Brien; --not a comment", email: null }, { id: 2, name: "Zoë \\\\ $$ ?", email: "z@x" }]);',
       ].join("\n"),
-      downgrade: ['  await op.execute("DELETE FROM account");', '  await op.dropIndex("ix_account_email");'].join("\n"),
+      downgrade: [
+        '  await op.execute("DELETE FROM account");',
+        '  await op.dropIndex("ix_account_email", { table: "account" });',
+      ].join("\n"),
     });
     project.addRevision({
       id: "c1",
