@@ -1,4 +1,4 @@
-import { UsageError } from "@retort/core";
+import { UsageError } from "@retort/core/errors";
 
 /** One option of a command: `--name` / `-n`, with a value or a flag, maybe repeatable. */
 export interface OptionSpec {

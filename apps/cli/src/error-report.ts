@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { stackFrames } from "@retort/core";
+import { stackFrames } from "@retort/core/errors";
 
 /** How deep the report follows `cause`. */
 const MAX_CAUSES = 8;

@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
-import { RetortError, UsageError } from "@retort/core";
+import { RetortError, UsageError } from "@retort/core/errors";
 import { type OptionSpec, optionValue, optionValues, parseOptions } from "./argv.js";
 import type { Command, CommandContext } from "./command.js";
-import { commands } from "./commands/index.js";
 import { bugNote, stackReport, wantsStacks } from "./error-report.js";
 import { ignoreClosedPipes, processOutput } from "./output.js";
-import { loadProject } from "./project.js";
 
 const globalOptions: readonly OptionSpec[] = [
   {
@@ -44,16 +42,22 @@ export async function main(args: readonly string[]): Promise<number> {
   ignoreClosedPipes();
   const commandIndex = args.findIndex((arg, index) => !arg.startsWith("-") && !takesValue(args[index - 1]));
   const commandName = commandIndex === -1 ? undefined : args[commandIndex];
-  const command = commands.find((candidate) => candidate.name === commandName);
+  let command: Command | undefined;
   try {
+    // Start-up imports only what parsing the global options needs: the
+    // commands (and with them @retort/core) load once a command is named or
+    // help is asked for, so `retort --version` costs little more than Node.
+    const commands = commandName === undefined ? [] : await loadCommands();
+    command = commands.find((candidate) => candidate.name === commandName);
     const parsed = parseArguments(args, commandIndex, command);
     if (parsed.flags.has("version")) {
       process.stdout.write(`retort ${version()}\n`);
       return 0;
     }
     if (parsed.flags.has("help") || commandName === "help") {
-      const topic = commandName === "help" ? commands.find((c) => c.name === parsed.positionals[0]) : command;
-      process.stdout.write(topic ? commandHelp(topic) : generalHelp());
+      const all = await loadCommands();
+      const topic = commandName === "help" ? all.find((c) => c.name === parsed.positionals[0]) : command;
+      process.stdout.write(topic ? commandHelp(topic) : generalHelp(all));
       return 0;
     }
     if (commandName === undefined) throw new UsageError("no command given; run 'retort --help' for the list");
@@ -73,8 +77,8 @@ export async function main(args: readonly string[]): Promise<number> {
       output,
       parsed,
       cwd,
-      project: () =>
-        loadProject({
+      project: async () =>
+        (await import("./project.js")).loadProject({
           cwd,
           configPath: optionValue(parsed, "config"),
           url: optionValue(parsed, "url"),
@@ -155,7 +159,11 @@ function formatOption(spec: OptionSpec): string {
   return `  ${`${names}${value}`.padEnd(30)} ${spec.help}`;
 }
 
-function generalHelp(): string {
+async function loadCommands(): Promise<readonly Command[]> {
+  return (await import("./commands/index.js")).commands;
+}
+
+function generalHelp(commands: readonly Command[]): string {
   const lines = [
     "usage: retort [options] <command> [args]",
     "",

@@ -1,0 +1,9 @@
+/**
+ * `@retort/core/errors`: the error classes and stack helpers alone, for a
+ * caller that needs them before (or without) the rest of the package. The
+ * `retort` command imports this at start-up and the full package only when
+ * a command runs, so `retort --version` loads a handful of modules. The
+ * classes are the same objects as those `@retort/core` exports.
+ */
+export * from "./retort-error.js";
+export { formatLocation, locationIn, type SourceLocation, stackFrames } from "./source-location.js";
