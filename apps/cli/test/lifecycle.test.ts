@@ -93,10 +93,22 @@ describe("branches, merges and dependencies", () => {
     project.ok("upgrade", "heads");
     expect(versionRows(project.dbPath)).toEqual(["e000"]);
     // As in Alembic, -1 cannot choose a parent of a merge point.
+    // Alembic's text first, then the revisions involved and the way out.
     const ambiguous = project.run("downgrade", "-1");
     expect(ambiguous.status).toBe(1);
-    expect(ambiguous.stderr).toContain("FAILED: Ambiguous walk");
+    expect(ambiguous.stderr).toContain(
+      "FAILED: Ambiguous walk: '-1' cannot choose which parent of e000 to go down to: e000 is a merge point of d100, d200. " +
+        "Name the revision to go down to instead: 'retort downgrade d100' or 'retort downgrade d200' undoes e000 and keeps the branches it merged. " +
+        "After that, 'retort downgrade c1branch@-1' or 'retort downgrade c2branch@-1' steps down one branch.\n",
+    );
+    expect(versionRows(project.dbPath)).toEqual(["e000"]);
+    // The ways out it names work.
     project.ok("downgrade", "d100");
+    expect(versionRows(project.dbPath)).toEqual(["d100", "d200"]);
+    project.ok("downgrade", "c2branch@-1");
+    expect(versionRows(project.dbPath)).toEqual(["c200", "d100"]);
+    project.ok("upgrade", "heads");
+    project.ok("downgrade", "d200");
     expect(versionRows(project.dbPath)).toEqual(["d100", "d200"]);
     project.ok("downgrade", "c1branch@b000");
     expect(versionRows(project.dbPath)).toEqual(["d200"]);

@@ -6,6 +6,7 @@ import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
 import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { type CommandOptions, Environment, statementOptions } from "./environment.js";
+import { explainAmbiguousDowngrade } from "./ambiguous-walk-hint.js";
 
 const relativeTarget = /[+-]\d+$/;
 
@@ -42,7 +43,10 @@ export function downgrade(
   checkDowngradeTarget(environment.scripts.graph, target);
   return migrate(
     environment,
-    (graph, heads) => planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
+    (graph, heads) =>
+      explainAmbiguousDowngrade(graph, target, () =>
+        planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
+      ),
     target,
   );
 }

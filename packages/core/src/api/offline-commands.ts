@@ -6,6 +6,7 @@ import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
 import { VersionTable } from "../runtime/version-table.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { type CommandOptions, Environment } from "./environment.js";
+import { explainAmbiguousDowngrade } from "./ambiguous-walk-hint.js";
 
 /** What an offline command returns: the script, and the run it describes. */
 export interface OfflineResult extends RunResult {
@@ -45,7 +46,9 @@ export function downgradeSql(
   const { start, target } = splitRange(range, "downgrade");
   const warn = options.onWarning;
   return runOffline(environment, start, target, (graph, heads) =>
-    planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
+    explainAmbiguousDowngrade(graph, target, () =>
+      planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
+    ),
   );
 }
 

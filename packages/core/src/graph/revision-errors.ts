@@ -117,8 +117,13 @@ export class AmbiguousWalkError extends RevisionError {
   readonly from: string;
   readonly choices: readonly string[];
 
-  constructor(from: string, choices: readonly string[]) {
-    super("AMBIGUOUS_WALK", "Ambiguous walk");
+  /**
+   * `detail` follows Alembic's text (`Ambiguous walk: <detail>`); the
+   * commands add the revisions involved and the way out, the graph API
+   * keeps Alembic's bare text.
+   */
+  constructor(from: string, choices: readonly string[], detail?: string) {
+    super("AMBIGUOUS_WALK", detail === undefined ? "Ambiguous walk" : `Ambiguous walk: ${detail}`);
     this.name = "AmbiguousWalkError";
     this.from = from;
     this.choices = choices;

@@ -1,0 +1,50 @@
+import { AmbiguousWalkError } from "../graph/revision-errors.js";
+import type { RevisionGraph } from "../graph/revision-graph.js";
+import type { RevisionSource } from "../graph/revision-source.js";
+
+/**
+ * Runs `plan` and, when a relative `downgrade` target meets a merge point
+ * (`downgrade -1` with the database at a merge revision), keeps Alembic's
+ * `Ambiguous walk` and adds which revisions are involved and what to type
+ * instead: the revision to go down to, then `label@-1` for one branch.
+ */
+export function explainAmbiguousDowngrade<S extends RevisionSource, T>(
+  graph: RevisionGraph<S>,
+  target: string,
+  plan: () => T,
+): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (!AmbiguousWalkError.isInstance(error) || error.message !== "Ambiguous walk") throw error;
+    throw new AmbiguousWalkError(error.from, error.choices, downgradeHint(graph, target, error));
+  }
+}
+
+function downgradeHint<S extends RevisionSource>(
+  graph: RevisionGraph<S>,
+  target: string,
+  error: AmbiguousWalkError,
+): string {
+  const choices = error.choices;
+  const quoted = choices.map((id) => `'retort downgrade ${id}'`);
+  const either = choices.length === 2 ? quoted.join(" or ") : `one of ${quoted.join(", ")}`;
+  const from = graph.get(error.from);
+  if (from === undefined || !choices.every((id) => from.downRevisions.includes(id))) {
+    return `'${target}' meets a fork at ${error.from} (${choices.join(", ")}) and cannot choose; name the revision to go to instead.`;
+  }
+  // A label that marks one parent's line and not the others' steps down that branch alone.
+  const labels = choices.flatMap((id) => {
+    const own = graph.get(id)?.branchLabels ?? new Set<string>();
+    const others = choices.filter((other) => other !== id).map((other) => graph.get(other)?.branchLabels);
+    return [...own].filter((label) => !others.some((set) => set?.has(label)));
+  });
+  const then =
+    labels.length > 0
+      ? ` After that, ${labels.map((label) => `'retort downgrade ${label}@-1'`).join(" or ")} steps down one branch.`
+      : "";
+  return (
+    `'${target}' cannot choose which parent of ${from.id} to go down to: ${from.id} is a merge point of ${choices.join(", ")}. ` +
+    `Name the revision to go down to instead: ${either} undoes ${from.id} and keeps the branches it merged.${then}`
+  );
+}
