@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import type { ConnectOptions, DatabaseUrl, Driver, ScratchDatabase } from "@retort/core";
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "./load-pg.js";
 import { applySessionTimeouts, PostgresConnection } from "./postgres-connection.js";
 import { PostgresDialect } from "./postgres-dialect.js";
 import {
@@ -165,7 +166,7 @@ export async function openClient(
       if (error instanceof PostgresConnectionError) throw error;
       throw connectionError(config, error);
     }
-    const client = new pg.Client(clientConfig);
+    const client = new (loadPg().Client)(clientConfig);
     client.on("error", () => undefined);
     try {
       await client.connect();

@@ -347,6 +347,39 @@ describe("constraints, indexes, enums, identity", () => {
     expect(reflected.indexes.map((found) => found.name)).not.toContain("people_pkey");
   });
 
+  it("names the columns of constraints and indexes after a dropped column, and leaves out constraint indexes", async () => {
+    await create("base", column("k", integer()), column("id", integer()), unique("id", { name: "uq_base_id" }));
+    await create(
+      "gaps",
+      column("gone", integer()),
+      column("id", integer(), { primaryKey: true }),
+      column("a", integer()),
+      column("b", text()),
+    );
+    await connection.execute('ALTER TABLE "gaps" DROP COLUMN "gone"');
+    await connection.execute('ALTER TABLE "base" DROP COLUMN "k"');
+    await connection.execute('ALTER TABLE "gaps" ADD CONSTRAINT "uq_gaps_b_a" UNIQUE ("b", "a")');
+    await connection.execute(
+      'ALTER TABLE "gaps" ADD CONSTRAINT "fk_gaps_a" FOREIGN KEY ("a") REFERENCES "base" ("id")',
+    );
+    await connection.execute('ALTER TABLE "gaps" ADD CONSTRAINT "ex_gaps_a" EXCLUDE USING btree ("a" WITH =)');
+    await connection.execute('CREATE INDEX "ix_gaps_b_a" ON "gaps" ("b", "a" DESC)');
+    const reflected = await reflect("gaps");
+    expect(reflected.columns.map((found) => found.name)).toEqual(["id", "a", "b"]);
+    expect(reflected.constraints).toContainEqual({ kind: "primaryKey", name: "gaps_pkey", columns: ["id"] });
+    expect(reflected.constraints).toContainEqual({ kind: "unique", name: "uq_gaps_b_a", columns: ["b", "a"] });
+    expect(reflected.constraints).toContainEqual({
+      kind: "foreignKey",
+      name: "fk_gaps_a",
+      columns: ["a"],
+      referredTable: "base",
+      referredColumns: ["id"],
+    });
+    expect(reflected.indexes).toEqual([
+      { kind: "index", name: "ix_gaps_b_a", columns: ["b", sql`a DESC`], unique: false, method: "btree" },
+    ]);
+  });
+
   it("tells identity from SERIAL and reads computed columns and expression defaults", async () => {
     await connection.execute(`CREATE TABLE handmade (
       a integer GENERATED ALWAYS AS IDENTITY,

@@ -14,134 +14,19 @@ import type {
   SqlExpression,
   TypeKey,
 } from "@retort/core";
-import { sql } from "@retort/core";
+import { CommandError, sql } from "@retort/core";
+import {
+  COLUMNS_SQL,
+  CONSTRAINTS_SQL,
+  type ColumnRow,
+  type ConstraintRow,
+  ENUMS_SQL,
+  type EnumRow,
+  INDEXES_SQL,
+  type IndexRow,
+} from "./postgres-catalog.js";
 import { conventionName, MAX_IDENTIFIER_BYTES } from "./postgres-dialect.js";
 import { renderPostgresType } from "./postgres-types.js";
-
-/** The schema the queries read: the one asked for, else the first of the search path. */
-const TARGET = "COALESCE($1::text, current_schema())";
-
-const COLUMNS_SQL = `
-SELECT c.oid::int8 AS table_oid, c.relname AS table_name, current_schema() AS current_schema,
-  obj_description(c.oid, 'pg_class') AS table_comment,
-  a.attnum, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS formatted_type,
-  t.typname AS type_name, tn.nspname AS type_schema, t.typtype AS type_kind, a.attnotnull AS not_null,
-  pg_get_expr(d.adbin, d.adrelid, true) AS default_expr, a.attidentity AS identity, a.attgenerated AS generated,
-  col_description(c.oid, a.attnum) AS column_comment,
-  CASE WHEN a.attnum IS NULL THEN NULL
-    ELSE pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) END AS serial_sequence
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-LEFT JOIN pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
-LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-ORDER BY c.relname, a.attnum`;
-
-const CONSTRAINTS_SQL = `
-SELECT con.conrelid::int8 AS table_oid, con.conname AS name, con.contype AS kind,
-  ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
-    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
-  fc.relname AS referred_table, fn.nspname AS referred_schema, n.nspname AS table_schema,
-  ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS referred_columns,
-  con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
-  con.condeferrable AS deferrable, con.condeferred AS deferred,
-  pg_get_expr(con.conbin, con.conrelid, true) AS check_expr
-FROM pg_constraint con
-JOIN pg_class c ON c.oid = con.conrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_class fc ON fc.oid = con.confrelid
-LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p') AND con.contype IN ('p', 'u', 'f', 'c')
-ORDER BY c.relname, con.conname`;
-
-const INDEXES_SQL = `
-SELECT i.indrelid::int8 AS table_oid, ic.relname AS name, i.indisunique AS is_unique, am.amname AS method,
-  i.indnkeyatts AS key_count,
-  ARRAY(SELECT a.attname::text FROM generate_series(1, i.indnatts) AS k(ord)
-    LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1] AND i.indkey[k.ord - 1] <> 0
-    ORDER BY k.ord) AS column_names,
-  ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord, true) FROM generate_series(1, i.indnatts) AS k(ord)
-    ORDER BY k.ord) AS terms,
-  i.indoption::int2[] AS options,
-  pg_get_expr(i.indpred, i.indrelid, true) AS predicate
-FROM pg_index i
-JOIN pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_class c ON c.oid = i.indrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_am am ON am.oid = ic.relam
-WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p')
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint con
-    WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
-ORDER BY c.relname, ic.relname`;
-
-const ENUMS_SQL = `
-SELECT t.typname AS name, n.nspname AS schema, current_schema() AS current_schema,
-  ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
-  n.nspname = ${TARGET} AS in_target
-FROM pg_type t
-JOIN pg_namespace n ON n.oid = t.typnamespace
-WHERE t.typtype = 'e' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-ORDER BY n.nspname, t.typname`;
-
-interface ColumnRow {
-  table_oid: string;
-  table_name: string;
-  current_schema: string | null;
-  table_comment: string | null;
-  attnum: number | null;
-  column_name: string | null;
-  formatted_type: string;
-  type_name: string;
-  type_schema: string;
-  type_kind: string;
-  not_null: boolean;
-  default_expr: string | null;
-  identity: string;
-  generated: string;
-  column_comment: string | null;
-  serial_sequence: string | null;
-}
-
-interface ConstraintRow {
-  table_oid: string;
-  name: string;
-  kind: "p" | "u" | "f" | "c";
-  columns: string[];
-  referred_table: string | null;
-  referred_schema: string | null;
-  table_schema: string;
-  referred_columns: string[];
-  on_update: string;
-  on_delete: string;
-  match: string;
-  deferrable: boolean;
-  deferred: boolean;
-  check_expr: string | null;
-}
-
-interface IndexRow {
-  table_oid: string;
-  name: string;
-  is_unique: boolean;
-  method: string;
-  key_count: number;
-  column_names: (string | null)[];
-  terms: string[];
-  /** `pg_index.indoption` per column: bit 1 DESC, bit 2 NULLS FIRST. */
-  options: number[];
-  predicate: string | null;
-}
-
-interface EnumRow {
-  name: string;
-  schema: string;
-  current_schema: string | null;
-  labels: string[];
-  in_target: boolean;
-}
 
 /** `pg_constraint.confdeltype`/`confupdtype` (https://www.postgresql.org/docs/current/catalog-pg-constraint.html). */
 const ACTIONS: Readonly<Record<string, ReferentialAction | undefined>> = {
@@ -186,7 +71,17 @@ export class PostgresIntrospector implements DatabaseIntrospector {
     const enumValues = new Map(enumRows.map((row) => [`${row.schema}.${row.name}`, row.labels]));
 
     const tables = new Map<string, { name: string; comment: string | null; columns: ReflectedColumn[] }>();
+    // Column names by table and attribute number, for the constraints' and indexes' keys.
+    const attributes: AttributeNames = new Map();
     for (const row of columnRows) {
+      if (row.column_name !== null) {
+        let names = attributes.get(row.table_oid);
+        if (names === undefined) {
+          names = [];
+          attributes.set(row.table_oid, names);
+        }
+        names[row.attnum as number] = row.column_name;
+      }
       if (excluded.has(row.table_name)) continue;
       let entry = tables.get(row.table_oid);
       if (entry === undefined) {
@@ -204,8 +99,8 @@ export class PostgresIntrospector implements DatabaseIntrospector {
         kind: "table",
         name: entry.name,
         columns: entry.columns,
-        constraints: (constraints.get(oid) ?? []).map(reflectConstraint),
-        indexes: (indexes.get(oid) ?? []).map(reflectIndex),
+        constraints: (constraints.get(oid) ?? []).map((row) => reflectConstraint(row, attributes)),
+        indexes: (indexes.get(oid) ?? []).map((row) => reflectIndex(row, attributes)),
         options: {
           ...(target !== undefined && target !== current ? { schema: target } : {}),
           ...(entry.comment === null ? {} : { comment: entry.comment }),
@@ -272,10 +167,7 @@ function reflectColumn(row: ColumnRow, enumValues: ReadonlyMap<string, readonly 
   const identity = row.identity === "a" ? "always" : row.identity === "d" ? "byDefault" : undefined;
   const generated = row.generated === "s" || row.generated === "v";
   const serial =
-    identity === undefined &&
-    row.serial_sequence !== null &&
-    row.default_expr !== null &&
-    /^nextval\(/i.test(row.default_expr);
+    identity === undefined && row.serial === true && row.default_expr !== null && /^nextval\(/i.test(row.default_expr);
   const defaultExpr = serial || generated || row.default_expr === null ? undefined : row.default_expr;
   return {
     kind: "column",
@@ -324,12 +216,39 @@ export function postgresDefault(expression: string, type: ColumnType, catalogNam
 
 const NUMERIC_KINDS: ReadonlySet<string> = new Set(["integer", "bigInteger", "smallInteger", "numeric", "float"]);
 
-function reflectConstraint(row: ConstraintRow): ConstraintDefinition {
+/** Column names by table oid, indexed by attribute number. */
+type AttributeNames = Map<string, string[]>;
+
+/** Numbers separated by spaces (`int2vector` text, `array_to_string(..., ' ')`). */
+function numbers(text: string | null): number[] {
+  return text === null || text === "" ? [] : text.split(" ").map(Number);
+}
+
+/** A catalog row that names something another query did not return: DDL ran between the queries. */
+function schemaChanged(what: string): CommandError {
+  return new CommandError(
+    `The PostgreSQL schema changed while it was being read (${what} is unknown); run the command again when no migration or DDL is running`,
+    { code: "SCHEMA_CHANGED" },
+  );
+}
+
+/** Names for attribute numbers of a table the columns query read. */
+function attributeNames(attributes: AttributeNames, table: string, keys: string | null): string[] {
+  const names = attributes.get(table);
+  return numbers(keys).map((attnum) => {
+    const name = names?.[attnum];
+    if (name === undefined) throw schemaChanged(`column ${attnum} of the table with oid ${table}`);
+    return name;
+  });
+}
+
+function reflectConstraint(row: ConstraintRow, attributes: AttributeNames): ConstraintDefinition {
+  const columns = row.kind === "c" ? [] : attributeNames(attributes, row.table_oid, row.keys);
   switch (row.kind) {
     case "p":
-      return { kind: "primaryKey", name: row.name, columns: row.columns };
+      return { kind: "primaryKey", name: row.name, columns };
     case "u":
-      return { kind: "unique", name: row.name, columns: row.columns };
+      return { kind: "unique", name: row.name, columns };
     case "c":
       return { kind: "check", name: row.name, condition: sql(unwrap(row.check_expr ?? "")) };
     default: {
@@ -342,9 +261,9 @@ function reflectConstraint(row: ConstraintRow): ConstraintDefinition {
       const foreignKey: ForeignKeyDefinition & { name: string } = {
         kind: "foreignKey",
         name: row.name,
-        columns: row.columns,
+        columns,
         referredTable,
-        referredColumns: row.referred_columns,
+        referredColumns: row.referred_columns ?? attributeNames(attributes, row.referred_oid, row.referred_keys),
         ...(onDelete === undefined ? {} : { onDelete }),
         ...(onUpdate === undefined ? {} : { onUpdate }),
         ...(row.deferrable ? { deferrable: true } : {}),
@@ -356,12 +275,16 @@ function reflectConstraint(row: ConstraintRow): ConstraintDefinition {
   }
 }
 
-function reflectIndex(row: IndexRow): ReflectedIndex {
-  const terms = row.terms.map((term, at): string | SqlExpression => {
-    const name = row.column_names[at];
-    const order = at < row.key_count ? ordering(row.options[at] ?? 0) : "";
-    if (name === null || name === undefined) return sql(`${term}${order}`);
-    return order === "" ? name : sql(`${term}${order}`);
+function reflectIndex(row: IndexRow, attributes: AttributeNames): ReflectedIndex {
+  const names = attributes.get(row.table_oid);
+  const options = numbers(row.options);
+  const terms = numbers(row.keys).map((attnum, at): string | SqlExpression => {
+    const order = at < row.key_count ? ordering(options[at] ?? 0) : "";
+    const name = attnum === 0 ? undefined : names?.[attnum];
+    if (name !== undefined && order === "") return name;
+    const term = row.terms?.[at];
+    if (term === undefined) throw schemaChanged(`column ${at + 1} of index ${row.name}`);
+    return sql(`${term}${order}`);
   });
   const include = terms.slice(row.key_count).map((term) => (typeof term === "string" ? term : term.text));
   return {

@@ -1,8 +1,7 @@
 import type { CompareHook, IncludeNameHook, IncludeObjectHook } from "../config/retort-config.js";
 import type { Dialect } from "../driver/driver.js";
 import type { ReflectedEnum, ReflectedSchema } from "../introspection/reflected-schema.js";
-import type { ColumnType } from "../schema/column-type.js";
-import { isSqlExpression, type SqlExpression } from "../schema/sql-expression.js";
+import type { SqlExpression } from "../schema/sql-expression.js";
 import {
   type CheckDefinition,
   type ColumnDefinition,
@@ -12,8 +11,9 @@ import {
   type UniqueDefinition,
 } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
-import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
-import { defaultText, expressionText, standardTypeText, typeKeyFromText, typesDiffer } from "./type-comparison.js";
+import type { SchemaDiff } from "./schema-diff.js";
+import { compareColumn } from "./compare-columns.js";
+import { expressionText } from "./type-comparison.js";
 
 /** The wanted schema: the `table(...)`s of the config's schema module. */
 export interface DeclaredSchema {
@@ -237,7 +237,8 @@ function compareTable(
         options.dialect.introspector?.integerPrimaryKeyAlias === true &&
         reflected.primaryKey.length === 1 &&
         reflected.primaryKey[0] === column.name;
-      alterations.push(...compareColumn(tableName, schema, column, existing, options, rowid));
+      const changes = compareColumn(tableName, schema, column, existing, options, rowid);
+      if (changes.length > 0) alterations.push(...changes);
     }
   }
   for (const column of reflected.columns) {
@@ -332,9 +333,11 @@ function compareTable(
   const matchedFks = new Set<ForeignKeyDefinition>();
   const removedFks: SchemaDiff[] = [];
   const addedFks: SchemaDiff[] = [];
+  const reflectedFkSignatures = reflectedFks.map(fkSignature);
   for (const fk of declared.foreignKeys) {
+    const wanted = fkSignature(fk);
     const existing = reflectedFks.find(
-      (candidate) => !matchedFks.has(candidate) && fkSignature(candidate) === fkSignature(fk),
+      (candidate, at) => !matchedFks.has(candidate) && reflectedFkSignatures[at] === wanted,
     );
     if (!includeObject(fk, fk.name ?? null, "foreign_key_constraint", false, existing)) continue;
     if (existing !== undefined) {
@@ -372,105 +375,6 @@ function compareTable(
     ...addedFks,
     ...removedColumns,
   ];
-}
-
-function compareColumn(
-  table: string,
-  schema: string | undefined,
-  declared: ColumnDefinition,
-  reflected: ColumnDefinition,
-  options: CompareOptions,
-  rowid = false,
-): SchemaDiff[] {
-  const at = schema === undefined ? {} : { schema };
-  const existing: ExistingColumn = {
-    type: reflected.type,
-    nullable: reflected.options.nullable ?? true,
-    serverDefault: reflected.options.serverDefault ?? null,
-    comment: reflected.options.comment ?? null,
-  };
-  const base = { ...at, table, column: declared.name, existing };
-  const diffs: SchemaDiff[] = [];
-  // The rowid alias (SQLite) is INTEGER whatever integer type was declared for it.
-  const rowidAlias = rowid && isIntegerKind(declared.type) && isIntegerKind(reflected.type);
-  if (!rowidAlias && typeChanged(table, declared, reflected, options)) {
-    diffs.push({ kind: "modify_type", ...base, from: reflected.type, to: declared.type });
-  }
-  const wantNullable = declared.options.nullable ?? true;
-  if (wantNullable !== existing.nullable) {
-    diffs.push({ kind: "modify_nullable", ...base, from: existing.nullable, to: wantNullable });
-  }
-  if (defaultChanged(table, declared, reflected, options)) {
-    diffs.push({
-      kind: "modify_default",
-      ...base,
-      from: existing.serverDefault,
-      to: declared.options.serverDefault ?? null,
-    });
-  }
-  if (options.comments !== false) {
-    const wanted = declared.options.comment ?? null;
-    if (wanted !== existing.comment)
-      diffs.push({ kind: "modify_comment", ...base, from: existing.comment, to: wanted });
-  }
-  return diffs;
-}
-
-function typeChanged(
-  table: string,
-  declared: ColumnDefinition,
-  reflected: ColumnDefinition,
-  options: CompareOptions,
-): boolean {
-  const setting = options.compareType ?? true;
-  if (setting === false) return false;
-  if (typeof setting === "function") {
-    const answer = setting({ table, column: declared.name, inspected: reflected, declared });
-    if (answer !== undefined) return answer;
-  }
-  return typeDiffers(declared.type, reflected, options);
-}
-
-/** Whether the declared type differs from the reflected column's, after the dialect's synonyms. */
-export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, options: CompareOptions): boolean {
-  if (declared.kind === "enum" && options.nativeEnum) {
-    if (reflected.type.kind === "enum") return reflected.type.name !== declared.name;
-  } else if (declared.kind === "enum") {
-    // Without native enums, an enum is a string column with a CHECK: not compared (as Alembic).
-    return false;
-  }
-  const reported = (reflected as { reportedType?: string }).reportedType;
-  const typeText = dialectTypeText(options.dialect);
-  const comparable = options.dialect.introspector?.comparableType?.bind(options.dialect.introspector);
-  const reflectedKey = typeKeyFromText(reported ?? typeText(reflected.type), comparable);
-  const declaredKey = typeKeyFromText(typeText(declared), comparable);
-  return typesDiffer(declaredKey, reflectedKey);
-}
-
-function defaultChanged(
-  table: string,
-  declared: ColumnDefinition,
-  reflected: ColumnDefinition,
-  options: CompareOptions,
-): boolean {
-  const setting = options.compareServerDefault ?? false;
-  if (setting === false) return false;
-  // Sequences behind SERIAL/IDENTITY and computed columns are not server defaults to compare.
-  if (declared.options.autoincrement || reflected.options.autoincrement) return false;
-  if (declared.options.computed !== undefined || reflected.options.computed !== undefined) return false;
-  const current = reflected.options.serverDefault;
-  if (isSqlExpression(current) && /^nextval\(/i.test(current.text.trim())) return false;
-  if (typeof setting === "function") {
-    const answer = setting({
-      table,
-      column: declared.name,
-      inspected: current ?? null,
-      declared: declared.options.serverDefault ?? null,
-    });
-    if (answer !== undefined) return answer;
-  }
-  const literal = (value: unknown) => options.dialect.renderLiteral(value);
-  return defaultText(declared.options.serverDefault, literal) !== defaultText(current, literal);
 }
 
 function compareEnums(
@@ -523,15 +427,11 @@ function compareEnums(
 }
 
 function signature(columns: readonly (string | SqlExpression)[]): string {
+  if (columns.length === 1 && typeof columns[0] === "string") return columns[0];
   // Expressions as PostgreSQL gives them back (`lower(label::text)`) compare with the declared `lower(label)`.
   return columns
     .map((column) => (typeof column === "string" ? column : `(${expressionText(column.text)})`))
     .join("\u0000");
-}
-
-/** A dialect's type text: its own (`Dialect.typeText`), or standard SQL's. */
-export function dialectTypeText(dialect: Pick<Dialect, "typeText">): (type: ColumnType) => string {
-  return (type) => dialect.typeText?.(type) ?? standardTypeText(type);
 }
 
 /**
@@ -553,10 +453,6 @@ function withDatabaseNames(
     ...table,
     indexes: table.indexes.map((index) => ({ ...index, name: indexName(index.name, generated.has(index.name)) })),
   };
-}
-
-function isIntegerKind(type: ColumnType): boolean {
-  return type.kind === "integer" || type.kind === "bigInteger" || type.kind === "smallInteger";
 }
 
 function sameIndex(declared: IndexDefinition, reflected: IndexDefinition): boolean {
@@ -587,3 +483,5 @@ function namedForeignKey(fk: ForeignKeyDefinition, table: string): ForeignKeyDef
   if (fk.name !== undefined) return fk as ForeignKeyDefinition & { name: string };
   return { ...fk, name: `fk_${table}_${fk.columns.join("_")}_${fk.referredTable}` };
 }
+
+export { dialectTypeText, typeDiffers } from "./compare-columns.js";

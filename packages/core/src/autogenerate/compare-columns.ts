@@ -1,0 +1,145 @@
+import type { Dialect } from "../driver/driver.js";
+import type { TypeKey } from "../introspection/reflected-schema.js";
+import type { ColumnType } from "../schema/column-type.js";
+import { isSqlExpression } from "../schema/sql-expression.js";
+import type { ColumnDefinition } from "../schema/table-elements.js";
+import type { CompareDialect, CompareOptions } from "./compare-schemas.js";
+import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
+import { defaultText, standardTypeText, typeKeyFromText, typesDiffer } from "./type-comparison.js";
+
+/**
+ * A declared column against the reflected one of the same name: type,
+ * nullability, server default (when `compareServerDefault` is on) and
+ * comment, in that order. `rowid`: the column is SQLite's rowid alias.
+ */
+export function compareColumn(
+  table: string,
+  schema: string | undefined,
+  declared: ColumnDefinition,
+  reflected: ColumnDefinition,
+  options: CompareOptions,
+  rowid = false,
+): SchemaDiff[] {
+  // The rowid alias (SQLite) is INTEGER whatever integer type was declared for it.
+  const rowidAlias = rowid && isIntegerKind(declared.type) && isIntegerKind(reflected.type);
+  const typeChange = !rowidAlias && typeChanged(table, declared, reflected, options);
+  const nullable = reflected.options.nullable ?? true;
+  const wantNullable = declared.options.nullable ?? true;
+  const defaultChange = defaultChanged(table, declared, reflected, options);
+  const comment = reflected.options.comment ?? null;
+  const wantComment = declared.options.comment ?? null;
+  const commentChange = options.comments !== false && wantComment !== comment;
+  // Most columns match: the objects below are made only for one that does not.
+  if (!typeChange && wantNullable === nullable && !defaultChange && !commentChange) return NO_DIFFS;
+  const existing: ExistingColumn = {
+    type: reflected.type,
+    nullable,
+    serverDefault: reflected.options.serverDefault ?? null,
+    comment,
+  };
+  const base = { ...(schema === undefined ? {} : { schema }), table, column: declared.name, existing };
+  const diffs: SchemaDiff[] = [];
+  if (typeChange) diffs.push({ kind: "modify_type", ...base, from: reflected.type, to: declared.type });
+  if (wantNullable !== nullable) diffs.push({ kind: "modify_nullable", ...base, from: nullable, to: wantNullable });
+  if (defaultChange) {
+    diffs.push({
+      kind: "modify_default",
+      ...base,
+      from: existing.serverDefault,
+      to: declared.options.serverDefault ?? null,
+    });
+  }
+  if (commentChange) diffs.push({ kind: "modify_comment", ...base, from: comment, to: wantComment });
+  return diffs;
+}
+
+const NO_DIFFS: SchemaDiff[] = [];
+
+function typeChanged(
+  table: string,
+  declared: ColumnDefinition,
+  reflected: ColumnDefinition,
+  options: CompareOptions,
+): boolean {
+  const setting = options.compareType ?? true;
+  if (setting === false) return false;
+  if (typeof setting === "function") {
+    const answer = setting({ table, column: declared.name, inspected: reflected, declared });
+    if (answer !== undefined) return answer;
+  }
+  return typeDiffers(declared.type, reflected, options);
+}
+
+/**
+ * Type keys by type text, per dialect: a schema has few distinct type
+ * texts, and parsing each once keeps the comparison of a large schema short.
+ */
+const typeKeys = new WeakMap<CompareDialect, Map<string, TypeKey>>();
+
+function typeKey(dialect: CompareDialect, text: string): TypeKey {
+  let keys = typeKeys.get(dialect);
+  if (keys === undefined) {
+    keys = new Map();
+    typeKeys.set(dialect, keys);
+  }
+  let key = keys.get(text);
+  if (key === undefined) {
+    const introspector = dialect.introspector;
+    key = typeKeyFromText(
+      text,
+      introspector?.comparableType === undefined ? undefined : (found) => introspector.comparableType?.(found) ?? found,
+    );
+    keys.set(text, key);
+  }
+  return key;
+}
+
+/** Whether the declared type differs from the reflected column's, after the dialect's synonyms. */
+export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, options: CompareOptions): boolean {
+  if (declared.kind === "enum" && options.nativeEnum) {
+    if (reflected.type.kind === "enum") return reflected.type.name !== declared.name;
+  } else if (declared.kind === "enum") {
+    // Without native enums, an enum is a string column with a CHECK: not compared (as Alembic).
+    return false;
+  }
+  const reported = (reflected as { reportedType?: string }).reportedType;
+  const typeText = dialectTypeText(options.dialect);
+  const reflectedKey = typeKey(options.dialect, reported ?? typeText(reflected.type));
+  const declaredKey = typeKey(options.dialect, typeText(declared));
+  return typesDiffer(declaredKey, reflectedKey);
+}
+
+function defaultChanged(
+  table: string,
+  declared: ColumnDefinition,
+  reflected: ColumnDefinition,
+  options: CompareOptions,
+): boolean {
+  const setting = options.compareServerDefault ?? false;
+  if (setting === false) return false;
+  // Sequences behind SERIAL/IDENTITY and computed columns are not server defaults to compare.
+  if (declared.options.autoincrement || reflected.options.autoincrement) return false;
+  if (declared.options.computed !== undefined || reflected.options.computed !== undefined) return false;
+  const current = reflected.options.serverDefault;
+  if (isSqlExpression(current) && /^nextval\(/i.test(current.text.trim())) return false;
+  if (typeof setting === "function") {
+    const answer = setting({
+      table,
+      column: declared.name,
+      inspected: current ?? null,
+      declared: declared.options.serverDefault ?? null,
+    });
+    if (answer !== undefined) return answer;
+  }
+  const literal = (value: unknown) => options.dialect.renderLiteral(value);
+  return defaultText(declared.options.serverDefault, literal) !== defaultText(current, literal);
+}
+
+/** A dialect's type text: its own (`Dialect.typeText`), or standard SQL's. */
+export function dialectTypeText(dialect: Pick<Dialect, "typeText">): (type: ColumnType) => string {
+  return (type) => dialect.typeText?.(type) ?? standardTypeText(type);
+}
+
+export function isIntegerKind(type: ColumnType): boolean {
+  return type.kind === "integer" || type.kind === "bigInteger" || type.kind === "smallInteger";
+}
