@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   bigInteger,
+  binary,
   boolean,
   type ColumnType,
   type CompareOptions,
@@ -10,18 +11,24 @@ import {
   dateTime,
   describeDiff,
   enumType,
+  float,
+  foreignKey,
   index,
+  json,
   integer,
   numeric,
   type ReflectedColumn,
   type ReflectedSchema,
   type ReflectedTable,
+  sql,
   string,
   type TableDefinition,
   table,
   column,
   text,
+  uuid,
 } from "@retort/core";
+import { driver as mysqlDriver, mariadbDriver } from "@retort/mysql";
 import { driver as postgresDriver } from "@retort/postgres";
 import { driver as sqliteDriver } from "@retort/sqlite";
 import { describe, expect, it } from "vitest";
@@ -31,7 +38,12 @@ import { describe, expect, it } from "vitest";
  * SQLite's rowid alias, PostgreSQL's name length): pure, no database. Core
  * knows none of them; each dialect's introspector and compiler give them.
  */
-const dialects = { postgresql: postgresDriver.dialect, sqlite: sqliteDriver.dialect } as const;
+const dialects = {
+  postgresql: postgresDriver.dialect,
+  sqlite: sqliteDriver.dialect,
+  mysql: mysqlDriver.dialect,
+  mariadb: mariadbDriver.dialect,
+} as const;
 
 const typeText = (dialect: Dialect) => (type: ColumnType) => dialect.typeText?.(type) ?? type.kind;
 
@@ -65,7 +77,7 @@ function lines(
 }
 
 describe("compareSchemas: type synonyms", () => {
-  const cases: { dialect: "postgresql" | "sqlite"; declared: ColumnType; reported: string; differs: boolean }[] = [
+  const cases: { dialect: keyof typeof dialects; declared: ColumnType; reported: string; differs: boolean }[] = [
     { dialect: "postgresql", declared: integer(), reported: "int4", differs: false },
     { dialect: "postgresql", declared: integer(), reported: "integer", differs: false },
     { dialect: "postgresql", declared: bigInteger(), reported: "int8", differs: false },
@@ -93,6 +105,28 @@ describe("compareSchemas: type synonyms", () => {
     { dialect: "sqlite", declared: dateTime({ timezone: true }), reported: "DATETIME", differs: false },
     { dialect: "sqlite", declared: text(), reported: "VARCHAR(20)", differs: true },
     { dialect: "sqlite", declared: numeric(10, 2), reported: "DECIMAL(10, 2)", differs: false },
+    // MariaDB and MySQL 5.7 report display widths; MySQL 8.0.19+ does not.
+    { dialect: "mariadb", declared: integer(), reported: "int(11)", differs: false },
+    { dialect: "mysql", declared: integer(), reported: "int", differs: false },
+    { dialect: "mariadb", declared: bigInteger(), reported: "bigint(20)", differs: false },
+    { dialect: "mariadb", declared: integer(), reported: "bigint(20)", differs: true },
+    { dialect: "mariadb", declared: boolean(), reported: "tinyint(1)", differs: false },
+    { dialect: "mariadb", declared: boolean(), reported: "tinyint(4)", differs: true },
+    { dialect: "mariadb", declared: customType("BOOL"), reported: "tinyint(1)", differs: false },
+    { dialect: "mariadb", declared: string(255), reported: "varchar(255)", differs: false },
+    { dialect: "mariadb", declared: string(100), reported: "varchar(255)", differs: true },
+    { dialect: "mariadb", declared: numeric(10, 2), reported: "decimal(10,2)", differs: false },
+    { dialect: "mariadb", declared: numeric(), reported: "decimal(10,0)", differs: false },
+    { dialect: "mariadb", declared: numeric(12), reported: "decimal(12,0)", differs: false },
+    { dialect: "mariadb", declared: float(), reported: "float", differs: false },
+    { dialect: "mariadb", declared: float(53), reported: "double", differs: false },
+    { dialect: "mariadb", declared: float(), reported: "double", differs: true },
+    { dialect: "mariadb", declared: json(), reported: "json", differs: false },
+    { dialect: "mariadb", declared: binary(100), reported: "tinyblob", differs: false },
+    { dialect: "mariadb", declared: text(), reported: "mediumtext", differs: true },
+    { dialect: "mariadb", declared: customType("MEDIUMTEXT"), reported: "mediumtext", differs: false },
+    { dialect: "mariadb", declared: dateTime({ timezone: true }), reported: "datetime", differs: false },
+    { dialect: "mariadb", declared: uuid(), reported: "char(36)", differs: false },
   ];
   it.each(cases)(
     "$dialect: $reported as $declared.kind differs: $differs",
@@ -103,7 +137,7 @@ describe("compareSchemas: type synonyms", () => {
       };
       const result = lines([table("t", column("c", declared))], database, {
         dialect: dialects[dialect],
-        nativeEnum: dialect === "postgresql",
+        nativeEnum: dialects[dialect].capabilities.nativeEnum,
       });
       expect(result.length).toBe(differs ? 1 : 0);
     },
@@ -154,5 +188,93 @@ describe("compareSchemas: PostgreSQL's name length", () => {
     expect(lines([declared], database)).toEqual([]);
     // Elsewhere names are compared as written.
     expect(lines([declared], database, { dialect: dialects.sqlite })).toHaveLength(4);
+  });
+});
+
+describe("compareSchemas: MySQL's facts", () => {
+  const mariadb = dialects.mariadb;
+
+  it("an ENUM is written on the column: compared by its values, in order, with no enum types", () => {
+    const declared = table("t", column("mood", enumType("mood", ["sad", "happy"])));
+    const same = live(reflected(table("t", column("mood", enumType("mood", ["sad", "happy"])))));
+    const nativeEnum = mariadb.capabilities.nativeEnum;
+    expect(lines([declared], same, { dialect: mariadb, nativeEnum })).toEqual([]);
+    const reordered = live(reflected(table("t", column("mood", enumType("mood", ["happy", "sad"])))));
+    expect(lines([declared], reordered, { dialect: mariadb, nativeEnum })).toEqual([
+      "('modify_type', None, 't', 'mood', ENUM('happy', 'sad') -> ENUM('sad', 'happy'))",
+    ]);
+  });
+
+  it("the index InnoDB made for a foreign key is not an index of its own, and goes with the key", () => {
+    const parent = table("p", column("id", integer(), { primaryKey: true }));
+    const withKey = (...extra: TableDefinition["constraints"]) =>
+      table("c", column("id", integer(), { primaryKey: true }), column("p_id", integer()), ...extra);
+    const key = foreignKey("p_id", "p", "id", { name: "fk_c_p" });
+    const database = live(reflected(parent), {
+      ...reflected(withKey(key)),
+      indexes: [{ kind: "index", name: "fk_c_p", columns: ["p_id"], unique: false, foreignKey: "fk_c_p" }],
+    });
+    expect(lines([parent, withKey(key)], database, { dialect: mariadb })).toEqual([]);
+    expect(lines([parent, withKey()], database, { dialect: mariadb })).toEqual([
+      "('remove_fk', None, 'c', 'fk_c_p', ['p_id'] -> 'p' ['id'])",
+      "('remove_index', None, 'c', 'fk_c_p', ['p_id'])",
+    ]);
+  });
+
+  it("RESTRICT is NO ACTION on InnoDB, not on PostgreSQL", () => {
+    const parent = table("p", column("id", integer(), { primaryKey: true }));
+    const child = table(
+      "c",
+      column("id", integer(), { primaryKey: true }),
+      column("p_id", integer()),
+      foreignKey("p_id", "p", "id", { name: "fk_c_p", onDelete: "RESTRICT" }),
+    );
+    const database = live(
+      reflected(parent),
+      reflected(
+        table(
+          "c",
+          column("id", integer(), { primaryKey: true }),
+          column("p_id", integer()),
+          foreignKey("p_id", "p", "id", { name: "fk_c_p" }),
+        ),
+      ),
+    );
+    expect(lines([parent, child], database, { dialect: mariadb })).toEqual([]);
+    expect(lines([parent, child], database, { dialect: dialects.postgresql })).toHaveLength(2);
+  });
+
+  it("defaults as the server reports them back: 1.50 for 1.5 on DECIMAL(10, 2), 0 for false, CURRENT_TIMESTAMP", () => {
+    const declared = table(
+      "t",
+      column("amount", numeric(10, 2), { serverDefault: 1.5 }),
+      column("flag", boolean(), { serverDefault: false }),
+      column("at", dateTime(), { serverDefault: sql`now()` }),
+    );
+    const mysqlTypes = { amount: "decimal(10,2)", flag: "tinyint(1)", at: "datetime" };
+    const database = live(
+      reflected(
+        table(
+          "t",
+          column("amount", numeric(10, 2), { serverDefault: sql`1.50` }),
+          column("flag", boolean(), { serverDefault: sql`0` }),
+          column("at", dateTime(), { serverDefault: sql`CURRENT_TIMESTAMP` }),
+        ),
+        mysqlTypes,
+      ),
+    );
+    expect(lines([declared], database, { dialect: mariadb, compareServerDefault: true })).toEqual([]);
+    const changed = live(
+      reflected(
+        table(
+          "t",
+          column("amount", numeric(10, 2), { serverDefault: sql`2.50` }),
+          column("flag", boolean(), { serverDefault: sql`1` }),
+          column("at", dateTime(), { serverDefault: sql`CURRENT_TIMESTAMP` }),
+        ),
+        mysqlTypes,
+      ),
+    );
+    expect(lines([declared], changed, { dialect: mariadb, compareServerDefault: true })).toHaveLength(2);
   });
 });

@@ -24,7 +24,7 @@ export const blog = {
 };
 `;
 
-for (const harness of harnesses.filter((candidate) => candidate.name === "postgresql")) {
+for (const harness of harnesses.filter((candidate) => candidate.driver.dialect.capabilities.schemas)) {
   describe(`tables in several schemas on ${harness.name}`, () => {
     let database: TestDatabase;
     let project: TestProject;

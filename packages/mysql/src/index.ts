@@ -39,6 +39,9 @@ export {
   toDatabaseError,
 } from "./mysql-errors.js";
 export { resolveMysqlUrl, DEFAULT_PORT, type MysqlConnectionConfig, type MysqlSslConfig } from "./mysql-url.js";
+export { MysqlIntrospector } from "./mysql-introspector.js";
+export { mysqlColumnType, comparableMysqlType } from "./mysql-type-names.js";
+export { mysqlDefault } from "./mysql-defaults.js";
 export { renderMysqlType, toColumnValue, toMysqlValue, mysqlDateTime } from "./mysql-types.js";
 
 /** The driver object the CLI looks for (`import { driver } from "@retort/mysql"`). */

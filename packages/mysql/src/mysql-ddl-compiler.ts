@@ -192,7 +192,8 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
   /**
    * `CREATE [UNIQUE] INDEX [IF NOT EXISTS] ix ON t (cols)`. An expression
    * is a functional key part, written in its own parentheses as MySQL 8.0.13+
-   * requires. MySQL has no partial indexes: `where` is refused.
+   * requires; MariaDB has none, and refuses it. MySQL has no partial
+   * indexes: `where` is refused.
    */
   protected override createIndexStatement(
     table: string,
@@ -208,6 +209,13 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
       );
     }
     if (ifNotExists) this.#ifExists("createIndex", "CREATE INDEX IF NOT EXISTS");
+    if (this.#mariadb && index.columns.some((column) => typeof column !== "string")) {
+      this.unsupported(
+        "createIndex",
+        `Index "${index.name}" on "${table}" has an expression; MariaDB has no functional key parts ` +
+          "(https://mariadb.com/kb/en/create-index/). Index a generated column (computed) holding the expression instead",
+      );
+    }
     if (index.columns.length === 0)
       throw new TypeError(`index "${index.name}" on "${table}" needs at least one column`);
     const length = (index.options as MysqlIndexOptions | undefined)?.length;

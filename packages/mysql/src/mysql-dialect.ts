@@ -9,6 +9,7 @@ import {
 } from "@retort/core/dialect";
 import { MysqlDdlCompiler } from "./mysql-ddl-compiler.js";
 import { MysqlIdentifierError } from "./mysql-errors.js";
+import { MysqlIntrospector } from "./mysql-introspector.js";
 import { mysqlDateTime } from "./mysql-types.js";
 
 /** Which server the SQL is for: MySQL 8 (the default) or MariaDB 10.11+. */
@@ -72,10 +73,13 @@ export class MysqlDialect extends DialectBase {
   readonly databaseName: string;
   readonly flavor: MysqlFlavor;
   override readonly capabilities: DialectCapabilities;
+  /** Reads the connection's database from information_schema, as this server reports it. */
+  readonly introspector: MysqlIntrospector;
 
   constructor(options: MysqlDialectOptions = {}) {
     super(options);
     this.flavor = options.flavor ?? "mysql";
+    this.introspector = new MysqlIntrospector(this.flavor);
     this.databaseName = this.flavor === "mariadb" ? "MariaDB" : "MySQL";
     this.capabilities = this.flavor === "mariadb" ? mariadbCapabilities : mysqlCapabilities;
   }

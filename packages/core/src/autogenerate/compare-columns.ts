@@ -1,7 +1,7 @@
 import type { Dialect } from "../driver/driver.js";
 import type { TypeKey } from "../introspection/reflected-schema.js";
 import type { ColumnType } from "../schema/column-type.js";
-import { isSqlExpression } from "../schema/sql-expression.js";
+import { isSqlExpression, sql } from "../schema/sql-expression.js";
 import type { ColumnDefinition } from "../schema/table-elements.js";
 import type { CompareDialect, CompareOptions } from "./compare-schemas.js";
 import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
@@ -97,6 +97,11 @@ function typeKey(dialect: CompareDialect, text: string): TypeKey {
 /** Whether the declared type differs from the reflected column's, after the dialect's synonyms. */
 export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, options: CompareOptions): boolean {
   if (declared.kind === "enum" && options.nativeEnum) {
+    if (reflected.type.kind === "enum" && options.dialect.introspector?.inlineEnums === true) {
+      // An enum on the column (MySQL) is its values, in order.
+      const values = reflected.type.values;
+      return values.length !== declared.values.length || values.some((value, at) => value !== declared.values[at]);
+    }
     if (reflected.type.kind === "enum") return reflected.type.name !== declared.name;
   } else if (declared.kind === "enum") {
     // Without native enums, an enum is a string column with a CHECK: not compared (as Alembic).
@@ -132,7 +137,23 @@ function defaultChanged(
     if (answer !== undefined) return answer;
   }
   const literal = (value: unknown) => options.dialect.renderLiteral(value);
-  return defaultText(declared.options.serverDefault, literal) !== defaultText(current, literal);
+  return defaultText(declaredDefault(declared, options), literal) !== defaultText(current, literal);
+}
+
+/**
+ * The declared default as the database reports it back, where the
+ * introspector knows how (`normalizeDefault`: MySQL keeps `1.5` on a
+ * DECIMAL(10, 2) as `1.50`, a boolean as `0`/`1`).
+ */
+function declaredDefault(
+  declared: ColumnDefinition,
+  options: CompareOptions,
+): ColumnDefinition["options"]["serverDefault"] {
+  const value = declared.options.serverDefault;
+  const introspector = options.dialect.introspector;
+  if (value === undefined || introspector?.normalizeDefault === undefined) return value;
+  const text = isSqlExpression(value) ? value.text : options.dialect.renderLiteral(value);
+  return sql(introspector.normalizeDefault(text, declared.type));
 }
 
 /** A dialect's type text: its own (`Dialect.typeText`), or standard SQL's. */

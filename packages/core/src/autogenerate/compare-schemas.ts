@@ -1,6 +1,6 @@
 import type { CompareHook, IncludeNameHook, IncludeObjectHook } from "../config/retort-config.js";
 import type { Dialect } from "../driver/driver.js";
-import type { ReflectedEnum, ReflectedSchema } from "../introspection/reflected-schema.js";
+import type { ReflectedEnum, ReflectedIndex, ReflectedSchema } from "../introspection/reflected-schema.js";
 import type { SqlExpression } from "../schema/sql-expression.js";
 import {
   type CheckDefinition,
@@ -106,7 +106,9 @@ export function compareSchemas(
     changes.push(...compareTable(table, reflectedTables.get(name) as TableDefinition, options));
   }
   const diffs: SchemaDiff[] = [];
-  const enums = options.nativeEnum ? compareEnums(declared, reflected) : { added: [], changed: [], removed: [] };
+  // Enums written on the column (MySQL) are compared as the column's type: there are no types of their own.
+  const namedEnums = options.nativeEnum === true && options.dialect.introspector?.inlineEnums !== true;
+  const enums = namedEnums ? compareEnums(declared, reflected) : { added: [], changed: [], removed: [] };
   diffs.push(...enums.changed);
   for (const table of dependencyOrder(added)) diffs.push({ kind: "add_table", table });
   diffs.push(...changes);
@@ -189,9 +191,13 @@ export function normalizeTable(table: TableDefinition): NormalTable {
     if (enumNames.has((checks[position] as { name: string }).name)) checks.splice(position, 1);
   }
   const uniqueNames = new Set(uniques.map((unique) => unique.name).filter((name) => name !== undefined));
+  const foreignKeyNames = new Set(foreignKeys.map((fk) => fk.name).filter((name) => name !== undefined));
   for (const index of table.indexes) {
     // The index behind a UNIQUE constraint, and SQLite's automatic ones, are not indexes of their own.
     if (uniqueNames.has(index.name) || index.name.startsWith("sqlite_autoindex_")) continue;
+    // Nor is the one the database made for a foreign key that is there (InnoDB's).
+    const backs = (index as ReflectedIndex).foreignKey;
+    if (backs !== undefined && foreignKeyNames.has(backs)) continue;
     indexes.push(index);
   }
   const columns = table.columns.map((column) =>
@@ -333,6 +339,8 @@ function compareTable(
   const matchedFks = new Set<ForeignKeyDefinition>();
   const removedFks: SchemaDiff[] = [];
   const addedFks: SchemaDiff[] = [];
+  const restrictIsNoAction = options.dialect.introspector?.restrictIsNoAction === true;
+  const fkSignature = (fk: ForeignKeyDefinition) => foreignKeySignature(fk, restrictIsNoAction);
   const reflectedFkSignatures = reflectedFks.map(fkSignature);
   for (const fk of declared.foreignKeys) {
     const wanted = fkSignature(fk);
@@ -351,6 +359,11 @@ function compareTable(
     if (matchedFks.has(fk) || fk.name === undefined) continue;
     if (!includeObject(fk, fk.name, "foreign_key_constraint", true, undefined)) continue;
     removedFks.push({ kind: "remove_fk", ...at, table: tableName, foreignKey: { ...fk, name: fk.name } });
+    // The index the database made for the key goes with it, unless it is declared.
+    const backing = (reflectedTable.indexes as readonly ReflectedIndex[]).find(
+      (index) => index.foreignKey === fk.name && !declaredIndexNames.has(index.name),
+    );
+    if (backing !== undefined) removals.push({ kind: "remove_index", ...at, table: tableName, index: backing });
   }
 
   const tableComment: SchemaDiff[] = [];
@@ -462,8 +475,10 @@ function sameIndex(declared: IndexDefinition, reflected: IndexDefinition): boole
   );
 }
 
-function fkSignature(fk: ForeignKeyDefinition): string {
-  const action = (value: string | undefined) => (value === undefined || value === "NO ACTION" ? "" : value);
+/** A foreign key's columns, referred table and columns, and actions (NO ACTION, and RESTRICT where it is the same, as none). */
+function foreignKeySignature(fk: ForeignKeyDefinition, restrictIsNoAction: boolean): string {
+  const action = (value: string | undefined) =>
+    value === undefined || value === "NO ACTION" || (restrictIsNoAction && value === "RESTRICT") ? "" : value;
   return [
     signature(fk.columns),
     fk.referredTable,

@@ -25,6 +25,13 @@ export interface ReflectedIndex extends IndexDefinition {
   /** `btree`, `gin`, ... (PostgreSQL); absent where the database has one kind. */
   readonly method?: string;
   readonly include?: readonly string[];
+  /**
+   * The foreign key (by name) this index was made for by the database, not
+   * declared: InnoDB creates one, named after the key, when no index covers
+   * its columns. Autogenerate leaves it out while the key is there and
+   * drops it with the key.
+   */
+  readonly foreignKey?: string;
 }
 
 /**
@@ -116,6 +123,19 @@ export interface DatabaseIntrospector {
    * kept as written.
    */
   indexName?(name: string, generated: boolean): string;
+  /**
+   * Enums are written on the column (MySQL's `ENUM('a', 'b')`), not created
+   * as named types: a reflected enum column carries its values, and
+   * autogenerate compares an enum column by its values (in order) instead
+   * of by the type's name, with no enum types to create or drop. Default
+   * false.
+   */
+  readonly inlineEnums?: boolean;
+  /**
+   * RESTRICT is NO ACTION (InnoDB checks both at once): a foreign key
+   * declared with either matches one reflected with no action. Default false.
+   */
+  readonly restrictIsNoAction?: boolean;
 }
 
 /**

@@ -1,0 +1,144 @@
+import type { ColumnType } from "@retort/core";
+import type { MysqlFlavor } from "./mysql-dialect.js";
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+const NUMERIC_KINDS: ReadonlySet<string> = new Set([
+  "integer",
+  "bigInteger",
+  "smallInteger",
+  "numeric",
+  "float",
+  "boolean",
+]);
+
+/**
+ * A column's default from `information_schema.COLUMNS` as SQL text, or
+ * undefined when it has none:
+ *
+ * - MariaDB (10.2.7+) reports SQL: a string literal quoted (`'abc'`), a
+ *   number bare, an expression as text (`current_timestamp()`), and
+ *   `NULL` for a nullable column without a default;
+ * - MySQL 8 reports a literal's bare value (`abc`), and an expression's
+ *   text with `DEFAULT_GENERATED` in EXTRA; a string literal is quoted
+ *   here, a number on a numeric column kept bare.
+ *
+ * `CURRENT_TIMESTAMP`, `current_timestamp()` and `now()` all read as
+ * `CURRENT_TIMESTAMP`; identifiers lose their backticks.
+ */
+export function reflectedDefault(
+  value: string | null,
+  extra: string,
+  type: ColumnType,
+  flavor: MysqlFlavor,
+): string | undefined {
+  if (value === null) return undefined;
+  if (flavor === "mariadb") {
+    if (value.toUpperCase() === "NULL") return undefined;
+    return canonicalDefault(unquoteIdentifiers(value));
+  }
+  if (/default_generated/i.test(extra) || isCurrentTimestamp(value)) return canonicalDefault(unquoteIdentifiers(value));
+  if (NUMERIC_KINDS.has(type.kind) && NUMBER.test(value)) return value;
+  return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+}
+
+/**
+ * A declared default's SQL text as MySQL/MariaDB report it back for a
+ * column of `type` (already through the introspector's `normalizeType`):
+ * a boolean literal is `1`/`0`; a number on a `numeric(p, s)` column is
+ * written with `s` decimals (`1.5` is `1.50`); a number in quotes on a
+ * numeric column is the number; the current time is `CURRENT_TIMESTAMP`.
+ *
+ * ```ts
+ * mysqlDefault("FALSE", boolean());     // "0"
+ * mysqlDefault("1.5", numeric(10, 2));  // "1.50"
+ * mysqlDefault("now()", dateTime());    // "CURRENT_TIMESTAMP"
+ * ```
+ */
+export function mysqlDefault(sqlText: string, type: ColumnType): string {
+  let text = sqlText.trim();
+  while (/^\(.*\)$/s.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
+  if (isCurrentTimestamp(text)) return canonicalDefault(text);
+  if (/^true$/i.test(text)) return "1";
+  if (/^false$/i.test(text)) return "0";
+  const quoted = /^'((?:[^'\\]|''|\\.)*)'$/s.exec(text);
+  if (quoted !== null && NUMERIC_KINDS.has(type.kind) && NUMBER.test(quoted[1] as string)) text = quoted[1] as string;
+  if (!NUMBER.test(text)) return text;
+  if (type.kind === "numeric" && type.scale !== undefined) return fixed(text, type.scale);
+  return text;
+}
+
+/** `CURRENT_TIMESTAMP`, `current_timestamp()`, `now()`, `localtimestamp` ... as `CURRENT_TIMESTAMP` (with a precision kept). */
+function canonicalDefault(text: string): string {
+  const match = /^(?:current_timestamp|now|localtimestamp|localtime)\s*(?:\(\s*(\d*)\s*\))?$/i.exec(text.trim());
+  if (match === null) return text;
+  const precision = match[1];
+  return precision === undefined || precision === "" || precision === "0"
+    ? "CURRENT_TIMESTAMP"
+    : `CURRENT_TIMESTAMP(${precision})`;
+}
+
+function isCurrentTimestamp(text: string): boolean {
+  return /^(?:current_timestamp|now|localtimestamp|localtime)\s*(?:\(\s*\d*\s*\))?$/i.test(text.trim());
+}
+
+/** A decimal number written with `scale` digits after the point, as DECIMAL(p, s) keeps it. */
+function fixed(text: string, scale: number): string {
+  if (/e/i.test(text)) {
+    const value = Number(text);
+    return Number.isFinite(value) ? value.toFixed(scale) : text;
+  }
+  const negative = text.startsWith("-");
+  const unsigned = text.replace(/^[+-]/, "");
+  const [whole = "", fraction = ""] = unsigned.split(".");
+  if (fraction.length > scale) return text;
+  const digits =
+    scale === 0 ? (whole === "" ? "0" : whole) : `${whole === "" ? "0" : whole}.${fraction.padEnd(scale, "0")}`;
+  return `${negative ? "-" : ""}${digits}`;
+}
+
+/**
+ * SQL text with backticks removed around plain identifiers (`` `small` >= 0 ``
+ * is `small >= 0`), as declared expressions are written; quoted strings
+ * are left alone.
+ */
+export function unquoteIdentifiers(text: string): string {
+  let result = "";
+  let at = 0;
+  while (at < text.length) {
+    const char = text[at] as string;
+    if (char === "'" || char === '"') {
+      let end = at + 1;
+      while (end < text.length) {
+        if (text[end] === "\\") end += 2;
+        else if (text[end] === char && text[end + 1] === char) end += 2;
+        else if (text[end] === char) break;
+        else end++;
+      }
+      result += text.slice(at, end + 1);
+      at = end + 1;
+    } else if (char === "`") {
+      const end = text.indexOf("`", at + 1);
+      if (end === -1) return result + text.slice(at);
+      const name = text.slice(at + 1, end);
+      result += /^[a-z_][a-z0-9_]*$/i.test(name) ? name : text.slice(at, end + 1);
+      at = end + 1;
+    } else {
+      result += char;
+      at++;
+    }
+  }
+  return result;
+}
+
+function balanced(text: string): boolean {
+  let depth = 0;
+  let quoted = false;
+  for (const char of text) {
+    if (char === "'") quoted = !quoted;
+    if (quoted) continue;
+    if (char === "(") depth++;
+    if (char === ")") depth--;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
