@@ -46,7 +46,12 @@ export function mysqlColumnType(reported: string, options: { column?: string; js
   const first = match[2] === undefined ? undefined : Number(match[2]);
   const second = match[3] === undefined ? undefined : Number(match[3]);
   const modifiers = (match[4] ?? "").trim();
-  if (/unsigned|zerofill/.test(modifiers)) return custom;
+  if (/unsigned|zerofill/.test(modifiers)) {
+    // An integer's display width is no part of its type: `int(10) unsigned` is `int unsigned`.
+    return DISPLAY_WIDTH.has(name) || name === "tinyint" || name === "integer"
+      ? { kind: "custom", sql: `${name === "integer" ? "int" : name} ${modifiers}` }
+      : custom;
+  }
   const bare = first === undefined;
   switch (name) {
     case "int":

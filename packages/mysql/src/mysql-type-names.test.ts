@@ -1,0 +1,85 @@
+import { binary, boolean, customType, dateTime, enumType, float, integer, numeric, string } from "@retort/core";
+import { describe, expect, it } from "vitest";
+import { mysqlDefault, reflectedDefault, unquoteIdentifiers } from "./mysql-defaults.js";
+import { comparableMysqlType, mysqlColumnType, parseQuotedList } from "./mysql-type-names.js";
+
+describe("mysqlColumnType", () => {
+  it.each([
+    ["int(11)", integer()],
+    ["int", integer()],
+    ["INTEGER", integer()],
+    ["tinyint(1)", boolean()],
+    ["BOOL", boolean()],
+    ["tinyint(4)", customType("tinyint(4)")],
+    ["varchar(255)", string(255)],
+    ["decimal(10,2)", numeric(10, 2)],
+    ["NUMERIC", numeric(10, 0)],
+    ["NUMERIC(12)", numeric(12, 0)],
+    ["FLOAT(10)", float()],
+    ["FLOAT(53)", float(53)],
+    ["double", float(53)],
+    ["datetime", dateTime()],
+    ["datetime(6)", customType("datetime(6)")],
+    ["BLOB", binary()],
+    ["BLOB(16)", customType("tinyblob")],
+    ["int(10) unsigned", customType("int unsigned")],
+    ["enum('a','it''s')", enumType("c", ["a", "it's"])],
+  ])("%s", (reported, expected) => {
+    expect(mysqlColumnType(reported, { column: "c" })).toEqual(expected);
+  });
+
+  it("reads MariaDB's JSON (a longtext with a json_valid check) as json", () => {
+    expect(mysqlColumnType("longtext", { jsonColumn: true })).toEqual({ kind: "json" });
+    expect(mysqlColumnType("longtext")).toEqual(customType("longtext"));
+  });
+
+  it("parses an ENUM's values with doubled quotes and backslash escapes", () => {
+    expect(parseQuotedList("'a','b''c','d\\\\e'")).toEqual(["a", "b'c", "d\\e"]);
+    expect(parseQuotedList("a")).toBeUndefined();
+  });
+});
+
+describe("comparableMysqlType", () => {
+  it("drops display widths and maps synonyms to one name", () => {
+    expect(comparableMysqlType({ name: "int", args: ["11"] })).toEqual({ name: "int", args: [] });
+    expect(comparableMysqlType({ name: "integer", args: [] })).toEqual({ name: "int", args: [] });
+    expect(comparableMysqlType({ name: "bool", args: [] })).toEqual({ name: "tinyint", args: ["1"] });
+    expect(comparableMysqlType({ name: "tinyint", args: ["4"] })).toEqual({ name: "tinyint", args: ["4"] });
+    expect(comparableMysqlType({ name: "numeric", args: ["12"] })).toEqual({ name: "decimal", args: ["12", "0"] });
+    expect(comparableMysqlType({ name: "float", args: ["40"] })).toEqual({ name: "double", args: [] });
+    expect(comparableMysqlType({ name: "longblob", args: [] })).toEqual({ name: "blob", args: [] });
+  });
+});
+
+describe("defaults", () => {
+  it("reads MariaDB's defaults, which are SQL text", () => {
+    expect(reflectedDefault("'abc'", "", string(3), "mariadb")).toBe("'abc'");
+    expect(reflectedDefault("NULL", "", string(3), "mariadb")).toBeUndefined();
+    expect(reflectedDefault(null, "", string(3), "mariadb")).toBeUndefined();
+    expect(reflectedDefault("current_timestamp()", "", dateTime(), "mariadb")).toBe("CURRENT_TIMESTAMP");
+    expect(reflectedDefault("current_timestamp(3)", "", dateTime(), "mariadb")).toBe("CURRENT_TIMESTAMP(3)");
+  });
+
+  it("reads MySQL 8's defaults, which are bare values unless DEFAULT_GENERATED", () => {
+    expect(reflectedDefault("abc", "", string(3), "mysql")).toBe("'abc'");
+    expect(reflectedDefault("it's", "", string(3), "mysql")).toBe("'it''s'");
+    expect(reflectedDefault("12", "", integer(), "mysql")).toBe("12");
+    expect(reflectedDefault("12", "", string(3), "mysql")).toBe("'12'");
+    expect(reflectedDefault("CURRENT_TIMESTAMP", "DEFAULT_GENERATED", dateTime(), "mysql")).toBe("CURRENT_TIMESTAMP");
+    expect(reflectedDefault("(`a` + 1)", "DEFAULT_GENERATED", integer(), "mysql")).toBe("(a + 1)");
+  });
+
+  it("writes a declared default as the server gives it back", () => {
+    expect(mysqlDefault("TRUE", boolean())).toBe("1");
+    expect(mysqlDefault("FALSE", boolean())).toBe("0");
+    expect(mysqlDefault("1.5", numeric(10, 2))).toBe("1.50");
+    expect(mysqlDefault("-2", numeric(10, 2))).toBe("-2.00");
+    expect(mysqlDefault("'3'", integer())).toBe("3");
+    expect(mysqlDefault("(now())", dateTime())).toBe("CURRENT_TIMESTAMP");
+    expect(mysqlDefault("'x'", string(3))).toBe("'x'");
+  });
+
+  it("removes backticks around plain names only, strings untouched", () => {
+    expect(unquoteIdentifiers("`a` > 0 AND `my col` = '`b`'")).toBe("a > 0 AND `my col` = '`b`'");
+  });
+});
