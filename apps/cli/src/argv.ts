@@ -20,6 +20,11 @@ export interface ParsedOptions {
  * Parses arguments against option specs. Written by hand rather than with
  * `util.parseArgs` because migration targets look like options: `-1`,
  * `-2:` and `base-3` must stay positional, as in `retort downgrade -1`.
+ *
+ * An option's value is written as with Alembic's argparse: `-r X`, `-rX`,
+ * `-r=X`, `--rev-range X` and `--rev-range=X`. A separate value may not
+ * look like an option (`-m --autogenerate` is a usage error), except that
+ * a relative target may (`-r -3:`, which argparse refuses: an extension).
  */
 export function parseOptions(args: readonly string[], specs: readonly OptionSpec[]): ParsedOptions {
   const values = new Map<string, string[]>();
@@ -46,11 +51,13 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
       spec = byLong.get(name);
     } else {
       spec = byShort.get(arg.slice(1, 2));
-      inline = arg.length > 2 ? arg.slice(2) : undefined;
+      // argparse reads `-r=X` as `-r X`.
+      inline = arg.length > 2 ? arg.slice(arg[2] === "=" ? 3 : 2) : undefined;
     }
     if (!spec) throw new UsageError(`unrecognized argument: ${arg}`);
     if (!spec.takesValue) {
-      if (inline !== undefined) throw new UsageError(`option --${spec.name} takes no value`);
+      if (inline !== undefined)
+        throw new UsageError(`argument ${optionNames(spec)}: ignored explicit argument '${inline}'`);
       flags.add(spec.name);
       continue;
     }
@@ -58,7 +65,9 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
     if (value === undefined) {
       index++;
       value = args[index];
-      if (value === undefined) throw new UsageError(`option --${spec.name} expects a value`);
+      if (value === undefined || looksLikeOption(value)) {
+        throw new UsageError(`argument ${optionNames(spec)}: expected one argument`);
+      }
     }
     const list = values.get(spec.name) ?? [];
     if (list.length > 0 && !spec.repeatable) throw new UsageError(`option --${spec.name} given more than once`);
@@ -66,6 +75,16 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
     values.set(spec.name, list);
   }
   return { values, flags, positionals };
+}
+
+/** A word starting with `-` is an option, unless it is `-` or starts like a relative target (`-1`, `-3:`). */
+function looksLikeOption(word: string): boolean {
+  return word.startsWith("-") && word !== "-" && !/^-\d/.test(word);
+}
+
+/** The option as argparse names it in messages: `-r/--rev-range`, `--tag`. */
+function optionNames(spec: OptionSpec): string {
+  return spec.short === undefined ? `--${spec.name}` : `-${spec.short}/--${spec.name}`;
 }
 
 export function optionValue(parsed: ParsedOptions, name: string): string | undefined {

@@ -112,6 +112,7 @@ export const mergeCommand: Command = {
     { name: "message", short: "m", takesValue: true, help: "message string to use with 'merge'", metavar: "MESSAGE" },
     { name: "branch-label", takesValue: true, help: "branch label to apply to the new revision", metavar: "LABEL" },
     { name: "rev-id", takesValue: true, help: "hardcoded revision id instead of generating one", metavar: "ID" },
+    { name: "splice", takesValue: false, help: "allow merging revisions that are not heads (a new branch point)" },
   ],
   positionals: [1, Number.POSITIVE_INFINITY],
   async run(context) {
@@ -124,6 +125,7 @@ export const mergeCommand: Command = {
         branchLabel: optionValue(parsed, "branch-label"),
         revId: optionValue(parsed, "rev-id"),
       }),
+      splice: parsed.flags.has("splice"),
     });
     context.output.message(`Generating ${result.path} ...  done`);
   },
@@ -137,7 +139,13 @@ export const editCommand: Command = {
   positionals: [1, 1],
   async run(context) {
     const { config, options } = await context.project();
-    const revisions = await show(config, context.parsed.positionals[0] as string, options);
+    const identifier = context.parsed.positionals[0] as string;
+    const revisions = await show(config, identifier, options);
+    if (revisions.length === 0) {
+      throw identifier === "current"
+        ? new CommandError("No current revisions", { code: "NO_CURRENT" })
+        : new CommandError(`No revision files indicated by symbol '${identifier}'`, { code: "NO_REVISION_FILES" });
+    }
     for (const target of revisions) openInEditor(target.source.path);
   },
 };

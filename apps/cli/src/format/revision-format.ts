@@ -33,7 +33,10 @@ export function formatRevisionLine(revision: ScriptRevision, options: LineOption
   return text;
 }
 
-/** Alembic's verbose block (`log_entry`), ending with a blank line. */
+/**
+ * Alembic's verbose block (`log_entry`). It ends with a newline, so printed
+ * as a line it is followed by one blank line, as Alembic's entries are.
+ */
 export function formatLogEntry(revision: ScriptRevision, options: { current?: boolean } = {}): string {
   const markers = [
     revision.isHead ? " (head)" : "",
@@ -51,7 +54,7 @@ export function formatLogEntry(revision: ScriptRevision, options: { current?: bo
   lines.push("");
   for (const line of revision.source.longDoc.split(/\r?\n/)) lines.push(`    ${line}`);
   lines.push("");
-  return `${lines.join("\n")}\n`;
+  return lines.join("\n");
 }
 
 /** A revision as `--json` shows it. */

@@ -1,5 +1,6 @@
 import { CommandError } from "../errors/retort-error.js";
 import type { Revision } from "../graph/revision.js";
+import { resolveForCommand } from "../graph/revision-errors.js";
 import { historyRevisions } from "../runtime/history-range.js";
 import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
 import { assertConsistentHeads, assertKnownRevisions, VersionTable } from "../runtime/version-table.js";
@@ -83,7 +84,11 @@ export function branches(config: RetortConfig | ResolvedConfig, options: Command
     }));
 }
 
-/** The revisions an identifier names (`current` means the database's heads). */
+/**
+ * The revisions an identifier names (`current` means the database's heads).
+ * `base`, and `current` on an empty database, name none: the list is empty,
+ * as Alembic's `show` then prints nothing.
+ */
 export async function show(
   config: RetortConfig | ResolvedConfig,
   identifier: string,
@@ -92,15 +97,9 @@ export async function show(
   const environment = new Environment(config, options);
   const graph = environment.scripts.graph;
   if (identifier === "current") {
-    const databaseHeads = await readDatabaseHeads(environment);
-    if (databaseHeads.length === 0) throw new CommandError("No current revisions", { code: "NO_CURRENT" });
-    return graph.getRevisions(databaseHeads);
+    return graph.getRevisions(await readDatabaseHeads(environment));
   }
-  const revisions = graph.getRevisions(identifier);
-  if (revisions.length === 0) {
-    throw new CommandError(`No revision files indicated by symbol '${identifier}'`, { code: "NO_REVISION_FILES" });
-  }
-  return revisions;
+  return resolveForCommand(identifier, () => graph.getRevisions(identifier));
 }
 
 /** Creates the version table if it is missing; returns whether it was created. */

@@ -64,8 +64,8 @@ export function stamp(
   const targets = typeof revisions === "string" ? [revisions] : [...revisions];
   for (const target of targets) rejectRange(target);
   const environment = new Environment(config, options);
-  // Absolute destinations resolve the same from any database state.
-  if (!targets.some((target) => parseRelative(target))) planStamp(environment.scripts.graph, [], targets);
+  // Destinations are absolute: they resolve the same from any database state.
+  planStamp(environment.scripts.graph, [], targets);
   return migrate(
     environment,
     (graph, heads) => planStamp(graph, heads, targets),
@@ -122,7 +122,7 @@ function checkDowngradeTarget(graph: Environment["scripts"]["graph"], target: st
     graph.getRevision(target.slice(at + 1));
   } catch (error) {
     // The planner names the whole target in this message.
-    if (MultipleHeadsError.isInstance(error)) throw new MultipleHeadsError(error.heads, target);
+    if (MultipleHeadsError.isInstance(error)) throw MultipleHeadsError.forCommand(error.heads, target);
     throw error;
   }
 }

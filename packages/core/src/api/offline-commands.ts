@@ -1,5 +1,6 @@
 import { CommandError } from "../errors/retort-error.js";
 import { parseRelative } from "../graph/relative-target.js";
+import { resolveForCommand } from "../graph/revision-errors.js";
 import { ScriptStatementSink } from "../pipeline/script-statement-sink.js";
 import { planDowngrade, planStamp, planUpgrade, type MigrationStep } from "../runtime/migration-plan.js";
 import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
@@ -116,7 +117,8 @@ async function runOffline(
 ): Promise<OfflineResult> {
   const scripts = environment.scripts;
   const graph = scripts.graph;
-  const startHeads = start === undefined ? [] : graph.getRevisions(start).map((revision) => revision.id);
+  const startHeads =
+    start === undefined ? [] : resolveForCommand(start, () => graph.getRevisions(start)).map((revision) => revision.id);
   const sink = new ScriptStatementSink((await environment.driver()).dialect);
   const result = await runMigrations({
     sink,

@@ -47,23 +47,22 @@ export async function revision(
   config: RetortConfig | ResolvedConfig,
   options: RevisionOptions = {},
 ): Promise<RevisionResult> {
-  return writeRevision(new Environment(config, options), options, false);
+  return writeRevision(new Environment(config, options), options);
 }
 
-/** Writes a merge revision whose parents are `revisions` (`heads` merges every head). */
+/**
+ * Writes a merge revision whose parents are `revisions` (`heads` merges
+ * every head). Each must be a head unless `splice` is set (Alembic 1.18.5).
+ */
 export async function merge(
   config: RetortConfig | ResolvedConfig,
   revisions: string | readonly string[],
-  options: Omit<RevisionOptions, "head" | "splice" | "dependsOn" | "versionPath"> = {},
+  options: Omit<RevisionOptions, "head" | "dependsOn" | "versionPath"> = {},
 ): Promise<RevisionResult> {
-  return writeRevision(new Environment(config, options), { ...options, head: revisions }, true);
+  return writeRevision(new Environment(config, options), { ...options, head: revisions });
 }
 
-async function writeRevision(
-  environment: Environment,
-  options: RevisionOptions,
-  isMerge: boolean,
-): Promise<RevisionResult> {
+async function writeRevision(environment: Environment, options: RevisionOptions): Promise<RevisionResult> {
   const config = environment.config;
   if (options.sql) {
     throw new CommandError(
@@ -86,7 +85,7 @@ async function writeRevision(
       },
     );
   }
-  const parents = resolveParents(graph, options.head ?? "head", options.splice ?? false, isMerge);
+  const parents = resolveParents(graph, options.head ?? "head", options.splice ?? false);
   const branchLabels = options.branchLabel === undefined ? null : [options.branchLabel];
   if (options.branchLabel !== undefined) {
     const owner = graph.revisions.find((candidate) => candidate.ownBranchLabels.has(options.branchLabel as string));
@@ -158,7 +157,6 @@ function resolveParents(
   graph: RevisionGraph<RevisionHeader>,
   head: string | readonly string[],
   splice: boolean,
-  isMerge: boolean,
 ): Revision<RevisionHeader>[] {
   let parents: Revision<RevisionHeader>[];
   try {
@@ -179,9 +177,7 @@ function resolveParents(
     for (const parent of parents) {
       if (!parent.isHead) {
         throw new CommandError(
-          isMerge
-            ? `Revision ${parent.id} is not a head revision; only heads can be merged`
-            : `Revision ${parent.id} is not a head revision; please specify --splice to create a new branch from this revision`,
+          `Revision ${parent.id} is not a head revision; please specify --splice to create a new branch from this revision`,
           { code: "NOT_A_HEAD" },
         );
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MultipleHeadsError, ResolutionError } from "./revision-errors.js";
+import { MultipleHeadsError, ResolutionError, resolveForCommand } from "./revision-errors.js";
 import { RevisionGraph } from "./revision-graph.js";
 import type { RevisionSource } from "./revision-source.js";
 
@@ -126,7 +126,9 @@ describe("getRevision", () => {
       expect(MultipleHeadsError.isInstance(caught)).toBe(true);
       expect(caught).toMatchObject({ code: "MULTIPLE_HEADS", heads: ["c1", "c2"] });
     }
-    expect(() => forked.getRevision("head")).toThrow(
+    // The graph's text is Alembic's RevisionMap's; commands replace it with the command line's.
+    expect(() => forked.getRevision("head")).toThrow("Multiple heads are present for given argument 'head'; c1, c2");
+    expect(() => resolveForCommand("head", () => forked.getRevision("head"))).toThrow(
       "Multiple head revisions are present for given argument 'head'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads",
     );
   });
@@ -156,7 +158,7 @@ describe("getRevisions", () => {
   });
 
   it("raises MultipleHeads for head", () => {
-    expect(() => forked.getRevisions("head")).toThrow("Multiple head revisions are present for given argument 'head'");
+    expect(() => forked.getRevisions("head")).toThrow("Multiple heads are present for given argument 'head'; c1, c2");
   });
 
   it("does not understand rev+N", () => {

@@ -25,7 +25,10 @@ export class RevisionError extends RetortError {
 
 /**
  * An identifier (`head`, `label@head`, ...) names several heads where one is
- * needed. The message is the CLI's; `heads` holds the heads found.
+ * needed; `heads` holds the heads found. The graph raises it with the text
+ * of Alembic's `RevisionMap` (`Multiple heads are present for given argument
+ * 'head'; c1, c2`); a command replaces it with the command line's text
+ * (`forCommand`), as Alembic's `ScriptDirectory` does.
  */
 export class MultipleHeadsError extends RevisionError {
   readonly heads: readonly string[];
@@ -35,16 +38,37 @@ export class MultipleHeadsError extends RevisionError {
   constructor(heads: readonly string[], argument: string, message?: string) {
     super(
       "MULTIPLE_HEADS",
-      message ??
-        `Multiple head revisions are present for given argument '${argument}'; please specify a specific target revision, '<branchname>@${argument}' to narrow to a specific head, or 'heads' for all heads`,
+      message ?? `Multiple heads are present for given argument '${argument}'; ${heads.join(", ")}`,
     );
     this.name = "MultipleHeadsError";
     this.heads = heads;
     this.argument = argument;
   }
 
+  /**
+   * The error a command reports for `argument` (the target as the user gave
+   * it): Alembic's command-line text, which says the ways out.
+   */
+  static forCommand(heads: readonly string[], argument: string): MultipleHeadsError {
+    return new MultipleHeadsError(
+      heads,
+      argument,
+      `Multiple head revisions are present for given argument '${argument}'; please specify a specific target revision, '<branchname>@${argument}' to narrow to a specific head, or 'heads' for all heads`,
+    );
+  }
+
   static override isInstance(value: unknown): value is MultipleHeadsError {
     return RevisionError.isInstance(value) && value.code === "MULTIPLE_HEADS";
+  }
+}
+
+/** Runs a graph lookup for a command: several heads get the command line's text for `argument`. */
+export function resolveForCommand<T>(argument: string, lookup: () => T): T {
+  try {
+    return lookup();
+  } catch (error) {
+    if (MultipleHeadsError.isInstance(error)) throw MultipleHeadsError.forCommand(error.heads, argument);
+    throw error;
   }
 }
 

@@ -61,7 +61,7 @@ export function historyRevisions<S extends RevisionSource>(
         `Requested range ${startText}:${endText} does not refer to ancestor/descendant revisions along the same branch`,
       );
     }
-    if (MultipleHeadsError.isInstance(error)) throw new MultipleHeadsError(error.heads, endText);
+    if (MultipleHeadsError.isInstance(error)) throw MultipleHeadsError.forCommand(error.heads, endText);
     throw error;
   }
 }

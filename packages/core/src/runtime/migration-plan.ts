@@ -1,6 +1,7 @@
 import { lineageMarks, markRelated, descendantEdges, unique } from "../graph/graph-walk.js";
 import { filterForLineage } from "../graph/identifier-resolution.js";
-import { MultipleHeadsError, RangeNotAncestorError } from "../graph/revision-errors.js";
+import { parseRelative } from "../graph/relative-target.js";
+import { MultipleHeadsError, RangeNotAncestorError, ResolutionError } from "../graph/revision-errors.js";
 import type { RevisionGraph } from "../graph/revision-graph.js";
 import type { Revision } from "../graph/revision.js";
 import type { RevisionSource } from "../graph/revision-source.js";
@@ -89,6 +90,7 @@ export function planStamp<S extends RevisionSource>(
   currentHeads: readonly string[],
   targets: readonly string[],
 ): StampStep[] {
+  refuseRelative(targets);
   try {
     return stampSteps(graph, currentHeads, targets);
   } catch (error) {
@@ -100,6 +102,22 @@ export function planStamp<S extends RevisionSource>(
       );
     }
     throw error;
+  }
+}
+
+/**
+ * `stamp` takes absolute revisions only: Alembic's stamp cannot resolve a
+ * relative one (`-1`, `rev+1`, `label@-1`) and says so with the part after
+ * the label.
+ */
+function refuseRelative(targets: readonly string[]): void {
+  for (const target of targets) {
+    if (!parseRelative(target)) continue;
+    const argument = target.slice(target.indexOf("@") + 1);
+    throw new ResolutionError(
+      argument,
+      `stamp takes absolute revisions, not a relative one ('${target}'); name the revision (see 'retort history')`,
+    );
   }
 }
 
@@ -148,7 +166,7 @@ function asCommand<T>(target: string, notAncestor: string, plan: () => T): T {
     return plan();
   } catch (error) {
     if (RangeNotAncestorError.isInstance(error)) throw new RangeNotAncestorError(error.lower, error.upper, notAncestor);
-    if (MultipleHeadsError.isInstance(error)) throw new MultipleHeadsError(error.heads, target);
+    if (MultipleHeadsError.isInstance(error)) throw MultipleHeadsError.forCommand(error.heads, target);
     throw error;
   }
 }

@@ -143,10 +143,12 @@ class MigrationRun<S extends RevisionSource> {
     if (this.#options.purge) await this.#versionTable.purge();
     const headsBefore = await this.#readKnownHeads();
     let steps = this.#plan(headsBefore);
-    if (steps.length > 0) {
-      // Offline, the table is created when the script starts from base, as Alembic does.
+    // As Alembic's runs: online, an empty database gets its version table even
+    // when there is nothing to do (a stamp that changes nothing); offline, the
+    // script creates it when it starts from base.
+    if (headsBefore.length === 0) {
       if (!sink.offline) await this.#versionTable.ensure();
-      else if (headsBefore.length === 0) await this.#versionTable.create();
+      else if (steps.length > 0) await this.#versionTable.create();
     }
     let index = 0;
     while (index < steps.length) {

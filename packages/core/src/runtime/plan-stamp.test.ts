@@ -189,6 +189,30 @@ describe("planStamp", () => {
     );
   });
 
+  it.each([
+    ["-1", "-1"],
+    ["b+1", "b+1"],
+    ["c1branch@-1", "-1"],
+    ["c1branch@+1", "+1"],
+    ["head-1", "head-1"],
+  ])(
+    "refuses the relative target %s as Alembic does (Can't locate revision identified by '%s')",
+    (target, argument) => {
+      for (const heads of [[], ["d1", "c2"]]) {
+        let caught: unknown;
+        try {
+          planStamp(graphs.branched, heads, ["c1", target]);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toMatchObject({ code: "RESOLUTION", argument });
+        expect((caught as Error).message).toBe(
+          `Can't locate revision identified by '${argument}': stamp takes absolute revisions, not a relative one ('${target}'); name the revision (see 'retort history')`,
+        );
+      }
+    },
+  );
+
   it("fails on a current head no file defines", () => {
     expect(() => planStamp(graphs.path, ["gone"], ["c"])).toThrow("Can't locate revision identified by 'gone'");
   });
