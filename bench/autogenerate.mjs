@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Autogenerate against a large schema: `retort check` beside `alembic check`
-// on SQLite and PostgreSQL, and the number of queries Retort's reflection sends.
+// on SQLite, PostgreSQL and MySQL/MariaDB, and the number of queries Retort's
+// reflection sends.
 //
-//   node bench/autogenerate.mjs [--tables 500] [--repeats 5] [--no-alembic] [--only sqlite|postgres] [--keep]
+//   node bench/autogenerate.mjs [--tables 500] [--repeats 5] [--no-alembic] [--only sqlite|postgres|mysql] [--keep]
 //
 // Each table t_<i>: id INTEGER primary key, parent_id INTEGER with a foreign
 // key to t_<i-1>.id (t_0 to itself), name VARCHAR(50) NOT NULL, value
@@ -15,8 +16,11 @@
 //
 // PostgreSQL: RETORT_BENCH_POSTGRES_URL, else RETORT_TEST_POSTGRES_URL, else
 // postgresql://postgres@127.0.0.1:5432/postgres; the bench creates its
-// databases and drops them. Alembic: `alembic` on PATH (1.9+ for `check`), with
-// psycopg2 for PostgreSQL. Prints one JSON object on stdout. See bench/README.md.
+// databases and drops them. MySQL/MariaDB: RETORT_TEST_MYSQL_URL, else
+// mysql://root@127.0.0.1:3306/test (the server;
+// the bench creates its databases there and drops them). Alembic: `alembic`
+// on PATH (1.9+ for `check`), with psycopg2 for PostgreSQL and PyMySQL for
+// MySQL. Prints one JSON object on stdout. See bench/README.md.
 
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,6 +35,7 @@ const repo = path.resolve(benchDir, "..");
 const cli = path.join(repo, "apps", "cli", "bin", "retort.js");
 const Database = createRequire(path.join(repo, "packages", "sqlite", "package.json"))("better-sqlite3");
 const pg = createRequire(path.join(repo, "packages", "postgres", "package.json"))("pg");
+const mysql = createRequire(path.join(repo, "packages", "mysql", "package.json"))("mysql2/promise");
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -44,11 +49,13 @@ const keep = args.includes("--keep");
 const withAlembic = !args.includes("--no-alembic");
 if (!Number.isInteger(tableCount) || tableCount < 5) throw new Error("--tables must be at least 5");
 if (!Number.isInteger(repeats) || repeats < 1) throw new Error("--repeats must be at least 1");
-if (only !== null && !["sqlite", "postgres"].includes(only)) throw new Error("--only sqlite|postgres");
+const DIALECTS = ["sqlite", "postgres", "mysql"];
+if (only !== null && !DIALECTS.includes(only)) throw new Error("--only sqlite|postgres|mysql");
 const serverUrl =
   process.env.RETORT_BENCH_POSTGRES_URL ??
   process.env.RETORT_TEST_POSTGRES_URL ??
   "postgresql://postgres@127.0.0.1:5432/postgres";
+const mysqlServerUrl = process.env.RETORT_TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
 
 const log = (text) => process.stderr.write(`[bench] ${text}\n`);
 const round = (x, digits = 3) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
@@ -63,18 +70,18 @@ const EXPECTED = ["t_new", "extra", "ix_t_2_value", "ix_t_3_name", "modify_nulla
 
 // ---------------------------------------------------------------- the schema
 
-/** The database's DDL for n tables (the same text runs on SQLite and PostgreSQL). */
-function ddl(n) {
+/** The database's DDL for n tables (the same text on every database, but for MySQL's backticks). */
+function ddl(n, q = '"') {
   const statements = [];
   for (let i = 0; i < n; i++) {
     const parent = i === 0 ? 0 : i - 1;
     statements.push(
-      `CREATE TABLE "t_${i}" ("id" INTEGER NOT NULL, "parent_id" INTEGER, "name" VARCHAR(50) NOT NULL, "value" INTEGER, ` +
-        `CONSTRAINT "pk_t_${i}" PRIMARY KEY ("id"), ` +
-        `CONSTRAINT "fk_t_${i}_parent_id" FOREIGN KEY ("parent_id") REFERENCES "t_${parent}" ("id"), ` +
-        `CONSTRAINT "ck_t_${i}_value" CHECK (value >= 0))`,
-      `CREATE INDEX "ix_t_${i}_name" ON "t_${i}" ("name")`,
-      `CREATE INDEX "ix_t_${i}_parent_id" ON "t_${i}" ("parent_id")`,
+      `CREATE TABLE ${q}t_${i}${q} (${q}id${q} INTEGER NOT NULL, ${q}parent_id${q} INTEGER, ${q}name${q} VARCHAR(50) NOT NULL, ${q}value${q} INTEGER, ` +
+        `CONSTRAINT ${q}pk_t_${i}${q} PRIMARY KEY (${q}id${q}), ` +
+        `CONSTRAINT ${q}fk_t_${i}_parent_id${q} FOREIGN KEY (${q}parent_id${q}) REFERENCES ${q}t_${parent}${q} (${q}id${q}), ` +
+        `CONSTRAINT ${q}ck_t_${i}_value${q} CHECK (value >= 0))`,
+      `CREATE INDEX ${q}ix_t_${i}_name${q} ON ${q}t_${i}${q} (${q}name${q})`,
+      `CREATE INDEX ${q}ix_t_${i}_parent_id${q} ON ${q}t_${i}${q} (${q}parent_id${q})`,
     );
   }
   return statements;
@@ -283,6 +290,57 @@ async function pgDatabase(n) {
   return { url: url.toString(), drop: () => pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
+async function mysqlSession(database) {
+  const url = new URL(mysqlServerUrl);
+  return mysql.createConnection({
+    host: url.hostname,
+    port: url.port === "" ? 3306 : Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    multipleStatements: true,
+    ...(database === undefined ? {} : { database }),
+  });
+}
+
+async function mysqlAdmin(sql) {
+  const session = await mysqlSession();
+  try {
+    await session.query(sql);
+  } finally {
+    await session.end();
+  }
+}
+
+async function mysqlDatabase(n) {
+  const name = `retort_bench_ag_${process.pid}_${n}_${Math.random().toString(36).slice(2, 8)}`;
+  await mysqlAdmin(`CREATE DATABASE \`${name}\``);
+  const session = await mysqlSession(name);
+  try {
+    await session.query(ddl(n, "`").join(";\n"));
+  } finally {
+    await session.end();
+  }
+  const url = new URL(mysqlServerUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => mysqlAdmin(`DROP DATABASE IF EXISTS \`${name}\``) };
+}
+
+/** Alembic's URL for Retort's: SQLAlchemy's driver named (psycopg2, PyMySQL). */
+function alembicUrlFor(url) {
+  return url.replace(/^postgresql:/, "postgresql+psycopg2:").replace(/^mysql:/, "mysql+pymysql:");
+}
+
+/** A fresh database of n tables: its URL, and how to drop it (SQLite: a file in dir). */
+async function createDatabase(dialect, dir, n) {
+  if (dialect === "sqlite") {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `bench-${n}.db`);
+    sqliteDatabase(file, n);
+    return { url: `sqlite:///${file}`, drop: async () => undefined };
+  }
+  return dialect === "mysql" ? mysqlDatabase(n) : pgDatabase(n);
+}
+
 function sqliteDatabase(file, n) {
   fs.rmSync(file, { force: true });
   const db = new Database(file);
@@ -297,20 +355,10 @@ async function runDialect(dialect, work, alembic) {
   const adir = path.join(dir, "alembic");
   const drops = [];
   try {
-    let url;
-    let alembicUrl;
-    if (dialect === "sqlite") {
-      fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, "bench.db");
-      sqliteDatabase(file, tableCount);
-      url = `sqlite:///${file}`;
-      alembicUrl = url;
-    } else {
-      const db = await pgDatabase(tableCount);
-      drops.push(db.drop);
-      url = db.url;
-      alembicUrl = url.replace(/^postgresql:/, "postgresql+psycopg2:");
-    }
+    const db = await createDatabase(dialect, dir, tableCount);
+    drops.push(db.drop);
+    const url = db.url;
+    const alembicUrl = alembicUrlFor(url);
     writeRetortProject(rdir, tableCount, url);
     const retortResult = measure("retort check", [process.execPath, cli, "check"], rdir);
 
@@ -323,15 +371,9 @@ async function runDialect(dialect, work, alembic) {
       const qdir = path.join(dir, `count-${n}`);
       let qurl = url;
       if (n !== tableCount) {
-        if (dialect === "sqlite") {
-          const file = path.join(dir, `count-${n}.db`);
-          sqliteDatabase(file, n);
-          qurl = `sqlite:///${file}`;
-        } else {
-          const db = await pgDatabase(n);
-          drops.push(db.drop);
-          qurl = db.url;
-        }
+        const small = await createDatabase(dialect, dir, n);
+        drops.push(small.drop);
+        qurl = small.url;
       }
       writeRetortProject(qdir, n, qurl);
       counts[`tables_${n}`] = await countStatements(qdir);
@@ -347,11 +389,7 @@ async function runDialect(dialect, work, alembic) {
       try {
         alembicResult = measure("alembic check", [alembic.bin, "check"], adir);
         const adirOne = path.join(dir, "alembic-1");
-        writeAlembicProject(
-          adirOne,
-          1,
-          dialect === "sqlite" ? oneTable.url : oneTable.url.replace(/^postgresql:/, "postgresql+psycopg2:"),
-        );
+        writeAlembicProject(adirOne, 1, alembicUrlFor(oneTable.url));
         alembicOne = measure("alembic check, 1 table", [alembic.bin, "check"], adirOne, ["t_new"]);
       } catch (e) {
         alembicNote = `alembic check failed: ${e.message.slice(0, 800)}`;
@@ -401,7 +439,7 @@ try {
   const alembic = findAlembic();
   if (alembic.skipped) log(`Alembic skipped: ${alembic.skipped}`);
   const results = {};
-  for (const dialect of ["sqlite", "postgres"]) {
+  for (const dialect of DIALECTS) {
     if (only && only !== dialect) continue;
     try {
       results[dialect] = await runDialect(dialect, work, alembic);
@@ -415,7 +453,8 @@ try {
     retort: spawnSync(process.execPath, [cli, "--version"], { encoding: "utf8" }).stdout.trim(),
     alembic: alembic.bin ? alembic.version : null,
     ...(alembic.skipped ? { alembic_reason: alembic.skipped } : {}),
-    postgres_server: only === "sqlite" ? undefined : new URL(serverUrl).host,
+    postgres_server: only === null || only === "postgres" ? new URL(serverUrl).host : undefined,
+    mysql_server: only === null || only === "mysql" ? new URL(mysqlServerUrl).host : undefined,
     repeats,
     diff: EXPECTED,
     results,
