@@ -36,7 +36,10 @@ export function reflectedDefault(
     if (value.toUpperCase() === "NULL") return undefined;
     return canonicalDefault(unquoteIdentifiers(value));
   }
-  if (/default_generated/i.test(extra) || isCurrentTimestamp(value)) return canonicalDefault(unquoteIdentifiers(value));
+  if (/default_generated/i.test(extra) || isCurrentTimestamp(value)) {
+    // MySQL 8 escapes the quotes of an expression default: concat(_utf8mb4\'a\').
+    return canonicalDefault(unquoteIdentifiers(value.replaceAll("\\'", "'")));
+  }
   if (NUMERIC_KINDS.has(type.kind) && NUMBER.test(value)) return value;
   return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
 }
@@ -97,9 +100,11 @@ function fixed(text: string, scale: number): string {
 }
 
 /**
- * SQL text with backticks removed around plain identifiers (`` `small` >= 0 ``
- * is `small >= 0`), as declared expressions are written; quoted strings
- * are left alone.
+ * SQL text as the server gives it back (CHECK clauses, generated columns,
+ * expression defaults and key parts) in the form declared expressions are
+ * written: backticks removed around plain identifiers (`` `small` >= 0 ``
+ * is `small >= 0`) and MySQL 8's character set introducers dropped
+ * (`_utf8mb4'a'` is `'a'`); quoted strings are left alone.
  */
 export function unquoteIdentifiers(text: string): string {
   let result = "";
@@ -116,6 +121,11 @@ export function unquoteIdentifiers(text: string): string {
       }
       result += text.slice(at, end + 1);
       at = end + 1;
+    } else if (char === "_" && !/[\w$]/.test(text[at - 1] ?? "")) {
+      const introducer = /^_[a-z0-9]+(?=')/i.exec(text.slice(at));
+      const length = introducer === null ? 1 : introducer[0].length;
+      if (introducer === null) result += char;
+      at += length;
     } else if (char === "`") {
       const end = text.indexOf("`", at + 1);
       if (end === -1) return result + text.slice(at);

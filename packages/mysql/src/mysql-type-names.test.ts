@@ -67,6 +67,9 @@ describe("defaults", () => {
     expect(reflectedDefault("12", "", string(3), "mysql")).toBe("'12'");
     expect(reflectedDefault("CURRENT_TIMESTAMP", "DEFAULT_GENERATED", dateTime(), "mysql")).toBe("CURRENT_TIMESTAMP");
     expect(reflectedDefault("(`a` + 1)", "DEFAULT_GENERATED", integer(), "mysql")).toBe("(a + 1)");
+    expect(reflectedDefault("concat(_utf8mb4\\'a\\',`b`)", "DEFAULT_GENERATED", string(9), "mysql")).toBe(
+      "concat('a',b)",
+    );
   });
 
   it("writes a declared default as the server gives it back", () => {
@@ -81,5 +84,8 @@ describe("defaults", () => {
 
   it("removes backticks around plain names only, strings untouched", () => {
     expect(unquoteIdentifiers("`a` > 0 AND `my col` = '`b`'")).toBe("a > 0 AND `my col` = '`b`'");
+    expect(unquoteIdentifiers("(`c` <> _utf8mb4'x' AND my_utf8 = '_latin1''y')")).toBe(
+      "(c <> 'x' AND my_utf8 = '_latin1''y')",
+    );
   });
 });
