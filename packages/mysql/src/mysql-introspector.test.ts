@@ -265,6 +265,8 @@ describe("constraints and indexes", () => {
       index("ix_orders_label", ["label", "total"]),
     );
     await expectRoundTrip(declared);
+    // MySQL calls every primary key PRIMARY: the declared name is not kept, and none is reported.
+    expect((await reflect("accounts")).constraints).toContainEqual({ kind: "primaryKey", columns: ["id", "region"] });
     const reflected = await reflect("orders");
     expect(reflected.constraints).toContainEqual({
       kind: "foreignKey",

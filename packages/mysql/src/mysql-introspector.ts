@@ -240,7 +240,8 @@ export class MysqlIntrospector implements DatabaseIntrospector {
       const first = parts[0] as KeyRow;
       const columnNames = parts.map((part) => part.column_name);
       if (first.constraint_type === "PRIMARY KEY") {
-        constraints.push({ kind: "primaryKey", name, columns: columnNames });
+        // MySQL names every primary key PRIMARY, whatever was declared: it has no name of its own.
+        constraints.push({ kind: "primaryKey", columns: columnNames });
       } else if (first.constraint_type === "UNIQUE") {
         if (!indexOnly.has(name)) constraints.push({ kind: "unique", name, columns: columnNames });
       } else {
