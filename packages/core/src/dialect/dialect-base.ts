@@ -1,4 +1,4 @@
-import type { CompileOptions, Dialect, DialectCapabilities } from "../driver/driver.js";
+import type { CompileOptions, Dialect, DialectCapabilities, DialectName } from "../driver/driver.js";
 import type { CompiledStatement, Operation } from "../operations/operation.js";
 import type { ColumnType } from "../schema/column-type.js";
 import type { DdlCompilerBase } from "./ddl-compiler-base.js";
@@ -61,7 +61,7 @@ export interface DialectOptions {
  */
 export abstract class DialectBase implements Dialect {
   /** What migrations see as `op.getContext().dialect.name`, and the key of its options (`{ postgresql: {...} }`). */
-  abstract readonly name: string;
+  abstract readonly name: DialectName;
   /** The database's name in messages: `SQLite`, `PostgreSQL`. */
   abstract readonly databaseName: string;
   readonly capabilities: DialectCapabilities = DEFAULT_CAPABILITIES;

@@ -24,4 +24,4 @@ export { deferrability, expressionText, schemaOf, statement } from "./ddl-clause
 export { dateToIso, describeValue, isPlainObject, LiteralRenderer } from "./literal-renderer.js";
 export { checkOptions, type OptionNames, optionNames } from "../schema/check-options.js";
 export { type BulkInsertSyntax, compileBulkInsert } from "../operations/compile-bulk-insert.js";
-export type { CompileOptions, Dialect, DialectCapabilities } from "../driver/driver.js";
+export type { CompileOptions, Dialect, DialectCapabilities, DialectName, DialectNames } from "../driver/driver.js";

@@ -41,12 +41,38 @@ export interface CompileOptions {
 }
 
 /**
+ * The names of the dialects, as keys: Retort's three, plus those that
+ * third-party dialect packages add by declaration merging, so that a
+ * misspelt name in a migration (`=== "postgres"`) is a type error while
+ * another package's dialect is still a valid name:
+ *
+ * ```ts
+ * declare module "@retort/core" {
+ *   interface DialectNames {
+ *     cockroachdb: true;
+ *   }
+ * }
+ * ```
+ */
+export interface DialectNames {
+  sqlite: true;
+  postgresql: true;
+  mysql: true;
+}
+
+/**
+ * A dialect's name: `"sqlite" | "postgresql" | "mysql"` and any name a
+ * dialect package registered in `DialectNames`.
+ */
+export type DialectName = keyof DialectNames;
+
+/**
  * The syntax of one database: quoting, literals and the DDL compiler. Pure:
  * no connection, so the same object serves online runs and `--sql` output.
  */
 export interface Dialect {
   /** `sqlite`, `postgresql`, `mysql`: what migrations see as `op.getContext().dialect.name`. */
-  readonly name: string;
+  readonly name: DialectName;
   readonly capabilities: DialectCapabilities;
   /** Quotes an identifier by the dialect's rules (always quotes). */
   quoteIdentifier(name: string): string;

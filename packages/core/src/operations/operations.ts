@@ -1,4 +1,4 @@
-import type { QueryResult } from "../driver/driver.js";
+import type { DialectName, QueryResult } from "../driver/driver.js";
 import type { MigrationContext } from "../runtime/migration-context.js";
 import { checkOptions } from "../schema/check-options.js";
 import { type SqlExpression, sql } from "../schema/sql-expression.js";
@@ -67,7 +67,7 @@ export interface OperationSink {
 
 /** The connection as a migration sees it through `op.getBind()`. */
 export interface Bind {
-  readonly dialect: { readonly name: string };
+  readonly dialect: { readonly name: DialectName };
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
 }
 

@@ -1,4 +1,4 @@
-import type { DialectCapabilities } from "../driver/driver.js";
+import type { DialectCapabilities, DialectName } from "../driver/driver.js";
 
 /**
  * What a migration can learn about the run it is part of, through
@@ -6,7 +6,8 @@ import type { DialectCapabilities } from "../driver/driver.js";
  */
 export interface MigrationContext {
   readonly dialect: {
-    readonly name: string;
+    /** `"sqlite" | "postgresql" | "mysql"` (or a registered third-party name): a misspelt comparison is a type error. */
+    readonly name: DialectName;
     readonly capabilities: DialectCapabilities;
     /** Renders a value as a literal of this dialect (see `op.inlineLiteral`). */
     renderLiteral(value: unknown): string;
