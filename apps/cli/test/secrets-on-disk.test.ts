@@ -47,12 +47,18 @@ describe("no password on disk", () => {
       rmSync(path.join(project.dir, "retort.config.json"));
       // A temp folder of this run's own, so that only what this run wrote is searched.
       privateTmp = mkdtempSync(path.join(os.tmpdir(), "retort-private-tmp-"));
-      const env = { TMPDIR: privateTmp, TSX_DISABLE_CACHE: undefined };
+      // The compiled-module cache is a private folder of the user's own (0700), not the temp folder.
+      const cache = path.join(project.dir, ".cache", "retort");
+      const env = { TMPDIR: privateTmp, TSX_DISABLE_CACHE: undefined, RETORT_CACHE_DIR: cache };
       const upgrade = project.runWith({ env }, "upgrade", "head");
       expect(upgrade.stderr).toContain("Running upgrade  -> a000");
       const current = project.runWith({ env }, "current");
       expect(current.stdout.trim()).toBe("a000 (head)");
       expect(filesContaining(privateTmp, password)).toEqual([]);
+      // The migration went to that cache; the config, with its literal URL
+      // and password, did not.
+      expect(readdirSync(cache).length).toBeGreaterThan(0);
+      expect(filesContaining(cache, "db.example.com")).toEqual([]);
     },
   );
 });

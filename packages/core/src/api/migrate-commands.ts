@@ -98,6 +98,7 @@ async function migrate(
       replannable: !relativeTarget.test(target),
       purge,
       loadModule: (header) => scripts.loadModule(header),
+      prepareModules: (headers) => scripts.prepareModules(headers),
       xArgList: environment.options.xArgs ?? [],
       tag: environment.options.tag,
       ...(environment.options.onPlan ? { onPlan: environment.options.onPlan } : {}),

@@ -130,6 +130,7 @@ async function runOffline(
     plan: (heads) => plan(graph, heads),
     replannable: !parseRelative(target),
     loadModule: (header) => scripts.loadModule(header),
+    prepareModules: (headers) => scripts.prepareModules(headers),
     xArgList: environment.options.xArgs ?? [],
     tag: environment.options.tag,
     ...(environment.options.onWarning ? { onWarning: environment.options.onWarning } : {}),

@@ -1,7 +1,9 @@
 import { RevisionGraph } from "../graph/revision-graph.js";
 import type { Revision } from "../graph/revision.js";
 import type { ResolvedConfig } from "../config/retort-config.js";
-import { importModule } from "../config/module-loader.js";
+import path from "node:path";
+import { cacheDirectory } from "../config/cache-directory.js";
+import { importModule, prepareModules } from "../config/module-loader.js";
 import { loadScriptHeaders } from "../script/load-script-headers.js";
 import type { RevisionHeader } from "../script/revision-header.js";
 import type { MigrationModule } from "../runtime/migration-module.js";
@@ -24,6 +26,7 @@ export class ScriptDirectory {
       scriptLocation: config.scriptLocation,
       versionLocations: config.versionLocations,
       recursive: config.recursiveVersionLocations,
+      cacheDirectory: headerCacheDirectory(),
     });
     return new ScriptDirectory(config, RevisionGraph.build(headers));
   }
@@ -35,4 +38,15 @@ export class ScriptDirectory {
   async loadModule(header: RevisionHeader): Promise<MigrationModule> {
     return (await importModule(header.path)) as MigrationModule;
   }
+
+  /** Compiles the modules of `headers` not compiled yet, in one go, before a run imports them. */
+  prepareModules(headers: readonly RevisionHeader[]): Promise<void> {
+    return prepareModules(headers.map((header) => header.path));
+  }
+}
+
+/** Where the headers of migration files are cached (`RETORT_CACHE_DIR=` turns it off). */
+function headerCacheDirectory(): string | null {
+  const root = cacheDirectory();
+  return root === null ? null : path.join(root, "headers");
 }

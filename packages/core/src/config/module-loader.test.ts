@@ -1,8 +1,25 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { importModule } from "./module-loader.js";
+
+const builtCore = new URL("../../dist/index.js", import.meta.url).href;
+
+/** What `importModule(file)` of the built package throws in a Node process of its own. */
+function importInNode(file: string, env: Record<string, string>): { message: string } {
+  const script = `import { importModule } from ${JSON.stringify(builtCore)};
+try { await importModule(${JSON.stringify(file)}); } catch (error) {
+  process.stdout.write(JSON.stringify({ message: error.message, code: error.code, location: error.location }));
+}`;
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  expect(result.stderr).toBe("");
+  return JSON.parse(result.stdout) as { message: string };
+}
 
 const folders: string[] = [];
 function folderWith(files: Record<string, string>): string {
@@ -78,16 +95,13 @@ describe("importModule", () => {
       ].join("\n"),
     });
     const file = path.join(folder, "throws.ts");
-    // Vitest installs its own Error.prepareStackTrace, which hides Node's
-    // source maps; the CLI's process has none.
-    const vitestPrepare = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
-    const error = await importModule(file)
-      .catch((thrown: unknown) => thrown)
-      .finally(() => {
-        Error.prepareStackTrace = vitestPrepare;
-      });
+    // Vitest runs dynamic imports through its own module runner and stack
+    // rewriting, which hide Node's source maps: the import runs in a plain
+    // Node process, through the built package, as the CLI's does.
+    const error = importInNode(file, { RETORT_CACHE_DIR: path.join(folder, "cache") });
     expect(error).toMatchObject({ code: "MODULE_LOAD", location: { file, line: 9, column: 22 } });
-    expect((error as Error).message).toMatch(/no table name configured\n {2}at .*throws\.ts:9:22$/);
+    // The same line through tsx's hooks (no cache folder).
+    expect(importInNode(file, { RETORT_CACHE_DIR: "" })).toMatchObject({ location: { file, line: 9, column: 22 } });
+    expect(error.message).toMatch(/no table name configured\n {2}at .*throws\.ts:9:22$/);
   });
 });

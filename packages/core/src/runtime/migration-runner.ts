@@ -50,6 +50,8 @@ export interface RunnerOptions<S extends RevisionSource> {
   /** `stamp --purge`: delete every row before planning. */
   readonly purge?: boolean;
   readonly loadModule: (source: S) => Promise<MigrationModule>;
+  /** Called with the sources of a plan's steps before the first `loadModule` (to compile them in one go). */
+  readonly prepareModules?: (sources: readonly S[]) => Promise<void>;
   readonly xArgList: readonly string[];
   readonly tag: string | undefined;
   /** Called with the plan once the lock is held (and again if it is re-planned). */
@@ -214,7 +216,7 @@ class MigrationRun<S extends RevisionSource> {
     const steps = this.#options.plan(heads);
     this.#maintainer = new HeadMaintainer(this.#options.graph, heads);
     this.#committedHeads = heads;
-    this.#modules = new ModulePrefetcher(steps, this.#options.loadModule);
+    this.#modules = new ModulePrefetcher(steps, this.#options.loadModule, this.#options.prepareModules);
     this.#options.onPlan?.(steps);
     return steps;
   }

@@ -16,10 +16,24 @@ export class ModulePrefetcher<S extends RevisionSource> {
   readonly #load: (source: S) => Promise<MigrationModule>;
   readonly #loading = new Map<number, Promise<MigrationModule>>();
   #next = 0;
+  #prepared: Promise<void> | undefined;
 
-  constructor(steps: readonly MigrationStep[], load: (source: S) => Promise<MigrationModule>) {
+  /**
+   * `prepare`, when given, is called once with the sources of every step
+   * before the first import (the loader compiles them in one go); its
+   * failure is ignored, each module then failing at its own step.
+   */
+  constructor(
+    steps: readonly MigrationStep[],
+    load: (source: S) => Promise<MigrationModule>,
+    prepare?: (sources: readonly S[]) => Promise<void>,
+  ) {
     this.#steps = steps;
     this.#load = load;
+    if (prepare !== undefined) {
+      const sources = steps.flatMap((step) => (step.kind === "revision" ? [step.revision.source as S] : []));
+      if (sources.length > 0) this.#prepared = prepare(sources).catch(() => undefined);
+    }
   }
 
   /** The module of step `index`, starting the imports of the steps after it. */
@@ -28,7 +42,8 @@ export class ModulePrefetcher<S extends RevisionSource> {
     for (this.#next = Math.max(this.#next, index); this.#next < end; this.#next++) {
       const step = this.#steps[this.#next];
       if (step?.kind !== "revision") continue;
-      const loading = this.#load(step.revision.source as S);
+      const source = step.revision.source as S;
+      const loading = this.#prepared ? this.#prepared.then(() => this.#load(source)) : this.#load(source);
       loading.catch(() => undefined);
       this.#loading.set(this.#next, loading);
     }

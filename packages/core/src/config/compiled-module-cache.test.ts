@@ -1,0 +1,144 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { cacheDirectory } from "./cache-directory.js";
+import { CompiledModuleCache } from "./compiled-module-cache.js";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+/**
+ * A project folder with `files` and a package `dual` whose `import` and
+ * `require` conditions lead to different files, and an empty cache folder
+ * path inside it.
+ */
+function project(files: Record<string, string>): { folder: string; cache: string } {
+  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-cache-")));
+  folders.push(folder);
+  const dual = path.join(folder, "node_modules", "dual");
+  fs.mkdirSync(dual, { recursive: true });
+  fs.writeFileSync(
+    path.join(dual, "package.json"),
+    JSON.stringify({ name: "dual", exports: { import: "./esm.mjs", require: "./cjs.cjs" } }),
+  );
+  fs.writeFileSync(path.join(dual, "esm.mjs"), 'export const flavour = "esm";\n');
+  fs.writeFileSync(path.join(dual, "cjs.cjs"), 'exports.flavour = "cjs";\n');
+  fs.writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
+  return { folder, cache: path.join(folder, "cache", "modules") };
+}
+
+const migration = [
+  'import { flavour } from "dual";',
+  'import path from "node:path";',
+  "export const revision: string = 'a1';",
+  "export const found: string = flavour + ' ' + path.basename('/x/y.ts');",
+].join("\n");
+
+function cached(cache: string): string[] {
+  return fs.existsSync(cache) ? fs.readdirSync(cache).sort() : [];
+}
+
+describe("CompiledModuleCache", () => {
+  it("compiles a module that imports packages into a private folder and reuses it", async () => {
+    const { folder, cache } = project({ "a1_add.ts": migration });
+    const file = path.join(folder, "a1_add.ts");
+    const source = await new CompiledModuleCache(cache).source(file);
+    if (!("url" in source)) throw new Error(`not compiled: ${source.hooks}`);
+    const module = (await import(source.url)) as { revision: string; found: string };
+    // The package resolved as Node's ESM resolver does (the `import` condition).
+    expect(module).toMatchObject({ revision: "a1", found: "esm y.ts" });
+    expect(fs.statSync(cache).mode & 0o777).toBe(0o700);
+    const [entry] = cached(cache);
+    expect(entry).toMatch(/^[0-9a-f]{40}\.mjs$/);
+    expect(fs.statSync(path.join(cache, entry as string)).mode & 0o777).toBe(0o600);
+    const before = fs.statSync(path.join(cache, entry as string)).mtimeMs;
+
+    // Another process (a new cache object) finds it without compiling.
+    const again = await new CompiledModuleCache(cache).source(file);
+    expect(again).toEqual(source);
+    expect(cached(cache)).toEqual([entry]);
+    expect(fs.statSync(path.join(cache, entry as string)).mtimeMs).toBe(before);
+  });
+
+  it("sees an edit of the same size within the same second", async () => {
+    const { folder, cache } = project({ "a1_add.ts": migration });
+    const file = path.join(folder, "a1_add.ts");
+    const first = await new CompiledModuleCache(cache).source(file);
+    const { mtime } = fs.statSync(file);
+    fs.writeFileSync(file, migration.replace("'a1'", "'b2'"));
+    fs.utimesSync(file, mtime, mtime);
+    const second = await new CompiledModuleCache(cache).source(file);
+    if (!("url" in second)) throw new Error(`not compiled: ${second.hooks}`);
+    expect(second).not.toEqual(first);
+    expect(((await import(second.url)) as { revision: string }).revision).toBe("b2");
+  });
+
+  it("compiles a batch in one call and leaves a file that does not compile to the hooks", async () => {
+    const { folder, cache } = project({
+      "a1.ts": migration,
+      "b2.ts": migration.replace("'a1'", "'b2'"),
+      "broken.ts": "export const x: number = ;",
+    });
+    const files = ["a1.ts", "b2.ts", "broken.ts"].map((name) => path.join(folder, name));
+    const modules = new CompiledModuleCache(cache);
+    await modules.prepare(files);
+    const [a1, b2, broken] = await Promise.all(files.map((file) => modules.source(file)));
+    expect(a1).toHaveProperty("url");
+    expect(b2).toHaveProperty("url");
+    expect(broken).toEqual({ hooks: "did not compile" });
+    expect(cached(cache)).toHaveLength(2);
+  });
+
+  it("leaves local imports, import.meta and CommonJS to the hooks", async () => {
+    const { folder, cache } = project({
+      "local.ts": 'import { x } from "./helper.js";\nexport const y = x;',
+      "helper.ts": "export const x = 1;",
+      "meta.ts": "export const here = new URL('.', import.meta.url).href;",
+      "common.js": "exports.x = 1;",
+      "missing.ts": 'import { x } from "not-installed";\nexport const y = x;',
+    });
+    const modules = new CompiledModuleCache(cache);
+    const outcome = async (name: string) => modules.source(path.join(folder, name));
+    expect(await outcome("local.ts")).toEqual({ hooks: "imports ./helper.js" });
+    expect(await outcome("meta.ts")).toEqual({ hooks: "uses its own location or CommonJS" });
+    // In a "type": "module" package, esbuild warns that `exports` is a global there.
+    expect(await outcome("common.js")).toEqual({ hooks: "esbuild warned about it" });
+    expect(await outcome("missing.ts")).toEqual({ hooks: "imports not-installed" });
+    expect(cached(cache)).toEqual([]);
+  });
+
+  it("never writes a file holding a literal password", async () => {
+    const { folder, cache } = project({
+      "retort.config.ts": 'export default { url: "postgresql://app:s3cret@db.internal/app" };',
+      "other.ts": 'export default { url: "postgresql://db/app", password: "s3cret" };',
+      "sql.ts": "export const sql = \"CREATE USER app WITH PASSWORD 's3cret'\";",
+    });
+    const modules = new CompiledModuleCache(cache);
+    for (const name of ["retort.config.ts", "other.ts", "sql.ts"]) {
+      expect(await modules.source(path.join(folder, name))).toEqual({ hooks: "holds a literal secret" });
+    }
+    expect(cached(cache)).toEqual([]);
+  });
+
+  it("closes a cache folder others can read", async () => {
+    const { folder, cache } = project({ "a1.ts": migration });
+    fs.mkdirSync(cache, { recursive: true, mode: 0o755 });
+    fs.chmodSync(cache, 0o755);
+    expect(await new CompiledModuleCache(cache).source(path.join(folder, "a1.ts"))).toHaveProperty("url");
+    expect(fs.statSync(cache).mode & 0o777).toBe(0o700);
+  });
+
+  it("uses no folder when RETORT_CACHE_DIR is empty", async () => {
+    expect(cacheDirectory({ RETORT_CACHE_DIR: "" })).toBeNull();
+    expect(cacheDirectory({ RETORT_CACHE_DIR: "rel" })).toBe(path.resolve("rel"));
+    expect(cacheDirectory({ XDG_CACHE_HOME: "/xdg" })).toBe("/xdg/retort");
+    const { folder } = project({ "a1.ts": migration });
+    expect(await new CompiledModuleCache(null).source(path.join(folder, "a1.ts"))).toEqual({
+      hooks: "no private cache folder",
+    });
+  });
+});

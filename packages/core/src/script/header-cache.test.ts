@@ -1,0 +1,91 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { HeaderCache } from "./header-cache.js";
+import { loadScriptHeaders } from "./load-script-headers.js";
+import { readRevisionHeader } from "./read-revision-header.js";
+import type { RevisionHeader } from "./revision-header.js";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+function setUp(): { versions: string; cache: string } {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-header-cache-")));
+  folders.push(root);
+  const versions = path.join(root, "versions");
+  fs.mkdirSync(versions);
+  return { versions, cache: path.join(root, "cache") };
+}
+
+function migration(revision: string, downRevision: string | null): string {
+  return `/** m ${revision} */\nexport const revision = "${revision}";\nexport const downRevision = ${JSON.stringify(downRevision)};\n`;
+}
+
+/** A clock a minute ahead: every file counts as settled. */
+const later = () => (BigInt(Date.now()) + 60_000n) * 1_000_000n;
+
+/** Loads `file`'s header through a fresh cache (a new process), counting the reads. */
+function load(cache: string, versions: string, file: string, now = later): { header: RevisionHeader; reads: number } {
+  const headers = HeaderCache.open(cache, [versions], now);
+  if (headers === undefined) throw new Error("no cache folder");
+  let reads = 0;
+  const header = headers.header(file, () => {
+    reads++;
+    return readRevisionHeader(file, fs.readFileSync(file, "utf8"));
+  });
+  headers.save();
+  return { header, reads };
+}
+
+describe("HeaderCache", () => {
+  it("gives an unchanged file's header without reading it, from a 0600 file in a 0700 folder", () => {
+    const { versions, cache } = setUp();
+    const file = path.join(versions, "a_first.ts");
+    fs.writeFileSync(file, migration("a", null));
+    const first = load(cache, versions, file);
+    expect(first.reads).toBe(1);
+    const second = load(cache, versions, file);
+    expect(second).toEqual({ header: first.header, reads: 0 });
+    expect(fs.statSync(cache).mode & 0o777).toBe(0o700);
+    const [json] = fs.readdirSync(cache);
+    expect(fs.statSync(path.join(cache, json as string)).mode & 0o777).toBe(0o600);
+  });
+
+  it("sees an edit that keeps the size and the modification time", () => {
+    const { versions, cache } = setUp();
+    const file = path.join(versions, "a_first.ts");
+    fs.writeFileSync(file, migration("a", null));
+    const { mtime } = fs.statSync(file);
+    fs.utimesSync(file, mtime, mtime);
+    expect(load(cache, versions, file).header.revision).toBe("a");
+    fs.writeFileSync(file, migration("b", null));
+    fs.utimesSync(file, mtime, mtime);
+    expect(load(cache, versions, file)).toMatchObject({ header: { revision: "b" }, reads: 1 });
+  });
+
+  it("does not keep a file changed in the last seconds, which may change again within its timestamp", () => {
+    const { versions, cache } = setUp();
+    const file = path.join(versions, "a_first.ts");
+    fs.writeFileSync(file, migration("a", null));
+    const now = () => BigInt(Date.now()) * 1_000_000n;
+    expect(load(cache, versions, file, now).reads).toBe(1);
+    expect(load(cache, versions, file, now).reads).toBe(1);
+    // Once it has settled, it is kept.
+    expect(load(cache, versions, file).reads).toBe(1);
+    expect(load(cache, versions, file).reads).toBe(0);
+  });
+
+  it("loadScriptHeaders gives the same headers with and without the cache", () => {
+    const { versions, cache } = setUp();
+    fs.writeFileSync(path.join(versions, "a_first.ts"), migration("a", null));
+    fs.writeFileSync(path.join(versions, "b_second.ts"), migration("b", "a"));
+    const plain = loadScriptHeaders({ versionLocations: [versions] });
+    const cached = loadScriptHeaders({ versionLocations: [versions], cacheDirectory: cache });
+    const again = loadScriptHeaders({ versionLocations: [versions], cacheDirectory: cache });
+    expect(cached).toEqual(plain);
+    expect(again).toEqual(plain);
+  });
+});
