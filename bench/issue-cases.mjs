@@ -1,0 +1,182 @@
+// The cases of issue #12's table that the graph and apply cases of run.mjs do
+// not cover: start-up against `node -e 0`, a real-size history (550 branchy
+// revisions with a TypeScript config) warm and cold, upgrade from empty on
+// 550 and 1,000 migrations warm and cold, and the peak memory of an upgrade
+// of 10,000 migrations. `h` is run.mjs's harness (run, measure, addResult, …).
+
+import fs from "node:fs";
+import path from "node:path";
+import { generateRetortProject, rid } from "./gen-retort.mjs";
+
+const TS_CONFIG = `import type { RetortConfig } from "@retort/core";
+
+const config: RetortConfig = {
+  scriptLocation: "migrations",
+  url: process.env.BENCH_DATABASE_URL ?? "sqlite:///bench.db",
+};
+
+export default config;
+`;
+
+/** Retort's cache folder for the run: emptied for a cold run. */
+function clearRetortCache(h) {
+  fs.rmSync(h.cacheDir, { recursive: true, force: true });
+}
+
+/** Alembic's cold run: the migrations' byte-code is gone, as after a deploy of changed files. */
+function clearPycache(dir) {
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name === "__pycache__") {
+      fs.rmSync(path.join(entry.parentPath, entry.name), { recursive: true, force: true });
+    }
+  }
+}
+
+function withTsConfig(dir) {
+  fs.rmSync(path.join(dir, "retort.config.json"), { force: true });
+  fs.writeFileSync(path.join(dir, "retort.config.ts"), TS_CONFIG);
+}
+
+/** `retort --version` and `node -e 0`, alternated, medians of both. */
+export function startupCase(h) {
+  const runs = Math.max(9, h.opts.repeats * 3);
+  const node = [];
+  const retort = [];
+  h.log(`start-up: retort --version vs node -e 0, ${runs} runs each`);
+  for (let i = 0; i < runs; i++) {
+    node.push(h.run([process.execPath, "-e", "0"], h.work).seconds);
+    retort.push(h.retort(h.work, ["--version"]).seconds);
+  }
+  const nodeS = h.median(node);
+  const retortS = h.median(retort);
+  const ratio = retortS / nodeS;
+  h.log(`  node -e 0 ${nodeS.toFixed(3)} s, retort --version ${retortS.toFixed(3)} s (${ratio.toFixed(2)}x)`);
+  h.results.push({
+    name: "version-vs-node",
+    retort_s: h.round(retortS),
+    node_s: h.round(nodeS),
+    retort_runs_s: retort.map((x) => h.round(x)),
+    node_runs_s: node.map((x) => h.round(x)),
+    ratio_to_node: h.round(ratio, 2),
+    goal: "at most 1.5x node -e 0",
+    goal_met: ratio <= 1.5,
+  });
+}
+
+/**
+ * A history shaped like a real one: 550 branchy revisions (a merge every
+ * ten), a TypeScript config; heads, history and current, warm and cold.
+ */
+export function realSizeCases(h) {
+  const n = 550;
+  const rdir = path.join(h.work, `retort-real-${n}`);
+  const adir = path.join(h.work, `alembic-real-${n}`);
+  h.log(`generating ${n} branchy revisions with a TypeScript config`);
+  generateRetortProject(rdir, n, { branchy: true });
+  withTsConfig(rdir);
+  if (h.opts.alembic) h.run(["python3", h.genAlembic, adir, String(n), "--branchy"], h.work);
+  h.retort(rdir, ["stamp", "heads"]);
+  if (h.opts.alembic) h.alembic(adir, ["stamp", "heads"]);
+  const goal = { text: "at least 4x faster than Alembic", applies: h.opts.alembic, met: (e) => e.ratio >= 4 };
+  for (const command of ["heads", "history", "current"]) {
+    h.log(`real-size ${command}/${n}`);
+    const warm = h.attempt(command, () =>
+      h.measure(`retort ${command} (warm)`, () => h.retort(rdir, [command], { measureRss: true })),
+    );
+    const cold = h.attempt(command, () =>
+      h.measure(`retort ${command} (cold)`, () => h.retort(rdir, [command]), { before: () => clearRetortCache(h) }),
+    );
+    const alembic = h.opts.alembic
+      ? h.attempt(`alembic ${command}`, () => h.measure(`alembic ${command}`, () => h.alembic(adir, [command])))
+      : undefined;
+    h.addResult(`${command}/real-ts-config/${n}`, goal, warm, alembic, {
+      revisions: n,
+      retort_cold_s: cold?.seconds ? h.round(cold.seconds) : null,
+      ratio_cold: cold?.seconds && alembic?.seconds ? h.round(alembic.seconds / cold.seconds, 2) : null,
+    });
+  }
+}
+
+/**
+ * Upgrade from an empty SQLite database: warm (the cache filled by an
+ * earlier run) and cold (Retort's cache and Alembic's byte-code removed
+ * first, as on the first run after a deploy).
+ */
+export function applyCases(h, sizes) {
+  for (const n of sizes) {
+    const rdir = path.join(h.work, `retort-apply-${n}`);
+    const adir = path.join(h.work, `alembic-apply-${n}`);
+    const last = rid(n - 1);
+    h.log(`generating ${n} linear revisions (TypeScript config) for upgrade from empty`);
+    generateRetortProject(rdir, n);
+    withTsConfig(rdir);
+    if (h.opts.alembic) h.run(["python3", h.genAlembic, adir, String(n)], h.work);
+    const check = () => h.expectAll("retort current after upgrade", h.retort(rdir, ["current"]).stdout, [last]);
+    const upgrade = () => h.retort(rdir, ["upgrade", "head"], { measureRss: true });
+    const warm = h.attempt("upgrade head", () =>
+      h.measure("retort upgrade head (warm)", upgrade, { before: () => h.removeDb(rdir), check }),
+    );
+    const cold = h.attempt("upgrade head", () =>
+      h.measure("retort upgrade head (cold)", upgrade, {
+        before: () => {
+          h.removeDb(rdir);
+          clearRetortCache(h);
+        },
+        check,
+      }),
+    );
+    let alembicWarm;
+    let alembicCold;
+    if (h.opts.alembic) {
+      const aCheck = () => h.expectAll("alembic current after upgrade", h.alembic(adir, ["current"]).stdout, [last]);
+      const aUpgrade = () => h.alembic(adir, ["upgrade", "head"]);
+      alembicWarm = h.attempt("alembic upgrade", () =>
+        h.measure("alembic upgrade head (warm)", aUpgrade, { before: () => h.removeDb(adir), check: aCheck }),
+      );
+      alembicCold = h.attempt("alembic upgrade", () =>
+        h.measure("alembic upgrade head (cold)", aUpgrade, {
+          before: () => {
+            h.removeDb(adir);
+            clearPycache(adir);
+          },
+          check: aCheck,
+        }),
+      );
+    }
+    const goal = {
+      text: "at least 4x faster than Alembic, warm and cold; cold within 1.5x of warm",
+      applies: h.opts.alembic,
+      met: (e) => e.ratio >= 4 && e.ratio_cold >= 4 && e.retort_cold_s <= 1.5 * e.retort_s,
+    };
+    h.addResult(`upgrade-from-empty/linear/${n}`, goal, warm, alembicWarm, {
+      revisions: n,
+      retort_cold_s: cold?.seconds ? h.round(cold.seconds) : null,
+      alembic_cold_s: alembicCold?.seconds ? h.round(alembicCold.seconds) : null,
+      ratio_cold: cold?.seconds && alembicCold?.seconds ? h.round(alembicCold.seconds / cold.seconds, 2) : null,
+      retort_ms_per_migration: warm?.seconds ? h.round((warm.seconds / n) * 1000, 2) : null,
+    });
+  }
+}
+
+/** Peak RSS of `upgrade head` from empty over 10,000 migrations (one run, warm cache). */
+export function memoryCase(h, n) {
+  const rdir = path.join(h.work, `retort-memory-${n}`);
+  h.log(`generating ${n} linear revisions for the memory case`);
+  generateRetortProject(rdir, n);
+  h.retort(rdir, ["upgrade", "head", "--sql"], {});
+  h.removeDb(rdir);
+  const r = h.attempt("upgrade head (memory)", () => {
+    const result = h.retort(rdir, ["upgrade", "head"], { measureRss: true });
+    h.log(`  upgrade head of ${n}: ${result.seconds.toFixed(2)} s, peak ${(result.rssKb / 1024).toFixed(1)} MB`);
+    return { seconds: result.seconds, first: result.seconds, runs: [result.seconds], rssKb: result.rssKb };
+  });
+  const mb = r?.rssKb ? r.rssKb / 1024 : null;
+  h.results.push({
+    name: `memory/upgrade-from-empty/${n}`,
+    retort_s: r?.seconds ? h.round(r.seconds) : null,
+    retort_peak_rss_mb: mb === null ? null : h.round(mb, 1),
+    ...(r?.error ? { retort_error: r.error } : {}),
+    goal: "peak RSS under 150 MB",
+    goal_met: mb === null ? null : mb < 150,
+  });
+}
