@@ -208,6 +208,12 @@ for (const harness of harnesses) {
           `('modify_type', None, 'users', 'mood', ${enumText(["sad", "happy"])} -> ${enumText(["sad", "ok", "happy"])})`,
         );
       }
+      if (!dialect.capabilities.nativeEnum) {
+        // The enum is a VARCHAR and a CHECK named after it: its new value list is a changed type.
+        expected.push(
+          "('modify_type', None, 'users', 'mood', VARCHAR(5) mood['sad', 'happy'] -> VARCHAR(5) mood['sad', 'ok', 'happy'])",
+        );
+      }
       // A CHECK's text is the database's (PostgreSQL adds casts and parentheses): compared up to it.
       const withoutCheckText = (line: string) => line.replace(/, check sql`.*`\)$/, ", check)");
       expect(lines.map(withoutCheckText).sort()).toEqual(expected.map(withoutCheckText).sort());

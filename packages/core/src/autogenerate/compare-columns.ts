@@ -104,8 +104,11 @@ export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, o
     }
     if (reflected.type.kind === "enum") return reflected.type.name !== declared.name;
   } else if (declared.kind === "enum") {
-    // Without native enums, an enum is a string column with a CHECK: not compared (as Alembic).
-    return false;
+    // Without native enums, an enum is a string column with a CHECK named after it. Where the
+    // introspector recognises that CHECK (the column reads back as an enum), the name and the
+    // values are compared; a plain string column is not (as Alembic, which compares neither).
+    if (reflected.type.kind !== "enum") return false;
+    return reflected.type.name !== declared.name || !sameValues(reflected.type.values, declared.values);
   }
   const reported = (reflected as { reportedType?: string }).reportedType;
   const typeText = dialectTypeText(options.dialect);
@@ -159,6 +162,10 @@ function declaredDefault(
 /** A dialect's type text: its own (`Dialect.typeText`), or standard SQL's. */
 export function dialectTypeText(dialect: Pick<Dialect, "typeText">): (type: ColumnType) => string {
   return (type) => dialect.typeText?.(type) ?? standardTypeText(type);
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, at) => value === b[at]);
 }
 
 export function isIntegerKind(type: ColumnType): boolean {

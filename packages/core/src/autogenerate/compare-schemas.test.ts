@@ -439,7 +439,7 @@ describe("compareSchemas: order, hooks, enums", () => {
     expect(calls).toContain("column:email:false");
   });
 
-  it("PostgreSQL enums: created, extended and dropped (not compared without native enums)", () => {
+  it("PostgreSQL enums: created, extended and dropped (without native enums, see below)", () => {
     const mood = table(
       "people",
       column("id", integer(), { primaryKey: true }),
@@ -471,7 +471,22 @@ describe("compareSchemas: order, hooks, enums", () => {
       column("color", enumType("color", ["red"])),
     );
     expect(lines([mood, withColor], database, { nativeEnum: true })[0]).toBe("('add_enum', None, 'color', ['red'])");
-    expect(lines([mood], { ...database, enums: [] })).toEqual([]);
+  });
+
+  it("without native enums: an enum read back from its CHECK compares by name and values; a plain string column does not", () => {
+    const declared = (values: string[], name = "mood") =>
+      table("people", column("id", integer(), { primaryKey: true }), column("mood", enumType(name, values)));
+    const database = live(reflected(declared(["sad", "happy"])));
+    expect(lines([declared(["sad", "happy"])], database)).toEqual([]);
+    expect(lines([declared(["sad", "ok", "happy"])], database)).toEqual([
+      "('modify_type', None, 'people', 'mood', mood['sad', 'happy'] -> mood['sad', 'ok', 'happy'])",
+    ]);
+    expect(lines([declared(["happy", "sad"])], database)).toHaveLength(1);
+    expect(lines([declared(["sad", "happy"], "feeling")], database)).toHaveLength(1);
+    const asString = live(
+      reflected(table("people", column("id", integer(), { primaryKey: true }), column("mood", string(5)))),
+    );
+    expect(lines([declared(["sad", "ok", "happy"])], asString)).toEqual([]);
   });
 });
 
@@ -484,5 +499,46 @@ describe("compareSchemas: what a database writes back differently", () => {
     expect(lines([declared], database)).toEqual([]);
     const other = live(reflected(table("t", column("label", text()), index("ix_t_lower", [sql`upper(label)`]))));
     expect(lines([declared], other)).toHaveLength(2);
+  });
+
+  it("a partial index's condition compares without casts and parentheses; a changed one is a drop and an add", () => {
+    const partial = (where: string) =>
+      table(
+        "t",
+        column("code", string(10)),
+        column("n", integer()),
+        index("ix_t_code", ["code"], { where: sql(where) }),
+      );
+    const declared = partial("code = 'x' AND n IS NOT NULL");
+    const database = live(reflected(partial("((code)::character varying(10) = 'x'::text) AND (n IS NOT NULL)")));
+    expect(lines([declared], database)).toEqual([]);
+    expect(lines([partial("code = 'y' AND n IS NOT NULL")], database)).toEqual([
+      "('remove_index', None, 't', 'ix_t_code', ['code'], where sql`((code)::character varying(10) = 'x'::text) AND (n IS NOT NULL)`)",
+      "('add_index', None, 't', 'ix_t_code', ['code'], where sql`code = 'y' AND n IS NOT NULL`)",
+    ]);
+    const whole = table("t", column("code", string(10)), column("n", integer()), index("ix_t_code", ["code"]));
+    expect(lines([whole], database)).toHaveLength(2);
+  });
+
+  it("an index whose columns or uniqueness changed is a drop and an add", () => {
+    const declared = table("t", column("a", integer()), column("b", integer()), index("ix_t", ["a", "b"]));
+    const same = live(reflected(declared));
+    expect(lines([declared], same)).toEqual([]);
+    const swapped = live(
+      reflected(table("t", column("a", integer()), column("b", integer()), index("ix_t", ["b", "a"]))),
+    );
+    expect(lines([declared], swapped)).toEqual([
+      "('remove_index', None, 't', 'ix_t', ['b', 'a'])",
+      "('add_index', None, 't', 'ix_t', ['a', 'b'])",
+    ]);
+    const unique = live(
+      reflected(
+        table("t", column("a", integer()), column("b", integer()), index("ix_t", ["a", "b"], { unique: true })),
+      ),
+    );
+    expect(lines([declared], unique)).toEqual([
+      "('remove_index', None, 't', 'ix_t', ['a', 'b'], unique)",
+      "('add_index', None, 't', 'ix_t', ['a', 'b'])",
+    ]);
   });
 });

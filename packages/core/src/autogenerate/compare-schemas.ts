@@ -468,11 +468,33 @@ function withDatabaseNames(
   };
 }
 
+/**
+ * Same columns or expressions in the same order, same uniqueness, same
+ * partial-index condition (see `whereText`: casts, quotes and parentheses
+ * the database adds do not count).
+ */
 function sameIndex(declared: IndexDefinition, reflected: IndexDefinition): boolean {
   return (
     signature(declared.columns) === signature(reflected.columns) &&
-    Boolean(declared.unique) === Boolean(reflected.unique)
+    Boolean(declared.unique) === Boolean(reflected.unique) &&
+    whereText(declared.where) === whereText(reflected.where)
   );
+}
+
+/** A `::type` cast: one word, or one of the types of several words; a length or precision; `[]`. */
+const CAST =
+  /::(?:"[^"]+"|[a-z_][a-z0-9_]*(?: varying| precision| with(?:out)? time zone)?)(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?(?:\[\])*/gi;
+
+/**
+ * A partial index's condition without casts and parentheses: PostgreSQL gives
+ * `(code::text = 'x'::text) AND (owner IS NOT NULL)` back for
+ * `code = 'x' AND owner IS NOT NULL`. (A change of grouping alone is
+ * therefore not seen.)
+ */
+function whereText(where: IndexDefinition["where"]): string | undefined {
+  if (where === undefined) return undefined;
+  const text = typeof where === "string" ? where : where.text;
+  return expressionText(text.replace(CAST, "")).replace(/[()]/g, " ").replace(/\s+/g, " ").trim();
 }
 
 /** A foreign key's columns, referred table and columns, and actions (NO ACTION, and RESTRICT where it is the same, as none). */

@@ -129,7 +129,7 @@ export function describeDiff(diff: SchemaDiff, typeText: (type: ColumnType) => s
     case "remove_column":
       return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column.name)}, ${typeText(diff.column.type)})`;
     case "modify_type":
-      return `('modify_type', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${typeText(diff.from)} -> ${typeText(diff.to)})`;
+      return `('modify_type', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${describeType(diff.from, diff.to, typeText)} -> ${describeType(diff.to, diff.from, typeText)})`;
     case "modify_nullable":
       return `('modify_nullable', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${pyBool(diff.from)} -> ${pyBool(diff.to)})`;
     case "modify_default":
@@ -137,7 +137,7 @@ export function describeDiff(diff: SchemaDiff, typeText: (type: ColumnType) => s
       return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${describeValue(diff.from)} -> ${describeValue(diff.to)})`;
     case "add_index":
     case "remove_index":
-      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.index.name)}, ${list(diff.index.columns)}${diff.index.unique ? ", unique" : ""})`;
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.index.name)}, ${list(diff.index.columns)}${diff.index.unique ? ", unique" : ""}${diff.index.where === undefined ? "" : `, where ${describeValue(diff.index.where)}`})`;
     case "add_constraint":
     case "remove_constraint": {
       const constraint = diff.constraint;
@@ -166,6 +166,19 @@ export function describeDiff(diff: SchemaDiff, typeText: (type: ColumnType) => s
       throw new Error(`unknown diff ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/**
+ * A type in a `modify_type` line: the database's words, and for an enum
+ * changed into another its name and values too where the words do not show
+ * them (`mood['sad', 'happy']`; `VARCHAR(5) mood['sad', 'happy']` where the
+ * dialect has no enum types).
+ */
+function describeType(type: ColumnType, other: ColumnType, typeText: (type: ColumnType) => string): string {
+  const text = typeText(type);
+  // MySQL's `ENUM('sad','happy')` shows its values already.
+  if (type.kind !== "enum" || other.kind !== "enum" || type.values.every((value) => text.includes(value))) return text;
+  return `${text === type.name ? "" : `${text} `}${type.name}[${type.values.map((value) => `'${value.replaceAll("'", "\\'")}'`).join(", ")}]`;
 }
 
 function pyBool(value: boolean): string {

@@ -282,6 +282,9 @@ export class BatchTableModel {
     let column = this.#require(step.column);
     if (step.type !== undefined) {
       column = { ...column, type: renderSqliteType(step.type) };
+      // The CHECK of the enum the column was (or of the same enum with other values) gives way to the new type's.
+      const enums = [step.existingType, step.type].flatMap((type) => (type?.kind === "enum" ? [type.name] : []));
+      this.#dropEnumChecks(column.name, enums);
       this.#addEnumCheck(column.name, step.type);
     }
     if (step.nullable !== undefined) {
@@ -376,6 +379,18 @@ export class BatchTableModel {
       );
     }
     this.#constraints = this.#constraints.filter((other) => other !== constraint);
+  }
+
+  /** Drops the CHECKs named `names` that are an enum's on `column` (`"column" IN (...)`), as `#addEnumCheck` writes them. */
+  #dropEnumChecks(column: string, names: readonly string[]): void {
+    if (names.length === 0) return;
+    const prefixes = [`${quoteName(column)} in (`, `${column} in (`].map((prefix) => prefix.toLowerCase());
+    const isEnumCheck = (constraint: BatchConstraint) =>
+      constraint.kind === "check" &&
+      constraint.name !== undefined &&
+      names.some((name) => same(name, constraint.name as string)) &&
+      prefixes.some((prefix) => constraint.condition.trim().toLowerCase().replace(/\s+/g, " ").startsWith(prefix));
+    this.#constraints = this.#constraints.filter((constraint) => !isEnumCheck(constraint));
   }
 
   /** `enumType` has no native type on SQLite: a CHECK named after the enum, as the table compiler writes. */
