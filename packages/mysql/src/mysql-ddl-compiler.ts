@@ -415,8 +415,9 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
 
   /** A literal default, or an expression in parentheses (MySQL 8.0.13+ / MariaDB 10.2+ take expression defaults so). */
   #default(value: NonNullable<AlterColumnOperation["serverDefault"]>): string {
-    if (typeof value !== "object") return this.dialect.renderLiteral(value);
-    const text = value.text.trim();
+    // A sql`...` expression as its SQL (a portable function as the dialect writes it).
+    const text = this.dialect.renderLiteral(value).trim();
+    if (typeof value !== "object") return text;
     // CURRENT_TIMESTAMP and NOW() are allowed bare; other expressions need parentheses.
     if (/^(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)(\s*\(\s*\d*\s*\))?$/i.test(text)) return text;
     if (/^\(.*\)$/s.test(text) || /^'.*'$/s.test(text) || /^-?\d+(\.\d+)?$/.test(text) || /^NULL$/i.test(text))

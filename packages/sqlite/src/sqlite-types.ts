@@ -76,8 +76,9 @@ const timeDefault = /^current_(?:time|date|timestamp)$/i;
  * otherwise: SQLite only takes an expression DEFAULT in parentheses.
  */
 export function renderServerDefault(value: ServerDefault, renderLiteral: (value: unknown) => string): string {
+  // The dialect renders a sql`...` expression as its SQL (a portable function natively).
   if (typeof value !== "object") return renderLiteral(value);
-  const text = value.text.trim();
+  const text = renderLiteral(value).trim();
   return bareDefault.test(text) ? text : `(${text})`;
 }
 

@@ -4,7 +4,7 @@
  * Revises:
  * Create Date: 2026-11-24 09:00:00.000000
  */
-import { column, dateTime, integer, sql, string, type Operations } from "@retort/core";
+import { column, currentTimestamp, dateTime, integer, string, type Operations } from "@retort/core";
 
 export const revision = "1f0c3b2a9d41";
 export const downRevision = null;
@@ -19,7 +19,7 @@ export async function upgrade(op: Operations): Promise<void> {
     column("id", integer(), { primaryKey: true }),
     column("email", string(255), { nullable: false, unique: true }),
     column("name", string(100)),
-    column("created_at", dateTime(), { serverDefault: sql`CURRENT_TIMESTAMP` }),
+    column("created_at", dateTime(), { serverDefault: currentTimestamp() }),
   );
 }
 

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { importModule } from "../config/module-loader.js";
 import type { Operation } from "../operations/operation.js";
 import { Operations } from "../operations/operations.js";
-import { dateTime, enumType, integer, string, text } from "../schema/column-type.js";
-import { sql } from "../schema/sql-expression.js";
+import { date, dateTime, enumType, integer, string, text, time } from "../schema/column-type.js";
+import { currentTime, sql } from "../schema/sql-expression.js";
 import { column, foreignKey, index } from "../schema/table-elements.js";
 import { table } from "../schema/table.js";
 import { renderRevisionFile } from "../script/render-revision.js";
@@ -186,6 +186,24 @@ describe("renderBody", () => {
     );
     expect(renderImports(imports)).toBe(
       'import { column, dateTime, index, integer, sql, string } from "@retort/core";',
+    );
+  });
+
+  it("writes the standard current date and time defaults as the portable functions", () => {
+    const stamped = table(
+      "log",
+      column("at", dateTime(), { serverDefault: sql`CURRENT_TIMESTAMP` }),
+      column("day", date(), { serverDefault: sql`current_date` }),
+      column("clock", time(), { serverDefault: currentTime() }),
+      column("pg", dateTime(), { serverDefault: sql`now()` }),
+    );
+    const { code, imports } = renderBody([{ kind: "createTable", table: stamped }]);
+    expect(code).toContain('  column("at", dateTime(), { serverDefault: currentTimestamp() }),');
+    expect(code).toContain('  column("day", date(), { serverDefault: currentDate() }),');
+    expect(code).toContain('  column("clock", time(), { serverDefault: currentTime() }),');
+    expect(code).toContain('  column("pg", dateTime(), { serverDefault: sql`now()` }),');
+    expect(renderImports(imports)).toBe(
+      'import { column, currentDate, currentTime, currentTimestamp, date, dateTime, sql, time } from "@retort/core";',
     );
   });
 

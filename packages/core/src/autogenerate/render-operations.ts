@@ -1,7 +1,12 @@
 import type { BatchStep } from "../operations/batch-operation.js";
 import type { Operation } from "../operations/operation.js";
 import type { ColumnType } from "../schema/column-type.js";
-import { isSqlExpression, type SqlExpression } from "../schema/sql-expression.js";
+import {
+  isSqlExpression,
+  type PortableSqlFunction,
+  STANDARD_SQL_FUNCTIONS,
+  type SqlExpression,
+} from "../schema/sql-expression.js";
 import type { ColumnDefinition, ConstraintDefinition, IndexDefinition } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
 import type { PlanStep } from "./plan-migration.js";
@@ -334,7 +339,22 @@ function value(entry: unknown, imports: Set<string>): string {
   throw new Error(`autogenerate cannot render ${String(entry)}`);
 }
 
+/**
+ * A default the database keeps as the SQL standard's `CURRENT_TIMESTAMP`,
+ * `CURRENT_DATE` or `CURRENT_TIME` is written as the portable function, so
+ * the migration runs on every dialect; any other SQL as ``sql`...` ``.
+ */
 function renderSql(expression: SqlExpression, imports: Set<string>): string {
+  const text = expression.text.trim().toUpperCase();
+  const portable =
+    expression.portable ??
+    (Object.keys(STANDARD_SQL_FUNCTIONS) as PortableSqlFunction[]).find(
+      (name) => STANDARD_SQL_FUNCTIONS[name] === text,
+    );
+  if (portable !== undefined) {
+    imports.add(portable);
+    return `${portable}()`;
+  }
   imports.add("sql");
   return `sql\`${expression.text.replaceAll("\\", "\\\\").replaceAll("`", "\\`").replaceAll("${", "\\${")}\``;
 }

@@ -27,6 +27,7 @@ import type {
 } from "../operations/operation.js";
 import { checkOptions, type OptionNames } from "../schema/check-options.js";
 import type { ColumnType } from "../schema/column-type.js";
+import { expressionSql, type PortableSqlFunction } from "../schema/sql-expression.js";
 import { column as columnOf, parseReference } from "../schema/table-elements.js";
 import type {
   ColumnDefinition,
@@ -50,6 +51,8 @@ export interface CompilerDialect {
   quoteIdentifier(name: string): string;
   renderLiteral(value: unknown): string;
   placeholder(index: number): string;
+  /** A portable function (`currentTimestamp()`) natively; without it, the SQL standard's spelling. */
+  renderSqlFunction?(name: PortableSqlFunction): string;
 }
 
 /** How a column's definition is written inside CREATE TABLE or ADD COLUMN. */
@@ -237,9 +240,9 @@ export abstract class DdlCompilerBase {
     return this.renderType(type, undefined);
   }
 
-  /** A server default: ``sql`...` `` verbatim, anything else as a literal. */
+  /** A server default: ``sql`...` `` verbatim (a portable function as the dialect writes it), anything else as a literal. */
   protected renderDefault(value: ServerDefault): string {
-    return typeof value === "object" ? value.text : this.dialect.renderLiteral(value);
+    return typeof value === "object" ? expressionSql(value, this.dialect) : this.dialect.renderLiteral(value);
   }
 
   /** A name Retort generated (`ix_<table>_<column>`); a dialect with a length limit shortens it. */
@@ -803,6 +806,7 @@ export abstract class DdlCompilerBase {
       quoteIdentifier: (name) => this.dialect.quoteIdentifier(name),
       placeholder: (index) => this.dialect.placeholder(index),
       toColumnValue: (value, type) => this.toColumnValue(value, type),
+      renderExpression: (expression) => expressionSql(expression, this.dialect),
     });
   }
 

@@ -3,11 +3,24 @@ import { UnknownOptionError } from "../errors/unknown-option-error.js";
 import { UnsupportedOperationError } from "../errors/database-error.js";
 import type { CreateIndexOperation, Operation } from "../operations/operation.js";
 import type { ColumnType } from "../schema/column-type.js";
-import { integer, string } from "../schema/column-type.js";
+import { date, dateTime, integer, string } from "../schema/column-type.js";
+import {
+  currentDate,
+  currentTime,
+  currentTimestamp,
+  type PortableSqlFunction,
+  sql as sqlText,
+} from "../schema/sql-expression.js";
 import { column } from "../schema/table-elements.js";
 import { table } from "../schema/table.js";
 import { DdlCompilerBase } from "./ddl-compiler-base.js";
 import { DEFAULT_CAPABILITIES, DialectBase, defineCapabilities } from "./dialect-base.js";
+
+declare module "../driver/driver.js" {
+  interface DialectNames {
+    tiny: true;
+  }
+}
 
 /** The smallest dialect: a name, a type renderer and a parameter limit; everything else is the base's. */
 class TinyCompiler extends DdlCompilerBase {
@@ -69,6 +82,42 @@ describe("DialectBase", () => {
     ]);
     expect(sql(dialect, { kind: "alterColumn", table: "t", column: "name", nullable: false })).toEqual([
       'ALTER TABLE "t" ALTER COLUMN "name" SET NOT NULL',
+    ]);
+  });
+
+  it("writes portable functions in the SQL standard's spelling, or as a dialect overrides them", () => {
+    class OddDialect extends TinyDialect {
+      override renderSqlFunction(name: PortableSqlFunction): string {
+        return name === "currentTimestamp" ? "GETDATE()" : super.renderSqlFunction(name);
+      }
+    }
+    const create = {
+      kind: "createTable",
+      table: table(
+        "t",
+        column("at", dateTime(), { serverDefault: currentTimestamp() }),
+        column("on", date(), { serverDefault: currentDate() }),
+        column("by", string(), { serverDefault: sqlText`CURRENT_USER` }),
+      ),
+    } as const;
+    const rows = {
+      kind: "bulkInsert",
+      table: "t",
+      rows: [{ at: currentTimestamp(), on: currentDate(), by: "me" }],
+    } as const;
+    const standard = new TinyDialect();
+    expect(standard.renderLiteral(currentTimestamp())).toBe("CURRENT_TIMESTAMP");
+    expect(standard.renderLiteral(currentTime())).toBe("CURRENT_TIME");
+    expect(sql(standard, create)[0]).toBe(
+      'CREATE TABLE "t" (\n  "at" DATETIME DEFAULT CURRENT_TIMESTAMP,\n  "on" DATE DEFAULT CURRENT_DATE,\n  "by" STRING DEFAULT CURRENT_USER\n)',
+    );
+    const odd = new OddDialect();
+    expect(odd.renderLiteral(currentTimestamp())).toBe("GETDATE()");
+    expect(odd.renderLiteral(sqlText`CURRENT_TIMESTAMP`)).toBe("CURRENT_TIMESTAMP");
+    expect(sql(odd, create)[0]).toContain('"at" DATETIME DEFAULT GETDATE(),');
+    // In VALUES an expression is written into the SQL and takes no parameter.
+    expect(odd.compile(rows)).toEqual([
+      { sql: 'INSERT INTO "t" ("at", "on", "by") VALUES (GETDATE(), CURRENT_DATE, ?)', parameters: ["me"] },
     ]);
   });
 

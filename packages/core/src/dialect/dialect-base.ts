@@ -1,4 +1,10 @@
 import type { CompileOptions, Dialect, DialectCapabilities, DialectName } from "../driver/driver.js";
+import {
+  expressionSql,
+  isSqlExpression,
+  type PortableSqlFunction,
+  STANDARD_SQL_FUNCTIONS,
+} from "../schema/sql-expression.js";
 import type { CompiledStatement, Operation } from "../operations/operation.js";
 import type { ColumnType } from "../schema/column-type.js";
 import type { DdlCompilerBase } from "./ddl-compiler-base.js";
@@ -87,9 +93,22 @@ export abstract class DialectBase implements Dialect {
     return `"${name.replaceAll('"', '""')}"`;
   }
 
+  /** A value as a SQL literal; a ``sql`...` `` expression as its SQL, a portable function natively. */
   renderLiteral(value: unknown): string {
+    if (isSqlExpression(value)) return expressionSql(value, this);
     this.#literals ??= this.createLiteralRenderer();
     return this.#literals.render(value);
+  }
+
+  /**
+   * A portable function (`currentTimestamp()`, `currentDate()`,
+   * `currentTime()`) as this database writes it. The base writes the SQL
+   * standard's `CURRENT_TIMESTAMP`, `CURRENT_DATE` and `CURRENT_TIME`, which
+   * SQLite, PostgreSQL and MySQL accept as defaults and in values; a
+   * database with other spellings overrides it.
+   */
+  renderSqlFunction(name: PortableSqlFunction): string {
+    return STANDARD_SQL_FUNCTIONS[name];
   }
 
   /** `?` for every positional parameter. */

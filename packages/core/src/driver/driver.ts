@@ -1,3 +1,4 @@
+import type { PortableSqlFunction } from "../schema/sql-expression.js";
 import type { BatchAlterTableOperation } from "../operations/batch-operation.js";
 import type { CompiledStatement, Operation } from "../operations/operation.js";
 import type { RunStatement } from "../pipeline/statement-sink.js";
@@ -76,8 +77,14 @@ export interface Dialect {
   readonly capabilities: DialectCapabilities;
   /** Quotes an identifier by the dialect's rules (always quotes). */
   quoteIdentifier(name: string): string;
-  /** Renders a value as a SQL literal (for offline scripts and DDL defaults). */
+  /** Renders a value as a SQL literal (for offline scripts and DDL defaults); a ``sql`...` `` expression as its SQL. */
   renderLiteral(value: unknown): string;
+  /**
+   * A portable function (`currentTimestamp()`, ...) as this database writes
+   * it. Optional: without it the SQL standard's spelling is used
+   * (`CURRENT_TIMESTAMP`). `DialectBase` has it.
+   */
+  renderSqlFunction?(name: PortableSqlFunction): string;
   /** The placeholder of the 1-based parameter `index` (`?` or `$1`). */
   placeholder(index: number): string;
   /**

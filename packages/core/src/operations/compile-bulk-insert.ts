@@ -1,4 +1,5 @@
 import type { ColumnType } from "../schema/column-type.js";
+import { isSqlExpression, type SqlExpression } from "../schema/sql-expression.js";
 import type { BulkInsertOperation, CompiledStatement } from "./operation.js";
 
 /** What a dialect supplies to compile `bulkInsert`. */
@@ -14,11 +15,14 @@ export interface BulkInsertSyntax {
   placeholder(index: number): string;
   /** Converts a value by its declared column type (booleans, dates, JSON). */
   toColumnValue(value: unknown, type: ColumnType): unknown;
+  /** A ``sql`...` `` value (`currentTimestamp()`) as SQL in the VALUES list, where it takes no parameter. */
+  renderExpression(expression: SqlExpression): string;
 }
 
 /**
  * Compiles `bulkInsert` to multi-row `INSERT INTO t (a, b) VALUES (..), (..)`
- * statements with bound parameters, each under the dialect's parameter
+ * statements with bound parameters (a ``sql`...` `` value, such as
+ * `currentTimestamp()`, is written into the SQL), each under the dialect's parameter
  * limit. Rows are grouped into runs of consecutive rows with the same keys,
  * so a column a row leaves out gets its server default (not NULL) and the
  * rows keep their order; a row with no keys is `INSERT ... DEFAULT VALUES`.
@@ -88,8 +92,13 @@ function insertRun(
     for (const row of rows.slice(start, start + rowsPerStatement)) {
       const placeholders: string[] = [];
       for (const key of keys) {
+        const value = row[key];
+        if (isSqlExpression(value)) {
+          placeholders.push(syntax.renderExpression(value));
+          continue;
+        }
         const type = types.get(key);
-        parameters.push(type === undefined ? row[key] : syntax.toColumnValue(row[key], type));
+        parameters.push(type === undefined ? value : syntax.toColumnValue(value, type));
         placeholders.push(syntax.placeholder(parameters.length));
       }
       tuples.push(`(${placeholders.join(", ")})`);

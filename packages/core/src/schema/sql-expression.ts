@@ -1,7 +1,61 @@
-/** A piece of raw SQL, written with the `sql` tag: ``sql`now()` ``. */
+/** A piece of raw SQL, written with the `sql` tag (``sql`lower(name)` ``), or a portable function. */
 export interface SqlExpression {
   readonly kind: "sql";
+  /** The SQL text; for a portable function, its standard spelling (`CURRENT_TIMESTAMP`). */
   readonly text: string;
+  /** Set by `currentTimestamp()`, `currentDate()`, `currentTime()`: each dialect writes it its own way. */
+  readonly portable?: PortableSqlFunction;
+}
+
+/** The functions every dialect writes natively (`Dialect.renderSqlFunction`). */
+export type PortableSqlFunction = "currentTimestamp" | "currentDate" | "currentTime";
+
+/** The SQL standard's spelling of each portable function, which SQLite, PostgreSQL and MySQL all accept. */
+export const STANDARD_SQL_FUNCTIONS: Readonly<Record<PortableSqlFunction, string>> = {
+  currentTimestamp: "CURRENT_TIMESTAMP",
+  currentDate: "CURRENT_DATE",
+  currentTime: "CURRENT_TIME",
+};
+
+function portable(name: PortableSqlFunction): SqlExpression {
+  return { kind: "sql", text: STANDARD_SQL_FUNCTIONS[name], portable: name };
+}
+
+/**
+ * The current date and time, as each database writes it (`CURRENT_TIMESTAMP`
+ * on SQLite, PostgreSQL and MySQL), where ``sql`now()` `` works on
+ * PostgreSQL and MySQL only. For server defaults and values:
+ *
+ * ```ts
+ * column("created_at", dateTime(), { serverDefault: currentTimestamp() })
+ * await op.bulkInsert("audit", [{ event: "created", at: currentTimestamp() }]);
+ * ```
+ */
+export function currentTimestamp(): SqlExpression {
+  return portable("currentTimestamp");
+}
+
+/** The current date (`CURRENT_DATE`), as each database writes it; see `currentTimestamp`. */
+export function currentDate(): SqlExpression {
+  return portable("currentDate");
+}
+
+/** The current time of day (`CURRENT_TIME`), as each database writes it; see `currentTimestamp`. */
+export function currentTime(): SqlExpression {
+  return portable("currentTime");
+}
+
+/**
+ * An expression's SQL for a dialect: a portable function as the dialect
+ * renders it (its `renderSqlFunction`, else the standard spelling), any
+ * other expression as written.
+ */
+export function expressionSql(
+  expression: SqlExpression,
+  dialect: { renderSqlFunction?(name: PortableSqlFunction): string },
+): string {
+  if (expression.portable === undefined) return expression.text;
+  return dialect.renderSqlFunction?.(expression.portable) ?? expression.text;
 }
 
 /**
