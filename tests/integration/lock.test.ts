@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,5 +90,53 @@ for (const harness of harnesses) {
       expect(await probe.versionRows()).toEqual(["r000"]);
       expect(await probe.tableExists("held")).toBe(true);
     });
+  });
+
+  describe(`waiting for the migration lock on ${harness.name}`, () => {
+    let database: TestDatabase;
+    let project: TestProject;
+
+    beforeAll(async () => {
+      database = await harness.create();
+      project = new TestProject({ url: database.url });
+      // With -x gate=<file>, the migration says it runs (<file>.running), then waits for <file>.
+      project.addRevision({
+        id: "g000",
+        down: null,
+        upgrade: [
+          "  const gate = op.getContext().xArgs.gate;",
+          '  await op.execute("CREATE TABLE gated (id INTEGER)");',
+          "  if (gate) {",
+          '    const fs = await import("node:fs");',
+          '    fs.writeFileSync(gate + ".running", "");',
+          "    while (!fs.existsSync(gate)) await new Promise((resolve) => setTimeout(resolve, 20));",
+          "  }",
+        ].join("\n"),
+        downgrade: '  await op.execute("DROP TABLE gated");',
+      });
+    });
+    afterAll(async () => {
+      project?.cleanup();
+      await database?.drop();
+    });
+
+    it("says who holds the lock after a second of waiting, then how long it waited", async () => {
+      const gate = path.join(project.dir, `gate-${Date.now()}`);
+      const holder = project.runAsync("-x", `gate=${gate}`, "upgrade", "head");
+      await waitForFile(`${gate}.running`);
+      const waiting = project.runAsync("upgrade", "head");
+      await sleep(2500);
+      writeFileSync(gate, "");
+      const [held, waiter] = await Promise.all([holder, waiting]);
+      expect(held.status, held.stderr).toBe(0);
+      expect(waiter.status, waiter.stderr).toBe(0);
+      const lines = waiter.stderr.split("\n");
+      expect(lines[0]).toMatch(/^Database: /);
+      expect(lines[1]).toMatch(/^Waiting for the migration lock held by .+ \.\.\.$/);
+      if (harness.name === "postgresql") expect(lines[1]).toContain('(application "retort (pid ');
+      expect(lines[2]).toMatch(/^Acquired the migration lock after \d+\.\d s$/);
+      // The holder applied the migration meanwhile: nothing is left to do.
+      expect(lines[3]).toBe("Nothing to do: the database is at g000");
+    }, 60_000);
   });
 }

@@ -1,12 +1,15 @@
 import type { CommandOptions, ResolvedConfig } from "@retort/core";
 import type { OptionSpec, ParsedOptions } from "./argv.js";
+import type { RunRenderer } from "./format/run-renderer.js";
 import type { Output } from "./output.js";
 
 export interface CommandContext {
   readonly output: Output;
+  /** Renders what a run tells (the database, the lock wait, each migration, the summary) and warnings on stderr. */
+  readonly reporter: RunRenderer;
   readonly parsed: ParsedOptions;
   readonly cwd: string;
-  /** Loads the configuration (found or given with -c) and the API options from the global flags. */
+  /** Loads the configuration (found or given with -c) and the API options from the global flags, `reporter` included. */
   project(): Promise<{ config: ResolvedConfig; options: CommandOptions }>;
 }
 

@@ -4,6 +4,7 @@ import { type OptionSpec, optionValue, optionValues, parseOptions } from "./argv
 import type { Command, CommandContext } from "./command.js";
 import { bugNote, stackReport, wantsStacks } from "./error-report.js";
 import { ignoreClosedPipes, processOutput } from "./output.js";
+import { type Palette, paletteFor } from "./style.js";
 
 const globalOptions: readonly OptionSpec[] = [
   {
@@ -24,6 +25,11 @@ const globalOptions: readonly OptionSpec[] = [
   },
   { name: "quiet", short: "q", takesValue: false, help: "do not log to standard output" },
   {
+    name: "no-color",
+    takesValue: false,
+    help: "no colour, even on a terminal (colour is off when not a terminal or with NO_COLOR set)",
+  },
+  {
     name: "verbose",
     short: "v",
     takesValue: false,
@@ -43,6 +49,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const commandIndex = args.findIndex((arg, index) => !arg.startsWith("-") && !takesValue(args[index - 1]));
   const commandName = commandIndex === -1 ? undefined : args[commandIndex];
   let command: Command | undefined;
+  let renderer: { abandon(): void } | undefined;
   try {
     // Start-up imports only what parsing the global options needs: the
     // commands (and with them @retort/core) load once a command is named or
@@ -71,10 +78,15 @@ export async function main(args: readonly string[]): Promise<number> {
     if (parsed.positionals.length > max) {
       throw new UsageError(`${command.name}: unrecognized arguments: ${parsed.positionals.slice(max).join(" ")}`);
     }
-    const output = processOutput(parsed.flags.has("quiet"));
+    const quiet = parsed.flags.has("quiet");
+    const output = processOutput(quiet, { noColor: parsed.flags.has("no-color") });
+    const { RunRenderer } = await import("./format/run-renderer.js");
+    const reporter = new RunRenderer({ stream: process.stderr, paint: output.stderrPaint, quiet });
+    renderer = reporter;
     const cwd = process.cwd();
     const context: CommandContext = {
       output,
+      reporter,
       parsed,
       cwd,
       project: async () =>
@@ -83,13 +95,22 @@ export async function main(args: readonly string[]): Promise<number> {
           configPath: optionValue(parsed, "config"),
           url: optionValue(parsed, "url"),
           xArgs: optionValues(parsed, "x"),
+          reporter,
         }),
     };
     await command.run(context);
     return 0;
   } catch (error) {
-    return reportFailure(error, command, wantsStacks(args, process.env));
+    renderer?.abandon();
+    const paint = paletteFor(process.stderr, process.env, noColorFlag(args));
+    return reportFailure(error, command, wantsStacks(args, process.env), paint);
   }
+}
+
+/** `--no-color` anywhere before `--`: read even when parsing the arguments failed. */
+function noColorFlag(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes("--no-color");
 }
 
 /**
@@ -116,7 +137,8 @@ function parseArguments(args: readonly string[], commandIndex: number, command: 
   };
 }
 
-function reportFailure(error: unknown, command: Command | undefined, stacks: boolean): number {
+function reportFailure(error: unknown, command: Command | undefined, stacks: boolean, paint: Palette): number {
+  const failed = paint.failure("FAILED:");
   if (RetortError.isInstance(error)) {
     const usage = error instanceof UsageError || error.code === "USAGE";
     if (usage) {
@@ -125,14 +147,14 @@ function reportFailure(error: unknown, command: Command | undefined, stacks: boo
       process.stderr.write(`usage: retort ${synopsis} (see ${help})\n`);
     }
     // SPEC: every failure ends with the FAILED line, so a stack comes before it.
-    process.stderr.write(`${stacks ? stackReport(error) : ""}FAILED: ${error.message}\n`);
+    process.stderr.write(`${stacks ? stackReport(error) : ""}${failed} ${error.message}\n`);
     // An interrupted run exits as the shell expects of a signal (130, 143).
     const exitStatus = (error as { exitStatus?: unknown }).exitStatus;
     return usage ? 2 : typeof exitStatus === "number" ? exitStatus : 1;
   }
   // Anything else is unexpected (a bug, here or in a library): the stack always.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${stackReport(error)}${bugNote(error)}FAILED: ${message}\n`);
+  process.stderr.write(`${stackReport(error)}${bugNote(error)}${failed} ${message}\n`);
   return 1;
 }
 

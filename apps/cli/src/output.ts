@@ -1,3 +1,5 @@
+import { type Palette, paletteFor } from "./style.js";
+
 /** Where a command writes: stdout for results (silenced by -q), stderr for progress and errors. */
 export interface Output {
   readonly quiet: boolean;
@@ -8,9 +10,13 @@ export interface Output {
   /** A progress or log line on stderr. */
   progress(text: string): void;
   readonly stderrIsTty: boolean;
+  /** Colours for stdout and for stderr: each on only when that stream is a terminal (see `style.ts`). */
+  readonly stdoutPaint: Palette;
+  readonly stderrPaint: Palette;
 }
 
-export function processOutput(quiet: boolean): Output {
+export function processOutput(quiet: boolean, options: { noColor?: boolean } = {}): Output {
+  const noColor = options.noColor ?? false;
   return {
     quiet,
     message(text) {
@@ -23,6 +29,8 @@ export function processOutput(quiet: boolean): Output {
       if (!quiet) process.stderr.write(`${text}\n`);
     },
     stderrIsTty: process.stderr.isTTY === true,
+    stdoutPaint: paletteFor(process.stdout, process.env, noColor),
+    stderrPaint: paletteFor(process.stderr, process.env, noColor),
   };
 }
 

@@ -1,10 +1,19 @@
-import { type CommandOptions, findConfigFile, loadConfig, loadDotEnv, type ResolvedConfig } from "@retort/core";
+import {
+  type CommandOptions,
+  findConfigFile,
+  loadConfig,
+  loadDotEnv,
+  type ResolvedConfig,
+  type RunReporter,
+} from "@retort/core";
 
 export interface ProjectArguments {
   readonly cwd: string;
   readonly configPath: string | undefined;
   readonly url: string | undefined;
   readonly xArgs: readonly string[];
+  /** Told what the command does: every command that connects first names the database. */
+  readonly reporter?: RunReporter;
 }
 
 /**
@@ -21,6 +30,7 @@ export async function loadProject(
     cwd: args.cwd,
     env: process.env,
     xArgs: args.xArgs,
+    ...(args.reporter === undefined ? {} : { reporter: args.reporter }),
     ...(args.url === undefined ? {} : { url: args.url }),
   };
   return { config, options };

@@ -19,9 +19,10 @@ describe("upgrade and downgrade on a linear history", () => {
     linear(project, ["aaaa1111", "bbbb2222", "cccc3333"]);
     const result = project.run("upgrade", "head");
     expect(result.status).toBe(0);
-    expect(result.stderr).toContain("Running upgrade  -> aaaa1111, m aaaa1111");
-    expect(result.stderr).toContain("Running upgrade aaaa1111 -> bbbb2222, m bbbb2222");
-    expect(result.stderr).toMatch(/Running upgrade bbbb2222 -> cccc3333, m cccc3333 \(\d/);
+    expect(result.stderr).toContain("Running upgrade  -> aaaa1111, m aaaa1111\n");
+    expect(result.stderr).toContain("Running upgrade aaaa1111 -> bbbb2222, m bbbb2222\n");
+    expect(result.stderr).toMatch(/Finished upgrade bbbb2222 -> cccc3333 in \d/);
+    expect(result.stderr).toMatch(/Applied 3 migrations in \d/);
     expect(versionRows(project.dbPath)).toEqual(["cccc3333"]);
     expect(tableNames(project.dbPath)).toEqual(["alembic_version", "t_aaaa1111", "t_bbbb2222", "t_cccc3333"]);
   });

@@ -62,9 +62,17 @@ export {
   describeStep,
   parseXArgs,
   type RunResult,
-  type StepReport,
   type RunnerOptions,
 } from "./runtime/migration-runner.js";
+export type {
+  RunReporter,
+  DatabaseChosen,
+  LockWaiting,
+  LockAcquired,
+  MigrationStarted,
+  StepReport,
+  RunSummary,
+} from "./runtime/run-reporter.js";
 export { VersionTable, versionTableOperation, type VersionTableOptions } from "./runtime/version-table.js";
 export { Operations, type OperationSink, type Bind } from "./operations/operations.js";
 export { Environment, type CommandOptions, type OpenConnection } from "./api/environment.js";

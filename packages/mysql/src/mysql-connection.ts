@@ -2,7 +2,7 @@ import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, Query
 import { CommandError, DatabaseError } from "@retort/core";
 import type mysql from "mysql2/promise";
 import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
-import { MysqlLock } from "./mysql-lock.js";
+import { describeLockHolder, findLockHolder, lockName, MysqlLock } from "./mysql-lock.js";
 import { toMysqlValue } from "./mysql-types.js";
 import type { MysqlConnectionConfig } from "./mysql-url.js";
 
@@ -134,6 +134,18 @@ export class MysqlConnection implements Connection {
       assertHeld: () => lock.assertHeld(),
       verify: (read) => lock.verify(read),
     };
+  }
+
+  /**
+   * Who holds the migration lock `key`: the session `IS_USED_LOCK()`
+   * names, with its user and host where the process list shows them,
+   * asked on this session while the lock's own waits.
+   */
+  async lockHolder(key: string): Promise<string | undefined> {
+    const [rows] = await this.#session.query("SELECT DATABASE() AS db");
+    const database = (rows as { db: string | null }[])[0]?.db ?? "";
+    const holder = await findLockHolder(this.#session, lockName(database, key));
+    return holder === undefined ? undefined : maskSecrets(describeLockHolder(holder), this.#options.config.secrets);
   }
 
   /** Closes the session (the server rolls back an open transaction) and releases the locks taken through it. */

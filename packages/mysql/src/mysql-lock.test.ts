@@ -88,6 +88,19 @@ describe("MysqlLock", () => {
     locks.push(taken);
   });
 
+  it("names the holder to a waiter while it waits (lockHolder on the waiter's own session)", async () => {
+    const second = await connect();
+    expect(await second.lockHolder(KEY)).toBeUndefined();
+    const first = await connect();
+    const lock = await first.acquireLock({ key: KEY, timeoutMs: 1000 });
+    locks.push(lock);
+    const id = await holder();
+    const waiting = second.acquireLock({ key: KEY, timeoutMs: 10_000 });
+    expect(await second.lockHolder(KEY)).toMatch(new RegExp(`^connection ${id} \\(user "`));
+    await lock.release();
+    locks.push(await waiting);
+  });
+
   it("does not block a lock on another key", async () => {
     const connection = await connect();
     locks.push(await connection.acquireLock({ key: KEY, timeoutMs: 1000 }));

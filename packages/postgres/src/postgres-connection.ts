@@ -2,7 +2,7 @@ import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, Query
 import { CommandError, DatabaseError } from "@retort/core";
 import type pg from "pg";
 import { describeError, maskSecrets, type StatementErrorContext, toDatabaseError } from "./postgres-errors.js";
-import { PostgresLock } from "./postgres-lock.js";
+import { describeLockHolder, findLockHolders, lockKeys, PostgresLock } from "./postgres-lock.js";
 import type { PostgresConnectionConfig } from "./postgres-url.js";
 import { toPostgresValue } from "./postgres-types.js";
 
@@ -186,6 +186,17 @@ export class PostgresConnection implements Connection {
         await lock.verify(read);
       },
     };
+  }
+
+  /**
+   * Who holds the migration lock `key`: the sessions `findLockHolders`
+   * finds in `pg_locks` and `pg_stat_activity` (pid, application name,
+   * client, user), asked on this session while the lock's own waits.
+   */
+  async lockHolder(key: string): Promise<string | undefined> {
+    const { rows } = await this.#client.query<{ database: string }>("SELECT current_database() AS database");
+    const holders = await findLockHolders(this.#client, lockKeys(rows[0]?.database ?? "", key));
+    return holders.length === 0 ? undefined : holders.map(describeLockHolder).join("; ");
   }
 
   /**

@@ -120,6 +120,20 @@ describe("PostgresLock in one process", () => {
     expect(await holderPids()).toEqual([pid]);
   });
 
+  it("names the holder to a waiter while it waits (lockHolder on the waiter's own session)", async () => {
+    const waiter = await connect("retort-waiter");
+    expect(await waiter.lockHolder(KEY)).toBeUndefined();
+    const holder = await connect("retort-holder");
+    const handle = await lock(holder, 1000);
+    const [pid] = await holderPids();
+    const waiting = lock(waiter, 10_000);
+    // The waiter's migration session is free while its lock session waits.
+    const described = await waiter.lockHolder(KEY);
+    expect(described).toMatch(new RegExp(`^pid ${pid} \\(application "retort-holder", client 127\\.0\\.0\\.1:\\d+`));
+    await handle.release();
+    await waiting;
+  });
+
   it("lets a waiter in as soon as the holder releases", async () => {
     const holder = await connect("retort-holder");
     const handle = await lock(holder, 1000);

@@ -124,12 +124,49 @@ export class SqliteConnection implements Connection {
       this.#foreignKeysSuspended = true;
     }
     try {
-      this.#database.exec(sql);
+      await this.#beginImmediate();
     } catch (error) {
       this.#restoreForeignKeys();
       if (isBusyError(error)) throw sqliteLockTimeoutError(this.filename, this.#busyTimeoutMs, error);
       throw toDatabaseError(error, sql);
     }
+  }
+
+  /**
+   * `BEGIN IMMEDIATE`, waiting up to the busy timeout without blocking the
+   * event loop: SQLite's own busy handler sleeps inside the call
+   * (https://sqlite.org/c3ref/busy_handler.html), which better-sqlite3 runs
+   * synchronously, so nothing else (a signal handler, the
+   * `Waiting for the migration lock` notice) could run meanwhile. Here each
+   * try does not wait (`busy_timeout = 0`) and the pauses between tries
+   * are timers. Throws the last SQLITE_BUSY once the timeout has passed.
+   */
+  async #beginImmediate(): Promise<void> {
+    const timeoutMs = this.#busyTimeoutMs;
+    const deadline = performance.now() + timeoutMs;
+    let pause = 5;
+    for (;;) {
+      try {
+        this.#database.pragma("busy_timeout = 0");
+        this.#database.exec("BEGIN IMMEDIATE");
+        return;
+      } catch (error) {
+        const remaining = deadline - performance.now();
+        if (!isBusyError(error) || remaining <= 0) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, remaining)));
+        pause = Math.min(pause * 2, 100);
+      } finally {
+        this.#database.pragma(`busy_timeout = ${timeoutMs}`);
+      }
+    }
+  }
+
+  /**
+   * SQLite cannot tell who holds its write lock (https://sqlite.org/lockingv3.html):
+   * this names the file, which another connection is writing to.
+   */
+  async lockHolder(_key: string): Promise<string | undefined> {
+    return `another connection to ${this.filename} (SQLite cannot tell which process)`;
   }
 
   /**

@@ -34,7 +34,9 @@ export const currentCommand: Command = {
     }
     if (verbose) context.output.message(`Current revision(s) for ${result.url}:`);
     for (const revision of result.revisions) {
-      context.output.message(verbose ? formatLogEntry(revision) : formatRevisionLine(revision));
+      context.output.message(
+        verbose ? formatLogEntry(revision) : formatRevisionLine(revision, { paint: context.output.stdoutPaint }),
+      );
     }
   },
 };
@@ -72,6 +74,7 @@ export const historyCommand: Command = {
             includeDoc: true,
             includeParents: true,
             current: isCurrent(revision),
+            paint: context.output.stdoutPaint,
           });
     if (context.parsed.flags.has("graph")) {
       const label = (revision: ScriptRevision) =>
@@ -100,7 +103,7 @@ export const headsCommand: Command = {
       resolveDependencies: context.parsed.flags.has("resolve-dependencies"),
     });
     printRevisions(context, revisions, (revision) =>
-      formatRevisionLine(revision, { includeBranches: true, treeIndicators: false }),
+      formatRevisionLine(revision, { includeBranches: true, treeIndicators: false, paint: context.output.stdoutPaint }),
     );
   },
 };

@@ -12,8 +12,6 @@ import {
 import { optionValue } from "../argv.js";
 import type { Command, CommandContext } from "../command.js";
 import { withInterrupts } from "../interrupt.js";
-import type { Output } from "../output.js";
-import { terminalProgress } from "../format/copy-progress.js";
 
 const sqlOption = {
   name: "sql",
@@ -93,7 +91,7 @@ async function printScript(
   const result = await run(config, {
     ...options,
     ...(tag === undefined ? {} : { tag }),
-    onWarning: (message) => process.stderr.write(`WARNING: ${message}\n`),
+    onWarning: (message) => context.reporter.warning(message),
   });
   context.output.data(result.script.trimEnd());
 }
@@ -111,37 +109,8 @@ async function runWithProgress(
     run(config, {
       ...options,
       ...(tag === undefined ? {} : { tag }),
-      ...progressCallbacks(context.output),
-      // Long copies (a SQLite batch rebuild) report their rows on a terminal.
-      ...(process.stderr.isTTY ? { onProgress: terminalProgress() } : {}),
-      onWarning: (message) => process.stderr.write(`WARNING: ${message}\n`),
+      onWarning: (message) => context.reporter.warning(message),
       signal,
     }),
   );
-}
-
-/**
- * Progress lines on stderr, each with its duration, like Alembic's log
- * lines. On a terminal each line also counts the steps (`[12/1000]`).
- */
-function progressCallbacks(output: Output): Pick<CommandOptions, "onPlan" | "onStepDone"> {
-  let count = 0;
-  let total = 0;
-  return {
-    onPlan(steps) {
-      count = 0;
-      total = steps.length;
-    },
-    onStepDone(report) {
-      count++;
-      const prefix = output.stderrIsTty && total > 1 ? `[${count}/${total}] ` : "";
-      output.progress(`${prefix}${report.description} (${formatDuration(report.durationMs)})`);
-    },
-  };
-}
-
-export function formatDuration(milliseconds: number): string {
-  if (milliseconds < 1) return `${milliseconds.toFixed(2)} ms`;
-  if (milliseconds < 1000) return `${Math.round(milliseconds)} ms`;
-  return `${(milliseconds / 1000).toFixed(2)} s`;
 }

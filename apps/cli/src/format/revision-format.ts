@@ -1,6 +1,9 @@
 import type { ScriptRevision } from "@retort/core";
+import { type Palette, plain } from "../style.js";
 
 export interface LineOptions {
+  /** Colours for ids and `(head)` (on a terminal); none by default. */
+  readonly paint?: Pick<Palette, "revision" | "head">;
   readonly includeBranches?: boolean;
   readonly includeDoc?: boolean;
   readonly includeParents?: boolean;
@@ -13,16 +16,18 @@ export interface LineOptions {
  * (effective head) (current) (branchpoint) (mergepoint)[, doc]`.
  */
 export function formatRevisionLine(revision: ScriptRevision, options: LineOptions = {}): string {
-  let text = revision.id;
+  const paint = options.paint ?? plain;
+  const ids = (list: readonly string[]) => list.map(paint.revision).join(", ");
+  let text = paint.revision(revision.id);
   if (options.includeParents) {
-    const downs = revision.downRevisions.length > 0 ? revision.downRevisions.join(", ") : "<base>";
+    const downs = revision.downRevisions.length > 0 ? ids(revision.downRevisions) : "<base>";
     const dependencies = revision.dependencies;
-    text = dependencies.length > 0 ? `${downs} (${dependencies.join(", ")}) -> ${text}` : `${downs} -> ${text}`;
+    text = dependencies.length > 0 ? `${downs} (${ids(dependencies)}) -> ${text}` : `${downs} -> ${text}`;
   }
   if (options.includeBranches && revision.branchLabels.size > 0) {
     text += ` (${[...revision.branchLabels].join(", ")})`;
   }
-  if (revision.isRealHead) text += " (head)";
+  if (revision.isRealHead) text += ` ${paint.head("(head)")}`;
   if (revision.isHead && !revision.isRealHead) text += " (effective head)";
   if (options.current) text += " (current)";
   if (options.treeIndicators ?? true) {

@@ -3,6 +3,7 @@ import type { DatabaseUrl } from "../config/database-url.js";
 import { maskUrl, parseDatabaseUrl, resolveDatabaseUrl } from "../config/database-url-parser.js";
 import { resolveConfig, type ResolvedConfig, type RetortConfig } from "../config/retort-config.js";
 import type { VersionTableOptions } from "../runtime/version-table.js";
+import type { RunReporter } from "../runtime/run-reporter.js";
 import { loadDriver } from "./driver-loader.js";
 import { ScriptDirectory } from "./script-directory.js";
 
@@ -24,18 +25,13 @@ export interface CommandOptions {
    * ambiguous; ...`) and the driver's (a SQLite batch CAST that changes values).
    */
   readonly onWarning?: (message: string) => void;
-  /** Called with the planned steps once the lock is held. */
-  readonly onPlan?: (steps: readonly { readonly kind: string }[]) => void;
-  /** Called with each progress line (`Running upgrade a -> b, msg`) before a step runs. */
-  readonly onStepStart?: (description: string) => void;
-  /** Called after each step with its duration. */
-  readonly onStepDone?: (report: { description: string; durationMs: number }) => void;
   /**
-   * Called as a long copy advances (a SQLite batch rebuild of a big table,
-   * copied in chunks when this is set): rows copied so far, of the total.
-   * The CLI prints it on a terminal.
+   * Told what happens as it happens: the database chosen (before
+   * connecting, by every command that connects), the wait for the lock,
+   * each migration's start and end with its duration, long copies, and the
+   * run's summary. The CLI renders it on stderr.
    */
-  readonly onProgress?: (progress: { readonly table: string; readonly copied: number; readonly total: number }) => void;
+  readonly reporter?: RunReporter;
   /**
    * Aborting it stops a run before its next statement, asks the database to
    * cancel the running one, rolls back and releases the lock; the command
@@ -99,6 +95,13 @@ export class Environment {
   async connect(): Promise<OpenConnection> {
     const url = this.databaseUrl();
     const driver = await this.driver();
+    this.options.reporter?.databaseChosen?.({
+      dialect: driver.dialect.name,
+      url: maskUrl(url),
+      ...(url.host === undefined ? {} : { host: url.host }),
+      ...(url.port === undefined ? {} : { port: url.port }),
+      ...(url.database === undefined || url.database === "" ? {} : { database: url.database }),
+    });
     const connection = await driver.connect(url, {
       lockTimeoutMs: this.config.lock.timeoutMs,
       cwd: this.cwd,

@@ -101,11 +101,8 @@ async function migrate(
       prepareModules: (headers) => scripts.prepareModules(headers),
       xArgList: environment.options.xArgs ?? [],
       tag: environment.options.tag,
-      ...(environment.options.onPlan ? { onPlan: environment.options.onPlan } : {}),
-      ...(environment.options.onStepStart ? { onStepStart: environment.options.onStepStart } : {}),
-      ...(environment.options.onStepDone ? { onStepDone: environment.options.onStepDone } : {}),
+      ...(environment.options.reporter ? { reporter: environment.options.reporter } : {}),
       ...(environment.options.signal ? { signal: environment.options.signal } : {}),
-      ...(environment.options.onProgress ? { onProgress: environment.options.onProgress } : {}),
       ...(environment.options.onWarning ? { onWarning: environment.options.onWarning } : {}),
     }),
   );

@@ -216,6 +216,14 @@ export interface Connection {
    */
   acquireLock(options: LockOptions): Promise<LockHandle>;
   /**
+   * Who holds the migration lock `key` now, as the database can tell
+   * (PostgreSQL: the session from `pg_stat_activity`), asked on this
+   * connection while `acquireLock` waits, for the
+   * `Waiting for the migration lock held by ...` line. Undefined when
+   * nobody holds it or the database cannot tell. Optional.
+   */
+  lockHolder?(key: string): Promise<string | undefined>;
+  /**
    * Asks the server to cancel the statement running on this connection,
    * from another session (PostgreSQL's `pg_cancel_backend`), so that an
    * interrupted run does not leave a statement holding its locks. Resolves

@@ -287,7 +287,7 @@ describe("runMigrations offline (ScriptStatementSink)", () => {
     const started: string[] = [];
     const { sink, result } = run(transactional, (heads) => planUpgrade(graph, heads, "c"), {
       loadModule,
-      onStepStart: (description) => started.push(description),
+      reporter: { migrationStarted: ({ description }) => started.push(description) },
     });
     const error = await result.then(
       () => undefined,
@@ -330,6 +330,51 @@ describe("runMigrations offline (ScriptStatementSink)", () => {
     });
     const { result } = run(transactional, (heads) => planUpgrade(graph, heads, "a"), { loadModule });
     await expect(result).rejects.toThrow("op.getBind().query() needs a live database");
+  });
+
+  it("tells its reporter each step's start before its statements, its end with the duration, then the summary", async () => {
+    const events: string[] = [];
+    const loadModule = modulesOf({
+      b: {
+        upgrade: async (op) => {
+          events.push("b's statements");
+          await op.execute("CREATE TABLE t_b (id INTEGER)");
+        },
+      },
+    });
+    const { result } = run(transactional, (heads) => planUpgrade(graph, heads, "b"), {
+      loadModule,
+      reporter: {
+        planned: (steps) => events.push(`planned ${steps.length}`),
+        migrationStarted: ({ description, index, total }) => events.push(`start ${index + 1}/${total} ${description}`),
+        migrationFinished: ({ description, durationMs, headsAfter }) =>
+          events.push(`end ${description} ${durationMs >= 0} ${headsAfter.join(",")}`),
+        runFinished: ({ steps, headsBefore, headsAfter, durationMs }) =>
+          events.push(
+            `summary ${steps.length} [${headsBefore.join(",")}] -> [${headsAfter.join(",")}] ${durationMs >= 0}`,
+          ),
+      },
+    });
+    await result;
+    expect(events).toEqual([
+      "planned 2",
+      "start 1/2 Running upgrade  -> a",
+      "end Running upgrade  -> a true a",
+      "start 2/2 Running upgrade a -> b",
+      "b's statements",
+      "end Running upgrade a -> b true b",
+      "summary 2 [] -> [b] true",
+    ]);
+  });
+
+  it("tells no summary when the run fails", async () => {
+    const finished: string[] = [];
+    const { result } = run(transactional, (heads) => planUpgrade(graph, heads, "a"), {
+      loadModule: async () => ({}),
+      reporter: { runFinished: () => finished.push("summary"), migrationFinished: () => finished.push("step") },
+    });
+    await expect(result).rejects.toThrow("does not export a function upgrade(op)");
+    expect(finished).toEqual([]);
   });
 
   it("runs nothing and writes an empty transaction when there is nothing to do", async () => {

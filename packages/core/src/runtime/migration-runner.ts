@@ -4,12 +4,14 @@ import { Operations } from "../operations/operations.js";
 import type { RevisionSource } from "../graph/revision-source.js";
 import type { RevisionGraph } from "../graph/revision-graph.js";
 import { HeadMaintainer } from "./head-maintainer.js";
-import type { CopyProgress, StatementSink } from "../pipeline/statement-sink.js";
+import type { StatementSink } from "../pipeline/statement-sink.js";
 import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
 import { RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
-import { InterruptedError, InterruptSignal, runGuarded, signalName, untilAborted } from "./run-interruption.js";
+import { InterruptedError, InterruptSignal, runGuarded, signalName } from "./run-interruption.js";
+import { acquireReportingWait, reportingLockWait } from "./lock-wait.js";
+import type { RunReporter, StepReport } from "./run-reporter.js";
 import { ModulePrefetcher } from "./module-prefetcher.js";
 import {
   assertConsistentHeads,
@@ -17,14 +19,6 @@ import {
   VersionTable,
   type VersionTableOptions,
 } from "./version-table.js";
-
-export interface StepReport {
-  readonly step: MigrationStep;
-  /** `Running upgrade a -> b, message` without the duration. */
-  readonly description: string;
-  readonly durationMs: number;
-  readonly headsAfter: readonly string[];
-}
 
 export interface RunResult {
   readonly headsBefore: readonly string[];
@@ -54,12 +48,8 @@ export interface RunnerOptions<S extends RevisionSource> {
   readonly prepareModules?: (sources: readonly S[]) => Promise<void>;
   readonly xArgList: readonly string[];
   readonly tag: string | undefined;
-  /** Called with the plan once the lock is held (and again if it is re-planned). */
-  readonly onPlan?: (steps: readonly MigrationStep[]) => void;
-  readonly onStepStart?: (description: string) => void;
-  readonly onStepDone?: (report: StepReport) => void;
-  /** Receives the progress of long copies (a SQLite batch rebuild); the CLI prints it on a terminal. */
-  readonly onProgress?: (progress: CopyProgress) => void;
+  /** Told what happens as it happens: the lock wait, each step's start and end, long copies, the summary. */
+  readonly reporter?: RunReporter;
   /** Receives a dialect's warnings during the run (a batch CAST that changes values). */
   readonly onWarning?: (message: string) => void;
   /** Aborting it (SIGINT/SIGTERM) stops the run before its next statement, cancels the running one, and rolls back. */
@@ -78,14 +68,17 @@ export interface RunnerOptions<S extends RevisionSource> {
 export async function runMigrations<S extends RevisionSource>(options: RunnerOptions<S>): Promise<RunResult> {
   const { connection, sink } = options;
   let lock: LockHandle | undefined;
+  /** Where the lock is the transaction (SQLite), the first `begin()` waits for it. */
+  let firstBegin: ((begin: () => Promise<void>) => Promise<void>) | undefined;
   if (options.lock.enabled && connection !== undefined && !sink.offline) {
-    lock = await untilAborted(
-      connection.acquireLock({ key: options.lock.key, timeoutMs: options.lock.timeoutMs }),
-      options.signal,
-      (late) => void late.release().catch(() => undefined),
-    );
+    if (sink.dialect.capabilities.lockHeldByTransaction) {
+      lock = await connection.acquireLock({ key: options.lock.key, timeoutMs: options.lock.timeoutMs });
+      firstBegin = (begin) => reportingLockWait(connection, options.lock.key, begin, options.reporter);
+    } else {
+      lock = await acquireReportingWait(connection, options.lock, options.reporter, options.signal);
+    }
   }
-  const run = new MigrationRun(options, lock);
+  const run = new MigrationRun(options, lock, firstBegin);
   const onAbort = () => void connection?.cancel?.().catch(() => undefined);
   options.signal?.addEventListener("abort", onAbort);
   try {
@@ -128,8 +121,16 @@ class MigrationRun<S extends RevisionSource> {
   /** The steps run in the open transaction, for the message of a failed commit. */
   #uncommitted: MigrationStep[] = [];
 
-  constructor(options: RunnerOptions<S>, lock: LockHandle | undefined) {
+  /** Takes the lock with the run's first `begin()`, reporting the wait, where the lock is the transaction. */
+  readonly #firstBegin: ((begin: () => Promise<void>) => Promise<void>) | undefined;
+
+  constructor(
+    options: RunnerOptions<S>,
+    lock: LockHandle | undefined,
+    firstBegin?: (begin: () => Promise<void>) => Promise<void>,
+  ) {
     this.#options = options;
+    this.#firstBegin = firstBegin;
     this.#sink = options.sink;
     this.#lock = lock;
     this.#versionTable = new VersionTable(options.sink, options.versionTable);
@@ -141,7 +142,9 @@ class MigrationRun<S extends RevisionSource> {
     const sink = this.#sink;
     const reports: StepReport[] = [];
     this.#assertMayContinue();
-    await sink.begin();
+    if (this.#firstBegin) await this.#firstBegin(() => sink.begin());
+    else await sink.begin();
+    const started = performance.now();
     if (this.#options.purge) await this.#versionTable.purge();
     const headsBefore = await this.#readKnownHeads();
     let steps = this.#plan(headsBefore);
@@ -154,9 +157,9 @@ class MigrationRun<S extends RevisionSource> {
     }
     let index = 0;
     while (index < steps.length) {
-      const { report, autocommitted } = await this.#runStep(steps[index] as MigrationStep, index);
+      const { report, autocommitted } = await this.#runStep(steps[index] as MigrationStep, index, steps.length);
       reports.push(report);
-      this.#options.onStepDone?.(report);
+      this.#options.reporter?.migrationFinished?.(report);
       index++;
       // A migration that committed part of itself in an autocommit block is
       // committed with its version row right away: otherwise a later failure
@@ -185,7 +188,9 @@ class MigrationRun<S extends RevisionSource> {
       }
     }
     await this.#commit();
-    return { headsBefore, headsAfter: this.#maintainer.heads, steps: reports };
+    const result = { headsBefore, headsAfter: this.#maintainer.heads, steps: reports };
+    this.#options.reporter?.runFinished?.({ ...result, durationMs: performance.now() - started });
+    return result;
   }
 
   /**
@@ -217,7 +222,7 @@ class MigrationRun<S extends RevisionSource> {
     this.#maintainer = new HeadMaintainer(this.#options.graph, heads);
     this.#committedHeads = heads;
     this.#modules = new ModulePrefetcher(steps, this.#options.loadModule, this.#options.prepareModules);
-    this.#options.onPlan?.(steps);
+    this.#options.reporter?.planned?.(steps);
     return steps;
   }
 
@@ -242,8 +247,13 @@ class MigrationRun<S extends RevisionSource> {
     this.#lock?.assertHeld?.();
   }
 
-  async #runStep(step: MigrationStep, index: number): Promise<{ report: StepReport; autocommitted: boolean }> {
+  async #runStep(
+    step: MigrationStep,
+    index: number,
+    total: number,
+  ): Promise<{ report: StepReport; autocommitted: boolean }> {
     const description = describeStep(step);
+    const reporter = this.#options.reporter;
     const started = performance.now();
     const headsBeforeStep = this.#maintainer.heads;
     const sink = new RunOperationSink(
@@ -253,13 +263,13 @@ class MigrationRun<S extends RevisionSource> {
         beforeStatement: () => this.#assertMayContinue(),
         beforeCommit: () => this.#beforeCommit(),
         afterCommit: () => this.#markCommitted(headsBeforeStep),
-        ...(this.#options.onProgress ? { onProgress: this.#options.onProgress } : {}),
+        ...(reporter?.copyProgress ? { onProgress: (progress) => reporter.copyProgress?.(progress) } : {}),
         ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
       },
     );
     try {
       this.#assertMayContinue();
-      this.#options.onStepStart?.(description);
+      reporter?.migrationStarted?.({ step, description, index, total });
       this.#sink.comment(describeStep(step, { message: false }));
       if (step.kind === "revision") {
         const source = step.revision.source;
@@ -289,7 +299,8 @@ class MigrationRun<S extends RevisionSource> {
     } catch (error) {
       throw this.#stepFailure(step, sink, error);
     }
-    const report = { step, description, durationMs: performance.now() - started, headsAfter: this.#maintainer.heads };
+    const durationMs = performance.now() - started;
+    const report = { step, description, index, total, durationMs, headsAfter: this.#maintainer.heads };
     return { report, autocommitted: sink.autocommitted };
   }
 
@@ -385,14 +396,20 @@ export function parseXArgs(list: readonly string[]): Record<string, string> {
 /**
  * Alembic's progress line: `Running upgrade a -> b, message`; without the
  * message (`{ message: false }`) it is the comment of an offline script.
+ * `formatId` dresses each revision id (the CLI colours them on a terminal).
  */
-export function describeStep(step: MigrationStep, options: { message?: boolean } = {}): string {
+export function describeStep(
+  step: MigrationStep,
+  options: { message?: boolean; formatId?: (id: string) => string } = {},
+): string {
+  const id = options.formatId ?? ((text: string) => text);
+  const list = (ids: readonly string[]) => ids.map(id).join(", ");
   if (step.kind === "stamp") {
-    return `Running stamp_revision ${step.from.join(", ")} -> ${step.to.join(", ")}`;
+    return `Running stamp_revision ${list(step.from)} -> ${list(step.to)}`;
   }
   const revision = step.revision;
-  const downs = revision.downRevisions.join(", ");
-  const arrow = step.direction === "upgrade" ? `${downs} -> ${revision.id}` : `${revision.id} -> ${downs}`;
+  const downs = list(revision.downRevisions);
+  const arrow = step.direction === "upgrade" ? `${downs} -> ${id(revision.id)}` : `${id(revision.id)} -> ${downs}`;
   const doc = options.message === false ? "" : docOf(revision.source);
   return `Running ${step.direction} ${arrow}${doc ? `, ${doc}` : ""}`;
 }

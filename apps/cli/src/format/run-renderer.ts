@@ -1,0 +1,192 @@
+import {
+  type CopyProgress,
+  type DatabaseChosen,
+  describeStep,
+  type LockAcquired,
+  type LockWaiting,
+  type MigrationStarted,
+  type RunReporter,
+  type RunSummary,
+  type StepReport,
+} from "@retort/core";
+import type { Palette } from "../style.js";
+
+/** Where the renderer writes: stderr, or a fake stream in tests. */
+export interface RenderStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export interface RunRendererOptions {
+  readonly stream: RenderStream;
+  readonly paint: Palette;
+  /** `-q`: nothing informational is written; warnings still are. */
+  readonly quiet: boolean;
+}
+
+/**
+ * Renders a run's events on stderr as they happen.
+ *
+ * Off a terminal (CI logs, pipes) every event is one line and no control
+ * character is written: `Running upgrade a -> b, msg` when a migration
+ * starts (Alembic's text), `Finished upgrade a -> b in 3.4 s` when it ends.
+ *
+ * On a terminal the start line stays open (`Running upgrade a -> b, msg
+ * ...`) and is completed with ` done (3.4 s)` when the migration ends;
+ * with several migrations each line counts them (`[3/12]`). Whatever must
+ * be written meanwhile (a warning, a copy's progress) first ends the open
+ * line, and the end is then written as a line of its own. Long copies
+ * are rewritten in place (`\r`) on a terminal only.
+ */
+export class RunRenderer implements RunReporter {
+  readonly #stream: RenderStream;
+  readonly #paint: Palette;
+  readonly #quiet: boolean;
+  readonly #tty: boolean;
+  /** The start line left open on a terminal, waiting for its duration. */
+  #open: string | undefined;
+  /** A copy progress line being rewritten in place. */
+  #progressOpen = false;
+  #waitingShown = false;
+  readonly copyProgress: ((progress: CopyProgress) => void) | undefined;
+
+  constructor(options: RunRendererOptions) {
+    this.#stream = options.stream;
+    this.#paint = options.paint;
+    this.#quiet = options.quiet;
+    this.#tty = options.stream.isTTY === true;
+    // Asking for copy progress makes long copies run in chunks: only where it is shown.
+    this.copyProgress = this.#tty && !this.#quiet ? (progress) => this.#copyProgress(progress) : undefined;
+  }
+
+  databaseChosen(database: DatabaseChosen): void {
+    this.#line(`Database: ${describeDatabase(database)}`);
+  }
+
+  lockWaiting(wait: LockWaiting): void {
+    this.#waitingShown = true;
+    this.#line(`Waiting for the migration lock held by ${wait.holder ?? "another session"} ...`);
+  }
+
+  lockAcquired(lock: LockAcquired): void {
+    if (!this.#waitingShown) return;
+    this.#waitingShown = false;
+    this.#line(`Acquired the migration lock after ${formatDuration(lock.waitedMs)}`);
+  }
+
+  migrationStarted(start: MigrationStarted): void {
+    if (this.#quiet) return;
+    const text = this.#startText(start);
+    if (!this.#tty) {
+      this.#line(text);
+      return;
+    }
+    this.#endOpenLines();
+    this.#stream.write(`${text} ...`);
+    this.#open = text;
+  }
+
+  migrationFinished(report: StepReport): void {
+    if (this.#quiet) return;
+    const duration = formatDuration(report.durationMs);
+    if (!this.#tty) {
+      const what = describeStep(report.step, { message: false, formatId: this.#paint.revision });
+      this.#line(`${what.replace(/^Running /, "Finished ")} in ${duration}`);
+      return;
+    }
+    const text = this.#startText(report);
+    const done = ` done ${this.#paint.dim(`(${duration})`)}\n`;
+    if (this.#open === text) {
+      this.#stream.write(done);
+      this.#open = undefined;
+    } else {
+      this.#endOpenLines();
+      this.#stream.write(`${text} ...${done}`);
+    }
+  }
+
+  runFinished(summary: RunSummary): void {
+    this.#line(summaryLine(summary, this.#paint));
+  }
+
+  /** A warning (from the planner or the driver): always written, `-q` or not. */
+  warning(message: string): void {
+    this.#endOpenLines();
+    this.#stream.write(`${this.#paint.warning("WARNING:")} ${message}\n`);
+  }
+
+  /** The run failed or was interrupted: ends an open line, so that `FAILED:` starts a line of its own. */
+  abandon(): void {
+    if (this.#open !== undefined) this.#stream.write(` ${this.#paint.failure("failed")}\n`);
+    else if (this.#progressOpen) this.#stream.write("\n");
+    this.#open = undefined;
+    this.#progressOpen = false;
+  }
+
+  #copyProgress({ table, copied, total }: CopyProgress): void {
+    if (this.#open !== undefined) this.#stream.write("\n");
+    // The start line is no longer the last one: its end is written in full.
+    this.#open = undefined;
+    const percent = total === 0 ? 100 : Math.floor((copied / total) * 100);
+    const rows = `${copied.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} rows`;
+    const finished = copied >= total;
+    this.#stream.write(`\r\u001b[2KCopying "${table}": ${rows} (${percent}%)${finished ? "\n" : ""}`);
+    this.#progressOpen = !finished;
+  }
+
+  #startText(start: MigrationStarted): string {
+    const counter = this.#tty && start.total > 1 ? `${this.#paint.dim(`[${start.index + 1}/${start.total}]`)} ` : "";
+    return `${counter}${describeStep(start.step, { formatId: this.#paint.revision })}`;
+  }
+
+  #line(text: string): void {
+    if (this.#quiet) return;
+    this.#endOpenLines();
+    this.#stream.write(`${text}\n`);
+  }
+
+  /** Ends the open start line or progress line: what comes next starts a line of its own. */
+  #endOpenLines(): void {
+    if (this.#open !== undefined || this.#progressOpen) this.#stream.write("\n");
+    this.#open = undefined;
+    this.#progressOpen = false;
+  }
+}
+
+/** `postgresql "app" on db.example.com:5432 (postgresql://app:***@db.example.com:5432/app)`. */
+export function describeDatabase(database: DatabaseChosen): string {
+  const name =
+    database.database !== undefined ? ` "${database.database}"` : database.host === undefined ? " in memory" : "";
+  const host =
+    database.host === undefined ? "" : ` on ${database.host}${database.port === undefined ? "" : `:${database.port}`}`;
+  return `${database.dialect}${name}${host} (${database.url})`;
+}
+
+/**
+ * `Applied 12 migrations in 3.4 s`, `Reverted 2 migrations in 80 ms`,
+ * `Stamped e000 in 3 ms`, or, when the plan was empty,
+ * `Nothing to do: the database is at e000`.
+ */
+export function summaryLine(summary: RunSummary, paint: Palette): string {
+  const heads = summary.headsAfter.length === 0 ? "base" : summary.headsAfter.map(paint.revision).join(", ");
+  if (summary.steps.length === 0) return `Nothing to do: the database is at ${heads}`;
+  const count = (kind: (report: StepReport) => boolean) => summary.steps.filter(kind).length;
+  const applied = count((report) => report.step.kind === "revision" && report.step.direction === "upgrade");
+  const reverted = count((report) => report.step.kind === "revision" && report.step.direction === "downgrade");
+  const parts: string[] = [];
+  if (applied > 0) parts.push(`Applied ${migrations(applied)}`);
+  if (reverted > 0) parts.push(`${parts.length > 0 ? "reverted" : "Reverted"} ${migrations(reverted)}`);
+  if (parts.length === 0) parts.push(`Stamped ${heads}`);
+  return `${parts.join(", ")} in ${formatDuration(summary.durationMs)}`;
+}
+
+function migrations(count: number): string {
+  return `${count} migration${count === 1 ? "" : "s"}`;
+}
+
+/** `0.41 ms`, `12 ms`, `3.4 s`. */
+export function formatDuration(milliseconds: number): string {
+  if (milliseconds < 1) return `${milliseconds.toFixed(2)} ms`;
+  if (milliseconds < 1000) return `${Math.round(milliseconds)} ms`;
+  return `${(milliseconds / 1000).toFixed(1)} s`;
+}
