@@ -5,14 +5,18 @@
  * lock released, and the command fails with `FAILED: interrupted ...` and
  * status 130 or 143. A second signal while that happens ends the process
  * at once (the database rolls back an open transaction when the
- * connection drops).
+ * connection drops). `notice` writes the line saying so (the CLI's
+ * renderer, which first ends a migration's open line).
  */
-export async function withInterrupts<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withInterrupts<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  notice: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+): Promise<T> {
   const controller = new AbortController();
   const signals = ["SIGINT", "SIGTERM"] as const;
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(128 + (name === "SIGTERM" ? 15 : 2));
-    process.stderr.write(`Interrupted by ${name}: stopping the run and rolling back...\n`);
+    notice(`Interrupted by ${name}: stopping the run and rolling back...`);
     controller.abort(name);
   };
   for (const name of signals) process.on(name, onSignal);

@@ -78,6 +78,20 @@ describe("RunRenderer on a terminal", () => {
     ]);
   });
 
+  it("ends the open line before an interrupt notice, which -q does not silence", () => {
+    const stream = fakeStream(true);
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false });
+    renderer.migrationStarted(started(first, 0, 1));
+    renderer.notice("Interrupted by SIGINT: stopping the run and rolling back...");
+    renderer.abandon();
+    expect(stream.text()).toBe(
+      "Running upgrade  -> aaa111, create users ...\nInterrupted by SIGINT: stopping the run and rolling back...\n",
+    );
+    const quiet = fakeStream(true);
+    new RunRenderer({ stream: quiet, paint: plain, quiet: true }).notice("Interrupted by SIGTERM");
+    expect(quiet.text()).toBe("Interrupted by SIGTERM\n");
+  });
+
   it("ends an open line with 'failed' when the run fails, so FAILED starts a line", () => {
     const stream = fakeStream(true);
     const renderer = new RunRenderer({ stream, paint: plain, quiet: false });

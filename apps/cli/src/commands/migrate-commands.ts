@@ -105,12 +105,14 @@ async function runWithProgress(
 ): Promise<void> {
   const { config, options } = await context.project();
   const tag = optionValue(context.parsed, "tag");
-  await withInterrupts((signal) =>
-    run(config, {
-      ...options,
-      ...(tag === undefined ? {} : { tag }),
-      onWarning: (message) => context.reporter.warning(message),
-      signal,
-    }),
+  await withInterrupts(
+    (signal) =>
+      run(config, {
+        ...options,
+        ...(tag === undefined ? {} : { tag }),
+        onWarning: (message) => context.reporter.warning(message),
+        signal,
+      }),
+    (text) => context.reporter.notice(text),
   );
 }

@@ -115,6 +115,12 @@ export class RunRenderer implements RunReporter {
     this.#stream.write(`${this.#paint.warning("WARNING:")} ${message}\n`);
   }
 
+  /** A line that `-q` does not silence (an interrupt being handled). */
+  notice(text: string): void {
+    this.#endOpenLines();
+    this.#stream.write(`${text}\n`);
+  }
+
   /** The run failed or was interrupted: ends an open line, so that `FAILED:` starts a line of its own. */
   abandon(): void {
     if (this.#open !== undefined) this.#stream.write(` ${this.#paint.failure("failed")}\n`);
