@@ -128,7 +128,6 @@ describe("RunRenderer off a terminal", () => {
       headsAfter: ["aaa111"],
       durationMs: 3450,
     });
-    expect(renderer.copyProgress).toBeUndefined();
     expect(stream.text()).toBe(
       'Database: sqlite "app.db" (sqlite:///app.db)\n' +
         "Waiting for the migration lock held by pid 42 ...\n" +
@@ -138,6 +137,32 @@ describe("RunRenderer off a terminal", () => {
         "Applied 1 migration in 3.5 s\n",
     );
     expect(controlCharacters(stream.text())).toEqual([]);
+  });
+
+  it("logs a long copy's progress at most every ten seconds, and its end when it logged any", () => {
+    let clock = 0;
+    const stream = fakeStream(false);
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false, now: () => clock });
+    renderer.migrationStarted(started(second, 0, 1));
+    clock = 4_000;
+    renderer.copyProgress?.({ table: "events", copied: 100_000, total: 400_000 });
+    clock = 10_500;
+    renderer.copyProgress?.({ table: "events", copied: 200_000, total: 400_000 });
+    clock = 15_000;
+    renderer.copyProgress?.({ table: "events", copied: 300_000, total: 400_000 });
+    clock = 17_000;
+    renderer.copyProgress?.({ table: "events", copied: 400_000, total: 400_000 });
+    renderer.migrationFinished(finished(second, 0, 1, 17_000));
+    // A short copy says nothing.
+    renderer.migrationStarted(started(first, 0, 1));
+    renderer.copyProgress?.({ table: "users", copied: 10, total: 10 });
+    expect(stream.text()).toBe(
+      "Running upgrade aaa111 -> bbb222, add email\n" +
+        'Copying "events": 200,000 / 400,000 rows (50%)\n' +
+        'Copying "events": 400,000 / 400,000 rows (100%)\n' +
+        "Finished upgrade aaa111 -> bbb222 in 17.0 s\n" +
+        "Running upgrade  -> aaa111, create users\n",
+    );
   });
 
   it("says nothing of a lock that was free", () => {

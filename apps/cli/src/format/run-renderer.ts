@@ -22,7 +22,12 @@ export interface RunRendererOptions {
   readonly paint: Palette;
   /** `-q`: nothing informational is written; warnings still are. */
   readonly quiet: boolean;
+  /** The clock, in milliseconds (tests give their own). */
+  readonly now?: () => number;
 }
+
+/** Off a terminal, a long copy writes a progress line at most this often. */
+export const LOG_PROGRESS_INTERVAL_MS = 10_000;
 
 /**
  * Renders a run's events on stderr as they happen.
@@ -35,8 +40,10 @@ export interface RunRendererOptions {
  * ...`) and is completed with ` done (3.4 s)` when the migration ends;
  * with several migrations each line counts them (`[3/12]`). Whatever must
  * be written meanwhile (a warning, a copy's progress) first ends the open
- * line, and the end is then written as a line of its own. Long copies
- * are rewritten in place (`\r`) on a terminal only.
+ * line, and the end is then written as a line of its own. A long copy's
+ * progress is rewritten in place (`\r`) on a terminal; off it, a line at
+ * most every `LOG_PROGRESS_INTERVAL_MS`, and the last one when the copy
+ * ends if any was written, so a CI log shows a long rebuild advancing.
  */
 export class RunRenderer implements RunReporter {
   readonly #stream: RenderStream;
@@ -48,6 +55,10 @@ export class RunRenderer implements RunReporter {
   /** A copy progress line being rewritten in place. */
   #progressOpen = false;
   #waitingShown = false;
+  readonly #now: () => number;
+  /** Off a terminal: when the last progress line was written (or the migration started), and whether one was. */
+  #progressLoggedAt = 0;
+  #progressLogged = false;
   readonly copyProgress: ((progress: CopyProgress) => void) | undefined;
 
   constructor(options: RunRendererOptions) {
@@ -55,8 +66,11 @@ export class RunRenderer implements RunReporter {
     this.#paint = options.paint;
     this.#quiet = options.quiet;
     this.#tty = options.stream.isTTY === true;
+    this.#now = options.now ?? (() => performance.now());
     // Asking for copy progress makes long copies run in chunks: only where it is shown.
-    this.copyProgress = this.#tty && !this.#quiet ? (progress) => this.#copyProgress(progress) : undefined;
+    this.copyProgress = this.#quiet
+      ? undefined
+      : (progress) => (this.#tty ? this.#copyProgress(progress) : this.#logCopyProgress(progress));
   }
 
   databaseChosen(database: DatabaseChosen): void {
@@ -76,6 +90,8 @@ export class RunRenderer implements RunReporter {
 
   migrationStarted(start: MigrationStarted): void {
     if (this.#quiet) return;
+    this.#progressLoggedAt = this.#now();
+    this.#progressLogged = false;
     const text = this.#startText(start);
     if (!this.#tty) {
       this.#line(text);
@@ -129,15 +145,22 @@ export class RunRenderer implements RunReporter {
     this.#progressOpen = false;
   }
 
-  #copyProgress({ table, copied, total }: CopyProgress): void {
+  #copyProgress(progress: CopyProgress): void {
     if (this.#open !== undefined) this.#stream.write("\n");
     // The start line is no longer the last one: its end is written in full.
     this.#open = undefined;
-    const percent = total === 0 ? 100 : Math.floor((copied / total) * 100);
-    const rows = `${copied.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} rows`;
-    const finished = copied >= total;
-    this.#stream.write(`\r\u001b[2KCopying "${table}": ${rows} (${percent}%)${finished ? "\n" : ""}`);
+    const finished = progress.copied >= progress.total;
+    this.#stream.write(`\r\u001b[2K${copyLine(progress)}${finished ? "\n" : ""}`);
     this.#progressOpen = !finished;
+  }
+
+  #logCopyProgress(progress: CopyProgress): void {
+    const now = this.#now();
+    const finished = progress.copied >= progress.total;
+    if (finished ? !this.#progressLogged : now - this.#progressLoggedAt < LOG_PROGRESS_INTERVAL_MS) return;
+    this.#line(copyLine(progress));
+    this.#progressLoggedAt = now;
+    this.#progressLogged = !finished;
   }
 
   #startText(start: MigrationStarted): string {
@@ -157,6 +180,12 @@ export class RunRenderer implements RunReporter {
     this.#open = undefined;
     this.#progressOpen = false;
   }
+}
+
+/** `Copying "events": 1,200,000 / 2,000,000 rows (60%)`. */
+function copyLine({ table, copied, total }: CopyProgress): string {
+  const percent = total === 0 ? 100 : Math.floor((copied / total) * 100);
+  return `Copying "${table}": ${copied.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} rows (${percent}%)`;
 }
 
 /** `postgresql "app" on db.example.com:5432 (postgresql://app:***@db.example.com:5432/app)`. */
