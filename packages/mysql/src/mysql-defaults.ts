@@ -49,7 +49,8 @@ export function reflectedDefault(
  * column of `type` (already through the introspector's `normalizeType`):
  * a boolean literal is `1`/`0`; a number on a `numeric(p, s)` column is
  * written with `s` decimals (`1.5` is `1.50`); a number in quotes on a
- * numeric column is the number; the current time is `CURRENT_TIMESTAMP`.
+ * numeric column is the number; the current time is `CURRENT_TIMESTAMP`
+ * (`CURRENT_DATE`, `CURRENT_TIME` for MariaDB's `curdate()`, `curtime()`).
  *
  * ```ts
  * mysqlDefault("FALSE", boolean());     // "0"
@@ -70,8 +71,17 @@ export function mysqlDefault(sqlText: string, type: ColumnType): string {
   return text;
 }
 
-/** `CURRENT_TIMESTAMP`, `current_timestamp()`, `now()`, `localtimestamp` ... as `CURRENT_TIMESTAMP` (with a precision kept). */
+/**
+ * The current time as one spelling: `current_timestamp()`, `now()`,
+ * `localtimestamp` are `CURRENT_TIMESTAMP` (a precision kept), MariaDB's
+ * `curdate()` and `curtime()` are `CURRENT_DATE` and `CURRENT_TIME`.
+ */
 function canonicalDefault(text: string): string {
+  const day = /^(?:curdate|current_date)\s*(?:\(\s*\))?$/i.test(text.trim());
+  if (day) return "CURRENT_DATE";
+  const clock = /^(?:curtime|current_time)\s*(?:\(\s*(\d*)\s*\))?$/i.exec(text.trim());
+  if (clock !== null)
+    return clock[1] === undefined || clock[1] === "" || clock[1] === "0" ? "CURRENT_TIME" : `CURRENT_TIME(${clock[1]})`;
   const match = /^(?:current_timestamp|now|localtimestamp|localtime)\s*(?:\(\s*(\d*)\s*\))?$/i.exec(text.trim());
   if (match === null) return text;
   const precision = match[1];
@@ -81,7 +91,9 @@ function canonicalDefault(text: string): string {
 }
 
 function isCurrentTimestamp(text: string): boolean {
-  return /^(?:current_timestamp|now|localtimestamp|localtime)\s*(?:\(\s*\d*\s*\))?$/i.test(text.trim());
+  return /^(?:current_timestamp|now|localtimestamp|localtime|curdate|current_date|curtime|current_time)\s*(?:\(\s*\d*\s*\))?$/i.test(
+    text.trim(),
+  );
 }
 
 /** A decimal number written with `scale` digits after the point, as DECIMAL(p, s) keeps it. */

@@ -12,6 +12,9 @@ import {
   type ColumnType,
   check,
   column,
+  currentDate,
+  currentTime,
+  currentTimestamp,
   customType,
   date,
   dateTime,
@@ -213,6 +216,9 @@ describe("no false positives: every type and column option reads back as declare
       column("d_false", boolean(), { serverDefault: false }),
       column("d_now", dateTime(), { serverDefault: sql`now()` }),
       column("d_current", dateTime(), { serverDefault: sql`CURRENT_TIMESTAMP` }),
+      column("d_portable", dateTime(), { serverDefault: currentTimestamp() }),
+      column("d_day", date(), { serverDefault: currentDate() }),
+      column("d_clock", time(), { serverDefault: currentTime() }),
       column("d_expression", string(40), { serverDefault: sql`concat('a', 'b')` }),
       column("d_enum", enumType("d_enum", ["on", "off"]), { serverDefault: "on" }),
       column("u", string(30), { unique: true }),
@@ -233,6 +239,9 @@ describe("no false positives: every type and column option reads back as declare
     expect(byName.get("d_numeric")?.options.serverDefault).toEqual(sql`1.50`);
     expect(byName.get("d_true")?.options.serverDefault).toEqual(sql`1`);
     expect(byName.get("d_now")?.options.serverDefault).toEqual(sql`CURRENT_TIMESTAMP`);
+    // MariaDB says curdate() and curtime().
+    expect(byName.get("d_day")?.options.serverDefault).toEqual(sql`CURRENT_DATE`);
+    expect(byName.get("d_clock")?.options.serverDefault).toEqual(sql`CURRENT_TIME`);
     expect(byName.get("doubled")?.options.computed).toEqual(sql`d_number * 2`);
     expect(byName.get("doubled")?.options.serverDefault).toBeUndefined();
     expect(byName.get("required")?.options.serverDefault).toBeUndefined();

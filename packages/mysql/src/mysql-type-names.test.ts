@@ -58,6 +58,8 @@ describe("defaults", () => {
     expect(reflectedDefault(null, "", string(3), "mariadb")).toBeUndefined();
     expect(reflectedDefault("current_timestamp()", "", dateTime(), "mariadb")).toBe("CURRENT_TIMESTAMP");
     expect(reflectedDefault("current_timestamp(3)", "", dateTime(), "mariadb")).toBe("CURRENT_TIMESTAMP(3)");
+    expect(reflectedDefault("curdate()", "", dateTime(), "mariadb")).toBe("CURRENT_DATE");
+    expect(reflectedDefault("curtime()", "", dateTime(), "mariadb")).toBe("CURRENT_TIME");
   });
 
   it("reads MySQL 8's defaults, which are bare values unless DEFAULT_GENERATED", () => {
@@ -79,6 +81,8 @@ describe("defaults", () => {
     expect(mysqlDefault("-2", numeric(10, 2))).toBe("-2.00");
     expect(mysqlDefault("'3'", integer())).toBe("3");
     expect(mysqlDefault("(now())", dateTime())).toBe("CURRENT_TIMESTAMP");
+    expect(mysqlDefault("CURRENT_DATE", dateTime())).toBe("CURRENT_DATE");
+    expect(mysqlDefault("curtime()", dateTime())).toBe("CURRENT_TIME");
     expect(mysqlDefault("'x'", string(3))).toBe("'x'");
   });
 
