@@ -146,6 +146,37 @@ describe("what a person sees during a run", () => {
   }, 30_000);
 });
 
+describe("interrupted while waiting for the lock", () => {
+  it("stops waiting at SIGINT, changes nothing and exits 130", async () => {
+    project = new TestProject();
+    project.addRevision({ id: "aaaa1111", down: null });
+    project.ok("stamp", "base");
+    const holder = new Database(project.dbPath);
+    holder.exec("BEGIN IMMEDIATE");
+    try {
+      const child = project.spawn("upgrade", "head");
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+      await waitFor(() => stderr, /Waiting for the migration lock held by /);
+      const interrupted = Date.now();
+      child.kill("SIGINT");
+      expect(await closed).toBe(130);
+      // It did not wait for the lock timeout (60 s by default).
+      expect(Date.now() - interrupted).toBeLessThan(5000);
+      expect(stderr).toContain(
+        "FAILED: interrupted by SIGINT while waiting for the migration lock; nothing was changed.",
+      );
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    expect(versionRows(project.dbPath)).toEqual([]);
+  }, 30_000);
+});
+
 describe("on a terminal", () => {
   it("completes the start line in place, counts the migrations, and colours ids and FAILED", () => {
     project = new TestProject();

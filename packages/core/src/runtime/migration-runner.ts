@@ -9,7 +9,7 @@ import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
 import { RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
-import { InterruptedError, InterruptSignal, runGuarded, signalName } from "./run-interruption.js";
+import { InterruptedError, InterruptSignal, runGuarded, signalName, untilAborted } from "./run-interruption.js";
 import { acquireReportingWait, reportingLockWait } from "./lock-wait.js";
 import type { RunReporter, StepReport } from "./run-reporter.js";
 import { ModulePrefetcher } from "./module-prefetcher.js";
@@ -73,7 +73,10 @@ export async function runMigrations<S extends RevisionSource>(options: RunnerOpt
   if (options.lock.enabled && connection !== undefined && !sink.offline) {
     if (sink.dialect.capabilities.lockHeldByTransaction) {
       lock = await connection.acquireLock({ key: options.lock.key, timeoutMs: options.lock.timeoutMs });
-      firstBegin = (begin) => reportingLockWait(connection, options.lock.key, begin, options.reporter);
+      // An interrupt while waiting stops the wait; a transaction begun too late is rolled back.
+      const abortable = (begin: () => Promise<void>) => () =>
+        untilAborted(begin(), options.signal, () => void sink.rollback().catch(() => undefined));
+      firstBegin = (begin) => reportingLockWait(connection, options.lock.key, abortable(begin), options.reporter);
     } else {
       lock = await acquireReportingWait(connection, options.lock, options.reporter, options.signal);
     }
