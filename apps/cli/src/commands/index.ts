@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check-command.js";
+import { checkTypesCommand } from "./check-types-command.js";
 import { ensureVersionCommand } from "./ensure-version-command.js";
 import { branchesCommand, currentCommand, headsCommand, historyCommand, showCommand } from "./inspect-commands.js";
 import { downgradeCommand, stampCommand, upgradeCommand } from "./migrate-commands.js";
@@ -12,6 +13,7 @@ export const commands: readonly Command[] = [
   revisionCommand,
   mergeCommand,
   checkCommand,
+  checkTypesCommand,
   upgradeCommand,
   downgradeCommand,
   stampCommand,

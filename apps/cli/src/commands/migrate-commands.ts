@@ -12,6 +12,7 @@ import {
 import { optionValue } from "../argv.js";
 import type { Command, CommandContext } from "../command.js";
 import { withInterrupts } from "../interrupt.js";
+import { checkTypesOrFail } from "./check-types-command.js";
 
 const sqlOption = {
   name: "sql",
@@ -26,13 +27,27 @@ const tagOption = {
   metavar: "TAG",
 };
 
+const typecheckOption = {
+  name: "typecheck",
+  takesValue: false,
+  help: "type-check the migrations and the config first (as check-types); on a type error nothing is run",
+};
+
+/** `--typecheck`: the project's TypeScript over the migrations and config, before anything else. */
+async function typecheckFirst(context: CommandContext): Promise<void> {
+  if (!context.parsed.flags.has("typecheck")) return;
+  const { config } = await context.project();
+  await checkTypesOrFail(context, config, { beforeRun: true });
+}
+
 export const upgradeCommand: Command = {
   name: "upgrade",
   summary: "Upgrade to a later version.",
   usage: "TARGET",
-  options: [sqlOption, tagOption],
+  options: [sqlOption, tagOption, typecheckOption],
   positionals: [1, 1],
   async run(context) {
+    await typecheckFirst(context);
     const target = context.parsed.positionals[0] as string;
     if (context.parsed.flags.has("sql"))
       return printScript(context, (config, options) => upgradeSql(config, target, options));
@@ -44,9 +59,10 @@ export const downgradeCommand: Command = {
   name: "downgrade",
   summary: "Revert to a previous version.",
   usage: "TARGET",
-  options: [sqlOption, tagOption],
+  options: [sqlOption, tagOption, typecheckOption],
   positionals: [1, 1],
   async run(context) {
+    await typecheckFirst(context);
     const target = context.parsed.positionals[0] as string;
     if (context.parsed.flags.has("sql")) {
       return printScript(context, (config, options) => downgradeSql(config, target, options));

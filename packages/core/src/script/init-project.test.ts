@@ -36,6 +36,7 @@ describe("initProject", () => {
       `Creating directory ${scriptLocation} ...  done`,
       `Creating directory ${path.join(scriptLocation, "versions")} ...  done`,
       `Generating ${path.join(scriptLocation, "script.ts.template")} ...  done`,
+      `Generating ${path.join(scriptLocation, "tsconfig.json")} ...  done`,
       `Generating ${path.join(cwd, "retort.config.ts")} ...  done`,
     ]);
     expect(result.lines).toEqual([
@@ -46,7 +47,12 @@ describe("initProject", () => {
       "Please edit configuration/connection/logging settings in /x/retort.config.ts before proceeding.",
     );
     expect(fs.readdirSync(path.join(scriptLocation, "versions"))).toEqual([]);
-    expect(fs.readdirSync(scriptLocation).sort()).toEqual(["script.ts.template", "versions"]);
+    expect(fs.readdirSync(scriptLocation).sort()).toEqual(["script.ts.template", "tsconfig.json", "versions"]);
+    // The shipped preset, over the migrations and the config (retort check-types, editors).
+    expect(JSON.parse(fs.readFileSync(path.join(scriptLocation, "tsconfig.json"), "utf8"))).toEqual({
+      extends: "@retort/core/tsconfig",
+      include: ["**/*.ts", "../retort.config.ts"],
+    });
     const config = fs.readFileSync(path.join(cwd, "retort.config.ts"), "utf8");
     expect(config).toContain('import { defineConfig } from "@retort/core";');
     expect(config).toContain('  scriptLocation: "migrations",\n');
@@ -118,6 +124,10 @@ describe("initProject", () => {
     );
     expect(result.configFile).toBe(path.join(cwd, "retort.config.json"));
     expect(fs.readFileSync(path.join(cwd, "retort.config.json"), "utf8")).toBe("{}");
+    // A JSON config has no types to check.
+    expect(JSON.parse(fs.readFileSync(path.join(cwd, "migrations", "tsconfig.json"), "utf8")).include).toEqual([
+      "**/*.ts",
+    ]);
   });
 
   it("accepts an empty existing folder", () => {

@@ -86,6 +86,10 @@ export function initProject(options: InitProjectOptions = {}): InitResult {
 
   const existingConfig = findExistingConfig(cwd, options.configFile);
   const configFile = existingConfig ?? path.resolve(cwd, options.configFile ?? "retort.config.ts");
+
+  const tsconfig = path.join(scriptLocation, "tsconfig.json");
+  writeFileSync(tsconfig, migrationsTsconfig(scriptLocation, configFile), { flag: "wx" });
+  steps.push({ action: "generate-file", path: tsconfig });
   if (existingConfig !== undefined) {
     steps.push({ action: "skip-file", path: existingConfig });
   } else {
@@ -127,6 +131,17 @@ function findExistingConfig(cwd: string, configFile: string | undefined): string
     return existsSync(wanted) ? wanted : undefined;
   }
   return CONFIG_FILE_NAMES.map((name) => path.join(cwd, name)).find((candidate) => existsSync(candidate));
+}
+
+/**
+ * The script folder's `tsconfig.json`: the shipped preset, over the
+ * migrations and a TypeScript config. Editors use it for the migration
+ * files, and `retort check-types` type-checks with its options.
+ */
+function migrationsTsconfig(scriptLocation: string, configFile: string): string {
+  const include = ["**/*.ts"];
+  if (/\.[cm]?ts$/.test(configFile)) include.push(relativeLocation(scriptLocation, configFile));
+  return `${JSON.stringify({ extends: "@retort/core/tsconfig", include }, null, 2)}\n`;
 }
 
 /** `scriptLocation` as written in the config: relative to its folder, with `/`. */
