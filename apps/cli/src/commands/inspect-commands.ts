@@ -127,10 +127,13 @@ export const branchesCommand: Command = {
     }
     const verbose = context.parsed.flags.has("verbose");
     for (const { revision, children } of points) {
-      const header = verbose ? formatLogEntry(revision) : formatRevisionLine(revision, { includeBranches: true });
+      const paint = context.output.stdoutPaint;
+      const header = verbose
+        ? formatLogEntry(revision)
+        : formatRevisionLine(revision, { includeBranches: true, paint });
       const indent = " ".repeat(revision.id.length);
       const lines = children.map(
-        (child) => `${indent} -> ${formatRevisionLine(child, { includeBranches: true, includeDoc: verbose })}`,
+        (child) => `${indent} -> ${formatRevisionLine(child, { includeBranches: true, includeDoc: verbose, paint })}`,
       );
       context.output.message(`${header}\n${lines.join("\n")}\n`);
     }

@@ -19,7 +19,7 @@ export interface RunStatement extends CompiledStatement {
   /**
    * The statement copies rows of a long copy (a SQLite batch rebuild in
    * chunks): once it has run, `copied` of `total` rows of `table` are done.
-   * The run reports it through its `onProgress`.
+   * The run reports it to its reporter (`RunReporter.copyProgress`).
    */
   readonly progress?: CopyProgress;
 }
