@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { cacheDirectory } from "./cache-directory.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
@@ -46,7 +47,8 @@ describe("CompiledModuleCache", () => {
   it("compiles a module that imports packages into a private folder and reuses it", async () => {
     const { folder, cache } = project({ "a1_add.ts": migration });
     const file = path.join(folder, "a1_add.ts");
-    const source = await new CompiledModuleCache(cache).source(file);
+    const modules = new CompiledModuleCache(cache);
+    const source = await modules.source(file);
     if (!("url" in source)) throw new Error(`not compiled: ${source.hooks}`);
     const module = (await import(source.url)) as { revision: string; found: string };
     // The package resolved as Node's ESM resolver does (the `import` condition).
@@ -60,6 +62,8 @@ describe("CompiledModuleCache", () => {
     // Another process (a new cache object) finds it without compiling.
     const again = await new CompiledModuleCache(cache).source(file);
     expect(again).toEqual(source);
+    expect(source.url).toBe(pathToFileURL(path.join(cache, entry as string)).href);
+    expect(((await import((again as { url: string }).url)) as { found: string }).found).toBe("esm y.ts");
     expect(cached(cache)).toEqual([entry]);
     expect(fs.statSync(path.join(cache, entry as string)).mtimeMs).toBe(before);
   });
@@ -67,7 +71,8 @@ describe("CompiledModuleCache", () => {
   it("sees an edit of the same size within the same second", async () => {
     const { folder, cache } = project({ "a1_add.ts": migration });
     const file = path.join(folder, "a1_add.ts");
-    const first = await new CompiledModuleCache(cache).source(file);
+    const firstCache = new CompiledModuleCache(cache);
+    const first = await firstCache.source(file);
     const { mtime } = fs.statSync(file);
     fs.writeFileSync(file, migration.replace("'a1'", "'b2'"));
     fs.utimesSync(file, mtime, mtime);
@@ -100,14 +105,15 @@ describe("CompiledModuleCache", () => {
       "meta.ts": "export const here = new URL('.', import.meta.url).href;",
       "common.js": "exports.x = 1;",
       "missing.ts": 'import { x } from "not-installed";\nexport const y = x;',
+      "dynamic.ts": 'export const load = () => import("dual");',
     });
     const modules = new CompiledModuleCache(cache);
     const outcome = async (name: string) => modules.source(path.join(folder, name));
     expect(await outcome("local.ts")).toEqual({ hooks: "imports ./helper.js" });
     expect(await outcome("meta.ts")).toEqual({ hooks: "uses its own location or CommonJS" });
-    // In a "type": "module" package, esbuild warns that `exports` is a global there.
-    expect(await outcome("common.js")).toEqual({ hooks: "esbuild warned about it" });
+    expect(await outcome("common.js")).toEqual({ hooks: "uses its own location or CommonJS" });
     expect(await outcome("missing.ts")).toEqual({ hooks: "imports not-installed" });
+    expect(await outcome("dynamic.ts")).toEqual({ hooks: "imports dynamically" });
     expect(cached(cache)).toEqual([]);
   });
 
@@ -128,7 +134,8 @@ describe("CompiledModuleCache", () => {
     const { folder, cache } = project({ "a1.ts": migration });
     fs.mkdirSync(cache, { recursive: true, mode: 0o755 });
     fs.chmodSync(cache, 0o755);
-    expect(await new CompiledModuleCache(cache).source(path.join(folder, "a1.ts"))).toHaveProperty("url");
+    const modules = new CompiledModuleCache(cache);
+    expect(await modules.source(path.join(folder, "a1.ts"))).toHaveProperty("url");
     expect(fs.statSync(cache).mode & 0o777).toBe(0o700);
   });
 

@@ -64,7 +64,7 @@ export class CompiledModuleCache {
   forget(file: string, url: string): void {
     this.#sources.delete(file);
     try {
-      fs.rmSync(new URL(url), { force: true });
+      if (url.startsWith("file:")) fs.rmSync(new URL(url), { force: true });
     } catch {
       // Already gone, or never written: compiling again writes it.
     }
@@ -103,16 +103,23 @@ export class CompiledModuleCache {
       targets.set(file, target);
     }
     if (missing.length === 0) return sources;
-    const outcomes = await compileModules(missing, texts, directory);
-    for (const file of missing) {
-      const outcome = outcomes.get(file) ?? { hooks: "not compiled" };
-      const target = targets.get(file) as string;
-      if ("code" in outcome && writePrivately(target, outcome.code)) {
-        sources.set(file, { url: pathToFileURL(target).href });
-      } else {
-        sources.set(file, { hooks: "hooks" in outcome ? outcome.hooks : "could not write the cache" });
-      }
-    }
+    const outcomes = await compileModules(missing, texts, (file) => this.#tsconfig(path.dirname(file)));
+    // Written asynchronously and in parallel (libuv's threads), while the
+    // migrations of the previous batch run; imported from the file, whose
+    // inline source map Node reads.
+    await Promise.all(
+      missing.map(async (file) => {
+        const outcome = outcomes.get(file) ?? { hooks: "not compiled" };
+        const target = targets.get(file) as string;
+        if (!("code" in outcome)) {
+          sources.set(file, { hooks: outcome.hooks });
+        } else if (await writePrivately(target, outcome.code)) {
+          sources.set(file, { url: pathToFileURL(target).href });
+        } else {
+          sources.set(file, { hooks: "could not write the cache" });
+        }
+      }),
+    );
     return sources;
   }
 
@@ -140,14 +147,18 @@ export class CompiledModuleCache {
   }
 }
 
-function writePrivately(target: string, code: string): boolean {
+/**
+ * Writes `code` to `target` (0600) through a temporary name and a rename,
+ * so a concurrent run never reads half a file; `false` when it failed.
+ */
+async function writePrivately(target: string, code: string): Promise<boolean> {
   const temporary = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    fs.writeFileSync(temporary, code, { mode: 0o600, flag: "wx" });
-    fs.renameSync(temporary, target);
+    await fs.promises.writeFile(temporary, code, { mode: 0o600, flag: "wx" });
+    await fs.promises.rename(temporary, target);
     return true;
   } catch {
-    fs.rmSync(temporary, { force: true });
+    await fs.promises.rm(temporary, { force: true }).catch(() => undefined);
     return false;
   }
 }

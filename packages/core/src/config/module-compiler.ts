@@ -1,8 +1,7 @@
-import { realpathSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Message, Metafile, OnResolveArgs, Plugin, PluginBuild } from "esbuild";
+import type { OnResolveArgs, Plugin, PluginBuild } from "esbuild";
 
 /** What compiling one file gave: its ES module code, or why it must go through the loader hooks. */
 export type CompileOutcome = { readonly code: string } | { readonly hooks: string };
@@ -12,163 +11,169 @@ export type CompileOutcome = { readonly code: string } | { readonly hooks: strin
  * CommonJS's names mean the file's own location or module system, which a
  * module compiled to the cache folder does not have.
  */
-const NEEDS_OWN_LOCATION = /\bimport\.meta\b|\b__dirname\b|\b__filename\b|\brequire\s*\(|\bmodule\.exports\b/;
+const NEEDS_OWN_LOCATION =
+  /\bimport\.meta\b|\b__dirname\b|\b__filename\b|\brequire\s*\(|\bmodule\.exports\b|\bexports\s*(?:\.|\[)/;
 
 const builtins = new Set(builtinModules);
+/**
+ * Package URLs found so far in this process (by importing folder and
+ * specifier): the batches of a run share them, and a package does not move
+ * while a command runs.
+ */
+const resolvedUrls = new Map<string, string>();
 const RESOLVING = Symbol("retort-resolving");
 
+/** An import or re-export of esbuild's output (one statement per line, double quotes). */
+const IMPORT_SPECIFIER = /(\bfrom\s*|^\s*import\s*)"([^"\n]+)"/gm;
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
 /**
- * Compiles TypeScript (and JavaScript) modules to ES modules in one call of
- * esbuild, for files that import only packages and Node's built-ins: the
- * common migration (`import { column } from "@retort/core"`) and config. A
- * package import is resolved as Node resolves it from the file (conditions
- * `node`, `import`, `default`) and written as the absolute `file:` URL of
- * what it found, so the compiled code runs from any folder and shares
- * module instances with everything else that imports the package. A file
- * that imports another local file, reads its own location, is CommonJS or
- * does not compile is left to the loader hooks (its outcome says why), so
- * its behaviour and its error messages stay what they are there.
+ * Compiles TypeScript (and JavaScript) modules to ES modules with esbuild's
+ * transform (all files of a batch at once, on esbuild's service), for files
+ * that import only packages and Node's built-ins: the common migration
+ * (`import { column } from "@retort/core"`) and config. A package import is
+ * resolved as Node resolves it from the file's folder (conditions `node`,
+ * `import`, `default`; one esbuild resolve per folder for all its files)
+ * and written as the absolute `file:` URL of what it found, so the compiled
+ * code runs from any folder and shares module instances with everything
+ * else that imports the package. A file that imports another local file
+ * (or anything dynamically), reads its own location, is CommonJS or does
+ * not compile is left to the loader hooks (its outcome says why), so its
+ * behaviour and its error messages stay what they are there.
  *
- * `outdir` is where the code will be written: the inline source maps name
- * the sources relative to it, so stack traces show the `.ts` file and line.
+ * The inline source maps name the source by its absolute path: stack
+ * traces show the `.ts` file and line wherever the code is written.
+ * `tsconfigOf` gives the text of the `tsconfig.json` that applies to a file.
  */
 export async function compileModules(
   files: readonly string[],
   sources: ReadonlyMap<string, string>,
-  outdir: string,
+  tsconfigOf: (file: string) => string,
 ): Promise<Map<string, CompileOutcome>> {
   const outcomes = new Map<string, CompileOutcome>();
-  let pending = files.filter((file) => {
-    const source = sources.get(file) ?? "";
-    if (!NEEDS_OWN_LOCATION.test(source)) return true;
-    outcomes.set(file, { hooks: "uses its own location or CommonJS" });
-    return false;
-  });
-  if (pending.length === 0) return outcomes;
   const esbuild = await import("esbuild");
-  // One retry at most: a batch fails as a whole when one file does not
-  // compile; that file goes to the hooks (which report it) and the rest
-  // compiles again.
-  for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
-    const hooks = new Map<string, string>();
-    try {
-      const result = await esbuild.build({
-        entryPoints: [...pending],
-        absWorkingDir: outdir,
-        outdir,
-        entryNames: "[name]-[hash]",
-        bundle: true,
-        write: false,
-        metafile: true,
-        format: "esm",
-        platform: "node",
-        target: "node20",
-        conditions: [],
-        mainFields: ["main"],
-        sourcemap: "inline",
-        sourcesContent: false,
-        logLevel: "silent",
-        plugins: [packagesAsUrls(hooks)],
-      });
-      collectOutputs(result.metafile, result.outputFiles, outdir, pending, hooks, result.warnings, outcomes);
-      return outcomes;
-    } catch (error) {
-      const failed = failedFiles(error, outdir);
-      const broken = pending.filter((file) => failed.has(realPath(file)));
-      if (broken.length === 0 || attempt === 1) {
-        for (const file of pending) outcomes.set(file, { hooks: `did not compile: ${firstLine(error)}` });
-        return outcomes;
+  const compiled = new Map<string, string>();
+  await Promise.all(
+    files.map(async (file) => {
+      const source = sources.get(file) ?? "";
+      if (NEEDS_OWN_LOCATION.test(source)) {
+        outcomes.set(file, { hooks: "uses its own location or CommonJS" });
+        return;
       }
-      for (const file of broken) outcomes.set(file, { hooks: "did not compile" });
-      pending = pending.filter((file) => !failed.has(realPath(file)));
-    }
+      try {
+        const tsconfig = tsconfigOf(file);
+        const result = await esbuild.transform(source, {
+          loader: /\.m?ts$/.test(file) ? "ts" : "js",
+          format: "esm",
+          platform: "node",
+          target: "node20",
+          sourcemap: "inline",
+          sourcesContent: false,
+          sourcefile: file,
+          logLevel: "silent",
+          ...(tsconfig === "" ? {} : { tsconfigRaw: tsconfig }),
+        });
+        if (result.warnings.length > 0) outcomes.set(file, { hooks: "esbuild warned about it" });
+        else if (DYNAMIC_IMPORT.test(result.code)) outcomes.set(file, { hooks: "imports dynamically" });
+        else compiled.set(file, result.code);
+      } catch {
+        outcomes.set(file, { hooks: "did not compile" });
+      }
+    }),
+  );
+  const urls = await resolvePackages(esbuild, compiled);
+  for (const [file, code] of compiled) {
+    const folder = path.dirname(file);
+    let reason: string | undefined;
+    const rewritten = code.replace(IMPORT_SPECIFIER, (whole, before: string, specifier: string) => {
+      if (isBuiltin(specifier)) return whole;
+      const url = urls.get(`${folder}\0${specifier}`);
+      if (url === undefined) {
+        reason ??= `imports ${specifier}`;
+        return whole;
+      }
+      return `${before}${JSON.stringify(url)}`;
+    });
+    outcomes.set(file, reason === undefined ? { code: rewritten } : { hooks: reason });
   }
   return outcomes;
 }
 
+function isBuiltin(specifier: string): boolean {
+  return specifier.startsWith("node:") || builtins.has(specifier);
+}
+
 /**
- * Package imports become external `file:` URLs; a relative or absolute
- * import (another local file, to be compiled with its own semantics) and a
- * package that does not resolve send the importing file to the hooks.
+ * The `file:` URL of each package import of `compiled`, keyed by the
+ * importing folder and the specifier: one esbuild build per folder whose
+ * entry imports every specifier that folder's files use, with a plugin that
+ * records what esbuild's resolver finds. A relative import, a package that
+ * does not resolve, and a TypeScript file (a tsconfig `paths` alias) get no
+ * URL: their files go to the hooks.
  */
-function packagesAsUrls(hooks: Map<string, string>): Plugin {
+async function resolvePackages(
+  esbuild: typeof import("esbuild"),
+  compiled: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const byFolder = new Map<string, Set<string>>();
+  for (const [file, code] of compiled) {
+    const folder = path.dirname(file);
+    let specifiers = byFolder.get(folder);
+    if (specifiers === undefined) byFolder.set(folder, (specifiers = new Set()));
+    for (const match of code.matchAll(IMPORT_SPECIFIER)) {
+      const specifier = match[2] as string;
+      if (!isBuiltin(specifier) && !isLocal(specifier)) specifiers.add(specifier);
+    }
+  }
+  const urls = resolvedUrls;
+  await Promise.all(
+    [...byFolder].map(async ([folder, specifiers]) => {
+      for (const specifier of specifiers) {
+        if (resolvedUrls.has(`${folder}\0${specifier}`)) specifiers.delete(specifier);
+      }
+      if (specifiers.size === 0) return;
+      await esbuild
+        .build({
+          stdin: {
+            contents: [...specifiers].map((specifier) => `import ${JSON.stringify(specifier)};`).join("\n"),
+            resolveDir: folder,
+            sourcefile: path.join(folder, "retort-resolve.js"),
+          },
+          bundle: true,
+          write: false,
+          platform: "node",
+          format: "esm",
+          conditions: [],
+          mainFields: ["main"],
+          logLevel: "silent",
+          plugins: [recordResolutions(folder, urls)],
+        })
+        .catch(() => undefined);
+    }),
+  );
+  return urls;
+}
+
+function isLocal(specifier: string): boolean {
+  return specifier.startsWith(".") || path.isAbsolute(specifier) || /^[a-z][a-z0-9+.-]*:/i.test(specifier);
+}
+
+function recordResolutions(folder: string, urls: Map<string, string>): Plugin {
   return {
-    name: "retort-packages-as-urls",
+    name: "retort-record-resolutions",
     setup(build: PluginBuild) {
       build.onResolve({ filter: /.*/ }, async (args: OnResolveArgs) => {
         if (args.kind === "entry-point" || args.pluginData === RESOLVING) return undefined;
-        const specifier = args.path;
-        if (specifier.startsWith("node:") || builtins.has(specifier)) return { path: specifier, external: true };
-        if (specifier.startsWith(".") || path.isAbsolute(specifier) || /^[a-z][a-z0-9+.-]*:/i.test(specifier)) {
-          hooks.set(args.importer, `imports ${specifier}`);
-          return { path: specifier, external: true };
-        }
-        const resolved = await build.resolve(specifier, {
+        const resolved = await build.resolve(args.path, {
           kind: args.kind,
           resolveDir: args.resolveDir,
-          importer: args.importer,
           pluginData: RESOLVING,
         });
-        // A tsconfig `paths` alias that leads to a TypeScript file, or a
-        // package that is not installed: the hooks compile or report it.
-        if (resolved.errors.length > 0 || resolved.external || /\.[cm]?tsx?$/.test(resolved.path)) {
-          hooks.set(args.importer, `imports ${specifier}`);
-          return { path: specifier, external: true };
+        if (resolved.errors.length === 0 && !resolved.external && !/\.[cm]?tsx?$/.test(resolved.path)) {
+          urls.set(`${folder}\0${args.path}`, pathToFileURL(resolved.path).href);
         }
-        return { path: pathToFileURL(resolved.path).href, external: true };
+        return { path: args.path, external: true };
       });
     },
   };
-}
-
-function collectOutputs(
-  metafile: Metafile,
-  outputFiles: readonly { path: string; text: string }[],
-  outdir: string,
-  pending: readonly string[],
-  hooks: ReadonlyMap<string, string>,
-  warnings: readonly Message[],
-  outcomes: Map<string, CompileOutcome>,
-): void {
-  const byEntry = new Map<string, string>();
-  for (const [output, meta] of Object.entries(metafile.outputs)) {
-    if (meta.entryPoint !== undefined) byEntry.set(path.resolve(outdir, meta.entryPoint), path.resolve(outdir, output));
-  }
-  const texts = new Map(outputFiles.map((file) => [file.path, file.text]));
-  // A warning (a dynamic `import()` esbuild cannot follow, say) marks code
-  // that might behave differently away from its folder.
-  const warned = new Set(warnings.map((warning) => warning.location?.file).filter((file) => file !== undefined));
-  for (const file of pending) {
-    // esbuild names files by their real path.
-    const real = realPath(file);
-    const relative = path.relative(outdir, real);
-    const reason =
-      hooks.get(real) ??
-      (metafile.inputs[relative]?.format === "cjs" ? "is CommonJS" : undefined) ??
-      (warned.has(relative) ? "esbuild warned about it" : undefined);
-    const output = byEntry.get(real);
-    const code = output === undefined ? undefined : texts.get(output);
-    outcomes.set(file, reason !== undefined || code === undefined ? { hooks: reason ?? "no output" } : { code });
-  }
-}
-
-function failedFiles(error: unknown, outdir: string): Set<string> {
-  const errors = (error as { errors?: Message[] }).errors ?? [];
-  const files = new Set<string>();
-  for (const message of errors) {
-    if (message.location?.file) files.add(path.resolve(outdir, message.location.file));
-  }
-  return files;
-}
-
-function realPath(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 }

@@ -122,6 +122,7 @@ async function importCompiled(file: string, url: string): Promise<Record<string,
         string,
         unknown
       >;
+    // A fresh URL: the failed one stays failed in Node's module map.
     return (await import(`${source.url}?recompiled`)) as Record<string, unknown>;
   }
 }

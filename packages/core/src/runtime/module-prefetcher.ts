@@ -4,6 +4,8 @@ import type { MigrationStep } from "./migration-plan.js";
 
 /** How many migration modules are imported ahead of the step that runs. */
 const PREFETCH_WINDOW = 32;
+/** How many modules are prepared (compiled) together. */
+const PREPARE_BATCH = 200;
 
 /**
  * Imports the modules of a plan ahead of the step that runs, a bounded
@@ -16,12 +18,15 @@ export class ModulePrefetcher<S extends RevisionSource> {
   readonly #load: (source: S) => Promise<MigrationModule>;
   readonly #loading = new Map<number, Promise<MigrationModule>>();
   #next = 0;
-  #prepared: Promise<void> | undefined;
+  /** Per step index, the preparation of the batch holding it. */
+  readonly #prepared = new Map<number, Promise<void>>();
 
   /**
-   * `prepare`, when given, is called once with the sources of every step
-   * before the first import (the loader compiles them in one go); its
-   * failure is ignored, each module then failing at its own step.
+   * `prepare`, when given, is called with the sources of the plan's steps
+   * in batches of `PREPARE_BATCH`, one after the other from the start (the
+   * loader compiles each batch in one go): the first steps wait for the
+   * first batch only, and the rest compiles while they run. Its failure is
+   * ignored, each module then failing at its own step.
    */
   constructor(
     steps: readonly MigrationStep[],
@@ -30,10 +35,22 @@ export class ModulePrefetcher<S extends RevisionSource> {
   ) {
     this.#steps = steps;
     this.#load = load;
-    if (prepare !== undefined) {
-      const sources = steps.flatMap((step) => (step.kind === "revision" ? [step.revision.source as S] : []));
-      if (sources.length > 0) this.#prepared = prepare(sources).catch(() => undefined);
-    }
+    if (prepare === undefined) return;
+    let previous: Promise<void> = Promise.resolve();
+    let batch: { index: number; source: S }[] = [];
+    const flush = () => {
+      const sources = batch.map((item) => item.source);
+      const ready = previous.then(() => prepare(sources)).catch(() => undefined);
+      for (const item of batch) this.#prepared.set(item.index, ready);
+      previous = ready;
+      batch = [];
+    };
+    steps.forEach((step, index) => {
+      if (step.kind !== "revision") return;
+      batch.push({ index, source: step.revision.source as S });
+      if (batch.length === PREPARE_BATCH) flush();
+    });
+    if (batch.length > 0) flush();
   }
 
   /** The module of step `index`, starting the imports of the steps after it. */
@@ -43,7 +60,9 @@ export class ModulePrefetcher<S extends RevisionSource> {
       const step = this.#steps[this.#next];
       if (step?.kind !== "revision") continue;
       const source = step.revision.source as S;
-      const loading = this.#prepared ? this.#prepared.then(() => this.#load(source)) : this.#load(source);
+      const prepared = this.#prepared.get(this.#next);
+      this.#prepared.delete(this.#next);
+      const loading = prepared ? prepared.then(() => this.#load(source)) : this.#load(source);
       loading.catch(() => undefined);
       this.#loading.set(this.#next, loading);
     }

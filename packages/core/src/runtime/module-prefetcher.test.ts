@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import type { RevisionSource } from "../graph/revision-source.js";
+import type { MigrationStep } from "./migration-plan.js";
+import { ModulePrefetcher } from "./module-prefetcher.js";
+
+function steps(count: number): MigrationStep[] {
+  return Array.from({ length: count }, (_, index) => {
+    const source: RevisionSource = { revision: `r${index}`, downRevision: null, path: `/m/r${index}.ts` };
+    return { kind: "revision", direction: "upgrade", revision: { source } } as unknown as MigrationStep;
+  });
+}
+
+describe("ModulePrefetcher", () => {
+  it("prepares the plan in batches, in order, and a step waits only for its own batch", async () => {
+    const prepared: string[][] = [];
+    const releases: (() => void)[] = [];
+    const prefetcher = new ModulePrefetcher<RevisionSource>(
+      steps(450),
+      async (source) => ({ upgrade: () => void source.revision }),
+      (sources) => {
+        prepared.push(sources.map((source) => source.revision));
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+    );
+    const first = prefetcher.module(0);
+    await Promise.resolve();
+    expect(prepared.map((batch) => batch.length)).toEqual([200]);
+    releases[0]?.();
+    await expect(first).resolves.toHaveProperty("upgrade");
+    // The second batch started once the first was done; the third waits for the second.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(prepared.map((batch) => batch.length)).toEqual([200, 200]);
+    expect(prepared[1]?.[0]).toBe("r200");
+    releases[1]?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(prepared.map((batch) => batch.length)).toEqual([200, 200, 50]);
+    releases[2]?.();
+    await expect(prefetcher.module(449)).resolves.toHaveProperty("upgrade");
+  });
+
+  it("loads without preparing when the loader has no prepare step", async () => {
+    const prefetcher = new ModulePrefetcher<RevisionSource>(steps(3), async () => ({}));
+    await expect(prefetcher.module(2)).resolves.toEqual({});
+  });
+});
