@@ -119,7 +119,10 @@ async function resolvePackages(
   for (const [file, code] of compiled) {
     const folder = path.dirname(file);
     let specifiers = byFolder.get(folder);
-    if (specifiers === undefined) byFolder.set(folder, (specifiers = new Set()));
+    if (specifiers === undefined) {
+      specifiers = new Set();
+      byFolder.set(folder, specifiers);
+    }
     for (const match of code.matchAll(IMPORT_SPECIFIER)) {
       const specifier = match[2] as string;
       if (!isBuiltin(specifier) && !isLocal(specifier)) specifiers.add(specifier);
