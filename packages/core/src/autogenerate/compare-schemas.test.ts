@@ -61,6 +61,12 @@ const users = table(
   column("email", string(255), { nullable: false }),
 );
 
+declare module "../driver/driver.js" {
+  interface DialectNames {
+    tiny: true;
+  }
+}
+
 describe("compareSchemas: tables and columns", () => {
   const cases: { name: string; declared: TableDefinition[]; database: ReflectedSchema; expected: string[] }[] = [
     { name: "identical", declared: [users], database: live(reflected(users)), expected: [] },
