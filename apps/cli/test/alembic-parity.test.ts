@@ -214,11 +214,13 @@ describe("multiple heads", () => {
     for (const args of [
       ["show", "head"],
       ["history", "-r", ":head"],
+      ["revision", "-m", "x", "--depends-on", "head", "--head", "d1d1"],
     ]) {
       const result = project.run(...args);
       expect(result.status).toBe(1);
       expect(result.stderr.trim().split("\n").at(-1)).toBe(message);
     }
     expect(existsSync(project.dbPath)).toBe(false);
+    expect(readdirSync(path.join(project.dir, "migrations", "versions"))).toHaveLength(6);
   });
 });

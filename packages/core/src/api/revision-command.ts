@@ -3,7 +3,7 @@ import path from "node:path";
 import { CommandError } from "../errors/retort-error.js";
 import { RevisionGraph } from "../graph/revision-graph.js";
 import type { Revision } from "../graph/revision.js";
-import { MultipleHeadsError } from "../graph/revision-errors.js";
+import { MultipleHeadsError, resolveForCommand } from "../graph/revision-errors.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { generateRevisionId, validateRevisionId } from "../script/revision-id.js";
 import { revisionFilePath } from "../script/revision-file-name.js";
@@ -97,7 +97,7 @@ async function writeRevision(environment: Environment, options: RevisionOptions)
     }
   }
   const dependsOn = (options.dependsOn ?? []).map((dependency) => {
-    const target = graph.getRevision(dependency);
+    const target = resolveForCommand(dependency, () => graph.getRevision(dependency));
     if (!target) throw new CommandError(`Can't locate revision identified by '${dependency}'`, { code: "RESOLUTION" });
     return target.branchLabels.has(dependency) ? dependency : target.id;
   });
