@@ -15,6 +15,7 @@ describe("PostgresDialect", () => {
       lockHeldByTransaction: false,
       alterInPlace: true,
       nativeEnum: true,
+      enumTypes: true,
       schemas: true,
       ifNotExists: true,
       comments: true,

@@ -14,7 +14,7 @@ import { PostgresIntrospector } from "./postgres-introspector.js";
  * - `lockHeldByTransaction`: false. The migration lock is a session-level
  *   advisory lock on a connection of its own (see `PostgresLock`), held
  *   across commits.
- * - `alterInPlace`, `nativeEnum` (`CREATE TYPE ... AS ENUM`), `schemas`,
+ * - `alterInPlace`, `nativeEnum` and `enumTypes` (`CREATE TYPE ... AS ENUM`), `schemas`,
  *   `ifNotExists`, `comments` (`COMMENT ON`), `indexMethods` (`USING gin`,
  *   `CONCURRENTLY`): all true.
  */
@@ -23,6 +23,7 @@ export const postgresCapabilities: DialectCapabilities = defineCapabilities({
   lockHeldByTransaction: false,
   alterInPlace: true,
   nativeEnum: true,
+  enumTypes: true,
   schemas: true,
   ifNotExists: true,
   comments: true,

@@ -12,6 +12,7 @@ describe("SqliteDialect", () => {
       lockHeldByTransaction: true,
       alterInPlace: false,
       nativeEnum: false,
+      enumTypes: false,
       schemas: false,
       ifNotExists: true,
       comments: false,

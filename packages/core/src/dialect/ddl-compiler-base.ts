@@ -299,7 +299,7 @@ export abstract class DdlCompilerBase {
       if (constraint.kind !== "primaryKey") lines.push(this.constraint(constraint));
     }
     const name = this.tableName(table.name, schema);
-    const create = `CREATE TABLE ${ifNotExists ? "IF NOT EXISTS " : ""}${name} (\n  ${lines.join(",\n  ")}\n)`;
+    const create = `CREATE TABLE ${ifNotExists ? "IF NOT EXISTS " : ""}${name} (\n  ${lines.join(",\n  ")}\n)${this.tableOptionsClause(table)}`;
     return [
       ...this.enumTypes(table.columns, schema, ifNotExists),
       statement(create),
@@ -307,6 +307,19 @@ export abstract class DdlCompilerBase {
       ...table.indexes.map((index) => this.createIndexStatement(table.name, schema, index, ifNotExists)),
       ...this.tableComments(table),
     ];
+  }
+
+  /**
+   * What follows CREATE TABLE's closing parenthesis, from the table's block
+   * of this dialect's options (`{ mysql: { engine: "InnoDB" } }`), with its
+   * leading space; empty by default. The base refuses any key in this
+   * dialect's block (`UnknownOptionError`): a dialect that takes table
+   * options overrides this. Other dialects' blocks are ignored.
+   */
+  protected tableOptionsClause(table: TableDefinition): string {
+    const block = (table.options as Readonly<Record<string, unknown>>)[this.dialect.name];
+    checkOptions(block, NO_OPTIONS, "op.createTable", table.name, this.dialect.name);
+    return "";
   }
 
   protected primaryKey(table: TableDefinition): PrimaryKeySpec {
@@ -351,13 +364,13 @@ export abstract class DdlCompilerBase {
     return `${this.constraintName(column.type.name)}CHECK (${this.dialect.quoteIdentifier(column.name)} IN (${values}))`;
   }
 
-  /** With native enums: a `createEnumType` for each distinct enum among the columns. */
+  /** With enum types (`enumTypes`): a `createEnumType` for each distinct enum among the columns. */
   protected enumTypes(
     columns: readonly ColumnDefinition[],
     schema: string | undefined,
     ifNotExists: boolean,
   ): CompiledStatement[] {
-    if (!this.dialect.capabilities.nativeEnum) return [];
+    if (!this.dialect.capabilities.enumTypes) return [];
     const seen = new Map<string, readonly string[]>();
     const statements: CompiledStatement[] = [];
     for (const column of columns) {

@@ -25,6 +25,7 @@ export const DEFAULT_CAPABILITIES: DialectCapabilities = Object.freeze({
   lockHeldByTransaction: false,
   alterInPlace: true,
   nativeEnum: false,
+  enumTypes: false,
   schemas: false,
   ifNotExists: false,
   comments: false,

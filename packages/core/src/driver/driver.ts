@@ -22,7 +22,14 @@ export interface DialectCapabilities {
   readonly lockHeldByTransaction: boolean;
   /** ALTER COLUMN of type/nullability and constraint changes in place (false on SQLite: use batch mode). */
   readonly alterInPlace: boolean;
+  /** `enumType()` is a native type (PostgreSQL's named type, MySQL's inline `ENUM(...)`); false: a CHECK. */
   readonly nativeEnum: boolean;
+  /**
+   * An enum is a type of its own, created before its tables and dropped
+   * after them (`CREATE TYPE ... AS ENUM`, PostgreSQL). False where a native
+   * enum is written inline in the column (MySQL's `ENUM('a', 'b')`).
+   */
+  readonly enumTypes: boolean;
   readonly schemas: boolean;
   readonly ifNotExists: boolean;
   /** `COMMENT ON` tables and columns (false on SQLite: comments are dropped from CREATE TABLE). */

@@ -13,6 +13,7 @@ const capabilities: DialectCapabilities = {
   lockHeldByTransaction: false,
   alterInPlace: true,
   nativeEnum: true,
+  enumTypes: true,
   schemas: true,
   ifNotExists: true,
   comments: true,

@@ -11,6 +11,7 @@ function dialectWith(transactionalDdl: boolean): Dialect {
       lockHeldByTransaction: false,
       alterInPlace: true,
       nativeEnum: false,
+      enumTypes: false,
       schemas: true,
       ifNotExists: true,
       comments: false,

@@ -23,6 +23,7 @@ function testDialect(options: { transactionalDdl: boolean; placeholder?: "number
     lockHeldByTransaction: false,
     alterInPlace: true,
     nativeEnum: false,
+    enumTypes: false,
     schemas: true,
     ifNotExists: true,
     comments: false,

@@ -194,7 +194,16 @@ export class RunOperationSink implements OperationSink {
 
   async #autocommitBlock<T>(fn: () => Promise<T>): Promise<T> {
     const statements = this.#statements;
-    if (!statements.inTransaction) return fn();
+    if (!statements.inTransaction) {
+      // No transaction to split (offline, or MySQL after a DDL statement's
+      // implicit commit): the block's own COMMIT/BEGIN are still allowed.
+      this.#inAutocommitBlock = true;
+      try {
+        return await fn();
+      } finally {
+        this.#inAutocommitBlock = false;
+      }
+    }
     // Committing here splits the run: what ran before is kept even if a
     // later migration fails. That is the price of statements that refuse
     // transactions (Alembic behaves the same way).

@@ -1,12 +1,27 @@
+import type { DialectKeyedOptions } from "../operations/operation-options.js";
 import { checkOptions, optionNames } from "./check-options.js";
 import type { ColumnDefinition, ConstraintDefinition, IndexDefinition, TableElement } from "./table-elements.js";
 
-export interface TableOptions {
+/**
+ * `{ schema, comment }`, and a block per dialect for what only that
+ * database has (`{ mysql: { engine: "InnoDB", charset: "utf8mb4" } }`):
+ * each dialect reads its own block when it creates the table and ignores
+ * the others'.
+ */
+export interface TableOptions extends DialectKeyedOptions {
   readonly schema?: string;
   readonly comment?: string;
 }
 
-const TABLE_OPTIONS = optionNames<TableOptions>({ schema: true, comment: true });
+const TABLE_OPTIONS = optionNames<TableOptions>({
+  schema: true,
+  comment: true,
+  postgresql: true,
+  mysql: true,
+  sqlite: true,
+  mssql: true,
+  oracle: true,
+});
 
 /** A declared table: for `bulkInsert` typing today, and for the schema module of autogenerate. */
 export interface TableDefinition {
