@@ -88,6 +88,21 @@ describe("MysqlConnection", () => {
     expect((error as { sql?: string }).sql).toBe("SELECT * FROM no_such_table");
   });
 
+  it("says how to drop an index a foreign key needs", async () => {
+    const connection = await connect();
+    await connection.execute("CREATE TABLE fk_parent (id INT PRIMARY KEY)");
+    await connection.execute(
+      "CREATE TABLE fk_child (id INT, parent_id INT, FOREIGN KEY (parent_id) REFERENCES fk_parent (id))",
+    );
+    await connection.execute("CREATE INDEX ix_fk_child_parent_id ON fk_child (parent_id)");
+    const error = await connection
+      .execute("DROP INDEX ix_fk_child_parent_id ON fk_child")
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/^ER_DROP_INDEX_FK \(1553\): .*ix_fk_child_parent_id/);
+    expect((error as Error).message).toContain("drop the foreign key first");
+    await connection.execute("DROP TABLE fk_child, fk_parent");
+  });
+
   it("gives the connection MariaDB's or MySQL's dialect from the server's version", async () => {
     const connection = await connect();
     const { rows } = await connection.query<{ version: string }>("SELECT VERSION() AS version");

@@ -141,6 +141,25 @@ describe("createTable", () => {
     ]);
   });
 
+  it("writes { mysql: { engine, charset, collate } } after the columns and refuses unknown keys", () => {
+    expect(
+      compile(
+        createTable("t", column("id", integer()), {
+          mysql: { engine: "InnoDB", charset: "utf8mb4", collate: "utf8mb4_bin" },
+        }),
+      ),
+    ).toEqual(["CREATE TABLE `t` (\n  `id` INTEGER\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE utf8mb4_bin"]);
+    expect(compile(createTable("t", column("id", integer()), { postgresql: { tablespace: "x" } }))).toEqual([
+      "CREATE TABLE `t` (\n  `id` INTEGER\n)",
+    ]);
+    expect(() => compile(createTable("t", column("id", integer()), { mysql: { engin: "InnoDB" } }))).toThrow(
+      "Unknown option 'engin' in mysql of op.createTable(\"t\", ...): did you mean 'engine'? Valid options: engine, charset, collate",
+    );
+    expect(() =>
+      compile(createTable("t", column("id", integer()), { mysql: { engine: "InnoDB; DROP TABLE x" } })),
+    ).toThrow(MysqlUnsupportedOperationError);
+  });
+
   it("refuses a VARCHAR without a length, naming the fix", () => {
     expect(() => compile(createTable("t", column("name", string())))).toThrow(/string\(\) needs a length on MySQL/);
   });
@@ -363,5 +382,45 @@ describe("execute, bulkInsert and batches", () => {
         ],
       } as unknown as Operation),
     ).toEqual(["ALTER TABLE `t` ADD COLUMN `a` INTEGER", "ALTER TABLE `t` DROP COLUMN `b`"]);
+  });
+
+  it("takes a batch step's existing* options from copyFrom, following the block's earlier steps", () => {
+    const items = table(
+      "items",
+      column("id", integer(), { primaryKey: true }),
+      column("name", string(40), { serverDefault: "x", comment: "the name" }),
+      column("price", integer(), { nullable: false }),
+    );
+    expect(
+      compile({
+        kind: "batchAlterTable",
+        table: "items",
+        options: { copyFrom: items },
+        steps: [
+          { kind: "alterColumn", table: "items", column: "name", nullable: false },
+          { kind: "alterColumn", table: "items", column: "name", newColumnName: "title", type: string(80) },
+          { kind: "alterColumn", table: "items", column: "price", nullable: true, existingType: bigInteger() },
+          { kind: "addColumn", table: "items", column: column("note", text()) },
+          { kind: "alterColumn", table: "items", column: "note", nullable: false },
+        ],
+      } as unknown as Operation),
+    ).toEqual([
+      "ALTER TABLE `items` MODIFY `name` VARCHAR(40) NOT NULL DEFAULT 'x' COMMENT 'the name'",
+      "ALTER TABLE `items` CHANGE COLUMN `name` `title` VARCHAR(80) NOT NULL DEFAULT 'x' COMMENT 'the name'",
+      "ALTER TABLE `items` MODIFY `price` BIGINT NULL",
+      "ALTER TABLE `items` ADD COLUMN `note` TEXT",
+      "ALTER TABLE `items` MODIFY `note` TEXT NOT NULL",
+    ]);
+  });
+
+  it("still asks for existingType in a batch without copyFrom", () => {
+    expect(() =>
+      compile({
+        kind: "batchAlterTable",
+        table: "items",
+        options: {},
+        steps: [{ kind: "alterColumn", table: "items", column: "name", nullable: false }],
+      } as unknown as Operation),
+    ).toThrow(/give existingType/);
   });
 });

@@ -1,6 +1,7 @@
 import type {
   AddColumnOperation,
   AlterColumnOperation,
+  BatchAlterTableOperation,
   ColumnDefinition,
   ColumnType,
   CompiledStatement,
@@ -12,6 +13,7 @@ import type {
   DropConstraintOperation,
   DropIndexOperation,
   DropTableCommentOperation,
+  TableDefinition,
 } from "@retort/core";
 import {
   type ColumnRenderOptions,
@@ -20,11 +22,13 @@ import {
   type IndexSpec,
   type OptionNames,
   type OptionsOperation,
+  checkOptions,
   optionNames,
   type ReferenceOptions,
   statement,
 } from "@retort/core/dialect";
 import { parseReference } from "@retort/core";
+import { existingFromCopy } from "./mysql-batch.js";
 import { conventionName } from "./mysql-dialect.js";
 import { MysqlUnsupportedOperationError } from "./mysql-errors.js";
 import { renderMysqlType, toColumnValue } from "./mysql-types.js";
@@ -42,6 +46,23 @@ export type MysqlIndexOptions = {
 };
 
 const INDEX_OPTIONS = optionNames<MysqlIndexOptions>({ length: true });
+
+/**
+ * `{ mysql: {...} }` options of `op.createTable` / `table(...)`
+ * (SQLAlchemy's `mysql_engine`, `mysql_charset`, `mysql_collate`): written
+ * after the column list as `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE
+ * utf8mb4_bin`.
+ */
+export type MysqlTableOptions = {
+  readonly engine?: string | undefined;
+  readonly charset?: string | undefined;
+  readonly collate?: string | undefined;
+};
+
+const TABLE_OPTIONS = optionNames<MysqlTableOptions>({ engine: true, charset: true, collate: true });
+
+/** An engine, character set or collation name: letters, digits and underscores. */
+const OPTION_WORD = /^[A-Za-z0-9_]+$/;
 const NO_OPTIONS = optionNames<Record<never, never>>({});
 
 /** Integer types that can be AUTO_INCREMENT. */
@@ -119,9 +140,38 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
     return super.createIndex(operation);
   }
 
-  /** Enums are written inline (`ENUM('a', 'b')`): there is no type to create. */
-  protected override enumTypes(): CompiledStatement[] {
-    return [];
+  /**
+   * A batch block runs as plain ALTERs; with `copyFrom`, an `alterColumn`
+   * step takes the `existing*` options MODIFY needs from that table (see
+   * `existingFromCopy`).
+   */
+  protected override batchAlterTable(operation: BatchAlterTableOperation): CompiledStatement[] {
+    return super.batchAlterTable(existingFromCopy(operation));
+  }
+
+  /** `ENGINE=... DEFAULT CHARSET=... COLLATE ...` from the table's `{ mysql: {...} }` block. */
+  protected override tableOptionsClause(table: TableDefinition): string {
+    const block = table.options.mysql;
+    if (block === undefined) return "";
+    checkOptions(block, TABLE_OPTIONS, "op.createTable", table.name, "mysql");
+    const { engine, charset, collate } = block as MysqlTableOptions;
+    const clauses: string[] = [];
+    for (const [key, value, sql] of [
+      ["engine", engine, "ENGINE="],
+      ["charset", charset, "DEFAULT CHARSET="],
+      ["collate", collate, "COLLATE "],
+    ] as const) {
+      if (value === undefined) continue;
+      if (typeof value !== "string" || !OPTION_WORD.test(value)) {
+        this.unsupported(
+          "createTable",
+          `op.createTable("${table.name}"): { mysql: { ${key}: ${JSON.stringify(value)} } } is not a name ` +
+            `${this.dialect.databaseName} knows (letters, digits and underscores, e.g. ${key === "engine" ? "InnoDB" : "utf8mb4"})`,
+        );
+      }
+      clauses.push(`${sql}${value}`);
+    }
+    return clauses.length === 0 ? "" : ` ${clauses.join(" ")}`;
   }
 
   protected override columnType(column: ColumnDefinition, options: ColumnRenderOptions): string {

@@ -26,7 +26,8 @@ export type MysqlFlavor = "mysql" | "mariadb";
  *   of its own (`MysqlLock`).
  * - `alterInPlace`: `MODIFY`/`CHANGE COLUMN`, constraints added and dropped
  *   in place.
- * - `nativeEnum`: `ENUM('a', 'b')`, written inline (no CREATE TYPE).
+ * - `nativeEnum`: `ENUM('a', 'b')`, written inline: `enumTypes` is false
+ *   (no CREATE TYPE).
  * - `comments`: inline `COMMENT '...'` and `ALTER TABLE ... COMMENT = '...'`.
  * - `ifNotExists`: MariaDB only (`CREATE INDEX IF NOT EXISTS`, `ADD COLUMN
  *   IF NOT EXISTS`, `DROP INDEX IF EXISTS`); MySQL 8 lacks them.

@@ -88,8 +88,19 @@ export function toDatabaseError(error: unknown, sql: string, secrets: readonly s
   if (serverError(error) === undefined && (LOST.test(message) || (typeof code === "string" && LOST.test(code)))) {
     message = `The connection to the MySQL server was lost: ${message}`;
   }
+  const hint = WAYS_OUT[serverError(error)?.errno ?? -1];
+  if (hint !== undefined) message += `. ${hint}`;
   return new DatabaseError(maskSecrets(message, secrets), sql, { cause: error });
 }
+
+/** The way out of server errors a migration commonly meets, by error number. */
+const WAYS_OUT: Readonly<Record<number, string>> = {
+  // ER_DROP_INDEX_FK: InnoDB keeps an index for every foreign key, and the
+  // one it made for the key is dropped when another index can serve it.
+  1553:
+    "MySQL keeps an index on a foreign key's columns: drop the foreign key first " +
+    '(op.dropConstraint(name, table, { type: "foreignkey" })), or drop the table, whose indexes go with it',
+};
 
 /** Replaces every occurrence of a secret with `***` (drivers can echo connection details). */
 export function maskSecrets(text: string, secrets: readonly string[] | undefined): string {
