@@ -65,6 +65,46 @@ for (const harness of harnesses) {
       expect(await probe.existingTables(["docs"])).toEqual([]);
     });
 
+    it("creates a table with { mysql: { engine, charset, collate } }, which the other databases ignore", async () => {
+      project.addRevision({
+        id: "a000",
+        down: null,
+        upgrade: [
+          `  await op.createTable("notes", column("id", integer(), { primaryKey: true }), column("body", string(20)),`,
+          `    { mysql: { engine: "MyISAM", charset: "latin1", collate: "latin1_bin" } });`,
+        ].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.stderr).not.toContain("FAILED");
+      expect(result.status).toBe(0);
+      expect(await probe.existingTables(["notes"])).toEqual(["notes"]);
+      if (harness.name === "mysql") {
+        const rows = await probe.query(
+          "SELECT engine AS engine, table_collation AS collation FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'notes'",
+        );
+        expect(rows).toEqual([{ engine: "MyISAM", collation: "latin1_bin" }]);
+      }
+    });
+
+    it("rejects an unknown key in a table's MySQL block on MySQL only, before creating it", async () => {
+      project.addRevision({
+        id: "a000",
+        down: null,
+        upgrade: `  await op.createTable("notes", column("id", integer(), { primaryKey: true }), { mysql: { engin: "InnoDB" } });`,
+      });
+      const result = project.run("upgrade", "head");
+      if (harness.name === "mysql") {
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain(
+          `Unknown option 'engin' in mysql of op.createTable("notes", ...): did you mean 'engine'?`,
+        );
+        expect(await probe.existingTables(["notes"])).toEqual([]);
+      } else {
+        expect(result.status).toBe(0);
+        expect(await probe.existingTables(["notes"])).toEqual(["notes"]);
+      }
+    });
+
     it("rejects an unknown key in the PostgreSQL block on PostgreSQL only", async () => {
       project.addRevision({
         id: "a000",

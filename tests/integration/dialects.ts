@@ -1,12 +1,21 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Driver } from "@retort/core";
+import type { Connection, Driver } from "@retort/core";
 import { driver as mysqlDriver } from "@retort/mysql";
 import { driver as postgresDriver } from "@retort/postgres";
 import { driver as sqliteDriver } from "@retort/sqlite";
 import mysql from "mysql2/promise";
 import pg from "pg";
+import {
+  runMysqlScript,
+  runPsqlScript,
+  runSqliteScript,
+  type SchemaSnapshot,
+  snapshotMysql,
+  snapshotPostgres,
+  snapshotSqlite,
+} from "./support/schema-snapshot.js";
 
 /**
  * A database the scenarios run against. Each test file creates a fresh one
@@ -22,12 +31,31 @@ export interface TestDatabase {
 export interface DialectHarness {
   readonly name: string;
   readonly driver: Driver;
+  /**
+   * What the lock's `verify()` sends through the run's statement sink
+   * before each commit, when the lock is not the transaction itself.
+   */
+  readonly lockCheck?: RegExp;
+  /**
+   * The order `SELECT version_num FROM alembic_version` (no ORDER BY)
+   * returns rows in: `rowid` (insertion, an UPDATE keeps the place),
+   * `heap` (an UPDATE moves the row to the end) or `key` (primary key
+   * order, InnoDB's clustered index).
+   */
+  readonly versionRowOrder: "rowid" | "heap" | "key";
+  /** What the database holds, read from its catalog (see `SchemaSnapshot`). */
+  snapshot(connection: Connection): Promise<SchemaSnapshot>;
+  /** Runs a `--sql` script with the database's own command-line client, stopping at the first error. */
+  runScript(url: string, script: string): void;
   create(): Promise<TestDatabase>;
 }
 
 export const sqliteHarness: DialectHarness = {
   name: "sqlite",
   driver: sqliteDriver,
+  versionRowOrder: "rowid",
+  snapshot: snapshotSqlite,
+  runScript: runSqliteScript,
   async create() {
     const dir = mkdtempSync(path.join(os.tmpdir(), "retort-it-"));
     return {
@@ -60,6 +88,10 @@ function postgresServerUrl(): Promise<string> {
 export const postgresHarness: DialectHarness = {
   name: "postgresql",
   driver: postgresDriver,
+  lockCheck: /pg_locks/,
+  versionRowOrder: "heap",
+  snapshot: snapshotPostgres,
+  runScript: runPsqlScript,
   async create() {
     const serverUrl = await postgresServerUrl();
     const name = `retort_it_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
@@ -119,6 +151,10 @@ function mysqlServerUrl(): Promise<string> {
 export const mysqlHarness: DialectHarness = {
   name: "mysql",
   driver: mysqlDriver,
+  lockCheck: /IS_USED_LOCK/,
+  versionRowOrder: "key",
+  snapshot: snapshotMysql,
+  runScript: runMysqlScript,
   async create() {
     const serverUrl = await mysqlServerUrl();
     const name = `retort_it_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
@@ -161,7 +197,7 @@ async function withMysqlAdmin<T>(serverUrl: string, run: (session: mysql.Connect
 /** Every harness `RETORT_TEST_DIALECTS` can name. */
 const known: readonly DialectHarness[] = [sqliteHarness, postgresHarness, mysqlHarness];
 
-const all: readonly DialectHarness[] = [sqliteHarness, postgresHarness];
+const all: readonly DialectHarness[] = [sqliteHarness, postgresHarness, mysqlHarness];
 
 /**
  * Every dialect, unless `RETORT_TEST_DIALECTS` (e.g. `sqlite`) narrows the

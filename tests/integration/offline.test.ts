@@ -2,18 +2,13 @@ import { parseDatabaseUrl } from "@retort/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { harnesses, type DialectHarness, type TestDatabase } from "./dialects.js";
 import { migrationSets } from "./support/migration-sets.js";
-import {
-  runScriptWithClient,
-  type SchemaSnapshot,
-  snapshotPostgres,
-  snapshotSqlite,
-} from "./support/schema-snapshot.js";
+import type { SchemaSnapshot } from "./support/schema-snapshot.js";
 import { TestProject } from "./support/test-project.js";
 
 /**
  * Offline scripts tell the truth: for every migration set, the `--sql`
  * script of an upgrade, run by the database's own client (`sqlite3`,
- * `psql -v ON_ERROR_STOP=1`), leaves the same schema, data and version rows
+ * `psql -v ON_ERROR_STOP=1`, `mysql`), leaves the same schema, data and version rows
  * as the online run; and so does the script of the downgrade back to base.
  * The schemas are compared as the databases reflect them, not as text.
  */
@@ -45,7 +40,7 @@ for (const harness of harnesses) {
         project.ok("upgrade", set.target);
         const upScript = project.ok("upgrade", "--sql", set.target, "--url", offline.url);
         expect(upScript).toContain("-- Running upgrade");
-        runScriptWithClient(harness.name, offline.url, upScript);
+        harness.runScript(offline.url, upScript);
         expect(await snapshot(harness, offline.url, project.dir)).toEqual(
           await snapshot(harness, online.url, project.dir),
         );
@@ -54,7 +49,7 @@ for (const harness of harnesses) {
         project.ok("downgrade", "base");
         const downScript = project.ok("downgrade", "--sql", `${heads.split(",")[0]}:base`, "--url", offline.url);
         if (!heads.includes(",")) {
-          runScriptWithClient(harness.name, offline.url, downScript);
+          harness.runScript(offline.url, downScript);
           expect(await snapshot(harness, offline.url, project.dir)).toEqual(
             await snapshot(harness, online.url, project.dir),
           );
@@ -97,7 +92,7 @@ for (const harness of harnesses) {
       expect(starts.stderr).toContain("Stamp operation with --sql only supports a single starting revision at a time");
     });
 
-    if (harness.name === "sqlite") {
+    if (!harness.driver.dialect.capabilities.alterInPlace) {
       it("refuses a batch rebuild without copyFrom before printing anything, naming copyFrom", async () => {
         const project = new TestProject({ url: (await fresh()).url });
         projects.push(project);
@@ -159,8 +154,7 @@ for (const harness of harnesses) {
 async function snapshot(harness: DialectHarness, url: string, cwd: string): Promise<SchemaSnapshot> {
   const connection = await harness.driver.connect(parseDatabaseUrl(url), { cwd });
   try {
-    const schema = harness.name === "sqlite" ? await snapshotSqlite(connection) : await snapshotPostgres(connection);
-    return { ...schema };
+    return await harness.snapshot(connection);
   } finally {
     await connection.close();
   }

@@ -6,9 +6,12 @@ import { TestProject } from "./support/test-project.js";
 /**
  * A typo in an options object fails the migration that makes it, with the
  * key, the call and the closest option, instead of quietly creating a
- * nullable column: the run exits non-zero and nothing is created.
+ * nullable column: the run exits non-zero and nothing of the failing
+ * migration is created. Without transactional DDL (MySQL) the migrations
+ * before it stay committed.
  */
 for (const harness of harnesses) {
+  const transactional = harness.driver.dialect.capabilities.transactionalDdl;
   describe(`an unknown option on ${harness.name}`, () => {
     let database: TestDatabase;
     let project: TestProject;
@@ -39,8 +42,8 @@ for (const harness of harnesses) {
       expect(failure).toContain(
         `Unknown option 'nullabel' in column("id", ...): did you mean 'nullable'? Valid options: nullable, primaryKey,`,
       );
-      expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["t_a000", "accounts"])).toEqual([]);
+      expect(await probe.versionRows()).toEqual(transactional ? [] : ["a000"]);
+      expect(await probe.existingTables(["t_a000", "accounts"])).toEqual(transactional ? [] : ["t_a000"]);
     });
 
     it("fails a batch block with a misspelt option before it changes the table", async () => {
@@ -60,7 +63,12 @@ for (const harness of harnesses) {
         `Unknown option 'existing_type' in batch.alterColumn("email", ...): did you mean 'existingType'?`,
       );
       expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["accounts"])).toEqual([]);
+      // The block fails before it changes the table; the CREATE TABLE before
+      // it is kept where DDL cannot be rolled back, and the message says so.
+      if (!transactional) {
+        expect(result.stderr).toContain("Statements of this migration that already ran:\n    CREATE TABLE");
+      }
+      expect(await probe.existingTables(["accounts"])).toEqual(transactional ? [] : ["accounts"]);
     });
 
     it("accepts the same migration spelt right", async () => {

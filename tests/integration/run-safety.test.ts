@@ -8,9 +8,12 @@ import { TestProject } from "./support/test-project.js";
  * A run never leaves the database lying: a migration that forgets `await`,
  * ends the transaction itself or calls `process.exit()` fails, rolls back,
  * and says so; a version table Retort cannot trust is refused with the way
- * out. Each case fails on a run that merely hopes for the best.
+ * out. Each case fails on a run that merely hopes for the best. Without
+ * transactional DDL (MySQL) the migrations before the failing one stay
+ * committed and what of the failing one already ran is listed and kept.
  */
 for (const harness of harnesses) {
+  const transactional = harness.driver.dialect.capabilities.transactionalDdl;
   describe(`run safety on ${harness.name}`, () => {
     let database: TestDatabase;
     let project: TestProject;
@@ -30,6 +33,38 @@ for (const harness of harnesses) {
       return stderr.slice(stderr.indexOf("FAILED: "));
     }
 
+    /**
+     * What a failed run says and leaves. With transactional DDL: the whole
+     * run rolled back, no version row, none of `tables`. Without it: the
+     * version table at `versionAt` (the last complete migration), the
+     * statements of the failed migration that ran listed (`ran`, each the
+     * start of one; none when empty), and of `tables` the ones in `left`.
+     */
+    async function expectFailureOutcome(
+      text: string,
+      expected: {
+        readonly tables: readonly string[];
+        readonly versionAt: string | null;
+        readonly ran: readonly string[];
+        readonly left: readonly string[];
+      },
+    ): Promise<void> {
+      if (transactional) {
+        expect(text).toContain("The whole run was rolled back");
+        expect(await probe.versionRows()).toEqual([]);
+        expect(await probe.existingTables(expected.tables)).toEqual([]);
+        return;
+      }
+      const listed = text.slice(text.indexOf("Statements of this migration that already ran:"));
+      if (expected.ran.length === 0) expect(listed).toMatch(/^Statements of this migration that already ran: none\./);
+      for (const statement of expected.ran) expect(listed).toContain(`\n    ${statement}`);
+      expect(text).toContain(
+        `The version table is at ${expected.versionAt ?? "base (empty)"} (the last complete migration)`,
+      );
+      expect(await probe.versionRows()).toEqual(expected.versionAt === null ? [] : [expected.versionAt]);
+      expect(await probe.existingTables(expected.tables)).toEqual(expected.left);
+    }
+
     it("fails a migration whose operations were not awaited, before its version row", async () => {
       project.addRevision({ id: "a000", down: null });
       project.addRevision({
@@ -45,13 +80,16 @@ for (const harness of harnesses) {
       expect(text).toMatch(/Upgrade of revision a1 \(\S*migrations\/versions\/a1_m\.ts\) failed/);
       expect(text).toContain('op.createTable("t"), op.createIndex("ix") were not awaited');
       expect(text).toContain("nope");
-      expect(text).toContain("The whole run was rolled back");
       // Its start was told; it never finished.
       expect(result.stderr).toContain("Running upgrade a000 -> a1, m a1\n");
       expect(result.stderr).not.toContain("Finished upgrade a000 -> a1");
       expect(result.stderr).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
-      expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["t_a000", "t"])).toEqual([]);
+      await expectFailureOutcome(text, {
+        tables: ["t_a000", "t"],
+        versionAt: "a000",
+        ran: [`CREATE TABLE ${harness.driver.dialect.quoteIdentifier("t")}`],
+        left: ["t_a000", "t"],
+      });
     });
 
     it("fails a migration that does not await op.batchAlterTable", async () => {
@@ -67,9 +105,13 @@ for (const harness of harnesses) {
       expect(result.status).toBe(1);
       const text = failure(result.stderr);
       expect(text).toMatch(/Upgrade of revision a1 .* failed: .*(not awaited|after its migration had finished)/);
-      expect(text).toContain("The whole run was rolled back");
-      expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["t"])).toEqual([]);
+      const t = harness.driver.dialect.quoteIdentifier("t");
+      await expectFailureOutcome(text, {
+        tables: ["t"],
+        versionAt: null,
+        ran: [`CREATE TABLE ${t}`, `ALTER TABLE ${t} DROP COLUMN`],
+        left: ["t"],
+      });
     });
 
     it("reports a promise the migration left rejected as that migration's failure", async () => {
@@ -85,8 +127,12 @@ for (const harness of harnesses) {
       expect(result.status).toBe(1);
       expect(failure(result.stderr)).toContain("background job failed");
       expect(result.stderr).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
-      expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["t"])).toEqual([]);
+      await expectFailureOutcome(failure(result.stderr), {
+        tables: ["t"],
+        versionAt: null,
+        ran: [`CREATE TABLE ${harness.driver.dialect.quoteIdentifier("t")}`],
+        left: ["t"],
+      });
     });
 
     it("refuses COMMIT in op.execute and rolls the whole run back", async () => {
@@ -102,9 +148,12 @@ for (const harness of harnesses) {
       expect(text).toContain("Upgrade of revision a1");
       expect(text).toContain("'COMMIT' in op.execute()");
       expect(text).toContain("autocommitBlock");
-      expect(text).toContain("The whole run was rolled back");
-      expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["t_a000", "t1"])).toEqual([]);
+      await expectFailureOutcome(text, {
+        tables: ["t_a000", "t1"],
+        versionAt: "a000",
+        ran: ["CREATE TABLE t1 (id INTEGER);"],
+        left: ["t_a000", "t1"],
+      });
     });
 
     it("refuses transaction control hidden in a script or sent through getBind()", async () => {
@@ -123,8 +172,12 @@ for (const harness of harnesses) {
       expect(second.status).toBe(1);
       expect(failure(second.stderr)).toContain("Upgrade of revision b1");
       expect(failure(second.stderr)).toContain("'ROLLBACK'");
-      expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["t1"])).toEqual([]);
+      await expectFailureOutcome(failure(second.stderr), {
+        tables: ["t1"],
+        versionAt: "a1",
+        ran: [],
+        left: ["t1"],
+      });
     });
 
     it("keeps COMMIT allowed inside autocommitBlock", async () => {
@@ -155,9 +208,12 @@ for (const harness of harnesses) {
       const text = failure(result.stderr);
       expect(text).toContain("Upgrade of revision a1");
       expect(text).toContain("process.exit(0)");
-      expect(text).toContain("The whole run was rolled back");
-      expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["t"])).toEqual([]);
+      await expectFailureOutcome(text, {
+        tables: ["t"],
+        versionAt: null,
+        ran: [`CREATE TABLE ${harness.driver.dialect.quoteIdentifier("t")}`],
+        left: ["t"],
+      });
     });
 
     it("reports a version table holding a revision and its ancestor as inconsistent", async () => {
@@ -219,9 +275,12 @@ for (const harness of harnesses) {
       expect(result.status).toBe(143);
       const text = failure(result.stderr);
       expect(text).toContain("FAILED: interrupted by SIGTERM during upgrade of revision a1");
-      expect(text).toContain("The whole run was rolled back");
-      expect(await probe.versionRows()).toEqual([]);
-      expect(await probe.existingTables(["t_a000", "slow"])).toEqual([]);
+      await expectFailureOutcome(text, {
+        tables: ["t_a000", "slow"],
+        versionAt: "a000",
+        ran: ["CREATE TABLE slow (id INTEGER);", "INSERT INTO slow (id) VALUES (0);"],
+        left: ["t_a000", "slow"],
+      });
       // The lock was released: the next run goes through at once.
       project.ok("upgrade", "a000");
     });

@@ -1,6 +1,11 @@
-import { rmSync } from "node:fs";
+import { mkdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestProject } from "../../../tests/integration/support/test-project.js";
+
+/** The integration suite's node_modules, which test projects link to. */
+const integrationModules = fileURLToPath(new URL("../../../tests/integration/node_modules", import.meta.url));
 
 let project: TestProject;
 afterEach(() => project?.cleanup());
@@ -101,6 +106,20 @@ describe("errors about the database and the configuration", () => {
     const result = project.run("--url", "mysql://root:secret@127.0.0.1:1/db", "current");
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("Cannot connect to MySQL at 127.0.0.1:1/db");
+    expect(result.stderr).not.toContain("secret");
+  });
+
+  it("tells which package to install for a URL whose driver the project lacks", () => {
+    project = new TestProject();
+    // A project that has @retort/core but not @retort/mysql.
+    const modules = path.join(project.dir, "node_modules");
+    rmSync(modules);
+    mkdirSync(path.join(modules, "@retort"), { recursive: true });
+    symlinkSync(realpathSync(path.join(integrationModules, "@retort", "core")), path.join(modules, "@retort", "core"));
+    const result = project.run("--url", "mariadb://root:secret@localhost/db", "current");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("The driver for 'mysql' URLs is not installed");
+    expect(result.stderr).toMatch(/npm install @retort\/mysql/);
     expect(result.stderr).not.toContain("secret");
   });
 
