@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: unit, CLI, and the integration suite on SQLite and
-# PostgreSQL. The suite takes its PostgreSQL server from
-# RETORT_TEST_POSTGRES_URL; when that is unset and a server answers on
-# 127.0.0.1:5432 (user postgres), this script points the suite at it.
-# Otherwise the suite starts one with Testcontainers (Docker needed).
+# Runs every test: unit, CLI, and the integration suite on SQLite,
+# PostgreSQL and MySQL/MariaDB. The suite takes its servers from
+# RETORT_TEST_POSTGRES_URL and RETORT_TEST_MYSQL_URL; when one is unset and
+# a server answers on 127.0.0.1:5432 (user postgres) or 127.0.0.1:3306
+# (user root), this script points the suite at it. Otherwise the suite
+# starts one with Testcontainers (Docker needed).
 # A server the suite needs and cannot reach fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
