@@ -116,7 +116,13 @@ describe("errors about the database and the configuration", () => {
     rmSync(modules);
     mkdirSync(path.join(modules, "@retort"), { recursive: true });
     symlinkSync(realpathSync(path.join(integrationModules, "@retort", "core")), path.join(modules, "@retort", "core"));
-    const result = project.run("--url", "mariadb://root:secret@localhost/db", "current");
+    // The test runner's NODE_PATH reaches the workspace's packages; a user's shell has none.
+    const result = project.runWith(
+      { env: { NODE_PATH: undefined } },
+      "--url",
+      "mariadb://root:secret@localhost/db",
+      "current",
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("The driver for 'mysql' URLs is not installed");
     expect(result.stderr).toMatch(/npm install @retort\/mysql/);
