@@ -61,16 +61,18 @@ const ACTIONS: Readonly<Record<string, ReferentialAction | undefined>> = {
 export class PostgresIntrospector implements DatabaseIntrospector {
   async introspect(read: ReadQuery, options: IntrospectOptions = {}): Promise<ReflectedSchema> {
     const parameters = [options.schema ?? null];
-    const columnRows = await read<ColumnRow>(COLUMNS_SQL, parameters);
-    const constraintRows = await read<ConstraintRow>(CONSTRAINTS_SQL, parameters);
-    const indexRows = await read<IndexRow>(INDEXES_SQL, parameters);
+    const rows = async <Row>(query: string): Promise<Row[]> =>
+      JSON.parse((await read<{ rows: string }>(query, parameters))[0]?.rows ?? "[]") as Row[];
+    const columnRows = await rows<ColumnRow>(COLUMNS_SQL);
+    const constraintRows = await rows<ConstraintRow>(CONSTRAINTS_SQL);
+    const indexRows = await rows<IndexRow>(INDEXES_SQL);
     const enumRows = await read<EnumRow>(ENUMS_SQL, parameters);
     const current = enumRows[0]?.current_schema ?? columnRows[0]?.current_schema ?? undefined;
     const target = options.schema ?? current;
     const excluded = new Set(options.excludeTables ?? []);
     const enumValues = new Map(enumRows.map((row) => [`${row.schema}.${row.name}`, row.labels]));
 
-    const tables = new Map<string, { name: string; comment: string | null; columns: ReflectedColumn[] }>();
+    const tables = new Map<number, { name: string; comment: string | null; columns: ReflectedColumn[] }>();
     // Column names by table and attribute number, for the constraints' and indexes' keys.
     const attributes: AttributeNames = new Map();
     for (const row of columnRows) {
@@ -217,7 +219,7 @@ export function postgresDefault(expression: string, type: ColumnType, catalogNam
 const NUMERIC_KINDS: ReadonlySet<string> = new Set(["integer", "bigInteger", "smallInteger", "numeric", "float"]);
 
 /** Column names by table oid, indexed by attribute number. */
-type AttributeNames = Map<string, string[]>;
+type AttributeNames = Map<number, string[]>;
 
 /** Numbers separated by spaces (`int2vector` text, `array_to_string(..., ' ')`). */
 function numbers(text: string | null): number[] {
@@ -233,7 +235,7 @@ function schemaChanged(what: string): CommandError {
 }
 
 /** Names for attribute numbers of a table the columns query read. */
-function attributeNames(attributes: AttributeNames, table: string, keys: string | null): string[] {
+function attributeNames(attributes: AttributeNames, table: number, keys: string | null): string[] {
   const names = attributes.get(table);
   return numbers(keys).map((attnum) => {
     const name = names?.[attnum];
@@ -309,8 +311,8 @@ function ordering(option: number): string {
   return nullsFirst ? " NULLS FIRST" : "";
 }
 
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const row of rows) {
     const name = key(row);
     const group = groups.get(name);
