@@ -147,7 +147,7 @@ function run(command, commandArgs, cwd) {
 
 /** The duration Retort reports for the batch migration's step, in seconds. */
 function stepSeconds(stderr) {
-  const match = /Running upgrade r0 -> r1.*\(([\d.]+) (ms|s)\)/.exec(stderr);
+  const match = /Finished upgrade r0 -> r1 in ([\d.]+) (ms|s)/.exec(stderr);
   if (!match) throw new Error(`no progress line for r1 in:\n${stderr}`);
   return Number(match[1]) / (match[2] === "ms" ? 1000 : 1);
 }
