@@ -151,6 +151,18 @@ describe("DialectBase", () => {
     );
   });
 
+  it("ignores other dialects' table options and refuses any key in its own block by default", () => {
+    const dialect = new TinyDialect();
+    const create = (options: Record<string, unknown>): Operation => ({
+      kind: "createTable",
+      table: { ...table("t", column("a", integer())), options },
+    });
+    expect(sql(dialect, create({ mysql: { engine: "InnoDB" } }))).toEqual(['CREATE TABLE "t" (\n  "a" INTEGER\n)']);
+    expect(() => sql(dialect, create({ tiny: { fast: true } }))).toThrow(
+      `Unknown option 'fast' in tiny of op.createTable("t", ...)`,
+    );
+  });
+
   it("sends a warning once per dialect object, through compile's warn or the dialect's channel", () => {
     const index = { kind: "createIndex", name: "ix", table: "t", columns: ["a"], unique: true } as const;
     const received: string[] = [];
