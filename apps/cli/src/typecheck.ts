@@ -44,7 +44,7 @@ const ERROR_CATEGORY = 1;
 export interface TypeCheckResult {
   /** The TypeScript version that checked (the project's). */
   readonly version: string;
-  /** The files checked: the migrations, then the config when it is TypeScript. */
+  /** The files checked: the migrations, then the config and the schema modules that are TypeScript. */
   readonly files: readonly string[];
   /** The compiler options' source: the script folder's tsconfig.json, or the shipped preset. */
   readonly tsconfig: string;
@@ -53,7 +53,8 @@ export interface TypeCheckResult {
 }
 
 /**
- * Type-checks the migration files and a TypeScript config with the
+ * Type-checks the migration files, a TypeScript config and the config's
+ * schema modules (autogenerate's `schema`) with the
  * project's own compiler, with the options of the script folder's
  * `tsconfig.json` (which `retort init` writes, extending
  * `@retort/core/tsconfig`), or of the preset itself when there is none.
@@ -61,10 +62,12 @@ export interface TypeCheckResult {
  */
 export async function typeCheck(config: ResolvedConfig, cwd: string): Promise<TypeCheckResult> {
   const ts = await loadTypeScript(config.directory, cwd);
+  const schemas = config.schema === undefined ? [] : Array.isArray(config.schema) ? config.schema : [config.schema];
   const files = [
     ...findRevisionFiles(config.versionLocations, { recursive: config.recursiveVersionLocations }),
     ...(config.configFile === undefined ? [] : [config.configFile]),
-  ].filter((file) => /\.[cm]?ts$/.test(file) && !file.endsWith(".d.ts"));
+    ...schemas.filter((schema): schema is string => typeof schema === "string"),
+  ].filter((file, index, all) => /\.[cm]?ts$/.test(file) && !file.endsWith(".d.ts") && all.indexOf(file) === index);
   const local = path.join(config.scriptLocation, "tsconfig.json");
   const tsconfig = existsSync(local) ? local : presetPath(config.directory);
   const read = ts.readConfigFile(tsconfig, (file) =>

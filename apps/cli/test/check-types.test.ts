@@ -71,6 +71,24 @@ describe("check-types", () => {
     );
   });
 
+  it("checks the declared schema module the config names", () => {
+    project = typedProject();
+    project.write(
+      "src/schema.ts",
+      'import { column, integer, table } from "@retort/core";\n\nexport const users = table("users", column("id", integer(), { primaryKey: "yes" }));\n',
+    );
+    project.write(
+      "retort.config.ts",
+      'import { defineConfig } from "@retort/core";\n\nexport default defineConfig({ scriptLocation: "migrations", url: "sqlite:///test.db", schema: "./src/schema.ts" });\n',
+    );
+    const result = project.run("check-types");
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      "src/schema.ts:3:63 - error TS2322: Type 'string' is not assignable to type 'boolean | undefined'.\n",
+    );
+    expect(result.stderr).toMatch(/FAILED: 1 type error in 1 file \(TypeScript [\d.]+, 3 files checked\)\n$/);
+  });
+
   it("says how to install TypeScript when the project has none", () => {
     project = typedProject({ typescript: false });
     const result = project.run("check-types");
