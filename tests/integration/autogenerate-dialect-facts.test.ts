@@ -138,6 +138,7 @@ describe("compareSchemas: type synonyms", () => {
       const result = lines([table("t", column("c", declared))], database, {
         dialect: dialects[dialect],
         nativeEnum: dialects[dialect].capabilities.nativeEnum,
+        enumTypes: dialects[dialect].capabilities.enumTypes,
       });
       expect(result.length).toBe(differs ? 1 : 0);
     },
@@ -197,10 +198,10 @@ describe("compareSchemas: MySQL's facts", () => {
   it("an ENUM is written on the column: compared by its values, in order, with no enum types", () => {
     const declared = table("t", column("mood", enumType("mood", ["sad", "happy"])));
     const same = live(reflected(table("t", column("mood", enumType("mood", ["sad", "happy"])))));
-    const nativeEnum = mariadb.capabilities.nativeEnum;
-    expect(lines([declared], same, { dialect: mariadb, nativeEnum })).toEqual([]);
+    const { nativeEnum, enumTypes } = mariadb.capabilities;
+    expect(lines([declared], same, { dialect: mariadb, nativeEnum, enumTypes })).toEqual([]);
     const reordered = live(reflected(table("t", column("mood", enumType("mood", ["happy", "sad"])))));
-    expect(lines([declared], reordered, { dialect: mariadb, nativeEnum })).toEqual([
+    expect(lines([declared], reordered, { dialect: mariadb, nativeEnum, enumTypes })).toEqual([
       "('modify_type', None, 't', 'mood', ENUM('happy', 'sad') -> ENUM('sad', 'happy'))",
     ]);
   });

@@ -107,8 +107,8 @@ for (const harness of harnesses) {
     let project: TestProject;
     const dialect = harness.driver.dialect;
     // Enum types of their own (PostgreSQL's CREATE TYPE), or enums written on the column (MySQL's ENUM(...)).
-    const namedEnums = dialect.capabilities.nativeEnum && dialect.introspector?.inlineEnums !== true;
-    const inlineEnums = dialect.capabilities.nativeEnum && dialect.introspector?.inlineEnums === true;
+    const namedEnums = dialect.capabilities.nativeEnum && dialect.capabilities.enumTypes;
+    const inlineEnums = dialect.capabilities.nativeEnum && !dialect.capabilities.enumTypes;
 
     beforeAll(async () => {
       database = await harness.create();

@@ -173,8 +173,6 @@ const ACTIONS: Readonly<Record<string, ReferentialAction | undefined>> = {
  * ```
  */
 export class MysqlIntrospector implements DatabaseIntrospector {
-  /** MySQL's ENUM is written on the column, with no name of its own: compared by its values. */
-  readonly inlineEnums = true;
   /** RESTRICT is NO ACTION on InnoDB. */
   readonly restrictIsNoAction = true;
 

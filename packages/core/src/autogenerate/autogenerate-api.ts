@@ -53,6 +53,7 @@ export async function compareDatabase(environment: Environment): Promise<SchemaC
     const diffs = compareSchemas(included, reflected, {
       dialect,
       nativeEnum: dialect.capabilities.nativeEnum,
+      enumTypes: dialect.capabilities.enumTypes,
       comments: dialect.capabilities.comments,
       compareType: config.compareType,
       compareServerDefault: config.compareServerDefault,

@@ -97,7 +97,7 @@ function typeKey(dialect: CompareDialect, text: string): TypeKey {
 /** Whether the declared type differs from the reflected column's, after the dialect's synonyms. */
 export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, options: CompareOptions): boolean {
   if (declared.kind === "enum" && options.nativeEnum) {
-    if (reflected.type.kind === "enum" && options.dialect.introspector?.inlineEnums === true) {
+    if (reflected.type.kind === "enum" && options.enumTypes === false) {
       // An enum on the column (MySQL) is its values, in order.
       const values = reflected.type.values;
       return values.length !== declared.values.length || values.some((value, at) => value !== declared.values[at]);

@@ -33,6 +33,13 @@ export interface CompareOptions {
   readonly dialect: CompareDialect;
   /** Native enum types (`CREATE TYPE ... AS ENUM`): compare them. Default false. */
   readonly nativeEnum?: boolean;
+  /**
+   * Native enums are types of their own (`CREATE TYPE`, PostgreSQL): compared
+   * as types by name. False where a native enum is written on the column
+   * (MySQL's `ENUM('a', 'b')`): compared by its values, in order, as the
+   * column's type. Default: `nativeEnum`.
+   */
+  readonly enumTypes?: boolean;
   /** The database keeps comments: compare them. Default true. */
   readonly comments?: boolean;
   /** Default true. */
@@ -107,7 +114,7 @@ export function compareSchemas(
   }
   const diffs: SchemaDiff[] = [];
   // Enums written on the column (MySQL) are compared as the column's type: there are no types of their own.
-  const namedEnums = options.nativeEnum === true && options.dialect.introspector?.inlineEnums !== true;
+  const namedEnums = options.nativeEnum === true && options.enumTypes !== false;
   const enums = namedEnums ? compareEnums(declared, reflected) : { added: [], changed: [], removed: [] };
   diffs.push(...enums.changed);
   for (const table of dependencyOrder(added)) diffs.push({ kind: "add_table", table });

@@ -124,14 +124,6 @@ export interface DatabaseIntrospector {
    */
   indexName?(name: string, generated: boolean): string;
   /**
-   * Enums are written on the column (MySQL's `ENUM('a', 'b')`), not created
-   * as named types: a reflected enum column carries its values, and
-   * autogenerate compares an enum column by its values (in order) instead
-   * of by the type's name, with no enum types to create or drop. Default
-   * false.
-   */
-  readonly inlineEnums?: boolean;
-  /**
    * RESTRICT is NO ACTION (InnoDB checks both at once): a foreign key
    * declared with either matches one reflected with no action. Default false.
    */
