@@ -158,17 +158,26 @@ export function applyCases(h, sizes) {
   }
 }
 
-/** Peak RSS of `upgrade head` from empty over 10,000 migrations (one run, warm cache). */
+/**
+ * Peak RSS of `upgrade head` from empty over 10,000 migrations: a cold run
+ * (it compiles and writes the cache), then a warm one; the larger peak counts.
+ */
 export function memoryCase(h, n) {
   const rdir = path.join(h.work, `retort-memory-${n}`);
   h.log(`generating ${n} linear revisions for the memory case`);
   generateRetortProject(rdir, n);
-  h.retort(rdir, ["upgrade", "head", "--sql"], {});
-  h.removeDb(rdir);
   const r = h.attempt("upgrade head (memory)", () => {
-    const result = h.retort(rdir, ["upgrade", "head"], { measureRss: true });
-    h.log(`  upgrade head of ${n}: ${result.seconds.toFixed(2)} s, peak ${(result.rssKb / 1024).toFixed(1)} MB`);
-    return { seconds: result.seconds, first: result.seconds, runs: [result.seconds], rssKb: result.rssKb };
+    const runs = [];
+    for (const kind of ["cold", "warm"]) {
+      h.removeDb(rdir);
+      const result = h.retort(rdir, ["upgrade", "head"], { measureRss: true });
+      h.log(
+        `  upgrade head of ${n} (${kind}): ${result.seconds.toFixed(2)} s, peak ${(result.rssKb / 1024).toFixed(1)} MB`,
+      );
+      runs.push(result);
+    }
+    const seconds = runs[1].seconds;
+    return { seconds, first: runs[0].seconds, runs: [seconds], rssKb: Math.max(...runs.map((x) => x.rssKb ?? 0)) };
   });
   const mb = r?.rssKb ? r.rssKb / 1024 : null;
   h.results.push({
