@@ -67,7 +67,7 @@ export class RunRenderer implements RunReporter {
     this.#quiet = options.quiet;
     this.#tty = options.stream.isTTY === true;
     this.#now = options.now ?? (() => performance.now());
-    // Asking for copy progress makes long copies run in chunks: only where it is shown.
+    // Asking for copy progress makes long copies run in chunks: not with -q, where nothing shows it.
     this.copyProgress = this.#quiet
       ? undefined
       : (progress) => (this.#tty ? this.#copyProgress(progress) : this.#logCopyProgress(progress));
