@@ -220,6 +220,12 @@ describe("compareSchemas: MySQL's facts", () => {
       "('remove_fk', None, 'c', 'fk_c_p', ['p_id'] -> 'p' ['id'])",
       "('remove_index', None, 'c', 'fk_c_p', ['p_id'])",
     ]);
+    // A changed key (a drop and an add on the same columns) keeps the index: the new key uses it.
+    const cascading = foreignKey("p_id", "p", "id", { name: "fk_c_p", onDelete: "CASCADE" });
+    expect(lines([parent, withKey(cascading)], database, { dialect: mariadb })).toEqual([
+      "('remove_fk', None, 'c', 'fk_c_p', ['p_id'] -> 'p' ['id'])",
+      "('add_fk', None, 'c', 'fk_c_p', ['p_id'] -> 'p' ['id'])",
+    ]);
   });
 
   it("RESTRICT is NO ACTION on InnoDB, not on PostgreSQL", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { column, type Dialect, type Operation, parseDatabaseUrl, sql, string, table } from "@retort/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DialectHarness, harnesses, type TestDatabase } from "./dialects.js";
+import { harnesses, type TestDatabase } from "./dialects.js";
+import { type DialectFeatures, dialectFeatures } from "./support/dialect-features.js";
 import { TestProject } from "./support/test-project.js";
 
 /**
@@ -12,13 +12,7 @@ import { TestProject } from "./support/test-project.js";
  * What the database's dialect refuses to compile (MySQL: VARCHAR without a
  * length, partial indexes; MariaDB: indexes on expressions) is left out.
  */
-interface Features {
-  readonly unboundedString: boolean;
-  readonly partialIndex: boolean;
-  readonly expressionIndex: boolean;
-}
-
-const SCHEMA = (features: Features) => `
+const SCHEMA = (features: DialectFeatures) => `
 import {
   bigInteger, binary, boolean, check, column, customType, date, dateTime, enumType, float,
   foreignKey, index, integer, json, jsonb, numeric, smallInteger, sql, string, table, text, time, unique, uuid,
@@ -68,31 +62,6 @@ export const children = table(
 );
 `;
 
-/** Whether the dialect compiles the operation (it refuses what the database cannot do). */
-function compiles(dialect: Dialect, operation: Operation): boolean {
-  try {
-    dialect.compile(operation);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** What the server's own dialect (the connection's: MariaDB or MySQL, by version) accepts. */
-async function features(harness: DialectHarness, url: string, cwd: string): Promise<Features> {
-  const connection = await harness.driver.connect(parseDatabaseUrl(url), { cwd });
-  try {
-    const dialect = connection.dialect;
-    return {
-      unboundedString: compiles(dialect, { kind: "createTable", table: table("t", column("c", string())) }),
-      partialIndex: compiles(dialect, { kind: "createIndex", name: "ix", table: "t", columns: ["c"], where: sql`c` }),
-      expressionIndex: compiles(dialect, { kind: "createIndex", name: "ix", table: "t", columns: [sql`lower(c)`] }),
-    };
-  } finally {
-    await connection.close();
-  }
-}
-
 for (const harness of harnesses) {
   describe(`autogenerate of every type on ${harness.name}`, () => {
     let database: TestDatabase;
@@ -101,7 +70,7 @@ for (const harness of harnesses) {
     beforeAll(async () => {
       database = await harness.create();
       project = new TestProject({ url: database.url, config: { schema: "./schema.ts", compareServerDefault: true } });
-      project.write("schema.ts", SCHEMA(await features(harness, database.url, project.dir)));
+      project.write("schema.ts", SCHEMA(await dialectFeatures(harness, database.url, project.dir)));
     });
     afterAll(async () => {
       project?.cleanup();

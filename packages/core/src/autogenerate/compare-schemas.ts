@@ -366,11 +366,17 @@ function compareTable(
     if (matchedFks.has(fk) || fk.name === undefined) continue;
     if (!includeObject(fk, fk.name, "foreign_key_constraint", true, undefined)) continue;
     removedFks.push({ kind: "remove_fk", ...at, table: tableName, foreignKey: { ...fk, name: fk.name } });
-    // The index the database made for the key goes with it, unless it is declared.
+    // The index the database made for the key goes with it, unless it is declared or a
+    // key added on the same columns (a changed key: a drop and an add) takes it over.
     const backing = (reflectedTable.indexes as readonly ReflectedIndex[]).find(
       (index) => index.foreignKey === fk.name && !declaredIndexNames.has(index.name),
     );
-    if (backing !== undefined) removals.push({ kind: "remove_index", ...at, table: tableName, index: backing });
+    const takenOver = addedFks.some(
+      (added) => added.kind === "add_fk" && signature(added.foreignKey.columns) === signature(fk.columns),
+    );
+    if (backing !== undefined && !takenOver) {
+      removals.push({ kind: "remove_index", ...at, table: tableName, index: backing });
+    }
   }
 
   const tableComment: SchemaDiff[] = [];
