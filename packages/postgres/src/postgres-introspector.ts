@@ -155,7 +155,7 @@ export class PostgresIntrospector implements DatabaseIntrospector {
 
   /** Names past 63 bytes as PostgreSQL keeps them: a generated one shortened as the compiler does, a declared one cut. */
   indexName(name: string, generated: boolean): string {
-    if ([...name].length <= MAX_IDENTIFIER_BYTES) return name;
+    if (name.length <= MAX_IDENTIFIER_BYTES || [...name].length <= MAX_IDENTIFIER_BYTES) return name;
     return generated ? conventionName(name) : [...name].slice(0, MAX_IDENTIFIER_BYTES).join("");
   }
 }

@@ -193,12 +193,18 @@ export function normalizeTable(table: TableDefinition): NormalTable {
     else if (constraint.name !== undefined) checks.push(constraint as CheckDefinition & { name: string });
   }
   // The CHECK a dialect without native enums writes for an enum column carries the enum's name: it is the type, not a constraint.
-  const enumNames = new Set(table.columns.flatMap((column) => (column.type.kind === "enum" ? [column.type.name] : [])));
-  for (let position = checks.length - 1; position >= 0; position--) {
-    if (enumNames.has((checks[position] as { name: string }).name)) checks.splice(position, 1);
+  if (checks.length > 0) {
+    const enumNames = new Set(
+      table.columns.flatMap((column) => (column.type.kind === "enum" ? [column.type.name] : [])),
+    );
+    for (let position = checks.length - 1; position >= 0; position--) {
+      if (enumNames.has((checks[position] as { name: string }).name)) checks.splice(position, 1);
+    }
   }
-  const uniqueNames = new Set(uniques.map((unique) => unique.name).filter((name) => name !== undefined));
-  const foreignKeyNames = new Set(foreignKeys.map((fk) => fk.name).filter((name) => name !== undefined));
+  const uniqueNames = new Set<string>();
+  for (const unique of uniques) if (unique.name !== undefined) uniqueNames.add(unique.name);
+  const foreignKeyNames = new Set<string>();
+  for (const fk of foreignKeys) if (fk.name !== undefined) foreignKeyNames.add(fk.name);
   for (const index of table.indexes) {
     // The index behind a UNIQUE constraint, and SQLite's automatic ones, are not indexes of their own.
     if (uniqueNames.has(index.name) || index.name.startsWith("sqlite_autoindex_")) continue;
@@ -208,7 +214,9 @@ export function normalizeTable(table: TableDefinition): NormalTable {
     indexes.push(index);
   }
   const columns = table.columns.map((column) =>
-    primaryKey.includes(column.name) ? { ...column, options: { ...column.options, nullable: false } } : column,
+    column.options.nullable !== false && primaryKey.includes(column.name)
+      ? { ...column, options: { ...column.options, nullable: false } }
+      : column,
   );
   return { table, columns, primaryKey, uniques, indexes, foreignKeys, checks };
 }
