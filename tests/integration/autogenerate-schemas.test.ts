@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harnesses, type TestDatabase } from "./dialects.js";
 import { TestProject } from "./support/test-project.js";
@@ -68,6 +69,38 @@ for (const harness of harnesses.filter((candidate) => candidate.driver.dialect.c
       // The downgrades' schema-qualified operations run too.
       project.ok("downgrade", "blog0");
       expect(project.ok("current")).toBe("blog0\n");
+    });
+  });
+}
+
+for (const harness of harnesses.filter((candidate) => !candidate.driver.dialect.capabilities.schemas)) {
+  describe(`a table declared in a schema on ${harness.name}, which has none`, () => {
+    let database: TestDatabase;
+    let project: TestProject;
+
+    beforeAll(async () => {
+      database = await harness.create();
+      project = new TestProject({ url: database.url, config: { schema: "./schema.ts" } });
+    });
+    afterAll(async () => {
+      project?.cleanup();
+      await database?.drop();
+    });
+
+    it("is refused, naming the table, the schema and the way out; includeName can leave the schema out", () => {
+      project.write("schema.ts", SCHEMA(false));
+      const refused = project.run("check");
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(
+        `FAILED: Table "posts" of the declared schema is in schema "blog", but ${harness.driver.dialect.name} has no schemas here`,
+      );
+      expect(project.run("revision", "--autogenerate", "-m", "x").stderr).toContain('is in schema "blog"');
+      rmSync(path.join(project.dir, "retort.config.json"));
+      project.write(
+        "retort.config.ts",
+        `export default { scriptLocation: "migrations", url: ${JSON.stringify(database.url)}, schema: "./schema.ts", includeName: (name: string | null, type: string) => !(type === "schema" && name === "blog") };\n`,
+      );
+      expect(project.run("check").stdout).toBe("('add_table', None, 'users')\n");
     });
   });
 }

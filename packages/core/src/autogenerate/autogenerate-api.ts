@@ -49,6 +49,7 @@ export async function compareDatabase(environment: Environment): Promise<SchemaC
     // A schema includeName rejects is left out on both sides.
     const schemaIncluded = schemaFilter(config);
     const included = { tables: declared.tables.filter((table) => schemaIncluded(table.options.schema)) };
+    if (!dialect.capabilities.schemas) refuseSchemas(included, dialect);
     const reflected = await reflect(dialect, read, included, config, schemaIncluded);
     const diffs = compareSchemas(included, reflected, {
       dialect,
@@ -111,6 +112,22 @@ async function reflectSqlFile(environment: Environment, file: string): Promise<R
   } finally {
     await scratchDatabase.drop();
   }
+}
+
+/**
+ * A declared table in a schema, on a database without schemas (SQLite,
+ * MySQL, where Retort works in the URL's database): it could never match,
+ * and would be created again by every migration.
+ */
+function refuseSchemas(declared: DeclaredSchema, dialect: Dialect): void {
+  const table = declared.tables.find((candidate) => candidate.options.schema !== undefined);
+  if (table === undefined) return;
+  throw new CommandError(
+    `Table "${table.name}" of the declared schema is in schema "${table.options.schema}", but ${dialect.name} has no ` +
+      "schemas here: autogenerate and check compare the tables of the URL's database. Remove the schema option " +
+      'from the table, or leave that schema out with includeName (type "schema").',
+    { code: "NO_SCHEMAS" },
+  );
 }
 
 /** `includeName` sees each schema once, first (`null`: the default one), as Alembic's. */
