@@ -181,7 +181,7 @@ try {
   // The rebuild alone, in this process through the driver's API: what
   // batchAlterTable costs once the migration module is loaded.
   const { driver } = await import(pathToFileURL(path.join(repo, "packages", "sqlite", "dist", "index.js")).href);
-  const core = await import(pathToFileURL(path.join(repo, "packages", "core", "dist", "index.js")).href);
+  const core = await import(pathToFileURL(path.join(repo, "packages", "core", "dist", "bundle", "index.js")).href);
   const apiTimes = [];
   for (let i = 0; i < repeats; i++) {
     log(`rebuild through the driver ${i + 1}/${repeats} ...`);
@@ -189,12 +189,24 @@ try {
     const connection = await driver.connect(core.parseDatabaseUrl(`sqlite:///${file}`));
     const started = process.hrtime.bigint();
     await connection.begin();
-    await connection.applyOperation({
-      kind: "batchAlterTable",
-      table: "big",
-      options: { recreate: "always" },
-      steps: [{ kind: "alterColumn", table: "big", column: "d", type: core.numeric(10, 2) }],
-    });
+    // As a run does it: the dialect compiles the rebuild after reading the
+    // table, and the statement sink sends each statement.
+    const statements = await connection.dialect.compileRebuild(
+      {
+        kind: "batchAlterTable",
+        table: "big",
+        options: { recreate: "always" },
+        steps: [{ kind: "alterColumn", table: "big", column: "d", type: core.numeric(10, 2) }],
+      },
+      {
+        offline: false,
+        read: async (sql, parameters) => (await connection.query(sql, parameters ?? [])).rows,
+        warn: (message) => log(`warning: ${message}`),
+        progress: false,
+      },
+    );
+    const sink = new core.ConnectionStatementSink(connection);
+    for (const statement of statements) await sink.execute(statement);
     await connection.commit();
     apiTimes.push(Number(process.hrtime.bigint() - started) / 1e9);
     await connection.close();
