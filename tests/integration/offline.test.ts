@@ -119,6 +119,27 @@ for (const harness of harnesses) {
       });
     }
 
+    it("on a failing migration writes no script and says no database was touched", async () => {
+      const project = new TestProject({ url: (await fresh()).url });
+      projects.push(project);
+      project.addRevision({ id: "a1", down: null, upgrade: '  await op.createTable("t", column("id", integer()));' });
+      project.addRevision({
+        id: "b2",
+        down: "a1",
+        upgrade: '  await op.addColumn("t", column("x", integer(), { nullabel: false }));',
+      });
+      const result = project.run("upgrade", "--sql", "head");
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("Upgrade of revision b2");
+      expect(result.stderr).toContain("did you mean 'nullable'?");
+      expect(result.stderr).toContain(
+        "No script was written and no database was touched (--sql): fix the migration, then generate the script again.",
+      );
+      expect(result.stderr).not.toContain("rolled back");
+      expect(result.stderr).not.toContain("The version table is at");
+    });
+
     it("lets a migration ask whether it runs offline", async () => {
       const project = new TestProject({ url: (await fresh()).url });
       projects.push(project);

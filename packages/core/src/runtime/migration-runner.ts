@@ -358,6 +358,9 @@ class MigrationRun<S extends RevisionSource> {
 
   /** Says what a rollback leaves, for the message of a failed migration. */
   #stateAfterFailure(sink: RunOperationSink): string {
+    // Offline, the script is written only when the whole run succeeded.
+    if (this.#sink.offline)
+      return "No script was written and no database was touched (--sql): fix the migration, then generate the script again.";
     const heads = this.#committedHeads.join(", ") || "base (empty)";
     if (!this.#sink.dialect.capabilities.transactionalDdl) {
       const ran =
