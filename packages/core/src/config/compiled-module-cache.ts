@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensurePrivateDirectory } from "./cache-directory.js";
-import { compileModules } from "./module-compiler.js";
+import { type CompileOutcome, compileModules } from "./module-compiler.js";
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
@@ -103,7 +103,11 @@ export class CompiledModuleCache {
       targets.set(file, target);
     }
     if (missing.length === 0) return sources;
-    const outcomes = await compileModules(missing, texts, (file) => this.#tsconfig(path.dirname(file)));
+    // A failure of the compiler itself leaves these files to the hooks, which report any real error.
+    const outcomes = await compileModules(missing, texts, (file) => this.#tsconfig(path.dirname(file))).catch(
+      (error: unknown) =>
+        new Map<string, CompileOutcome>(missing.map((file) => [file, { hooks: `compile failed: ${String(error)}` }])),
+    );
     // Written asynchronously and in parallel (libuv's threads), while the
     // migrations of the previous batch run; imported from the file, whose
     // inline source map Node reads.

@@ -51,7 +51,15 @@ export async function compileModules(
   tsconfigOf: (file: string) => string,
 ): Promise<Map<string, CompileOutcome>> {
   const outcomes = new Map<string, CompileOutcome>();
-  const esbuild = await import("esbuild");
+  let esbuild: typeof import("esbuild");
+  try {
+    esbuild = await import("esbuild");
+  } catch (error) {
+    // Without esbuild (a platform without its binary) everything takes the hooks.
+    const reason = `esbuild is unavailable: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    for (const file of files) outcomes.set(file, { hooks: reason });
+    return outcomes;
+  }
   const compiled = new Map<string, string>();
   await Promise.all(
     files.map(async (file) => {
