@@ -21,6 +21,12 @@
 // - retort_s: `retort upgrade head` from an empty database.
 // - overhead_per_migration_ms = (retort_s - startup_s - ddl_s) / count, and
 //   beyond the version rows: (retort_s - startup_s - ddl_version_rows_s) / count.
+// - retort_cpu_per_migration_ms: the CPU time (user + system, from
+//   /usr/bin/time) of `upgrade head` beyond a no-op run, per migration:
+//   Retort's own work, which the server's fsyncs and a busy disk do not
+//   stretch; alembic_cpu_per_migration_ms the same for Alembic (whole run).
+// Every round runs each case once, so a shared machine's load weighs on
+// all alike; medians are reported, with every run.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -86,16 +92,32 @@ async function withDatabase(fn) {
   }
 }
 
-function timed(fn) {
+/** /usr/bin/time, to read a child's CPU time (user + system), where it is installed. */
+const timeBin = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+/**
+ * Runs a command; returns its wall-clock seconds and, with /usr/bin/time,
+ * its CPU seconds (user + system): the process's own work, which the
+ * server's fsyncs and a shared machine's disk do not stretch.
+ */
+function measured(what, command, commandArgs, cwd) {
+  const cpuFile = path.join(os.tmpdir(), `retort-bench-cpu-${process.pid}.txt`);
+  const argv = timeBin ? [timeBin, "-f", "%U %S", "-o", cpuFile, command, ...commandArgs] : [command, ...commandArgs];
   const started = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  const result = spawnSync(argv[0], argv.slice(1), { cwd, encoding: "utf8" });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${what} failed:\n${result.stderr}`);
+  let cpu = null;
+  if (timeBin) {
+    const [user, system] = fs.readFileSync(cpuFile, "utf8").trim().split("\n").at(-1).split(" ").map(Number);
+    fs.rmSync(cpuFile, { force: true });
+    cpu = user + system;
+  }
+  return { seconds, cpu, stdout: result.stdout };
 }
 
 function retort(project, ...cliArgs) {
-  const result = spawnSync(process.execPath, [cli, ...cliArgs], { cwd: project, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`retort ${cliArgs.join(" ")} failed:\n${result.stderr}`);
-  return result;
+  return measured(`retort ${cliArgs.join(" ")}`, process.execPath, [cli, ...cliArgs], project);
 }
 
 const createTable = (i) =>
@@ -134,11 +156,11 @@ async function floor(versionRows) {
 async function retortRun(project) {
   return withDatabase(async (url) => {
     fs.writeFileSync(path.join(project, "retort.config.json"), JSON.stringify({ scriptLocation: "migrations", url }));
-    const apply = timed(() => retort(project, "upgrade", "head"));
+    const apply = retort(project, "upgrade", "head");
     const check = retort(project, "current").stdout.trim();
     if (!check.startsWith(`r${String(count - 1).padStart(6, "0")}`)) throw new Error(`unexpected current: ${check}`);
-    const startup = timed(() => retort(project, "upgrade", "head"));
-    return { apply, startup };
+    const startup = retort(project, "upgrade", "head");
+    return { apply: apply.seconds, startup: startup.seconds, applyCpu: apply.cpu, startupCpu: startup.cpu };
   });
 }
 
@@ -148,33 +170,30 @@ function findAlembic() {
   return spawnSync("which", ["alembic"], { encoding: "utf8" }).stdout.trim() || undefined;
 }
 
-async function alembicRun() {
+/** Alembic's `upgrade head` on a fresh database, or why it cannot run. */
+function alembicSetup() {
   if (!withAlembic) return { skipped: "--no-alembic" };
   const alembic = findAlembic();
   if (!alembic) return { skipped: "alembic is not installed (pip install alembic pymysql)" };
   if (!fs.existsSync(genAlembic)) return { skipped: `${genAlembic} not found` };
   const version = spawnSync(alembic, ["--version"], { encoding: "utf8" }).stdout.trim();
-  const times = [];
-  for (let run = 0; run < repeats; run++) {
-    const seconds = await withDatabase(async (url) => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "retort-bench-alembic-my-"));
-      try {
-        const sqlalchemyUrl = url.replace(/^mysql:/, "mysql+pymysql:");
-        execFileSync("python3", [genAlembic, dir, String(count), "--url", sqlalchemyUrl]);
-        const seconds = timed(() => {
-          const result = spawnSync(alembic, ["upgrade", "head"], { cwd: dir, encoding: "utf8" });
-          if (result.status !== 0) throw new Error(`alembic upgrade head failed:\n${result.stderr}`);
-        });
-        const current = spawnSync(alembic, ["current"], { cwd: dir, encoding: "utf8" }).stdout;
-        if (!current.includes(`r${String(count - 1).padStart(6, "0")}`)) throw new Error(`alembic current: ${current}`);
-        return seconds;
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
-    times.push(seconds);
-  }
-  return { seconds: median(times), runs: times, version };
+  return { alembic, version };
+}
+
+async function alembicRun(alembic) {
+  return withDatabase(async (url) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "retort-bench-alembic-my-"));
+    try {
+      const sqlalchemyUrl = url.replace(/^mysql:/, "mysql+pymysql:");
+      execFileSync("python3", [genAlembic, dir, String(count), "--url", sqlalchemyUrl]);
+      const run = measured("alembic upgrade head", alembic, ["upgrade", "head"], dir);
+      const current = spawnSync(alembic, ["current"], { cwd: dir, encoding: "utf8" }).stdout;
+      if (!current.includes(`r${String(count - 1).padStart(6, "0")}`)) throw new Error(`alembic current: ${current}`);
+      return run;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 }
 
 async function main() {
@@ -184,43 +203,58 @@ async function main() {
     const server = await session();
     const [[{ version }]] = await server.query("SELECT VERSION() AS version");
     await server.end();
-    log(`floors: ${count} CREATE TABLEs, alone and with their version rows ...`);
+    const alembic = alembicSetup();
+    log("retort upgrade head, one warm-up run ...");
+    await retortRun(project);
+    // Each round runs every case once, so the load of a shared machine
+    // weighs on all of them alike; the medians are reported.
     const floors = [];
     const withRows = [];
+    const runs = [];
+    const alembicTimes = [];
     for (let run = 0; run < repeats; run++) {
+      log(`round ${run + 1}/${repeats}: floors, retort${alembic.skipped ? "" : ", alembic"} ...`);
       floors.push(await floor(false));
       withRows.push(await floor(true));
+      runs.push(await retortRun(project));
+      if (!alembic.skipped) alembicTimes.push(await alembicRun(alembic.alembic));
     }
-    log("retort upgrade head (one warm-up run first) ...");
-    await retortRun(project);
-    const runs = [];
-    for (let run = 0; run < repeats; run++) runs.push(await retortRun(project));
-    log("alembic upgrade head ...");
-    const alembic = await alembicRun();
+    const ms = (seconds) => Number(((seconds / count) * 1000).toFixed(3));
+    const round3 = (seconds) => (seconds === null ? null : Number(seconds.toFixed(3)));
     const ddl = median(floors);
     const ddlRows = median(withRows);
     const apply = median(runs.map((run) => run.apply));
     const startup = median(runs.map((run) => run.startup));
-    const perMigration = (seconds) => Number((((apply - startup - seconds) / count) * 1000).toFixed(3));
+    // Retort's own work: the CPU time of the process beyond a no-op run.
+    const cpu = timeBin ? median(runs.map((run) => run.applyCpu - run.startupCpu)) : null;
+    const alembicWall = alembicTimes.length > 0 ? median(alembicTimes.map((run) => run.seconds)) : null;
+    const alembicCpu = timeBin && alembicTimes.length > 0 ? median(alembicTimes.map((run) => run.cpu)) : null;
     const result = {
       machine: { node: process.version, cpus: os.cpus().length },
       server: `${new URL(serverUrl).host} (${version})`,
       count,
-      ddl_s: Number(ddl.toFixed(3)),
-      ddl_version_rows_s: Number(ddlRows.toFixed(3)),
-      retort_s: Number(apply.toFixed(3)),
-      startup_s: Number(startup.toFixed(3)),
-      overhead_per_migration_ms: perMigration(ddl),
-      overhead_beyond_version_rows_ms: perMigration(ddlRows),
-      runs: { ddl_s: floors, ddl_version_rows_s: withRows, retort_s: runs.map((run) => run.apply) },
+      ddl_s: round3(ddl),
+      ddl_version_rows_s: round3(ddlRows),
+      retort_s: round3(apply),
+      startup_s: round3(startup),
+      overhead_per_migration_ms: ms(apply - startup - ddl),
+      overhead_beyond_version_rows_ms: ms(apply - startup - ddlRows),
+      retort_cpu_per_migration_ms: cpu === null ? null : ms(cpu),
+      runs: {
+        ddl_s: floors.map(round3),
+        ddl_version_rows_s: withRows.map(round3),
+        retort_s: runs.map((run) => round3(run.apply)),
+        retort_cpu_s: runs.map((run) => round3(run.applyCpu)),
+      },
       ...(alembic.skipped
         ? { alembic: alembic.skipped }
         : {
             alembic: alembic.version,
-            alembic_s: Number(alembic.seconds.toFixed(3)),
-            alembic_runs_s: alembic.runs,
-            alembic_overhead_per_migration_ms: Number((((alembic.seconds - ddl) / count) * 1000).toFixed(3)),
-            ratio: Number((alembic.seconds / apply).toFixed(2)),
+            alembic_s: round3(alembicWall),
+            alembic_runs_s: alembicTimes.map((run) => round3(run.seconds)),
+            alembic_overhead_per_migration_ms: ms(alembicWall - ddl),
+            alembic_cpu_per_migration_ms: alembicCpu === null ? null : ms(alembicCpu),
+            ratio: Number((alembicWall / apply).toFixed(2)),
           }),
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
