@@ -10,16 +10,16 @@ export {
   defineCapabilities,
   type DialectOptions,
 } from "./dialect-base.js";
+export { DdlCompilerBase } from "./ddl-compiler-base.js";
 export {
   assertNever,
   type ColumnRenderOptions,
   type CompilerDialect,
-  DdlCompilerBase,
   type IndexSpec,
   type OptionsOperation,
   type PrimaryKeySpec,
   type ReferenceOptions,
-} from "./ddl-compiler-base.js";
+} from "./ddl-compiler-types.js";
 export { deferrability, expressionText, schemaOf, statement } from "./ddl-clauses.js";
 export { dateToIso, describeValue, isPlainObject, LiteralRenderer } from "./literal-renderer.js";
 export { checkOptions, type OptionNames, optionNames } from "../schema/check-options.js";
