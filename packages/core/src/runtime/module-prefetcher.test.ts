@@ -24,17 +24,20 @@ describe("ModulePrefetcher", () => {
     );
     const first = prefetcher.module(0);
     await Promise.resolve();
-    expect(prepared.map((batch) => batch.length)).toEqual([200]);
+    expect(prepared.map((batch) => batch.length)).toEqual([40]);
     releases[0]?.();
     await expect(first).resolves.toHaveProperty("upgrade");
     // The second batch started once the first was done; the third waits for the second.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(prepared.map((batch) => batch.length)).toEqual([200, 200]);
-    expect(prepared[1]?.[0]).toBe("r200");
+    expect(prepared.map((batch) => batch.length)).toEqual([40, 200]);
+    expect(prepared[1]?.[0]).toBe("r40");
     releases[1]?.();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(prepared.map((batch) => batch.length)).toEqual([200, 200, 50]);
+    expect(prepared.map((batch) => batch.length)).toEqual([40, 200, 200]);
     releases[2]?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(prepared.map((batch) => batch.length)).toEqual([40, 200, 200, 10]);
+    releases[3]?.();
     await expect(prefetcher.module(449)).resolves.toHaveProperty("upgrade");
   });
 

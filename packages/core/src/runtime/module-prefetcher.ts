@@ -4,7 +4,11 @@ import type { MigrationStep } from "./migration-plan.js";
 
 /** How many migration modules are imported ahead of the step that runs. */
 const PREFETCH_WINDOW = 32;
-/** How many modules are prepared (compiled) together. */
+/**
+ * How many modules are prepared (compiled) together: a small first batch,
+ * so the run starts soon, then larger ones compiled while it runs.
+ */
+const FIRST_PREPARE_BATCH = 40;
 const PREPARE_BATCH = 200;
 
 /**
@@ -23,7 +27,7 @@ export class ModulePrefetcher<S extends RevisionSource> {
 
   /**
    * `prepare`, when given, is called with the sources of the plan's steps
-   * in batches of `PREPARE_BATCH`, one after the other from the start (the
+   * in batches (`FIRST_PREPARE_BATCH`, then `PREPARE_BATCH`), one after the other from the start (the
    * loader compiles each batch in one go): the first steps wait for the
    * first batch only, and the rest compiles while they run. Its failure is
    * ignored, each module then failing at its own step.
@@ -48,7 +52,7 @@ export class ModulePrefetcher<S extends RevisionSource> {
     steps.forEach((step, index) => {
       if (step.kind !== "revision") return;
       batch.push({ index, source: step.revision.source as S });
-      if (batch.length === PREPARE_BATCH) flush();
+      if (batch.length === (this.#prepared.size === 0 ? FIRST_PREPARE_BATCH : PREPARE_BATCH)) flush();
     });
     if (batch.length > 0) flush();
   }
