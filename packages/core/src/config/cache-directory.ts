@@ -31,3 +31,34 @@ export function ensurePrivateDirectory(dir: string): boolean {
     return false;
   }
 }
+
+/** Compiled files older than this are removed (a run that needs one again compiles it again). */
+const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+/** How often, at most, a run that compiled something looks for old files. */
+const PRUNE_EVERY_MS = 24 * 3600 * 1000;
+
+/**
+ * Keeps the cache from growing without end (every edit of a migration
+ * leaves its old compiled file behind): at most once a day, a run that
+ * compiled something removes the compiled files (`suffixes`) written more
+ * than 30 days ago. A run importing one of them at that moment finds it
+ * gone and compiles it again. The header cache uses it for its JSON files.
+ */
+export function pruneOccasionally(directory: string, now = Date.now(), suffixes = [".mjs", ".tmp"]): void {
+  const marker = path.join(directory, ".pruned");
+  try {
+    if (now - fs.statSync(marker).mtimeMs < PRUNE_EVERY_MS) return;
+  } catch {
+    // No marker yet: prune now.
+  }
+  try {
+    fs.writeFileSync(marker, "", { mode: 0o600 });
+    for (const name of fs.readdirSync(directory)) {
+      if (!suffixes.some((suffix) => name.endsWith(suffix))) continue;
+      const file = path.join(directory, name);
+      if (now - fs.statSync(file).mtimeMs > MAX_AGE_MS) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // Pruning is housekeeping: a failure costs disk space only.
+  }
+}

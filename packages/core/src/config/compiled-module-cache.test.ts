@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { cacheDirectory } from "./cache-directory.js";
+import { cacheDirectory, pruneOccasionally } from "./cache-directory.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
 
 const folders: string[] = [];
@@ -40,7 +40,12 @@ const migration = [
 ].join("\n");
 
 function cached(cache: string): string[] {
-  return fs.existsSync(cache) ? fs.readdirSync(cache).sort() : [];
+  return fs.existsSync(cache)
+    ? fs
+        .readdirSync(cache)
+        .filter((name) => name.endsWith(".mjs"))
+        .sort()
+    : [];
 }
 
 describe("CompiledModuleCache", () => {
@@ -147,5 +152,24 @@ describe("CompiledModuleCache", () => {
     expect(await new CompiledModuleCache(null).source(path.join(folder, "a1.ts"))).toEqual({
       hooks: "no private cache folder",
     });
+  });
+
+  it("removes compiled files older than 30 days, at most once a day", async () => {
+    const { folder, cache } = project({ "a1.ts": migration });
+    fs.mkdirSync(cache, { recursive: true, mode: 0o700 });
+    const old = path.join(cache, `${"0".repeat(40)}.mjs`);
+    fs.writeFileSync(old, "export {};");
+    const fortyDaysAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    fs.utimesSync(old, fortyDaysAgo, fortyDaysAgo);
+    expect(await new CompiledModuleCache(cache).source(path.join(folder, "a1.ts"))).toHaveProperty("url");
+    expect(fs.existsSync(old)).toBe(false);
+    expect(cached(cache)).toHaveLength(1);
+    // Within the day, nothing is looked at again.
+    fs.writeFileSync(old, "export {};");
+    fs.utimesSync(old, fortyDaysAgo, fortyDaysAgo);
+    pruneOccasionally(cache);
+    expect(fs.existsSync(old)).toBe(true);
+    pruneOccasionally(cache, Date.now() + 25 * 3600 * 1000);
+    expect(fs.existsSync(old)).toBe(false);
   });
 });

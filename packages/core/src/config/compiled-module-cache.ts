@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ensurePrivateDirectory } from "./cache-directory.js";
+import { ensurePrivateDirectory, pruneOccasionally } from "./cache-directory.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
@@ -124,6 +124,7 @@ export class CompiledModuleCache {
         }
       }),
     );
+    pruneOccasionally(directory);
     return sources;
   }
 

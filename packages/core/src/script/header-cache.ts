@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ensurePrivateDirectory } from "../config/cache-directory.js";
+import { ensurePrivateDirectory, pruneOccasionally } from "../config/cache-directory.js";
 import type { RevisionHeader } from "./revision-header.js";
 
 /** Changes whenever `RevisionHeader` or the way it is read does. */
@@ -114,5 +114,7 @@ export class HeaderCache {
     } catch {
       fs.rmSync(temporary, { force: true });
     }
+    // The caches of projects gone (or moved) are removed after 30 days unwritten.
+    pruneOccasionally(path.dirname(this.#file), Date.now(), [".json", ".tmp"]);
   }
 }
