@@ -166,3 +166,8 @@ export function hasHiddenRowid(table: BatchTable): boolean {
 function constraintName(name: string | undefined): string {
   return name === undefined ? "" : `CONSTRAINT ${quoteName(name)} `;
 }
+
+/** Alembic's temporary name, `_alembic_tmp_<table>` truncated to 50 characters (alembic.md §6.1). */
+export function temporaryName(table: string): string {
+  return `_alembic_tmp_${table}`.slice(0, 50);
+}

@@ -125,3 +125,8 @@ export class SqliteBatchError extends RetortError {
     this.name = "SqliteBatchError";
   }
 }
+
+/** The message of a thrown value (an `Error`'s message, anything else as text). */
+export function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
