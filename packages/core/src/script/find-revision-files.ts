@@ -28,11 +28,37 @@ export interface FindRevisionFilesOptions {
  */
 export function findRevisionFiles(locations: readonly string[], options: FindRevisionFilesOptions = {}): string[] {
   const files: string[] = [];
-  for (const location of locations) walk(path.resolve(location), options.recursive ?? false, files);
+  for (const { directory, names } of findRevisionFolders(locations, options)) {
+    for (const name of names) files.push(joinName(directory, name));
+  }
   return files;
 }
 
-function walk(directory: string, recursive: boolean, files: string[]): void {
+/** @internal A folder (absolute, normalized) and its migration file names, sorted. */
+export interface RevisionFolder {
+  readonly directory: string;
+  readonly names: readonly string[];
+}
+
+/**
+ * @internal `findRevisionFiles` grouped by folder, in the same order: the
+ * header loader joins each name once and resolves each folder's real path once.
+ */
+export function findRevisionFolders(
+  locations: readonly string[],
+  options: FindRevisionFilesOptions = {},
+): RevisionFolder[] {
+  const folders: RevisionFolder[] = [];
+  for (const location of locations) walk(path.resolve(location), options.recursive ?? false, folders);
+  return folders;
+}
+
+/** @internal `path.join(directory, name)` for a normalized absolute folder and a plain file name, without re-normalizing. */
+export function joinName(directory: string, name: string): string {
+  return directory.endsWith(path.sep) ? directory + name : directory + path.sep + name;
+}
+
+function walk(directory: string, recursive: boolean, folders: RevisionFolder[]): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(directory, { withFileTypes: true });
@@ -51,7 +77,7 @@ function walk(directory: string, recursive: boolean, files: string[]): void {
     if (entry.isSymbolicLink()) {
       // Like os.walk: a link to a file counts, a link to a folder is not followed.
       try {
-        isFile = statSync(path.join(directory, name)).isFile();
+        isFile = statSync(joinName(directory, name)).isFile();
       } catch {
         isFile = false;
       }
@@ -61,10 +87,10 @@ function walk(directory: string, recursive: boolean, files: string[]): void {
     else if (isDirectory && recursive && name !== "node_modules") subdirectories.push(name);
   }
   names.sort();
-  for (const name of names) files.push(path.join(directory, name));
+  if (names.length > 0) folders.push({ directory, names });
   if (!recursive) return;
   subdirectories.sort();
-  for (const subdirectory of subdirectories) walk(path.join(directory, subdirectory), true, files);
+  for (const subdirectory of subdirectories) walk(joinName(directory, subdirectory), true, folders);
 }
 
 /** True for a file name that can hold a migration (see {@link findRevisionFiles}). */

@@ -78,6 +78,50 @@ describe("HeaderCache", () => {
     expect(load(cache, versions, file).reads).toBe(0);
   });
 
+  it("finds the entries of files asked for in another order than stored, and drops the entries of files gone", () => {
+    const { versions, cache } = setUp();
+    const files = ["a", "b", "c"].map((revision) => {
+      const file = path.join(versions, `${revision}_m.ts`);
+      fs.writeFileSync(file, migration(revision, null));
+      return file;
+    });
+    const pass = (order: readonly string[]) => {
+      const headers = HeaderCache.open(cache, [versions], later);
+      if (headers === undefined) throw new Error("no cache folder");
+      const read: string[] = [];
+      const revisions = order.map(
+        (file) =>
+          headers.header(file, () => {
+            read.push(path.basename(file));
+            return readRevisionHeader(file, fs.readFileSync(file, "utf8"));
+          }).revision,
+      );
+      headers.save();
+      return { revisions, read };
+    };
+    expect(pass(files)).toEqual({ revisions: ["a", "b", "c"], read: ["a_m.ts", "b_m.ts", "c_m.ts"] });
+    expect(pass([...files].reverse())).toEqual({ revisions: ["c", "b", "a"], read: [] });
+    fs.rmSync(files[1] as string);
+    expect(pass([files[2] as string, files[0] as string])).toEqual({ revisions: ["c", "a"], read: [] });
+    // The file written without b's entry still serves the others, and b is read again once back.
+    fs.writeFileSync(files[1] as string, migration("b", null));
+    expect(pass(files)).toEqual({ revisions: ["a", "b", "c"], read: ["b_m.ts"] });
+  });
+
+  it("keeps the header's path and fields exactly as read, lists and nulls included", () => {
+    const { versions, cache } = setUp();
+    const file = path.join(versions, "m_merge.ts");
+    fs.writeFileSync(
+      file,
+      `/**\n * Merge.\n *\n * Longer text.\n */\nexport const revision = "m";\nexport const downRevision = ["a", "b"];\nexport const branchLabels = ["x"];\nexport const dependsOn = ["c"];\nexport const message = "merge";\nexport const createDate = "2026-01-01 00:00:00";\n`,
+    );
+    const first = load(cache, versions, file);
+    const second = load(cache, versions, file);
+    expect(second.reads).toBe(0);
+    expect(second.header).toStrictEqual(first.header);
+    expect(first.header).toMatchObject({ downRevision: ["a", "b"], branchLabels: ["x"], dependsOn: ["c"], path: file });
+  });
+
   it("loadScriptHeaders gives the same headers with and without the cache", () => {
     const { versions, cache } = setUp();
     fs.writeFileSync(path.join(versions, "a_first.ts"), migration("a", null));

@@ -4,8 +4,8 @@ import path from "node:path";
 import { ensurePrivateDirectory, pruneOccasionally } from "../config/cache-directory.js";
 import type { RevisionHeader } from "./revision-header.js";
 
-/** Changes whenever `RevisionHeader` or the way it is read does. */
-const FORMAT = "retort-headers-1";
+/** Changes whenever `RevisionHeader`, the entry layout or the way a header is read does. */
+const FORMAT = "retort-headers-2";
 
 /**
  * A file changed less than this long before the cache was written may
@@ -13,39 +13,63 @@ const FORMAT = "retort-headers-1";
  * 1-2 s on some network file systems): its entry is not kept, and it is
  * read again until it is older.
  */
-const RACY_NS = 3_000_000_000n;
+const RACY_MS = 3_000;
 
-interface Entry {
-  /** size, mtime, ctime (nanoseconds) and inode of the file when it was read. */
-  readonly stamp: string;
-  readonly header: Omit<RevisionHeader, "path">;
-}
+/**
+ * One entry is this many consecutive values of the flat `entries` array:
+ * path, size, mtime and ctime (milliseconds, with their fraction), inode,
+ * then the header's fields. A flat array of strings and numbers is the
+ * cheapest JSON to parse: no object per entry until a header is asked for.
+ */
+const WIDTH = 13;
+/** Offsets of the values within an entry. */
+const PATH = 0;
+const SIZE = 1;
+const MTIME = 2;
+const CTIME = 3;
+const INODE = 4;
+const REVISION = 5;
+const DOWN_REVISION = 6;
+const BRANCH_LABELS = 7;
+const DEPENDS_ON = 8;
+const MESSAGE = 9;
+const CREATE_DATE = 10;
+const DOC = 11;
+const LONG_DOC = 12;
 
 interface CacheFile {
   readonly format: string;
-  readonly entries: Record<string, Entry>;
+  readonly entries: unknown[];
 }
 
 /**
  * The headers of migration files read before, in one JSON file per set of
  * version locations, so that a graph command on 10,000 files is a stat per
- * file and one parse. An entry is used only while the file's size, mtime
- * and ctime (nanoseconds) and inode are the ones it was read with; ctime
- * changes on every write and cannot be set back, so an edit that keeps the
- * size and restores the mtime is seen too. Files changed within the last
- * few seconds are not stored (see `RACY_NS`).
+ * file and one parse. An entry is used only while the file's size, mtime,
+ * ctime and inode are the ones it was read with. Entries are kept only for
+ * files whose mtime and ctime were more than `RACY_MS` old when read, and
+ * ctime changes on every write and cannot be set back, so any later edit
+ * (even one keeping the size and restoring the mtime) moves ctime at least
+ * that far from the stored one: millisecond timestamps (with the fraction a
+ * double keeps, below a microsecond) are exact enough, and cheaper than
+ * BigInt nanoseconds.
  */
 export class HeaderCache {
   readonly #file: string;
-  readonly #old: Record<string, Entry>;
-  readonly #now: () => bigint;
-  readonly #entries: Record<string, Entry> = {};
+  readonly #old: unknown[];
+  readonly #nowMs: () => number;
+  /** Offset in `#old` of each path, built only when files come in another order than stored. */
+  #index: Map<string, number> | undefined;
+  /** Where the next file is expected in `#old` (files usually come in the stored order). */
+  #cursor = 0;
+  /** The entries to write: an offset into `#old` (kept) or a new entry's values. */
+  readonly #entries: (number | unknown[])[] = [];
   #changed = false;
 
-  private constructor(file: string, old: Record<string, Entry>, now: () => bigint) {
+  private constructor(file: string, old: unknown[], now: () => bigint) {
     this.#file = file;
     this.#old = old;
-    this.#now = now;
+    this.#nowMs = () => Number(now() / 1_000n) / 1_000;
   }
 
   /**
@@ -63,10 +87,10 @@ export class HeaderCache {
       .digest("hex")
       .slice(0, 32);
     const file = path.join(directory, `${key}.json`);
-    let old: Record<string, Entry> = {};
+    let old: unknown[] = [];
     try {
       const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
-      if (parsed.format === FORMAT && typeof parsed.entries === "object" && parsed.entries !== null) {
+      if (parsed.format === FORMAT && Array.isArray(parsed.entries) && parsed.entries.length % WIDTH === 0) {
         old = parsed.entries;
       }
     } catch {
@@ -76,27 +100,76 @@ export class HeaderCache {
   }
 
   /** The header of `file`, from the cache when the file is unchanged, else from `read`. */
-  header(file: string, read: () => RevisionHeader): RevisionHeader {
-    let stat: fs.BigIntStats;
+  header(file: string, read: (file: string) => RevisionHeader): RevisionHeader {
+    let stat: fs.Stats | undefined;
     try {
-      stat = fs.statSync(file, { bigint: true });
+      stat = fs.statSync(file, { throwIfNoEntry: false });
     } catch {
-      return read();
+      stat = undefined;
     }
-    const stamp = `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
-    const known = this.#old[file];
-    if (known !== undefined && known.stamp === stamp) {
-      this.#entries[file] = known;
-      return { ...known.header, path: file };
+    if (stat === undefined) return read(file);
+    const old = this.#old;
+    const at = this.#find(file);
+    if (
+      at >= 0 &&
+      old[at + SIZE] === stat.size &&
+      old[at + MTIME] === stat.mtimeMs &&
+      old[at + CTIME] === stat.ctimeMs &&
+      old[at + INODE] === stat.ino
+    ) {
+      this.#entries.push(at);
+      return {
+        revision: old[at + REVISION] as string,
+        downRevision: old[at + DOWN_REVISION] as RevisionHeader["downRevision"],
+        branchLabels: old[at + BRANCH_LABELS] as string[] | null,
+        dependsOn: old[at + DEPENDS_ON] as string[] | null,
+        message: old[at + MESSAGE] as string | null,
+        createDate: old[at + CREATE_DATE] as string | null,
+        doc: old[at + DOC] as string,
+        longDoc: old[at + LONG_DOC] as string,
+        path: file,
+      };
     }
-    const header = read();
+    const header = read(file);
     this.#changed = true;
     // ctime is never older than mtime unless the clock was set back; either counts.
-    if (this.#now() - stat.mtimeNs > RACY_NS && this.#now() - stat.ctimeNs > RACY_NS) {
-      const { path: _path, ...rest } = header;
-      this.#entries[file] = { stamp, header: rest };
+    const now = this.#nowMs();
+    if (now - stat.mtimeMs > RACY_MS && now - stat.ctimeMs > RACY_MS) {
+      this.#entries.push([
+        file,
+        stat.size,
+        stat.mtimeMs,
+        stat.ctimeMs,
+        stat.ino,
+        header.revision,
+        header.downRevision,
+        header.branchLabels,
+        header.dependsOn,
+        header.message,
+        header.createDate,
+        header.doc,
+        header.longDoc,
+      ]);
     }
     return header;
+  }
+
+  /** The offset of `file`'s entry in `#old`, or -1. */
+  #find(file: string): number {
+    const old = this.#old;
+    const cursor = this.#cursor;
+    if (cursor < old.length && old[cursor + PATH] === file) {
+      this.#cursor = cursor + WIDTH;
+      return cursor;
+    }
+    if (this.#index === undefined) {
+      this.#index = new Map();
+      for (let at = 0; at < old.length; at += WIDTH) this.#index.set(old[at + PATH] as string, at);
+    }
+    const at = this.#index.get(file);
+    if (at === undefined) return -1;
+    this.#cursor = at + WIDTH;
+    return at;
   }
 
   /**
@@ -105,10 +178,18 @@ export class HeaderCache {
    * new file, never half of one). A failure to write only costs speed.
    */
   save(): void {
-    if (!this.#changed && Object.keys(this.#entries).length === Object.keys(this.#old).length) return;
+    if (!this.#changed && this.#entries.length * WIDTH === this.#old.length) return;
+    const entries: unknown[] = [];
+    for (const entry of this.#entries) {
+      if (typeof entry === "number") {
+        for (let i = 0; i < WIDTH; i++) entries.push(this.#old[entry + i]);
+      } else {
+        entries.push(...entry);
+      }
+    }
     const temporary = `${this.#file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      const content: CacheFile = { format: FORMAT, entries: this.#entries };
+      const content: CacheFile = { format: FORMAT, entries };
       fs.writeFileSync(temporary, JSON.stringify(content), { mode: 0o600, flag: "wx" });
       fs.renameSync(temporary, this.#file);
     } catch {

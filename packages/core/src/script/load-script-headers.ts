@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import path from "node:path";
 import { ScriptLocationNotFoundError } from "../config/config-errors.js";
-import { findRevisionFiles } from "./find-revision-files.js";
+import { findRevisionFolders, joinName, type RevisionFolder } from "./find-revision-files.js";
 import { HeaderCache } from "./header-cache.js";
 import { readRevisionHeader } from "./read-revision-header.js";
 import type { RevisionHeader } from "./revision-header.js";
@@ -36,31 +35,38 @@ export interface LoadScriptHeadersOptions {
 export function loadScriptHeaders(options: LoadScriptHeadersOptions): RevisionHeader[] {
   if (options.scriptLocation !== undefined) assertScriptLocation(options.scriptLocation);
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`WARNING: ${message}\n`));
-  const seen = new Set<string>();
+  const folders = findRevisionFolders(options.versionLocations, { recursive: options.recursive ?? false });
   // Overlapping locations are found by their folders' real paths: one
-  // realpath per folder instead of one per file keeps 10,000 files fast.
-  const realFolders = new Map<string, string>();
+  // realpath per folder instead of one per file keeps 10,000 files fast,
+  // and when no two folders share a real path no file can be reached twice.
+  const realFolders = folders.map((folder) => realpathSync(folder.directory));
+  const overlapping = new Set(realFolders).size < realFolders.length;
+  const seen = new Set<string>();
   const headers: RevisionHeader[] = [];
   const cache =
     options.cacheDirectory == null ? undefined : HeaderCache.open(options.cacheDirectory, options.versionLocations);
-  for (const file of findRevisionFiles(options.versionLocations, { recursive: options.recursive ?? false })) {
-    const folder = path.dirname(file);
-    let realFolder = realFolders.get(folder);
-    if (realFolder === undefined) {
-      realFolder = realpathSync(folder);
-      realFolders.set(folder, realFolder);
+  for (let index = 0; index < folders.length; index++) {
+    const { directory, names } = folders[index] as RevisionFolder;
+    const realFolder = realFolders[index] as string;
+    for (const name of names) {
+      if (overlapping) {
+        const real = joinName(realFolder, name);
+        if (seen.has(real)) {
+          warn(`File ${real} loaded twice! ignoring. Please ensure versionLocations is unique.`);
+          continue;
+        }
+        seen.add(real);
+      }
+      const file = joinName(directory, name);
+      headers.push(cache ? cache.header(file, readHeader) : readHeader(file));
     }
-    const real = path.join(realFolder, path.basename(file));
-    if (seen.has(real)) {
-      warn(`File ${real} loaded twice! ignoring. Please ensure versionLocations is unique.`);
-      continue;
-    }
-    seen.add(real);
-    const read = () => readRevisionHeader(file, readFileSync(file, "utf8"));
-    headers.push(cache ? cache.header(file, read) : read());
   }
   cache?.save();
   return headers;
+}
+
+function readHeader(file: string): RevisionHeader {
+  return readRevisionHeader(file, readFileSync(file, "utf8"));
 }
 
 /** Throws Alembic's "Path doesn't exist" error unless the script folder exists. */
