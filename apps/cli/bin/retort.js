@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from "../dist/main.js";
+import { main } from "../dist/retort.js";
 
 // V8 keeps 10 frames by default: a database error raised in the driver
 // would lose the frame of the migration that ran the statement, which the
