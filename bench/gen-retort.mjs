@@ -103,3 +103,15 @@ if (isMain) {
   const root = generateRetortProject(dir, n, { branchy });
   process.stderr.write(`wrote ${n} ${branchy ? "branchy" : "linear"} revisions to ${root}\n`);
 }
+
+/**
+ * Waits until files written at `since` (ms since the epoch) are older than
+ * the 3 s in which Retort's header cache keeps no entry for them (a file
+ * may change again within its timestamp tick), so that a warm run is warm:
+ * users' migration files are older than that. Without the wait, every
+ * graph command timed right after generating reads all the files.
+ */
+export function settle(since) {
+  const left = since + 3_100 - Date.now();
+  if (left > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, left);
+}

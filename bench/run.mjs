@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateRetortProject, rid } from "./gen-retort.mjs";
+import { generateRetortProject, rid, settle } from "./gen-retort.mjs";
 import { applyCases, memoryCase, realSizeCases, startupCase } from "./issue-cases.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -298,7 +298,9 @@ function graphCases(work, shape) {
   const adir = path.join(work, `alembic-${shape}-${n}`);
   log(`generating ${n} ${shape} revisions (${heads.length} head${heads.length === 1 ? "" : "s"})`);
   generateRetortProject(rdir, n, { branchy });
+  const written = Date.now();
   if (opts.alembic) run(["python3", genAlembic, adir, String(n), ...(branchy ? ["--branchy"] : [])], work);
+  settle(written);
 
   // The issue's goals on 10,000 revisions: heads and no-op upgrade 20x Alembic, current 150x.
   const goalOf = (times) => ({
