@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { CommandError, initProject, listTemplates, merge, revision, show } from "@retort/core";
 import { optionValue, optionValues } from "../argv.js";
@@ -146,12 +145,14 @@ export const editCommand: Command = {
         ? new CommandError("No current revisions", { code: "NO_CURRENT" })
         : new CommandError(`No revision files indicated by symbol '${identifier}'`, { code: "NO_REVISION_FILES" });
     }
-    for (const target of revisions) openInEditor(target.source.path);
+    // node:child_process is loaded here only: every command loads this module.
+    const { spawnSync } = await import("node:child_process");
+    for (const target of revisions) openInEditor(spawnSync, target.source.path);
   },
 };
 
 /** $EDITOR, then $VISUAL, then the usual editors, as Alembic's `open_in_editor`. */
-function openInEditor(file: string): void {
+function openInEditor(spawnSync: typeof import("node:child_process").spawnSync, file: string): void {
   const candidates = [
     process.env.EDITOR,
     process.env.VISUAL,

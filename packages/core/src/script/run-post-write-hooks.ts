@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { CommandError } from "../errors/retort-error.js";
 import type { PostWriteHook } from "../config/retort-config.js";
 
@@ -19,6 +18,8 @@ export async function runPostWriteHooks(hooks: readonly PostWriteHook[], file: s
     const args = given.includes(placeholder)
       ? given.map((arg) => (arg === placeholder ? file : arg))
       : [...given, file];
+    // Loaded when a hook runs: every command (`heads`, `current`) loads core's bundle.
+    const { spawnSync } = await import("node:child_process");
     const result = spawnSync(hook.command, args, { cwd: hook.cwd ?? cwd, stdio: "inherit" });
     if (result.error || result.status !== 0) {
       const reason = result.error ? result.error.message : `exit status ${result.status}`;
