@@ -79,10 +79,12 @@ export const historyCommand: Command = {
     if (context.parsed.flags.has("graph")) {
       const label = (revision: ScriptRevision) =>
         formatRevisionLine(revision, { includeBranches: true, includeDoc: true, current: isCurrent(revision) });
-      for (const text of drawHistoryGraph(result.revisions, label)) context.output.message(text);
+      const drawn = drawHistoryGraph(result.revisions, label);
+      // One write for the listing: a write per line was a system call each.
+      if (drawn.length > 0) context.output.message(drawn.join("\n"));
       return;
     }
-    for (const revision of result.revisions) context.output.message(line(revision));
+    if (result.revisions.length > 0) context.output.message(result.revisions.map(line).join("\n"));
   },
 };
 
