@@ -8,27 +8,11 @@
 // sits in dist/ as main.js does, so `import.meta.url`-relative paths
 // (../package.json) stay right.
 
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleDist } from "../../../scripts/bundle-dist.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dist = path.join(root, "dist");
-fs.rmSync(path.join(dist, "chunks"), { recursive: true, force: true });
-await build({
-  entryPoints: { retort: path.join(dist, "main.js") },
-  outdir: dist,
+await bundleDist(import.meta.url, {
+  entryPoints: { retort: "main.js" },
+  outdir: ".",
+  clean: "chunks",
   chunkNames: "chunks/[name]-[hash]",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  sourcemap: true,
-  // Stack traces need the mappings, not the sources: a smaller map to parse
-  // when source maps are on (they are once a compiled module is imported).
-  sourcesContent: false,
-  logLevel: "warning",
 });

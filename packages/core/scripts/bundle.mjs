@@ -8,31 +8,11 @@
 // package root, as the compiled files are, so `import.meta.url`-relative paths
 // (the templates folder) stay right. Types stay in dist/ (tsc's .d.ts files).
 
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleDist } from "../../../scripts/bundle-dist.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dist = path.join(root, "dist");
-const outdir = path.join(dist, "bundle");
-fs.rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: {
-    index: path.join(dist, "index.js"),
-    dialect: path.join(dist, "dialect", "index.js"),
-    errors: path.join(dist, "errors", "index.js"),
-  },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  sourcemap: true,
-  // Stack traces need the mappings, not the sources: a smaller map to parse
-  // when source maps are on (they are once a compiled module is imported).
-  sourcesContent: false,
-  logLevel: "warning",
+await bundleDist(import.meta.url, {
+  entryPoints: { index: "index.js", dialect: "dialect/index.js", errors: "errors/index.js" },
+  outdir: "bundle",
+  clean: "bundle",
+  chunkNames: "[name]-[hash]",
 });
