@@ -127,12 +127,35 @@ describe("CompiledModuleCache", () => {
       "retort.config.ts": 'export default { url: "postgresql://app:s3cret@db.internal/app" };',
       "other.ts": 'export default { url: "postgresql://db/app", password: "s3cret" };',
       "sql.ts": "export const sql = \"CREATE USER app WITH PASSWORD 's3cret'\";",
+      "camel.ts": 'const dbPassword = "s3cret";\nexport default { url: `postgresql://app@db/app` , dbPassword };',
+      "snake.ts": 'const DB_PASSWORD = "s3cret";\nexport default DB_PASSWORD;',
+      "env.ts": 'export default { env: { PGPASSWORD: "x" } };',
+      "typed.ts": 'const password: string = "x";\nexport default password;',
+      "fallback.ts": 'export default { password: process.env.PW ?? "s3cret" };',
+      "concat.ts": 'const pw = process.env.PW;\nexport default { url: "postgres://app:" + pw + "@db" };',
+      "query.ts": 'export default { url: "postgres://db/app?password=s3cret" };',
+      "token.ts": 'export default { authToken: "abc", clientSecret: "def" };',
     });
     const modules = new CompiledModuleCache(cache);
-    for (const name of ["retort.config.ts", "other.ts", "sql.ts"]) {
+    const names = ["retort.config.ts", "other.ts", "sql.ts", "camel.ts", "snake.ts", "env.ts", "typed.ts"];
+    for (const name of [...names, "fallback.ts", "concat.ts", "query.ts", "token.ts"]) {
       expect(await modules.source(path.join(folder, name))).toEqual({ hooks: "holds a literal secret" });
     }
     expect(cached(cache)).toEqual([]);
+  });
+
+  it("compiles again a cached file it did not write privately", async () => {
+    const { folder, cache } = project({ "a1.ts": migration });
+    const first = await new CompiledModuleCache(cache).source(path.join(folder, "a1.ts"));
+    expect(first).toHaveProperty("url");
+    const file = cached(cache)[0] as string;
+    const compiled = path.join(cache, file);
+    fs.writeFileSync(compiled, "export const planted = true;");
+    fs.chmodSync(compiled, 0o666);
+    const again = await new CompiledModuleCache(cache).source(path.join(folder, "a1.ts"));
+    expect(again).toEqual(first);
+    expect(fs.statSync(compiled).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(compiled, "utf8")).not.toContain("planted");
   });
 
   it("closes a cache folder others can read", async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { ensurePrivateDirectory, pruneOccasionally } from "./cache-directory.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
 
@@ -12,13 +12,25 @@ const FORMAT = "retort-compiled-1";
 export type ModuleSource = { readonly url: string } | { readonly hooks: string };
 
 /**
- * Literal secrets a source may hold: a URL with a password, a
- * `password`/`secret`/`token` key with a string value, SQL's `PASSWORD
- * '…'` or `IDENTIFIED BY '…'`. Such a file is never written to the cache;
- * it runs through the loader hooks, which keep compiled code in memory.
+ * What marks a source that may hold a literal secret; such a file is never
+ * written to the cache and runs through the loader hooks, which keep
+ * compiled code in memory. Deliberately broad (a false alarm only costs
+ * speed): a URL with a password, or one whose password is concatenated
+ * (`"postgres://app:" + pw`), a `?password=` query, SQL's `PASSWORD '…'` or
+ * `IDENTIFIED BY '…'`, and any line that both names something secret-like
+ * (`dbPassword`, `DB_PASSWORD`, `PGPASSWORD`, `authToken`, `clientSecret`,
+ * `apiKey`, `credentials`…) and holds a string literal.
  */
-const LITERAL_SECRET =
-  /[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"`]*:[^\s@'"`/]+@|\b(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key)["']?\s*[:=]\s*["'`]|\bPASSWORD\s*\(?\s*['"]|\bIDENTIFIED\s+BY\s+['"]/i;
+const LITERAL_SECRET = [
+  /[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"`]*:[^\s@'"`/]*(?:@|['"`])/i,
+  /[?&](?:ssl)?(?:password|pwd|passwd)=/i,
+  /\bPASSWORD\s*\(?\s*['"]|\bIDENTIFIED\s+BY\s+['"]/i,
+  /^(?=.*(?:pass(?:word|wd)|pwd|secret|token|api_?key|credential))(?=.*['"`]).*$/im,
+];
+
+function holdsLiteralSecret(text: string): boolean {
+  return LITERAL_SECRET.some((pattern) => pattern.test(text));
+}
 
 /**
  * Compiled modules on disk, keyed by the SHA-256 of the file's path, its
@@ -60,6 +72,24 @@ export class CompiledModuleCache {
     return batch.then(() => undefined);
   }
 
+  /**
+   * Remembers that `file`'s compiled form cannot be linked by Node (a named
+   * import from a CommonJS package whose exports Node cannot detect, which
+   * tsx's hooks allow): this and later runs import it through the hooks.
+   */
+  useHooksFor(file: string, url: string): void {
+    this.#sources.set(file, Promise.resolve({ hooks: "Node could not link its compiled form" }));
+    try {
+      if (url.startsWith("file:")) {
+        const compiled = fileURLToPath(url);
+        fs.rmSync(compiled, { force: true });
+        fs.writeFileSync(compiled.replace(/\.mjs$/, ".hooks"), "", { mode: 0o600 });
+      }
+    } catch {
+      // Without the marker, a later run tries the compiled form again and falls back again.
+    }
+  }
+
   /** Drops what is known of `file` and its cached code (a compiled module whose imports moved). */
   forget(file: string, url: string): void {
     this.#sources.delete(file);
@@ -89,12 +119,17 @@ export class CompiledModuleCache {
         sources.set(file, { hooks: `unreadable: ${(error as Error).message}` });
         continue;
       }
-      if (LITERAL_SECRET.test(text)) {
+      if (holdsLiteralSecret(text)) {
         sources.set(file, { hooks: "holds a literal secret" });
         continue;
       }
-      const target = path.join(directory, `${this.#key(file, text)}.mjs`);
-      if (fs.existsSync(target)) {
+      const key = this.#key(file, text);
+      const target = path.join(directory, `${key}.mjs`);
+      if (fs.existsSync(path.join(directory, `${key}.hooks`))) {
+        sources.set(file, { hooks: "Node could not link its compiled form" });
+        continue;
+      }
+      if (isOwnPrivateFile(target)) {
         sources.set(file, { url: pathToFileURL(target).href });
         continue;
       }
@@ -166,4 +201,20 @@ async function writePrivately(target: string, code: string): Promise<boolean> {
     await fs.promises.rm(temporary, { force: true }).catch(() => undefined);
     return false;
   }
+}
+
+/**
+ * A cache hit is imported only when it is a regular file of this user that
+ * no one else can write (or read): a file planted in the folder by another
+ * user, or left from before the folder was closed, is compiled again.
+ */
+function isOwnPrivateFile(target: string): boolean {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(target);
+  } catch {
+    return false;
+  }
+  if (!stat.isFile() || (stat.mode & 0o077) !== 0) return false;
+  return typeof process.getuid !== "function" || stat.uid === process.getuid();
 }

@@ -104,4 +104,37 @@ describe("importModule", () => {
     expect(importInNode(file, { RETORT_CACHE_DIR: "" })).toMatchObject({ location: { file, line: 9, column: 22 } });
     expect(error.message).toMatch(/no table name configured\n {2}at .*throws\.ts:9:22$/);
   });
+
+  it("loads a named import from a CommonJS package Node cannot analyse, as tsx does, and remembers to", () => {
+    const folder = folderWith({
+      "package.json": '{ "name": "app" }',
+      "m.ts": 'import { merge } from "fakecjs";\nexport const answer: number = merge(40, 2);',
+    });
+    const cjs = path.join(folder, "node_modules", "fakecjs");
+    fs.mkdirSync(cjs, { recursive: true });
+    fs.writeFileSync(path.join(cjs, "package.json"), '{ "name": "fakecjs", "main": "index.js" }');
+    // Exports Node's static analysis of CommonJS cannot see.
+    fs.writeFileSync(
+      path.join(cjs, "index.js"),
+      'const o = {};\no["mer" + "ge"] = (a, b) => a + b;\nmodule.exports = o;',
+    );
+    const cache = path.join(folder, "cache");
+    const script = `import { importModule } from ${JSON.stringify(builtCore)};
+const m = await importModule(${JSON.stringify(path.join(folder, "m.ts"))});
+process.stdout.write(String(m.answer));`;
+    const run = () =>
+      spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        env: { ...process.env, RETORT_CACHE_DIR: cache },
+        encoding: "utf8",
+      });
+    const first = run();
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toBe("42");
+    const modules = fs.readdirSync(path.join(cache, "modules"));
+    expect(modules.filter((name) => name.endsWith(".hooks"))).toHaveLength(1);
+    expect(modules.filter((name) => name.endsWith(".mjs"))).toEqual([]);
+    const second = run();
+    expect(second.stderr).toBe("");
+    expect(second.stdout).toBe("42");
+  });
 });

@@ -114,6 +114,15 @@ async function importCompiled(file: string, url: string): Promise<Record<string,
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
+    // Linking failed (`Named export 'merge' not found ... is a CommonJS
+    // module`): tsx's hooks load such imports, as they did before the cache.
+    if (error instanceof SyntaxError) {
+      compiledModules().useHooksFor(file, url);
+      return (await (await namespacedLoader()).import(pathToFileURL(file).href, import.meta.url)) as Record<
+        string,
+        unknown
+      >;
+    }
     if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
     compiledModules().forget(file, url);
     const source = await compiledModules().source(file);
