@@ -81,7 +81,12 @@ export async function main(args: readonly string[]): Promise<number> {
     const quiet = parsed.flags.has("quiet");
     const output = processOutput(quiet, { noColor: parsed.flags.has("no-color") });
     const { RunRenderer } = await import("./format/run-renderer.js");
-    const reporter = new RunRenderer({ stream: process.stderr, paint: output.stderrPaint, quiet });
+    const reporter = new RunRenderer({
+      stream: process.stderr,
+      paint: output.stderrPaint,
+      quiet,
+      sharedStreams: [process.stdout, process.stderr],
+    });
     renderer = reporter;
     const cwd = process.cwd();
     const context: CommandContext = {

@@ -62,9 +62,34 @@ describe("RunRenderer on a terminal", () => {
     );
   });
 
+  it("ends the open line before the migration's own output on stdout or stderr, and stops watching after", () => {
+    const stream = fakeStream(true);
+    // The terminal shows stdout and stderr together: one transcript.
+    const stdout = { write: (text: string) => stream.chunks.push(text) };
+    const ownWrites = [stdout.write, stream.write];
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false, sharedStreams: [stdout, stream] });
+    renderer.migrationStarted(started(second, 0, 1));
+    stdout.write("seeding 3 rows\n");
+    stream.write("a library's note\n");
+    renderer.migrationFinished(finished(second, 0, 1, 5));
+    expect(stream.text()).toBe(
+      "Running upgrade aaa111 -> bbb222, add email ...\n" +
+        "seeding 3 rows\n" +
+        "a library's note\n" +
+        "Running upgrade aaa111 -> bbb222, add email ... done (5 ms)\n",
+    );
+    expect([stdout.write, stream.write]).toEqual(ownWrites);
+    // A migration that prints nothing keeps the one completed line.
+    renderer.migrationStarted(started(first, 0, 1));
+    renderer.migrationFinished(finished(first, 0, 1, 7));
+    expect(stream.text().endsWith("Running upgrade  -> aaa111, create users ... done (7 ms)\n")).toBe(true);
+    expect([stdout.write, stream.write]).toEqual(ownWrites);
+  });
+
   it("rewrites a long copy's progress in place on a line of its own", () => {
     const stream = fakeStream(true);
-    const renderer = new RunRenderer({ stream, paint: plain, quiet: false });
+    // Its own stream watched as a shared one, as in the CLI: its writes are not the migration's.
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false, sharedStreams: [stream] });
     renderer.migrationStarted(started(second, 0, 1));
     renderer.copyProgress?.({ table: "events", copied: 500, total: 1000 });
     renderer.copyProgress?.({ table: "events", copied: 1000, total: 1000 });

@@ -24,6 +24,17 @@ export interface RunRendererOptions {
   readonly quiet: boolean;
   /** The clock, in milliseconds (tests give their own). */
   readonly now?: () => number;
+  /**
+   * Streams a migration may write to itself (`console.log`, a library's
+   * warnings): on a terminal, the first such write ends the open start line,
+   * so it does not land on it. The CLI passes stdout and stderr.
+   */
+  readonly sharedStreams?: readonly WritableStreamLike[];
+}
+
+/** A stream whose `write` can be watched (a `process.stdout`, or a fake one in tests). */
+export interface WritableStreamLike {
+  write: (...args: never[]) => unknown;
 }
 
 /** Off a terminal, a long copy writes a progress line at most this often. */
@@ -60,6 +71,9 @@ export class RunRenderer implements RunReporter {
   #progressLoggedAt = 0;
   #progressLogged = false;
   readonly copyProgress: ((progress: CopyProgress) => void) | undefined;
+  readonly #shared: readonly WritableStreamLike[];
+  /** Puts back the shared streams' own `write` (while a start line is open, they are watched). */
+  #unwatch: (() => void) | undefined;
 
   constructor(options: RunRendererOptions) {
     this.#stream = options.stream;
@@ -67,6 +81,7 @@ export class RunRenderer implements RunReporter {
     this.#quiet = options.quiet;
     this.#tty = options.stream.isTTY === true;
     this.#now = options.now ?? (() => performance.now());
+    this.#shared = options.sharedStreams ?? [];
     // Asking for copy progress makes long copies run in chunks: not with -q, where nothing shows it.
     this.copyProgress = this.#quiet
       ? undefined
@@ -100,6 +115,31 @@ export class RunRenderer implements RunReporter {
     this.#endOpenLines();
     this.#stream.write(`${text} ...`);
     this.#open = text;
+    this.#watchSharedStreams();
+  }
+
+  /**
+   * Until the open line is ended, a write of the migration's own to a shared
+   * stream first ends it; the line's end is then written in full.
+   */
+  #watchSharedStreams(): void {
+    if (this.#shared.length === 0) return;
+    const originals = this.#shared.map((stream) => stream.write);
+    const unwatch = () => {
+      this.#shared.forEach((stream, index) => {
+        stream.write = originals[index] as WritableStreamLike["write"];
+      });
+      if (this.#unwatch === unwatch) this.#unwatch = undefined;
+    };
+    this.#shared.forEach((stream, index) => {
+      const original = originals[index] as (...args: unknown[]) => unknown;
+      stream.write = ((...args: unknown[]) => {
+        unwatch();
+        this.#endOpenLines();
+        return original.apply(stream, args);
+      }) as WritableStreamLike["write"];
+    });
+    this.#unwatch = unwatch;
   }
 
   migrationFinished(report: StepReport): void {
@@ -112,6 +152,7 @@ export class RunRenderer implements RunReporter {
     }
     const text = this.#startText(report);
     const done = ` done ${this.#paint.dim(`(${duration})`)}\n`;
+    this.#unwatch?.();
     if (this.#open === text) {
       this.#stream.write(done);
       this.#open = undefined;
@@ -139,6 +180,7 @@ export class RunRenderer implements RunReporter {
 
   /** The run failed or was interrupted: ends an open line, so that `FAILED:` starts a line of its own. */
   abandon(): void {
+    this.#unwatch?.();
     if (this.#open !== undefined) this.#stream.write(` ${this.#paint.failure("failed")}\n`);
     else if (this.#progressOpen) this.#stream.write("\n");
     this.#open = undefined;
@@ -146,6 +188,7 @@ export class RunRenderer implements RunReporter {
   }
 
   #copyProgress(progress: CopyProgress): void {
+    this.#unwatch?.();
     if (this.#open !== undefined) this.#stream.write("\n");
     // The start line is no longer the last one: its end is written in full.
     this.#open = undefined;
@@ -176,6 +219,7 @@ export class RunRenderer implements RunReporter {
 
   /** Ends the open start line or progress line: what comes next starts a line of its own. */
   #endOpenLines(): void {
+    this.#unwatch?.();
     if (this.#open !== undefined || this.#progressOpen) this.#stream.write("\n");
     this.#open = undefined;
     this.#progressOpen = false;
