@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ensurePrivateDirectory, pruneOccasionally } from "./cache-directory.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
+import { flattenTsconfig } from "./tsconfig-chain.js";
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
@@ -43,7 +44,7 @@ export class CompiledModuleCache {
   readonly #directory: string | null;
   #usable: boolean | undefined;
   readonly #sources = new Map<string, Promise<ModuleSource>>();
-  readonly #tsconfigs = new Map<string, string>();
+  readonly #tsconfigs = new Map<string, string | undefined>();
 
   constructor(directory: string | null) {
     this.#directory = directory;
@@ -123,6 +124,10 @@ export class CompiledModuleCache {
         sources.set(file, { hooks: "holds a literal secret" });
         continue;
       }
+      if (this.#tsconfig(path.dirname(file)) === undefined) {
+        sources.set(file, { hooks: "its tsconfig.json (or one it extends) could not be read" });
+        continue;
+      }
       const key = this.#key(file, text);
       const target = path.join(directory, `${key}.mjs`);
       if (fs.existsSync(path.join(directory, `${key}.hooks`))) {
@@ -139,7 +144,7 @@ export class CompiledModuleCache {
     }
     if (missing.length === 0) return sources;
     // A failure of the compiler itself leaves these files to the hooks, which report any real error.
-    const outcomes = await compileModules(missing, texts, (file) => this.#tsconfig(path.dirname(file))).catch(
+    const outcomes = await compileModules(missing, texts, (file) => this.#tsconfig(path.dirname(file)) ?? "").catch(
       (error: unknown) =>
         new Map<string, CompileOutcome>(missing.map((file) => [file, { hooks: `compile failed: ${String(error)}` }])),
     );
@@ -171,19 +176,23 @@ export class CompiledModuleCache {
       .slice(0, 40);
   }
 
-  /** The nearest `tsconfig.json` above `folder` (its text; empty without one), which esbuild also reads. */
-  #tsconfig(folder: string): string {
-    const known = this.#tsconfigs.get(folder);
-    if (known !== undefined) return known;
-    let text = "";
-    try {
-      text = fs.readFileSync(path.join(folder, "tsconfig.json"), "utf8");
-    } catch {
+  /**
+   * The compiler options of the nearest `tsconfig.json` above `folder`, its
+   * `extends` chain followed (esbuild's transform does not follow it): empty
+   * without one, `undefined` when the chain cannot be read.
+   */
+  #tsconfig(folder: string): string | undefined {
+    if (this.#tsconfigs.has(folder)) return this.#tsconfigs.get(folder);
+    const file = path.join(folder, "tsconfig.json");
+    let options: string | undefined;
+    if (fs.existsSync(file)) {
+      options = flattenTsconfig(file);
+    } else {
       const parent = path.dirname(folder);
-      text = parent === folder ? "" : this.#tsconfig(parent);
+      options = parent === folder ? "" : this.#tsconfig(parent);
     }
-    this.#tsconfigs.set(folder, text);
-    return text;
+    this.#tsconfigs.set(folder, options);
+    return options;
   }
 }
 
