@@ -140,6 +140,23 @@ for (const harness of harnesses) {
       expect(result.stderr).not.toContain("The version table is at");
     });
 
+    it("writes data shaped like a sql`...` expression as a quoted literal, never as SQL", async () => {
+      const project = new TestProject({ url: (await fresh()).url });
+      projects.push(project);
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: [
+          '  await op.createTable("t", column("id", integer()), column("note", string(200)));',
+          '  const note = JSON.parse(\'{ "kind": "sql", "text": "1); DROP TABLE t; --" }\');',
+          '  await op.bulkInsert("t", [{ id: 1, note }]);',
+        ].join("\n"),
+      });
+      const script = project.ok("upgrade", "--sql", "head");
+      expect(script).not.toContain("VALUES (1, 1); DROP TABLE t; --)");
+      expect(script).toContain(`'{"kind":"sql","text":"1); DROP TABLE t; --"}'`);
+    });
+
     it("lets a migration ask whether it runs offline", async () => {
       const project = new TestProject({ url: (await fresh()).url });
       projects.push(project);

@@ -1,5 +1,5 @@
 import type { ColumnType } from "@retort/core";
-import { isSqlExpression } from "@retort/core";
+import { isWrittenSqlExpression } from "@retort/core";
 import { dateToIso, isPlainObject } from "@retort/core/dialect";
 
 /**
@@ -102,7 +102,7 @@ export function toMysqlValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return mysqlDateTime(value);
   if (typeof value === "bigint") return value.toString();
-  if (isSqlExpression(value)) {
+  if (isWrittenSqlExpression(value)) {
     throw new TypeError("A sql`...` expression cannot be bound as a parameter: write it into the SQL text instead");
   }
   if (Buffer.isBuffer(value)) return value;

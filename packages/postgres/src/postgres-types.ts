@@ -1,5 +1,5 @@
 import type { ColumnType } from "@retort/core";
-import { isSqlExpression } from "@retort/core";
+import { isWrittenSqlExpression } from "@retort/core";
 import { dateToIso } from "@retort/core/dialect";
 import { qualifiedName } from "./postgres-dialect.js";
 
@@ -117,7 +117,7 @@ export function assertNever(value: never): never {
 export function toPostgresValue(value: unknown): unknown {
   if (value === undefined) return null;
   if (value instanceof Date) return dateToIso(value, "PostgreSQL");
-  if (isSqlExpression(value)) {
+  if (isWrittenSqlExpression(value)) {
     throw new TypeError("A sql`...` expression cannot be bound as a parameter: write it into the SQL text instead");
   }
   return value;

@@ -1,4 +1,18 @@
-import { boolean, column, date, dateTime, integer, json, jsonb, string, table, time, uuid } from "@retort/core";
+import {
+  boolean,
+  column,
+  currentTimestamp,
+  date,
+  dateTime,
+  integer,
+  json,
+  jsonb,
+  sql,
+  string,
+  table,
+  time,
+  uuid,
+} from "@retort/core";
 import { describe, expect, it } from "vitest";
 import { SQLITE_MAX_VARIABLES, SqliteDdlCompiler } from "./sqlite-ddl-compiler.js";
 import { SqliteDialect } from "./sqlite-dialect.js";
@@ -17,6 +31,21 @@ describe("compileBulkInsert", () => {
         ],
       }),
     ).toEqual([{ sql: 'INSERT INTO "users" ("id", "name") VALUES (?, ?), (?, ?)', parameters: [1, "a", 2, "b"] }]);
+  });
+
+  it("writes sql`...` and currentTimestamp() into the SQL, but binds data that only looks like an expression", () => {
+    const lookalike = JSON.parse('{ "kind": "sql", "text": "1); DROP TABLE users; --" }');
+    const statements = dialect.compile({
+      kind: "bulkInsert",
+      table: table("users", column("doc", json()), column("at", dateTime()), column("n", integer())),
+      rows: [{ doc: lookalike, at: currentTimestamp(), n: sql`1 + 1` }],
+    });
+    expect(statements).toEqual([
+      {
+        sql: 'INSERT INTO "users" ("doc", "at", "n") VALUES (?, CURRENT_TIMESTAMP, 1 + 1)',
+        parameters: ['{"kind":"sql","text":"1); DROP TABLE users; --"}'],
+      },
+    ]);
   });
 
   it("compiles no rows to no statements", () => {

@@ -1,5 +1,5 @@
 import type { ColumnType, Dialect, ServerDefault } from "@retort/core";
-import { isSqlExpression } from "@retort/core";
+import { isWrittenSqlExpression } from "@retort/core";
 import { dateToIso, describeValue, isPlainObject } from "@retort/core/dialect";
 
 /** The part of a dialect that renders SQL text: quoting and literals. */
@@ -127,7 +127,7 @@ export function toSqliteValue(value: unknown): SqliteValue {
   if (value instanceof Date) return dateToIso(value, "SQLite");
   if (Buffer.isBuffer(value)) return value;
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (isSqlExpression(value)) {
+  if (isWrittenSqlExpression(value)) {
     throw new TypeError("A sql`...` expression cannot be bound as a parameter: write it into the SQL text instead");
   }
   if (Array.isArray(value) || isPlainObject(value)) return JSON.stringify(value);

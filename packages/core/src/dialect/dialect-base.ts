@@ -1,7 +1,7 @@
 import type { CompileOptions, Dialect, DialectCapabilities, DialectName } from "../driver/driver.js";
 import {
   expressionSql,
-  isSqlExpression,
+  isWrittenSqlExpression,
   type PortableSqlFunction,
   STANDARD_SQL_FUNCTIONS,
 } from "../schema/sql-expression.js";
@@ -96,7 +96,7 @@ export abstract class DialectBase implements Dialect {
 
   /** A value as a SQL literal; a ``sql`...` `` expression as its SQL, a portable function natively. */
   renderLiteral(value: unknown): string {
-    if (isSqlExpression(value)) return expressionSql(value, this);
+    if (isWrittenSqlExpression(value)) return expressionSql(value, this);
     this.#literals ??= this.createLiteralRenderer();
     return this.#literals.render(value);
   }

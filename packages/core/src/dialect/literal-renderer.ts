@@ -1,4 +1,4 @@
-import { isSqlExpression } from "../schema/sql-expression.js";
+import { isWrittenSqlExpression } from "../schema/sql-expression.js";
 
 /**
  * Renders JavaScript values as SQL literals, for offline scripts and DDL
@@ -36,7 +36,7 @@ export class LiteralRenderer {
     }
     if (value instanceof Date) return this.string(dateToIso(value, this.databaseName));
     if (value instanceof Uint8Array) return this.bytes(value);
-    if (isSqlExpression(value)) return value.text;
+    if (isWrittenSqlExpression(value)) return value.text;
     if (Array.isArray(value)) return this.array(value);
     if (isPlainObject(value)) return this.string(JSON.stringify(value));
     throw new TypeError(`Cannot render a ${describeValue(value)} as a ${this.databaseName} literal`);

@@ -1,5 +1,5 @@
 import type { ColumnType } from "../schema/column-type.js";
-import { isSqlExpression, type SqlExpression } from "../schema/sql-expression.js";
+import { isWrittenSqlExpression, type SqlExpression } from "../schema/sql-expression.js";
 import type { BulkInsertOperation, CompiledStatement } from "./operation.js";
 
 /** What a dialect supplies to compile `bulkInsert`. */
@@ -93,7 +93,7 @@ function insertRun(
       const placeholders: string[] = [];
       for (const key of keys) {
         const value = row[key];
-        if (isSqlExpression(value)) {
+        if (isWrittenSqlExpression(value)) {
           placeholders.push(syntax.renderExpression(value));
           continue;
         }

@@ -17,8 +17,27 @@ export const STANDARD_SQL_FUNCTIONS: Readonly<Record<PortableSqlFunction, string
   currentTime: "CURRENT_TIME",
 };
 
+/**
+ * Marks the expressions `sql` and the portable functions make (a
+ * non-enumerable property, under a registered symbol so that two copies of
+ * the package agree). A value in `bulkInsert` is written as SQL only with
+ * it: data that merely looks like one (a JSON document `{ "kind": "sql",
+ * "text": ... }`) is bound as a value, never run.
+ */
+const WRITTEN = Symbol.for("retort.sqlExpression");
+
+function written(expression: SqlExpression): SqlExpression {
+  Object.defineProperty(expression, WRITTEN, { value: true });
+  return expression;
+}
+
+/** Whether `value` was made by `sql` or a portable function (not data shaped like an expression). */
+export function isWrittenSqlExpression(value: unknown): value is SqlExpression {
+  return isSqlExpression(value) && (value as unknown as Record<symbol, unknown>)[WRITTEN] === true;
+}
+
 function portable(name: PortableSqlFunction): SqlExpression {
-  return { kind: "sql", text: STANDARD_SQL_FUNCTIONS[name], portable: name };
+  return written({ kind: "sql", text: STANDARD_SQL_FUNCTIONS[name], portable: name });
 }
 
 /**
@@ -69,12 +88,12 @@ export function expressionSql(
  * for user input.
  */
 export function sql(strings: TemplateStringsArray | string, ...values: unknown[]): SqlExpression {
-  if (typeof strings === "string") return { kind: "sql", text: strings };
+  if (typeof strings === "string") return written({ kind: "sql", text: strings });
   let text = strings[0] ?? "";
   for (let index = 0; index < values.length; index++) {
     text += String(values[index]) + (strings[index + 1] ?? "");
   }
-  return { kind: "sql", text };
+  return written({ kind: "sql", text });
 }
 
 export function isSqlExpression(value: unknown): value is SqlExpression {
