@@ -1,4 +1,5 @@
 import type { ColumnType } from "@retort/core";
+import { withoutOuterParentheses } from "@retort/core/dialect";
 import type { MysqlFlavor } from "./mysql-dialect.js";
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
@@ -59,8 +60,7 @@ export function reflectedDefault(
  * ```
  */
 export function mysqlDefault(sqlText: string, type: ColumnType): string {
-  let text = sqlText.trim();
-  while (/^\(.*\)$/s.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
+  let text = withoutOuterParentheses(sqlText);
   if (isCurrentTimestamp(text)) return canonicalDefault(text);
   if (/^true$/i.test(text)) return "1";
   if (/^false$/i.test(text)) return "0";
@@ -150,17 +150,4 @@ export function unquoteIdentifiers(text: string): string {
     }
   }
   return result;
-}
-
-function balanced(text: string): boolean {
-  let depth = 0;
-  let quoted = false;
-  for (const char of text) {
-    if (char === "'") quoted = !quoted;
-    if (quoted) continue;
-    if (char === "(") depth++;
-    if (char === ")") depth--;
-    if (depth < 0) return false;
-  }
-  return depth === 0;
 }

@@ -1,7 +1,6 @@
 import type { CompareHook, IncludeNameHook, IncludeObjectHook } from "../config/retort-config.js";
 import type { Dialect } from "../driver/driver.js";
-import type { ReflectedEnum, ReflectedIndex, ReflectedSchema } from "../introspection/reflected-schema.js";
-import type { SqlExpression } from "../schema/sql-expression.js";
+import type { ReflectedIndex, ReflectedSchema } from "../introspection/reflected-schema.js";
 import {
   type CheckDefinition,
   type ColumnDefinition,
@@ -13,7 +12,8 @@ import {
 import type { TableDefinition } from "../schema/table.js";
 import type { SchemaDiff } from "./schema-diff.js";
 import { compareColumn } from "./compare-columns.js";
-import { expressionText } from "./type-comparison.js";
+import { compareEnums } from "./compare-enums.js";
+import { foreignKeySignature, named, namedForeignKey, sameIndex, signature } from "./compare-keys.js";
 
 /** The wanted schema: the `table(...)`s of the config's schema module. */
 export interface DeclaredSchema {
@@ -411,63 +411,6 @@ function compareTable(
   ];
 }
 
-function compareEnums(
-  declared: DeclaredSchema,
-  reflected: ReflectedSchema,
-): { added: SchemaDiff[]; changed: SchemaDiff[]; removed: SchemaDiff[] } {
-  const wanted = new Map<string, { name: string; schema?: string; values: readonly string[] }>();
-  for (const table of declared.tables) {
-    for (const column of table.columns) {
-      if (column.type.kind !== "enum") continue;
-      const schema = table.options.schema;
-      wanted.set(`${schema ?? ""}.${column.type.name}`, {
-        name: column.type.name,
-        ...(schema === undefined ? {} : { schema }),
-        values: column.type.values,
-      });
-    }
-  }
-  const present = new Map<string, ReflectedEnum>(
-    reflected.enums.map((item) => [`${item.schema ?? ""}.${item.name}`, item]),
-  );
-  const added: SchemaDiff[] = [];
-  const changed: SchemaDiff[] = [];
-  const removed: SchemaDiff[] = [];
-  for (const [key, item] of wanted) {
-    const existing = present.get(key) ?? (item.schema === undefined ? undefined : undefined);
-    const at = item.schema === undefined ? {} : { schema: item.schema };
-    if (existing === undefined) {
-      added.push({ kind: "add_enum", ...at, name: item.name, values: item.values });
-      continue;
-    }
-    item.values.forEach((value, index) => {
-      if (existing.values.includes(value)) return;
-      const before = item.values.slice(index + 1).find((next) => existing.values.includes(next));
-      changed.push({
-        kind: "add_enum_value",
-        ...at,
-        name: item.name,
-        value,
-        ...(before === undefined ? {} : { before }),
-      });
-    });
-  }
-  for (const [key, item] of present) {
-    if (wanted.has(key)) continue;
-    const at = item.schema === undefined ? {} : { schema: item.schema };
-    removed.push({ kind: "remove_enum", ...at, name: item.name, values: item.values });
-  }
-  return { added, changed, removed };
-}
-
-function signature(columns: readonly (string | SqlExpression)[]): string {
-  if (columns.length === 1 && typeof columns[0] === "string") return columns[0];
-  // Expressions as PostgreSQL gives them back (`lower(label::text)`) compare with the declared `lower(label)`.
-  return columns
-    .map((column) => (typeof column === "string" ? column : `(${expressionText(column.text)})`))
-    .join("\u0000");
-}
-
 /**
  * Index names as the database keeps them (the introspector's `indexName`):
  * on PostgreSQL a generated `ix_<table>_<column>` longer than 63 characters
@@ -487,59 +430,6 @@ function withDatabaseNames(
     ...table,
     indexes: table.indexes.map((index) => ({ ...index, name: indexName(index.name, generated.has(index.name)) })),
   };
-}
-
-/**
- * Same columns or expressions in the same order, same uniqueness, same
- * partial-index condition (see `whereText`: casts, quotes and parentheses
- * the database adds do not count).
- */
-function sameIndex(declared: IndexDefinition, reflected: IndexDefinition): boolean {
-  return (
-    signature(declared.columns) === signature(reflected.columns) &&
-    Boolean(declared.unique) === Boolean(reflected.unique) &&
-    whereText(declared.where) === whereText(reflected.where)
-  );
-}
-
-/** A `::type` cast: one word, or one of the types of several words; a length or precision; `[]`. */
-const CAST =
-  /::(?:"[^"]+"|[a-z_][a-z0-9_]*(?: varying| precision| with(?:out)? time zone)?)(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?(?:\[\])*/gi;
-
-/**
- * A partial index's condition without casts and parentheses: PostgreSQL gives
- * `(code::text = 'x'::text) AND (owner IS NOT NULL)` back for
- * `code = 'x' AND owner IS NOT NULL`. (A change of grouping alone is
- * therefore not seen.)
- */
-function whereText(where: IndexDefinition["where"]): string | undefined {
-  if (where === undefined) return undefined;
-  const text = typeof where === "string" ? where : where.text;
-  return expressionText(text.replace(CAST, "")).replace(/[()]/g, " ").replace(/\s+/g, " ").trim();
-}
-
-/** A foreign key's columns, referred table and columns, and actions (NO ACTION, and RESTRICT where it is the same, as none). */
-function foreignKeySignature(fk: ForeignKeyDefinition, restrictIsNoAction: boolean): string {
-  const action = (value: string | undefined) =>
-    value === undefined || value === "NO ACTION" || (restrictIsNoAction && value === "RESTRICT") ? "" : value;
-  return [
-    signature(fk.columns),
-    fk.referredTable,
-    signature(fk.referredColumns),
-    action(fk.onDelete),
-    action(fk.onUpdate),
-  ].join("|");
-}
-
-function named<T extends UniqueDefinition | CheckDefinition>(constraint: T, table: string): T & { name: string } {
-  if (constraint.name !== undefined) return constraint as T & { name: string };
-  const columns = constraint.kind === "unique" ? constraint.columns.join("_") : "check";
-  return { ...constraint, name: `uq_${table}_${columns}` };
-}
-
-function namedForeignKey(fk: ForeignKeyDefinition, table: string): ForeignKeyDefinition & { name: string } {
-  if (fk.name !== undefined) return fk as ForeignKeyDefinition & { name: string };
-  return { ...fk, name: `fk_${table}_${fk.columns.join("_")}_${fk.referredTable}` };
 }
 
 export { dialectTypeText, typeDiffers } from "./compare-columns.js";

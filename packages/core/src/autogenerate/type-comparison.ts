@@ -1,5 +1,6 @@
 import type { ColumnType } from "../schema/column-type.js";
 import type { ServerDefault } from "../schema/table-elements.js";
+import { withoutOuterParentheses } from "../dialect/sql-text.js";
 
 import type { TypeKey } from "../introspection/reflected-schema.js";
 
@@ -115,10 +116,7 @@ function normalizeDefault(text: string): string {
   for (;;) {
     const before = result;
     // PostgreSQL's casts: 'x'::character varying, 0::numeric(10,2), '{}'::text[].
-    result = result.replace(/::[a-z_][a-z0-9_ ]*(\(\d+(\s*,\s*\d+)?\))?(\[\])?/gi, "").trim();
-    if (result.startsWith("(") && result.endsWith(")") && balanced(result.slice(1, -1))) {
-      result = result.slice(1, -1).trim();
-    }
+    result = withoutOuterParentheses(result.replace(/::[a-z_][a-z0-9_ ]*(\(\d+(\s*,\s*\d+)?\))?(\[\])?/gi, ""));
     if (result === before) break;
   }
   // Lower-case what is outside quotes; collapse spaces.
@@ -126,17 +124,4 @@ function normalizeDefault(text: string): string {
     .split(/('(?:[^']|'')*')/)
     .map((part) => (part.startsWith("'") ? part : part.toLowerCase().replace(/\s+/g, " ")))
     .join("");
-}
-
-function balanced(text: string): boolean {
-  let depth = 0;
-  let quoted = false;
-  for (const char of text) {
-    if (char === "'") quoted = !quoted;
-    if (quoted) continue;
-    if (char === "(") depth++;
-    if (char === ")") depth--;
-    if (depth < 0) return false;
-  }
-  return depth === 0;
 }

@@ -1,0 +1,26 @@
+/**
+ * `text` without the parentheses that enclose all of it (`((a + 1))` is
+ * `a + 1`; `(a) + (b)` stays), trimmed: how expression text read back from a
+ * database is compared with what a migration wrote.
+ */
+export function withoutOuterParentheses(text: string): string {
+  let result = text.trim();
+  while (result.startsWith("(") && result.endsWith(")") && balanced(result.slice(1, -1))) {
+    result = result.slice(1, -1).trim();
+  }
+  return result;
+}
+
+/** Whether every parenthesis outside single-quoted strings is closed, in order. */
+function balanced(text: string): boolean {
+  let depth = 0;
+  let quoted = false;
+  for (const char of text) {
+    if (char === "'") quoted = !quoted;
+    if (quoted) continue;
+    if (char === "(") depth++;
+    if (char === ")") depth--;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
