@@ -3,14 +3,20 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ensurePrivateDirectory, pruneOccasionally } from "./cache-directory.js";
+import { compileBatch } from "./batch-compiler.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
 import { flattenTsconfig } from "./tsconfig-chain.js";
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
+const BATCH_FORMAT = "retort-batch-1";
 
-/** Where a module's code comes from: a compiled file in the cache, or the loader hooks (and why). */
-export type ModuleSource = { readonly url: string } | { readonly hooks: string };
+/**
+ * Where a module's code comes from: a compiled file in the cache, a batch
+ * module in the cache (its default export maps the file's path to a loader;
+ * a file it does not hold loads on its own), or the loader hooks (and why).
+ */
+export type ModuleSource = { readonly url: string } | { readonly batch: string } | { readonly hooks: string };
 
 /**
  * What marks a source that may hold a literal secret; such a file is never
@@ -59,13 +65,14 @@ export class CompiledModuleCache {
   }
 
   /**
-   * Makes sure every file of `files` is compiled, all the missing ones in
-   * one esbuild call: the migrations a run is about to import.
+   * Makes sure every file of `files` is compiled: the migrations a run is
+   * about to import, together into one batch module (see `compileBatch`),
+   * in one esbuild call. A single file is compiled on its own.
    */
   prepare(files: readonly string[]): Promise<void> {
     const fresh = files.filter((file) => !this.#sources.has(file));
     if (fresh.length === 0) return Promise.resolve();
-    const batch = this.#lookUp(fresh);
+    const batch = fresh.length > 1 ? this.#lookUpBatch(fresh) : this.#lookUp(fresh);
     for (const file of fresh) {
       const result = batch.then((sources) => sources.get(file) ?? { hooks: "not compiled" });
       this.#sources.set(file, result);
@@ -88,6 +95,36 @@ export class CompiledModuleCache {
       }
     } catch {
       // Without the marker, a later run tries the compiled form again and falls back again.
+    }
+  }
+
+  /** Where `file`'s code comes from when it does not load from a batch: its own compiled file, or the hooks. */
+  sourceAlone(file: string): Promise<ModuleSource> {
+    const known = this.#sources.get(file);
+    if (known !== undefined) {
+      return known.then((source) => {
+        if (!("batch" in source)) return source;
+        const alone = this.#lookUp([file]).then((sources) => sources.get(file) ?? { hooks: "not compiled" });
+        this.#sources.set(file, alone);
+        return alone;
+      });
+    }
+    return this.source(file);
+  }
+
+  /**
+   * Gives up a batch module Node could not import. When it could not link
+   * (a named import of a CommonJS package, which only the hooks allow),
+   * its files load one by one in later runs too; when a package it
+   * imports moved, the next run compiles the batch again.
+   */
+  abandonBatch(url: string, linkFailed: boolean): void {
+    try {
+      const compiled = fileURLToPath(url);
+      fs.rmSync(compiled, { force: true });
+      if (linkFailed) fs.writeFileSync(compiled.replace(/\.mjs$/, ".single"), "", { mode: 0o600 });
+    } catch {
+      // Without the marker, a later run tries the batch again and falls back again.
     }
   }
 
@@ -164,6 +201,59 @@ export class CompiledModuleCache {
         }
       }),
     );
+    pruneOccasionally(directory);
+    return sources;
+  }
+
+  /**
+   * One batch module for `files` (all that can be in one), keyed by the
+   * SHA-256 of every file's path, text and tsconfig and of the cache folder
+   * (the source map names the files relative to it): a run that imports
+   * the same pending migrations again reads and hashes them and imports
+   * one file. Files that cannot be in a batch (a literal secret, an
+   * unreadable tsconfig, a local import…) are looked up one by one.
+   */
+  async #lookUpBatch(files: readonly string[]): Promise<Map<string, ModuleSource>> {
+    const directory = this.#directory;
+    if (directory !== null && this.#usable === undefined) this.#usable = ensurePrivateDirectory(directory);
+    if (directory === null || !this.#usable) return this.#lookUp(files);
+    const texts = new Map<string, string>();
+    const alone: string[] = [];
+    const hash = createHash("sha256").update(`${BATCH_FORMAT}\0${directory}\0`);
+    for (const file of files) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, "utf8");
+      } catch {
+        alone.push(file);
+        continue;
+      }
+      if (!path.isAbsolute(file) || holdsLiteralSecret(text) || this.#tsconfig(path.dirname(file)) === undefined) {
+        alone.push(file);
+        continue;
+      }
+      texts.set(file, text);
+      hash.update(`${path.resolve(file)}\0${this.#tsconfig(path.dirname(file))}\0${text.length}\0`).update(text);
+    }
+    const members = [...texts.keys()];
+    if (members.length < 2) return this.#lookUp(files);
+    const key = hash.digest("hex").slice(0, 40);
+    const target = path.join(directory, `${key}.mjs`);
+    if (fs.existsSync(path.join(directory, `${key}.single`))) return this.#lookUp(files);
+    const sources = alone.length > 0 ? await this.#lookUp(alone) : new Map<string, ModuleSource>();
+    if (isOwnPrivateFile(target)) {
+      for (const file of members) sources.set(file, { batch: pathToFileURL(target).href });
+      return sources;
+    }
+    const outcome = await compileBatch(members, texts, target).catch(() => undefined);
+    if (outcome?.code === undefined || !(await writePrivately(target, outcome.code))) {
+      for (const [file, source] of await this.#lookUp(members)) sources.set(file, source);
+      return sources;
+    }
+    for (const file of outcome.included) sources.set(file, { batch: pathToFileURL(target).href });
+    if (outcome.excluded.size > 0) {
+      for (const [file, source] of await this.#lookUp([...outcome.excluded.keys()])) sources.set(file, source);
+    }
     pruneOccasionally(directory);
     return sources;
   }

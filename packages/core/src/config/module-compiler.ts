@@ -110,7 +110,7 @@ export async function compileModules(
   return outcomes;
 }
 
-function isBuiltin(specifier: string): boolean {
+export function isBuiltin(specifier: string): boolean {
   return specifier.startsWith("node:") || builtins.has(specifier);
 }
 
@@ -139,6 +139,20 @@ async function resolvePackages(
       if (!isBuiltin(specifier) && !isLocal(specifier)) specifiers.add(specifier);
     }
   }
+  return packageUrls(esbuild, byFolder);
+}
+
+/**
+ * The `file:` URL Node's resolver finds for each package specifier of
+ * `byFolder` (folder → specifiers imported from it), keyed by
+ * `${folder}\0${specifier}`; remembered for the life of the process. A
+ * package that does not resolve, or resolves to a TypeScript file (a
+ * tsconfig `paths` alias), has no entry.
+ */
+export async function packageUrls(
+  esbuild: typeof import("esbuild"),
+  byFolder: ReadonlyMap<string, Set<string>>,
+): Promise<Map<string, string>> {
   const urls = resolvedUrls;
   await Promise.all(
     [...byFolder].map(async ([folder, specifiers]) => {
@@ -168,7 +182,7 @@ async function resolvePackages(
   return urls;
 }
 
-function isLocal(specifier: string): boolean {
+export function isLocal(specifier: string): boolean {
   return specifier.startsWith(".") || path.isAbsolute(specifier) || /^[a-z][a-z0-9+.-]*:/i.test(specifier);
 }
 

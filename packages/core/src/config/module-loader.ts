@@ -82,7 +82,12 @@ export async function importModule(file: string): Promise<Record<string, unknown
     // asked for every import).
     if (file.endsWith(".mjs")) return (await import(url)) as Record<string, unknown>;
     if (COMPILED.test(file)) {
-      const source = await compiledModules().source(file);
+      let source = await compiledModules().source(file);
+      if ("batch" in source) {
+        const load = await batchLoader(file, source.batch);
+        if (load !== undefined) return await load();
+        source = await compiledModules().sourceAlone(file);
+      }
       if ("url" in source) return await importCompiled(file, source.url);
     }
     return (await (await namespacedLoader()).import(url, import.meta.url)) as Record<string, unknown>;
@@ -101,6 +106,35 @@ export async function prepareModules(files: readonly string[]): Promise<void> {
   await compiledModules()
     .prepare(files.filter((file) => COMPILED.test(file)))
     .catch(() => undefined);
+}
+
+type BatchLoaders = Readonly<Record<string, () => Promise<Record<string, unknown>>>>;
+/** Batch modules imported (or failed) in this process, by URL. */
+const batches = new Map<string, Promise<BatchLoaders | undefined>>();
+
+/**
+ * The loader of `file` in the batch module at `url` (importing the batch
+ * once), or `undefined` when the batch does not hold it or could not be
+ * imported: then the file loads on its own. A batch that fails to link or
+ * whose packages moved is given up (see `abandonBatch`).
+ */
+async function batchLoader(file: string, url: string): Promise<(() => Promise<Record<string, unknown>>) | undefined> {
+  let loaders = batches.get(url);
+  if (loaders === undefined) {
+    // The compiled code carries a source map: stack traces name the `.ts` line.
+    if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
+    loaders = import(url).then(
+      (module: { default: BatchLoaders }) => module.default,
+      (error: unknown) => {
+        compiledModules().abandonBatch(url, error instanceof SyntaxError);
+        return undefined;
+      },
+    );
+    batches.set(url, loaders);
+  }
+  const loaded = await loaders;
+  const loader = loaded !== undefined && Object.hasOwn(loaded, file) ? loaded[file] : undefined;
+  return typeof loader === "function" ? loader : undefined;
 }
 
 /**

@@ -1,0 +1,248 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { BuildFailure, Message } from "esbuild";
+import { isBuiltin, packageUrls } from "./module-compiler.js";
+
+/**
+ * What compiling a batch gave: the module's code (its default export maps
+ * each included file to its loader) and the files left out, each
+ * with the reason, which then load one by one.
+ */
+export interface BatchOutcome {
+  readonly code: string | undefined;
+  readonly included: readonly string[];
+  readonly excluded: ReadonlyMap<string, string>;
+}
+
+/**
+ * Source text a batch cannot hold faithfully: `import.meta` and CommonJS's
+ * names mean the file's own location or module system, and a dynamic
+ * `import()` would be resolved from the batch's folder.
+ */
+const NEEDS_OWN_MODULE =
+  /\bimport\.meta\b|\b__dirname\b|\b__filename\b|\brequire\s*\(|\bmodule\.exports\b|\bexports\s*(?:\.|\[)|\bimport\s*\(/;
+
+/** Rebuilds of one batch after leaving out files that cannot be in it; then the rest load one by one. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Compiles `files` (their texts in `sources`) into ONE ES module with
+ * esbuild's bundler: each file behind its own lazy initialiser, so its
+ * top-level code runs when its loader is called (when its step starts),
+ * not when the batch is imported. The module's default export maps each
+ * file of `included` (its absolute path) to its loader, which returns the
+ * file's exports.
+ *
+ * A run of 1,000 migrations then imports a handful of modules instead of
+ * 1,000 (Node's per-module cost is about 0.5 ms and 12 KB that stays for
+ * the life of the process), and a fresh deploy writes one file per batch.
+ *
+ * Only files that import packages and Node's built-ins go in, as for the
+ * one-file compile: a package import is written as the absolute `file:` URL
+ * Node's resolver finds from the file's folder (conditions `node`, `import`,
+ * `default`), so the batch shares module instances with everything else.
+ * A file that imports a local file, uses its own location, imports
+ * dynamically, does not compile, or draws a warning is left out (with the
+ * reason) and loads on its own, where its behaviour and errors are what
+ * they always were. The inline source map names every file relative to
+ * `outfile` (where the code is written), so stack traces show the `.ts`
+ * file and line.
+ */
+export async function compileBatch(
+  files: readonly string[],
+  sources: ReadonlyMap<string, string>,
+  outfile: string,
+): Promise<BatchOutcome> {
+  const excluded = new Map<string, string>();
+  let esbuild: typeof import("esbuild");
+  try {
+    // Required rather than imported: esbuild's entry is CommonJS (see module-compiler.ts).
+    esbuild = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+  } catch (error) {
+    const reason = `esbuild is unavailable: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    for (const file of files) excluded.set(file, reason);
+    return { code: undefined, included: [], excluded };
+  }
+  let included = files.filter((file) => {
+    if (!NEEDS_OWN_MODULE.test(sources.get(file) ?? "")) return true;
+    excluded.set(file, "uses its own location, CommonJS or a dynamic import");
+    return false;
+  });
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && included.length > 0; attempt++) {
+    const built = await buildOnce(esbuild, included, outfile);
+    const refused = built.refused;
+    let code = built.code;
+    if (code !== undefined) {
+      // Also when some members are refused already: the next attempt then leaves out all of them.
+      const rewritten = await rewritePackageImports(esbuild, code, built.packages);
+      for (const [file, reason] of rewritten.refused) refused.set(file, reason);
+      code = rewritten.code;
+    }
+    if (refused.size === 0) {
+      if (code === undefined || !unchanged(included, sources)) break;
+      return { code, included, excluded };
+    }
+    for (const [file, reason] of refused) excluded.set(file, reason);
+    included = included.filter((file) => !refused.has(file));
+  }
+  for (const file of included) excluded.set(file, "could not be compiled with the others of its batch");
+  return { code: undefined, included: [], excluded };
+}
+
+interface BuildResult {
+  readonly code: string | undefined;
+  /** Members that cannot be in the batch, with the reason. */
+  readonly refused: Map<string, string>;
+  /** Per member, the package specifiers it imports. */
+  readonly packages: Map<string, Set<string>>;
+}
+
+/**
+ * One esbuild build of the batch. No plugin: a plugin's callbacks run on
+ * Node's main thread, which is busy running the previous batch's
+ * migrations, and esbuild would wait for it. esbuild reads the files and
+ * their tsconfig itself, leaves every package import as it is (rewritten
+ * afterwards) and reports in its metafile what each member imports.
+ */
+async function buildOnce(
+  esbuild: typeof import("esbuild"),
+  members: readonly string[],
+  outfile: string,
+): Promise<BuildResult> {
+  const refused = new Map<string, string>();
+  const packages = new Map<string, Set<string>>();
+  const memberSet = new Set(members);
+  const entry = members.map((file) => `  ${JSON.stringify(file)}: () => import(${JSON.stringify(file)}),`);
+  let result: import("esbuild").BuildResult<{ write: false; metafile: true }>;
+  try {
+    result = await esbuild.build({
+      stdin: {
+        contents: `export default {\n${entry.join("\n")}\n};\n`,
+        resolveDir: path.dirname(outfile),
+        sourcefile: ENTRY,
+        loader: "js",
+      },
+      bundle: true,
+      packages: "external",
+      // Members are named by the paths the run imports them by, symlinks and all.
+      preserveSymlinks: true,
+      write: false,
+      metafile: true,
+      outfile,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      sourcemap: "inline",
+      sourcesContent: false,
+      // Names stay what each file says (esbuild renames a second file's
+      // `upgrade` to `upgrade2` in the shared scope): stack traces and
+      // `fn.name` are the same as for a module of its own.
+      keepNames: true,
+      logLevel: "silent",
+    });
+  } catch (error) {
+    refuseByLocation((error as Partial<BuildFailure>).errors ?? [], memberSet, refused);
+    // An error esbuild did not place in a member: the batch cannot be built.
+    if (refused.size === 0) for (const file of members) refused.set(file, "could not be compiled in a batch");
+    return { code: undefined, refused, packages };
+  }
+  refuseByLocation(result.warnings, memberSet, refused);
+  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+    const member = memberOf(input, memberSet);
+    if (member === undefined) continue;
+    const specifiers = new Set<string>();
+    for (const imported of imports) {
+      // esbuild's own helpers (`__name` for keepNames).
+      if (imported.path === "<runtime>") continue;
+      const specifier = imported.original ?? imported.path;
+      if (imported.external) {
+        if (!isBuiltin(specifier)) specifiers.add(specifier);
+      } else {
+        // A local file (or another member): the batch would hold a copy of it.
+        refused.set(member, `imports ${specifier}`);
+      }
+    }
+    packages.set(member, specifiers);
+  }
+  for (const member of members) {
+    if (!packages.has(member)) refused.set(member, "missing from the batch's build");
+  }
+  return { code: result.outputFiles[0]?.text, refused, packages };
+}
+
+const ENTRY = "retort-batch.js";
+
+function refuseByLocation(
+  messages: readonly Message[],
+  members: ReadonlySet<string>,
+  refused: Map<string, string>,
+): void {
+  for (const message of messages) {
+    const file = message.location?.file;
+    const member = file === undefined ? undefined : memberOf(file, members);
+    if (member !== undefined) refused.set(member, message.text);
+  }
+}
+
+/**
+ * Writes each package import of the batch's code as the `file:` URL Node's
+ * resolver finds from its member's folder. esbuild prints a bundle's
+ * external imports one per line at the start of a line
+ * (`import { column } from "@retort/core";`), so only such lines naming a
+ * specifier the metafile reported are touched. A specifier that does not
+ * resolve, or that resolves to different files from two members' folders
+ * (one line serves both), refuses the members importing it.
+ */
+async function rewritePackageImports(
+  esbuild: typeof import("esbuild"),
+  code: string,
+  packages: ReadonlyMap<string, ReadonlySet<string>>,
+): Promise<{ code: string; refused: Map<string, string> }> {
+  const refused = new Map<string, string>();
+  const byFolder = new Map<string, Set<string>>();
+  for (const [member, specifiers] of packages) {
+    const folder = path.dirname(member);
+    const wanted = byFolder.get(folder) ?? new Set<string>();
+    for (const specifier of specifiers) wanted.add(specifier);
+    byFolder.set(folder, wanted);
+  }
+  const urls = await packageUrls(esbuild, new Map([...byFolder].map(([folder, wanted]) => [folder, new Set(wanted)])));
+  const urlOf = new Map<string, string>();
+  for (const [member, specifiers] of packages) {
+    for (const specifier of specifiers) {
+      const url = urls.get(`${path.dirname(member)}\0${specifier}`);
+      const other = urlOf.get(specifier);
+      if (url === undefined) refused.set(member, `imports ${specifier}`);
+      else if (other !== undefined && other !== url) refused.set(member, `imports ${specifier} from another folder`);
+      else urlOf.set(specifier, url);
+    }
+  }
+  if (refused.size > 0) return { code, refused };
+  const rewritten = code.replace(EXTERNAL_IMPORT, (line, before: string, specifier: string, after: string) => {
+    const url = urlOf.get(specifier);
+    return url === undefined ? line : `${before}${JSON.stringify(url)}${after}`;
+  });
+  return { code: rewritten, refused };
+}
+
+/** A whole line of esbuild's output importing a package: `import … from "x";` or `import "x";`. */
+const EXTERNAL_IMPORT = /^(import\s*|(?:import|export)\b[^\n"]*?\bfrom\s*)"([^"\n]+)"(;?)$/gm;
+
+/** Whether the files still hold the texts the cache key was made of (an edit during the build). */
+function unchanged(files: readonly string[], sources: ReadonlyMap<string, string>): boolean {
+  return files.every((file) => {
+    try {
+      return readFileSync(file, "utf8") === sources.get(file);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The member of the batch `file` (as esbuild names it: relative to its working folder) is. */
+function memberOf(file: string, members: ReadonlySet<string>): string | undefined {
+  if (file === "" || file === ENTRY || file === "<stdin>") return undefined;
+  const absolute = path.resolve(file);
+  return members.has(absolute) ? absolute : undefined;
+}

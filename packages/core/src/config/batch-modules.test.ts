@@ -1,0 +1,211 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CompiledModuleCache, type ModuleSource } from "./compiled-module-cache.js";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+/** A project folder (`"type": "module"`) with `files` and a package `dual` (ESM and CommonJS flavours). */
+function project(files: Record<string, string>): { folder: string; cache: string } {
+  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-batch-")));
+  folders.push(folder);
+  const dual = path.join(folder, "node_modules", "dual");
+  fs.mkdirSync(dual, { recursive: true });
+  fs.writeFileSync(
+    path.join(dual, "package.json"),
+    JSON.stringify({ name: "dual", exports: { import: "./esm.mjs", require: "./cjs.cjs" } }),
+  );
+  fs.writeFileSync(path.join(dual, "esm.mjs"), 'export const flavour = "esm";\n');
+  fs.writeFileSync(path.join(dual, "cjs.cjs"), 'exports.flavour = "cjs";\n');
+  fs.writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
+  return { folder, cache: path.join(folder, "cache", "modules") };
+}
+
+const migration = (id: string) =>
+  [
+    'import { flavour } from "dual";',
+    'import path from "node:path";',
+    `export const revision: string = '${id}';`,
+    "export const found: string = flavour + ' ' + path.basename('/x/y.ts');",
+    `(globalThis as Record<string, unknown>).loaded_${id} = ((globalThis as Record<string, number>).loaded_${id} ?? 0) + 1;`,
+  ].join("\n");
+
+function compiledFiles(cache: string): string[] {
+  return fs.readdirSync(cache).filter((name) => name.endsWith(".mjs"));
+}
+
+async function sourcesOf(modules: CompiledModuleCache, files: readonly string[]): Promise<ModuleSource[]> {
+  await modules.prepare(files);
+  return Promise.all(files.map((file) => modules.source(file)));
+}
+
+type Loaders = Record<string, () => Promise<Record<string, unknown>>>;
+
+describe("batch modules", () => {
+  it("compiles the pending migrations into one private module, each behind a lazy loader", async () => {
+    const { folder, cache } = project({ "a1.ts": migration("a1"), "b2.ts": migration("b2") });
+    const files = ["a1.ts", "b2.ts"].map((name) => path.join(folder, name));
+    const [a1, b2] = await sourcesOf(new CompiledModuleCache(cache), files);
+    if (a1 === undefined || !("batch" in a1)) throw new Error(`not batched: ${JSON.stringify(a1)}`);
+    expect(b2).toEqual(a1);
+    const [batch] = compiledFiles(cache);
+    expect(compiledFiles(cache)).toHaveLength(1);
+    expect(fs.statSync(path.join(cache, batch as string)).mode & 0o777).toBe(0o600);
+
+    const loaders = ((await import(a1.batch)) as { default: Loaders }).default;
+    expect(Object.keys(loaders)).toEqual(files);
+    // Importing the batch runs no migration's top-level code; its loader does, once.
+    expect((globalThis as Record<string, unknown>).loaded_b2).toBeUndefined();
+    const second = await (loaders[files[1] as string] as () => Promise<Record<string, unknown>>)();
+    expect(second).toMatchObject({ revision: "b2", found: "esm y.ts" });
+    expect((globalThis as Record<string, unknown>).loaded_b2).toBe(1);
+    expect((globalThis as Record<string, unknown>).loaded_a1).toBeUndefined();
+
+    // Another process finds the same batch without compiling it again.
+    const before = fs.statSync(path.join(cache, batch as string)).mtimeMs;
+    expect(await sourcesOf(new CompiledModuleCache(cache), files)).toEqual([a1, a1]);
+    expect(compiledFiles(cache)).toEqual([batch]);
+    expect(fs.statSync(path.join(cache, batch as string)).mtimeMs).toBe(before);
+  });
+
+  it("compiles a new batch when one file changes, even within the same second and size", async () => {
+    const { folder, cache } = project({ "a1.ts": migration("a1"), "b2.ts": migration("b2") });
+    const files = ["a1.ts", "b2.ts"].map((name) => path.join(folder, name));
+    const [first] = await sourcesOf(new CompiledModuleCache(cache), files);
+    const { mtime } = fs.statSync(files[1] as string);
+    fs.writeFileSync(files[1] as string, migration("c3"));
+    fs.utimesSync(files[1] as string, mtime, mtime);
+    const [second] = await sourcesOf(new CompiledModuleCache(cache), files);
+    if (second === undefined || !("batch" in second)) throw new Error("not batched");
+    expect(second).not.toEqual(first);
+    const loaders = ((await import(second.batch)) as { default: Loaders }).default;
+    expect(await (loaders[files[1] as string] as () => Promise<Record<string, unknown>>)()).toMatchObject({
+      revision: "c3",
+    });
+  });
+
+  it("leaves out what a batch cannot hold, and never writes a literal secret", async () => {
+    const { folder, cache } = project({
+      "a1.ts": migration("a1"),
+      "b2.ts": migration("b2"),
+      "broken.ts": "export const x: number = ;",
+      "local.ts": 'import { x } from "./helper.js";\nexport const y = x;',
+      "helper.ts": "export const x = 1;",
+      "meta.ts": "export const here = new URL('.', import.meta.url).href;",
+      "missing.ts": 'import { x } from "not-installed";\nexport const y = x;',
+      "secret.ts": 'export const url = "postgresql://app:s3cret@db.internal/app";',
+    });
+    const names = ["a1.ts", "broken.ts", "local.ts", "meta.ts", "missing.ts", "secret.ts", "b2.ts"];
+    const files = names.map((name) => path.join(folder, name));
+    const sources = await sourcesOf(new CompiledModuleCache(cache), files);
+    const byName = Object.fromEntries(names.map((name, index) => [name, sources[index]]));
+    expect(byName["a1.ts"]).toHaveProperty("batch");
+    expect(byName["b2.ts"]).toEqual(byName["a1.ts"]);
+    expect(byName["broken.ts"]).toEqual({ hooks: "did not compile" });
+    expect(byName["local.ts"]).toEqual({ hooks: "imports ./helper.js" });
+    expect(byName["meta.ts"]).toEqual({ hooks: "uses its own location or CommonJS" });
+    expect(byName["missing.ts"]).toEqual({ hooks: "imports not-installed" });
+    expect(byName["secret.ts"]).toEqual({ hooks: "holds a literal secret" });
+    const [batch] = compiledFiles(cache);
+    expect(compiledFiles(cache)).toHaveLength(1);
+    const code = fs.readFileSync(path.join(cache, batch as string), "utf8");
+    expect(code).not.toContain("s3cret");
+    const loaders = ((await import(pathToUrl(path.join(cache, batch as string)))) as { default: Loaders }).default;
+    expect(Object.keys(loaders)).toEqual([files[0], files[6]]);
+  });
+});
+
+function pathToUrl(file: string): string {
+  return new URL(`file://${file}`).href;
+}
+
+const builtLoader = new URL("../../dist/config/module-loader.js", import.meta.url).href;
+
+/**
+ * Runs `body` in a Node process of its own with `prepareModules` and
+ * `importModule` of the built package in scope (Vitest's module runner
+ * hides Node's source maps), and returns what it wrote.
+ */
+function inNode(body: string, cacheDirectory: string): string {
+  const script = `import { importModule, prepareModules } from ${JSON.stringify(builtLoader)};\n${body}`;
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    env: { ...process.env, RETORT_CACHE_DIR: cacheDirectory },
+    encoding: "utf8",
+  });
+  expect(result.stderr).toBe("");
+  return result.stdout;
+}
+
+describe("importModule from a batch", () => {
+  it("names the .ts line that threw, in a step and at top level", () => {
+    const typeLines = ["interface Options {", "  readonly a: string;", "}", "type Alias = Options;"];
+    const { folder } = project({
+      "a1.ts": [
+        ...typeLines,
+        "export async function upgrade(): Promise<void> {",
+        '  throw new Error("in upgrade");',
+        "}",
+      ].join("\n"),
+      "b2.ts": [
+        ...typeLines,
+        "const options: Alias = { a: 'a' };",
+        'if (options.a === "a") throw new Error("at top");',
+      ].join("\n"),
+      // Its `upgrade` shares the batch's scope with a1's, and keeps its name.
+      "c3.ts": ["export async function upgrade(): Promise<void> {", '  throw new Error("in upgrade");', "}"].join("\n"),
+    });
+    const [a1, b2, c3] = ["a1.ts", "b2.ts", "c3.ts"].map((name) => path.join(folder, name));
+    const output = inNode(
+      `await prepareModules(${JSON.stringify([a1, b2, c3])});
+await importModule(${JSON.stringify(a1)});
+const a = await importModule(${JSON.stringify(c3)});
+const stacks = [];
+const upgrade = a.upgrade;
+try { await upgrade(); } catch (error) { stacks.push(error.stack.split("\\n")[1].trim()); }
+try { await importModule(${JSON.stringify(b2)}); } catch (error) { stacks.push(error.code + " " + JSON.stringify(error.location)); }
+process.stdout.write(JSON.stringify(stacks));`,
+      path.join(folder, "cache"),
+    );
+    const [inUpgrade, atTop] = JSON.parse(output) as [string, string];
+    expect(inUpgrade).toBe(`at upgrade (${c3}:2:9)`);
+    expect(atTop).toBe(`MODULE_LOAD ${JSON.stringify({ file: b2, line: 6, column: 30 })}`);
+    expect(compiledFiles(path.join(folder, "cache", "modules"))).toHaveLength(1);
+  });
+
+  it("loads each file on its own when Node cannot link the batch, and remembers it", () => {
+    // Outside a `"type": "module"` package tsx runs a `.ts` file as CommonJS, where such an import works.
+    const { folder } = project({
+      "package.json": '{ "name": "app" }',
+      "a1.ts": 'import { merge } from "fakecjs";\nexport const answer: number = merge(40, 2);',
+      "b2.ts": 'import { flavour } from "dual";\nexport const answer: string = flavour;',
+    });
+    const cjs = path.join(folder, "node_modules", "fakecjs");
+    fs.mkdirSync(cjs, { recursive: true });
+    fs.writeFileSync(path.join(cjs, "package.json"), '{ "name": "fakecjs", "main": "index.js" }');
+    // Exports Node's static analysis of CommonJS cannot see: only tsx's hooks link `merge`.
+    fs.writeFileSync(
+      path.join(cjs, "index.js"),
+      'const o = {};\no["mer" + "ge"] = (a, b) => a + b;\nmodule.exports = o;',
+    );
+    const files = [path.join(folder, "a1.ts"), path.join(folder, "b2.ts")];
+    const body = `await prepareModules(${JSON.stringify(files)});
+const answers = [];
+for (const file of ${JSON.stringify(files)}) answers.push((await importModule(file)).answer);
+process.stdout.write(JSON.stringify(answers));`;
+    const cache = path.join(folder, "cache");
+    expect(inNode(body, cache)).toBe('[42,"esm"]');
+    const names = fs.readdirSync(path.join(cache, "modules"));
+    expect(names.filter((name) => name.endsWith(".single"))).toHaveLength(1);
+    // b2 compiled on its own; a1 goes through the hooks (its own marker).
+    expect(names.filter((name) => name.endsWith(".mjs"))).toHaveLength(1);
+    expect(names.filter((name) => name.endsWith(".hooks"))).toHaveLength(1);
+    expect(inNode(body, cache)).toBe('[42,"esm"]');
+    expect(fs.readdirSync(path.join(cache, "modules")).sort()).toEqual(names.sort());
+  });
+});
