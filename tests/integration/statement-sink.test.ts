@@ -144,6 +144,33 @@ for (const harness of harnesses) {
       });
     }
 
+    it("writes one version-row UPDATE per stretch of one branch in one transaction, one per migration otherwise", async () => {
+      const database = await harness.create();
+      databases.push(database);
+      const project = new TestProject({ url: database.url });
+      projects.push(project);
+      project.addRevision({ id: "a000", down: null });
+      project.addRevision({ id: "b000", down: "a000" });
+      project.addRevision({ id: "c000", down: "b000" });
+      project.addRevision({ id: "x000", down: null, labels: ["side"] });
+      const updates = (seen: readonly string[]) => seen.filter((sql) => /^UPDATE .*alembic_version/.test(sql));
+      const transactional = harness.driver.dialect.capabilities.transactionalDdl;
+      for (const transactionPerMigration of [false, true]) {
+        const config: RetortConfig = {
+          scriptLocation: path.join(project.dir, "migrations"),
+          url: database.url,
+          transactionPerMigration,
+        };
+        const options = commandOptions(harness, project.dir);
+        await upgrade(config, "heads", options.command);
+        expect(options.seen).toEqual(options.recording.received);
+        // a000 and x000 are INSERTed; b000 and c000 move a000's row on.
+        expect(updates(options.seen)).toHaveLength(transactional && !transactionPerMigration ? 1 : 2);
+        expect([...(await current(config, options.command)).databaseHeads].sort()).toEqual(["c000", "x000"]);
+        await downgrade(config, "base", options.command);
+      }
+    });
+
     it("a failed run's statements, up to its ROLLBACK, are what the connection received", async () => {
       const set = migrationSets[0] as (typeof migrationSets)[number];
       const { config, options } = await setUp(set);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { BuildFailure, Message } from "esbuild";
 import { isBuiltin, packageUrls } from "./module-compiler.js";
 
@@ -81,7 +82,7 @@ export async function compileBatch(
     }
     if (refused.size === 0) {
       if (code === undefined || !unchanged(included, sources)) break;
-      return { code, included, excluded };
+      return { code: withAbsoluteSources(code, outfile), included, excluded };
     }
     for (const [file, reason] of refused) excluded.set(file, reason);
     included = included.filter((file) => !refused.has(file));
@@ -228,6 +229,29 @@ async function rewritePackageImports(
 
 /** A whole line of esbuild's output importing a package: `import … from "x";` or `import "x";`. */
 const EXTERNAL_IMPORT = /^(import\s*|(?:import|export)\b[^\n"]*?\bfrom\s*)"([^"\n]+)"(;?)$/gm;
+
+/**
+ * The comment that carries an inline source map, spelt in two parts so that
+ * this file's own bundle holds no such comment for tools to pick up.
+ */
+const MAP_COMMENT = `//# ${"sourceMappingURL"}=data:application/json;base64,`;
+const INLINE_MAP = new RegExp(`\\n${MAP_COMMENT.replace(/[/+]/g, "\\$&")}([A-Za-z0-9+/=]+)\\s*$`);
+
+/**
+ * The code with its inline source map naming each source by its absolute
+ * `file:` URL instead of a path relative to `outfile` (esbuild's form):
+ * Node resolves either, but tools that read the map their own way (test
+ * runners, debuggers) then find the `.ts` files too.
+ */
+function withAbsoluteSources(code: string, outfile: string): string {
+  const match = INLINE_MAP.exec(code);
+  if (match === null) return code;
+  const map = JSON.parse(Buffer.from(match[1] as string, "base64").toString("utf8")) as { sources?: string[] };
+  const folder = path.dirname(outfile);
+  map.sources = (map.sources ?? []).map((source) => pathToFileURL(path.resolve(folder, source)).href);
+  const encoded = Buffer.from(JSON.stringify(map), "utf8").toString("base64");
+  return `${code.slice(0, match.index)}\n${MAP_COMMENT}${encoded}\n`;
+}
 
 /** Whether the files still hold the texts the cache key was made of (an edit during the build). */
 function unchanged(files: readonly string[], sources: ReadonlyMap<string, string>): boolean {

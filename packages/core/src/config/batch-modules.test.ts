@@ -57,6 +57,12 @@ describe("batch modules", () => {
     const [batch] = compiledFiles(cache);
     expect(compiledFiles(cache)).toHaveLength(1);
     expect(fs.statSync(path.join(cache, batch as string)).mode & 0o777).toBe(0o600);
+    // One inline source map naming each file by its absolute URL.
+    const code = fs.readFileSync(path.join(cache, batch as string), "utf8");
+    const map = JSON.parse(Buffer.from(code.slice(code.lastIndexOf("base64,") + 7), "base64").toString("utf8")) as {
+      sources: string[];
+    };
+    expect(map.sources.filter((source) => source.endsWith(".ts"))).toEqual(files.map((file) => pathToUrl(file)));
 
     const loaders = ((await import(a1.batch)) as { default: Loaders }).default;
     expect(Object.keys(loaders)).toEqual(files);

@@ -138,6 +138,8 @@ class MigrationRun<S extends RevisionSource> {
     this.#lock = lock;
     this.#versionTable = new VersionTable(options.sink, options.versionTable);
     this.#perMigration = options.transactionPerMigration || !options.sink.dialect.capabilities.transactionalDdl;
+    // One transaction for the run: the version rows in between are never seen.
+    if (!this.#perMigration && !options.sink.offline) this.#versionTable.deferUpdates();
     this.#maintainer = new HeadMaintainer(options.graph, []);
   }
 
@@ -216,6 +218,7 @@ class MigrationRun<S extends RevisionSource> {
   /** Every commit, the run's and an autocommit block's, first confirms the run may go on. */
   async #beforeCommit(): Promise<void> {
     this.#assertMayContinue();
+    await this.#versionTable.flush();
     await this.#lock?.verify?.((sql, parameters) => this.#sink.query({ sql, parameters }, LOCK_CHECK));
   }
 
@@ -297,7 +300,8 @@ class MigrationRun<S extends RevisionSource> {
       }
       this.#uncommitted.push(step);
       // Row by row, as Alembic does: the UPDATE keeps the row's place, and
-      // each UPDATE and DELETE must match one row.
+      // each UPDATE and DELETE must match one row (in one transaction, an
+      // UPDATE the next step moves on is sent once: see `deferUpdates`).
       for (const change of this.#maintainer.apply(step)) await this.#versionTable.apply(change);
     } catch (error) {
       throw this.#stepFailure(step, sink, error);

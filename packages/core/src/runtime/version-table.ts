@@ -44,6 +44,9 @@ export class VersionTable {
   readonly #sink: StatementSink;
   readonly #options: VersionTableOptions;
   readonly #qualifiedName: string;
+  #deferUpdates = false;
+  /** An UPDATE held back (see `deferUpdates`), not sent yet. */
+  #heldUpdate: { readonly from: string; readonly to: string } | undefined;
 
   constructor(sink: StatementSink, options: VersionTableOptions) {
     this.#sink = sink;
@@ -86,6 +89,7 @@ export class VersionTable {
 
   /** The heads recorded in the table, in row order; none when the table does not exist. */
   async readHeads(): Promise<string[]> {
+    await this.flush();
     if (!(await this.exists())) return [];
     let rows: { version_num: unknown }[];
     try {
@@ -108,9 +112,42 @@ export class VersionTable {
     });
   }
 
+  /**
+   * Holds UPDATEs back, so that consecutive steps along one branch write
+   * one (a→b, b→c, c→d become `UPDATE … SET version_num = 'd' WHERE
+   * version_num = 'a'`), sent by `flush()` before the transaction commits:
+   * on PostgreSQL a round trip per migration saved. Only for a run in one
+   * transaction with transactional DDL: nothing outside the transaction
+   * sees the rows in between, and a failure rolls them back with the
+   * schema. Any other change (a new branch, a merge, a branch to base)
+   * first writes the held UPDATE, so the rows keep Alembic's order.
+   */
+  deferUpdates(): void {
+    this.#deferUpdates = true;
+  }
+
   /** Writes one row change (UPDATE/INSERT/DELETE, Alembic's statement for it). */
   async apply(change: VersionRowChange): Promise<void> {
+    if (this.#deferUpdates && change.kind === "update") {
+      const held = this.#heldUpdate;
+      if (held !== undefined && held.to === change.from) {
+        this.#heldUpdate = { from: held.from, to: change.to };
+        return;
+      }
+      await this.flush();
+      this.#heldUpdate = { from: change.from, to: change.to };
+      return;
+    }
+    await this.flush();
     await this.#sink.execute(versionRowStatement(change, this.#options, this.#sink.dialect));
+  }
+
+  /** Sends the UPDATE held back, if any (before a commit, or before the rows are read). */
+  async flush(): Promise<void> {
+    const held = this.#heldUpdate;
+    if (held === undefined) return;
+    this.#heldUpdate = undefined;
+    await this.#sink.execute(versionRowStatement({ kind: "update", ...held }, this.#options, this.#sink.dialect));
   }
 
   /** `stamp --purge`: removes every row. */
