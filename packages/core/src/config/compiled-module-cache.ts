@@ -207,8 +207,8 @@ export class CompiledModuleCache {
 
   /**
    * One batch module for `files` (all that can be in one), keyed by the
-   * SHA-256 of every file's path, text and tsconfig and of the cache folder
-   * (the source map names the files relative to it): a run that imports
+   * SHA-256 of every file's path, text and tsconfig (and of the cache
+   * folder, where esbuild placed it when compiling): a run that imports
    * the same pending migrations again reads and hashes them and imports
    * one file. Files that cannot be in a batch (a literal secret, an
    * unreadable tsconfig, a local import…) are looked up one by one.

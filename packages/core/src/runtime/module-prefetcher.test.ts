@@ -24,20 +24,18 @@ describe("ModulePrefetcher", () => {
     );
     const first = prefetcher.module(0);
     await Promise.resolve();
-    expect(prepared.map((batch) => batch.length)).toEqual([40]);
+    expect(prepared.map((batch) => batch.length)).toEqual([20]);
     releases[0]?.();
     await expect(first).resolves.toHaveProperty("upgrade");
-    // The second batch started once the first was done; the third waits for the second.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(prepared.map((batch) => batch.length)).toEqual([40, 200]);
-    expect(prepared[1]?.[0]).toBe("r40");
-    releases[1]?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(prepared.map((batch) => batch.length)).toEqual([40, 200, 200]);
-    releases[2]?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(prepared.map((batch) => batch.length)).toEqual([40, 200, 200, 10]);
-    releases[3]?.();
+    // Each batch starts once the one before is done, twice its size (up to 200).
+    const sizes = [20, 40, 80, 160, 150];
+    for (let index = 1; index < sizes.length; index++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(prepared.map((batch) => batch.length)).toEqual(sizes.slice(0, index + 1));
+      releases[index]?.();
+    }
+    expect(prepared[1]?.[0]).toBe("r20");
+    expect(prepared[4]?.[0]).toBe("r300");
     await expect(prefetcher.module(449)).resolves.toHaveProperty("upgrade");
   });
 

@@ -6,9 +6,13 @@ import type { MigrationStep } from "./migration-plan.js";
 const PREFETCH_WINDOW = 32;
 /**
  * How many modules are prepared (compiled) together: a small first batch,
- * so the run starts soon, then larger ones compiled while it runs.
+ * so the run starts soon, then each batch twice the size of the one before
+ * (up to `PREPARE_BATCH`), compiled while the previous one runs. A fresh
+ * deploy of 1,000 migrations waits for about 20 files' compile instead of
+ * 40 and then 200 (the compile of a batch takes longer than running one
+ * of half its size only at the start).
  */
-const FIRST_PREPARE_BATCH = 40;
+const FIRST_PREPARE_BATCH = 20;
 const PREPARE_BATCH = 200;
 
 /**
@@ -27,7 +31,7 @@ export class ModulePrefetcher<S extends RevisionSource> {
 
   /**
    * `prepare`, when given, is called with the sources of the plan's steps
-   * in batches (`FIRST_PREPARE_BATCH`, then `PREPARE_BATCH`), one after the other from the start (the
+   * in batches (`FIRST_PREPARE_BATCH`, doubling up to `PREPARE_BATCH`), one after the other from the start (the
    * loader compiles each batch in one go): the first steps wait for the
    * first batch only, and the rest compiles while they run. Its failure is
    * ignored, each module then failing at its own step.
@@ -42,17 +46,19 @@ export class ModulePrefetcher<S extends RevisionSource> {
     if (prepare === undefined) return;
     let previous: Promise<void> = Promise.resolve();
     let batch: { index: number; source: S }[] = [];
+    let size = FIRST_PREPARE_BATCH;
     const flush = () => {
       const sources = batch.map((item) => item.source);
       const ready = previous.then(() => prepare(sources)).catch(() => undefined);
       for (const item of batch) this.#prepared.set(item.index, ready);
       previous = ready;
       batch = [];
+      size = Math.min(PREPARE_BATCH, size * 2);
     };
     steps.forEach((step, index) => {
       if (step.kind !== "revision") return;
       batch.push({ index, source: step.revision.source as S });
-      if (batch.length === (this.#prepared.size === 0 ? FIRST_PREPARE_BATCH : PREPARE_BATCH)) flush();
+      if (batch.length === size) flush();
     });
     if (batch.length > 0) flush();
   }
