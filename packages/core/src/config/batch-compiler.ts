@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BuildFailure, Message } from "esbuild";
-import { isBuiltin, packageUrls } from "./module-compiler.js";
+import { isBuiltin, loadEsbuild, packageUrls } from "./module-compiler.js";
 
 /**
  * What compiling a batch gave: the module's code (its default export maps
@@ -56,13 +55,9 @@ export async function compileBatch(
   outfile: string,
 ): Promise<BatchOutcome> {
   const excluded = new Map<string, string>();
-  let esbuild: typeof import("esbuild");
-  try {
-    // Required rather than imported: esbuild's entry is CommonJS (see module-compiler.ts).
-    esbuild = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
-  } catch (error) {
-    const reason = `esbuild is unavailable: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
-    for (const file of files) excluded.set(file, reason);
+  const esbuild = loadEsbuild();
+  if (typeof esbuild === "string") {
+    for (const file of files) excluded.set(file, esbuild);
     return { code: undefined, included: [], excluded };
   }
   let included = files.filter((file) => {

@@ -1,31 +1,11 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { moduleProjects, writeFakeCjsPackage } from "./test-support/module-projects.js";
 import { CompiledModuleCache, type ModuleSource } from "./compiled-module-cache.js";
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-});
-
-/** A project folder (`"type": "module"`) with `files` and a package `dual` (ESM and CommonJS flavours). */
-function project(files: Record<string, string>): { folder: string; cache: string } {
-  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-batch-")));
-  folders.push(folder);
-  const dual = path.join(folder, "node_modules", "dual");
-  fs.mkdirSync(dual, { recursive: true });
-  fs.writeFileSync(
-    path.join(dual, "package.json"),
-    JSON.stringify({ name: "dual", exports: { import: "./esm.mjs", require: "./cjs.cjs" } }),
-  );
-  fs.writeFileSync(path.join(dual, "esm.mjs"), 'export const flavour = "esm";\n');
-  fs.writeFileSync(path.join(dual, "cjs.cjs"), 'exports.flavour = "cjs";\n');
-  fs.writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
-  return { folder, cache: path.join(folder, "cache", "modules") };
-}
+const project = moduleProjects("retort-batch-");
 
 const migration = (id: string) =>
   [
@@ -191,14 +171,7 @@ process.stdout.write(JSON.stringify(stacks));`,
       "a1.ts": 'import { merge } from "fakecjs";\nexport const answer: number = merge(40, 2);',
       "b2.ts": 'import { flavour } from "dual";\nexport const answer: string = flavour;',
     });
-    const cjs = path.join(folder, "node_modules", "fakecjs");
-    fs.mkdirSync(cjs, { recursive: true });
-    fs.writeFileSync(path.join(cjs, "package.json"), '{ "name": "fakecjs", "main": "index.js" }');
-    // Exports Node's static analysis of CommonJS cannot see: only tsx's hooks link `merge`.
-    fs.writeFileSync(
-      path.join(cjs, "index.js"),
-      'const o = {};\no["mer" + "ge"] = (a, b) => a + b;\nmodule.exports = o;',
-    );
+    writeFakeCjsPackage(folder);
     const files = [path.join(folder, "a1.ts"), path.join(folder, "b2.ts")];
     const body = `await prepareModules(${JSON.stringify(files)});
 const answers = [];

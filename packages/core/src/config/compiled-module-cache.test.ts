@@ -1,36 +1,12 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cacheDirectory, pruneOccasionally } from "./cache-directory.js";
+import { moduleProjects } from "./test-support/module-projects.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-});
-
-/**
- * A project folder with `files` and a package `dual` whose `import` and
- * `require` conditions lead to different files, and an empty cache folder
- * path inside it.
- */
-function project(files: Record<string, string>): { folder: string; cache: string } {
-  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-cache-")));
-  folders.push(folder);
-  const dual = path.join(folder, "node_modules", "dual");
-  fs.mkdirSync(dual, { recursive: true });
-  fs.writeFileSync(
-    path.join(dual, "package.json"),
-    JSON.stringify({ name: "dual", exports: { import: "./esm.mjs", require: "./cjs.cjs" } }),
-  );
-  fs.writeFileSync(path.join(dual, "esm.mjs"), 'export const flavour = "esm";\n');
-  fs.writeFileSync(path.join(dual, "cjs.cjs"), 'exports.flavour = "cjs";\n');
-  fs.writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
-  return { folder, cache: path.join(folder, "cache", "modules") };
-}
+const project = moduleProjects("retort-cache-");
 
 const migration = [
   'import { flavour } from "dual";',

@@ -51,16 +51,9 @@ export async function compileModules(
   tsconfigOf: (file: string) => string,
 ): Promise<Map<string, CompileOutcome>> {
   const outcomes = new Map<string, CompileOutcome>();
-  let esbuild: typeof import("esbuild");
-  try {
-    // Required rather than imported: esbuild's entry is CommonJS, and an
-    // import() makes Node scan its whole text for named exports first
-    // (about 30 ms of a cold run).
-    esbuild = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
-  } catch (error) {
-    // Without esbuild (a platform without its binary) everything takes the hooks.
-    const reason = `esbuild is unavailable: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
-    for (const file of files) outcomes.set(file, { hooks: reason });
+  const esbuild = loadEsbuild();
+  if (typeof esbuild === "string") {
+    for (const file of files) outcomes.set(file, { hooks: esbuild });
     return outcomes;
   }
   const compiled = new Map<string, string>();
@@ -108,6 +101,20 @@ export async function compileModules(
     outcomes.set(file, reason === undefined ? { code: rewritten } : { hooks: reason });
   }
   return outcomes;
+}
+
+/**
+ * esbuild, or why it cannot be used (a platform without its binary: then
+ * everything takes the loader hooks). Required rather than imported:
+ * esbuild's entry is CommonJS, and an import() makes Node scan its whole
+ * text for named exports first (about 30 ms of a cold run).
+ */
+export function loadEsbuild(): typeof import("esbuild") | string {
+  try {
+    return createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+  } catch (error) {
+    return `esbuild is unavailable: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+  }
 }
 
 export function isBuiltin(specifier: string): boolean {

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { importModule } from "./module-loader.js";
+import { writeFakeCjsPackage } from "./test-support/module-projects.js";
 
 const builtCore = new URL("../../dist/index.js", import.meta.url).href;
 
@@ -110,14 +111,7 @@ describe("importModule", () => {
       "package.json": '{ "name": "app" }',
       "m.ts": 'import { merge } from "fakecjs";\nexport const answer: number = merge(40, 2);',
     });
-    const cjs = path.join(folder, "node_modules", "fakecjs");
-    fs.mkdirSync(cjs, { recursive: true });
-    fs.writeFileSync(path.join(cjs, "package.json"), '{ "name": "fakecjs", "main": "index.js" }');
-    // Exports Node's static analysis of CommonJS cannot see.
-    fs.writeFileSync(
-      path.join(cjs, "index.js"),
-      'const o = {};\no["mer" + "ge"] = (a, b) => a + b;\nmodule.exports = o;',
-    );
+    writeFakeCjsPackage(folder);
     const cache = path.join(folder, "cache");
     const script = `import { importModule } from ${JSON.stringify(builtCore)};
 const m = await importModule(${JSON.stringify(path.join(folder, "m.ts"))});
