@@ -1,10 +1,10 @@
-import { RevisionGraph } from "../graph/revision-graph.js";
+import type { RevisionGraph } from "../graph/revision-graph.js";
 import type { Revision } from "../graph/revision.js";
 import type { ResolvedConfig } from "../config/retort-config.js";
 import path from "node:path";
 import { cacheDirectory } from "../config/cache-directory.js";
 import { importModule, prepareModules } from "../config/module-loader.js";
-import { loadScriptHeaders } from "../script/load-script-headers.js";
+import { loadScriptGraph } from "../script/load-script-graph.js";
 import type { RevisionHeader } from "../script/revision-header.js";
 import type { MigrationModule } from "../runtime/migration-module.js";
 
@@ -22,13 +22,13 @@ export class ScriptDirectory {
   }
 
   static load(config: ResolvedConfig): ScriptDirectory {
-    const headers = loadScriptHeaders({
+    const graph = loadScriptGraph({
       scriptLocation: config.scriptLocation,
       versionLocations: config.versionLocations,
       recursive: config.recursiveVersionLocations,
       cacheDirectory: headerCacheDirectory(),
     });
-    return new ScriptDirectory(config, RevisionGraph.build(headers));
+    return new ScriptDirectory(config, graph);
   }
 
   get revisions(): readonly Revision<RevisionHeader>[] {

@@ -1,7 +1,6 @@
-import { markRelated, walkRelated } from "./graph-walk.js";
+import { detectCycles } from "./detect-cycles.js";
+import { walkRelated } from "./graph-walk.js";
 import {
-  CycleError,
-  DependencyCycleError,
   DependencySelfLoopError,
   DuplicateLabelError,
   DuplicateRevisionError,
@@ -81,15 +80,34 @@ export function buildGraphData<S extends RevisionSource>(sources: readonly S[]):
 
   for (const revision of revisions) linkRevision(revision, byId, keys);
   splitChildren(revisions);
-  normalizeDependencies(revisions);
+  linkNormalized(revisions, normalizeDependencies(revisions));
 
-  const heads = revisions.filter((revision) => revision.links.next.length === 0);
-  const realHeads = revisions.filter((revision) => revision.links.allNext.length === 0);
-  const bases = revisions.filter((revision) => revision.downRevisions.length === 0);
-  const realBases = bases.filter((revision) => revision.dependencies.length === 0);
-  detectCycles(revisions, heads, bases, realHeads, realBases);
+  const data = assembleGraphData(revisions, byId, labels);
+  detectCycles(revisions, data.heads, data.bases, data.realHeads, data.realBases);
   propagateBranchLabels(revisions);
-  return { revisions, byId, labels, keys, heads, realHeads, bases, realBases };
+  return data;
+}
+
+/** @internal The graph's lookups and end points, once every revision is linked. */
+export function assembleGraphData<S extends RevisionSource>(
+  revisions: Revision<S>[],
+  byId: Map<string, Revision<S>>,
+  labels: Map<string, Revision<S>>,
+): GraphData<S> {
+  const heads: Revision<S>[] = [];
+  const realHeads: Revision<S>[] = [];
+  const bases: Revision<S>[] = [];
+  const realBases: Revision<S>[] = [];
+  // One pass in file order (these lists are in file order).
+  for (const revision of revisions) {
+    if (revision.links.next.length === 0) heads.push(revision);
+    if (revision.links.allNext.length === 0) realHeads.push(revision);
+    if (revision.downRevisions.length === 0) {
+      bases.push(revision);
+      if (revision.dependencies.length === 0) realBases.push(revision);
+    }
+  }
+  return { revisions, byId, labels, keys: revisionKeys(byId, labels), heads, realHeads, bases, realBases };
 }
 
 function createRevision<S extends RevisionSource>(source: S, ordinal: number): Revision<S> {
@@ -138,7 +156,8 @@ function rejectEmptyReference(
   if (empty !== undefined) throw new EmptyReferenceError(source.revision, field, empty, source.path);
 }
 
-function toList(value: string | readonly string[] | null): readonly string[] {
+/** @internal A header's id list as the graph keeps it (the shared empty list, or a copy without repeats). */
+export function toList(value: string | readonly string[] | null): readonly string[] {
   if (value === null || value === undefined || value.length === 0) return NO_REVISIONS;
   if (typeof value === "string") return [value];
   return value.length === 1 ? [...value] : [...new Set(value)];
@@ -170,6 +189,12 @@ function linkRevision<S extends RevisionSource>(
       return parent;
     });
   }
+  linkParents(revision);
+}
+
+/** @internal Sets `allDown` from `down` and the resolved dependencies, and registers the revision as their child. */
+export function linkParents<S extends RevisionSource>(revision: Revision<S>): void {
+  const links = revision.links;
   links.allDown =
     links.resolvedDependencies.length === 0 ? links.down : [...new Set([...links.down, ...links.resolvedDependencies])];
   for (const parent of links.allDown) addChild(parent, "allNext", revision);
@@ -185,8 +210,8 @@ function addChild<S extends RevisionSource>(
   else (links[list] as Revision<S>[]).push(child);
 }
 
-/** `next` (children by `downRevision`) is `allNext` unless some child points here by `dependsOn`. */
-function splitChildren<S extends RevisionSource>(revisions: readonly Revision<S>[]): void {
+/** @internal `next` (children by `downRevision`) is `allNext` unless some child points here by `dependsOn`. */
+export function splitChildren<S extends RevisionSource>(revisions: readonly Revision<S>[]): void {
   for (const revision of revisions) {
     const links = revision.links;
     links.next = links.allNext.every((child) => child.links.down.includes(revision))
@@ -219,9 +244,9 @@ function missing<S extends RevisionSource>(
  * Drops each dependency that a `downRevision` ancestor already depends on
  * (Alembic's `_normalize_depends_on`). Only a dependency declared by more
  * than one revision can be dropped, so the ancestor walk is skipped for the
- * common case.
+ * common case. Returns whether any revision has a dependency.
  */
-function normalizeDependencies<S extends RevisionSource>(revisions: readonly Revision<S>[]): void {
+function normalizeDependencies<S extends RevisionSource>(revisions: readonly Revision<S>[]): boolean {
   const declarers = new Map<Revision<S>, number>();
   for (const revision of revisions) {
     for (const dependency of revision.links.resolvedDependencies) {
@@ -231,10 +256,7 @@ function normalizeDependencies<S extends RevisionSource>(revisions: readonly Rev
   let anyDependency = false;
   for (const revision of revisions) {
     const links = revision.links;
-    if (links.resolvedDependencies.length === 0) {
-      links.normalizedDown = links.down;
-      continue;
-    }
+    if (links.resolvedDependencies.length === 0) continue;
     anyDependency = true;
     const shared = new Set(links.resolvedDependencies.filter((dependency) => (declarers.get(dependency) ?? 0) > 1));
     if (shared.size > 0) {
@@ -246,6 +268,20 @@ function normalizeDependencies<S extends RevisionSource>(revisions: readonly Rev
     links.normalizedDependencies = links.resolvedDependencies.filter(
       (dependency) => (declarers.get(dependency) ?? 0) <= 1 || shared.has(dependency),
     );
+  }
+  return anyDependency;
+}
+
+/**
+ * @internal Sets `normalizedDown` and `normalizedNext` from `down` and
+ * `normalizedDependencies` (`anyDependency`: some revision has a `dependsOn`).
+ */
+export function linkNormalized<S extends RevisionSource>(
+  revisions: readonly Revision<S>[],
+  anyDependency: boolean,
+): void {
+  for (const revision of revisions) {
+    const links = revision.links;
     links.normalizedDown =
       links.normalizedDependencies.length === 0
         ? links.down
@@ -259,111 +295,6 @@ function normalizeDependencies<S extends RevisionSource>(revisions: readonly Rev
     }
     links.normalizedNext = links.allNext.filter((child) => child.links.normalizedDown.includes(revision));
   }
-}
-
-/**
- * Alembic's `_detect_cycles`: every revision must lie on a path from a base
- * up to a head, first over `downRevision` edges, then over all edges. Then a
- * check Alembic lacks: a cycle that hangs off a valid path (a merge point
- * whose second parent loops back) passes Alembic's test but would make
- * every traversal wrong, so the graph must also sort topologically.
- */
-function detectCycles<S extends RevisionSource>(
-  revisions: readonly Revision<S>[],
-  heads: readonly Revision<S>[],
-  bases: readonly Revision<S>[],
-  realHeads: readonly Revision<S>[],
-  realBases: readonly Revision<S>[],
-): void {
-  if (revisions.length === 0) return;
-  const size = revisions.length;
-  const all = () => revisions.map((revision) => revision.id);
-  if (heads.length === 0 || bases.length === 0) throw new CycleError(all());
-  let outside = outsideOf(revisions, markRelated(heads, "down", size), markRelated(bases, "next", size));
-  if (outside.length > 0) throw new CycleError(outside);
-  if (realHeads.length === 0 || realBases.length === 0) throw new DependencyCycleError(all());
-  outside = outsideOf(revisions, markRelated(realHeads, "allDown", size), markRelated(realBases, "allNext", size));
-  if (outside.length > 0) throw new DependencyCycleError(outside);
-
-  if (assignDepths(revisions)) return;
-  let stuck = unsortable(revisions, "down");
-  if (stuck.length > 0) throw new CycleError(stuck);
-  stuck = unsortable(revisions, "allDown");
-  throw new DependencyCycleError(stuck);
-}
-
-function outsideOf<S extends RevisionSource>(
-  revisions: readonly Revision<S>[],
-  fromHeads: Uint8Array,
-  fromBases: Uint8Array,
-): string[] {
-  return revisions
-    .filter((revision) => !(fromHeads[revision.ordinal] && fromBases[revision.ordinal]))
-    .map((revision) => revision.id)
-    .sort();
-}
-
-/**
- * The revisions left after repeatedly removing those without remaining
- * parents, then those without remaining children: the cycles and what lies
- * between them (empty for a valid graph).
- */
-function unsortable<S extends RevisionSource>(revisions: readonly Revision<S>[], edges: "down" | "allDown"): string[] {
-  const childEdges = edges === "down" ? "next" : "allNext";
-  const alive = new Uint8Array(revisions.length).fill(1);
-  const peel = (
-    count: (revision: Revision<S>) => readonly Revision<S>[],
-    other: (revision: Revision<S>) => readonly Revision<S>[],
-  ) => {
-    const remaining = revisions.map((revision) => count(revision).filter((r) => alive[r.ordinal]).length);
-    const queue = revisions.filter((revision) => alive[revision.ordinal] && remaining[revision.ordinal] === 0);
-    while (queue.length > 0) {
-      const revision = queue.pop() as Revision<S>;
-      alive[revision.ordinal] = 0;
-      for (const neighbour of other(revision)) {
-        if (!alive[neighbour.ordinal]) continue;
-        remaining[neighbour.ordinal] = (remaining[neighbour.ordinal] ?? 0) - 1;
-        if (remaining[neighbour.ordinal] === 0) queue.push(neighbour);
-      }
-    }
-  };
-  peel(
-    (revision) => revision.links[edges],
-    (revision) => revision.links[childEdges],
-  );
-  peel(
-    (revision) => revision.links[childEdges],
-    (revision) => revision.links[edges],
-  );
-  return revisions
-    .filter((revision) => alive[revision.ordinal])
-    .map((revision) => revision.id)
-    .sort();
-}
-
-/**
- * Longest-path depth from the roots over all edges, for pruning ancestor
- * searches (Kahn's algorithm). Returns false when some revision is never
- * reached, i.e. the graph has a cycle.
- */
-function assignDepths<S extends RevisionSource>(revisions: readonly Revision<S>[]): boolean {
-  const remaining = new Int32Array(revisions.length);
-  const queue: Revision<S>[] = [];
-  for (const revision of revisions) {
-    remaining[revision.ordinal] = revision.links.allDown.length;
-    if (revision.links.allDown.length === 0) queue.push(revision);
-  }
-  let sorted = 0;
-  while (queue.length > 0) {
-    const revision = queue.pop() as Revision<S>;
-    sorted++;
-    for (const child of revision.links.allNext) {
-      if (child.links.depth <= revision.links.depth) child.links.depth = revision.links.depth + 1;
-      remaining[child.ordinal] = (remaining[child.ordinal] ?? 0) - 1;
-      if (remaining[child.ordinal] === 0) queue.push(child);
-    }
-  }
-  return sorted === revisions.length;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 import { ResolutionError } from "./revision-errors.js";
 import type { Revision } from "./revision.js";
 import type { RevisionSource } from "./revision-source.js";
+import { restoreGraph, type StoredGraph, storeGraph } from "./stored-graph.js";
 import { topologicalSort } from "./topological-sort.js";
 
 /** Options of `RevisionGraph.iterateRevisions`, as Alembic's `iterate_revisions`. */
@@ -80,6 +81,21 @@ export class RevisionGraph<S extends RevisionSource = RevisionSource> {
    */
   static build<S extends RevisionSource>(sources: readonly S[]): RevisionGraph<S> {
     return new RevisionGraph(buildGraphData(sources));
+  }
+
+  /**
+   * @internal The graph `record` (from `store()`) describes, for the very
+   * sources it was built from, without validating it again; `undefined`
+   * when the record does not fit them.
+   */
+  static restore<S extends RevisionSource>(sources: readonly S[], record: unknown): RevisionGraph<S> | undefined {
+    const data = restoreGraph(sources, record);
+    return data === undefined ? undefined : new RevisionGraph(data);
+  }
+
+  /** @internal What `restore` needs to give this graph back from the same sources. */
+  store(): StoredGraph {
+    return storeGraph(this.data);
   }
 
   /** The revision with exactly this id (no labels, prefixes or symbols). */

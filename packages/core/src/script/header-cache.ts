@@ -40,6 +40,11 @@ const LONG_DOC = 12;
 interface CacheFile {
   readonly format: string;
   readonly entries: unknown[];
+  /**
+   * The revision graph of exactly these entries, in this order, once it was
+   * built and validated (see `storedGraph`); absent while an entry is missing.
+   */
+  readonly graph?: unknown;
 }
 
 /**
@@ -65,10 +70,16 @@ export class HeaderCache {
   /** The entries to write: an offset into `#old` (kept) or a new entry's values. */
   readonly #entries: (number | unknown[])[] = [];
   #changed = false;
+  /** Every file asked for so far has an entry to write (none was too recent, none failed to stat). */
+  #complete = true;
+  /** Every file asked for so far was the next stored entry. */
+  #inOrder = true;
+  readonly #graph: unknown;
 
-  private constructor(file: string, old: unknown[], now: () => bigint) {
+  private constructor(file: string, old: unknown[], graph: unknown, now: () => bigint) {
     this.#file = file;
     this.#old = old;
+    this.#graph = graph;
     this.#nowMs = () => Number(now() / 1_000n) / 1_000;
   }
 
@@ -88,15 +99,17 @@ export class HeaderCache {
       .slice(0, 32);
     const file = path.join(directory, `${key}.json`);
     let old: unknown[] = [];
+    let graph: unknown;
     try {
       const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
       if (parsed.format === FORMAT && Array.isArray(parsed.entries) && parsed.entries.length % WIDTH === 0) {
         old = parsed.entries;
+        graph = parsed.graph;
       }
     } catch {
       // No cache yet, or an unreadable one: every header is read.
     }
-    return new HeaderCache(file, old, now);
+    return new HeaderCache(file, old, graph, now);
   }
 
   /** The header of `file`, from the cache when the file is unchanged, else from `read`. */
@@ -107,7 +120,10 @@ export class HeaderCache {
     } catch {
       stat = undefined;
     }
-    if (stat === undefined) return read(file);
+    if (stat === undefined) {
+      this.#complete = false;
+      return read(file);
+    }
     const old = this.#old;
     const at = this.#find(file);
     if (
@@ -117,6 +133,7 @@ export class HeaderCache {
       old[at + CTIME] === stat.ctimeMs &&
       old[at + INODE] === stat.ino
     ) {
+      if (at !== this.#entries.length * WIDTH) this.#inOrder = false;
       this.#entries.push(at);
       return {
         revision: old[at + REVISION] as string,
@@ -150,8 +167,25 @@ export class HeaderCache {
         header.doc,
         header.longDoc,
       ]);
+    } else {
+      this.#complete = false;
     }
     return header;
+  }
+
+  /**
+   * The graph stored with the entries, when every file asked for was
+   * unchanged: the same files, in the stored order, with the same size,
+   * times and inode, and no stored file missing. Those files give the very
+   * headers the graph was built from, so it is still the graph they make;
+   * any edit, addition, removal or rename gives `undefined`. Entries are
+   * kept only for files older than `RACY_MS`, so the graph follows the same
+   * rule: a file changed within the same second is read again, and the
+   * graph built again, until it has settled.
+   */
+  storedGraph(): unknown {
+    if (this.#changed || !this.#inOrder || this.#entries.length * WIDTH !== this.#old.length) return undefined;
+    return this.#graph;
   }
 
   /** The offset of `file`'s entry in `#old`, or -1. */
@@ -173,12 +207,16 @@ export class HeaderCache {
   }
 
   /**
-   * Writes the cache when an entry was added or dropped (through a
-   * temporary file and a rename: a concurrent reader sees the old or the
-   * new file, never half of one). A failure to write only costs speed.
+   * Writes the cache when an entry was added or dropped, or when `graph`
+   * is given (through a temporary file and a rename: a concurrent reader
+   * sees the old or the new file, never half of one). A failure to write
+   * only costs speed. `graph` gives the graph the headers made, once it was
+   * built and validated (never a graph that failed); it is stored only
+   * when every file has an entry, so that `storedGraph` can vouch for it.
    */
-  save(): void {
-    if (!this.#changed && this.#entries.length * WIDTH === this.#old.length) return;
+  save(graph?: () => unknown): void {
+    const storesGraph = graph !== undefined && this.#complete;
+    if (!storesGraph && !this.#changed && this.#entries.length * WIDTH === this.#old.length) return;
     const entries: unknown[] = [];
     for (const entry of this.#entries) {
       if (typeof entry === "number") {
@@ -189,7 +227,9 @@ export class HeaderCache {
     }
     const temporary = `${this.#file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      const content: CacheFile = { format: FORMAT, entries };
+      const content: CacheFile = storesGraph
+        ? { format: FORMAT, entries, graph: graph() }
+        : { format: FORMAT, entries };
       fs.writeFileSync(temporary, JSON.stringify(content), { mode: 0o600, flag: "wx" });
       fs.renameSync(temporary, this.#file);
     } catch {

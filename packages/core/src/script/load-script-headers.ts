@@ -19,6 +19,8 @@ export interface LoadScriptHeadersOptions {
    * `cacheDirectory()/headers`; without it every file is read.
    */
   readonly cacheDirectory?: string | null;
+  /** @internal The header cache's clock, in nanoseconds since the epoch (tests move it past the racy window). */
+  readonly now?: () => bigint;
 }
 
 /**
@@ -34,6 +36,17 @@ export interface LoadScriptHeadersOptions {
  */
 export function loadScriptHeaders(options: LoadScriptHeadersOptions): RevisionHeader[] {
   if (options.scriptLocation !== undefined) assertScriptLocation(options.scriptLocation);
+  const cache = openHeaderCache(options);
+  const headers = readScriptHeaders(options, cache);
+  cache?.save();
+  return headers;
+}
+
+/**
+ * @internal `loadScriptHeaders` without the script folder's check, through
+ * `cache` when given; the caller saves the cache.
+ */
+export function readScriptHeaders(options: LoadScriptHeadersOptions, cache: HeaderCache | undefined): RevisionHeader[] {
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`WARNING: ${message}\n`));
   const folders = findRevisionFolders(options.versionLocations, { recursive: options.recursive ?? false });
   // Overlapping locations are found by their folders' real paths: one
@@ -43,8 +56,6 @@ export function loadScriptHeaders(options: LoadScriptHeadersOptions): RevisionHe
   const overlapping = new Set(realFolders).size < realFolders.length;
   const seen = new Set<string>();
   const headers: RevisionHeader[] = [];
-  const cache =
-    options.cacheDirectory == null ? undefined : HeaderCache.open(options.cacheDirectory, options.versionLocations);
   for (let index = 0; index < folders.length; index++) {
     const { directory, names } = folders[index] as RevisionFolder;
     const realFolder = realFolders[index] as string;
@@ -61,8 +72,13 @@ export function loadScriptHeaders(options: LoadScriptHeadersOptions): RevisionHe
       headers.push(cache ? cache.header(file, readHeader) : readHeader(file));
     }
   }
-  cache?.save();
   return headers;
+}
+
+/** @internal The header cache `options` ask for, if any. */
+export function openHeaderCache(options: LoadScriptHeadersOptions): HeaderCache | undefined {
+  if (options.cacheDirectory == null) return undefined;
+  return HeaderCache.open(options.cacheDirectory, options.versionLocations, options.now);
 }
 
 function readHeader(file: string): RevisionHeader {

@@ -1,0 +1,187 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { RevisionGraph } from "../graph/revision-graph.js";
+import { graphShape } from "../graph/test-support/graph-shape.js";
+import { loadScriptGraph } from "./load-script-graph.js";
+import { loadScriptHeaders } from "./load-script-headers.js";
+
+const folders: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+function setUp(): { versions: string; cache: string } {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-stored-graph-")));
+  folders.push(root);
+  const versions = path.join(root, "versions");
+  fs.mkdirSync(versions);
+  return { versions, cache: path.join(root, "cache") };
+}
+
+function write(versions: string, name: string, revision: string, downRevision: string | string[] | null): string {
+  const file = path.join(versions, name);
+  fs.writeFileSync(
+    file,
+    `/** ${revision} */\nexport const revision = "${revision}";\nexport const downRevision = ${JSON.stringify(downRevision)};\n`,
+  );
+  return file;
+}
+
+/** A clock a minute ahead: every file counts as settled (older than the racy window). */
+const later = () => (BigInt(Date.now()) + 60_000n) * 1_000_000n;
+/** The real clock: files just written are within the racy window. */
+const realClock = () => BigInt(Date.now()) * 1_000_000n;
+
+/** Loads the graph as a new process would, counting how often it is built (rather than restored). */
+function load(versions: string, cache: string, now = later) {
+  const build = vi.spyOn(RevisionGraph, "build");
+  try {
+    const graph = loadScriptGraph({ versionLocations: [versions], cacheDirectory: cache, now });
+    return { graph, builds: build.mock.calls.length };
+  } finally {
+    build.mockRestore();
+  }
+}
+
+function heads(versions: string, cache: string, now = later) {
+  const { graph, builds } = load(versions, cache, now);
+  return { heads: graph.heads, builds };
+}
+
+/** The graph built from the files without any cache, to compare with. */
+function uncached(versions: string) {
+  return RevisionGraph.build(loadScriptHeaders({ versionLocations: [versions] }));
+}
+
+function cacheFiles(cache: string): { graph?: unknown }[] {
+  return fs
+    .readdirSync(cache)
+    .filter((name) => name.endsWith(".json"))
+    .map((name) => JSON.parse(fs.readFileSync(path.join(cache, name), "utf8")) as { graph?: unknown });
+}
+
+describe("loadScriptGraph with a cache folder", () => {
+  it("builds the graph once, then gives the stored one back, of the same shape", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    write(versions, "b_second.ts", "b", "a");
+    write(versions, "c_branch.ts", "c", "a");
+    write(versions, "d_merge.ts", "d", ["b", "c"]);
+    expect(load(versions, cache).builds).toBe(1);
+    const second = load(versions, cache);
+    expect(second.builds).toBe(0);
+    expect(graphShape(second.graph)).toEqual(graphShape(uncached(versions)));
+    expect(second.graph.heads).toEqual(["d"]);
+  });
+
+  it("sees an edit that keeps the size and the modification time", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    const file = write(versions, "b_second.ts", "b", "a");
+    write(versions, "c_third.ts", "c", "b");
+    const { mtime } = fs.statSync(file);
+    expect(heads(versions, cache)).toEqual({ heads: ["c"], builds: 1 });
+    expect(heads(versions, cache).builds).toBe(0);
+    // Same length, same mtime: b now branches from a, beside c's parent.
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"b"', '"x"'));
+    fs.utimesSync(file, mtime, mtime);
+    expect(() => load(versions, cache)).toThrow(/c.*'b'|'b'.*c/);
+    write(versions, "c_third.ts", "c", "x");
+    expect(heads(versions, cache)).toEqual({ heads: ["c"], builds: 1 });
+    expect(graphShape(load(versions, cache).graph)).toEqual(graphShape(uncached(versions)));
+  });
+
+  it("sees a file added, removed or renamed", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    write(versions, "b_second.ts", "b", "a");
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 0 });
+
+    const added = write(versions, "c_third.ts", "c", "a");
+    expect(heads(versions, cache)).toEqual({ heads: ["b", "c"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["b", "c"], builds: 0 });
+
+    fs.rmSync(added);
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 1 });
+
+    // A rename changes the file order, which breaks ties between heads.
+    write(versions, "c_third.ts", "c", "a");
+    expect(heads(versions, cache).heads).toEqual(["b", "c"]);
+    fs.renameSync(path.join(versions, "c_third.ts"), path.join(versions, "0_third.ts"));
+    expect(heads(versions, cache)).toEqual({ heads: ["c", "b"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["c", "b"], builds: 0 });
+    // Renamed to a name that is not a migration: the file is gone from the graph.
+    fs.renameSync(path.join(versions, "0_third.ts"), path.join(versions, "0_third.ts.bak"));
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 1 });
+  });
+
+  it("does not store the graph while a file is within the racy window, so edits in the same second are seen", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    const file = write(versions, "b_second.ts", "b", "a");
+    expect(heads(versions, cache, realClock)).toEqual({ heads: ["b"], builds: 1 });
+    expect(cacheFiles(cache).every((content) => content.graph === undefined)).toBe(true);
+    // Rewritten within the same second (same size), twice.
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replaceAll('"b"', '"c"'));
+    expect(heads(versions, cache, realClock)).toEqual({ heads: ["c"], builds: 1 });
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replaceAll('"c"', '"d"'));
+    expect(heads(versions, cache, realClock)).toEqual({ heads: ["d"], builds: 1 });
+    // Once settled, the graph is stored and used.
+    expect(heads(versions, cache)).toEqual({ heads: ["d"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["d"], builds: 0 });
+  });
+
+  it("never stores a graph that failed to build: the error comes back on every run", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", "b");
+    write(versions, "b_second.ts", "b", "a");
+    for (let run = 0; run < 2; run++) {
+      expect(() => load(versions, cache)).toThrow(/[Cc]ycle/);
+      expect(cacheFiles(cache).every((content) => content.graph === undefined)).toBe(true);
+    }
+    write(versions, "a_first.ts", "a", "missing");
+    expect(() => load(versions, cache)).toThrow(/missing/);
+    expect(() => load(versions, cache)).toThrow(/missing/);
+    write(versions, "a_first.ts", "a", null);
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 1 });
+    expect(cacheFiles(cache).some((content) => content.graph !== undefined)).toBe(true);
+  });
+
+  it("keeps the stored graph in a 0600 file of a 0700 folder, closing a folder others can read", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    fs.mkdirSync(cache, { mode: 0o755 });
+    fs.chmodSync(cache, 0o755);
+    expect(heads(versions, cache).builds).toBe(1);
+    expect(fs.statSync(cache).mode & 0o777).toBe(0o700);
+    for (const name of fs.readdirSync(cache)) {
+      expect(fs.statSync(path.join(cache, name)).mode & 0o777).toBe(0o600);
+    }
+    expect(heads(versions, cache).builds).toBe(0);
+  });
+
+  it("uses no cache folder that is not a folder of its own (a symbolic link to one)", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    const elsewhere = `${cache}-target`;
+    fs.mkdirSync(elsewhere, { mode: 0o700 });
+    fs.symlinkSync(elsewhere, cache);
+    expect(heads(versions, cache)).toEqual({ heads: ["a"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["a"], builds: 1 });
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it.runIf(process.getuid?.() === 0)("uses no cache folder that belongs to another user", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    fs.mkdirSync(cache, { mode: 0o700 });
+    fs.chownSync(cache, 65534, 65534);
+    expect(heads(versions, cache)).toEqual({ heads: ["a"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["a"], builds: 1 });
+    expect(fs.readdirSync(cache)).toEqual([]);
+  });
+});
