@@ -1,7 +1,13 @@
 import { CommandError } from "../errors/retort-error.js";
 import { parseRelative } from "../graph/relative-target.js";
 import { MultipleHeadsError } from "../graph/revision-errors.js";
-import { planDowngrade, planStamp, planUpgrade, type MigrationStep } from "../runtime/migration-plan.js";
+import {
+  checkUpgradeTarget,
+  planDowngrade,
+  planStamp,
+  planUpgrade,
+  type MigrationStep,
+} from "../runtime/migration-plan.js";
 import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
 import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
@@ -27,7 +33,7 @@ export function upgrade(
   const environment = new Environment(config, options);
   // An absolute target resolves the same from any database state: an
   // unknown revision or `head` among several heads fails before connecting.
-  if (!parseRelative(target)) planUpgrade(environment.scripts.graph, [], target);
+  if (!parseRelative(target)) checkUpgradeTarget(environment.scripts.graph, target);
   return migrate(environment, (graph, heads) => planUpgrade(graph, heads, target), target);
 }
 

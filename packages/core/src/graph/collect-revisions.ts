@@ -53,10 +53,21 @@ export function collectUpgrade<S extends RevisionSource>(
   options: CollectOptions,
 ): Collected<S> {
   const size = data.revisions.length;
-  // Alembic asserts every target is a revision; a walk down to base simply
-  // means no target.
-  let targets = revisionsOf(parseUpgradeTarget(data, lower, upper, options.assertRelativeLength));
-  if (typeof lower === "string" && lower.includes("@")) targets = targetsOnBranch(data, targets, lower);
+  const targets = upgradeTargets(data, upper, lower, options.assertRelativeLength);
+  const only = targets[0];
+  if (
+    options.implicitBase &&
+    !options.inclusive &&
+    targets.length === 1 &&
+    Array.isArray(lower) &&
+    lower.length === 1 &&
+    lower[0] === only?.id
+  ) {
+    // Already at the single target (a no-op `upgrade head`): everything
+    // below it is applied, and one start cannot overlap another, so the
+    // walks below over the whole graph would find nothing to do.
+    return { todo: new Uint8Array(size), heads: targets, closed: true };
+  }
 
   // walkRelated (not a plain marking) for Alembic's overlap check.
   const required = marksOf(walkRelated(targets, ancestorEdges(true), size, true), size);
@@ -91,6 +102,21 @@ export function collectUpgrade<S extends RevisionSource>(
     for (let index = 0; index < size; index++) if (!keep[index]) todo[index] = 0;
   }
   return { todo, heads: targets, closed: options.implicitBase && !options.inclusive };
+}
+
+/**
+ * @internal The revisions an upgrade to `upper` from `lower` aims at (the
+ * first step of Alembic's `_collect_upgrade_revisions`). Alembic asserts
+ * every target is a revision; a walk down to base simply means no target.
+ */
+export function upgradeTargets<S extends RevisionSource>(
+  data: GraphData<S>,
+  upper: RevisionIdentifier,
+  lower: RevisionIdentifier,
+  assertRelativeLength: boolean,
+): Revision<S>[] {
+  const targets = revisionsOf(parseUpgradeTarget(data, lower, upper, assertRelativeLength));
+  return typeof lower === "string" && lower.includes("@") ? targetsOnBranch(data, targets, lower) : targets;
 }
 
 /**

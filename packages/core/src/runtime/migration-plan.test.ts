@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { RevisionGraph } from "../graph/revision-graph.js";
 import { graphOf } from "../graph/test-support/graph-of.js";
 import { HeadMaintainer } from "./head-maintainer.js";
-import { type MigrationStep, planDowngrade, planUpgrade, type RevisionStep } from "./migration-plan.js";
+import {
+  checkUpgradeTarget,
+  type MigrationStep,
+  planDowngrade,
+  planUpgrade,
+  type RevisionStep,
+} from "./migration-plan.js";
 
 // Fixtures of Alembic's tests/test_version_traversal.py.
 const graphs = {
@@ -297,6 +303,40 @@ describe("planUpgrade (Alembic test_version_traversal.py)", () => {
       "Multiple head revisions are present for given argument 'lib@head'; please specify a specific target revision, '<branchname>@lib@head' to narrow",
     );
     expect(() => planUpgrade(graph, [], "lib@head")).toThrow(expect.objectContaining({ heads: ["b1", "b2"] }));
+  });
+});
+
+describe("checkUpgradeTarget", () => {
+  /** What a call raises, as comparable data (`undefined` when it returns). */
+  const outcome = (call: () => unknown) => {
+    try {
+      call();
+      return undefined;
+    } catch (error) {
+      return { type: (error as Error).constructor.name, message: (error as Error).message };
+    }
+  };
+
+  it("raises exactly what planning the upgrade from base raises, for every kind of absolute target", () => {
+    const targets = ["head", "heads", "base", "d1", "c1branch@head", "c2branch@heads", "nope", "c", "d", "e"];
+    for (const [name, graph] of Object.entries(graphs)) {
+      const ids = graph.revisions.flatMap((revision) => [revision.id, revision.id.slice(0, 2)]);
+      for (const target of [...targets, ...ids]) {
+        expect(
+          outcome(() => checkUpgradeTarget(graph, target)),
+          `${name}: ${target}`,
+        ).toEqual(outcome(() => planUpgrade(graph, [], target)));
+      }
+    }
+  });
+
+  it("plans nothing when the database is at the single target, as the full walk does", () => {
+    for (const graph of Object.values(graphs)) {
+      for (const revision of graph.revisions) {
+        expect(planUpgrade(graph, [revision.id], revision.id)).toEqual([]);
+      }
+      if (graph.heads.length === 1) expect(planUpgrade(graph, graph.heads, "head")).toEqual([]);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-import { lineageMarks, markRelated, descendantEdges, unique } from "../graph/graph-walk.js";
+import { upgradeTargets } from "../graph/collect-revisions.js";
+import { ancestorEdges, descendantEdges, lineageMarks, markRelated, unique, walkRelated } from "../graph/graph-walk.js";
 import { filterForLineage } from "../graph/identifier-resolution.js";
 import { parseRelative } from "../graph/relative-target.js";
 import { MultipleHeadsError, RangeNotAncestorError, ResolutionError } from "../graph/revision-errors.js";
@@ -56,6 +57,21 @@ export function planUpgrade<S extends RevisionSource>(
       .reverse()
       .map((revision) => ({ kind: "revision", direction: "upgrade", revision })),
   );
+}
+
+/**
+ * Raises what `planUpgrade(graph, [], target)` raises for an absolute
+ * `target` (an unknown revision, `head` among several heads, targets that
+ * overlap), without planning the upgrade from base: commands check the
+ * target before connecting, and on 10,000 revisions that plan is a walk
+ * and a sort of the whole graph.
+ */
+export function checkUpgradeTarget<S extends RevisionSource>(graph: RevisionGraph<S>, target: string): void {
+  asCommand(target, `Destination ${target} is not a valid upgrade target from current head(s)`, () => {
+    const targets = upgradeTargets(graph.data, target, [], true);
+    // The overlap check of collectUpgrade's walk; one target cannot overlap.
+    if (targets.length > 1) walkRelated(targets, ancestorEdges(true), graph.revisions.length, true);
+  });
 }
 
 /**
