@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { findRevisionFiles, isMigrationFileName } from "./find-revision-files.js";
+import { findRevisionFiles, findRevisionFolders, isMigrationFileName } from "./find-revision-files.js";
 
 const folders: string[] = [];
 function tree(files: string[]): string {
@@ -92,5 +92,40 @@ describe("isMigrationFileName", () => {
     ["indexed_table.ts", true],
   ])("%s → %s", (name, expected) => {
     expect(isMigrationFileName(name)).toBe(expected);
+  });
+});
+
+describe("findRevisionFolders with stats", () => {
+  it("finds the same files as the entry types do, links and odd entries included, each with its own stat", () => {
+    const root = tree(["v/a_first.ts", "v/c.d.ts", "v/.hidden.ts", "v/index.ts", "v/notes.md", "v/sub/d_nested.ts"]);
+    const versions = path.join(root, "v");
+    fs.mkdirSync(path.join(versions, "folder.ts"));
+    fs.symlinkSync(path.join(versions, "a_first.ts"), path.join(versions, "b_link.ts"));
+    fs.symlinkSync(path.join(versions, "sub"), path.join(versions, "c_folder_link.ts"));
+    fs.symlinkSync(path.join(versions, "missing.ts"), path.join(versions, "d_broken.ts"));
+    const plain = findRevisionFolders([versions, path.join(root, "absent")]);
+    const withStats = findRevisionFolders([versions, path.join(root, "absent")], { withStats: true });
+    expect(plain).toEqual([{ directory: versions, names: ["a_first.ts", "b_link.ts"] }]);
+    expect(withStats.map(({ directory, names }) => ({ directory, names }))).toEqual(plain);
+    const [folder] = withStats;
+    expect(folder?.stats?.map((stat) => stat.ino)).toEqual(
+      ["a_first.ts", "b_link.ts"].map((name) => fs.statSync(path.join(versions, name)).ino),
+    );
+  });
+
+  it("falls back to the entry types when a name cannot be stat-ed (a link to itself)", () => {
+    const root = tree(["v/a_first.ts"]);
+    const versions = path.join(root, "v");
+    fs.symlinkSync(path.join(versions, "b_loop.ts"), path.join(versions, "b_loop.ts"));
+    const withStats = findRevisionFolders([versions], { withStats: true });
+    expect(withStats).toEqual([{ directory: versions, names: ["a_first.ts"] }]);
+  });
+
+  it("lists subfolders with entry types, as without stats, when recursive", () => {
+    const root = tree(["v/a_first.ts", "v/sub/b_nested.ts"]);
+    const versions = path.join(root, "v");
+    const withStats = findRevisionFolders([versions], { recursive: true, withStats: true });
+    expect(withStats).toEqual(findRevisionFolders([versions], { recursive: true }));
+    expect(withStats.map((folder) => folder.names)).toEqual([["a_first.ts"], ["b_nested.ts"]]);
   });
 });

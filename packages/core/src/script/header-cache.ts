@@ -112,13 +112,18 @@ export class HeaderCache {
     return new HeaderCache(file, old, graph, now);
   }
 
-  /** The header of `file`, from the cache when the file is unchanged, else from `read`. */
-  header(file: string, read: (file: string) => RevisionHeader): RevisionHeader {
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(file, { throwIfNoEntry: false });
-    } catch {
-      stat = undefined;
+  /**
+   * The header of `file`, from the cache when the file is unchanged, else
+   * from `read`. `known` is the file's `stat` when the caller has just taken it.
+   */
+  header(file: string, read: (file: string) => RevisionHeader, known?: fs.Stats): RevisionHeader {
+    let stat = known;
+    if (stat === undefined) {
+      try {
+        stat = fs.statSync(file, { throwIfNoEntry: false });
+      } catch {
+        stat = undefined;
+      }
     }
     if (stat === undefined) {
       this.#complete = false;

@@ -48,7 +48,10 @@ export function loadScriptHeaders(options: LoadScriptHeadersOptions): RevisionHe
  */
 export function readScriptHeaders(options: LoadScriptHeadersOptions, cache: HeaderCache | undefined): RevisionHeader[] {
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`WARNING: ${message}\n`));
-  const folders = findRevisionFolders(options.versionLocations, { recursive: options.recursive ?? false });
+  const folders = findRevisionFolders(options.versionLocations, {
+    recursive: options.recursive ?? false,
+    withStats: cache !== undefined,
+  });
   // Overlapping locations are found by their folders' real paths: one
   // realpath per folder instead of one per file keeps 10,000 files fast,
   // and when no two folders share a real path no file can be reached twice.
@@ -57,9 +60,10 @@ export function readScriptHeaders(options: LoadScriptHeadersOptions, cache: Head
   const seen = new Set<string>();
   const headers: RevisionHeader[] = [];
   for (let index = 0; index < folders.length; index++) {
-    const { directory, names } = folders[index] as RevisionFolder;
+    const { directory, names, stats } = folders[index] as RevisionFolder;
     const realFolder = realFolders[index] as string;
-    for (const name of names) {
+    for (let position = 0; position < names.length; position++) {
+      const name = names[position] as string;
       if (overlapping) {
         const real = joinName(realFolder, name);
         if (seen.has(real)) {
@@ -69,7 +73,7 @@ export function readScriptHeaders(options: LoadScriptHeadersOptions, cache: Head
         seen.add(real);
       }
       const file = joinName(directory, name);
-      headers.push(cache ? cache.header(file, readHeader) : readHeader(file));
+      headers.push(cache ? cache.header(file, readHeader, stats?.[position]) : readHeader(file));
     }
   }
   return headers;
