@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RevisionError } from "./revision-errors.js";
 import { RevisionGraph } from "./revision-graph.js";
 import type { RevisionSource } from "./revision-source.js";
+import { randomSources } from "./test-support/random-graph.js";
 
 type Spec = readonly [
   string,
@@ -407,6 +408,25 @@ describe("getAllCurrent", () => {
       ["d", "c2", { deps: ["c1"] }],
     ]);
     expect(graph.getAllCurrent(["d"]).map((revision) => revision.id)).toEqual(["c1", "d"]);
+  });
+
+  it("gives the ancestors' tips, with the heads among the given revisions or not", () => {
+    /** Alembic's definition, written out: ancestors (dependencies included), less those with a child among them. */
+    const reference = (graph: RevisionGraph, ids: readonly string[]) => {
+      const ancestors = new Set(graph.ancestors(ids).map((revision) => revision.id));
+      return [...ancestors].filter((id) => ![...(graph.get(id)?.nextRevisions ?? [])].some((c) => ancestors.has(c)));
+    };
+    const ids = (revisions: readonly { id: string }[]) => revisions.map((revision) => revision.id);
+    for (let seed = 1; seed <= 30; seed++) {
+      const graph = RevisionGraph.build(randomSources(seed, 10 + seed * 2));
+      const some = graph.revisions.filter((_, index) => index % 7 === 0).map((revision) => revision.id);
+      for (const given of [graph.heads, [...graph.heads, ...some], some, graph.heads.slice(1)]) {
+        const expected = reference(graph, given).sort(
+          (a, b) => (graph.get(a)?.ordinal ?? 0) - (graph.get(b)?.ordinal ?? 0),
+        );
+        expect(ids(graph.getAllCurrent(given)), `seed ${seed}`).toEqual(expected);
+      }
+    }
   });
 });
 
