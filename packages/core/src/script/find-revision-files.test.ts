@@ -96,7 +96,7 @@ describe("isMigrationFileName", () => {
 });
 
 describe("findRevisionFolders with stats", () => {
-  it("finds the same files as the entry types do, links and odd entries included, each with its own stat", () => {
+  it("finds the same files as the entry types do, links and odd entries included, each with its stat's stamp", () => {
     const root = tree(["v/a_first.ts", "v/c.d.ts", "v/.hidden.ts", "v/index.ts", "v/notes.md", "v/sub/d_nested.ts"]);
     const versions = path.join(root, "v");
     fs.mkdirSync(path.join(versions, "folder.ts"));
@@ -108,8 +108,11 @@ describe("findRevisionFolders with stats", () => {
     expect(plain).toEqual([{ directory: versions, names: ["a_first.ts", "b_link.ts"] }]);
     expect(withStats.map(({ directory, names }) => ({ directory, names }))).toEqual(plain);
     const [folder] = withStats;
-    expect(folder?.stats?.map((stat) => stat.ino)).toEqual(
-      ["a_first.ts", "b_link.ts"].map((name) => fs.statSync(path.join(versions, name)).ino),
+    expect([...(folder?.stamps ?? [])]).toEqual(
+      ["a_first.ts", "b_link.ts"].flatMap((name) => {
+        const stat = fs.statSync(path.join(versions, name));
+        return [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
+      }),
     );
   });
 

@@ -114,41 +114,36 @@ export class HeaderCache {
 
   /**
    * The header of `file`, from the cache when the file is unchanged, else
-   * from `read`. `known` is the file's `stat` when the caller has just taken it.
+   * from `read`. When the caller has just stat-ed the file, `stamps` holds
+   * its size, mtimeMs, ctimeMs and inode from offset `at` on (see
+   * `RevisionFolder.stamps`); otherwise the file is stat-ed here.
    */
-  header(file: string, read: (file: string) => RevisionHeader, known?: fs.Stats): RevisionHeader {
-    let stat = known;
-    if (stat === undefined) {
-      try {
-        stat = fs.statSync(file, { throwIfNoEntry: false });
-      } catch {
-        stat = undefined;
-      }
-    }
+  header(file: string, read: (file: string) => RevisionHeader, stamps?: Float64Array, at = 0): RevisionHeader {
+    const stat = stamps === undefined ? statOf(file) : stampAt(stamps, at);
     if (stat === undefined) {
       this.#complete = false;
       return read(file);
     }
     const old = this.#old;
-    const at = this.#find(file);
+    const found = this.#find(file);
     if (
-      at >= 0 &&
-      old[at + SIZE] === stat.size &&
-      old[at + MTIME] === stat.mtimeMs &&
-      old[at + CTIME] === stat.ctimeMs &&
-      old[at + INODE] === stat.ino
+      found >= 0 &&
+      old[found + SIZE] === stat.size &&
+      old[found + MTIME] === stat.mtimeMs &&
+      old[found + CTIME] === stat.ctimeMs &&
+      old[found + INODE] === stat.ino
     ) {
-      if (at !== this.#entries.length * WIDTH) this.#inOrder = false;
-      this.#entries.push(at);
+      if (found !== this.#entries.length * WIDTH) this.#inOrder = false;
+      this.#entries.push(found);
       return {
-        revision: old[at + REVISION] as string,
-        downRevision: old[at + DOWN_REVISION] as RevisionHeader["downRevision"],
-        branchLabels: old[at + BRANCH_LABELS] as string[] | null,
-        dependsOn: old[at + DEPENDS_ON] as string[] | null,
-        message: old[at + MESSAGE] as string | null,
-        createDate: old[at + CREATE_DATE] as string | null,
-        doc: old[at + DOC] as string,
-        longDoc: old[at + LONG_DOC] as string,
+        revision: old[found + REVISION] as string,
+        downRevision: old[found + DOWN_REVISION] as RevisionHeader["downRevision"],
+        branchLabels: old[found + BRANCH_LABELS] as string[] | null,
+        dependsOn: old[found + DEPENDS_ON] as string[] | null,
+        message: old[found + MESSAGE] as string | null,
+        createDate: old[found + CREATE_DATE] as string | null,
+        doc: old[found + DOC] as string,
+        longDoc: old[found + LONG_DOC] as string,
         path: file,
       };
     }
@@ -243,4 +238,29 @@ export class HeaderCache {
     // The caches of projects gone (or moved) are removed after 30 days unwritten.
     pruneOccasionally(path.dirname(this.#file), Date.now(), [".json", ".tmp"]);
   }
+}
+
+/** What the cache compares of a file's `stat`. */
+interface FileStamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+}
+
+function statOf(file: string): FileStamp | undefined {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+function stampAt(stamps: Float64Array, at: number): FileStamp {
+  return {
+    size: stamps[at] ?? 0,
+    mtimeMs: stamps[at + 1] ?? 0,
+    ctimeMs: stamps[at + 2] ?? 0,
+    ino: stamps[at + 3] ?? 0,
+  };
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { ScriptLocationNotFoundError } from "../config/config-errors.js";
-import { findRevisionFolders, joinName, type RevisionFolder } from "./find-revision-files.js";
+import { findRevisionFolders, joinName, type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
 import { HeaderCache } from "./header-cache.js";
 import { readRevisionHeader } from "./read-revision-header.js";
 import type { RevisionHeader } from "./revision-header.js";
@@ -60,7 +60,7 @@ export function readScriptHeaders(options: LoadScriptHeadersOptions, cache: Head
   const seen = new Set<string>();
   const headers: RevisionHeader[] = [];
   for (let index = 0; index < folders.length; index++) {
-    const { directory, names, stats } = folders[index] as RevisionFolder;
+    const { directory, names, stamps } = folders[index] as RevisionFolder;
     const realFolder = realFolders[index] as string;
     for (let position = 0; position < names.length; position++) {
       const name = names[position] as string;
@@ -73,7 +73,7 @@ export function readScriptHeaders(options: LoadScriptHeadersOptions, cache: Head
         seen.add(real);
       }
       const file = joinName(directory, name);
-      headers.push(cache ? cache.header(file, readHeader, stats?.[position]) : readHeader(file));
+      headers.push(cache ? cache.header(file, readHeader, stamps, position * STAMP_WIDTH) : readHeader(file));
     }
   }
   return headers;
