@@ -80,6 +80,7 @@ export function restoreGraph<S extends RevisionSource>(
   const revisions: Revision<S>[] = new Array<Revision<S>>(size);
   const byId = new Map<string, Revision<S>>();
   const labels = new Map<string, Revision<S>>();
+  let withDependencies = 0;
   for (let ordinal = 0; ordinal < size; ordinal++) {
     const source = sources[ordinal] as S;
     const revision = new Revision(
@@ -90,11 +91,12 @@ export function restoreGraph<S extends RevisionSource>(
       toList(source.branchLabels ?? null),
     );
     revisions[ordinal] = revision;
+    if (revision.dependencies.length > 0) withDependencies++;
     byId.set(revision.id, revision);
     if (revision.ownBranchLabels.size > 0) for (const label of revision.ownBranchLabels) labels.set(label, revision);
   }
   const reader = new OrdinalReader(revisions);
-  if (!restoreDependencies(reader, record.dependencies)) return undefined;
+  if (restoreDependencies(reader, record.dependencies) !== withDependencies) return undefined;
   const down = record.down;
   const depths = record.depths;
   let at = 0;
@@ -140,11 +142,14 @@ export function restoreGraph<S extends RevisionSource>(
   return assembleGraphData(revisions, byId, labels);
 }
 
-/** Sets the resolved and normalized dependencies of every revision with a `dependsOn`. */
+/**
+ * Sets the resolved and normalized dependencies of the revisions the
+ * record lists; returns how many, or -1 when the record does not fit.
+ */
 function restoreDependencies<S extends RevisionSource>(
   reader: OrdinalReader<S>,
   dependencies: readonly unknown[],
-): boolean {
+): number {
   let restored = 0;
   let at = 0;
   while (at < dependencies.length) {
@@ -156,17 +161,17 @@ function restoreDependencies<S extends RevisionSource>(
       resolved === undefined ||
       resolved.length === 0
     ) {
-      return false;
+      return -1;
     }
     at += 2 + resolved.length;
     const normalized = reader.list(dependencies, at + 1, dependencies[at]);
-    if (normalized === undefined || revision.links.resolvedDependencies !== NO_REVISIONS) return false;
+    if (normalized === undefined || revision.links.resolvedDependencies !== NO_REVISIONS) return -1;
     revision.links.resolvedDependencies = resolved;
     revision.links.normalizedDependencies = normalized;
     at += 1 + normalized.length;
     restored++;
   }
-  return restored === reader.withDependencies();
+  return restored;
 }
 
 function isRecord(record: unknown): record is StoredGraph {
@@ -201,13 +206,6 @@ class OrdinalReader<S extends RevisionSource> {
 
   constructor(revisions: readonly Revision<S>[]) {
     this.#revisions = revisions;
-  }
-
-  /** How many revisions have a `dependsOn`. */
-  withDependencies(): number {
-    let count = 0;
-    for (const revision of this.#revisions) if (revision.dependencies.length > 0) count++;
-    return count;
   }
 
   one(ordinal: unknown): Revision<S> | undefined {
