@@ -27,8 +27,9 @@ const NEEDS_OWN_MODULE =
 const MAX_ATTEMPTS = 3;
 
 /**
- * Compiles `files` (their texts in `sources`) into ONE ES module with
- * esbuild's bundler: each file behind its own lazy initialiser, so its
+ * Compiles `files` into ONE ES module with esbuild's bundler (`sources`
+ * holds the texts the cache key was made of: a file edited since is not
+ * compiled into it), each file behind its own lazy initialiser, so its
  * top-level code runs when its loader is called (when its step starts),
  * not when the batch is imported. The module's default export maps each
  * file of `included` (its absolute path) to its loader, which returns the
@@ -45,9 +46,8 @@ const MAX_ATTEMPTS = 3;
  * A file that imports a local file, uses its own location, imports
  * dynamically, does not compile, or draws a warning is left out (with the
  * reason) and loads on its own, where its behaviour and errors are what
- * they always were. The inline source map names every file relative to
- * `outfile` (where the code is written), so stack traces show the `.ts`
- * file and line.
+ * they always were. The inline source map names every file by its absolute
+ * `file:` URL, so stack traces show the `.ts` file and line.
  */
 export async function compileBatch(
   files: readonly string[],
@@ -259,7 +259,7 @@ function unchanged(files: readonly string[], sources: ReadonlyMap<string, string
   });
 }
 
-/** The member of the batch `file` (as esbuild names it: relative to its working folder) is. */
+/** Which member of the batch `file` is (esbuild names files relative to its working folder). */
 function memberOf(file: string, members: ReadonlySet<string>): string | undefined {
   if (file === "" || file === ENTRY || file === "<stdin>") return undefined;
   const absolute = path.resolve(file);
