@@ -27,6 +27,13 @@ for (const harness of harnesses) {
       return database;
     }
 
+    /** A project of its own on a fresh database, cleaned up after the suite. */
+    async function freshProject(): Promise<TestProject> {
+      const project = new TestProject({ url: (await fresh()).url });
+      projects.push(project);
+      return project;
+    }
+
     for (const set of migrationSets) {
       const supported = (set.needs ?? []).every((need) => harness.driver.dialect.capabilities[need]);
       if (!supported) continue;
@@ -58,8 +65,7 @@ for (const harness of harnesses) {
     }
 
     it("writes version rows in Alembic's statements and BEGIN/COMMIT per the dialect", async () => {
-      const project = new TestProject({ url: (await fresh()).url });
-      projects.push(project);
+      const project = await freshProject();
       project.addRevision({ id: "a1", down: null });
       project.addRevision({ id: "b2", down: "a1" });
       const script = project.ok("upgrade", "--sql", "head");
@@ -74,8 +80,7 @@ for (const harness of harnesses) {
     });
 
     it("refuses what needs a live database before printing anything, saying what to do instead", async () => {
-      const project = new TestProject({ url: (await fresh()).url });
-      projects.push(project);
+      const project = await freshProject();
       project.addRevision({ id: "a1", down: null, upgrade: '  await op.getBind().query("SELECT 1");' });
       const bind = project.run("upgrade", "--sql", "head");
       expect(bind.status).toBe(1);
@@ -94,8 +99,7 @@ for (const harness of harnesses) {
 
     if (!harness.driver.dialect.capabilities.alterInPlace) {
       it("refuses a batch rebuild without copyFrom before printing anything, naming copyFrom", async () => {
-        const project = new TestProject({ url: (await fresh()).url });
-        projects.push(project);
+        const project = await freshProject();
         project.addRevision({
           id: "a1",
           down: null,
@@ -120,8 +124,7 @@ for (const harness of harnesses) {
     }
 
     it("on a failing migration writes no script and says no database was touched", async () => {
-      const project = new TestProject({ url: (await fresh()).url });
-      projects.push(project);
+      const project = await freshProject();
       project.addRevision({ id: "a1", down: null, upgrade: '  await op.createTable("t", column("id", integer()));' });
       project.addRevision({
         id: "b2",
@@ -141,8 +144,7 @@ for (const harness of harnesses) {
     });
 
     it("writes data shaped like a sql`...` expression as a quoted literal, never as SQL", async () => {
-      const project = new TestProject({ url: (await fresh()).url });
-      projects.push(project);
+      const project = await freshProject();
       project.addRevision({
         id: "a1",
         down: null,
@@ -158,8 +160,7 @@ for (const harness of harnesses) {
     });
 
     it("lets a migration ask whether it runs offline", async () => {
-      const project = new TestProject({ url: (await fresh()).url });
-      projects.push(project);
+      const project = await freshProject();
       project.addRevision({
         id: "a1",
         down: null,
@@ -172,8 +173,7 @@ for (const harness of harnesses) {
     });
 
     it("passes -x arguments and --tag to migrations as online", async () => {
-      const project = new TestProject({ url: (await fresh()).url });
-      projects.push(project);
+      const project = await freshProject();
       project.addRevision({
         id: "a1",
         down: null,

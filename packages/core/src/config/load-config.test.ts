@@ -1,23 +1,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { temporaryFolders } from "./test-support/module-projects.js";
 import { loadConfig } from "./load-config.js";
 
-const folders: string[] = [];
+const folderWith = temporaryFolders("retort-config-");
+/** A project folder with `files` and an empty `migrations` folder. */
 function project(files: Record<string, string>): string {
-  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-config-")));
-  folders.push(folder);
-  fs.mkdirSync(path.join(folder, "migrations"));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
-    fs.writeFileSync(path.join(folder, name), text);
-  }
+  const folder = folderWith(files);
+  fs.mkdirSync(path.join(folder, "migrations"), { recursive: true });
   return folder;
 }
-afterEach(() => {
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-});
 
 describe("loadConfig", () => {
   it("imports a TypeScript config without a build step", async () => {

@@ -1,10 +1,9 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importModule } from "./module-loader.js";
-import { writeFakeCjsPackage } from "./test-support/module-projects.js";
+import { temporaryFolders, writeFakeCjsPackage } from "./test-support/module-projects.js";
 
 const builtCore = new URL("../../dist/index.js", import.meta.url).href;
 
@@ -22,16 +21,7 @@ try { await importModule(${JSON.stringify(file)}); } catch (error) {
   return JSON.parse(result.stdout) as { message: string };
 }
 
-const folders: string[] = [];
-function folderWith(files: Record<string, string>): string {
-  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-import-")));
-  folders.push(folder);
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
-  return folder;
-}
-afterEach(() => {
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-});
+const folderWith = temporaryFolders("retort-import-");
 
 describe("importModule", () => {
   it("imports TypeScript that imports TypeScript", async () => {

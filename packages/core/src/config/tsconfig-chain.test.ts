@@ -1,23 +1,11 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { temporaryFolders } from "./test-support/module-projects.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
 import { flattenTsconfig, parseJsonc } from "./tsconfig-chain.js";
 
-const folders: string[] = [];
-function folderWith(files: Record<string, string>): string {
-  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-tsconfig-")));
-  folders.push(folder);
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
-    fs.writeFileSync(path.join(folder, name), text);
-  }
-  return folder;
-}
-afterEach(() => {
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-});
+const folderWith = temporaryFolders("retort-tsconfig-");
 
 describe("flattenTsconfig", () => {
   it("follows relative and package extends, later files winning, comments and trailing commas allowed", () => {

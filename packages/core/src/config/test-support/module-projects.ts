@@ -4,32 +4,44 @@ import path from "node:path";
 import { afterEach } from "vitest";
 
 /**
- * Temporary project folders for the module loading tests, removed after
- * each test of the file that calls `moduleProjects()`.
+ * Temporary folders for the config and module loading tests, removed
+ * after each test of the file that calls `temporaryFolders()`: the
+ * function it returns makes one holding `files` (names may have folders).
  */
-export function moduleProjects(prefix: string): (files: Record<string, string>) => { folder: string; cache: string } {
+export function temporaryFolders(prefix: string): (files: Record<string, string>) => string {
   const folders: string[] = [];
   afterEach(() => {
     for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
   });
-  /**
-   * A project folder (`"type": "module"`) with `files` and a package `dual`
-   * whose `import` and `require` conditions lead to different files, and
-   * an empty cache folder path inside it.
-   */
   return (files) => {
     const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
     folders.push(folder);
-    const dual = path.join(folder, "node_modules", "dual");
-    fs.mkdirSync(dual, { recursive: true });
-    fs.writeFileSync(
-      path.join(dual, "package.json"),
-      JSON.stringify({ name: "dual", exports: { import: "./esm.mjs", require: "./cjs.cjs" } }),
-    );
-    fs.writeFileSync(path.join(dual, "esm.mjs"), 'export const flavour = "esm";\n');
-    fs.writeFileSync(path.join(dual, "cjs.cjs"), 'exports.flavour = "cjs";\n');
-    fs.writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+      fs.writeFileSync(path.join(folder, name), text);
+    }
+    return folder;
+  };
+}
+
+/**
+ * Like `temporaryFolders`, each folder a project (`"type": "module"`) with
+ * a package `dual` whose `import` and `require` conditions lead to
+ * different files, and an empty cache folder path inside it.
+ */
+export function moduleProjects(prefix: string): (files: Record<string, string>) => { folder: string; cache: string } {
+  const folderWith = temporaryFolders(prefix);
+  return (files) => {
+    const folder = folderWith({
+      "node_modules/dual/package.json": JSON.stringify({
+        name: "dual",
+        exports: { import: "./esm.mjs", require: "./cjs.cjs" },
+      }),
+      "node_modules/dual/esm.mjs": 'export const flavour = "esm";\n',
+      "node_modules/dual/cjs.cjs": 'exports.flavour = "cjs";\n',
+      "package.json": '{ "type": "module" }\n',
+      ...files,
+    });
     return { folder, cache: path.join(folder, "cache", "modules") };
   };
 }
