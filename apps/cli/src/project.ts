@@ -1,11 +1,5 @@
-import {
-  type CommandOptions,
-  findConfigFile,
-  loadConfig,
-  loadDotEnv,
-  type ResolvedConfig,
-  type RunReporter,
-} from "@retort/core";
+import { findConfigFile, loadConfig, loadDotEnv } from "@retort/core/commands";
+import type { CommandOptions, ResolvedConfig, RunReporter } from "@retort/core";
 
 export interface ProjectArguments {
   readonly cwd: string;

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CommandError, findRevisionFiles, type ResolvedConfig } from "@retort/core";
+import { CommandError, findRevisionFiles } from "@retort/core/commands";
+import type { ResolvedConfig } from "@retort/core";
 
 /**
  * The part of the TypeScript compiler API used here. Typed by hand: the

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { retortBin } from "../../../tests/integration/support/test-project.js";
+import { retortBin, TestProject } from "../../../tests/integration/support/test-project.js";
 
 /**
  * The modules a run of `retort ARGS` loads, as Node's own ESM debug log
@@ -31,10 +31,29 @@ describe("start-up", () => {
     expect(run.modules.length).toBeLessThan(8);
   });
 
-  it("a command loads its modules when it is named", () => {
+  it("a command loads its modules when it is named, from core's commands entry, not the full package", () => {
     const run = loadedModules("list-templates");
     expect(run.status).toBe(0);
     expect(run.modules.some((url) => /\/chunks\/commands-\w+\.js$/.test(url))).toBe(true);
-    expect(run.modules.some((url) => /core\/dist\/(?:bundle\/)?index\.js$/.test(url))).toBe(true);
+    expect(run.modules.some((url) => /core\/dist\/bundle\/commands\.js$/.test(url))).toBe(true);
+    // Autogenerate, the migration runner and the operations stay unloaded until a command needs them.
+    expect(run.modules.filter((url) => /core\/dist\/(?:bundle\/)?index\.js$/.test(url))).toEqual([]);
+  });
+
+  it("heads, history and current load neither the full @retort/core nor migrations' machinery", () => {
+    const project = new TestProject();
+    project.addRevision({ id: "a1", down: null });
+    project.addRevision({ id: "b2", down: "a1" });
+    project.ok("stamp", "head");
+    for (const command of ["heads", "history", "current"]) {
+      const run = project.runWith({ env: { NODE_DEBUG: "esm" } }, command);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain("b2");
+      const modules = [...run.stderr.matchAll(/Storing (file:\S+)/g)].map((match) => match[1] as string);
+      expect(modules.some((url) => /core\/dist\/bundle\/commands\.js$/.test(url))).toBe(true);
+      expect(modules.filter((url) => /core\/dist\/(?:bundle\/)?index\.js$/.test(url))).toEqual([]);
+      // `current` connects: the driver loads, on core's dialect and errors entries.
+      expect(modules.some((url) => /sqlite\/dist\/bundle\/index\.js$/.test(url))).toBe(command === "current");
+    }
   });
 });

@@ -11,7 +11,7 @@
 import { bundleDist } from "../../../scripts/bundle-dist.mjs";
 
 await bundleDist(import.meta.url, {
-  entryPoints: { index: "index.js", dialect: "dialect/index.js", errors: "errors/index.js" },
+  entryPoints: { index: "index.js", commands: "commands.js", dialect: "dialect/index.js", errors: "errors/index.js" },
   outdir: "bundle",
   clean: "bundle",
   chunkNames: "[name]-[hash]",

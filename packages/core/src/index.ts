@@ -57,9 +57,9 @@ export type { MigrationModule } from "./runtime/migration-module.js";
 export { MigrationFailedError } from "./runtime/migration-error.js";
 export { InterruptedError } from "./runtime/run-interruption.js";
 export { findTransactionControl } from "./runtime/transaction-control.js";
+export { describeStep } from "./runtime/describe-step.js";
 export {
   runMigrations,
-  describeStep,
   parseXArgs,
   type RunResult,
   type RunnerOptions,

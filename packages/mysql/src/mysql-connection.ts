@@ -1,5 +1,5 @@
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
-import { CommandError, DatabaseError } from "@retort/core";
+import { CommandError, DatabaseError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
 import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
 import { describeLockHolder, findLockHolder, lockName, MysqlLock } from "./mysql-lock.js";

@@ -27,7 +27,7 @@ import {
   type ReferenceOptions,
   statement,
 } from "@retort/core/dialect";
-import { parseReference } from "@retort/core";
+import { parseReference } from "@retort/core/dialect";
 import { existingFromCopy } from "./mysql-batch.js";
 import { conventionName } from "./mysql-dialect.js";
 import { MysqlUnsupportedOperationError } from "./mysql-errors.js";

@@ -1,4 +1,4 @@
-import { ConnectionError, DatabaseError, RetortError, UnsupportedOperationError } from "@retort/core";
+import { ConnectionError, DatabaseError, RetortError, UnsupportedOperationError } from "@retort/core/errors";
 
 /**
  * An operation MySQL or MariaDB cannot do as asked (a MODIFY without the

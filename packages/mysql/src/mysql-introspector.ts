@@ -13,7 +13,7 @@ import type {
   SqlExpression,
   TypeKey,
 } from "@retort/core";
-import { sql } from "@retort/core";
+import { sql } from "@retort/core/dialect";
 import { conventionName, MAX_IDENTIFIER_LENGTH, type MysqlFlavor } from "./mysql-dialect.js";
 import { mysqlDefault, reflectedDefault, unquoteIdentifiers } from "./mysql-defaults.js";
 import { renderMysqlType } from "./mysql-types.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LockHandle } from "@retort/core";
-import { DatabaseError, LockLostError, LockTimeoutError } from "@retort/core";
+import { DatabaseError, LockLostError, LockTimeoutError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
 import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
 

@@ -1,5 +1,5 @@
 import type { ConnectOptions, DatabaseUrl } from "@retort/core";
-import { CommandError } from "@retort/core";
+import { CommandError } from "@retort/core/errors";
 
 /** MySQL's default port. */
 export const DEFAULT_PORT = 3306;

@@ -1,5 +1,5 @@
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
-import { CommandError, DatabaseError } from "@retort/core";
+import { CommandError, DatabaseError } from "@retort/core/errors";
 import type pg from "pg";
 import { describeError, maskSecrets, type StatementErrorContext, toDatabaseError } from "./postgres-errors.js";
 import { describeLockHolder, findLockHolders, lockKeys, PostgresLock } from "./postgres-lock.js";

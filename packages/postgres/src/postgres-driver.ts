@@ -21,7 +21,7 @@ import { type PostgresConnectionConfig, resolvePostgresUrl, type SslMode } from 
  *
  * ```ts
  * import { driver } from "@retort/postgres";
- * import { parseDatabaseUrl } from "@retort/core";
+ * import { parseDatabaseUrl } from "@retort/core/dialect";
  * const connection = await driver.connect(parseDatabaseUrl("postgresql://app@localhost/app"), {
  *   applicationName: "retort",
  *   sessionTimeouts: { lockTimeoutMs: 5000 },

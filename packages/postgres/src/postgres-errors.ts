@@ -1,4 +1,4 @@
-import { ConnectionError, DatabaseError, RetortError, UnsupportedOperationError } from "@retort/core";
+import { ConnectionError, DatabaseError, RetortError, UnsupportedOperationError } from "@retort/core/errors";
 
 /**
  * An operation PostgreSQL cannot do as asked (an option that contradicts

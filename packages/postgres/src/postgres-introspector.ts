@@ -14,7 +14,8 @@ import type {
   SqlExpression,
   TypeKey,
 } from "@retort/core";
-import { CommandError, sql } from "@retort/core";
+import { CommandError } from "@retort/core/errors";
+import { sql } from "@retort/core/dialect";
 import {
   COLUMNS_SQL,
   CONSTRAINTS_SQL,

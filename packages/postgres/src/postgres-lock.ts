@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LockHandle } from "@retort/core";
-import { LockLostError, LockTimeoutError } from "@retort/core";
+import { LockLostError, LockTimeoutError } from "@retort/core/errors";
 import type pg from "pg";
 import { describeError, maskSecrets, sqlState, toDatabaseError } from "./postgres-errors.js";
 

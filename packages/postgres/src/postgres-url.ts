@@ -1,5 +1,5 @@
 import type { ConnectOptions, DatabaseUrl } from "@retort/core";
-import { CommandError } from "@retort/core";
+import { CommandError } from "@retort/core/errors";
 
 /** libpq's `sslmode` values (https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION). */
 export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;

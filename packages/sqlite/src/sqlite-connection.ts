@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
-import { DatabaseError } from "@retort/core";
+import { DatabaseError } from "@retort/core/errors";
 import { type ForeignKeyViolation, foreignKeyError } from "./batch/sqlite-batch-rebuild-checks.js";
 import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
 import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";

@@ -19,7 +19,7 @@ import type {
   ServerDefault,
   TableDefinition,
 } from "@retort/core";
-import { parseReference } from "@retort/core";
+import { parseReference } from "@retort/core/dialect";
 import {
   type ColumnRenderOptions,
   type CompilerDialect,

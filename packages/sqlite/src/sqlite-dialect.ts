@@ -1,4 +1,4 @@
-import { CommandError } from "@retort/core";
+import { CommandError } from "@retort/core/errors";
 import type {
   BatchAlterTableOperation,
   CompiledStatement,

@@ -1,4 +1,4 @@
-import { ConnectionError, DatabaseError, UnsupportedOperationError } from "@retort/core";
+import { ConnectionError, DatabaseError, UnsupportedOperationError } from "@retort/core/errors";
 
 /**
  * An operation SQLite cannot do in place (a constraint change, a UNIQUE or

@@ -13,7 +13,7 @@ import type {
   SqlExpression,
   TypeKey,
 } from "@retort/core";
-import { sql } from "@retort/core";
+import { sql } from "@retort/core/dialect";
 import { buildBatchTable, type TableFacts } from "./batch/sqlite-batch-reflect.js";
 import { quoteName } from "./batch/sqlite-batch-sql.js";
 import type { BatchTable } from "./batch/sqlite-batch-types.js";

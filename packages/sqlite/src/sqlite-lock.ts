@@ -1,5 +1,5 @@
 import type { LockHandle } from "@retort/core";
-import { LockTimeoutError } from "@retort/core";
+import { LockTimeoutError } from "@retort/core/errors";
 
 /**
  * The migration lock on SQLite.

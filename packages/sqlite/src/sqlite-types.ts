@@ -1,5 +1,5 @@
 import type { ColumnType, Dialect, ServerDefault } from "@retort/core";
-import { isWrittenSqlExpression } from "@retort/core";
+import { isWrittenSqlExpression } from "@retort/core/dialect";
 import { dateToIso, describeValue, isPlainObject } from "@retort/core/dialect";
 
 /** The part of a dialect that renders SQL text: quoting and literals. */

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import type { ConnectOptions, DatabaseUrl } from "@retort/core";
-import { CommandError } from "@retort/core";
+import { CommandError } from "@retort/core/errors";
 
 /** better-sqlite3's default busy timeout, and pysqlite's (`timeout=5.0`). */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;

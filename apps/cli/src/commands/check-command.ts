@@ -1,4 +1,4 @@
-import { CommandError, checkSchema } from "@retort/core";
+import { CommandError, checkSchema } from "@retort/core/commands";
 import { type Command, jsonOption } from "../command.js";
 
 /**

@@ -1,4 +1,5 @@
-import { CommandError, type ResolvedConfig } from "@retort/core";
+import { CommandError } from "@retort/core/commands";
+import type { ResolvedConfig } from "@retort/core";
 import type { Command, CommandContext } from "../command.js";
 import { typeCheck } from "../typecheck.js";
 

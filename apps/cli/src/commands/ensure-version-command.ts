@@ -1,4 +1,4 @@
-import { ensureVersion, ensureVersionSql } from "@retort/core";
+import { ensureVersion, ensureVersionSql } from "@retort/core/commands";
 import type { Command } from "../command.js";
 
 export const ensureVersionCommand: Command = {

@@ -1,4 +1,5 @@
-import { branches, current, heads, history, show, type ScriptRevision } from "@retort/core";
+import { branches, current, heads, history, show } from "@retort/core/commands";
+import type { ScriptRevision } from "@retort/core";
 import { optionValue } from "../argv.js";
 import { type Command, jsonOption, verboseOption } from "../command.js";
 import { drawHistoryGraph } from "../format/history-graph.js";

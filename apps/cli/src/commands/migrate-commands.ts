@@ -1,14 +1,5 @@
-import {
-  downgrade,
-  downgradeSql,
-  stamp,
-  stampSql,
-  upgrade,
-  upgradeSql,
-  type CommandOptions,
-  type OfflineResult,
-  type RunResult,
-} from "@retort/core";
+import { downgrade, downgradeSql, stamp, stampSql, upgrade, upgradeSql } from "@retort/core/commands";
+import type { CommandOptions, OfflineResult, RunResult } from "@retort/core";
 import { optionValue } from "../argv.js";
 import type { Command, CommandContext } from "../command.js";
 import { withInterrupts } from "../interrupt.js";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { CommandError, initProject, listTemplates, merge, revision, show } from "@retort/core";
+import { CommandError, initProject, listTemplates, merge, revision, show } from "@retort/core/commands";
 import { optionValue, optionValues } from "../argv.js";
 import type { Command } from "../command.js";
 

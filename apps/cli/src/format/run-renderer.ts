@@ -1,13 +1,13 @@
-import {
-  type CopyProgress,
-  type DatabaseChosen,
-  describeStep,
-  type LockAcquired,
-  type LockWaiting,
-  type MigrationStarted,
-  type RunReporter,
-  type RunSummary,
-  type StepReport,
+import { describeStep } from "@retort/core/commands";
+import type {
+  CopyProgress,
+  DatabaseChosen,
+  LockAcquired,
+  LockWaiting,
+  MigrationStarted,
+  RunReporter,
+  RunSummary,
+  StepReport,
 } from "@retort/core";
 import type { Palette } from "../style.js";
 

@@ -38,6 +38,18 @@ const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 const PRUNE_EVERY_MS = 24 * 3600 * 1000;
 
 /**
+ * A name beside `target` to write to before renaming it into place: the
+ * process id and a random part keep concurrent writers apart, and writers
+ * open it with `wx` (the folder is the user's own, 0700), so the name only
+ * has to be unlikely to be taken.
+ */
+export function temporaryName(target: string): string {
+  return `${target}.${process.pid}.${Math.floor(Math.random() * 0x100000000)
+    .toString(16)
+    .padStart(8, "0")}.tmp`;
+}
+
+/**
  * Keeps the cache from growing without end (every edit of a migration
  * leaves its old compiled file behind): at most once a day, a run that
  * compiled something removes the compiled files (`suffixes`) written more

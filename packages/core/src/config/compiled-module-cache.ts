@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ensurePrivateDirectory, pruneOccasionally } from "./cache-directory.js";
+import { ensurePrivateDirectory, pruneOccasionally, temporaryName } from "./cache-directory.js";
 import { compileBatch } from "./batch-compiler.js";
+import { contentKey } from "./content-key.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
 import { flattenTsconfig } from "./tsconfig-chain.js";
 
@@ -40,8 +40,8 @@ function holdsLiteralSecret(text: string): boolean {
 }
 
 /**
- * Compiled modules on disk, keyed by the SHA-256 of the file's path, its
- * text and its nearest `tsconfig.json`: an edited file has a new key (the
+ * Compiled modules on disk, keyed by the `contentKey` of the file's path,
+ * its text and its nearest `tsconfig.json`: an edited file has a new key (the
  * old entry is simply no longer asked for), an unchanged one is a stat and
  * a native `import()`. Files are written 0600 in a 0700 folder, through a
  * temporary name and a rename, so a concurrent run never reads half a file.
@@ -219,6 +219,10 @@ export class CompiledModuleCache {
     if (directory === null || !this.#usable) return this.#lookUp(files);
     const texts = new Map<string, string>();
     const alone: string[] = [];
+    // SHA-256 here: a batch's texts run to megabytes, where native hashing
+    // is several times faster than `contentKey`, and a run that compiles
+    // migrations pays for loading `node:crypto` only then.
+    const { createHash } = await import("node:crypto");
     const hash = createHash("sha256").update(`${BATCH_FORMAT}\0${directory}\0`);
     for (const file of files) {
       let text: string;
@@ -259,11 +263,7 @@ export class CompiledModuleCache {
   }
 
   #key(file: string, text: string): string {
-    return createHash("sha256")
-      .update(`${FORMAT}\0${path.resolve(file)}\0${this.#tsconfig(path.dirname(file))}\0`)
-      .update(text)
-      .digest("hex")
-      .slice(0, 40);
+    return contentKey([FORMAT, path.resolve(file), this.#tsconfig(path.dirname(file)) ?? "", text]);
   }
 
   /**
@@ -291,7 +291,7 @@ export class CompiledModuleCache {
  * so a concurrent run never reads half a file; `false` when it failed.
  */
 async function writePrivately(target: string, code: string): Promise<boolean> {
-  const temporary = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const temporary = temporaryName(target);
   try {
     await fs.promises.writeFile(temporary, code, { mode: 0o600, flag: "wx" });
     await fs.promises.rename(temporary, target);

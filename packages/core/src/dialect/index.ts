@@ -2,7 +2,10 @@
  * `@retort/core/dialect`: what a driver author builds a dialect on. A
  * dialect extends `DialectBase` (capabilities, quoting, literals,
  * placeholders) and gives a `DdlCompilerBase` subclass that overrides the
- * hooks where its SQL differs; see docs/dialect-authoring.md.
+ * hooks where its SQL differs; see docs/dialect-authoring.md. The `sql`
+ * helpers, `parseReference` and `parseDatabaseUrl` are here too, and the
+ * error classes in `@retort/core/errors`, so that a driver imports neither
+ * the whole package nor what only migrations and autogenerate use.
  */
 export {
   DEFAULT_CAPABILITIES,
@@ -26,3 +29,6 @@ export { dateToIso, describeValue, isPlainObject, LiteralRenderer } from "./lite
 export { checkOptions, type OptionNames, optionNames } from "../schema/check-options.js";
 export { type BulkInsertSyntax, compileBulkInsert } from "../operations/compile-bulk-insert.js";
 export type { CompileOptions, Dialect, DialectCapabilities, DialectName, DialectNames } from "../driver/driver.js";
+export { sql, isWrittenSqlExpression } from "../schema/sql-expression.js";
+export { parseReference } from "../schema/table-elements.js";
+export { parseDatabaseUrl } from "../config/database-url-parser.js";

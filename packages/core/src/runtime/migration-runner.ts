@@ -3,6 +3,7 @@ import { CommandError, RetortError } from "../errors/retort-error.js";
 import { Operations } from "../operations/operations.js";
 import type { RevisionSource } from "../graph/revision-source.js";
 import type { RevisionGraph } from "../graph/revision-graph.js";
+import { describeStep } from "./describe-step.js";
 import { HeadMaintainer } from "./head-maintainer.js";
 import type { StatementSink } from "../pipeline/statement-sink.js";
 import { MigrationFailedError } from "./migration-error.js";
@@ -403,27 +404,6 @@ export function parseXArgs(list: readonly string[]): Record<string, string> {
   return result;
 }
 
-/**
- * Alembic's progress line: `Running upgrade a -> b, message`; without the
- * message (`{ message: false }`) it is the comment of an offline script.
- * `formatId` dresses each revision id (the CLI colours them on a terminal).
- */
-export function describeStep(
-  step: MigrationStep,
-  options: { message?: boolean; formatId?: (id: string) => string } = {},
-): string {
-  const id = options.formatId ?? ((text: string) => text);
-  const list = (ids: readonly string[]) => ids.map(id).join(", ");
-  if (step.kind === "stamp") {
-    return `Running stamp_revision ${list(step.from)} -> ${list(step.to)}`;
-  }
-  const revision = step.revision;
-  const downs = list(revision.downRevisions);
-  const arrow = step.direction === "upgrade" ? `${downs} -> ${id(revision.id)}` : `${id(revision.id)} -> ${downs}`;
-  const doc = options.message === false ? "" : docOf(revision.source);
-  return `Running ${step.direction} ${arrow}${doc ? `, ${doc}` : ""}`;
-}
-
 /** `upgrade of revision b (migrations/versions/b_add.ts)`, for messages. */
 function describeStepShort(step: MigrationStep): string {
   if (step.kind === "stamp") return `stamp to ${step.to.join(", ") || "base"}`;
@@ -436,11 +416,6 @@ function statementOf(error: unknown): string | undefined {
   if (!RetortError.isInstance(error) || error.code !== "DATABASE") return undefined;
   const sql = (error as { sql?: unknown }).sql;
   return typeof sql === "string" ? sql : undefined;
-}
-
-function docOf(source: RevisionSource): string {
-  const candidate = (source as { doc?: unknown; message?: unknown }).doc ?? (source as { message?: unknown }).message;
-  return typeof candidate === "string" ? candidate : "";
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ensurePrivateDirectory, pruneOccasionally } from "../config/cache-directory.js";
+import { ensurePrivateDirectory, pruneOccasionally, temporaryName } from "../config/cache-directory.js";
+import { contentKey } from "../config/content-key.js";
 import type { RevisionHeader } from "./revision-header.js";
 
 /** Changes whenever `RevisionHeader`, the entry layout or the way a header is read does. */
@@ -93,10 +93,7 @@ export class HeaderCache {
     now: () => bigint = () => BigInt(Date.now()) * 1_000_000n,
   ): HeaderCache | undefined {
     if (directory === null || !ensurePrivateDirectory(directory)) return undefined;
-    const key = createHash("sha256")
-      .update(locations.map((location) => path.resolve(location)).join("\0"))
-      .digest("hex")
-      .slice(0, 32);
+    const key = contentKey(locations.map((location) => path.resolve(location)));
     const file = path.join(directory, `${key}.json`);
     let old: unknown[] = [];
     let graph: unknown;
@@ -225,7 +222,7 @@ export class HeaderCache {
         entries.push(...entry);
       }
     }
-    const temporary = `${this.#file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    const temporary = temporaryName(this.#file);
     try {
       const content: CacheFile = storesGraph
         ? { format: FORMAT, entries, graph: graph() }

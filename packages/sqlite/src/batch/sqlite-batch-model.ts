@@ -1,5 +1,5 @@
 import type { BatchStep, ColumnDefinition, ColumnType, ServerDefault } from "@retort/core";
-import { parseReference } from "@retort/core";
+import { parseReference } from "@retort/core/dialect";
 import type { SqliteQuoter } from "../sqlite-types.js";
 import { renderServerDefault, renderSqliteType } from "../sqlite-types.js";
 import { orderColumns } from "./sqlite-batch-order.js";

@@ -1,5 +1,5 @@
 import type { ForeignKeyDefinition, ReferentialAction } from "@retort/core";
-import { RetortError } from "@retort/core";
+import { RetortError } from "@retort/core/errors";
 
 /**
  * The in-memory model of a table that batch mode rebuilds. Types, defaults
