@@ -147,7 +147,8 @@ export class RunRenderer implements RunReporter {
     const duration = formatDuration(report.durationMs);
     if (!this.#tty) {
       const what = describeStep(report.step, { message: false, formatId: this.#paint.revision });
-      this.#line(`${what.replace(/^Running /, "Finished ")} in ${duration}`);
+      // `Running upgrade a -> b` → `Finished upgrade a -> b in 3 ms`.
+      this.#line(`Finished${what.slice("Running".length)} in ${duration}`);
       return;
     }
     const text = this.#startText(report);

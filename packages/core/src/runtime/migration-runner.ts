@@ -277,7 +277,8 @@ class MigrationRun<S extends RevisionSource> {
     try {
       this.#assertMayContinue();
       reporter?.migrationStarted?.({ step, description, index, total });
-      this.#sink.comment(describeStep(step, { message: false }));
+      // A script's comment (`-- Running upgrade a -> b`); online there is none.
+      if (this.#sink.offline) this.#sink.comment(describeStep(step, { message: false }));
       if (step.kind === "revision") {
         const source = step.revision.source;
         const module = await this.#modules.module(index);

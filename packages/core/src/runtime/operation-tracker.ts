@@ -12,22 +12,27 @@ import type { Operation } from "../operations/operation.js";
 export class OperationTracker {
   readonly #started: Started[] = [];
 
-  /** Watches `work` (described as the migration wrote the call) and returns the promise the migration gets. */
-  track(description: string, work: Promise<void>): Promise<void> {
+  /**
+   * Watches `work` and returns the promise the migration gets. `description`
+   * is the call as the migration wrote it, or a function giving it: it is
+   * needed only for a message, so an operation's is built only then.
+   */
+  track(description: string | (() => string), work: Promise<void>): Promise<void> {
     const entry: Started = { description, settled: false, error: undefined, observed: false, done: work };
-    entry.done = work.then(
-      () => {
-        entry.settled = true;
-      },
-      (error: unknown) => {
-        entry.settled = true;
-        entry.error = error;
-      },
-    );
-    this.#started.push(entry);
     const handed = new ObservedPromise<void>((resolve, reject) => {
-      work.then(resolve, reject);
+      entry.done = work.then(
+        () => {
+          entry.settled = true;
+          resolve();
+        },
+        (error: unknown) => {
+          entry.settled = true;
+          entry.error = error;
+          reject(error);
+        },
+      );
     });
+    this.#started.push(entry);
     handed.onObserved = () => {
       entry.observed = true;
     };
@@ -46,16 +51,17 @@ export class OperationTracker {
     const started = this.#started.splice(0);
     if (started.length === 0) return;
     const pending = new Set(started.filter((entry) => !entry.settled));
-    await Promise.all(started.map((entry) => entry.done));
+    // Usually every operation was awaited: then there is nothing to wait for.
+    if (pending.size > 0) await Promise.all(started.map((entry) => entry.done));
     const culprits = started.filter((entry) => pending.has(entry) || (entry.error !== undefined && !entry.observed));
     if (culprits.length === 0) return;
-    const names = culprits.slice(0, 3).map((entry) => entry.description);
+    const names = culprits.slice(0, 3).map(describe);
     const more = culprits.length > 3 ? ` and ${culprits.length - 3} more` : "";
     const failed = culprits.find((entry) => entry.error !== undefined);
     const failure =
       failed === undefined
         ? ""
-        : ` ${failed.description} failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}.`;
+        : ` ${describe(failed)} failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}.`;
     throw new CommandError(
       `${names.join(", ")}${more} ${culprits.length === 1 ? "was" : "were"} not awaited: still running or failed when the migration function returned.${failure} Every op.* call returns a promise; write 'await ${names[0]}'.`,
       { code: "OPERATION_NOT_AWAITED", cause: failed?.error },
@@ -64,11 +70,15 @@ export class OperationTracker {
 }
 
 interface Started {
-  readonly description: string;
+  readonly description: string | (() => string);
   settled: boolean;
   error: unknown;
   observed: boolean;
   done: Promise<void>;
+}
+
+function describe(entry: Started): string {
+  return typeof entry.description === "string" ? entry.description : entry.description();
 }
 
 /** A promise that notes the first time something subscribes to it. */

@@ -86,7 +86,7 @@ export class RunOperationSink implements OperationSink {
     }
     const callSite = new Error("called here");
     return this.#tracker.track(
-      describeOperation(operation),
+      () => describeOperation(operation),
       this.#send(operation).catch((error: unknown) => {
         this.failedCallSite ??= callSite;
         throw error;
@@ -120,7 +120,7 @@ export class RunOperationSink implements OperationSink {
     if (operation.kind === "execute" && !this.#inAutocommitBlock) assertNoTransactionControl(operation.sql);
     const dialect = this.#statements.dialect;
     const context = this.#readContext(operation);
-    await dialect.checkOperation?.(operation, context);
+    if (dialect.checkOperation !== undefined) await dialect.checkOperation(operation, context);
     // A batch the dialect cannot ALTER is rebuilt (SQLite's move and copy):
     // compiled after reading the table, its statements sent like any other.
     // One it can ALTER is its steps, each compiled as the plain operation.
@@ -146,7 +146,8 @@ export class RunOperationSink implements OperationSink {
   /** Reads for a dialect's compiler, through the statement sink: offline they fail saying what to pass instead. */
   #readContext(operation: Operation): LiveReadContext {
     const dialect = this.#statements.dialect;
-    const need: OfflineNeed =
+    // Said only when a read is refused (offline): built on the first read.
+    const offlineNeed = (): OfflineNeed =>
       operation.kind === "batchAlterTable"
         ? {
             what: `Batch mode with dialect ${dialect.name} (reflecting table "${operation.table}" to rebuild it)`,
@@ -155,11 +156,14 @@ export class RunOperationSink implements OperationSink {
               `(op.batchAlterTable("${operation.table}", { copyFrom: table("${operation.table}", ...) }, ...)), so that table reflection can be skipped.`,
           }
         : { what: `${describeOperation(operation)} on ${dialect.name}`, instead: "Run the command without --sql." };
+    let need: OfflineNeed | undefined;
     return {
       offline: this.#statements.offline,
       read: async <Row>(sql: string, parameters?: readonly unknown[]) => {
         const statement = { sql, parameters: parameters ?? [] };
-        return (await this.#track(sql, () => this.#statements.query<Row>(statement, need))).rows;
+        need ??= offlineNeed();
+        const reason = need;
+        return (await this.#track(sql, () => this.#statements.query<Row>(statement, reason))).rows;
       },
       warn: (message) => {
         if (this.#hooks.onWarning) this.#hooks.onWarning(message);
