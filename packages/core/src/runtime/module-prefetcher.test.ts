@@ -39,6 +39,25 @@ describe("ModulePrefetcher", () => {
     await expect(prefetcher.module(449)).resolves.toHaveProperty("upgrade");
   });
 
+  it("imports a step's module at once and the next steps' (a window of 32) on the next turn", async () => {
+    const loaded: string[] = [];
+    const prefetcher = new ModulePrefetcher<RevisionSource>(steps(100), async (source) => {
+      loaded.push(source.revision);
+      return {};
+    });
+    const first = prefetcher.module(0);
+    expect(loaded).toEqual(["r0"]);
+    await expect(first).resolves.toEqual({});
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(loaded).toHaveLength(32);
+    expect(loaded.at(-1)).toBe("r31");
+    // Each later step moves the window on by one; a step already started is not imported again.
+    await prefetcher.module(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(loaded).toHaveLength(33);
+    expect(loaded.at(-1)).toBe("r32");
+  });
+
   it("loads without preparing when the loader has no prepare step", async () => {
     const prefetcher = new ModulePrefetcher<RevisionSource>(steps(3), async () => ({}));
     await expect(prefetcher.module(2)).resolves.toEqual({});

@@ -26,6 +26,9 @@ export class ModulePrefetcher<S extends RevisionSource> {
   readonly #load: (source: S) => Promise<MigrationModule>;
   readonly #loading = new Map<number, Promise<MigrationModule>>();
   #next = 0;
+  /** Where the imports started on the next turn of the event loop end (excluded). */
+  #aheadTo = 0;
+  #aheadScheduled = false;
   /** Per step index, the preparation of the batch holding it. */
   readonly #prepared = new Map<number, Promise<void>>();
 
@@ -63,10 +66,31 @@ export class ModulePrefetcher<S extends RevisionSource> {
     if (batch.length > 0) flush();
   }
 
-  /** The module of step `index`, starting the imports of the steps after it. */
+  /**
+   * The module of step `index`. The imports of the steps after it start on
+   * the next turn of the event loop: by then the step has usually sent its
+   * first statement, so they are not in the way of that statement (on a
+   * server, they run while it works).
+   */
   module(index: number): Promise<MigrationModule> {
-    const end = Math.min(this.#steps.length, index + PREFETCH_WINDOW);
-    for (this.#next = Math.max(this.#next, index); this.#next < end; this.#next++) {
+    this.#start(index, index + 1);
+    this.#aheadTo = Math.max(this.#aheadTo, Math.min(this.#steps.length, index + PREFETCH_WINDOW));
+    if (!this.#aheadScheduled) {
+      this.#aheadScheduled = true;
+      setImmediate(() => {
+        this.#aheadScheduled = false;
+        this.#start(this.#next, this.#aheadTo);
+      });
+    }
+    const loading = this.#loading.get(index);
+    this.#loading.delete(index);
+    if (!loading) throw new Error(`step ${index} has no module to load`);
+    return loading;
+  }
+
+  /** Starts the imports of the steps from `from` (or the first not started) up to `end`, excluded. */
+  #start(from: number, end: number): void {
+    for (this.#next = Math.max(this.#next, from); this.#next < end; this.#next++) {
       const step = this.#steps[this.#next];
       if (step?.kind !== "revision") continue;
       const source = step.revision.source as S;
@@ -76,9 +100,5 @@ export class ModulePrefetcher<S extends RevisionSource> {
       loading.catch(() => undefined);
       this.#loading.set(this.#next, loading);
     }
-    const loading = this.#loading.get(index);
-    this.#loading.delete(index);
-    if (!loading) throw new Error(`step ${index} has no module to load`);
-    return loading;
   }
 }
