@@ -139,6 +139,27 @@ describe("RunRenderer on a terminal", () => {
 });
 
 describe("RunRenderer off a terminal", () => {
+  it("writes a Finished line with the next line, or on the next turn of the event loop", async () => {
+    const stream = fakeStream(false);
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false });
+    renderer.migrationStarted(started(first, 0, 2));
+    renderer.migrationFinished(finished(first, 0, 2, 3));
+    renderer.migrationStarted(started(second, 1, 2));
+    expect(stream.chunks).toEqual([
+      "Running upgrade  -> aaa111, create users\n",
+      "Finished upgrade  -> aaa111 in 3 ms\nRunning upgrade aaa111 -> bbb222, add email\n",
+    ]);
+    renderer.migrationFinished(finished(second, 1, 2, 4));
+    expect(stream.chunks).toHaveLength(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stream.chunks.at(-1)).toBe("Finished upgrade aaa111 -> bbb222 in 4 ms\n");
+    // A failure's end comes after it.
+    renderer.migrationStarted(started(first, 0, 1));
+    renderer.migrationFinished(finished(first, 0, 1, 5));
+    renderer.abandon();
+    expect(stream.text().endsWith("Finished upgrade  -> aaa111 in 5 ms\n")).toBe(true);
+  });
+
   it("writes one line per event and no control character", () => {
     const stream = fakeStream(false);
     const renderer = new RunRenderer({ stream, paint: plain, quiet: false });

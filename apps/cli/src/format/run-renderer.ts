@@ -74,6 +74,14 @@ export class RunRenderer implements RunReporter {
   readonly #shared: readonly WritableStreamLike[];
   /** Puts back the shared streams' own `write` (while a start line is open, they are watched). */
   #unwatch: (() => void) | undefined;
+  /**
+   * Off a terminal: a `Finished` line not written yet. It goes out with the
+   * next line, in one write (the next migration's `Running` line), or on the
+   * next turn of the event loop, whichever comes first; no code of a
+   * migration runs in between.
+   */
+  #held = "";
+  #heldFlushScheduled = false;
 
   constructor(options: RunRendererOptions) {
     this.#stream = options.stream;
@@ -148,7 +156,7 @@ export class RunRenderer implements RunReporter {
     if (!this.#tty) {
       const what = describeStep(report.step, { message: false, formatId: this.#paint.revision });
       // `Running upgrade a -> b` → `Finished upgrade a -> b in 3 ms`.
-      this.#line(`Finished${what.slice("Running".length)} in ${duration}`);
+      this.#hold(`Finished${what.slice("Running".length)} in ${duration}\n`);
       return;
     }
     const text = this.#startText(report);
@@ -181,6 +189,7 @@ export class RunRenderer implements RunReporter {
 
   /** The run failed or was interrupted: ends an open line, so that `FAILED:` starts a line of its own. */
   abandon(): void {
+    this.#flushHeld();
     this.#unwatch?.();
     if (this.#open !== undefined) this.#stream.write(` ${this.#paint.failure("failed")}\n`);
     else if (this.#progressOpen) this.#stream.write("\n");
@@ -214,12 +223,33 @@ export class RunRenderer implements RunReporter {
 
   #line(text: string): void {
     if (this.#quiet) return;
+    const held = this.#held;
+    this.#held = "";
     this.#endOpenLines();
-    this.#stream.write(`${text}\n`);
+    this.#stream.write(`${held}${text}\n`);
+  }
+
+  /** Keeps `text` (whole lines) for the next write; written on the next turn of the event loop at the latest. */
+  #hold(text: string): void {
+    this.#held += text;
+    if (this.#heldFlushScheduled) return;
+    this.#heldFlushScheduled = true;
+    setImmediate(() => {
+      this.#heldFlushScheduled = false;
+      this.#flushHeld();
+    });
+  }
+
+  #flushHeld(): void {
+    if (this.#held === "") return;
+    const held = this.#held;
+    this.#held = "";
+    this.#stream.write(held);
   }
 
   /** Ends the open start line or progress line: what comes next starts a line of its own. */
   #endOpenLines(): void {
+    this.#flushHeld();
     this.#unwatch?.();
     if (this.#open !== undefined || this.#progressOpen) this.#stream.write("\n");
     this.#open = undefined;
