@@ -83,7 +83,8 @@ function describe(entry: Started): string {
 
 /** A promise that notes the first time something subscribes to it. */
 class ObservedPromise<T> extends Promise<T> {
-  onObserved: (() => void) | undefined;
+  // Declared only: a class field would be defined on every instance at construction, before `track` sets it.
+  declare onObserved: (() => void) | undefined;
 
   // `then` is what `await`, `catch`, `finally` and `Promise.all` call.
   // biome-ignore lint/suspicious/noThenProperty: overriding a promise's own `then` to see who awaits it is the point.
