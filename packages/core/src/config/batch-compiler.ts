@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BuildFailure, Message } from "esbuild";
+import { BATCH_CALLBACK, toBatchScript } from "./batch-script.js";
 import { isBuiltin, loadEsbuild, packageUrls } from "./module-compiler.js";
 
 /**
@@ -10,7 +11,10 @@ import { isBuiltin, loadEsbuild, packageUrls } from "./module-compiler.js";
  * with the reason, which then load one by one.
  */
 export interface BatchOutcome {
+  /** The batch script (see `toBatchScript`), whose last line names `map` by `outfile`'s name and `.map`. */
   readonly code: string | undefined;
+  /** Its source map, naming each member by its absolute `file:` URL. */
+  readonly map: string | undefined;
   readonly included: readonly string[];
   readonly excluded: ReadonlyMap<string, string>;
 }
@@ -27,17 +31,18 @@ const NEEDS_OWN_MODULE =
 const MAX_ATTEMPTS = 3;
 
 /**
- * Compiles `files` into ONE ES module with esbuild's bundler (`sources`
- * holds the texts the cache key was made of: a file edited since is not
- * compiled into it), each file behind its own lazy initialiser, so its
- * top-level code runs when its loader is called (when its step starts),
- * not when the batch is imported. The module's default export maps each
- * file of `included` (its absolute path) to its loader, which returns the
- * file's exports.
+ * Compiles `files` into ONE batch script with esbuild's bundler
+ * (`sources` holds the texts the cache key was made of: a file edited
+ * since is not compiled into it), each file behind its own lazy
+ * initialiser, so its top-level code runs when its loader is called (when
+ * its step starts), not when the batch is evaluated. Evaluating the script
+ * (`evaluateBatchScript`) gives a loader for each file of `included` (its
+ * absolute path), which returns the file's exports.
  *
- * A run of 1,000 migrations then imports a handful of modules instead of
- * 1,000 (Node's per-module cost is about 0.5 ms and 12 KB that stays for
- * the life of the process), and a fresh deploy writes one file per batch.
+ * A run of 1,000 migrations then loads a handful of scripts instead of
+ * importing 1,000 modules (Node's per-module cost is about 0.5 ms and 12 KB
+ * that stays for the life of the process), and a fresh deploy writes one
+ * file per batch (and its map).
  *
  * Only files that import packages and Node's built-ins go in, as for the
  * one-file compile: a package import is written as the absolute `file:` URL
@@ -46,8 +51,8 @@ const MAX_ATTEMPTS = 3;
  * A file that imports a local file, uses its own location, imports
  * dynamically, does not compile, or draws a warning is left out (with the
  * reason) and loads on its own, where its behaviour and errors are what
- * they always were. The inline source map names every file by its absolute
- * `file:` URL, so stack traces show the `.ts` file and line.
+ * they always were. The source map beside the script names every file by
+ * its absolute `file:` URL, so stack traces show the `.ts` file and line.
  */
 export async function compileBatch(
   files: readonly string[],
@@ -58,7 +63,7 @@ export async function compileBatch(
   const esbuild = loadEsbuild();
   if (typeof esbuild === "string") {
     for (const file of files) excluded.set(file, esbuild);
-    return { code: undefined, included: [], excluded };
+    return { code: undefined, map: undefined, included: [], excluded };
   }
   let included = files.filter((file) => {
     if (!NEEDS_OWN_MODULE.test(sources.get(file) ?? "")) return true;
@@ -76,18 +81,21 @@ export async function compileBatch(
       code = rewritten.code;
     }
     if (refused.size === 0) {
-      if (code === undefined || !unchanged(included, sources)) break;
-      return { code: withAbsoluteSources(code, outfile), included, excluded };
+      if (code === undefined || built.map === undefined || !unchanged(included, sources)) break;
+      const script = toBatchScript(code, `${path.basename(outfile, path.extname(outfile))}.map`);
+      if (script === undefined) break;
+      return { code: script, map: withAbsoluteSources(built.map, outfile), included, excluded };
     }
     for (const [file, reason] of refused) excluded.set(file, reason);
     included = included.filter((file) => !refused.has(file));
   }
   for (const file of included) excluded.set(file, "could not be compiled with the others of its batch");
-  return { code: undefined, included: [], excluded };
+  return { code: undefined, map: undefined, included: [], excluded };
 }
 
 interface BuildResult {
   readonly code: string | undefined;
+  readonly map: string | undefined;
   /** Members that cannot be in the batch, with the reason. */
   readonly refused: Map<string, string>;
   /** Per member, the package specifiers it imports. */
@@ -114,7 +122,7 @@ async function buildOnce(
   try {
     result = await esbuild.build({
       stdin: {
-        contents: `export default {\n${entry.join("\n")}\n};\n`,
+        contents: `${BATCH_CALLBACK}({\n${entry.join("\n")}\n});\n`,
         resolveDir: path.dirname(outfile),
         sourcefile: ENTRY,
         loader: "js",
@@ -129,7 +137,9 @@ async function buildOnce(
       format: "esm",
       platform: "node",
       target: "node20",
-      sourcemap: "inline",
+      // Beside the code, not in it: the text Node keeps while the batch's
+      // code lives is then a third of the size (see `toBatchScript`).
+      sourcemap: "external",
       sourcesContent: false,
       // Names stay what each file says (esbuild renames a second file's
       // `upgrade` to `upgrade2` in the shared scope): stack traces and
@@ -141,7 +151,7 @@ async function buildOnce(
     refuseByLocation((error as Partial<BuildFailure>).errors ?? [], memberSet, refused);
     // An error esbuild did not place in a member: the batch cannot be built.
     if (refused.size === 0) for (const file of members) refused.set(file, "could not be compiled in a batch");
-    return { code: undefined, refused, packages };
+    return { code: undefined, map: undefined, refused, packages };
   }
   refuseByLocation(result.warnings, memberSet, refused);
   for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
@@ -164,7 +174,9 @@ async function buildOnce(
   for (const member of members) {
     if (!packages.has(member)) refused.set(member, "missing from the batch's build");
   }
-  return { code: result.outputFiles[0]?.text, refused, packages };
+  const code = result.outputFiles.find((output) => !output.path.endsWith(".map"))?.text;
+  const map = result.outputFiles.find((output) => output.path.endsWith(".map"))?.text;
+  return { code, map, refused, packages };
 }
 
 const ENTRY = "retort-batch.js";
@@ -226,26 +238,16 @@ async function rewritePackageImports(
 const EXTERNAL_IMPORT = /^(import\s*|(?:import|export)\b[^\n"]*?\bfrom\s*)"([^"\n]+)"(;?)$/gm;
 
 /**
- * The comment that carries an inline source map, spelt in two parts so that
- * this file's own bundle holds no such comment for tools to pick up.
+ * The source map with each source named by its absolute `file:` URL
+ * instead of a path relative to `outfile` (esbuild's form): Node resolves
+ * either, but tools that read the map their own way (test runners,
+ * debuggers) then find the `.ts` files too.
  */
-const MAP_COMMENT = `//# ${"sourceMappingURL"}=data:application/json;base64,`;
-const INLINE_MAP = new RegExp(`\\n${MAP_COMMENT.replace(/[/+]/g, "\\$&")}([A-Za-z0-9+/=]+)\\s*$`);
-
-/**
- * The code with its inline source map naming each source by its absolute
- * `file:` URL instead of a path relative to `outfile` (esbuild's form):
- * Node resolves either, but tools that read the map their own way (test
- * runners, debuggers) then find the `.ts` files too.
- */
-function withAbsoluteSources(code: string, outfile: string): string {
-  const match = INLINE_MAP.exec(code);
-  if (match === null) return code;
-  const map = JSON.parse(Buffer.from(match[1] as string, "base64").toString("utf8")) as { sources?: string[] };
+function withAbsoluteSources(mapText: string, outfile: string): string {
+  const map = JSON.parse(mapText) as { sources?: string[] };
   const folder = path.dirname(outfile);
   map.sources = (map.sources ?? []).map((source) => pathToFileURL(path.resolve(folder, source)).href);
-  const encoded = Buffer.from(JSON.stringify(map), "utf8").toString("base64");
-  return `${code.slice(0, match.index)}\n${MAP_COMMENT}${encoded}\n`;
+  return JSON.stringify(map);
 }
 
 /** Whether the files still hold the texts the cache key was made of (an edit during the build). */

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { moduleProjects, writeFakeCjsPackage } from "./test-support/module-projects.js";
+import { evaluateBatchScript } from "./batch-script.js";
 import { CompiledModuleCache, type ModuleSource } from "./compiled-module-cache.js";
 
 const project = moduleProjects("retort-batch-");
@@ -16,8 +17,9 @@ const migration = (id: string) =>
     `(globalThis as Record<string, unknown>).loaded_${id} = ((globalThis as Record<string, number>).loaded_${id} ?? 0) + 1;`,
   ].join("\n");
 
+/** The batch scripts in `cache` (a file compiled on its own is an `.mjs` module). */
 function compiledFiles(cache: string): string[] {
-  return fs.readdirSync(cache).filter((name) => name.endsWith(".mjs"));
+  return fs.readdirSync(cache).filter((name) => name.endsWith(".cjs"));
 }
 
 async function sourcesOf(modules: CompiledModuleCache, files: readonly string[]): Promise<ModuleSource[]> {
@@ -28,7 +30,7 @@ async function sourcesOf(modules: CompiledModuleCache, files: readonly string[])
 type Loaders = Record<string, () => Promise<Record<string, unknown>>>;
 
 describe("batch modules", () => {
-  it("compiles the pending migrations into one private module, each behind a lazy loader", async () => {
+  it("compiles the pending migrations into one private script, each behind a lazy loader", async () => {
     const { folder, cache } = project({ "a1.ts": migration("a1"), "b2.ts": migration("b2") });
     const files = ["a1.ts", "b2.ts"].map((name) => path.join(folder, name));
     const [a1, b2] = await sourcesOf(new CompiledModuleCache(cache), files);
@@ -37,14 +39,16 @@ describe("batch modules", () => {
     const [batch] = compiledFiles(cache);
     expect(compiledFiles(cache)).toHaveLength(1);
     expect(fs.statSync(path.join(cache, batch as string)).mode & 0o777).toBe(0o600);
-    // One inline source map naming each file by its absolute URL.
-    const code = fs.readFileSync(path.join(cache, batch as string), "utf8");
-    const map = JSON.parse(Buffer.from(code.slice(code.lastIndexOf("base64,") + 7), "base64").toString("utf8")) as {
-      sources: string[];
-    };
+    // One source map beside it, naming each file by its absolute URL; the script only points to it.
+    const mapFile = path.join(cache, (batch as string).replace(/\.cjs$/, ".map"));
+    expect(fs.statSync(mapFile).mode & 0o777).toBe(0o600);
+    const map = JSON.parse(fs.readFileSync(mapFile, "utf8")) as { sources: string[] };
     expect(map.sources.filter((source) => source.endsWith(".ts"))).toEqual(files.map((file) => pathToUrl(file)));
+    const code = fs.readFileSync(path.join(cache, batch as string), "utf8");
+    expect(code.trimEnd().endsWith(`=${path.basename(mapFile)}`)).toBe(true);
+    expect(code).not.toContain("base64,");
 
-    const loaders = ((await import(a1.batch)) as { default: Loaders }).default;
+    const loaders: Loaders = await evaluateBatchScript(a1.batch);
     expect(Object.keys(loaders)).toEqual(files);
     // Importing the batch runs no migration's top-level code; its loader does, once.
     expect((globalThis as Record<string, unknown>).loaded_b2).toBeUndefined();
@@ -70,7 +74,7 @@ describe("batch modules", () => {
     const [second] = await sourcesOf(new CompiledModuleCache(cache), files);
     if (second === undefined || !("batch" in second)) throw new Error("not batched");
     expect(second).not.toEqual(first);
-    const loaders = ((await import(second.batch)) as { default: Loaders }).default;
+    const loaders: Loaders = await evaluateBatchScript(second.batch);
     expect(await (loaders[files[1] as string] as () => Promise<Record<string, unknown>>)()).toMatchObject({
       revision: "c3",
     });
@@ -102,7 +106,7 @@ describe("batch modules", () => {
     expect(compiledFiles(cache)).toHaveLength(1);
     const code = fs.readFileSync(path.join(cache, batch as string), "utf8");
     expect(code).not.toContain("s3cret");
-    const loaders = ((await import(pathToUrl(path.join(cache, batch as string)))) as { default: Loaders }).default;
+    const loaders: Loaders = await evaluateBatchScript(pathToUrl(path.join(cache, batch as string)));
     expect(Object.keys(loaders)).toEqual([files[0], files[6]]);
   });
 });
@@ -118,9 +122,9 @@ const builtLoader = new URL("../../dist/config/module-loader.js", import.meta.ur
  * `importModule` of the built package in scope (Vitest's module runner
  * hides Node's source maps), and returns what it wrote.
  */
-function inNode(body: string, cacheDirectory: string): string {
+function inNode(body: string, cacheDirectory: string, nodeOptions: readonly string[] = []): string {
   const script = `import { importModule, prepareModules } from ${JSON.stringify(builtLoader)};\n${body}`;
-  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+  const result = spawnSync(process.execPath, [...nodeOptions, "--input-type=module", "-e", script], {
     env: { ...process.env, RETORT_CACHE_DIR: cacheDirectory },
     encoding: "utf8",
   });
@@ -181,10 +185,74 @@ process.stdout.write(JSON.stringify(answers));`;
     expect(inNode(body, cache)).toBe('[42,"esm"]');
     const names = fs.readdirSync(path.join(cache, "modules"));
     expect(names.filter((name) => name.endsWith(".single"))).toHaveLength(1);
-    // b2 compiled on its own; a1 goes through the hooks (its own marker).
+    // The batch script and its map are gone; b2 compiled on its own; a1 goes through the hooks (its own marker).
+    expect(names.filter((name) => name.endsWith(".cjs") || name.endsWith(".map"))).toEqual([]);
     expect(names.filter((name) => name.endsWith(".mjs"))).toHaveLength(1);
     expect(names.filter((name) => name.endsWith(".hooks"))).toHaveLength(1);
     expect(inNode(body, cache)).toBe('[42,"esm"]');
     expect(fs.readdirSync(path.join(cache, "modules")).sort()).toEqual(names.sort());
+  });
+
+  it("imports packages as the file would as a module of its own: default, named and namespace, ESM and CommonJS", () => {
+    const { folder } = project({
+      "node_modules/esmpkg/package.json": '{ "name": "esmpkg", "type": "module", "main": "index.js" }',
+      "node_modules/esmpkg/index.js": 'export default "esm default";\nexport const named = "esm named";\n',
+      "node_modules/cjspkg/package.json": '{ "name": "cjspkg", "main": "index.js" }',
+      "node_modules/cjspkg/index.js": "exports.answer = 42;\nexports.__esModule = true;\nexports.default = 'not it';\n",
+      "a1.ts": [
+        'import type { Missing } from "esmpkg";',
+        'import esmDefault, { named, type Other } from "esmpkg";',
+        'import * as esm from "esmpkg";',
+        'import cjsDefault, { answer } from "cjspkg";',
+        'import * as cjs from "cjspkg";',
+        'import { default as renamed } from "esmpkg";',
+        "type Local = Missing | Other;",
+        "export const seen: unknown[] = [esmDefault, named, esm.default, esm.named, renamed,",
+        "  typeof cjsDefault, (cjsDefault as { answer: number }).answer, answer, cjs.answer, cjs.default === cjsDefault];",
+      ].join("\n"),
+      "b2.ts": 'import { flavour } from "dual";\nexport const seen: string = flavour;',
+    });
+    const files = [path.join(folder, "a1.ts"), path.join(folder, "b2.ts")];
+    const output = inNode(
+      `await prepareModules(${JSON.stringify(files)});
+const seen = [];
+for (const file of ${JSON.stringify(files)}) seen.push((await importModule(file)).seen);
+process.stdout.write(JSON.stringify(seen));`,
+      path.join(folder, "cache"),
+    );
+    // A CommonJS package's default is its module.exports, whatever its __esModule says (Node's rule for an ES module).
+    expect(JSON.parse(output)).toEqual([
+      ["esm default", "esm named", "esm default", "esm named", "esm default", "object", 42, 42, 42, true],
+      "esm",
+    ]);
+    const names = fs.readdirSync(path.join(folder, "cache", "modules"));
+    expect(names.filter((name) => name.endsWith(".cjs"))).toHaveLength(1);
+    expect(names.filter((name) => name.endsWith(".mjs") || name.endsWith(".single"))).toEqual([]);
+  });
+
+  it("lets a batch's code go once its files are loaded and no longer used, keeping a file's exports while they are", () => {
+    const { folder } = project({
+      "a1.ts": 'import { flavour } from "dual";\nexport async function upgrade(): Promise<string> { return flavour; }',
+      "b2.ts":
+        'import { flavour } from "dual";\nexport async function upgrade(): Promise<string> { return flavour + 2; }',
+    });
+    const files = [path.join(folder, "a1.ts"), path.join(folder, "b2.ts")];
+    const output = inNode(
+      `await prepareModules(${JSON.stringify(files)});
+const [a1, b2] = ${JSON.stringify(files)};
+let first = await importModule(a1);
+const kept = (await importModule(b2)) === (await importModule(b2));
+const results = [await first.upgrade(), kept, (await importModule(a1)) === first];
+// Every file of a batch shares its scope: the code goes when none of its files' exports is held.
+const gone = new WeakRef((await importModule(b2)).upgrade);
+first = undefined;
+await new Promise((resolve) => setTimeout(resolve, 0));
+globalThis.gc();
+results.push(gone.deref() === undefined);
+process.stdout.write(JSON.stringify(results));`,
+      path.join(folder, "cache"),
+      ["--expose-gc"],
+    );
+    expect(JSON.parse(output)).toEqual(["esm", true, true, true]);
   });
 });

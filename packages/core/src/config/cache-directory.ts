@@ -56,7 +56,11 @@ export function temporaryName(target: string): string {
  * than 30 days ago. A run importing one of them at that moment finds it
  * gone and compiles it again. The header cache uses it for its JSON files.
  */
-export function pruneOccasionally(directory: string, now = Date.now(), suffixes = [".mjs", ".tmp"]): void {
+export function pruneOccasionally(
+  directory: string,
+  now = Date.now(),
+  suffixes = [".mjs", ".cjs", ".map", ".tmp"],
+): void {
   const marker = path.join(directory, ".pruned");
   try {
     if (now - fs.statSync(marker).mtimeMs < PRUNE_EVERY_MS) return;

@@ -9,12 +9,13 @@ import { flattenTsconfig } from "./tsconfig-chain.js";
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
-const BATCH_FORMAT = "retort-batch-2";
+const BATCH_FORMAT = "retort-batch-3";
 
 /**
  * Where a module's code comes from: a compiled file in the cache, a batch
- * module in the cache (its default export maps the file's path to a loader;
- * a file it does not hold loads on its own), or the loader hooks (and why).
+ * script in the cache (see `evaluateBatchScript`: it gives a loader for
+ * each file it holds; a file it does not hold loads on its own), or the
+ * loader hooks (and why).
  */
 export type ModuleSource = { readonly url: string } | { readonly batch: string } | { readonly hooks: string };
 
@@ -66,7 +67,7 @@ export class CompiledModuleCache {
 
   /**
    * Makes sure every file of `files` is compiled: the migrations a run is
-   * about to import, together into one batch module (see `compileBatch`),
+   * about to import, together into one batch script (see `compileBatch`),
    * in one esbuild call. A single file is compiled on its own.
    */
   prepare(files: readonly string[]): Promise<void> {
@@ -113,7 +114,7 @@ export class CompiledModuleCache {
   }
 
   /**
-   * Gives up a batch module Node could not import. When it could not link
+   * Gives up a batch script that could not be evaluated. When it could not link
    * (a named import of a CommonJS package, which only the hooks allow),
    * its files load one by one in later runs too; when a package it
    * imports moved, the next run compiles the batch again.
@@ -122,7 +123,8 @@ export class CompiledModuleCache {
     try {
       const compiled = fileURLToPath(url);
       fs.rmSync(compiled, { force: true });
-      if (linkFailed) fs.writeFileSync(compiled.replace(/\.mjs$/, ".single"), "", { mode: 0o600 });
+      fs.rmSync(compiled.replace(/\.cjs$/, ".map"), { force: true });
+      if (linkFailed) fs.writeFileSync(compiled.replace(/\.cjs$/, ".single"), "", { mode: 0o600 });
     } catch {
       // Without the marker, a later run tries the batch again and falls back again.
     }
@@ -206,11 +208,11 @@ export class CompiledModuleCache {
   }
 
   /**
-   * One batch module for `files` (all that can be in one), keyed by the
+   * One batch script for `files` (all that can be in one), keyed by the
    * SHA-256 of every file's path, text and tsconfig (and of the cache
    * folder, where esbuild placed it when compiling): a run that imports
-   * the same pending migrations again reads and hashes them and imports
-   * one file. Files that cannot be in a batch (a literal secret, an
+   * the same pending migrations again reads and hashes them and loads
+   * one script (and its source map). Files that cannot be in a batch (a literal secret, an
    * unreadable tsconfig, a local import…) are looked up one by one.
    */
   async #lookUpBatch(files: readonly string[]): Promise<Map<string, ModuleSource>> {
@@ -242,15 +244,22 @@ export class CompiledModuleCache {
     const members = [...texts.keys()];
     if (members.length < 2) return this.#lookUp(files);
     const key = hash.digest("hex").slice(0, 40);
-    const target = path.join(directory, `${key}.mjs`);
+    const target = path.join(directory, `${key}.cjs`);
+    const mapFile = path.join(directory, `${key}.map`);
     if (fs.existsSync(path.join(directory, `${key}.single`))) return this.#lookUp(files);
     const sources = alone.length > 0 ? await this.#lookUp(alone) : new Map<string, ModuleSource>();
-    if (isOwnPrivateFile(target)) {
+    // The map first: a script is only ever found with its map beside it.
+    if (isOwnPrivateFile(target) && isOwnPrivateFile(mapFile)) {
       for (const file of members) sources.set(file, { batch: pathToFileURL(target).href });
       return sources;
     }
     const outcome = await compileBatch(members, texts, target).catch(() => undefined);
-    if (outcome?.code === undefined || !(await writePrivately(target, outcome.code))) {
+    if (
+      outcome?.code === undefined ||
+      outcome.map === undefined ||
+      !(await writePrivately(mapFile, outcome.map)) ||
+      !(await writePrivately(target, outcome.code))
+    ) {
       for (const [file, source] of await this.#lookUp(members)) sources.set(file, source);
       return sources;
     }

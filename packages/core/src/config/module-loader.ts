@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import type { NamespacedUnregister } from "tsx/esm/api";
 import path from "node:path";
 import { cacheDirectory } from "./cache-directory.js";
+import { type BatchLoaders, evaluateBatchScript } from "./batch-script.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
 import { ModuleLoadError } from "./config-errors.js";
 
@@ -108,33 +109,58 @@ export async function prepareModules(files: readonly string[]): Promise<void> {
     .catch(() => undefined);
 }
 
-type BatchLoaders = Readonly<Record<string, () => Promise<Record<string, unknown>>>>;
-/** Batch modules imported (or failed) in this process, by URL. */
-const batches = new Map<string, Promise<BatchLoaders | undefined>>();
+interface LoadedBatch {
+  readonly loaders: BatchLoaders;
+  /** Its members whose loader has not been handed out yet. */
+  readonly pending: Set<string>;
+}
+/** Batch scripts evaluated (or failed) in this process and still in use, by URL. */
+const batches = new Map<string, Promise<LoadedBatch | undefined>>();
+/**
+ * What each member of a released batch returned, for as long as something
+ * else holds it: a second import of the file while the first one's exports
+ * are alive gives the same object, as an ES module would.
+ */
+const releasedMembers = new Map<string, WeakRef<Record<string, unknown>>>();
 
 /**
- * The loader of `file` in the batch module at `url` (importing the batch
+ * The loader of `file` in the batch script at `url` (evaluating the batch
  * once), or `undefined` when the batch does not hold it or could not be
- * imported: then the file loads on its own. A batch that fails to link or
+ * evaluated: then the file loads on its own. A batch that fails to link or
  * whose packages moved is given up (see `abandonBatch`).
+ *
+ * Once every member's loader has been handed out, the batch is forgotten
+ * here, so its code, text and source map become garbage when the steps
+ * that use its members are done (see `toBatchScript`). A later import of
+ * one of its files gets the exports it gave before while they are alive,
+ * and evaluates the batch again otherwise.
  */
 async function batchLoader(file: string, url: string): Promise<(() => Promise<Record<string, unknown>>) | undefined> {
-  let loaders = batches.get(url);
-  if (loaders === undefined) {
-    // The compiled code carries a source map: stack traces name the `.ts` line.
+  const released = releasedMembers.get(file)?.deref();
+  if (released !== undefined) return () => Promise.resolve(released);
+  let loading = batches.get(url);
+  if (loading === undefined) {
+    // The script's source map lies beside it: stack traces name the `.ts` line.
     if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
-    loaders = import(url).then(
-      (module: { default: BatchLoaders }) => module.default,
+    loading = evaluateBatchScript(url).then(
+      (loaders) => ({ loaders, pending: new Set(Object.keys(loaders)) }),
       (error: unknown) => {
         compiledModules().abandonBatch(url, error instanceof SyntaxError);
         return undefined;
       },
     );
-    batches.set(url, loaders);
+    batches.set(url, loading);
   }
-  const loaded = await loaders;
-  const loader = loaded !== undefined && Object.hasOwn(loaded, file) ? loaded[file] : undefined;
-  return typeof loader === "function" ? loader : undefined;
+  const batch = await loading;
+  if (batch === undefined || !Object.hasOwn(batch.loaders, file)) return undefined;
+  const loader = batch.loaders[file];
+  if (typeof loader !== "function") return undefined;
+  if (batch.pending.delete(file) && batch.pending.size === 0 && batches.get(url) === loading) batches.delete(url);
+  return async () => {
+    const exports = await loader();
+    releasedMembers.set(file, new WeakRef(exports));
+    return exports;
+  };
 }
 
 /**

@@ -1,0 +1,164 @@
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The name the batch's entry calls with its loaders (a free identifier in
+ * esbuild's input, so the bundle keeps it as it is).
+ */
+export const BATCH_CALLBACK = "__retortBatch";
+const LINK = "__retortLink";
+
+/** A batch's loaders: each member's absolute path to the function that runs its top level and returns its exports. */
+export type BatchLoaders = Readonly<Record<string, () => Promise<Record<string, unknown>>>>;
+
+/**
+ * What a batch script exports when Node requires it: the package URLs its
+ * members import, and the function that evaluates the members' code with
+ * those packages' namespaces.
+ */
+interface BatchScriptExports {
+  readonly imports: readonly string[];
+  readonly evaluate: (
+    link: (index: number, names: readonly string[]) => Record<string, unknown>,
+    done: (loaders: BatchLoaders) => void,
+  ) => void;
+}
+
+/** `import CLAUSE from "URL";`, one whole line of esbuild's output, or `import "URL";`. */
+const IMPORT_LINE = /^import\s*(?:(.*?)\s*from\s*)?"([^"\n]+)";?$/gm;
+/** Any other module syntax left after the import lines were turned into declarations. */
+const MODULE_SYNTAX = /^(?:import|export)\b/m;
+const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
+
+/**
+ * Turns esbuild's ES module bundle of a batch into a CommonJS script, so
+ * that Node evaluates it outside the ES module system: an ES module lives
+ * as long as the process (Node's module map keeps it), but a script's code,
+ * text and source map are garbage once its members' steps have run and
+ * nothing refers to them. A run of 10,000 migrations then holds a batch at
+ * a time instead of all of them.
+ *
+ * Each package import line becomes a declaration taking the bindings from
+ * the namespace of that package, imported with `import()` before the
+ * script is evaluated, the way the member would have imported it as a
+ * module of its own: a CommonJS package's default is its `module.exports`,
+ * its named exports those Node detects. A named import the namespace does
+ * not have throws a `SyntaxError` when the batch is evaluated, as Node's
+ * linker does (the batch then falls back to one file at a time). Bindings
+ * are read once, when the batch is evaluated, after every package has been
+ * evaluated.
+ *
+ * Every line stays on its line (the script's preamble is on the first
+ * line, which holds esbuild's helpers), so the source map written beside
+ * it (`mapName`) still applies. `undefined` when the code holds an import
+ * or export this conversion does not know: then the batch is not used.
+ */
+export function toBatchScript(code: string, mapName: string): string | undefined {
+  const imports: string[] = [];
+  let unknown = false;
+  const body = code.replace(IMPORT_LINE, (_line, clause: string | undefined, url: string) => {
+    let index = imports.indexOf(url);
+    if (index === -1) index = imports.push(url) - 1;
+    const declaration = clause === undefined ? `${LINK}(${index}, []);` : declare(clause, index);
+    if (declaration === undefined) unknown = true;
+    return declaration ?? "";
+  });
+  if (unknown || MODULE_SYNTAX.test(body)) return undefined;
+  const preamble = `"use strict";module.exports = { imports: ${JSON.stringify(imports)}, evaluate(${LINK}, ${BATCH_CALLBACK}, require, module, exports, __filename, __dirname) {`;
+  return `${preamble}${body.trimEnd()}\n} };\n//# ${"sourceMappingURL"}=${mapName}\n`;
+}
+
+/**
+ * The declaration for one import clause as esbuild prints it: `name`,
+ * `* as name`, `{ a, b as c, "d-e" as f }`, or a default name and one of
+ * the other two.
+ */
+function declare(clause: string, index: number): string | undefined {
+  let rest = clause.trim();
+  let defaultName: string | undefined;
+  const leading = /^([^\s,{*]+)\s*(?:,\s*|$)/.exec(rest);
+  if (leading !== null) {
+    defaultName = leading[1] as string;
+    if (!IDENTIFIER.test(defaultName)) return undefined;
+    rest = rest.slice(leading[0].length);
+  }
+  if (rest === "") return `const ${defaultName} = ${LINK}(${index}, ["default"]).default;`;
+  const star = /^\*\s*as\s+(\S+)$/.exec(rest);
+  if (star !== null) {
+    const name = star[1] as string;
+    if (!IDENTIFIER.test(name)) return undefined;
+    const names = defaultName === undefined ? [] : ["default"];
+    const also = defaultName === undefined ? "" : `, ${defaultName} = ${name}.default`;
+    return `const ${name} = ${LINK}(${index}, ${JSON.stringify(names)})${also};`;
+  }
+  if (!rest.startsWith("{") || !rest.endsWith("}")) return undefined;
+  const names: string[] = [];
+  const bindings: string[] = [];
+  if (defaultName !== undefined) {
+    names.push("default");
+    bindings.push(`default: ${defaultName}`);
+  }
+  for (const item of rest.slice(1, -1).split(",")) {
+    const text = item.trim();
+    if (text === "") continue;
+    const specifier = /^(?:([^\s"]+)|"((?:[^"\\]|\\.)*)")(?:\s+as\s+(\S+))?$/.exec(text);
+    if (specifier === null) return undefined;
+    const imported = specifier[1] ?? unquote(specifier[2] as string);
+    if (imported === undefined) return undefined;
+    const local = specifier[3] ?? specifier[1];
+    if (local === undefined || !IDENTIFIER.test(local)) return undefined;
+    if (specifier[1] !== undefined && !IDENTIFIER.test(specifier[1])) return undefined;
+    names.push(imported);
+    bindings.push(`${JSON.stringify(imported)}: ${local}`);
+  }
+  return `const { ${bindings.join(", ")} } = ${LINK}(${index}, ${JSON.stringify(names)});`;
+}
+
+function unquote(text: string): string | undefined {
+  try {
+    return JSON.parse(`"${text}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Evaluates the batch script at `url` (written by `toBatchScript`): imports
+ * its packages, then runs its code, which defines each member behind its
+ * lazy loader and runs no member's top level. The script is taken out of
+ * `require`'s cache at once: what keeps its code alive afterwards is only
+ * the loaders and what they return. Throws a `SyntaxError` when a named
+ * import is missing from its package, as linking an ES module would.
+ */
+export async function evaluateBatchScript(url: string): Promise<BatchLoaders> {
+  const file = fileURLToPath(url);
+  // A require of its own each time: `require` records what it loaded in its
+  // parent module's `children`, which would keep every script alive.
+  const requireScript = createRequire(file);
+  let script: BatchScriptExports;
+  try {
+    script = requireScript(file) as BatchScriptExports;
+  } finally {
+    delete requireScript.cache[file];
+  }
+  const namespaces = await Promise.all(
+    script.imports.map((imported) => import(imported) as Promise<Record<string, unknown>>),
+  );
+  const link = (index: number, names: readonly string[]): Record<string, unknown> => {
+    const namespace = namespaces[index] as Record<string, unknown>;
+    for (const name of names) {
+      if (!(name in namespace)) {
+        throw new SyntaxError(
+          `The requested module '${script.imports[index]}' does not provide an export named '${name}'`,
+        );
+      }
+    }
+    return namespace;
+  };
+  let loaders: BatchLoaders | undefined;
+  script.evaluate(link, (given) => {
+    loaders = given;
+  });
+  if (loaders === undefined) throw new SyntaxError(`${file} did not define its loaders`);
+  return loaders;
+}
