@@ -74,15 +74,17 @@ export async function compileBatch(
     const built = await buildOnce(esbuild, included, outfile);
     const refused = built.refused;
     let code = built.code;
+    const imported = new Set(built.builtins);
     if (code !== undefined) {
       // Also when some members are refused already: the next attempt then leaves out all of them.
       const rewritten = await rewritePackageImports(esbuild, code, built.packages);
       for (const [file, reason] of rewritten.refused) refused.set(file, reason);
+      for (const url of rewritten.urls) imported.add(url);
       code = rewritten.code;
     }
     if (refused.size === 0) {
       if (code === undefined || built.map === undefined || !unchanged(included, sources)) break;
-      const script = toBatchScript(code, `${path.basename(outfile, path.extname(outfile))}.map`);
+      const script = toBatchScript(code, `${path.basename(outfile, path.extname(outfile))}.map`, imported);
       if (script === undefined) break;
       return { code: script, map: withAbsoluteSources(built.map, outfile), included, excluded };
     }
@@ -100,6 +102,8 @@ interface BuildResult {
   readonly refused: Map<string, string>;
   /** Per member, the package specifiers it imports. */
   readonly packages: Map<string, Set<string>>;
+  /** The built-in modules the members import (`node:path`, `fs`…). */
+  readonly builtins: Set<string>;
 }
 
 /**
@@ -116,6 +120,7 @@ async function buildOnce(
 ): Promise<BuildResult> {
   const refused = new Map<string, string>();
   const packages = new Map<string, Set<string>>();
+  const builtins = new Set<string>();
   const memberSet = new Set(members);
   const entry = members.map((file) => `  ${JSON.stringify(file)}: () => import(${JSON.stringify(file)}),`);
   let result: import("esbuild").BuildResult<{ write: false; metafile: true }>;
@@ -151,7 +156,7 @@ async function buildOnce(
     refuseByLocation((error as Partial<BuildFailure>).errors ?? [], memberSet, refused);
     // An error esbuild did not place in a member: the batch cannot be built.
     if (refused.size === 0) for (const file of members) refused.set(file, "could not be compiled in a batch");
-    return { code: undefined, map: undefined, refused, packages };
+    return { code: undefined, map: undefined, refused, packages, builtins };
   }
   refuseByLocation(result.warnings, memberSet, refused);
   for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
@@ -163,7 +168,8 @@ async function buildOnce(
       if (imported.path === "<runtime>") continue;
       const specifier = imported.original ?? imported.path;
       if (imported.external) {
-        if (!isBuiltin(specifier)) specifiers.add(specifier);
+        if (isBuiltin(specifier)) builtins.add(specifier);
+        else specifiers.add(specifier);
       } else {
         // A local file (or another member): the batch would hold a copy of it.
         refused.set(member, `imports ${specifier}`);
@@ -176,7 +182,7 @@ async function buildOnce(
   }
   const code = result.outputFiles.find((output) => !output.path.endsWith(".map"))?.text;
   const map = result.outputFiles.find((output) => output.path.endsWith(".map"))?.text;
-  return { code, map, refused, packages };
+  return { code, map, refused, packages, builtins };
 }
 
 const ENTRY = "retort-batch.js";
@@ -206,7 +212,7 @@ async function rewritePackageImports(
   esbuild: typeof import("esbuild"),
   code: string,
   packages: ReadonlyMap<string, ReadonlySet<string>>,
-): Promise<{ code: string; refused: Map<string, string> }> {
+): Promise<{ code: string; refused: Map<string, string>; urls: Set<string> }> {
   const refused = new Map<string, string>();
   const byFolder = new Map<string, Set<string>>();
   for (const [member, specifiers] of packages) {
@@ -226,12 +232,13 @@ async function rewritePackageImports(
       else urlOf.set(specifier, url);
     }
   }
-  if (refused.size > 0) return { code, refused };
+  const found = new Set(urlOf.values());
+  if (refused.size > 0) return { code, refused, urls: found };
   const rewritten = code.replace(EXTERNAL_IMPORT, (line, before: string, specifier: string, after: string) => {
     const url = urlOf.get(specifier);
     return url === undefined ? line : `${before}${JSON.stringify(url)}${after}`;
   });
-  return { code: rewritten, refused };
+  return { code: rewritten, refused, urls: found };
 }
 
 /** A whole line of esbuild's output importing a package: `import … from "x";` or `import "x";`. */

@@ -255,4 +255,22 @@ process.stdout.write(JSON.stringify(results));`,
     );
     expect(JSON.parse(output)).toEqual(["esm", true, true, true]);
   });
+
+  it("keeps a template literal line that reads like an import as it is", () => {
+    // A module no member imports, which would load from anywhere if it were taken for an import.
+    const text = 'import os from "node:os";';
+    const { folder } = project({
+      "a1.ts": `export const text: string = \`\n${text}\n\`;`,
+      "b2.ts": 'import { flavour } from "dual";\nexport const text: string = flavour;',
+    });
+    const files = [path.join(folder, "a1.ts"), path.join(folder, "b2.ts")];
+    const output = inNode(
+      `await prepareModules(${JSON.stringify(files)});
+const texts = [];
+for (const file of ${JSON.stringify(files)}) texts.push((await importModule(file)).text);
+process.stdout.write(JSON.stringify(texts));`,
+      path.join(folder, "cache"),
+    );
+    expect(JSON.parse(output)).toEqual([`\n${text}\n`, "esm"]);
+  });
 });

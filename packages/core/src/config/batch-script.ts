@@ -50,13 +50,18 @@ const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
  *
  * Every line stays on its line (the script's preamble is on the first
  * line, which holds esbuild's helpers), so the source map written beside
- * it (`mapName`) still applies. `undefined` when the code holds an import
- * or export this conversion does not know: then the batch is not used.
+ * it (`mapName`) still applies. Only lines importing one of `imported`
+ * (the package URLs and built-ins esbuild reported) are converted.
+ * `undefined` when the code holds any other line that reads as an import
+ * or export, or a clause this conversion does not know: then the batch is
+ * not used.
  */
-export function toBatchScript(code: string, mapName: string): string | undefined {
+export function toBatchScript(code: string, mapName: string, imported: ReadonlySet<string>): string | undefined {
   const imports: string[] = [];
   let unknown = false;
-  const body = code.replace(IMPORT_LINE, (_line, clause: string | undefined, url: string) => {
+  const body = code.replace(IMPORT_LINE, (line, clause: string | undefined, url: string) => {
+    // Text that only looks like an import (a line of a template literal) stays, and then refuses the batch.
+    if (!imported.has(url)) return line;
     let index = imports.indexOf(url);
     if (index === -1) index = imports.push(url) - 1;
     const declaration = clause === undefined ? `${LINK}(${index}, []);` : declare(clause, index);
