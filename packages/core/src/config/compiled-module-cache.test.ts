@@ -114,10 +114,12 @@ describe("CompiledModuleCache", () => {
       "concat.ts": 'const pw = process.env.PW;\nexport default { url: "postgres://app:" + pw + "@db" };',
       "query.ts": 'export default { url: "postgres://db/app?password=s3cret" };',
       "token.ts": 'export default { authToken: "abc", clientSecret: "def" };',
+      "identified.ts": "export const sql = \"CREATE USER app IDENTIFIED BY 's3cret'\";",
+      "apikey.ts": 'export default { headers: { "x-api-key": "abc" } };',
     });
     const modules = new CompiledModuleCache(cache);
     const names = ["retort.config.ts", "other.ts", "sql.ts", "camel.ts", "snake.ts", "env.ts", "typed.ts"];
-    for (const name of [...names, "fallback.ts", "concat.ts", "query.ts", "token.ts"]) {
+    for (const name of [...names, "fallback.ts", "concat.ts", "query.ts", "token.ts", "identified.ts", "apikey.ts"]) {
       expect(await modules.source(path.join(folder, name))).toEqual({ hooks: "holds a literal secret" });
     }
     expect(cached(cache)).toEqual([]);
