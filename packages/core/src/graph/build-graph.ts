@@ -36,6 +36,8 @@ function revisionKeys<S extends RevisionSource>(
 
 /** @internal What `RevisionGraph` is made of. */
 export interface GraphData<S extends RevisionSource> {
+  /** The number of revisions (without making them all, for a stored graph). */
+  readonly size: number;
   readonly revisions: Revision<S>[];
   readonly byId: Map<string, Revision<S>>;
   /** Branch labels and the revision declaring each, in file order. */
@@ -107,7 +109,17 @@ export function assembleGraphData<S extends RevisionSource>(
       if (revision.dependencies.length === 0) realBases.push(revision);
     }
   }
-  return { revisions, byId, labels, keys: revisionKeys(byId, labels), heads, realHeads, bases, realBases };
+  return {
+    size: revisions.length,
+    revisions,
+    byId,
+    labels,
+    keys: revisionKeys(byId, labels),
+    heads,
+    realHeads,
+    bases,
+    realBases,
+  };
 }
 
 function createRevision<S extends RevisionSource>(source: S, ordinal: number): Revision<S> {

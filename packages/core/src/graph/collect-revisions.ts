@@ -52,7 +52,7 @@ export function collectUpgrade<S extends RevisionSource>(
   lower: RevisionIdentifier,
   options: CollectOptions,
 ): Collected<S> {
-  const size = data.revisions.length;
+  const size = data.size;
   const targets = upgradeTargets(data, upper, lower, options.assertRelativeLength);
   const only = targets[0];
   if (
@@ -150,7 +150,7 @@ export function collectDowngrade<S extends RevisionSource>(
   lower: string | null,
   options: CollectOptions,
 ): Collected<S> {
-  const size = data.revisions.length;
+  const size = data.size;
   const parsed = parseDowngradeTarget(data, upper, lower, options.assertRelativeLength, options.onWarning);
   const target = parsed.target === "base" ? null : parsed.target;
   let roots: readonly Revision<S>[];

@@ -107,7 +107,7 @@ export function filterForLineage<S extends RevisionSource, T extends string | Re
   const { ids, branchLabel } = resolveRevisionNumber(data, checkAgainst);
   const shares = branchLabel ? [branchLabel, ...ids] : [...ids];
   if (targets.length === 0 || shares.length === 0) return [...targets];
-  const size = data.revisions.length;
+  const size = data.size;
   const marks = new Uint8Array(size);
   for (const share of shares) {
     const revision = revisionForIdent(data, share, null);
@@ -126,7 +126,7 @@ export function sharesLineage<S extends RevisionSource>(
   other: Revision<S>,
   includeDependencies = false,
 ): boolean {
-  return lineageMarks(other, includeDependencies, data.revisions.length)[revision.ordinal] === 1;
+  return lineageMarks(other, includeDependencies, data.size)[revision.ordinal] === 1;
 }
 
 /**
@@ -267,7 +267,7 @@ export function allCurrent<S extends RevisionSource>(
   // and the tips are the heads: no walk over every revision is needed.
   const given = new Set(top);
   if (data.heads.length > 0 && data.heads.every((head) => given.has(head))) return [...data.heads];
-  const marks = markRelated(top, ancestorEdges(true), data.revisions.length);
+  const marks = markRelated(top, ancestorEdges(true), data.size);
   return data.revisions.filter(
     (revision) => marks[revision.ordinal] === 1 && !revision.links.next.some((child) => marks[child.ordinal] === 1),
   );

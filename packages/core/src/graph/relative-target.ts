@@ -77,7 +77,7 @@ export function parseUpgradeTarget<S extends RevisionSource>(
         if (starts.length === 0) {
           // The branch has no current head: start from the tips of what is
           // applied on that branch, or from base.
-          const applied = walkRelated(currentRevs, ancestorEdges(true), data.revisions.length);
+          const applied = walkRelated(currentRevs, ancestorEdges(true), data.size);
           const active = filterForLineage(data, applied, branchLabel);
           const below = new Set(active.flatMap((revision) => revision.links.normalizedDown));
           const tips = active.filter((revision) => !below.has(revision));

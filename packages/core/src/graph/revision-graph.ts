@@ -13,7 +13,7 @@ import {
 import { ResolutionError } from "./revision-errors.js";
 import type { Revision } from "./revision.js";
 import type { RevisionSource } from "./revision-source.js";
-import { restoreGraph, type StoredGraph, storeGraph } from "./stored-graph.js";
+import { restoreGraph, restoreStoredGraph, type StoredGraph, storeGraph } from "./stored-graph.js";
 import { topologicalSort } from "./topological-sort.js";
 
 /** Options of `RevisionGraph.iterateRevisions`, as Alembic's `iterate_revisions`. */
@@ -53,8 +53,6 @@ export interface LineageOptions {
 export class RevisionGraph<S extends RevisionSource = RevisionSource> {
   /** @internal */
   readonly data: GraphData<S>;
-  /** Every revision, in file order. */
-  readonly revisions: readonly Revision<S>[];
   /** Revisions no `downRevision` points to, in file order (what `retort heads` prints). */
   readonly heads: readonly string[];
   /** Revisions nothing points to, by `downRevision` or `dependsOn` (the `heads` symbol). */
@@ -66,11 +64,15 @@ export class RevisionGraph<S extends RevisionSource = RevisionSource> {
 
   private constructor(data: GraphData<S>) {
     this.data = data;
-    this.revisions = data.revisions;
     this.heads = data.heads.map((revision) => revision.id);
     this.realHeads = data.realHeads.map((revision) => revision.id);
     this.bases = data.bases.map((revision) => revision.id);
     this.realBases = data.realBases.map((revision) => revision.id);
+  }
+
+  /** Every revision, in file order. */
+  get revisions(): readonly Revision<S>[] {
+    return this.data.revisions;
   }
 
   /**
@@ -93,6 +95,21 @@ export class RevisionGraph<S extends RevisionSource = RevisionSource> {
     return data === undefined ? undefined : new RevisionGraph(data);
   }
 
+  /**
+   * @internal `restore` for sources read only when needed: `sourceAt` gives
+   * the source of an ordinal (below `count`), and a revision (with its
+   * source) is made only when a query reaches it. The caller vouches that
+   * the sources are the very ones the record was stored from.
+   */
+  static restoreStored<S extends RevisionSource>(
+    count: number,
+    sourceAt: (ordinal: number) => S,
+    record: unknown,
+  ): RevisionGraph<S> | undefined {
+    const data = restoreStoredGraph(count, sourceAt, record);
+    return data === undefined ? undefined : new RevisionGraph(data);
+  }
+
   /** @internal What `restore` needs to give this graph back from the same sources. */
   store(): StoredGraph {
     return storeGraph(this.data);
@@ -100,7 +117,10 @@ export class RevisionGraph<S extends RevisionSource = RevisionSource> {
 
   /** The revision with exactly this id (no labels, prefixes or symbols). */
   get(id: string): Revision<S> | undefined {
-    return this.data.byId.get(id);
+    // Through the keys (ids, then labels): a stored graph looks the heads up
+    // first without making every revision. A label never equals an id.
+    const found = this.data.keys.get(id);
+    return found?.id === id ? found : undefined;
   }
 
   /**
@@ -165,13 +185,13 @@ export class RevisionGraph<S extends RevisionSource = RevisionSource> {
   /** The revisions below `revisions` (themselves included), in file order. */
   ancestors(revisions: readonly (string | Revision<S>)[], options: LineageOptions = {}): Revision<S>[] {
     const edges = ancestorEdges(options.includeDependencies ?? true);
-    return this.#marked(markRelated(this.#resolveAll(revisions), edges, this.revisions.length));
+    return this.#marked(markRelated(this.#resolveAll(revisions), edges, this.data.size));
   }
 
   /** The revisions above `revisions` (themselves included), in file order. */
   descendants(revisions: readonly (string | Revision<S>)[], options: LineageOptions = {}): Revision<S>[] {
     const edges = descendantEdges(options.includeDependencies ?? true);
-    return this.#marked(markRelated(this.#resolveAll(revisions), edges, this.revisions.length));
+    return this.#marked(markRelated(this.#resolveAll(revisions), edges, this.data.size));
   }
 
   /** Whether `ancestor` is `descendant` or below it. */

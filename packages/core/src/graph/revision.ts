@@ -57,19 +57,23 @@ export class Revision<S extends RevisionSource = RevisionSource> {
   readonly dependencies: readonly string[];
   /** The branch labels this revision declares itself. */
   readonly ownBranchLabels: ReadonlySet<string>;
-  /** @internal */
-  readonly links: RevisionLinks<S>;
-
+  #links: RevisionLinks<S> | undefined;
+  readonly #linker: ((ordinal: number) => RevisionLinks<S>) | undefined;
   #nextIds: ReadonlySet<string> | undefined;
   #allNextIds: ReadonlySet<string> | undefined;
 
-  /** @internal Use `RevisionGraph.build`. */
+  /**
+   * @internal Use `RevisionGraph.build`. With `linker`, the links are made
+   * by it on first use (a stored graph links only the revisions a command
+   * reaches); otherwise they start empty, for the builder to fill in.
+   */
   constructor(
     source: S,
     ordinal: number,
     downRevisions: readonly string[],
     dependencies: readonly string[],
     ownBranchLabels: readonly string[],
+    linker?: (ordinal: number) => RevisionLinks<S>,
   ) {
     this.id = source.revision;
     this.source = source;
@@ -77,7 +81,9 @@ export class Revision<S extends RevisionSource = RevisionSource> {
     this.downRevisions = downRevisions;
     this.dependencies = dependencies;
     this.ownBranchLabels = ownBranchLabels.length === 0 ? NO_LABELS : new Set(ownBranchLabels);
-    this.links = {
+    this.#linker = linker;
+    if (linker !== undefined) return;
+    this.#links = {
       down: NO_REVISIONS,
       allDown: NO_REVISIONS,
       normalizedDown: NO_REVISIONS,
@@ -89,6 +95,11 @@ export class Revision<S extends RevisionSource = RevisionSource> {
       labels: ownBranchLabels.length === 0 ? NO_LABELS : new Set(ownBranchLabels),
       depth: 0,
     };
+  }
+
+  /** @internal The edges, as revisions. */
+  get links(): RevisionLinks<S> {
+    return (this.#links ??= (this.#linker as (ordinal: number) => RevisionLinks<S>)(this.ordinal));
   }
 
   /** `dependencies` with branch labels resolved to revision ids. */

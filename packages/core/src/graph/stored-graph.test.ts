@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { RevisionGraph } from "./revision-graph.js";
 import { graphShape } from "./test-support/graph-shape.js";
 import { randomSources } from "./test-support/random-graph.js";
+import type { Revision } from "./revision.js";
+import type { RevisionSource } from "./revision-source.js";
 
 const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
@@ -17,6 +19,54 @@ describe("stored graph", () => {
         built.iterateRevisions("heads", "base").map((revision) => revision.id),
       );
     }
+  });
+
+  it("gives back the same shape when each source is read only when a query needs it", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const sources = randomSources(seed, 5 + seed * 3);
+      const built = RevisionGraph.build(sources);
+      const record = throughJson(built.store());
+      // Queries first, on a fresh graph each: they must answer alike before everything is made.
+      const fresh = () => RevisionGraph.restoreStored(sources.length, (ordinal) => sources[ordinal] as RevisionSource, record);
+      expect(fresh()?.iterateRevisions("heads", "base").map((revision) => revision.id), `seed ${seed}`).toEqual(
+        built.iterateRevisions("heads", "base").map((revision) => revision.id),
+      );
+      const middle = built.revisions[Math.floor(sources.length / 2)] as Revision;
+      expect(fresh()?.getAllCurrent([middle.id]).map((revision) => revision.id)).toEqual(
+        built.getAllCurrent([middle.id]).map((revision) => revision.id),
+      );
+      expect(fresh()?.get(middle.id)?.links.down.map((revision) => revision.id)).toEqual(
+        middle.links.down.map((revision) => revision.id),
+      );
+      expect(graphShape(fresh() as RevisionGraph), `seed ${seed}`).toEqual(graphShape(built));
+    }
+  });
+
+  it("makes only the revisions a query reaches: the heads and their neighbours for heads and a lookup of a head", () => {
+    const sources: RevisionSource[] = [];
+    for (let index = 0; index < 1_000; index++) {
+      sources.push({ revision: `r${index}`, downRevision: index === 0 ? null : `r${index - 1}` });
+    }
+    const record = throughJson(RevisionGraph.build(sources).store());
+    const read = new Set<number>();
+    const graph = RevisionGraph.restoreStored(
+      sources.length,
+      (ordinal) => {
+        read.add(ordinal);
+        return sources[ordinal] as RevisionSource;
+      },
+      record,
+    ) as RevisionGraph;
+    expect(graph.heads).toEqual(["r999"]);
+    expect(graph.get("r999")?.isHead).toBe(true);
+    expect(graph.getAllCurrent(["r999"]).map((revision) => revision.id)).toEqual(["r999"]);
+    expect(graph.getRevision("head")?.id).toBe("r999");
+    // The head, the base and the head's parent (made when the head was linked).
+    expect([...read].sort((a, b) => a - b)).toEqual([0, 998, 999]);
+    // A revision that is not a head: every revision is made, and found.
+    expect(graph.get("r500")?.downRevisions).toEqual(["r499"]);
+    expect(read.size).toBe(1_000);
+    expect(graph.get("r5000")).toBeUndefined();
   });
 
   it("keeps an empty graph empty", () => {
@@ -39,5 +89,11 @@ describe("stored graph", () => {
     expect(RevisionGraph.restore(sources, { ...record, depths: [] })).toBeUndefined();
     expect(RevisionGraph.restore(sources, { ...record, dependencies: [] })).toBeUndefined();
     expect(RevisionGraph.restore(sources, { ...record, labels: [0, 2, "x"] })).toBeUndefined();
+    const up = record.up as number[];
+    expect(RevisionGraph.restore(sources, { ...record, up: up.slice(0, -1) })).toBeUndefined();
+    expect(RevisionGraph.restore(sources, { ...record, heads: [sources.length] })).toBeUndefined();
+    expect(RevisionGraph.restore(sources, { ...record, next: [0] })).toBeUndefined();
+    const parentsSwapped = RevisionGraph.restore(sources.slice().reverse(), record);
+    expect(parentsSwapped).toBeUndefined();
   });
 });

@@ -40,7 +40,7 @@ function fastSort<S extends RevisionSource>(
   members: readonly Revision<S>[],
   start: Revision<S>[],
 ): Revision<S>[] {
-  const size = data.revisions.length;
+  const size = data.size;
   const todo = Uint8Array.from(todoMarks);
   // Number of unlisted children (over normalized edges) inside the set.
   const pendingChildren = new Int32Array(size);
@@ -119,7 +119,7 @@ export function fastSortApplies<S extends RevisionSource>(
   members: readonly Revision<S>[],
   start: readonly Revision<S>[],
 ): boolean {
-  const size = data.revisions.length;
+  const size = data.size;
   const reached = new Uint8Array(size);
   const stack = [...start];
   for (const head of start) reached[head.ordinal] = 1;
@@ -156,7 +156,7 @@ export function exactSort<S extends RevisionSource>(
   todoMarks: Uint8Array,
   start: Revision<S>[],
 ): Revision<S>[] {
-  const size = data.revisions.length;
+  const size = data.size;
   const todo = Uint8Array.from(todoMarks);
   const ancestorsOf = (revision: Revision<S>) => markRelated([revision], "normalizedDown", size);
   const current = start;

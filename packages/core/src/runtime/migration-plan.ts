@@ -70,7 +70,7 @@ export function checkUpgradeTarget<S extends RevisionSource>(graph: RevisionGrap
   asCommand(target, `Destination ${target} is not a valid upgrade target from current head(s)`, () => {
     const targets = upgradeTargets(graph.data, target, [], true);
     // The overlap check of collectUpgrade's walk; one target cannot overlap.
-    if (targets.length > 1) walkRelated(targets, ancestorEdges(true), graph.revisions.length, true);
+    if (targets.length > 1) walkRelated(targets, ancestorEdges(true), graph.data.size, true);
   });
 }
 
@@ -143,7 +143,7 @@ function stampSteps<S extends RevisionSource>(
   targets: readonly string[],
 ): StampStep[] {
   const data = graph.data;
-  const size = graph.revisions.length;
+  const size = graph.data.size;
   const heads = unique(graph.getRevisions(currentHeads));
   const destinations = targets.length > 0 ? targets : ["base"];
   const revisions = unique(graph.getRevisions(destinations));
