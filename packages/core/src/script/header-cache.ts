@@ -2,10 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { ensurePrivateDirectory, pruneOccasionally, temporaryName } from "../config/cache-directory.js";
 import { contentKey } from "../config/content-key.js";
+import { type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
 import type { RevisionHeader } from "./revision-header.js";
 
-/** Changes whenever `RevisionHeader`, the entry layout or the way a header is read does. */
-const FORMAT = "retort-headers-2";
+/** Changes whenever `RevisionHeader`, the file's layout or the way a header is read does. */
+const FORMAT = "retort-headers-3";
 
 /**
  * A file changed less than this long before the cache was written may
@@ -16,41 +17,63 @@ const FORMAT = "retort-headers-2";
 const RACY_MS = 3_000;
 
 /**
- * One entry is this many consecutive values of the flat `entries` array:
- * path, size, mtime and ctime (milliseconds, with their fraction), inode,
- * then the header's fields. A flat array of strings and numbers is the
- * cheapest JSON to parse: no object per entry until a header is asked for.
+ * Values per entry in the stamps section: size, mtime and ctime
+ * (milliseconds, with their fraction), inode, then where the entry's header
+ * starts in the headers section.
  */
-const WIDTH = 13;
-/** Offsets of the values within an entry. */
-const PATH = 0;
-const SIZE = 1;
-const MTIME = 2;
-const CTIME = 3;
-const INODE = 4;
-const REVISION = 5;
-const DOWN_REVISION = 6;
-const BRANCH_LABELS = 7;
-const DEPENDS_ON = 8;
-const MESSAGE = 9;
-const CREATE_DATE = 10;
-const DOC = 11;
-const LONG_DOC = 12;
+const STAMPS = 5;
+const SIZE = 0;
+const MTIME = 1;
+const CTIME = 2;
+const INODE = 3;
+const HEADER_AT = 4;
 
-interface CacheFile {
+/**
+ * The first line of the file: what follows it, as the lengths (in
+ * characters) of its sections, back to back:
+ * - `paths`: the files' paths, joined by NUL (no path holds one);
+ * - `stamps`: a JSON array of `STAMPS` numbers per entry (all numbers, so
+ *   it parses into one array of doubles and no object per value);
+ * - `headers`: a JSON array with one array per entry, the header's fields
+ *   (see `headerValues`), parsed one entry at a time or all at once;
+ * - `graph`: the stored revision graph of exactly these entries in this
+ *   order, once it was built and validated (see `storedGraph`), as JSON;
+ *   empty while an entry is missing.
+ * A command that finds every file unchanged parses the stamps and the
+ * graph, and the headers only of the revisions it reaches.
+ */
+interface Meta {
   readonly format: string;
-  readonly entries: unknown[];
-  /**
-   * The revision graph of exactly these entries, in this order, once it was
-   * built and validated (see `storedGraph`); absent while an entry is missing.
-   */
-  readonly graph?: unknown;
+  readonly count: number;
+  readonly paths: number;
+  readonly stamps: number;
+  readonly headers: number;
+  readonly graph: number;
+}
+
+/** A header's fields as stored: `RevisionHeader` without its path. */
+type HeaderValues = [
+  revision: string,
+  downRevision: RevisionHeader["downRevision"],
+  branchLabels: string[] | null,
+  dependsOn: string[] | null,
+  message: string | null,
+  createDate: string | null,
+  doc: string,
+  longDoc: string,
+];
+
+/** A file read in this run: what its entry will hold. */
+interface NewEntry {
+  readonly path: string;
+  readonly stamp: FileStamp;
+  readonly header: RevisionHeader;
 }
 
 /**
- * The headers of migration files read before, in one JSON file per set of
+ * The headers of migration files read before, in one file per set of
  * version locations, so that a graph command on 10,000 files is a stat per
- * file and one parse. An entry is used only while the file's size, mtime,
+ * file and one read. An entry is used only while the file's size, mtime,
  * ctime and inode are the ones it was read with. Entries are kept only for
  * files whose mtime and ctime were more than `RACY_MS` old when read, and
  * ctime changes on every write and cannot be set back, so any later edit
@@ -61,26 +84,39 @@ interface CacheFile {
  */
 export class HeaderCache {
   readonly #file: string;
-  readonly #old: unknown[];
   readonly #nowMs: () => number;
-  /** Offset in `#old` of each path, built only when files come in another order than stored. */
+  /** How many entries the file holds. */
+  readonly #count: number;
+  readonly #paths: string;
+  readonly #stamps: readonly number[];
+  readonly #headers: string;
+  readonly #graph: string;
+  /** The stored paths as a list, made only when a file is looked up by path (`header`). */
+  #pathList: string[] | undefined;
+  /** Where each stored path starts in `#paths`, set by `unchanged`. */
+  #pathStarts: Int32Array | undefined;
+  /** Every stored header's fields, parsed only when `header` needs them. */
+  #headerValues: HeaderValues[] | undefined;
+  /** Entry of each path, built only when files come in another order than stored. */
   #index: Map<string, number> | undefined;
-  /** Where the next file is expected in `#old` (files usually come in the stored order). */
+  /** The entry expected next (files usually come in the stored order). */
   #cursor = 0;
-  /** The entries to write: an offset into `#old` (kept) or a new entry's values. */
-  readonly #entries: (number | unknown[])[] = [];
+  /** The entries to write: a stored entry (its number) or a new one. */
+  readonly #entries: (number | NewEntry)[] = [];
   #changed = false;
   /** Every file asked for so far has an entry to write (none was too recent, none failed to stat). */
   #complete = true;
   /** Every file asked for so far was the next stored entry. */
   #inOrder = true;
-  readonly #graph: unknown;
 
-  private constructor(file: string, old: unknown[], graph: unknown, now: () => bigint) {
+  private constructor(file: string, sections: Sections | undefined, now: () => bigint) {
     this.#file = file;
-    this.#old = old;
-    this.#graph = graph;
     this.#nowMs = () => Number(now() / 1_000n) / 1_000;
+    this.#count = sections?.count ?? 0;
+    this.#paths = sections?.paths ?? "";
+    this.#stamps = sections?.stamps ?? [];
+    this.#headers = sections?.headers ?? "";
+    this.#graph = sections?.graph ?? "";
   }
 
   /**
@@ -95,18 +131,75 @@ export class HeaderCache {
     if (directory === null || !ensurePrivateDirectory(directory)) return undefined;
     const key = contentKey(locations.map((location) => path.resolve(location)));
     const file = path.join(directory, `${key}.json`);
-    let old: unknown[] = [];
-    let graph: unknown;
+    let sections: Sections | undefined;
     try {
-      const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
-      if (parsed.format === FORMAT && Array.isArray(parsed.entries) && parsed.entries.length % WIDTH === 0) {
-        old = parsed.entries;
-        graph = parsed.graph;
-      }
+      sections = parseSections(fs.readFileSync(file, "utf8"));
     } catch {
       // No cache yet, or an unreadable one: every header is read.
     }
-    return new HeaderCache(file, old, graph, now);
+    return new HeaderCache(file, sections, now);
+  }
+
+  /**
+   * Whether the files of `folders` (listed with their stamps) are exactly
+   * the stored ones, in the stored order, each with the stored size, times
+   * and inode, and a graph was stored with them: then `storedHeader` and
+   * `storedGraph` give what reading and building would, without a header
+   * object for any file not asked for. Compares without making a string.
+   */
+  unchanged(folders: readonly RevisionFolder[]): boolean {
+    if (this.#graph === "" || this.#entries.length > 0) return false;
+    const paths = this.#paths;
+    const stored = this.#stamps;
+    const count = this.#count;
+    const starts = new Int32Array(count + 1);
+    let entry = 0;
+    let at = 0;
+    for (const { directory, names, stamps } of folders) {
+      if (stamps === undefined) return false;
+      const separator = directory.endsWith(path.sep) ? "" : path.sep;
+      for (let index = 0; index < names.length; index++) {
+        const name = names[index] as string;
+        const end = at + directory.length + separator.length + name.length;
+        const stamp = index * STAMP_WIDTH;
+        const values = entry * STAMPS;
+        if (
+          entry >= count ||
+          !paths.startsWith(directory, at) ||
+          !paths.startsWith(separator, at + directory.length) ||
+          !paths.startsWith(name, end - name.length) ||
+          (end !== paths.length && paths.charCodeAt(end) !== 0) ||
+          stored[values + SIZE] !== stamps[stamp] ||
+          stored[values + MTIME] !== stamps[stamp + 1] ||
+          stored[values + CTIME] !== stamps[stamp + 2] ||
+          stored[values + INODE] !== stamps[stamp + 3]
+        ) {
+          return false;
+        }
+        starts[entry] = at;
+        at = end + 1;
+        entry++;
+      }
+    }
+    if (entry !== count) return false;
+    starts[count] = at;
+    this.#pathStarts = starts;
+    return true;
+  }
+
+  /** The number of stored entries (the revisions of `storedGraph`). */
+  get size(): number {
+    return this.#count;
+  }
+
+  /** The header of stored entry `entry`, once `unchanged` has vouched for the files. */
+  storedHeader(entry: number): RevisionHeader {
+    const starts = this.#pathStarts;
+    if (starts === undefined) throw new Error("HeaderCache.storedHeader before unchanged()");
+    const from = this.#stamps[entry * STAMPS + HEADER_AT] as number;
+    const to = entry + 1 < this.#count ? (this.#stamps[(entry + 1) * STAMPS + HEADER_AT] as number) - 1 : -1;
+    const values = JSON.parse(this.#headers.slice(from, to)) as HeaderValues;
+    return headerOf(values, this.#paths.slice(starts[entry], (starts[entry + 1] as number) - 1));
   }
 
   /**
@@ -121,49 +214,29 @@ export class HeaderCache {
       this.#complete = false;
       return read(file);
     }
-    const old = this.#old;
     const found = this.#find(file);
+    const values = found * STAMPS;
+    const stored = this.#stamps;
     if (
       found >= 0 &&
-      old[found + SIZE] === stat.size &&
-      old[found + MTIME] === stat.mtimeMs &&
-      old[found + CTIME] === stat.ctimeMs &&
-      old[found + INODE] === stat.ino
+      stored[values + SIZE] === stat.size &&
+      stored[values + MTIME] === stat.mtimeMs &&
+      stored[values + CTIME] === stat.ctimeMs &&
+      stored[values + INODE] === stat.ino
     ) {
-      if (found !== this.#entries.length * WIDTH) this.#inOrder = false;
-      this.#entries.push(found);
-      return {
-        revision: old[found + REVISION] as string,
-        downRevision: old[found + DOWN_REVISION] as RevisionHeader["downRevision"],
-        branchLabels: old[found + BRANCH_LABELS] as string[] | null,
-        dependsOn: old[found + DEPENDS_ON] as string[] | null,
-        message: old[found + MESSAGE] as string | null,
-        createDate: old[found + CREATE_DATE] as string | null,
-        doc: old[found + DOC] as string,
-        longDoc: old[found + LONG_DOC] as string,
-        path: file,
-      };
+      const header = this.#allHeaderValues()[found];
+      if (header !== undefined) {
+        if (found !== this.#entries.length) this.#inOrder = false;
+        this.#entries.push(found);
+        return headerOf(header, file);
+      }
     }
     const header = read(file);
     this.#changed = true;
     // ctime is never older than mtime unless the clock was set back; either counts.
     const now = this.#nowMs();
     if (now - stat.mtimeMs > RACY_MS && now - stat.ctimeMs > RACY_MS) {
-      this.#entries.push([
-        file,
-        stat.size,
-        stat.mtimeMs,
-        stat.ctimeMs,
-        stat.ino,
-        header.revision,
-        header.downRevision,
-        header.branchLabels,
-        header.dependsOn,
-        header.message,
-        header.createDate,
-        header.doc,
-        header.longDoc,
-      ]);
+      this.#entries.push({ path: file, stamp: stat, header });
     } else {
       this.#complete = false;
     }
@@ -171,36 +244,57 @@ export class HeaderCache {
   }
 
   /**
-   * The graph stored with the entries, when every file asked for was
-   * unchanged: the same files, in the stored order, with the same size,
-   * times and inode, and no stored file missing. Those files give the very
-   * headers the graph was built from, so it is still the graph they make;
-   * any edit, addition, removal or rename gives `undefined`. Entries are
-   * kept only for files older than `RACY_MS`, so the graph follows the same
-   * rule: a file changed within the same second is read again, and the
-   * graph built again, until it has settled.
+   * The graph stored with the entries, when every file is unchanged: the
+   * same files, in the stored order, with the same size, times and inode,
+   * and no stored file missing (as `unchanged` found, or as every file
+   * asked for through `header` was). Those files give the very headers the
+   * graph was built from, so it is still the graph they make; any edit,
+   * addition, removal or rename gives `undefined`. Entries are kept only
+   * for files older than `RACY_MS`, so the graph follows the same rule: a
+   * file changed within the same second is read again, and the graph built
+   * again, until it has settled.
    */
   storedGraph(): unknown {
-    if (this.#changed || !this.#inOrder || this.#entries.length * WIDTH !== this.#old.length) return undefined;
-    return this.#graph;
+    const vouched =
+      this.#pathStarts !== undefined || (!this.#changed && this.#inOrder && this.#entries.length === this.#count);
+    if (!vouched || this.#graph === "") return undefined;
+    try {
+      return JSON.parse(this.#graph) as unknown;
+    } catch {
+      return undefined;
+    }
   }
 
-  /** The offset of `file`'s entry in `#old`, or -1. */
+  /** Every stored header's fields (parsed once); none if the section does not hold one per entry. */
+  #allHeaderValues(): HeaderValues[] {
+    if (this.#headerValues === undefined) {
+      try {
+        const parsed = JSON.parse(this.#headers) as unknown;
+        this.#headerValues = Array.isArray(parsed) && parsed.length === this.#count ? (parsed as HeaderValues[]) : [];
+      } catch {
+        this.#headerValues = [];
+      }
+    }
+    return this.#headerValues as HeaderValues[];
+  }
+
+  /** The stored entry of `file`, or -1. */
   #find(file: string): number {
-    const old = this.#old;
+    this.#pathList ??= this.#count === 0 ? [] : this.#paths.split("\0");
+    const paths = this.#pathList;
     const cursor = this.#cursor;
-    if (cursor < old.length && old[cursor + PATH] === file) {
-      this.#cursor = cursor + WIDTH;
+    if (cursor < paths.length && paths[cursor] === file) {
+      this.#cursor = cursor + 1;
       return cursor;
     }
     if (this.#index === undefined) {
       this.#index = new Map();
-      for (let at = 0; at < old.length; at += WIDTH) this.#index.set(old[at + PATH] as string, at);
+      for (let entry = 0; entry < paths.length; entry++) this.#index.set(paths[entry] as string, entry);
     }
-    const at = this.#index.get(file);
-    if (at === undefined) return -1;
-    this.#cursor = at + WIDTH;
-    return at;
+    const entry = this.#index.get(file);
+    if (entry === undefined) return -1;
+    this.#cursor = entry + 1;
+    return entry;
   }
 
   /**
@@ -213,21 +307,46 @@ export class HeaderCache {
    */
   save(graph?: () => unknown): void {
     const storesGraph = graph !== undefined && this.#complete;
-    if (!storesGraph && !this.#changed && this.#entries.length * WIDTH === this.#old.length) return;
-    const entries: unknown[] = [];
+    if (!storesGraph && !this.#changed && this.#entries.length === this.#count) return;
+    const paths: string[] = [];
+    const stamps: number[] = [];
+    const headers: string[] = [];
+    // Where the next header starts in the headers section: after "[" and the headers before it, each with a comma.
+    let headerAt = 1;
     for (const entry of this.#entries) {
+      let text: string;
       if (typeof entry === "number") {
-        for (let i = 0; i < WIDTH; i++) entries.push(this.#old[entry + i]);
+        paths.push((this.#pathList as string[])[entry] as string);
+        const values = entry * STAMPS;
+        for (let index = 0; index < HEADER_AT; index++) stamps.push(this.#stamps[values + index] as number);
+        text = JSON.stringify((this.#headerValues as HeaderValues[])[entry]);
       } else {
-        entries.push(...entry);
+        paths.push(entry.path);
+        stamps.push(entry.stamp.size, entry.stamp.mtimeMs, entry.stamp.ctimeMs, entry.stamp.ino);
+        text = JSON.stringify(headerValues(entry.header));
       }
+      stamps.push(headerAt);
+      headers.push(text);
+      headerAt += text.length + 1;
     }
+    const sections = {
+      paths: paths.join("\0"),
+      stamps: JSON.stringify(stamps),
+      headers: `[${headers.join(",")}]`,
+      graph: storesGraph ? JSON.stringify(graph()) : "",
+    };
+    const meta: Meta = {
+      format: FORMAT,
+      count: this.#entries.length,
+      paths: sections.paths.length,
+      stamps: sections.stamps.length,
+      headers: sections.headers.length,
+      graph: sections.graph.length,
+    };
     const temporary = temporaryName(this.#file);
     try {
-      const content: CacheFile = storesGraph
-        ? { format: FORMAT, entries, graph: graph() }
-        : { format: FORMAT, entries };
-      fs.writeFileSync(temporary, JSON.stringify(content), { mode: 0o600, flag: "wx" });
+      const content = `${JSON.stringify(meta)}\n${sections.paths}${sections.stamps}${sections.headers}${sections.graph}`;
+      fs.writeFileSync(temporary, content, { mode: 0o600, flag: "wx" });
       fs.renameSync(temporary, this.#file);
     } catch {
       fs.rmSync(temporary, { force: true });
@@ -235,6 +354,80 @@ export class HeaderCache {
     // The caches of projects gone (or moved) are removed after 30 days unwritten.
     pruneOccasionally(path.dirname(this.#file), Date.now(), [".json", ".tmp"]);
   }
+}
+
+/** The sections of a cache file (`stamps` parsed), with the number of entries. */
+interface Sections {
+  readonly count: number;
+  readonly paths: string;
+  readonly stamps: readonly number[];
+  readonly headers: string;
+  readonly graph: string;
+}
+
+/**
+ * The sections of `text` when it is a file of this format whose layout
+ * holds together (the lengths add up, one stamp per entry, headers in
+ * order within their section), else `undefined`: then no entry is used.
+ */
+function parseSections(text: string): Sections | undefined {
+  const end = text.indexOf("\n");
+  if (end < 0) return undefined;
+  const meta = JSON.parse(text.slice(0, end)) as Partial<Meta> | null;
+  if (meta === null || typeof meta !== "object" || meta.format !== FORMAT) return undefined;
+  const { count, paths, stamps, headers, graph } = meta;
+  const lengths = [count, paths, stamps, headers, graph];
+  if (!lengths.every((length) => typeof length === "number" && Number.isInteger(length) && length >= 0)) {
+    return undefined;
+  }
+  let at = end + 1;
+  const section = (length: number) => text.slice(at, (at += length));
+  const sections = {
+    count: count as number,
+    paths: section(paths as number),
+    stamps: JSON.parse(section(stamps as number)) as unknown,
+    headers: section(headers as number),
+    graph: section(graph as number),
+  };
+  const values = sections.stamps;
+  if (at !== text.length || !Array.isArray(values) || values.length !== sections.count * STAMPS) return undefined;
+  // Each header starts after the one before it (a header is at least "[]" and a comma).
+  let previous = 0;
+  for (let entry = 0; entry < sections.count; entry++) {
+    const headerAt = values[entry * STAMPS + HEADER_AT] as unknown;
+    if (typeof headerAt !== "number" || headerAt < previous + 1 || headerAt >= sections.headers.length) {
+      return undefined;
+    }
+    previous = headerAt + 2;
+  }
+  return { ...sections, stamps: values as number[] };
+}
+
+function headerValues(header: RevisionHeader): HeaderValues {
+  return [
+    header.revision,
+    header.downRevision,
+    header.branchLabels,
+    header.dependsOn,
+    header.message,
+    header.createDate,
+    header.doc,
+    header.longDoc,
+  ];
+}
+
+function headerOf(values: HeaderValues, file: string): RevisionHeader {
+  return {
+    revision: values[0],
+    downRevision: values[1],
+    branchLabels: values[2],
+    dependsOn: values[3],
+    message: values[4],
+    createDate: values[5],
+    doc: values[6],
+    longDoc: values[7],
+    path: file,
+  };
 }
 
 /** What the cache compares of a file's `stat`. */

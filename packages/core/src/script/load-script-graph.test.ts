@@ -56,11 +56,16 @@ function uncached(versions: string) {
   return RevisionGraph.build(loadScriptHeaders({ versionLocations: [versions] }));
 }
 
+/** The cache files' stored graphs: after the first line (the sections' lengths), the graph is the last section. */
 function cacheFiles(cache: string): { graph?: unknown }[] {
   return fs
     .readdirSync(cache)
     .filter((name) => name.endsWith(".json"))
-    .map((name) => JSON.parse(fs.readFileSync(path.join(cache, name), "utf8")) as { graph?: unknown });
+    .map((name) => {
+      const text = fs.readFileSync(path.join(cache, name), "utf8");
+      const meta = JSON.parse(text.slice(0, text.indexOf("\n"))) as { graph: number };
+      return meta.graph > 0 ? { graph: JSON.parse(text.slice(text.length - meta.graph)) as unknown } : {};
+    });
 }
 
 describe("loadScriptGraph with a cache folder", () => {

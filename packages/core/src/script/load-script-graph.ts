@@ -1,6 +1,7 @@
 import { RevisionGraph } from "../graph/revision-graph.js";
 import {
   assertScriptLocation,
+  listScriptFiles,
   type LoadScriptHeadersOptions,
   openHeaderCache,
   readScriptHeaders,
@@ -13,8 +14,10 @@ import type { RevisionHeader } from "./revision-header.js";
  * the headers once it has been built and validated, and given back without
  * building or validating it again while every file is unchanged (see
  * `HeaderCache.storedGraph`): on 10,000 files that is most of a graph
- * command's own time. A graph that fails to build is never stored, so its
- * error is raised again on every run, exactly as without the cache.
+ * command's own time. While every file is unchanged, no file is read and
+ * a revision (with its header) is made only when a query reaches it:
+ * `heads` makes the heads. A graph that fails to build is never stored, so
+ * its error is raised again on every run, exactly as without the cache.
  *
  * ```ts
  * const graph = loadScriptGraph({ versionLocations: config.versionLocations, cacheDirectory });
@@ -24,7 +27,17 @@ import type { RevisionHeader } from "./revision-header.js";
 export function loadScriptGraph(options: LoadScriptHeadersOptions): RevisionGraph<RevisionHeader> {
   if (options.scriptLocation !== undefined) assertScriptLocation(options.scriptLocation);
   const cache = openHeaderCache(options);
-  const headers = readScriptHeaders(options, cache);
+  const listed = listScriptFiles(options, cache !== undefined);
+  // With a file reachable twice, the warning and the dropped duplicate come from reading.
+  if (cache !== undefined && !listed.overlapping && cache.unchanged(listed.folders)) {
+    const restored = RevisionGraph.restoreStored(
+      cache.size,
+      (ordinal) => cache.storedHeader(ordinal),
+      cache.storedGraph(),
+    );
+    if (restored !== undefined) return restored;
+  }
+  const headers = readScriptHeaders(options, cache, listed);
   if (cache === undefined) return RevisionGraph.build(headers);
   const stored = cache.storedGraph();
   const restored = stored === undefined ? undefined : RevisionGraph.restore(headers, stored);

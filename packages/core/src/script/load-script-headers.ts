@@ -42,21 +42,44 @@ export function loadScriptHeaders(options: LoadScriptHeadersOptions): RevisionHe
   return headers;
 }
 
+/** @internal The migration files of the version locations, by folder, with what `readScriptHeaders` needs. */
+export interface ListedFiles {
+  readonly folders: readonly RevisionFolder[];
+  /** Each folder's real path. */
+  readonly realFolders: readonly string[];
+  /** Two folders share a real path: a file can be reached twice. */
+  readonly overlapping: boolean;
+}
+
 /**
- * @internal `loadScriptHeaders` without the script folder's check, through
- * `cache` when given; the caller saves the cache.
+ * @internal Lists the migration files of `options`, each with its stat
+ * when `withStats` (for the header cache to compare).
  */
-export function readScriptHeaders(options: LoadScriptHeadersOptions, cache: HeaderCache | undefined): RevisionHeader[] {
-  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`WARNING: ${message}\n`));
+export function listScriptFiles(options: LoadScriptHeadersOptions, withStats: boolean): ListedFiles {
   const folders = findRevisionFolders(options.versionLocations, {
     recursive: options.recursive ?? false,
-    withStats: cache !== undefined,
+    withStats,
   });
   // Overlapping locations are found by their folders' real paths: one
   // realpath per folder instead of one per file keeps 10,000 files fast,
   // and when no two folders share a real path no file can be reached twice.
   const realFolders = folders.map((folder) => realpathSync(folder.directory));
   const overlapping = new Set(realFolders).size < realFolders.length;
+  return { folders, realFolders, overlapping };
+}
+
+/**
+ * @internal `loadScriptHeaders` without the script folder's check, through
+ * `cache` when given, of the files `listed` (by default listed here); the
+ * caller saves the cache.
+ */
+export function readScriptHeaders(
+  options: LoadScriptHeadersOptions,
+  cache: HeaderCache | undefined,
+  listed: ListedFiles = listScriptFiles(options, cache !== undefined),
+): RevisionHeader[] {
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`WARNING: ${message}\n`));
+  const { folders, realFolders, overlapping } = listed;
   const seen = new Set<string>();
   const headers: RevisionHeader[] = [];
   for (let index = 0; index < folders.length; index++) {
