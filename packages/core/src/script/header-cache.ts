@@ -17,39 +17,32 @@ const FORMAT = "retort-headers-3";
 const RACY_MS = 3_000;
 
 /**
- * Values per entry in the stamps section: size, mtime and ctime
- * (milliseconds, with their fraction), inode, then where the entry's header
- * starts in the headers section.
- */
-const STAMPS = 5;
-const SIZE = 0;
-const MTIME = 1;
-const CTIME = 2;
-const INODE = 3;
-const HEADER_AT = 4;
-
-/**
- * The first line of the file: what follows it, as the lengths (in
- * characters) of its sections, back to back:
- * - `paths`: the files' paths, joined by NUL (no path holds one);
- * - `stamps`: a JSON array of `STAMPS` numbers per entry (all numbers, so
- *   it parses into one array of doubles and no object per value);
- * - `headers`: a JSON array with one array per entry, the header's fields
- *   (see `headerValues`), parsed one entry at a time or all at once;
- * - `graph`: the stored revision graph of exactly these entries in this
+ * The file, all lengths in bytes: a first line of JSON (`Meta`, padded
+ * with spaces to a multiple of 8 bytes), then its sections back to back:
+ * - stamps: per entry the file's size, mtime and ctime (milliseconds, with
+ *   their fraction) and inode, as native 64-bit floats, exactly as
+ *   `RevisionFolder.stamps` holds them, so that a listing is compared with
+ *   one byte comparison per folder and nothing is parsed;
+ * - header starts: per entry, then once more, where its header starts in
+ *   the headers section (64-bit floats);
+ * - paths: the files' paths, joined by NUL (no path holds one), UTF-8;
+ * - headers: a JSON array with one array per entry (see `HeaderValues`),
+ *   UTF-8: parsed one entry at a time or all at once;
+ * - graph: the stored revision graph of exactly these entries in this
  *   order, once it was built and validated (see `storedGraph`), as JSON;
  *   empty while an entry is missing.
- * A command that finds every file unchanged parses the stamps and the
+ * A command that finds every file unchanged decodes the paths and the
  * graph, and the headers only of the revisions it reaches.
  */
 interface Meta {
   readonly format: string;
   readonly count: number;
   readonly paths: number;
-  readonly stamps: number;
   readonly headers: number;
   readonly graph: number;
 }
+
+const STAMP_BYTES = STAMP_WIDTH * 8;
 
 /** A header's fields as stored: `RevisionHeader` without its path. */
 type HeaderValues = [
@@ -87,14 +80,11 @@ export class HeaderCache {
   readonly #nowMs: () => number;
   /** How many entries the file holds. */
   readonly #count: number;
-  readonly #paths: string;
-  readonly #stamps: readonly number[];
-  readonly #headers: string;
-  readonly #graph: string;
+  readonly #sections: Sections | undefined;
   /** The stored paths as a list, made only when a file is looked up by path (`header`). */
   #pathList: string[] | undefined;
-  /** Where each stored path starts in `#paths`, set by `unchanged`. */
-  #pathStarts: Int32Array | undefined;
+  /** The folders `unchanged` vouched for, and the entry each starts at. */
+  #vouched: { folders: readonly RevisionFolder[]; starts: number[] } | undefined;
   /** Every stored header's fields, parsed only when `header` needs them. */
   #headerValues: HeaderValues[] | undefined;
   /** Entry of each path, built only when files come in another order than stored. */
@@ -113,10 +103,7 @@ export class HeaderCache {
     this.#file = file;
     this.#nowMs = () => Number(now() / 1_000n) / 1_000;
     this.#count = sections?.count ?? 0;
-    this.#paths = sections?.paths ?? "";
-    this.#stamps = sections?.stamps ?? [];
-    this.#headers = sections?.headers ?? "";
-    this.#graph = sections?.graph ?? "";
+    this.#sections = sections;
   }
 
   /**
@@ -133,7 +120,7 @@ export class HeaderCache {
     const file = path.join(directory, `${key}.json`);
     let sections: Sections | undefined;
     try {
-      sections = parseSections(fs.readFileSync(file, "utf8"));
+      sections = parseSections(fs.readFileSync(file));
     } catch {
       // No cache yet, or an unreadable one: every header is read.
     }
@@ -145,45 +132,29 @@ export class HeaderCache {
    * the stored ones, in the stored order, each with the stored size, times
    * and inode, and a graph was stored with them: then `storedHeader` and
    * `storedGraph` give what reading and building would, without a header
-   * object for any file not asked for. Compares without making a string.
+   * object for any file not asked for. One string and one byte comparison
+   * per folder.
    */
   unchanged(folders: readonly RevisionFolder[]): boolean {
-    if (this.#graph === "" || this.#entries.length > 0) return false;
-    const paths = this.#paths;
-    const stored = this.#stamps;
-    const count = this.#count;
-    const starts = new Int32Array(count + 1);
+    const sections = this.#sections;
+    if (sections === undefined || sections.graph === 0 || this.#entries.length > 0) return false;
+    const starts: number[] = [];
+    const paths: string[] = [];
     let entry = 0;
-    let at = 0;
     for (const { directory, names, stamps } of folders) {
-      if (stamps === undefined) return false;
-      const separator = directory.endsWith(path.sep) ? "" : path.sep;
-      for (let index = 0; index < names.length; index++) {
-        const name = names[index] as string;
-        const end = at + directory.length + separator.length + name.length;
-        const stamp = index * STAMP_WIDTH;
-        const values = entry * STAMPS;
-        if (
-          entry >= count ||
-          !paths.startsWith(directory, at) ||
-          !paths.startsWith(separator, at + directory.length) ||
-          !paths.startsWith(name, end - name.length) ||
-          (end !== paths.length && paths.charCodeAt(end) !== 0) ||
-          stored[values + SIZE] !== stamps[stamp] ||
-          stored[values + MTIME] !== stamps[stamp + 1] ||
-          stored[values + CTIME] !== stamps[stamp + 2] ||
-          stored[values + INODE] !== stamps[stamp + 3]
-        ) {
-          return false;
-        }
-        starts[entry] = at;
-        at = end + 1;
-        entry++;
-      }
+      if (stamps === undefined || entry + names.length > this.#count) return false;
+      const stored = sections.bytes.subarray(
+        sections.stamps + entry * STAMP_BYTES,
+        sections.stamps + (entry + names.length) * STAMP_BYTES,
+      );
+      if (!stored.equals(new Uint8Array(stamps.buffer, stamps.byteOffset, stamps.byteLength))) return false;
+      const prefix = directory.endsWith(path.sep) ? directory : directory + path.sep;
+      paths.push(prefix + names.join(`\0${prefix}`));
+      starts.push(entry);
+      entry += names.length;
     }
-    if (entry !== count) return false;
-    starts[count] = at;
-    this.#pathStarts = starts;
+    if (entry !== this.#count || paths.join("\0") !== sections.text(sections.paths, sections.headers)) return false;
+    this.#vouched = { folders, starts };
     return true;
   }
 
@@ -194,12 +165,16 @@ export class HeaderCache {
 
   /** The header of stored entry `entry`, once `unchanged` has vouched for the files. */
   storedHeader(entry: number): RevisionHeader {
-    const starts = this.#pathStarts;
-    if (starts === undefined) throw new Error("HeaderCache.storedHeader before unchanged()");
-    const from = this.#stamps[entry * STAMPS + HEADER_AT] as number;
-    const to = entry + 1 < this.#count ? (this.#stamps[(entry + 1) * STAMPS + HEADER_AT] as number) - 1 : -1;
-    const values = JSON.parse(this.#headers.slice(from, to)) as HeaderValues;
-    return headerOf(values, this.#paths.slice(starts[entry], (starts[entry + 1] as number) - 1));
+    const vouched = this.#vouched;
+    const sections = this.#sections;
+    if (vouched === undefined || sections === undefined) throw new Error("HeaderCache.storedHeader before unchanged()");
+    let folder = vouched.starts.length - 1;
+    while ((vouched.starts[folder] as number) > entry) folder--;
+    const { directory, names } = vouched.folders[folder] as RevisionFolder;
+    const name = names[entry - (vouched.starts[folder] as number)] as string;
+    const from = sections.headers + sections.headerStarts(entry);
+    const values = JSON.parse(sections.text(from, sections.headers + sections.headerStarts(entry + 1) - 1));
+    return headerOf(values as HeaderValues, directory.endsWith(path.sep) ? directory + name : directory + path.sep + name);
   }
 
   /**
@@ -215,14 +190,13 @@ export class HeaderCache {
       return read(file);
     }
     const found = this.#find(file);
-    const values = found * STAMPS;
-    const stored = this.#stamps;
+    const stored = this.#sections?.stamp(found);
     if (
-      found >= 0 &&
-      stored[values + SIZE] === stat.size &&
-      stored[values + MTIME] === stat.mtimeMs &&
-      stored[values + CTIME] === stat.ctimeMs &&
-      stored[values + INODE] === stat.ino
+      stored !== undefined &&
+      stored[0] === stat.size &&
+      stored[1] === stat.mtimeMs &&
+      stored[2] === stat.ctimeMs &&
+      stored[3] === stat.ino
     ) {
       const header = this.#allHeaderValues()[found];
       if (header !== undefined) {
@@ -255,11 +229,12 @@ export class HeaderCache {
    * again, until it has settled.
    */
   storedGraph(): unknown {
+    const sections = this.#sections;
     const vouched =
-      this.#pathStarts !== undefined || (!this.#changed && this.#inOrder && this.#entries.length === this.#count);
-    if (!vouched || this.#graph === "") return undefined;
+      this.#vouched !== undefined || (!this.#changed && this.#inOrder && this.#entries.length === this.#count);
+    if (!vouched || sections === undefined || sections.graph === 0) return undefined;
     try {
-      return JSON.parse(this.#graph) as unknown;
+      return JSON.parse(sections.text(sections.graph, sections.bytes.length)) as unknown;
     } catch {
       return undefined;
     }
@@ -268,8 +243,10 @@ export class HeaderCache {
   /** Every stored header's fields (parsed once); none if the section does not hold one per entry. */
   #allHeaderValues(): HeaderValues[] {
     if (this.#headerValues === undefined) {
+      const sections = this.#sections;
       try {
-        const parsed = JSON.parse(this.#headers) as unknown;
+        const parsed =
+          sections === undefined ? [] : (JSON.parse(sections.text(sections.headers, sections.graph)) as unknown);
         this.#headerValues = Array.isArray(parsed) && parsed.length === this.#count ? (parsed as HeaderValues[]) : [];
       } catch {
         this.#headerValues = [];
@@ -280,7 +257,9 @@ export class HeaderCache {
 
   /** The stored entry of `file`, or -1. */
   #find(file: string): number {
-    this.#pathList ??= this.#count === 0 ? [] : this.#paths.split("\0");
+    const sections = this.#sections;
+    this.#pathList ??=
+      sections === undefined || this.#count === 0 ? [] : sections.text(sections.paths, sections.headers).split("\0");
     const paths = this.#pathList;
     const cursor = this.#cursor;
     if (cursor < paths.length && paths[cursor] === file) {
@@ -308,44 +287,52 @@ export class HeaderCache {
   save(graph?: () => unknown): void {
     const storesGraph = graph !== undefined && this.#complete;
     if (!storesGraph && !this.#changed && this.#entries.length === this.#count) return;
+    const count = this.#entries.length;
     const paths: string[] = [];
-    const stamps: number[] = [];
+    const stamps = new Float64Array(count * STAMP_WIDTH);
+    const headerStarts = new Float64Array(count + 1);
     const headers: string[] = [];
     // Where the next header starts in the headers section: after "[" and the headers before it, each with a comma.
     let headerAt = 1;
-    for (const entry of this.#entries) {
+    for (let index = 0; index < count; index++) {
+      const entry = this.#entries[index] as number | NewEntry;
       let text: string;
       if (typeof entry === "number") {
         paths.push((this.#pathList as string[])[entry] as string);
-        const values = entry * STAMPS;
-        for (let index = 0; index < HEADER_AT; index++) stamps.push(this.#stamps[values + index] as number);
+        stamps.set(this.#sections?.stamp(entry) as Float64Array, index * STAMP_WIDTH);
         text = JSON.stringify((this.#headerValues as HeaderValues[])[entry]);
       } else {
         paths.push(entry.path);
-        stamps.push(entry.stamp.size, entry.stamp.mtimeMs, entry.stamp.ctimeMs, entry.stamp.ino);
+        stamps.set([entry.stamp.size, entry.stamp.mtimeMs, entry.stamp.ctimeMs, entry.stamp.ino], index * STAMP_WIDTH);
         text = JSON.stringify(headerValues(entry.header));
       }
-      stamps.push(headerAt);
+      headerStarts[index] = headerAt;
       headers.push(text);
-      headerAt += text.length + 1;
+      headerAt += Buffer.byteLength(text) + 1;
     }
-    const sections = {
-      paths: paths.join("\0"),
-      stamps: JSON.stringify(stamps),
-      headers: `[${headers.join(",")}]`,
-      graph: storesGraph ? JSON.stringify(graph()) : "",
-    };
+    headerStarts[count] = headerAt;
+    const pathsBytes = Buffer.from(paths.join("\0"));
+    const headersBytes = Buffer.from(`[${headers.join(",")}]`);
+    const graphBytes = Buffer.from(storesGraph ? JSON.stringify(graph()) : "");
     const meta: Meta = {
       format: FORMAT,
-      count: this.#entries.length,
-      paths: sections.paths.length,
-      stamps: sections.stamps.length,
-      headers: sections.headers.length,
-      graph: sections.graph.length,
+      count,
+      paths: pathsBytes.length,
+      headers: headersBytes.length,
+      graph: graphBytes.length,
     };
+    let line = JSON.stringify(meta);
+    line = line.padEnd(Math.ceil((line.length + 1) / 8) * 8 - 1);
+    const content = Buffer.concat([
+      Buffer.from(`${line}\n`),
+      new Uint8Array(stamps.buffer),
+      new Uint8Array(headerStarts.buffer),
+      pathsBytes,
+      headersBytes,
+      graphBytes,
+    ]);
     const temporary = temporaryName(this.#file);
     try {
-      const content = `${JSON.stringify(meta)}\n${sections.paths}${sections.stamps}${sections.headers}${sections.graph}`;
       fs.writeFileSync(temporary, content, { mode: 0o600, flag: "wx" });
       fs.renameSync(temporary, this.#file);
     } catch {
@@ -356,51 +343,67 @@ export class HeaderCache {
   }
 }
 
-/** The sections of a cache file (`stamps` parsed), with the number of entries. */
+/** Where the sections of a cache file start, as offsets into its bytes. */
 interface Sections {
   readonly count: number;
-  readonly paths: string;
-  readonly stamps: readonly number[];
-  readonly headers: string;
-  readonly graph: string;
+  readonly bytes: Buffer;
+  readonly stamps: number;
+  readonly paths: number;
+  readonly headers: number;
+  readonly graph: number;
+  /** The stamp of entry `entry` (size, mtime, ctime, inode), or `undefined` for none. */
+  stamp(entry: number): Float64Array | undefined;
+  /** Where header `entry` starts in the headers section (for `count`, the section's end plus one). */
+  headerStarts(entry: number): number;
+  text(from: number, to: number): string;
 }
 
 /**
- * The sections of `text` when it is a file of this format whose layout
- * holds together (the lengths add up, one stamp per entry, headers in
- * order within their section), else `undefined`: then no entry is used.
+ * The sections of `bytes` when it is a file of this format whose layout
+ * holds together (the lengths add up, headers in order within their
+ * section), else `undefined`: then no entry is used.
  */
-function parseSections(text: string): Sections | undefined {
-  const end = text.indexOf("\n");
-  if (end < 0) return undefined;
-  const meta = JSON.parse(text.slice(0, end)) as Partial<Meta> | null;
+function parseSections(bytes: Buffer): Sections | undefined {
+  const end = bytes.indexOf(10);
+  if (end < 0 || (end + 1) % 8 !== 0) return undefined;
+  const meta = JSON.parse(bytes.toString("utf8", 0, end)) as Partial<Meta> | null;
   if (meta === null || typeof meta !== "object" || meta.format !== FORMAT) return undefined;
-  const { count, paths, stamps, headers, graph } = meta;
-  const lengths = [count, paths, stamps, headers, graph];
+  const { count, paths, headers, graph } = meta;
+  const lengths = [count, paths, headers, graph];
   if (!lengths.every((length) => typeof length === "number" && Number.isInteger(length) && length >= 0)) {
     return undefined;
   }
-  let at = end + 1;
-  const section = (length: number) => text.slice(at, (at += length));
-  const sections = {
-    count: count as number,
-    paths: section(paths as number),
-    stamps: JSON.parse(section(stamps as number)) as unknown,
-    headers: section(headers as number),
-    graph: section(graph as number),
-  };
-  const values = sections.stamps;
-  if (at !== text.length || !Array.isArray(values) || values.length !== sections.count * STAMPS) return undefined;
-  // Each header starts after the one before it (a header is at least "[]" and a comma).
-  let previous = 0;
-  for (let entry = 0; entry < sections.count; entry++) {
-    const headerAt = values[entry * STAMPS + HEADER_AT] as unknown;
-    if (typeof headerAt !== "number" || headerAt < previous + 1 || headerAt >= sections.headers.length) {
-      return undefined;
-    }
-    previous = headerAt + 2;
+  const entries = count as number;
+  const stampsAt = end + 1;
+  const startsAt = stampsAt + entries * STAMP_BYTES;
+  const pathsAt = startsAt + (entries + 1) * 8;
+  const headersAt = pathsAt + (paths as number);
+  const graphAt = headersAt + (headers as number);
+  if (graphAt + (graph as number) !== bytes.length) return undefined;
+  // Copied out of the file's bytes: a Float64Array needs an aligned offset.
+  const numbers = new Float64Array((pathsAt - stampsAt) / 8);
+  new Uint8Array(numbers.buffer).set(bytes.subarray(stampsAt, pathsAt));
+  const starts = numbers.subarray(entries * STAMP_WIDTH);
+  // The first header starts after "[", each other after the one before it (at least "[]" and a comma).
+  let previous = -2;
+  for (let entry = 0; entry <= entries; entry++) {
+    const headerAt = starts[entry] as number;
+    if (!(headerAt >= previous + 3) || headerAt > (headers as number)) return undefined;
+    previous = headerAt;
   }
-  return { ...sections, stamps: values as number[] };
+  if (entries > 0 && starts[entries] !== headers) return undefined;
+  return {
+    count: entries,
+    bytes,
+    stamps: stampsAt,
+    paths: pathsAt,
+    headers: headersAt,
+    graph: graphAt,
+    stamp: (entry) =>
+      entry >= 0 && entry < entries ? numbers.subarray(entry * STAMP_WIDTH, (entry + 1) * STAMP_WIDTH) : undefined,
+    headerStarts: (entry) => starts[entry] as number,
+    text: (from, to) => bytes.toString("utf8", from, to),
+  };
 }
 
 function headerValues(header: RevisionHeader): HeaderValues {

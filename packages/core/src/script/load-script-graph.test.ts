@@ -62,9 +62,9 @@ function cacheFiles(cache: string): { graph?: unknown }[] {
     .readdirSync(cache)
     .filter((name) => name.endsWith(".json"))
     .map((name) => {
-      const text = fs.readFileSync(path.join(cache, name), "utf8");
-      const meta = JSON.parse(text.slice(0, text.indexOf("\n"))) as { graph: number };
-      return meta.graph > 0 ? { graph: JSON.parse(text.slice(text.length - meta.graph)) as unknown } : {};
+      const bytes = fs.readFileSync(path.join(cache, name));
+      const meta = JSON.parse(bytes.toString("utf8", 0, bytes.indexOf(10))) as { graph: number };
+      return meta.graph > 0 ? { graph: JSON.parse(bytes.toString("utf8", bytes.length - meta.graph)) as unknown } : {};
     });
 }
 
@@ -122,6 +122,89 @@ describe("loadScriptGraph with a cache folder", () => {
     // Renamed to a name that is not a migration: the file is gone from the graph.
     fs.renameSync(path.join(versions, "0_third.ts"), path.join(versions, "0_third.ts.bak"));
     expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 1 });
+  });
+
+  it("gives the stored graph of several version locations, and sees a file moved between them or edited in place", () => {
+    const { versions, cache } = setUp();
+    const other = path.join(path.dirname(versions), "other");
+    fs.mkdirSync(other);
+    const twoLocations = () => {
+      const build = vi.spyOn(RevisionGraph, "build");
+      try {
+        const graph = loadScriptGraph({ versionLocations: [versions, other], cacheDirectory: cache, now: later });
+        return { graph, builds: build.mock.calls.length };
+      } finally {
+        build.mockRestore();
+      }
+    };
+    const uncachedTwo = () =>
+      RevisionGraph.build(loadScriptHeaders({ versionLocations: [versions, other] })) as RevisionGraph;
+    write(versions, "a_first.ts", "a", null);
+    write(versions, "b_second.ts", "b", "a");
+    const moved = write(other, "c_third.ts", "c", "b");
+    const edited = write(other, "d_fourth.ts", "d", "c");
+    expect(twoLocations().builds).toBe(1);
+    const restored = twoLocations();
+    expect(restored.builds).toBe(0);
+    // Each header (its path included) as read from the files.
+    expect(graphShape(restored.graph)).toEqual(graphShape(uncachedTwo()));
+    expect(restored.graph.get("d")?.source.path).toBe(edited);
+
+    fs.renameSync(moved, path.join(versions, "c_third.ts"));
+    const afterMove = twoLocations();
+    expect(afterMove.builds).toBe(1);
+    expect(graphShape(afterMove.graph)).toEqual(graphShape(uncachedTwo()));
+    expect(twoLocations().builds).toBe(0);
+
+    // Same size, same mtime, in the second location: d now comes from b.
+    const { mtime } = fs.statSync(edited);
+    fs.writeFileSync(edited, fs.readFileSync(edited, "utf8").replace('downRevision = "c"', 'downRevision = "b"'));
+    fs.utimesSync(edited, mtime, mtime);
+    const afterEdit = twoLocations();
+    expect(afterEdit.builds).toBe(1);
+    expect(afterEdit.graph.heads).toEqual(["c", "d"]);
+    expect(graphShape(afterEdit.graph)).toEqual(graphShape(uncachedTwo()));
+  });
+
+  it("warns of a file reached twice on every run, stored graph or not", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    write(versions, "b_second.ts", "b", "a");
+    const warnings: string[] = [];
+    const twice = () =>
+      loadScriptGraph({
+        versionLocations: [versions, path.join(versions, ".")],
+        cacheDirectory: cache,
+        now: later,
+        onWarning: (message) => warnings.push(message),
+      });
+    for (let run = 0; run < 3; run++) expect(twice().heads).toEqual(["b"]);
+    expect(warnings.filter((warning) => warning.includes("loaded twice"))).toHaveLength(6);
+  });
+
+  it("uses nothing of a damaged cache file, and writes a good one again", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    write(versions, "b_second.ts", "b", "a");
+    write(versions, "c_third.ts", "c", "b");
+    expect(heads(versions, cache).builds).toBe(1);
+    const [name] = fs.readdirSync(cache).filter((file) => file.endsWith(".json"));
+    const file = path.join(cache, name as string);
+    const good = fs.readFileSync(file);
+    const damaged = [
+      good.subarray(0, good.length - 1),
+      Buffer.concat([good, Buffer.from(" ")]),
+      Buffer.from(good.toString("latin1").replace('"count":3', '"count":2'), "latin1"),
+      Buffer.from(good.toString("latin1").replace('"format":"retort-headers-3"', '"format":"retort-headers-2"'), "latin1"),
+      Buffer.from("{}\n"),
+    ];
+    for (const bytes of damaged) {
+      fs.writeFileSync(file, bytes);
+      const loaded = load(versions, cache);
+      expect(loaded.builds).toBe(1);
+      expect(graphShape(loaded.graph)).toEqual(graphShape(uncached(versions)));
+      expect(heads(versions, cache)).toEqual({ heads: ["c"], builds: 0 });
+    }
   });
 
   it("does not store the graph while a file is within the racy window, so edits in the same second are seen", () => {
