@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RevisionGraph } from "./revision-graph.js";
 import { graphShape } from "./test-support/graph-shape.js";
 import { randomSources } from "./test-support/random-graph.js";
+import { DamagedGraphError } from "./stored-graph.js";
 import type { Revision } from "./revision.js";
 import type { RevisionSource } from "./revision-source.js";
 
@@ -95,5 +96,22 @@ describe("stored graph", () => {
     expect(RevisionGraph.restore(sources, { ...record, next: [0] })).toBeUndefined();
     const parentsSwapped = RevisionGraph.restore(sources.slice().reverse(), record);
     expect(parentsSwapped).toBeUndefined();
+  });
+
+  it("raises DamagedGraphError when a revision a query reaches has an edge out of range, instead of a wrong graph", () => {
+    const sources: RevisionSource[] = [
+      { revision: "a", downRevision: null },
+      { revision: "b", downRevision: "a" },
+    ];
+    const record = throughJson(RevisionGraph.build(sources).store()) as Record<string, unknown>;
+    const damaged = { ...record, down: [7] };
+    const sourceAt = (ordinal: number) => sources[ordinal] as RevisionSource;
+    // The head is found without its edges; linking them finds the damage.
+    const graph = RevisionGraph.restoreStored(2, sourceAt, damaged) as RevisionGraph;
+    expect(graph.heads).toEqual(["b"]);
+    expect(() => graph.get("b")?.links.down).toThrow(DamagedGraphError);
+    const cut = RevisionGraph.restoreStored(2, sourceAt, { ...record, upEnds: [5, 5] }) as RevisionGraph;
+    expect(() => cut.iterateRevisions("heads", "base")).toThrow(DamagedGraphError);
+    expect(RevisionGraph.restore(sources, damaged)).toBeUndefined();
   });
 });

@@ -22,10 +22,14 @@ export interface StoredGraph {
   readonly format: string;
   /** The number of revisions. */
   readonly count: number;
-  /** Per revision, in order: how many parents by `downRevision`, then their ordinals. */
+  /** Per revision, in order: the ordinals of its parents by `downRevision`. */
   readonly down: number[];
-  /** Per revision, in order: how many children by `downRevision` or `dependsOn` (`allNext`), then their ordinals. */
+  /** Per revision: where its parents end in `down` (they start where the revision before's end). */
+  readonly downEnds: number[];
+  /** Per revision, in order: the ordinals of its children by `downRevision` or `dependsOn` (`allNext`). */
   readonly up: number[];
+  /** Per revision: where its children end in `up`. */
+  readonly upEnds: number[];
   /** Per revision whose children by `downRevision` are not all of `up`: its ordinal, how many, their ordinals. */
   readonly next: number[];
   /** Per revision whose `normalizedNext` is not its `next`: its ordinal, how many, their ordinals. */
@@ -50,7 +54,9 @@ export interface StoredGraph {
 /** @internal The record of a graph built (and so validated) by `buildGraphData`. */
 export function storeGraph<S extends RevisionSource>(data: GraphData<S>): StoredGraph {
   const down: number[] = [];
+  const downEnds: number[] = [];
   const up: number[] = [];
+  const upEnds: number[] = [];
   const next: number[] = [];
   const normalizedNext: number[] = [];
   const dependencies: number[] = [];
@@ -58,8 +64,10 @@ export function storeGraph<S extends RevisionSource>(data: GraphData<S>): Stored
   const labels: (number | string)[] = [];
   for (const revision of data.revisions) {
     const links = revision.links;
-    pushList(down, links.down);
-    pushList(up, links.allNext);
+    for (const parent of links.down) down.push(parent.ordinal);
+    downEnds.push(down.length);
+    for (const child of links.allNext) up.push(child.ordinal);
+    upEnds.push(up.length);
     if (!sameRevisions(links.next, links.allNext)) {
       next.push(revision.ordinal);
       pushList(next, links.next);
@@ -80,7 +88,9 @@ export function storeGraph<S extends RevisionSource>(data: GraphData<S>): Stored
     format: FORMAT,
     count: data.revisions.length,
     down,
+    downEnds,
     up,
+    upEnds,
     next,
     normalizedNext,
     dependencies,
@@ -118,7 +128,13 @@ export function restoreGraph<S extends RevisionSource>(
   const data = restoreStoredGraph(sources.length, (ordinal) => sources[ordinal] as S, record);
   if (data === undefined) return undefined;
   for (const revision of data.revisions) {
-    const links = revision.links;
+    let links: RevisionLinks<S>;
+    try {
+      links = revision.links;
+    } catch (error) {
+      if (error instanceof DamagedGraphError) return undefined;
+      throw error;
+    }
     if (
       links.down.length !== revision.downRevisions.length ||
       links.down.some((parent, index) => parent.id !== revision.downRevisions[index]) ||
@@ -138,7 +154,10 @@ export function restoreGraph<S extends RevisionSource>(
  * nothing is walked: a revision, its source and its links are made when a
  * query first reaches it, so `heads` on 10,000 revisions makes a handful.
  * `undefined` when the record is not one of this format for `count`
- * revisions (an ordinal out of range, a list cut short): then the graph is built.
+ * revisions: then the graph is built. The edges are checked as they are
+ * linked (an ordinal out of range, a list cut short throw a
+ * `DamagedGraphError`), not all before: the header cache writes the
+ * record whole or not at all.
  */
 export function restoreStoredGraph<S extends RevisionSource>(
   count: number,
@@ -155,7 +174,9 @@ function isRecord(record: unknown): record is StoredGraph {
   return (
     candidate.format === FORMAT &&
     Array.isArray(candidate.down) &&
+    Array.isArray(candidate.downEnds) &&
     Array.isArray(candidate.up) &&
+    Array.isArray(candidate.upEnds) &&
     Array.isArray(candidate.next) &&
     Array.isArray(candidate.normalizedNext) &&
     Array.isArray(candidate.dependencies) &&
@@ -170,29 +191,21 @@ function isRecord(record: unknown): record is StoredGraph {
 
 /** Whether `value` is an ordinal of a graph of `count` revisions. */
 function isOrdinal(value: unknown, count: number): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < count;
+  return typeof value === "number" && (value | 0) === value && value >= 0 && value < count;
 }
 
-/**
- * Where each list of a per-revision list (`down`, `up`) starts, or
- * `undefined` when the values are not `count` lists of ordinals.
- */
-function indexLists(values: readonly unknown[], count: number): Int32Array | undefined {
-  const starts = new Int32Array(count);
-  let at = 0;
-  for (let ordinal = 0; ordinal < count; ordinal++) {
-    const end = listEnd(values, at, count);
-    if (end < 0) return undefined;
-    starts[ordinal] = at;
-    at = end;
+/** @internal A stored graph whose edges do not hold together (found while linking a revision). */
+export class DamagedGraphError extends Error {
+  constructor() {
+    super("The stored revision graph is damaged: delete the header cache file (or set RETORT_CACHE_DIR=) and run again");
+    this.name = "DamagedGraphError";
   }
-  return at === values.length ? starts : undefined;
 }
 
 /** The end of the list (a length, then that many ordinals) at `at`, or -1. */
 function listEnd(values: readonly unknown[], at: number, count: number): number {
   const length = values[at];
-  if (typeof length !== "number" || !Number.isInteger(length) || length < 0 || at + 1 + length > values.length) {
+  if (typeof length !== "number" || (length | 0) !== length || length < 0 || at + 1 + length > values.length) {
     return -1;
   }
   for (let index = at + 1; index <= at + length; index++) if (!isOrdinal(values[index], count)) return -1;
@@ -241,8 +254,6 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
   readonly keys: RevisionKeys<S>;
   readonly #sourceAt: (ordinal: number) => S;
   readonly #record: StoredGraph;
-  readonly #downAt: Int32Array;
-  readonly #upAt: Int32Array;
   readonly #nextAt: Map<number, number>;
   readonly #normalizedNextAt: Map<number, number>;
   readonly #dependenciesAt: Map<number, number>;
@@ -262,21 +273,18 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
     sourceAt: (ordinal: number) => S,
     record: StoredGraph,
   ): StoredGraphData<S> | undefined {
-    const downAt = indexLists(record.down, count);
-    const upAt = indexLists(record.up, count);
     const nextAt = indexSparse(record.next, count, 1);
     const normalizedNextAt = indexSparse(record.normalizedNext, count, 1);
     const dependenciesAt = indexSparse(record.dependencies, count, 2);
     const labelsOf = indexLabels(record.labels, count);
     if (
-      downAt === undefined ||
-      upAt === undefined ||
+      record.downEnds.length !== count ||
+      record.upEnds.length !== count ||
       nextAt === undefined ||
       normalizedNextAt === undefined ||
       dependenciesAt === undefined ||
       labelsOf === undefined ||
       record.depths.length !== count ||
-      !record.depths.every((depth) => typeof depth === "number") ||
       ![record.heads, record.realHeads, record.bases, record.realBases].every((list) =>
         list.every((ordinal) => isOrdinal(ordinal, count)),
       )
@@ -284,8 +292,6 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
       return undefined;
     }
     return new StoredGraphData(count, sourceAt, record, {
-      downAt,
-      upAt,
       nextAt,
       normalizedNextAt,
       dependenciesAt,
@@ -298,8 +304,6 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
     sourceAt: (ordinal: number) => S,
     record: StoredGraph,
     index: {
-      downAt: Int32Array;
-      upAt: Int32Array;
       nextAt: Map<number, number>;
       normalizedNextAt: Map<number, number>;
       dependenciesAt: Map<number, number>;
@@ -309,8 +313,6 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
     this.size = count;
     this.#sourceAt = sourceAt;
     this.#record = record;
-    this.#downAt = index.downAt;
-    this.#upAt = index.upAt;
     this.#nextAt = index.nextAt;
     this.#normalizedNextAt = index.normalizedNextAt;
     this.#dependenciesAt = index.dependenciesAt;
@@ -394,17 +396,33 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
 
   /** The revisions of the list (a length, then ordinals) at `at`: the shared empty list for none. */
   #list(values: readonly number[], at: number): readonly Revision<S>[] {
-    const length = values[at] as number;
-    if (length === 0) return NO_REVISIONS;
-    const list = new Array<Revision<S>>(length);
-    for (let index = 0; index < length; index++) list[index] = this.#revision(values[at + 1 + index] as number);
+    return this.#range(values, at + 1, at + 1 + (values[at] as number));
+  }
+
+  /** The revision `ordinal` has in `ends` (with `values`) of the record: the shared empty list for none. */
+  #ended(values: readonly number[], ends: readonly number[], ordinal: number): readonly Revision<S>[] {
+    return this.#range(values, ordinal === 0 ? 0 : (ends[ordinal - 1] as number), ends[ordinal] as number);
+  }
+
+  /** The revisions of `values[from..to)`, each checked to be an ordinal. */
+  #range(values: readonly number[], from: number, to: number): readonly Revision<S>[] {
+    if ((from | 0) !== from || (to | 0) !== to || from < 0 || to < from || to > values.length) {
+      throw new DamagedGraphError();
+    }
+    if (to === from) return NO_REVISIONS;
+    const list = new Array<Revision<S>>(to - from);
+    for (let index = from; index < to; index++) {
+      const ordinal = values[index] as number;
+      if ((ordinal | 0) !== ordinal || ordinal < 0 || ordinal >= this.size) throw new DamagedGraphError();
+      list[index - from] = this.#revision(ordinal);
+    }
     return list;
   }
 
   /** What the builder links for `ordinal`, from the record (see `linkParents`, `splitChildren`, `linkNormalized`). */
   #linksOf(ordinal: number): RevisionLinks<S> {
     const record = this.#record;
-    const down = this.#list(record.down, this.#downAt[ordinal] as number);
+    const down = this.#ended(record.down, record.downEnds, ordinal);
     let resolvedDependencies: readonly Revision<S>[] = NO_REVISIONS;
     let normalizedDependencies: readonly Revision<S>[] = NO_REVISIONS;
     const dependenciesAt = this.#dependenciesAt.get(ordinal);
@@ -413,11 +431,13 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
       resolvedDependencies = this.#list(dependencies, dependenciesAt + 1);
       normalizedDependencies = this.#list(dependencies, dependenciesAt + 2 + (dependencies[dependenciesAt + 1] as number));
     }
-    const allNext = this.#list(record.up, this.#upAt[ordinal] as number);
+    const allNext = this.#ended(record.up, record.upEnds, ordinal);
     const nextAt = this.#nextAt.get(ordinal);
     const next = nextAt === undefined ? allNext : this.#list(record.next, nextAt + 1);
     const normalizedNextAt = this.#normalizedNextAt.get(ordinal);
     const labels = this.#labelsOf.get(ordinal);
+    const depth = record.depths[ordinal];
+    if (typeof depth !== "number") throw new DamagedGraphError();
     return {
       down,
       allDown: resolvedDependencies.length === 0 ? down : [...new Set([...down, ...resolvedDependencies])],
@@ -428,7 +448,7 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
       resolvedDependencies,
       normalizedDependencies,
       labels: labels === undefined ? NO_LABELS : new Set(labels),
-      depth: record.depths[ordinal] as number,
+      depth,
     };
   }
 }
