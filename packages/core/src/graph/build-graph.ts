@@ -39,6 +39,8 @@ export interface GraphData<S extends RevisionSource> {
   /** The number of revisions (without making them all, for a stored graph). */
   readonly size: number;
   readonly revisions: Revision<S>[];
+  /** The revision of an ordinal (below `size`), without making the others (for a stored graph). */
+  at(ordinal: number): Revision<S>;
   readonly byId: Map<string, Revision<S>>;
   /** Branch labels and the revision declaring each, in file order. */
   readonly labels: Map<string, Revision<S>>;
@@ -112,6 +114,7 @@ export function assembleGraphData<S extends RevisionSource>(
   return {
     size: revisions.length,
     revisions,
+    at: (ordinal) => revisions[ordinal] as Revision<S>,
     byId,
     labels,
     keys: revisionKeys(byId, labels),

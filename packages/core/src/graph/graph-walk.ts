@@ -1,3 +1,4 @@
+import type { GraphData } from "./build-graph.js";
 import { RevisionOverlapError } from "./revision-errors.js";
 import type { Revision, RevisionLinks } from "./revision.js";
 import type { RevisionSource } from "./revision-source.js";
@@ -18,6 +19,16 @@ export function descendantEdges(includeDependencies: boolean): EdgeKind {
 }
 
 type Links<S extends RevisionSource> = RevisionLinks<S>;
+
+/**
+ * The revisions marked 1 in `marks` (indexed by ordinal), in file order:
+ * a stored graph makes only those, not every revision to filter them.
+ */
+export function markedRevisions<S extends RevisionSource>(data: GraphData<S>, marks: Uint8Array): Revision<S>[] {
+  const marked: Revision<S>[] = [];
+  for (let ordinal = 0; ordinal < marks.length; ordinal++) if (marks[ordinal] === 1) marked.push(data.at(ordinal));
+  return marked;
+}
 
 // One accessor per edge kind keeps the hot loops' property loads monomorphic.
 const EDGES: Record<EdgeKind, (links: Links<RevisionSource>) => readonly Revision<RevisionSource>[]> = {

@@ -1,5 +1,5 @@
 import type { GraphData } from "./build-graph.js";
-import { ancestorEdges, lineageMarks, markRelated, unique } from "./graph-walk.js";
+import { ancestorEdges, lineageMarks, markedRevisions, markRelated, unique } from "./graph-walk.js";
 import { AmbiguousWalkError, InvalidIdentifierError, MultipleHeadsError, ResolutionError } from "./revision-errors.js";
 import type { Revision } from "./revision.js";
 import type { RevisionSource } from "./revision-source.js";
@@ -268,7 +268,7 @@ export function allCurrent<S extends RevisionSource>(
   const given = new Set(top);
   if (data.heads.length > 0 && data.heads.every((head) => given.has(head))) return [...data.heads];
   const marks = markRelated(top, ancestorEdges(true), data.size);
-  return data.revisions.filter(
-    (revision) => marks[revision.ordinal] === 1 && !revision.links.next.some((child) => marks[child.ordinal] === 1),
+  return markedRevisions(data, marks).filter(
+    (revision) => !revision.links.next.some((child) => marks[child.ordinal] === 1),
   );
 }

@@ -1,6 +1,6 @@
 import { buildGraphData, type GraphData } from "./build-graph.js";
 import { type Collected, collectDowngrade, collectUpgrade } from "./collect-revisions.js";
-import { ancestorEdges, descendantEdges, isAncestorOrSelf, markRelated } from "./graph-walk.js";
+import { ancestorEdges, descendantEdges, isAncestorOrSelf, markedRevisions, markRelated } from "./graph-walk.js";
 import {
   allCurrent,
   filterForLineage,
@@ -98,15 +98,17 @@ export class RevisionGraph<S extends RevisionSource = RevisionSource> {
   /**
    * @internal `restore` for sources read only when needed: `sourceAt` gives
    * the source of an ordinal (below `count`), and a revision (with its
-   * source) is made only when a query reaches it. The caller vouches that
+   * source) is made only when a query reaches it; `allSources` gives them
+   * all at once when a query needs every revision. The caller vouches that
    * the sources are the very ones the record was stored from.
    */
   static restoreStored<S extends RevisionSource>(
     count: number,
     sourceAt: (ordinal: number) => S,
     record: unknown,
+    allSources?: () => readonly S[],
   ): RevisionGraph<S> | undefined {
-    const data = restoreStoredGraph(count, sourceAt, record);
+    const data = restoreStoredGraph(count, sourceAt, record, allSources);
     return data === undefined ? undefined : new RevisionGraph(data);
   }
 
@@ -222,6 +224,6 @@ export class RevisionGraph<S extends RevisionSource = RevisionSource> {
   }
 
   #marked(marks: Uint8Array): Revision<S>[] {
-    return this.revisions.filter((revision) => marks[revision.ordinal] === 1);
+    return markedRevisions(this.data, marks);
   }
 }

@@ -3,6 +3,7 @@ import { RevisionGraph } from "./revision-graph.js";
 import { graphShape } from "./test-support/graph-shape.js";
 import { randomSources } from "./test-support/random-graph.js";
 import { DamagedGraphError } from "./stored-graph.js";
+import { checkUpgradeTarget, planUpgrade } from "../runtime/migration-plan.js";
 import type { Revision } from "./revision.js";
 import type { RevisionSource } from "./revision-source.js";
 
@@ -67,7 +68,51 @@ describe("stored graph", () => {
     // A revision that is not a head: every revision is made, and found.
     expect(graph.get("r500")?.downRevisions).toEqual(["r499"]);
     expect(read.size).toBe(1_000);
+    // Without `allSources`, a walk takes the sources one at a time.
+    const walked = new Set<number>();
+    const alone = RevisionGraph.restoreStored(
+      sources.length,
+      (ordinal) => {
+        walked.add(ordinal);
+        return sources[ordinal] as RevisionSource;
+      },
+      record,
+    ) as RevisionGraph;
+    expect(alone.iterateRevisions("heads", "r989").map((revision) => revision.id)).toHaveLength(10);
+    expect(walked.size).toBeGreaterThan(10);
     expect(graph.get("r5000")).toBeUndefined();
+  });
+
+  it("plans a no-op upgrade from the head without making every revision, and takes every source at once when a query needs them", () => {
+    const sources: RevisionSource[] = [];
+    for (let index = 0; index < 1_000; index++) {
+      sources.push({ revision: `r${index}`, downRevision: index === 0 ? null : `r${index - 1}` });
+    }
+    const record = throughJson(RevisionGraph.build(sources).store());
+    const read = new Set<number>();
+    let all = 0;
+    const graph = RevisionGraph.restoreStored(
+      sources.length,
+      (ordinal) => {
+        read.add(ordinal);
+        return sources[ordinal] as RevisionSource;
+      },
+      record,
+      () => {
+        all++;
+        return sources;
+      },
+    ) as RevisionGraph;
+    checkUpgradeTarget(graph, "head");
+    expect(planUpgrade(graph, ["r999"], "head")).toEqual([]);
+    expect(read.size).toBeLessThan(5);
+    expect(all).toBe(0);
+    // From r997 the planner walks every ancestor of the head: after a few
+    // sources one at a time, every source is taken, once, in one go.
+    expect(planUpgrade(graph, ["r997"], "head").map((step) => step.revision.id)).toEqual(["r998", "r999"]);
+    expect(graph.revisions.map((revision) => revision.id)).toEqual(sources.map((source) => source.revision));
+    expect(all).toBe(1);
+    expect(read.size).toBeLessThan(100);
   });
 
   it("keeps an empty graph empty", () => {

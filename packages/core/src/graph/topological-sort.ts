@@ -1,5 +1,5 @@
 import type { GraphData } from "./build-graph.js";
-import { markRelated, unique } from "./graph-walk.js";
+import { markedRevisions, markRelated, unique } from "./graph-walk.js";
 import { RevisionError } from "./revision-errors.js";
 import type { Revision } from "./revision.js";
 import type { RevisionSource } from "./revision-source.js";
@@ -24,7 +24,7 @@ export function topologicalSort<S extends RevisionSource>(
   heads: readonly Revision<S>[],
   knownClosed: boolean,
 ): Revision<S>[] {
-  const members = data.revisions.filter((revision) => todo[revision.ordinal] === 1);
+  const members = markedRevisions(data, todo);
   const start = startingHeads(heads, todo);
   if (knownClosed || fastSortApplies(data, todo, members, start)) return fastSort(data, todo, members, start);
   return exactSort(data, todo, start);

@@ -93,9 +93,11 @@ function listWithStats(directory: string): RevisionFolder | undefined {
     const candidates = readdirSync(directory).filter(isMigrationFileName).sort();
     const names: string[] = [];
     const stamps = new Float64Array(candidates.length * STAMP_WIDTH);
+    const prefix = joinName(directory, "");
     let at = 0;
-    for (const name of candidates) {
-      const stat = statSync(joinName(directory, name), { throwIfNoEntry: false });
+    for (let index = 0; index < candidates.length; index++) {
+      const name = candidates[index] as string;
+      const stat = statSync(prefix + name, NO_THROW);
       if (!stat?.isFile()) continue;
       names.push(name);
       stamps[at] = stat.size;
@@ -109,6 +111,9 @@ function listWithStats(directory: string): RevisionFolder | undefined {
     return undefined;
   }
 }
+
+/** One options object for every `statSync` of a listing. */
+const NO_THROW = { throwIfNoEntry: false } as const;
 
 /** @internal `path.join(directory, name)` for a normalized absolute folder and a plain file name, without re-normalizing. */
 export function joinName(directory: string, name: string): string {

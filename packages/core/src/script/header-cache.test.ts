@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { findRevisionFolders, type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
 import { HeaderCache } from "./header-cache.js";
 import { loadScriptHeaders } from "./load-script-headers.js";
 import { readRevisionHeader } from "./read-revision-header.js";
@@ -120,6 +121,47 @@ describe("HeaderCache", () => {
     expect(second.reads).toBe(0);
     expect(second.header).toStrictEqual(first.header);
     expect(first.header).toMatchObject({ downRevision: ["a", "b"], branchLabels: ["x"], dependsOn: ["c"], path: file });
+  });
+
+  it("vouches for unchanged files only with the graph stored, and reads a stored header only when asked", () => {
+    const { versions, cache } = setUp();
+    for (const revision of ["a", "b", "c"]) fs.writeFileSync(path.join(versions, `${revision}_m.ts`), migration(revision, null));
+    const listing = () => findRevisionFolders([versions], { withStats: true });
+    const fill = (graph?: () => unknown) => {
+      const headers = HeaderCache.open(cache, [versions], later) as HeaderCache;
+      const [folder] = listing();
+      const { directory, names, stamps } = folder as RevisionFolder;
+      names.forEach((name, index) =>
+        headers.header(
+          path.join(directory, name),
+          (file) => readRevisionHeader(file, fs.readFileSync(file, "utf8")),
+          stamps,
+          index * STAMP_WIDTH,
+        ),
+      );
+      headers.save(graph);
+    };
+    fill();
+    expect(HeaderCache.open(cache, [versions], later)?.unchanged(listing())).toBe(false);
+    fill(() => ({ stored: true }));
+    const opened = HeaderCache.open(cache, [versions], later) as HeaderCache;
+    expect(() => opened.storedHeader(0)).toThrow(/unchanged/);
+    expect(opened.unchanged(listing())).toBe(true);
+    expect(opened.storedGraph()).toEqual({ stored: true });
+    const file = path.join(versions, "b_m.ts");
+    expect(opened.storedHeader(1)).toStrictEqual(readRevisionHeader(file, fs.readFileSync(file, "utf8")));
+    expect(opened.storedHeaders()).toStrictEqual(loadScriptHeaders({ versionLocations: [versions] }));
+
+    // Damage a header's start (the stamps and paths still match): reading that header says so.
+    const [name] = fs.readdirSync(cache).filter((entry) => entry.endsWith(".json"));
+    const bytes = fs.readFileSync(path.join(cache, name as string));
+    const startsAt = bytes.indexOf(10) + 1 + 3 * STAMP_WIDTH * 8;
+    bytes.writeDoubleLE(1e9, startsAt + 8);
+    fs.writeFileSync(path.join(cache, name as string), bytes);
+    const damaged = HeaderCache.open(cache, [versions], later) as HeaderCache;
+    expect(damaged.unchanged(listing())).toBe(true);
+    expect(damaged.storedHeader(2).revision).toBe("c");
+    expect(() => damaged.storedHeader(1)).toThrow(/damaged/);
   });
 
   it("loadScriptHeaders gives the same headers with and without the cache", () => {

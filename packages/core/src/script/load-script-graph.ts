@@ -34,6 +34,7 @@ export function loadScriptGraph(options: LoadScriptHeadersOptions): RevisionGrap
       cache.size,
       (ordinal) => cache.storedHeader(ordinal),
       cache.storedGraph(),
+      () => cache.storedHeaders(),
     );
     if (restored !== undefined) return restored;
   }
