@@ -93,6 +93,24 @@ describe("isMigrationFileName", () => {
   ])("%s → %s", (name, expected) => {
     expect(isMigrationFileName(name)).toBe(expected);
   });
+
+  it("agrees with the rule as regular expressions on every combination of stem and extension", () => {
+    const migration = /\.(?:ts|mts|js|mjs)$/;
+    const excluded = /\.d\.m?ts$|\.(?:test|spec)\.m?[jt]s$/;
+    const rule = (name: string) =>
+      migration.test(name) && !excluded.test(name) && !name.startsWith(".") && !name.startsWith("index.");
+    const stems = ["", "a", "d", ".d", "a.d", "ad", "test", ".test", "a.test", "atest", "spec", "x.spec", "index", "indexed", ".", "a.", "t", "s"];
+    const extensions = ["", ".ts", ".mts", ".js", ".mjs", ".cjs", ".tsx", ".d.ts", ".d.mts", ".d.js", ".test.js", ".spec.mts", "ts", "s", "."];
+    let checked = 0;
+    for (const stem of stems) {
+      for (const extension of extensions) {
+        const name = stem + extension;
+        expect(isMigrationFileName(name), name).toBe(rule(name));
+        checked++;
+      }
+    }
+    expect(checked).toBe(stems.length * extensions.length);
+  });
 });
 
 describe("findRevisionFolders with stats", () => {

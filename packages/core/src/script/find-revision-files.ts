@@ -1,10 +1,6 @@
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 
-/** Extensions of migration modules; TypeScript runs without a build step. */
-const MIGRATION_FILE = /\.(?:ts|mts|js|mjs)$/;
-/** Declaration files and tests next to migrations are not migrations. */
-const NOT_A_MIGRATION = /\.d\.m?ts$|\.(?:test|spec)\.m?[jt]s$/;
 
 export interface FindRevisionFilesOptions {
   /** Walk subfolders too (`recursiveVersionLocations`). */
@@ -155,9 +151,21 @@ function walk(directory: string, recursive: boolean, folders: RevisionFolder[]):
   for (const subdirectory of subdirectories) walk(joinName(directory, subdirectory), true, folders);
 }
 
-/** True for a file name that can hold a migration (see {@link findRevisionFiles}). */
+/**
+ * True for a file name that can hold a migration (see {@link findRevisionFiles}):
+ * `.ts .mts .js .mjs` (TypeScript runs without a build step), but not a
+ * declaration file (`.d.ts`, `.d.mts`), a test (`*.test.*`, `*.spec.*`), a
+ * dotfile or `index.*`. Written out rather than as regular expressions: it
+ * runs once per file of a 10,000-file listing, before V8 has compiled them.
+ */
 export function isMigrationFileName(name: string): boolean {
-  return (
-    MIGRATION_FILE.test(name) && !NOT_A_MIGRATION.test(name) && !name.startsWith(".") && !name.startsWith("index.")
-  );
+  if (name.startsWith(".") || name.startsWith("index.")) return false;
+  // The length of the name without its extension.
+  let stem: number;
+  if (name.endsWith(".ts") || name.endsWith(".js")) stem = name.length - 3;
+  else if (name.endsWith(".mts") || name.endsWith(".mjs")) stem = name.length - 4;
+  else return false;
+  // A name starting with "." is out already, so a negative position (read from 0) cannot match.
+  if (name.endsWith("ts") && name.startsWith(".d", stem - 2)) return false;
+  return !name.startsWith(".test", stem - 5) && !name.startsWith(".spec", stem - 5);
 }
