@@ -99,7 +99,8 @@ export class Revision<S extends RevisionSource = RevisionSource> {
 
   /** @internal The edges, as revisions. */
   get links(): RevisionLinks<S> {
-    return (this.#links ??= (this.#linker as (ordinal: number) => RevisionLinks<S>)(this.ordinal));
+    this.#links ??= (this.#linker as (ordinal: number) => RevisionLinks<S>)(this.ordinal);
+    return this.#links;
   }
 
   /** `dependencies` with branch labels resolved to revision ids. */

@@ -29,17 +29,25 @@ describe("stored graph", () => {
       const built = RevisionGraph.build(sources);
       const record = throughJson(built.store());
       // Queries first, on a fresh graph each: they must answer alike before everything is made.
-      const fresh = () => RevisionGraph.restoreStored(sources.length, (ordinal) => sources[ordinal] as RevisionSource, record);
-      expect(fresh()?.iterateRevisions("heads", "base").map((revision) => revision.id), `seed ${seed}`).toEqual(
-        built.iterateRevisions("heads", "base").map((revision) => revision.id),
-      );
+      const fresh = () =>
+        RevisionGraph.restoreStored(sources.length, (ordinal) => sources[ordinal] as RevisionSource, record);
+      expect(
+        fresh()
+          ?.iterateRevisions("heads", "base")
+          .map((revision) => revision.id),
+        `seed ${seed}`,
+      ).toEqual(built.iterateRevisions("heads", "base").map((revision) => revision.id));
       const middle = built.revisions[Math.floor(sources.length / 2)] as Revision;
-      expect(fresh()?.getAllCurrent([middle.id]).map((revision) => revision.id)).toEqual(
-        built.getAllCurrent([middle.id]).map((revision) => revision.id),
-      );
-      expect(fresh()?.get(middle.id)?.links.down.map((revision) => revision.id)).toEqual(
-        middle.links.down.map((revision) => revision.id),
-      );
+      expect(
+        fresh()
+          ?.getAllCurrent([middle.id])
+          .map((revision) => revision.id),
+      ).toEqual(built.getAllCurrent([middle.id]).map((revision) => revision.id));
+      expect(
+        fresh()
+          ?.get(middle.id)
+          ?.links.down.map((revision) => revision.id),
+      ).toEqual(middle.links.down.map((revision) => revision.id));
       expect(graphShape(fresh() as RevisionGraph), `seed ${seed}`).toEqual(graphShape(built));
     }
   });

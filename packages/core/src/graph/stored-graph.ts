@@ -138,7 +138,7 @@ export function restoreGraph<S extends RevisionSource>(
     if (
       links.down.length !== revision.downRevisions.length ||
       links.down.some((parent, index) => parent.id !== revision.downRevisions[index]) ||
-      (links.resolvedDependencies.length > 0) !== (revision.dependencies.length > 0)
+      links.resolvedDependencies.length > 0 !== revision.dependencies.length > 0
     ) {
       return undefined;
     }
@@ -203,7 +203,9 @@ const ONE_BY_ONE = 64;
 /** @internal A stored graph whose edges do not hold together (found while linking a revision). */
 export class DamagedGraphError extends Error {
   constructor() {
-    super("The stored revision graph is damaged: delete the header cache file (or set RETORT_CACHE_DIR=) and run again");
+    super(
+      "The stored revision graph is damaged: delete the header cache file (or set RETORT_CACHE_DIR=) and run again",
+    );
     this.name = "DamagedGraphError";
   }
 }
@@ -373,19 +375,23 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
   }
 
   get heads(): Revision<S>[] {
-    return (this.#heads ??= this.#revisionsOf(this.#record.heads));
+    this.#heads ??= this.#revisionsOf(this.#record.heads);
+    return this.#heads;
   }
 
   get realHeads(): Revision<S>[] {
-    return (this.#realHeads ??= this.#revisionsOf(this.#record.realHeads));
+    this.#realHeads ??= this.#revisionsOf(this.#record.realHeads);
+    return this.#realHeads;
   }
 
   get bases(): Revision<S>[] {
-    return (this.#bases ??= this.#revisionsOf(this.#record.bases));
+    this.#bases ??= this.#revisionsOf(this.#record.bases);
+    return this.#bases;
   }
 
   get realBases(): Revision<S>[] {
-    return (this.#realBases ??= this.#revisionsOf(this.#record.realBases));
+    this.#realBases ??= this.#revisionsOf(this.#record.realBases);
+    return this.#realBases;
   }
 
   at(ordinal: number): Revision<S> {
@@ -453,7 +459,10 @@ class StoredGraphData<S extends RevisionSource> implements GraphData<S> {
     if (dependenciesAt !== undefined) {
       const dependencies = record.dependencies;
       resolvedDependencies = this.#list(dependencies, dependenciesAt + 1);
-      normalizedDependencies = this.#list(dependencies, dependenciesAt + 2 + (dependencies[dependenciesAt + 1] as number));
+      normalizedDependencies = this.#list(
+        dependencies,
+        dependenciesAt + 2 + (dependencies[dependenciesAt + 1] as number),
+      );
     }
     const allNext = this.#ended(record.up, record.upEnds, ordinal);
     const nextAt = this.#nextAt.get(ordinal);

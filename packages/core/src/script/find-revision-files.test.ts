@@ -99,8 +99,43 @@ describe("isMigrationFileName", () => {
     const excluded = /\.d\.m?ts$|\.(?:test|spec)\.m?[jt]s$/;
     const rule = (name: string) =>
       migration.test(name) && !excluded.test(name) && !name.startsWith(".") && !name.startsWith("index.");
-    const stems = ["", "a", "d", ".d", "a.d", "ad", "test", ".test", "a.test", "atest", "spec", "x.spec", "index", "indexed", ".", "a.", "t", "s"];
-    const extensions = ["", ".ts", ".mts", ".js", ".mjs", ".cjs", ".tsx", ".d.ts", ".d.mts", ".d.js", ".test.js", ".spec.mts", "ts", "s", "."];
+    const stems = [
+      "",
+      "a",
+      "d",
+      ".d",
+      "a.d",
+      "ad",
+      "test",
+      ".test",
+      "a.test",
+      "atest",
+      "spec",
+      "x.spec",
+      "index",
+      "indexed",
+      ".",
+      "a.",
+      "t",
+      "s",
+    ];
+    const extensions = [
+      "",
+      ".ts",
+      ".mts",
+      ".js",
+      ".mjs",
+      ".cjs",
+      ".tsx",
+      ".d.ts",
+      ".d.mts",
+      ".d.js",
+      ".test.js",
+      ".spec.mts",
+      "ts",
+      "s",
+      ".",
+    ];
     let checked = 0;
     for (const stem of stems) {
       for (const extension of extensions) {

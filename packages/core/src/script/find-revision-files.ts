@@ -1,7 +1,6 @@
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 
-
 export interface FindRevisionFilesOptions {
   /** Walk subfolders too (`recursiveVersionLocations`). */
   readonly recursive?: boolean;

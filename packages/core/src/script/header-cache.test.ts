@@ -125,20 +125,21 @@ describe("HeaderCache", () => {
 
   it("vouches for unchanged files only with the graph stored, and reads a stored header only when asked", () => {
     const { versions, cache } = setUp();
-    for (const revision of ["a", "b", "c"]) fs.writeFileSync(path.join(versions, `${revision}_m.ts`), migration(revision, null));
+    for (const revision of ["a", "b", "c"])
+      fs.writeFileSync(path.join(versions, `${revision}_m.ts`), migration(revision, null));
     const listing = () => findRevisionFolders([versions], { withStats: true });
     const fill = (graph?: () => unknown) => {
       const headers = HeaderCache.open(cache, [versions], later) as HeaderCache;
       const [folder] = listing();
       const { directory, names, stamps } = folder as RevisionFolder;
-      names.forEach((name, index) =>
+      for (const [index, name] of names.entries()) {
         headers.header(
           path.join(directory, name),
           (file) => readRevisionHeader(file, fs.readFileSync(file, "utf8")),
           stamps,
           index * STAMP_WIDTH,
-        ),
-      );
+        );
+      }
       headers.save(graph);
     };
     fill();

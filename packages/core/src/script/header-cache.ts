@@ -186,7 +186,10 @@ export class HeaderCache {
     if (!Array.isArray(values) || values.length !== 8) {
       throw new Error(`The header cache file ${this.#file} is damaged: delete it and run again`);
     }
-    return headerOf(values as HeaderValues, directory.endsWith(path.sep) ? directory + name : directory + path.sep + name);
+    return headerOf(
+      values as HeaderValues,
+      directory.endsWith(path.sep) ? directory + name : directory + path.sep + name,
+    );
   }
 
   /**

@@ -195,7 +195,10 @@ describe("loadScriptGraph with a cache folder", () => {
       good.subarray(0, good.length - 1),
       Buffer.concat([good, Buffer.from(" ")]),
       Buffer.from(good.toString("latin1").replace('"count":3', '"count":2'), "latin1"),
-      Buffer.from(good.toString("latin1").replace('"format":"retort-headers-3"', '"format":"retort-headers-2"'), "latin1"),
+      Buffer.from(
+        good.toString("latin1").replace('"format":"retort-headers-3"', '"format":"retort-headers-2"'),
+        "latin1",
+      ),
       Buffer.from("{}\n"),
     ];
     for (const bytes of damaged) {
