@@ -165,6 +165,11 @@ describe("stored graph", () => {
     expect(() => graph.get("b")?.links.down).toThrow(DamagedGraphError);
     const cut = RevisionGraph.restoreStored(2, sourceAt, { ...record, upEnds: [5, 5] }) as RevisionGraph;
     expect(() => cut.iterateRevisions("heads", "base")).toThrow(DamagedGraphError);
+    // A RetortError: the CLI prints its message, which says what to delete, as a FAILED line.
+    expect(new DamagedGraphError()).toMatchObject({
+      code: "CACHE_DAMAGED",
+      message: expect.stringMatching(/delete the cache folder/),
+    });
     expect(RevisionGraph.restore(sources, damaged)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { CommandError } from "../errors/retort-error.js";
 import type { GraphData, RevisionKeys } from "./build-graph.js";
 import { toList } from "./build-graph.js";
 import { NO_LABELS, NO_REVISIONS, Revision, type RevisionLinks } from "./revision.js";
@@ -201,10 +202,13 @@ function isOrdinal(value: unknown, count: number): value is number {
 const ONE_BY_ONE = 64;
 
 /** @internal A stored graph whose edges do not hold together (found while linking a revision). */
-export class DamagedGraphError extends Error {
+export class DamagedGraphError extends CommandError {
   constructor() {
     super(
-      "The stored revision graph is damaged: delete the header cache file (or set RETORT_CACHE_DIR=) and run again",
+      "The revision graph stored in the header cache is damaged (the cache file was edited, or its disk failed): " +
+        "delete the cache folder (RETORT_CACHE_DIR if set, else $XDG_CACHE_HOME/retort or ~/.cache/retort) and run the command again; " +
+        "the migration files are not affected",
+      { code: "CACHE_DAMAGED" },
     );
     this.name = "DamagedGraphError";
   }
