@@ -9,6 +9,30 @@ import type { RevisionSource } from "./revision-source.js";
 
 const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
+/** A chain of `count` revisions, `r0` to `r<count-1>`. */
+function chain(count: number): RevisionSource[] {
+  const sources: RevisionSource[] = [];
+  for (let index = 0; index < count; index++) {
+    sources.push({ revision: `r${index}`, downRevision: index === 0 ? null : `r${index - 1}` });
+  }
+  return sources;
+}
+
+/** `sources`' stored graph restored lazily, with the set of ordinals whose source it read one at a time. */
+function restoreRecording(
+  sources: readonly RevisionSource[],
+  record: unknown,
+  allSources?: () => readonly RevisionSource[],
+): { graph: RevisionGraph; read: Set<number> } {
+  const read = new Set<number>();
+  const sourceAt = (ordinal: number) => {
+    read.add(ordinal);
+    return sources[ordinal] as RevisionSource;
+  };
+  const graph = RevisionGraph.restoreStored(sources.length, sourceAt, record, allSources) as RevisionGraph;
+  return { graph, read };
+}
+
 describe("stored graph", () => {
   it("gives back a graph of the same shape as the one built, for graphs with merges, dependencies and labels", () => {
     for (let seed = 1; seed <= 60; seed++) {
@@ -53,20 +77,9 @@ describe("stored graph", () => {
   });
 
   it("makes only the revisions a query reaches: the heads and their neighbours for heads and a lookup of a head", () => {
-    const sources: RevisionSource[] = [];
-    for (let index = 0; index < 1_000; index++) {
-      sources.push({ revision: `r${index}`, downRevision: index === 0 ? null : `r${index - 1}` });
-    }
+    const sources = chain(1_000);
     const record = throughJson(RevisionGraph.build(sources).store());
-    const read = new Set<number>();
-    const graph = RevisionGraph.restoreStored(
-      sources.length,
-      (ordinal) => {
-        read.add(ordinal);
-        return sources[ordinal] as RevisionSource;
-      },
-      record,
-    ) as RevisionGraph;
+    const { graph, read } = restoreRecording(sources, record);
     expect(graph.heads).toEqual(["r999"]);
     expect(graph.get("r999")?.isHead).toBe(true);
     expect(graph.getAllCurrent(["r999"]).map((revision) => revision.id)).toEqual(["r999"]);
@@ -77,40 +90,20 @@ describe("stored graph", () => {
     expect(graph.get("r500")?.downRevisions).toEqual(["r499"]);
     expect(read.size).toBe(1_000);
     // Without `allSources`, a walk takes the sources one at a time.
-    const walked = new Set<number>();
-    const alone = RevisionGraph.restoreStored(
-      sources.length,
-      (ordinal) => {
-        walked.add(ordinal);
-        return sources[ordinal] as RevisionSource;
-      },
-      record,
-    ) as RevisionGraph;
+    const { graph: alone, read: walked } = restoreRecording(sources, record);
     expect(alone.iterateRevisions("heads", "r989").map((revision) => revision.id)).toHaveLength(10);
     expect(walked.size).toBeGreaterThan(10);
     expect(graph.get("r5000")).toBeUndefined();
   });
 
   it("plans a no-op upgrade from the head without making every revision, and takes every source at once when a query needs them", () => {
-    const sources: RevisionSource[] = [];
-    for (let index = 0; index < 1_000; index++) {
-      sources.push({ revision: `r${index}`, downRevision: index === 0 ? null : `r${index - 1}` });
-    }
+    const sources = chain(1_000);
     const record = throughJson(RevisionGraph.build(sources).store());
-    const read = new Set<number>();
     let all = 0;
-    const graph = RevisionGraph.restoreStored(
-      sources.length,
-      (ordinal) => {
-        read.add(ordinal);
-        return sources[ordinal] as RevisionSource;
-      },
-      record,
-      () => {
-        all++;
-        return sources;
-      },
-    ) as RevisionGraph;
+    const { graph, read } = restoreRecording(sources, record, () => {
+      all++;
+      return sources;
+    });
     checkUpgradeTarget(graph, "head");
     expect(planUpgrade(graph, ["r999"], "head")).toEqual([]);
     expect(read.size).toBeLessThan(5);
