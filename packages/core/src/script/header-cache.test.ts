@@ -1,25 +1,14 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findRevisionFolders, type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
 import { HeaderCache } from "./header-cache.js";
 import { loadScriptHeaders } from "./load-script-headers.js";
 import { readRevisionHeader } from "./read-revision-header.js";
 import type { RevisionHeader } from "./revision-header.js";
+import { versionFolders } from "./test-support/version-folders.js";
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-});
-
-function setUp(): { versions: string; cache: string } {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-header-cache-")));
-  folders.push(root);
-  const versions = path.join(root, "versions");
-  fs.mkdirSync(versions);
-  return { versions, cache: path.join(root, "cache") };
-}
+const setUp = versionFolders("retort-header-cache-");
 
 function migration(revision: string, downRevision: string | null): string {
   return `/** m ${revision} */\nexport const revision = "${revision}";\nexport const downRevision = ${JSON.stringify(downRevision)};\n`;

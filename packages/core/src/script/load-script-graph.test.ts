@@ -1,25 +1,17 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { RevisionGraph } from "../graph/revision-graph.js";
 import { graphShape } from "../graph/test-support/graph-shape.js";
 import { loadScriptGraph } from "./load-script-graph.js";
 import { loadScriptHeaders } from "./load-script-headers.js";
+import { versionFolders } from "./test-support/version-folders.js";
 
-const folders: string[] = [];
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
 });
 
-function setUp(): { versions: string; cache: string } {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "retort-stored-graph-")));
-  folders.push(root);
-  const versions = path.join(root, "versions");
-  fs.mkdirSync(versions);
-  return { versions, cache: path.join(root, "cache") };
-}
+const setUp = versionFolders("retort-stored-graph-");
 
 function write(versions: string, name: string, revision: string, downRevision: string | string[] | null): string {
   const file = path.join(versions, name);
