@@ -3,6 +3,7 @@ import { RetortError, UsageError } from "@retort/core/errors";
 import { type OptionSpec, optionValue, optionValues, parseOptions } from "./argv.js";
 import type { Command, CommandContext } from "./command.js";
 import { bugNote, stackReport, wantsStacks } from "./error-report.js";
+import { favourMemoryOnLongRuns } from "./memory-policy.js";
 import { ignoreClosedPipes, processOutput } from "./output.js";
 import { type Palette, paletteFor } from "./style.js";
 
@@ -86,6 +87,7 @@ export async function main(args: readonly string[]): Promise<number> {
       paint: output.stderrPaint,
       quiet,
       sharedStreams: [process.stdout, process.stderr],
+      onPlanned: favourMemoryOnLongRuns,
     });
     renderer = reporter;
     const cwd = process.cwd();

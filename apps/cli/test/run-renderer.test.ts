@@ -285,3 +285,14 @@ describe("texts", () => {
     expect(colorEnabled({ isTTY: true }, { TERM: "dumb" }, false)).toBe(false);
   });
 });
+
+describe("RunRenderer.planned", () => {
+  it("tells onPlanned how many steps the run has, and writes nothing", () => {
+    const stream = fakeStream(false);
+    const counts: number[] = [];
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false, onPlanned: (steps) => counts.push(steps) });
+    renderer.planned([first, second]);
+    expect(counts).toEqual([2]);
+    expect(stream.text()).toBe("");
+  });
+});

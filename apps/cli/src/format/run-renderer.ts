@@ -5,6 +5,7 @@ import type {
   LockAcquired,
   LockWaiting,
   MigrationStarted,
+  MigrationStep,
   RunReporter,
   RunSummary,
   StepReport,
@@ -30,6 +31,8 @@ export interface RunRendererOptions {
    * so it does not land on it. The CLI passes stdout and stderr.
    */
   readonly sharedStreams?: readonly WritableStreamLike[];
+  /** Told how many steps a run has planned, before the first one starts. */
+  readonly onPlanned?: (steps: number) => void;
 }
 
 /** A stream whose `write` can be watched (a `process.stdout`, or a fake one in tests). */
@@ -72,6 +75,7 @@ export class RunRenderer implements RunReporter {
   #progressLogged = false;
   readonly copyProgress: ((progress: CopyProgress) => void) | undefined;
   readonly #shared: readonly WritableStreamLike[];
+  readonly #onPlanned: ((steps: number) => void) | undefined;
   /** Puts back the shared streams' own `write` (while a start line is open, they are watched). */
   #unwatch: (() => void) | undefined;
   /**
@@ -90,10 +94,15 @@ export class RunRenderer implements RunReporter {
     this.#tty = options.stream.isTTY === true;
     this.#now = options.now ?? (() => performance.now());
     this.#shared = options.sharedStreams ?? [];
+    this.#onPlanned = options.onPlanned;
     // Asking for copy progress makes long copies run in chunks: not with -q, where nothing shows it.
     this.copyProgress = this.#quiet
       ? undefined
       : (progress) => (this.#tty ? this.#copyProgress(progress) : this.#logCopyProgress(progress));
+  }
+
+  planned(steps: readonly MigrationStep[]): void {
+    this.#onPlanned?.(steps.length);
   }
 
   databaseChosen(database: DatabaseChosen): void {

@@ -77,11 +77,10 @@ async function registerTsx(): Promise<NamespacedUnregister> {
  */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
   try {
-    const url = pathToFileURL(file).href;
     // An `.mjs` file is plain JavaScript in ESM: Node loads it as it is,
     // without the cost of tsx's hooks (they run on a worker thread and are
     // asked for every import).
-    if (file.endsWith(".mjs")) return (await import(url)) as Record<string, unknown>;
+    if (file.endsWith(".mjs")) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     if (COMPILED.test(file)) {
       let source = await compiledModules().source(file);
       if ("batch" in source) {
@@ -91,7 +90,10 @@ export async function importModule(file: string): Promise<Record<string, unknown
       }
       if ("url" in source) return await importCompiled(file, source.url);
     }
-    return (await (await namespacedLoader()).import(url, import.meta.url)) as Record<string, unknown>;
+    return (await (await namespacedLoader()).import(pathToFileURL(file).href, import.meta.url)) as Record<
+      string,
+      unknown
+    >;
   } catch (error) {
     throw new ModuleLoadError(`Can't load ${file}: ${reason(error)}${installHint(error)}`, file, error);
   }
