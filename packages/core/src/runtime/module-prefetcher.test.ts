@@ -10,8 +10,20 @@ function steps(count: number): MigrationStep[] {
   });
 }
 
+/** Whether `promise` settles before the current turn of the event loop ends (its microtasks only). */
+async function settlesWithinMicrotasks(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => {
+    settled = true;
+  });
+  for (let turn = 0; turn < 20; turn++) await Promise.resolve();
+  const within = settled;
+  await promise;
+  return within;
+}
+
 describe("ModulePrefetcher", () => {
-  it("prepares the plan in batches, in order, and a step waits only for its own batch", async () => {
+  it("prepares the plan in batches, two at a time, in order, and a step waits only for its own batch", async () => {
     const prepared: string[][] = [];
     const releases: (() => void)[] = [];
     const prefetcher = new ModulePrefetcher<RevisionSource>(
@@ -24,19 +36,40 @@ describe("ModulePrefetcher", () => {
     );
     const first = prefetcher.module(0);
     await Promise.resolve();
-    expect(prepared.map((batch) => batch.length)).toEqual([20]);
+    // The first two batches compile together; the first step waits for the first only.
+    expect(prepared.map((batch) => batch.length)).toEqual([20, 40]);
     releases[0]?.();
     await expect(first).resolves.toHaveProperty("upgrade");
-    // Each batch starts once the one before is done, twice its size (up to 200).
+    // Each later batch starts once the one two places before it is done, twice its size (up to 200).
     const sizes = [20, 40, 80, 160, 150];
-    for (let index = 1; index < sizes.length; index++) {
+    for (let index = 2; index < sizes.length; index++) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(prepared.map((batch) => batch.length)).toEqual(sizes.slice(0, index + 1));
-      releases[index]?.();
+      releases[index - 1]?.();
     }
+    releases[sizes.length - 1]?.();
     expect(prepared[1]?.[0]).toBe("r20");
     expect(prepared[4]?.[0]).toBe("r300");
     await expect(prefetcher.module(449)).resolves.toHaveProperty("upgrade");
+  });
+
+  it("while batches compile, hands a step its module only after a turn of the event loop", async () => {
+    const releases: (() => void)[] = [];
+    const prefetcher = new ModulePrefetcher<RevisionSource>(
+      steps(30),
+      async () => ({}),
+      () => new Promise<void>((resolve) => releases.push(resolve)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(releases).toHaveLength(2);
+    releases[0]?.();
+    await prefetcher.module(0);
+    // The second batch (steps 20-29) is still compiling: step 1's module comes after a turn of the event loop.
+    expect(await settlesWithinMicrotasks(prefetcher.module(1))).toBe(false);
+    // Once every batch is prepared, a module comes without that turn.
+    releases[1]?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await settlesWithinMicrotasks(prefetcher.module(2))).toBe(true);
   });
 
   it("imports a step's module at once and the next steps' (a window of 32) on the next turn", async () => {

@@ -14,6 +14,12 @@ const PREFETCH_WINDOW = 32;
  */
 const FIRST_PREPARE_BATCH = 20;
 const PREPARE_BATCH = 200;
+/**
+ * How many batches compile at once. While the first compiles, the run waits
+ * and a core is free: the second compiles beside it, and is ready when the
+ * first batch's steps have run (they take less time than its compile).
+ */
+const PREPARING_AT_ONCE = 2;
 
 /**
  * Imports the modules of a plan ahead of the step that runs, a bounded
@@ -31,6 +37,8 @@ export class ModulePrefetcher<S extends RevisionSource> {
   #aheadScheduled = false;
   /** Per step index, the preparation of the batch holding it. */
   readonly #prepared = new Map<number, Promise<void>>();
+  /** How many batches are not prepared yet. */
+  #unprepared = 0;
 
   /**
    * `prepare`, when given, is called with the sources of the plan's steps
@@ -47,14 +55,23 @@ export class ModulePrefetcher<S extends RevisionSource> {
     this.#steps = steps;
     this.#load = load;
     if (prepare === undefined) return;
-    let previous: Promise<void> = Promise.resolve();
+    // The batches' preparations, in order: each starts when the one two
+    // places before it is done, so two compile at a time.
+    const started: Promise<void>[] = [];
     let batch: { index: number; source: S }[] = [];
     let size = FIRST_PREPARE_BATCH;
     const flush = () => {
       const sources = batch.map((item) => item.source);
-      const ready = previous.then(() => prepare(sources)).catch(() => undefined);
+      const after = started[started.length - PREPARING_AT_ONCE] ?? Promise.resolve();
+      const ready = after
+        .then(() => prepare(sources))
+        .catch(() => undefined)
+        .then(() => {
+          this.#unprepared--;
+        });
+      this.#unprepared++;
       for (const item of batch) this.#prepared.set(item.index, ready);
-      previous = ready;
+      started.push(ready);
       batch = [];
       size = Math.min(PREPARE_BATCH, size * 2);
     };
@@ -85,6 +102,12 @@ export class ModulePrefetcher<S extends RevisionSource> {
     const loading = this.#loading.get(index);
     this.#loading.delete(index);
     if (!loading) throw new Error(`step ${index} has no module to load`);
+    // While batches compile, each step goes through the event loop once
+    // first. The compiler's answers and the cache's writes are I/O, which a
+    // run of synchronous statements (SQLite's) would otherwise leave
+    // unread until it had to wait for the next batch, and then wait for
+    // all of that work at once.
+    if (this.#unprepared > 0) return new Promise<void>((resolve) => setImmediate(resolve)).then(() => loading);
     return loading;
   }
 

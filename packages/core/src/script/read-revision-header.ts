@@ -48,7 +48,7 @@ export function readRevisionHeader(file: string, text: string): RevisionHeader {
   const brackets = new BracketTracker();
   let scanProblem: ScanError | undefined;
   try {
-    scan(scanner, values, absolute, brackets);
+    scan(scanner, values, absolute, brackets, namesIn(text));
   } catch (error) {
     if (!(error instanceof ScanError)) throw error;
     // Code far below the header may use syntax this scanner misreads; what
@@ -98,11 +98,25 @@ export function readRevisionHeaderFile(file: string): RevisionHeader {
   return readRevisionHeader(file, readFileSync(file, "utf8"));
 }
 
+/**
+ * How many of the header names occur anywhere in `text`. A name that does
+ * not occur cannot be exported, so the scan can stop once the others are
+ * read: a file without `createDate` (one converted from Alembic, or written
+ * by hand) is not read to its end. Substring searches are native code,
+ * while the scanner runs mostly unoptimised in a short process.
+ */
+function namesIn(text: string): number {
+  let count = 0;
+  for (const name of HEADER_NAMES) if (text.includes(name)) count++;
+  return count;
+}
+
 function scan(
   scanner: SourceScanner,
   values: Map<HeaderName, HeaderValue>,
   file: string,
   brackets: BracketTracker,
+  present: number,
 ): void {
   for (;;) {
     const token = scanner.next();
@@ -117,7 +131,7 @@ function scan(
     scanner.next();
     readDeclarations(scanner, values, file);
     // The header is usually at the top: stop once all of it is known.
-    if (values.size === HEADER_NAMES.size) return;
+    if (values.size === present && values.has("revision")) return;
   }
 }
 
