@@ -133,6 +133,24 @@ describe("runMigrations offline (ScriptStatementSink)", () => {
     ]);
   });
 
+  it("gives each migration a context of its own: -x values and the tag, a change by one not seen by the next", async () => {
+    const seen: { xArgs: Record<string, string>; xArgList: readonly string[]; tag: string | undefined }[] = [];
+    const record = (op: Operations) => {
+      const context = op.getContext();
+      seen.push({ xArgs: { ...context.xArgs }, xArgList: context.xArgList, tag: context.tag });
+      context.xArgs.tenant = "changed";
+      return Promise.resolve();
+    };
+    const { result } = run(transactional, (heads) => planUpgrade(graph, heads, "b"), {
+      loadModule: modulesOf({ a: { upgrade: record }, b: { upgrade: record } }),
+      xArgList: ["tenant=acme", "dry"],
+      tag: "release-7",
+    });
+    await result;
+    const expected = { xArgs: { tenant: "acme", dry: "" }, xArgList: ["tenant=acme", "dry"], tag: "release-7" };
+    expect(seen).toEqual([expected, expected]);
+  });
+
   it("with transactionPerMigration: one BEGIN/COMMIT per step, the version row inside it, no empty pair", async () => {
     const { sink, result } = run(transactional, (heads) => planUpgrade(graph, heads, "b"), {
       transactionPerMigration: true,

@@ -9,7 +9,7 @@ import type { StatementSink } from "../pipeline/statement-sink.js";
 import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
-import { RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
+import { type RunContextFields, RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
 import { InterruptedError, InterruptSignal, runGuarded, signalName, untilAborted } from "./run-interruption.js";
 import { acquireReportingWait, reportingLockWait } from "./lock-wait.js";
 import type { RunReporter, StepReport } from "./run-reporter.js";
@@ -124,6 +124,8 @@ class MigrationRun<S extends RevisionSource> {
   #committedMidRun = false;
   /** The steps run in the open transaction, for the message of a failed commit. */
   #uncommitted: MigrationStep[] = [];
+  /** The run's part of every migration's context, made once. */
+  #contextFields: RunContextFields | undefined;
 
   /** Takes the lock with the run's first `begin()`, reporting the wait, where the lock is the transaction. */
   readonly #firstBegin: ((begin: () => Promise<void>) => Promise<void>) | undefined;
@@ -263,17 +265,18 @@ class MigrationRun<S extends RevisionSource> {
     const reporter = this.#options.reporter;
     const started = performance.now();
     const headsBeforeStep = this.#maintainer.heads;
-    const sink = new RunOperationSink(
-      this.#sink,
-      { xArgs: parseXArgs(this.#options.xArgList), xArgList: this.#options.xArgList, tag: this.#options.tag },
-      {
-        beforeStatement: () => this.#assertMayContinue(),
-        beforeCommit: () => this.#beforeCommit(),
-        afterCommit: () => this.#markCommitted(headsBeforeStep),
-        ...(reporter?.copyProgress ? { onProgress: (progress) => reporter.copyProgress?.(progress) } : {}),
-        ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
-      },
-    );
+    this.#contextFields ??= {
+      xArgs: parseXArgs(this.#options.xArgList),
+      xArgList: this.#options.xArgList,
+      tag: this.#options.tag,
+    };
+    const sink = new RunOperationSink(this.#sink, this.#contextFields, {
+      beforeStatement: () => this.#assertMayContinue(),
+      beforeCommit: () => this.#beforeCommit(),
+      afterCommit: () => this.#markCommitted(headsBeforeStep),
+      ...(reporter?.copyProgress ? { onProgress: (progress) => reporter.copyProgress?.(progress) } : {}),
+      ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
+    });
     try {
       this.#assertMayContinue();
       reporter?.migrationStarted?.({ step, description, index, total });

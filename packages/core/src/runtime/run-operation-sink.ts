@@ -14,6 +14,9 @@ const BIND_QUERY = {
     "Skip the query when op.getContext().isOffline is true (and write the SQL it would lead to with op.execute), or run the command without --sql.",
 };
 
+/** The fields of a migration's context that come from the run (`-x` arguments, `--tag`). */
+export type RunContextFields = Omit<MigrationContext, "dialect" | "autocommitBlock" | "isOffline">;
+
 /** What the sink asks of the run around it. */
 export interface SinkHooks {
   /** Throws when the run must not send another statement (lock lost, interrupted). */
@@ -36,7 +39,6 @@ export interface SinkHooks {
  * ended it anyway is caught at once.
  */
 export class RunOperationSink implements OperationSink {
-  readonly context: MigrationContext;
   /** The statement that failed; none when the failure came from elsewhere. */
   failedStatement: string | undefined;
   /**
@@ -53,26 +55,34 @@ export class RunOperationSink implements OperationSink {
   readonly #tracker = new OperationTracker();
   #inAutocommitBlock = false;
   #closed = false;
+  readonly #contextFields: RunContextFields;
+  #context: MigrationContext | undefined;
 
-  constructor(
-    statements: StatementSink,
-    context: Omit<MigrationContext, "dialect" | "autocommitBlock" | "isOffline">,
-    hooks: SinkHooks,
-  ) {
+  constructor(statements: StatementSink, context: RunContextFields, hooks: SinkHooks) {
     this.#statements = statements;
     this.#hooks = hooks;
-    const dialect = statements.dialect;
-    this.context = {
-      ...context,
+    this.#contextFields = context;
+  }
+
+  /** What `op.getContext()` returns; made on first use (most migrations never ask). */
+  get context(): MigrationContext {
+    if (this.#context !== undefined) return this.#context;
+    const dialect = this.#statements.dialect;
+    const fields = this.#contextFields;
+    this.#context = {
+      ...fields,
+      // A copy: what one migration does to its `xArgs` does not reach the next.
+      xArgs: { ...fields.xArgs },
       dialect: {
         name: dialect.name,
         capabilities: dialect.capabilities,
         renderLiteral: (value) => dialect.renderLiteral(value),
         quoteIdentifier: (name) => dialect.quoteIdentifier(name),
       },
-      isOffline: statements.offline,
+      isOffline: this.#statements.offline,
       autocommitBlock: (fn) => this.#autocommitBlock(fn),
     };
+    return this.#context;
   }
 
   run(operation: Operation): Promise<void> {
