@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BuildFailure, Message } from "esbuild";
@@ -83,10 +82,12 @@ export async function compileBatch(
       code = rewritten.code;
     }
     if (refused.size === 0) {
-      if (code === undefined || built.map === undefined || !unchanged(included, sources)) break;
+      if (code === undefined || built.map === undefined) break;
+      const map = finishMap(built.map, outfile, included, sources);
+      if (map === undefined) break;
       const script = toBatchScript(code, `${path.basename(outfile, path.extname(outfile))}.map`, imported);
       if (script === undefined) break;
-      return { code: script, map: withAbsoluteSources(built.map, outfile), included, excluded };
+      return { code: script, map, included, excluded };
     }
     for (const [file, reason] of refused) excluded.set(file, reason);
     included = included.filter((file) => !refused.has(file));
@@ -145,7 +146,9 @@ async function buildOnce(
       // Beside the code, not in it: the text Node keeps while the batch's
       // code lives is then a third of the size (see `toBatchScript`).
       sourcemap: "external",
-      sourcesContent: false,
+      // The texts esbuild compiled, for `finishMap` to compare with the
+      // texts of the cache key; taken out of the map it writes.
+      sourcesContent: true,
       // Names stay what each file says (esbuild renames a second file's
       // `upgrade` to `upgrade2` in the shared scope): stack traces and
       // `fn.name` are the same as for a module of its own.
@@ -245,27 +248,58 @@ async function rewritePackageImports(
 const EXTERNAL_IMPORT = /^(import\s*|(?:import|export)\b[^\n"]*?\bfrom\s*)"([^"\n]+)"(;?)$/gm;
 
 /**
- * The source map with each source named by its absolute `file:` URL
- * instead of a path relative to `outfile` (esbuild's form): Node resolves
- * either, but tools that read the map their own way (test runners,
- * debuggers) then find the `.ts` files too.
+ * The source map to write beside the batch, or `undefined` when a member
+ * was compiled from another text than the one its cache key was made of
+ * (the file was edited between Retort's read and esbuild's): then the
+ * batch is not used. esbuild reports the text it compiled for each source
+ * (`sourcesContent`), so the check costs no second read of the files and
+ * leaves no window. Those texts are then taken out of the map, and each
+ * source is named by its absolute `file:` URL instead of a path relative
+ * to `outfile` (esbuild's form): Node resolves either, but tools that read
+ * the map their own way (test runners, debuggers) then find the `.ts`
+ * files too.
  */
-function withAbsoluteSources(mapText: string, outfile: string): string {
-  const map = JSON.parse(mapText) as { sources?: string[] };
+function finishMap(
+  mapText: string,
+  outfile: string,
+  members: readonly string[],
+  sources: ReadonlyMap<string, string>,
+): string | undefined {
+  const map = JSON.parse(mapText) as { sources?: string[]; sourcesContent?: (string | null)[] };
   const folder = path.dirname(outfile);
-  map.sources = (map.sources ?? []).map((source) => pathToFileURL(path.resolve(folder, source)).href);
+  const names = map.sources ?? [];
+  const contents = map.sourcesContent ?? [];
+  const compiled = new Map<string, string | null | undefined>();
+  // One URL per folder: `pathToFileURL` is slow enough to show on 1,000 sources.
+  const folderUrls = new Map<string, string>();
+  map.sources = names.map((source, index) => {
+    const absolute = path.resolve(folder, source);
+    compiled.set(absolute, contents[index]);
+    const parent = path.dirname(absolute);
+    let parentUrl = folderUrls.get(parent);
+    if (parentUrl === undefined) {
+      parentUrl = pathToFileURL(path.join(parent, "x")).href.slice(0, -1);
+      folderUrls.set(parent, parentUrl);
+    }
+    const name = path.basename(absolute);
+    // Names with characters a URL escapes are rare: those go through `pathToFileURL` as they are.
+    return SAFE_URL_NAME.test(name) ? parentUrl + name : pathToFileURL(absolute).href;
+  });
+  for (const member of members) {
+    const text = sources.get(member);
+    const used = compiled.get(member);
+    if (text === undefined || (used !== text && used !== stripByteOrderMark(text))) return undefined;
+  }
+  delete map.sourcesContent;
   return JSON.stringify(map);
 }
 
-/** Whether the files still hold the texts the cache key was made of (an edit during the build). */
-function unchanged(files: readonly string[], sources: ReadonlyMap<string, string>): boolean {
-  return files.every((file) => {
-    try {
-      return readFileSync(file, "utf8") === sources.get(file);
-    } catch {
-      return false;
-    }
-  });
+/** A file name `pathToFileURL` keeps as it is (ASCII letters, digits and `-._~`). */
+const SAFE_URL_NAME = /^[A-Za-z0-9._~-]+$/;
+
+/** esbuild reads a file without its byte order mark. */
+function stripByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Which member of the batch `file` is (esbuild names files relative to its working folder). */

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { moduleProjects, writeFakeCjsPackage } from "./test-support/module-projects.js";
+import { compileBatch } from "./batch-compiler.js";
 import { evaluateBatchScript } from "./batch-script.js";
 import { CompiledModuleCache, type ModuleSource } from "./compiled-module-cache.js";
 
@@ -42,8 +43,10 @@ describe("batch modules", () => {
     // One source map beside it, naming each file by its absolute URL; the script only points to it.
     const mapFile = path.join(cache, (batch as string).replace(/\.cjs$/, ".map"));
     expect(fs.statSync(mapFile).mode & 0o777).toBe(0o600);
-    const map = JSON.parse(fs.readFileSync(mapFile, "utf8")) as { sources: string[] };
+    const map = JSON.parse(fs.readFileSync(mapFile, "utf8")) as { sources: string[]; sourcesContent?: unknown };
     expect(map.sources.filter((source) => source.endsWith(".ts"))).toEqual(files.map((file) => pathToUrl(file)));
+    // esbuild's copy of each text (checked against the key's) is not written.
+    expect(map.sourcesContent).toBeUndefined();
     const code = fs.readFileSync(path.join(cache, batch as string), "utf8");
     expect(code.trimEnd().endsWith(`=${path.basename(mapFile)}`)).toBe(true);
     expect(code).not.toContain("base64,");
@@ -62,6 +65,21 @@ describe("batch modules", () => {
     expect(await sourcesOf(new CompiledModuleCache(cache), files)).toEqual([a1, a1]);
     expect(compiledFiles(cache)).toEqual([batch]);
     expect(fs.statSync(path.join(cache, batch as string)).mtimeMs).toBe(before);
+  });
+
+  it("does not use a batch compiled from another text than the one its key was made of (an edit during the build)", async () => {
+    const { folder, cache } = project({ "c3.ts": migration("c3"), "d4.ts": migration("d4") });
+    const files = ["c3.ts", "d4.ts"].map((name) => path.join(folder, name));
+    const texts = new Map(files.map((file) => [file, fs.readFileSync(file, "utf8")]));
+    const outfile = path.join(cache, "edited.cjs");
+    fs.mkdirSync(cache, { recursive: true, mode: 0o700 });
+    expect((await compileBatch(files, texts, outfile)).included).toEqual(files);
+    // The key's text is not what esbuild reads: as if d4.ts was edited after Retort read it.
+    texts.set(files[1] as string, `${texts.get(files[1] as string)}\n// the text before the edit`);
+    const outcome = await compileBatch(files, texts, outfile);
+    expect(outcome.code).toBeUndefined();
+    expect(outcome.included).toEqual([]);
+    expect(outcome.excluded.get(files[1] as string)).toMatch(/could not be compiled with the others/);
   });
 
   it("compiles a new batch when one file changes, even within the same second and size", async () => {
