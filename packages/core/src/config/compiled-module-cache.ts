@@ -255,7 +255,7 @@ export class CompiledModuleCache {
     const mapFile = path.join(directory, `${key}.map`);
     if (fs.existsSync(path.join(directory, `${key}.single`))) return this.#lookUp(files);
     const sources = alone.length > 0 ? await this.#lookUp(alone) : new Map<string, ModuleSource>();
-    // The map first: a script is only ever found with its map beside it.
+    // A script is found only with its map beside it (both are checked).
     // One URL for the batch, shared by its members (`pathToFileURL` is slow enough to show on 1,000 members).
     const batch = { batch: pathToFileURL(target).href };
     if (isOwnPrivateFile(target) && isOwnPrivateFile(mapFile)) {
@@ -266,8 +266,8 @@ export class CompiledModuleCache {
     if (
       outcome?.code === undefined ||
       outcome.map === undefined ||
-      !(await writePrivately(mapFile, outcome.map)) ||
-      !(await writePrivately(target, outcome.code))
+      // Both at once: the steps before this batch's are waiting on its writes' round trips.
+      !(await Promise.all([writePrivately(mapFile, outcome.map), writePrivately(target, outcome.code)])).every(Boolean)
     ) {
       for (const [file, source] of await this.#lookUp(members)) sources.set(file, source);
       return sources;

@@ -14,8 +14,9 @@ import { ModuleLoadError } from "./config-errors.js";
 let compiled: CompiledModuleCache | undefined;
 
 function compiledModules(): CompiledModuleCache {
+  if (compiled !== undefined) return compiled;
   const root = cacheDirectory();
-  compiled ??= new CompiledModuleCache(root === null ? null : path.join(root, "modules"));
+  compiled = new CompiledModuleCache(root === null ? null : path.join(root, "modules"));
   return compiled;
 }
 

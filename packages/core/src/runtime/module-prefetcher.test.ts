@@ -23,7 +23,7 @@ async function settlesWithinMicrotasks(promise: Promise<unknown>): Promise<boole
 }
 
 describe("ModulePrefetcher", () => {
-  it("prepares the plan in batches, two at a time, in order, and a step waits only for its own batch", async () => {
+  it("prepares the plan in batches, the first two together, then in order, and a step waits only for its own batch", async () => {
     const prepared: string[][] = [];
     const releases: (() => void)[] = [];
     const prefetcher = new ModulePrefetcher<RevisionSource>(
@@ -40,12 +40,14 @@ describe("ModulePrefetcher", () => {
     expect(prepared.map((batch) => batch.length)).toEqual([20, 40]);
     releases[0]?.();
     await expect(first).resolves.toHaveProperty("upgrade");
-    // Each later batch starts once the one two places before it is done, twice its size (up to 200).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(prepared).toHaveLength(2);
+    // Each later batch starts once the one before it is done, twice its size (up to 200).
     const sizes = [20, 40, 80, 160, 150];
     for (let index = 2; index < sizes.length; index++) {
+      releases[index - 1]?.();
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(prepared.map((batch) => batch.length)).toEqual(sizes.slice(0, index + 1));
-      releases[index - 1]?.();
     }
     releases[sizes.length - 1]?.();
     expect(prepared[1]?.[0]).toBe("r20");

@@ -14,12 +14,6 @@ const PREFETCH_WINDOW = 32;
  */
 const FIRST_PREPARE_BATCH = 20;
 const PREPARE_BATCH = 200;
-/**
- * How many batches compile at once. While the first compiles, the run waits
- * and a core is free: the second compiles beside it, and is ready when the
- * first batch's steps have run (they take less time than its compile).
- */
-const PREPARING_AT_ONCE = 2;
 
 /**
  * Imports the modules of a plan ahead of the step that runs, a bounded
@@ -55,14 +49,18 @@ export class ModulePrefetcher<S extends RevisionSource> {
     this.#steps = steps;
     this.#load = load;
     if (prepare === undefined) return;
-    // The batches' preparations, in order: each starts when the one two
-    // places before it is done, so two compile at a time.
+    // The batches' preparations, in order. The first two start together:
+    // while the first compiles the run waits, so a core is free for the
+    // second, which is then ready when the first batch's steps have run
+    // (they take less time than its compile). Each later one starts when
+    // the one before it is done: two compiling beside the running steps
+    // would share one core, and the next batch needed would be late.
     const started: Promise<void>[] = [];
     let batch: { index: number; source: S }[] = [];
     let size = FIRST_PREPARE_BATCH;
     const flush = () => {
       const sources = batch.map((item) => item.source);
-      const after = started[started.length - PREPARING_AT_ONCE] ?? Promise.resolve();
+      const after = started.length === 1 ? Promise.resolve() : (started.at(-1) ?? Promise.resolve());
       const ready = after
         .then(() => prepare(sources))
         .catch(() => undefined)
