@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { Database } from "./better-sqlite3.js";
 import type { ConnectOptions, DatabaseUrl, Driver, ScratchDatabase } from "@retort/core";
 import { SqliteConnection } from "./sqlite-connection.js";
 import { SqliteDialect } from "./sqlite-dialect.js";
@@ -54,7 +55,7 @@ export class SqliteDriver implements Driver {
   }
 }
 
-function openDatabase(config: SqliteConnectionConfig): Database.Database {
+function openDatabase(config: SqliteConnectionConfig): BetterSqlite3.Database {
   if (!config.memory) {
     const folder = dirname(config.filename);
     const folderStat = statSync(folder, { throwIfNoEntry: false });

@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { Database } from "../better-sqlite3.js";
 import type { BatchAlterTableOperation, Dialect, LiveReadContext, Operation, RunStatement } from "@retort/core";
 import { applyBatchSteps, planBatch, tableFromDefinition } from "./sqlite-batch-plan.js";
 import { type BatchRead, compileRebuildStatements } from "./sqlite-batch-rebuild.js";
@@ -117,7 +118,7 @@ async function readSchema(read: BatchRead): Promise<SchemaRow[]> {
  * created before what it needs). What still fails (a virtual table of a
  * module this build lacks) is left out: the rebuild cannot see it.
  */
-function replaySchema(scratch: Database.Database, rows: readonly SchemaRow[]): void {
+function replaySchema(scratch: BetterSqlite3.Database, rows: readonly SchemaRow[]): void {
   let pending = rows.filter((row) => !row.name.toLowerCase().startsWith("sqlite_"));
   for (let pass = 0; pass < 2 && pending.length > 0; pass++) {
     const failed: SchemaRow[] = [];
