@@ -288,7 +288,8 @@ function finishMap(
   for (const member of members) {
     const text = sources.get(member);
     const used = compiled.get(member);
-    if (text === undefined || (used !== text && used !== stripByteOrderMark(text))) return undefined;
+    // esbuild reports the text as it read it, byte order mark and line breaks included.
+    if (text === undefined || used !== text) return undefined;
   }
   delete map.sourcesContent;
   return JSON.stringify(map);
@@ -296,11 +297,6 @@ function finishMap(
 
 /** A file name `pathToFileURL` keeps as it is (ASCII letters, digits and `-._~`). */
 const SAFE_URL_NAME = /^[A-Za-z0-9._~-]+$/;
-
-/** esbuild reads a file without its byte order mark. */
-function stripByteOrderMark(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
 
 /** Which member of the batch `file` is (esbuild names files relative to its working folder). */
 function memberOf(file: string, members: ReadonlySet<string>): string | undefined {

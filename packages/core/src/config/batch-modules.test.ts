@@ -82,6 +82,17 @@ describe("batch modules", () => {
     expect(outcome.excluded.get(files[1] as string)).toMatch(/could not be compiled with the others/);
   });
 
+  it("batches a file with a byte order mark and CRLF line breaks (its text compared as esbuild read it)", async () => {
+    const crlf = `\ufeff${migration("e5").replaceAll("\n", "\r\n")}\r\n`;
+    const { folder, cache } = project({ "e5.ts": crlf, "f6.ts": migration("f6") });
+    const files = ["e5.ts", "f6.ts"].map((name) => path.join(folder, name));
+    const texts = new Map(files.map((file) => [file, fs.readFileSync(file, "utf8")]));
+    fs.mkdirSync(cache, { recursive: true, mode: 0o700 });
+    const outcome = await compileBatch(files, texts, path.join(cache, "crlf.cjs"));
+    expect(outcome.excluded).toEqual(new Map());
+    expect(outcome.included).toEqual(files);
+  });
+
   it("compiles a new batch when one file changes, even within the same second and size", async () => {
     const { folder, cache } = project({ "a1.ts": migration("a1"), "b2.ts": migration("b2") });
     const files = ["a1.ts", "b2.ts"].map((name) => path.join(folder, name));
