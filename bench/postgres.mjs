@@ -15,7 +15,17 @@
 // - retort_s: `retort upgrade head` from an empty database.
 // - overhead_per_migration_ms: the median over the runs of
 //   (retort - startup - ddl) / count, each run paired with a floor measured
-//   just before it (overhead_runs_ms lists them).
+//   just before it (overhead_runs_ms lists them). It carries the server's
+//   own variation between the two runs of a pair.
+// - between_statements_ms: the same overhead measured statement by
+//   statement, without that variation. bench/pg-statement-times.cjs is
+//   preloaded into Retort's run and times each migration's CREATE TABLE as
+//   pg sees it; the floor times its own the same way. Per pair: (mean gap
+//   from one statement settling to the next being sent, Retort's minus the
+//   floor's) + (mean round trip of a statement, Retort's minus the floor's,
+//   which counts an answer left waiting by a busy main thread). The median
+//   over the pairs; between_statements_runs_ms lists them, with the gap
+//   and round-trip means of both sides.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -46,6 +56,7 @@ const serverUrl =
 
 const log = (text) => process.stderr.write(`${text}\n`);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 async function admin(sql) {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -76,8 +87,18 @@ function timed(fn) {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
+const statementTimes = path.join(benchDir, "pg-statement-times.cjs");
+
 function retort(project, ...cliArgs) {
-  const result = spawnSync(process.execPath, [cli, ...cliArgs], { cwd: project, encoding: "utf8" });
+  return retortWith(project, [], {}, cliArgs);
+}
+
+function retortWith(project, nodeArgs, env, cliArgs) {
+  const result = spawnSync(process.execPath, [...nodeArgs, cli, ...cliArgs], {
+    cwd: project,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   if (result.status !== 0) throw new Error(`retort ${cliArgs.join(" ")} failed:\n${result.stderr}`);
   return result;
 }
@@ -87,13 +108,20 @@ async function ddlFloor() {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
+      const gaps = [];
+      const roundTrips = [];
+      let settled = 0;
       const started = process.hrtime.bigint();
       await client.query("BEGIN");
       for (let i = 0; i < count; i++) {
+        const sent = performance.now();
+        if (settled !== 0) gaps.push(sent - settled);
         await client.query(`CREATE TABLE "t_${i}" ("id" INTEGER NOT NULL, "name" VARCHAR(50), PRIMARY KEY ("id"))`);
+        settled = performance.now();
+        roundTrips.push(settled - sent);
       }
       await client.query("COMMIT");
-      return Number(process.hrtime.bigint() - started) / 1e9;
+      return { seconds: Number(process.hrtime.bigint() - started) / 1e9, gaps, roundTrips };
     } finally {
       await client.end();
     }
@@ -103,11 +131,19 @@ async function ddlFloor() {
 async function retortRun(project) {
   return withDatabase(async (url) => {
     fs.writeFileSync(path.join(project, "retort.config.json"), JSON.stringify({ scriptLocation: "migrations", url }));
-    const apply = timed(() => retort(project, "upgrade", "head"));
+    const timesFile = path.join(project, "statement-times.json");
+    fs.rmSync(timesFile, { force: true });
+    const apply = timed(() =>
+      retortWith(project, ["--require", statementTimes], { RETORT_BENCH_PG_TIMES: timesFile }, ["upgrade", "head"]),
+    );
+    const statements = JSON.parse(fs.readFileSync(timesFile, "utf8"));
+    if (statements.roundTrips.length !== count) {
+      throw new Error(`timed ${statements.roundTrips.length} of the ${count} migrations' statements`);
+    }
     const check = retort(project, "current").stdout.trim();
     if (!check.startsWith(`r${String(count - 1).padStart(6, "0")}`)) throw new Error(`unexpected current: ${check}`);
     const startup = timed(() => retort(project, "upgrade", "head"));
-    return { apply, startup };
+    return { apply, startup, statements };
   });
 }
 
@@ -142,19 +178,43 @@ async function main() {
     generateRetortProject(project, count);
     // The floor and Retort's run alternate, and the overhead is taken per
     // pair: on this shared VM the floor alone moves by 25% from minute to
-    // minute, more than the overhead being measured.
+    // minute, more than the overhead being measured (and by 2.5x within one
+    // run of this script, as its databases come and go).
     log("retort upgrade head (one warm-up run first) ...");
     await retortRun(project);
     log(`${repeats} pairs: DDL floor (${count} CREATE TABLEs in one transaction), then retort upgrade head ...`);
     const floors = [];
     const runs = [];
     const overheads = [];
+    const between = [];
     for (let run = 0; run < repeats; run++) {
-      const floor = await ddlFloor();
-      const retortTimes = await retortRun(project);
-      floors.push(floor);
+      // Which goes first alternates: the server can slow down (or speed up)
+      // from one run to the next, which would otherwise count for or
+      // against Retort in every pair.
+      let floor;
+      let retortTimes;
+      if (run % 2 === 0) {
+        floor = await ddlFloor();
+        retortTimes = await retortRun(project);
+      } else {
+        retortTimes = await retortRun(project);
+        floor = await ddlFloor();
+      }
+      floors.push(floor.seconds);
       runs.push(retortTimes);
-      overheads.push(((retortTimes.apply - retortTimes.startup - floor) / count) * 1000);
+      overheads.push(((retortTimes.apply - retortTimes.startup - floor.seconds) / count) * 1000);
+      const sides = {
+        retort_gap_ms: mean(retortTimes.statements.gaps),
+        floor_gap_ms: mean(floor.gaps),
+        retort_round_trip_ms: mean(retortTimes.statements.roundTrips),
+        floor_round_trip_ms: mean(floor.roundTrips),
+      };
+      const overhead =
+        sides.retort_gap_ms - sides.floor_gap_ms + (sides.retort_round_trip_ms - sides.floor_round_trip_ms);
+      between.push({ overhead_ms: overhead, ...sides });
+      log(
+        `  pair ${run + 1}: floor ${floor.seconds.toFixed(2)} s, retort ${retortTimes.apply.toFixed(2)} s; between statements ${overhead.toFixed(3)} ms (gap ${sides.retort_gap_ms.toFixed(3)} vs ${sides.floor_gap_ms.toFixed(3)}, round trip ${sides.retort_round_trip_ms.toFixed(3)} vs ${sides.floor_round_trip_ms.toFixed(3)})`,
+      );
     }
     log("alembic upgrade head ...");
     const alembic = await alembicRun();
@@ -170,6 +230,10 @@ async function main() {
       startup_s: Number(startup.toFixed(3)),
       overhead_per_migration_ms: Number(median(overheads).toFixed(3)),
       overhead_runs_ms: overheads.map((ms) => Number(ms.toFixed(3))),
+      between_statements_ms: Number(median(between.map((pair) => pair.overhead_ms)).toFixed(3)),
+      between_statements_runs_ms: between.map((pair) =>
+        Object.fromEntries(Object.entries(pair).map(([key, ms]) => [key, Number(ms.toFixed(3))])),
+      ),
       goal_overhead_ms: 0.2,
       ...(alembic.skipped
         ? { alembic: alembic.skipped }

@@ -1,0 +1,50 @@
+// Preloaded (`node --require`) into a `retort upgrade head` by
+// bench/postgres.mjs: times each migration's CREATE TABLE as the pg client
+// sees it, and writes them to the file named by RETORT_BENCH_PG_TIMES when
+// the process exits. Retort is not changed or told.
+//
+// - gap: from the previous migration's statement settling to this one
+//   being handed to pg: Retort's own work between two statements.
+// - roundTrip: from handing a statement to pg to its promise settling:
+//   the server's work, the network, and any wait of the answer for a busy
+//   main thread.
+
+const fs = require("node:fs");
+const Module = require("node:module");
+
+const out = process.env.RETORT_BENCH_PG_TIMES;
+const gaps = [];
+const roundTrips = [];
+let lastSettled = 0;
+let patched = false;
+const MIGRATION_DDL = /^CREATE TABLE "t_\d+"/;
+
+function patch(pg) {
+  if (patched || typeof pg?.Client !== "function") return;
+  patched = true;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function timedQuery(config, ...rest) {
+    const text = typeof config === "string" ? config : config?.text;
+    const result = query.call(this, config, ...rest);
+    if (!MIGRATION_DDL.test(String(text)) || typeof result?.then !== "function") return result;
+    const sent = performance.now();
+    if (lastSettled !== 0) gaps.push(sent - lastSettled);
+    const settle = () => {
+      lastSettled = performance.now();
+      roundTrips.push(lastSettled - sent);
+    };
+    result.then(settle, settle);
+    return result;
+  };
+}
+
+const load = Module._load;
+Module._load = function loadAndPatch(request, ...rest) {
+  const loaded = load.call(this, request, ...rest);
+  if (request === "pg") patch(loaded);
+  return loaded;
+};
+
+process.on("exit", () => {
+  if (out) fs.writeFileSync(out, JSON.stringify({ gaps, roundTrips }));
+});
