@@ -161,6 +161,18 @@ function inNode(body: string, cacheDirectory: string, nodeOptions: readonly stri
   return result.stdout;
 }
 
+/** The export `name` of each of `files`, prepared as one batch and imported in a Node of its own. */
+function exportOfEach(files: readonly string[], name: string, cacheDirectory: string): unknown[] {
+  const output = inNode(
+    `await prepareModules(${JSON.stringify(files)});
+const values = [];
+for (const file of ${JSON.stringify(files)}) values.push((await importModule(file))[${JSON.stringify(name)}]);
+process.stdout.write(JSON.stringify(values));`,
+    cacheDirectory,
+  );
+  return JSON.parse(output) as unknown[];
+}
+
 describe("importModule from a batch", () => {
   it("names the .ts line that threw, in a step and at top level", () => {
     const typeLines = ["interface Options {", "  readonly a: string;", "}", "type Alias = Options;"];
@@ -242,15 +254,8 @@ process.stdout.write(JSON.stringify(answers));`;
       "b2.ts": 'import { flavour } from "dual";\nexport const seen: string = flavour;',
     });
     const files = [path.join(folder, "a1.ts"), path.join(folder, "b2.ts")];
-    const output = inNode(
-      `await prepareModules(${JSON.stringify(files)});
-const seen = [];
-for (const file of ${JSON.stringify(files)}) seen.push((await importModule(file)).seen);
-process.stdout.write(JSON.stringify(seen));`,
-      path.join(folder, "cache"),
-    );
     // A CommonJS package's default is its module.exports, whatever its __esModule says (Node's rule for an ES module).
-    expect(JSON.parse(output)).toEqual([
+    expect(exportOfEach(files, "seen", path.join(folder, "cache"))).toEqual([
       ["esm default", "esm named", "esm default", "esm named", "esm default", "object", 42, 42, 42, true],
       "esm",
     ]);
@@ -293,13 +298,6 @@ process.stdout.write(JSON.stringify(results));`,
       "b2.ts": 'import { flavour } from "dual";\nexport const text: string = flavour;',
     });
     const files = [path.join(folder, "a1.ts"), path.join(folder, "b2.ts")];
-    const output = inNode(
-      `await prepareModules(${JSON.stringify(files)});
-const texts = [];
-for (const file of ${JSON.stringify(files)}) texts.push((await importModule(file)).text);
-process.stdout.write(JSON.stringify(texts));`,
-      path.join(folder, "cache"),
-    );
-    expect(JSON.parse(output)).toEqual([`\n${text}\n`, "esm"]);
+    expect(exportOfEach(files, "text", path.join(folder, "cache"))).toEqual([`\n${text}\n`, "esm"]);
   });
 });

@@ -55,12 +55,13 @@ export class ModulePrefetcher<S extends RevisionSource> {
     // (they take less time than its compile). Each later one starts when
     // the one before it is done: two compiling beside the running steps
     // would share one core, and the next batch needed would be late.
-    const started: Promise<void>[] = [];
+    let previous: Promise<void> = Promise.resolve();
+    let batches = 0;
     let batch: { index: number; source: S }[] = [];
     let size = FIRST_PREPARE_BATCH;
     const flush = () => {
       const sources = batch.map((item) => item.source);
-      const after = started.length === 1 ? Promise.resolve() : (started.at(-1) ?? Promise.resolve());
+      const after = batches < 2 ? Promise.resolve() : previous;
       const ready = after
         .then(() => prepare(sources))
         .catch(() => undefined)
@@ -69,7 +70,8 @@ export class ModulePrefetcher<S extends RevisionSource> {
         });
       this.#unprepared++;
       for (const item of batch) this.#prepared.set(item.index, ready);
-      started.push(ready);
+      previous = ready;
+      batches++;
       batch = [];
       size = Math.min(PREPARE_BATCH, size * 2);
     };
