@@ -171,6 +171,18 @@ for (const harness of harnesses) {
       }
     });
 
+    it("tells a reporter whether the statements run on this thread (SQLite) or are awaited from a server", async () => {
+      const set = migrationSets[0] as (typeof migrationSets)[number];
+      const { config, options } = await setUp(set);
+      const blocking: (boolean | undefined)[] = [];
+      await upgrade(config, set.target, {
+        ...options.command,
+        reporter: { migrationStarted: (start) => blocking.push(start.blocking) },
+      });
+      expect(blocking.length).toBeGreaterThan(1);
+      expect(new Set(blocking)).toEqual(new Set([harness.name === "sqlite"]));
+    });
+
     it("a failed run's statements, up to its ROLLBACK, are what the connection received", async () => {
       const set = migrationSets[0] as (typeof migrationSets)[number];
       const { config, options } = await setUp(set);

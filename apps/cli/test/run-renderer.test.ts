@@ -160,6 +160,68 @@ describe("RunRenderer off a terminal", () => {
     expect(stream.text().endsWith("Finished upgrade  -> aaa111 in 5 ms\n")).toBe(true);
   });
 
+  it("holds a Running line for the next turn of the event loop when statements are awaited", async () => {
+    const stream = fakeStream(false);
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false });
+    renderer.migrationStarted({ ...started(first, 0, 2), blocking: false });
+    expect(stream.chunks).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stream.chunks).toEqual(["Running upgrade  -> aaa111, create users\n"]);
+    // The previous Finished line and the next Running line go out in one write.
+    renderer.migrationFinished(finished(first, 0, 2, 3));
+    renderer.migrationStarted({ ...started(second, 1, 2), blocking: false });
+    expect(stream.chunks).toHaveLength(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stream.chunks.at(-1)).toBe(
+      "Finished upgrade  -> aaa111 in 3 ms\nRunning upgrade aaa111 -> bbb222, add email\n",
+    );
+    // A warning, a failure or the summary writes what is held first.
+    renderer.migrationFinished(finished(second, 1, 2, 4));
+    renderer.runFinished({ steps: [], headsBefore: [], headsAfter: ["bbb222"], durationMs: 9 });
+    expect(stream.chunks.at(-1)).toBe(
+      "Finished upgrade aaa111 -> bbb222 in 4 ms\nNothing to do: the database is at bbb222\n",
+    );
+    renderer.migrationStarted({ ...started(first, 0, 1), blocking: false });
+    renderer.warning("careful");
+    expect(stream.text().endsWith("Running upgrade  -> aaa111, create users\nWARNING: careful\n")).toBe(true);
+  });
+
+  it("writes held lines before a migration's own output, and stops watching once they are written", async () => {
+    const stream = fakeStream(false);
+    const output: string[] = [];
+    const stdout = { write: (text: string) => output.push(`out:${text}`) };
+    const stderr = { write: (text: string) => output.push(`err:${text}`) };
+    const originals = [stdout.write, stderr.write];
+    const renderer = new RunRenderer({
+      stream: { isTTY: false, write: (text: string) => output.push(`renderer:${text}`) },
+      paint: plain,
+      quiet: false,
+      sharedStreams: [stdout, stderr],
+    });
+    renderer.migrationStarted({ ...started(first, 0, 1), blocking: false });
+    stdout.write("seeding\n");
+    stderr.write("a library's warning\n");
+    expect(output).toEqual([
+      "renderer:Running upgrade  -> aaa111, create users\n",
+      "out:seeding\n",
+      "err:a library's warning\n",
+    ]);
+    expect([stdout.write, stderr.write]).toEqual(originals);
+    // Written on the next turn: the streams are given back then too.
+    renderer.migrationStarted({ ...started(second, 0, 1), blocking: false });
+    expect(stdout.write).not.toBe(originals[0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([stdout.write, stderr.write]).toEqual(originals);
+    expect(output.at(-1)).toBe("renderer:Running upgrade aaa111 -> bbb222, add email\n");
+  });
+
+  it("writes a Running line at once when statements run on this thread", () => {
+    const stream = fakeStream(false);
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false });
+    renderer.migrationStarted({ ...started(first, 0, 1), blocking: true });
+    expect(stream.chunks).toEqual(["Running upgrade  -> aaa111, create users\n"]);
+  });
+
   it("writes one line per event and no control character", () => {
     const stream = fakeStream(false);
     const renderer = new RunRenderer({ stream, paint: plain, quiet: false });

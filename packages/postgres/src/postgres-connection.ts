@@ -1,10 +1,19 @@
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
 import { CommandError, DatabaseError } from "@retort/core/errors";
 import type pg from "pg";
-import { describeError, maskSecrets, type StatementErrorContext, toDatabaseError } from "./postgres-errors.js";
+import {
+  describeError,
+  maskSecrets,
+  sqlState,
+  type StatementErrorContext,
+  toDatabaseError,
+} from "./postgres-errors.js";
 import { describeLockHolder, findLockHolders, lockKeys, PostgresLock } from "./postgres-lock.js";
 import type { PostgresConnectionConfig } from "./postgres-url.js";
 import { toPostgresValue } from "./postgres-types.js";
+
+/** SQLSTATE `in_failed_sql_transaction`: every statement after an error in a transaction block. */
+const FAILED_TRANSACTION = "25P02";
 
 /** Commands whose row count is rows changed (for SELECT, pg counts rows returned). */
 const CHANGING_COMMANDS = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
@@ -183,7 +192,20 @@ export class PostgresConnection implements Connection {
         // committed without the lock, so only the local check runs, and the
         // real failure is the one reported.
         if (this.#client.getTransactionStatus() === "E") return lock.assertHeld();
-        await lock.verify(read);
+        try {
+          await lock.verify(read);
+        } catch (error) {
+          // The transaction status comes with the server's ReadyForQuery,
+          // which can arrive after the failed statement's error was
+          // delivered: the check's own 25P02 then tells the same.
+          if (
+            sqlState(error) === FAILED_TRANSACTION ||
+            sqlState((error as { cause?: unknown }).cause) === FAILED_TRANSACTION
+          ) {
+            return lock.assertHeld();
+          }
+          throw error;
+        }
       },
     };
   }

@@ -19,6 +19,8 @@ const STATEMENT_CACHE_SIZE = 100;
  */
 export class SqliteConnection implements Connection {
   readonly dialect: Dialect;
+  /** better-sqlite3 runs each statement on this thread, to completion. */
+  readonly blocking = true;
   /** The absolute path of the database file, or `:memory:`. */
   readonly filename: string;
   readonly #database: Database.Database;

@@ -49,6 +49,14 @@ export const LOG_PROGRESS_INTERVAL_MS = 10_000;
  * Off a terminal (CI logs, pipes) every event is one line and no control
  * character is written: `Running upgrade a -> b, msg` when a migration
  * starts (Alembic's text), `Finished upgrade a -> b in 3.4 s` when it ends.
+ * Writing a line to a pipe costs a system call that can take longer than a
+ * quick migration's own work, so lines are held for the next turn of the
+ * event loop: where statements are sent to a server (`blocking: false`),
+ * that is while the migration's first statement runs. Where they run on
+ * this thread (SQLite), the `Running` line is written at once, since the
+ * next turn comes only when the migration is done. A write of the
+ * migration's own to stdout or stderr first writes what is held, so the
+ * order of lines is kept.
  *
  * On a terminal the start line stays open (`Running upgrade a -> b, msg
  * ...`) and is completed with ` done (3.4 s)` when the migration ends;
@@ -79,10 +87,10 @@ export class RunRenderer implements RunReporter {
   /** Puts back the shared streams' own `write` (while a start line is open, they are watched). */
   #unwatch: (() => void) | undefined;
   /**
-   * Off a terminal: a `Finished` line not written yet. It goes out with the
-   * next line, in one write (the next migration's `Running` line), or on the
-   * next turn of the event loop, whichever comes first; no code of a
-   * migration runs in between.
+   * Off a terminal: lines not written yet (see the class). They go out
+   * with the next line, in one write, or on the next turn of the event
+   * loop, whichever comes first; a migration's own write to a shared
+   * stream first writes them.
    */
   #held = "";
   #heldFlushScheduled = false;
@@ -126,7 +134,12 @@ export class RunRenderer implements RunReporter {
     this.#progressLogged = false;
     const text = this.#startText(start);
     if (!this.#tty) {
-      this.#line(text);
+      if (start.blocking !== false) {
+        this.#line(text);
+        return;
+      }
+      this.#hold(`${text}\n`);
+      this.#watchSharedStreams();
       return;
     }
     this.#endOpenLines();
@@ -136,11 +149,12 @@ export class RunRenderer implements RunReporter {
   }
 
   /**
-   * Until the open line is ended, a write of the migration's own to a shared
-   * stream first ends it; the line's end is then written in full.
+   * Until the open line is ended (on a terminal) or the held lines are
+   * written (off it), a write of the migration's own to a shared stream
+   * first ends it or writes them; an open line's end is then written in full.
    */
   #watchSharedStreams(): void {
-    if (this.#shared.length === 0) return;
+    if (this.#shared.length === 0 || this.#unwatch !== undefined) return;
     const originals = this.#shared.map((stream) => stream.write);
     const unwatch = () => {
       this.#shared.forEach((stream, index) => {
@@ -253,6 +267,8 @@ export class RunRenderer implements RunReporter {
     if (this.#held === "") return;
     const held = this.#held;
     this.#held = "";
+    // Off a terminal the shared streams are watched only while lines are held.
+    if (!this.#tty) this.#unwatch?.();
     this.#stream.write(held);
   }
 

@@ -61,15 +61,22 @@ export class Environment {
   readonly options: CommandOptions;
   readonly cwd: string;
   #scripts: ScriptDirectory | undefined;
+  readonly #runsMigrations: boolean;
 
-  constructor(config: RetortConfig | ResolvedConfig, options: CommandOptions = {}) {
+  /** `runsMigrations`: the command imports migrations (upgrade, downgrade, their `--sql`). */
+  constructor(
+    config: RetortConfig | ResolvedConfig,
+    options: CommandOptions = {},
+    { runsMigrations = false }: { runsMigrations?: boolean } = {},
+  ) {
     this.cwd = options.cwd ?? process.cwd();
     this.config = resolveConfig(config, this.cwd);
     this.options = options;
+    this.#runsMigrations = runsMigrations;
   }
 
   get scripts(): ScriptDirectory {
-    this.#scripts ??= ScriptDirectory.load(this.config);
+    this.#scripts ??= ScriptDirectory.load(this.config, { runsMigrations: this.#runsMigrations });
     return this.#scripts;
   }
 

@@ -30,7 +30,7 @@ export function upgrade(
   options: CommandOptions = {},
 ): Promise<RunResult> {
   rejectRange(target);
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { runsMigrations: true });
   // An absolute target resolves the same from any database state: an
   // unknown revision or `head` among several heads fails before connecting.
   if (!parseRelative(target)) checkUpgradeTarget(environment.scripts.graph, target);
@@ -45,7 +45,7 @@ export function downgrade(
 ): Promise<RunResult> {
   rejectRange(target);
   const warn = options.onWarning;
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { runsMigrations: true });
   checkDowngradeTarget(environment.scripts.graph, target);
   return migrate(
     environment,

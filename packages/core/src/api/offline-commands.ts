@@ -29,7 +29,7 @@ export function upgradeSql(
   range: string,
   options: CommandOptions = {},
 ): Promise<OfflineResult> {
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { runsMigrations: true });
   const { start, target } = splitRange(range, "upgrade");
   return runOffline(environment, start, target, (graph, heads) => planUpgrade(graph, heads, target));
 }
@@ -40,7 +40,7 @@ export function downgradeSql(
   range: string,
   options: CommandOptions = {},
 ): Promise<OfflineResult> {
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { runsMigrations: true });
   if (!range.includes(":")) {
     throw new CommandError("downgrade with --sql requires <fromrev>:<torev>", { code: "OFFLINE_RANGE_REQUIRED" });
   }

@@ -3,7 +3,7 @@ import type { Revision } from "../graph/revision.js";
 import type { ResolvedConfig } from "../config/retort-config.js";
 import path from "node:path";
 import { cacheDirectory } from "../config/cache-directory.js";
-import { importModule, prepareModules } from "../config/module-loader.js";
+import { importModule, prepareModules, startCompiler } from "../config/module-loader.js";
 import { loadScriptGraph } from "../script/load-script-graph.js";
 import type { RevisionHeader } from "../script/revision-header.js";
 import type { MigrationModule } from "../runtime/migration-module.js";
@@ -21,12 +21,18 @@ export class ScriptDirectory {
     this.graph = graph;
   }
 
-  static load(config: ResolvedConfig): ScriptDirectory {
+  /**
+   * With `runsMigrations`, a command that will import migrations: when the
+   * files changed since the last run (a fresh deploy), the compiler starts
+   * while their headers are read.
+   */
+  static load(config: ResolvedConfig, options: { runsMigrations?: boolean } = {}): ScriptDirectory {
     const graph = loadScriptGraph({
       scriptLocation: config.scriptLocation,
       versionLocations: config.versionLocations,
       recursive: config.recursiveVersionLocations,
       cacheDirectory: headerCacheDirectory(),
+      ...(options.runsMigrations ? { beforeReading: startCompiler } : {}),
     });
     return new ScriptDirectory(config, graph);
   }

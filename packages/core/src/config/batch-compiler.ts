@@ -2,7 +2,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BuildFailure, Message } from "esbuild";
 import { BATCH_CALLBACK, toBatchScript } from "./batch-script.js";
-import { isBuiltin, loadEsbuild, packageUrls } from "./module-compiler.js";
+import { isBuiltin, loadEsbuild, packageUrls, resolveImportedPackages } from "./module-compiler.js";
 
 /**
  * What compiling a batch gave: the module's code (its default export maps
@@ -69,8 +69,11 @@ export async function compileBatch(
     excluded.set(file, "uses its own location, CommonJS or a dynamic import");
     return false;
   });
+  // Resolved beside the bundle rather than after it (the first batch of a run would wait for both).
+  const resolving = resolveImportedPackages(esbuild, included, sources).catch(() => undefined);
   for (let attempt = 0; attempt < MAX_ATTEMPTS && included.length > 0; attempt++) {
     const built = await buildOnce(esbuild, included, outfile);
+    await resolving;
     const refused = built.refused;
     let code = built.code;
     const imported = new Set(built.builtins);

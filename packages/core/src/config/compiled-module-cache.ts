@@ -9,7 +9,7 @@ import { flattenTsconfig } from "./tsconfig-chain.js";
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
-const BATCH_FORMAT = "retort-batch-3";
+const BATCH_FORMAT = "retort-batch-4";
 
 /**
  * Where a module's code comes from: a compiled file in the cache, a batch

@@ -207,6 +207,14 @@ export interface Connection {
   commit(): Promise<void>;
   rollback(): Promise<void>;
   readonly inTransaction: boolean;
+  /**
+   * True when statements run on the calling thread and nothing else runs
+   * until they return (better-sqlite3). Leave it unset for a driver that
+   * sends statements to a server and awaits the answer: while one runs,
+   * the event loop turns, and the CLI writes its progress lines then
+   * instead of before the statement is sent.
+   */
+  readonly blocking?: boolean;
   tableExists(name: string, schema?: string): Promise<boolean>;
   /**
    * What `name` is, where it exists: `"table"`, `"view"` (materialized

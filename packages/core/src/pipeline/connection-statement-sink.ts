@@ -26,6 +26,10 @@ export class ConnectionStatementSink implements StatementSink {
     return this.#connection.inTransaction;
   }
 
+  get blocking(): boolean {
+    return this.#connection.blocking === true;
+  }
+
   async execute(statement: RunStatement): Promise<ExecuteResult> {
     this.#onStatement?.(statement.sql);
     let result: ExecuteResult;

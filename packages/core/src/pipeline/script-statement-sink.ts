@@ -13,6 +13,7 @@ import type { RunStatement, StatementSink } from "./statement-sink.js";
  */
 export class ScriptStatementSink implements StatementSink {
   readonly offline = true;
+  readonly blocking = true;
   readonly dialect: Dialect;
   readonly #chunks: string[] = [];
   #inTransaction = false;

@@ -46,6 +46,12 @@ export interface StatementSink {
   readonly dialect: Dialect;
   /** True when writing a script: nothing can be read back. */
   readonly offline: boolean;
+  /**
+   * True when statements run on this thread (SQLite through
+   * better-sqlite3, and a script offline): the event loop does not turn
+   * until each is done. False when they are sent to a server and awaited.
+   */
+  readonly blocking: boolean;
   execute(statement: RunStatement): Promise<ExecuteResult>;
   /**
    * Reads rows. Offline there is nothing to read: it throws an

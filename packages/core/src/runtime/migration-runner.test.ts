@@ -365,7 +365,8 @@ describe("runMigrations offline (ScriptStatementSink)", () => {
       loadModule,
       reporter: {
         planned: (steps) => events.push(`planned ${steps.length}`),
-        migrationStarted: ({ description, index, total }) => events.push(`start ${index + 1}/${total} ${description}`),
+        migrationStarted: ({ description, index, total, blocking }) =>
+          events.push(`start ${index + 1}/${total} ${description}${blocking ? " (blocking)" : ""}`),
         migrationFinished: ({ description, durationMs, headsAfter }) =>
           events.push(`end ${description} ${durationMs >= 0} ${headsAfter.join(",")}`),
         runFinished: ({ steps, headsBefore, headsAfter, durationMs }) =>
@@ -377,9 +378,10 @@ describe("runMigrations offline (ScriptStatementSink)", () => {
     await result;
     expect(events).toEqual([
       "planned 2",
-      "start 1/2 Running upgrade  -> a",
+      // Offline, a script is written on this thread.
+      "start 1/2 Running upgrade  -> a (blocking)",
       "end Running upgrade  -> a true a",
-      "start 2/2 Running upgrade a -> b",
+      "start 2/2 Running upgrade a -> b (blocking)",
       "b's statements",
       "end Running upgrade a -> b true b",
       "summary 2 [] -> [b] true",

@@ -279,7 +279,7 @@ class MigrationRun<S extends RevisionSource> {
     });
     try {
       this.#assertMayContinue();
-      reporter?.migrationStarted?.({ step, description, index, total });
+      reporter?.migrationStarted?.({ step, description, index, total, blocking: this.#sink.blocking });
       // A script's comment (`-- Running upgrade a -> b`); online there is none.
       if (this.#sink.offline) this.#sink.comment(describeStep(step, { message: false }));
       if (step.kind === "revision") {

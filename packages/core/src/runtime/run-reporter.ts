@@ -38,6 +38,15 @@ export interface MigrationStarted {
   /** Its place in the plan, from 0, and the plan's length. */
   readonly index: number;
   readonly total: number;
+  /**
+   * False when the step's statements are sent to a server and awaited
+   * (PostgreSQL, MySQL): the event loop turns as each one runs, so a
+   * reporter may write what it prints then, while the database works.
+   * True when they run on this thread (SQLite, a script with `--sql`):
+   * what is not written at once shows only when the step is done.
+   * Undefined reads as true.
+   */
+  readonly blocking?: boolean;
 }
 
 /** A migration that ran, with its duration. */

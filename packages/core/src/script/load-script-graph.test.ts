@@ -74,6 +74,22 @@ describe("loadScriptGraph with a cache folder", () => {
     expect(second.graph.heads).toEqual(["d"]);
   });
 
+  it("tells before it reads headers from the files (no cache, a changed file), and not when the cache vouches", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    const file = write(versions, "b_second.ts", "b", "a");
+    const reads = () => {
+      let told = 0;
+      loadScriptGraph({ versionLocations: [versions], cacheDirectory: cache, now: later, beforeReading: () => told++ });
+      return told;
+    };
+    expect(reads()).toBe(1);
+    expect(reads()).toBe(0);
+    fs.appendFileSync(file, "\n");
+    expect(reads()).toBe(1);
+    expect(reads()).toBe(0);
+  });
+
   it("sees an edit that keeps the size and the modification time", () => {
     const { versions, cache } = setUp();
     write(versions, "a_first.ts", "a", null);

@@ -38,6 +38,7 @@ export function loadScriptGraph(options: LoadScriptHeadersOptions): RevisionGrap
     );
     if (restored !== undefined) return restored;
   }
+  options.beforeReading?.();
   const headers = readScriptHeaders(options, cache, listed);
   if (cache === undefined) return RevisionGraph.build(headers);
   const stored = cache.storedGraph();

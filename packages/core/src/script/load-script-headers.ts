@@ -19,6 +19,12 @@ export interface LoadScriptHeadersOptions {
    * `cacheDirectory()/headers`; without it every file is read.
    */
   readonly cacheDirectory?: string | null;
+  /**
+   * Called once before headers are read from the files themselves (no
+   * cache, or a file changed since it was written): a command that will
+   * then compile migrations starts the compiler meanwhile.
+   */
+  readonly beforeReading?: () => void;
   /** @internal The header cache's clock, in nanoseconds since the epoch (tests move it past the racy window). */
   readonly now?: () => bigint;
 }
