@@ -187,7 +187,6 @@ describe("RunRenderer off a terminal", () => {
   });
 
   it("writes held lines before a migration's own output, and stops watching once they are written", async () => {
-    const stream = fakeStream(false);
     const output: string[] = [];
     const stdout = { write: (text: string) => output.push(`out:${text}`) };
     const stderr = { write: (text: string) => output.push(`err:${text}`) };
