@@ -112,7 +112,12 @@ export async function importModule(file: string): Promise<Record<string, unknown
 export function startCompiler(): void {
   if (cacheDirectory() === null) return;
   const esbuild = loadEsbuild();
-  if (typeof esbuild !== "string") esbuild.transform("").catch(() => undefined);
+  if (typeof esbuild === "string") return;
+  try {
+    esbuild.transform("").catch(() => undefined);
+  } catch {
+    // A binary esbuild cannot start throws at once: the compile that needs it reports that.
+  }
 }
 
 /**
