@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { Database } from "./better-sqlite3.js";
+import { Database, databaseOptions } from "./better-sqlite3.js";
 import type { ConnectOptions, DatabaseUrl, Driver, ScratchDatabase } from "@retort/core";
 import { SqliteConnection } from "./sqlite-connection.js";
 import { SqliteDialect } from "./sqlite-dialect.js";
@@ -68,7 +68,7 @@ function openDatabase(config: SqliteConnectionConfig): BetterSqlite3.Database {
     }
   }
   try {
-    return new Database(config.filename, { timeout: config.busyTimeoutMs });
+    return new Database(config.filename, databaseOptions({ timeout: config.busyTimeoutMs }));
   } catch (error) {
     throw openError(config.filename, error);
   }

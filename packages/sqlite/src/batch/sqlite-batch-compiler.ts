@@ -1,5 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { Database } from "../better-sqlite3.js";
+import { Database, databaseOptions } from "../better-sqlite3.js";
 import type { BatchAlterTableOperation, Dialect, LiveReadContext, Operation, RunStatement } from "@retort/core";
 import { applyBatchSteps, planBatch, tableFromDefinition } from "./sqlite-batch-plan.js";
 import { type BatchRead, compileRebuildStatements } from "./sqlite-batch-rebuild.js";
@@ -50,7 +50,7 @@ export async function compileRebuild(
   const copyFrom = operation.options.copyFrom;
   const read: BatchRead | undefined =
     context.offline && copyFrom !== undefined ? undefined : (sql, parameters) => context.read(sql, parameters);
-  const scratch = new Database(":memory:");
+  const scratch = new Database(":memory:", databaseOptions());
   try {
     scratch.pragma("foreign_keys = OFF");
     let legacyAlterTable = false;
@@ -99,7 +99,7 @@ export async function checkOperation(operation: Operation, context: LiveReadCont
     operation.table,
   ]);
   if (exists.length === 0) return; // the statement itself reports the missing table
-  const scratch = new Database(":memory:");
+  const scratch = new Database(":memory:", databaseOptions());
   try {
     replaySchema(scratch, await readSchema(read));
     assertPlainDropColumn(scratch, operation);
