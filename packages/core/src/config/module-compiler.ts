@@ -135,20 +135,32 @@ async function resolvePackages(
   esbuild: typeof import("esbuild"),
   compiled: ReadonlyMap<string, string>,
 ): Promise<Map<string, string>> {
+  return packageUrls(esbuild, packageImportsByFolder(compiled, IMPORT_SPECIFIER, 2));
+}
+
+/**
+ * Per folder, the package specifiers the texts (by file) import, as
+ * capture `group` of `pattern` finds them; built-ins and local files left out.
+ */
+function packageImportsByFolder(
+  texts: Iterable<readonly [file: string, text: string]>,
+  pattern: RegExp,
+  group: number,
+): Map<string, Set<string>> {
   const byFolder = new Map<string, Set<string>>();
-  for (const [file, code] of compiled) {
+  for (const [file, text] of texts) {
     const folder = path.dirname(file);
     let specifiers = byFolder.get(folder);
     if (specifiers === undefined) {
       specifiers = new Set();
       byFolder.set(folder, specifiers);
     }
-    for (const match of code.matchAll(IMPORT_SPECIFIER)) {
-      const specifier = match[2] as string;
+    for (const match of text.matchAll(pattern)) {
+      const specifier = match[group] as string;
       if (!isBuiltin(specifier) && !isLocal(specifier)) specifiers.add(specifier);
     }
   }
-  return packageUrls(esbuild, byFolder);
+  return byFolder;
 }
 
 /**
@@ -217,25 +229,12 @@ export function resolveImportedPackages(
   files: readonly string[],
   sources: ReadonlyMap<string, string>,
 ): Promise<Map<string, string>> {
-  const byFolder = new Map<string, Set<string>>();
-  for (const file of files) {
-    const folder = path.dirname(file);
-    let specifiers = byFolder.get(folder);
-    if (specifiers === undefined) {
-      specifiers = new Set();
-      byFolder.set(folder, specifiers);
-    }
-    for (const match of (sources.get(file) ?? "").matchAll(SOURCE_IMPORT)) {
-      const specifier = (match[1] ?? match[2]) as string;
-      if (!isBuiltin(specifier) && !isLocal(specifier)) specifiers.add(specifier);
-    }
-  }
-  return packageUrls(esbuild, byFolder);
+  const texts = files.map((file) => [file, sources.get(file) ?? ""] as const);
+  return packageUrls(esbuild, packageImportsByFolder(texts, SOURCE_IMPORT, 1));
 }
 
 /** A static import or re-export in TypeScript source, at the start of a line: `from "x"` or `import "x"`, either quotes. */
-const SOURCE_IMPORT =
-  /^[ \t]*(?:import|export)\b[^;'"]*?\bfrom\s*["']([^"'\n]+)["']|^[ \t]*import\s*["']([^"'\n]+)["']/gm;
+const SOURCE_IMPORT = /^[ \t]*(?:(?:import|export)\b[^;'"]*?\bfrom\s*|import\s*)["']([^"'\n]+)["']/gm;
 
 export function isLocal(specifier: string): boolean {
   return specifier.startsWith(".") || path.isAbsolute(specifier) || /^[a-z][a-z0-9+.-]*:/i.test(specifier);
