@@ -340,6 +340,59 @@ describe("interrupting a statement on postgresql", () => {
   });
 });
 
+describe("a second signal during a migration", () => {
+  for (const [signal, status] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    it(`ends the process at once with status ${status} (${signal} twice), and the run leaves nothing`, async () => {
+      const database = await sqliteHarness.create();
+      const project = new TestProject({ url: database.url });
+      const probe = new DatabaseProbe(sqliteHarness, database.url, project.dir);
+      try {
+        // The first signal stops the run before its next statement; the
+        // migration's own wait goes on, so only the second one ends it.
+        project.addRevision({
+          id: "a1",
+          down: null,
+          upgrade: [
+            '  await op.execute("CREATE TABLE slow (id INTEGER)");',
+            '  process.stderr.write("STARTED\\n");',
+            "  await new Promise((resolve) => setTimeout(resolve, 60_000));",
+          ].join("\n"),
+        });
+        const child = project.spawn("upgrade", "head");
+        let stderr = "";
+        let secondAt: number | undefined;
+        child.stderr.on("data", (chunk) => {
+          stderr += chunk;
+          if (!stderr.includes("STARTED")) return;
+          if (!stderr.includes("Interrupted by")) {
+            if (!child.killed) child.kill(signal);
+          } else if (secondAt === undefined) {
+            secondAt = performance.now();
+            child.kill(signal);
+          }
+        });
+        child.stdout.resume();
+        const exitStatus = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+        expect(exitStatus).toBe(status);
+        expect(performance.now() - (secondAt ?? Number.NaN)).toBeLessThan(10_000);
+        expect(stderr).toContain(`Interrupted by ${signal}: stopping the run and rolling back...`);
+        expect(stderr).toContain(`Interrupted again by ${signal}: exiting now`);
+        // Not the runner's guard against a migration calling process.exit().
+        expect(stderr).not.toContain("process.exit");
+        expect(stderr).not.toMatch(/^\s+at /m);
+        expect(await probe.versionRows()).toEqual([]);
+        expect(await probe.existingTables(["slow"])).toEqual([]);
+      } finally {
+        project.cleanup();
+        await database.drop();
+      }
+    });
+  }
+});
+
 describe("failures at commit keep their context", () => {
   it("names the migrations, the COMMIT and the state when SQLite is busy at commit", async () => {
     const database = await sqliteHarness.create();

@@ -14,8 +14,17 @@ export async function withInterrupts<T>(
 ): Promise<T> {
   const controller = new AbortController();
   const signals = ["SIGINT", "SIGTERM"] as const;
+  // Taken now: while a migration's function runs, the runner replaces
+  // `process.exit` with one that throws (a migration must not end the
+  // process), and the second signal must still end it.
+  const exit = process.exit;
   const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(128 + (name === "SIGTERM" ? 15 : 2));
+    const status = 128 + (name === "SIGTERM" ? 15 : 2);
+    if (controller.signal.aborted) {
+      notice(`Interrupted again by ${name}: exiting now; the database rolls back the open transaction.`);
+      exit.call(process, status);
+      return;
+    }
     notice(`Interrupted by ${name}: stopping the run and rolling back...`);
     controller.abort(name);
   };
