@@ -53,9 +53,11 @@ export async function main(args: readonly string[]): Promise<number> {
   let renderer: { abandon(): void } | undefined;
   try {
     // Start-up imports only what parsing the global options needs: the
-    // commands (and with them @retort/core) load once a command is named or
-    // help is asked for, so `retort --version` costs little more than Node.
-    const commands = commandName === undefined ? [] : await loadCommands();
+    // commands (and with them @retort/core, the run renderer and project
+    // loading, in one chunk) load once a command is named or help is asked
+    // for, so `retort --version` costs little more than Node.
+    const loaded = commandName === undefined ? undefined : await loadCommands();
+    const commands = loaded?.commands ?? [];
     command = commands.find((candidate) => candidate.name === commandName);
     const parsed = parseArguments(args, commandIndex, command);
     if (parsed.flags.has("version")) {
@@ -63,12 +65,14 @@ export async function main(args: readonly string[]): Promise<number> {
       return 0;
     }
     if (parsed.flags.has("help") || commandName === "help") {
-      const all = await loadCommands();
+      const all = (loaded ?? (await loadCommands())).commands;
       const topic = commandName === "help" ? all.find((c) => c.name === parsed.positionals[0]) : command;
       process.stdout.write(topic ? commandHelp(topic) : generalHelp(all));
       return 0;
     }
-    if (commandName === undefined) throw new UsageError("no command given; run 'retort --help' for the list");
+    if (commandName === undefined || loaded === undefined) {
+      throw new UsageError("no command given; run 'retort --help' for the list");
+    }
     if (!command) {
       throw new UsageError(`invalid command '${commandName}' (choose from ${commands.map((c) => c.name).join(", ")})`);
     }
@@ -81,7 +85,7 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     const quiet = parsed.flags.has("quiet");
     const output = processOutput(quiet, { noColor: parsed.flags.has("no-color") });
-    const { RunRenderer } = await import("./format/run-renderer.js");
+    const { RunRenderer, loadProject } = loaded;
     const reporter = new RunRenderer({
       stream: process.stderr,
       paint: output.stderrPaint,
@@ -97,7 +101,7 @@ export async function main(args: readonly string[]): Promise<number> {
       parsed,
       cwd,
       project: async () =>
-        (await import("./project.js")).loadProject({
+        loadProject({
           cwd,
           configPath: optionValue(parsed, "config"),
           url: optionValue(parsed, "url"),
@@ -188,8 +192,10 @@ function formatOption(spec: OptionSpec): string {
   return `  ${`${names}${value}`.padEnd(30)} ${spec.help}`;
 }
 
-async function loadCommands(): Promise<readonly Command[]> {
-  return (await import("./commands/index.js")).commands;
+type CommandsModule = typeof import("./commands/index.js");
+
+async function loadCommands(): Promise<CommandsModule> {
+  return import("./commands/index.js");
 }
 
 function generalHelp(commands: readonly Command[]): string {
