@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { main } from "../dist/retort.js";
+// With a command named, its chunk (and @retort/core) starts loading beside
+// the entry module instead of after it; `--version` and help alone skip it.
+// A failed load is reported where main() imports the same module.
+const namesCommand = process.argv.slice(2).some((arg) => !arg.startsWith("-"));
+if (namesCommand) import("../dist/retort-commands.js").catch(() => undefined);
+const { main } = await import("../dist/retort.js");
 
 // V8 keeps 10 frames by default: a database error raised in the driver
 // would lose the frame of the migration that ran the statement, which the

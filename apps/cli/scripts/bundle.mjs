@@ -11,7 +11,7 @@
 import { bundleDist } from "../../../scripts/bundle-dist.mjs";
 
 await bundleDist(import.meta.url, {
-  entryPoints: { retort: "main.js" },
+  entryPoints: { retort: "main.js", "retort-commands": "commands/index.js" },
   outdir: ".",
   clean: "chunks",
   chunkNames: "chunks/[name]-[hash]",

@@ -25,7 +25,9 @@ describe("start-up", () => {
     // The debug log must name the modules at all, or the check below proves nothing.
     expect(run.modules.some((url) => url.endsWith("/dist/retort.js"))).toBe(true);
     expect(
-      run.modules.filter((url) => /\/commands[-/]/.test(url) || /core\/dist\/(?:bundle\/)?index\.js$/.test(url)),
+      run.modules.filter(
+        (url) => /\/(?:retort-)?commands[-/.]/.test(url) || /core\/dist\/(?:bundle\/)?index\.js$/.test(url),
+      ),
     ).toEqual([]);
     // The CLI is one bundled module (dist/retort.js) and core's errors entry with its chunks.
     expect(run.modules.length).toBeLessThan(8);
@@ -34,7 +36,7 @@ describe("start-up", () => {
   it("a command loads its modules when it is named, from core's commands entry, not the full package", () => {
     const run = loadedModules("list-templates");
     expect(run.status).toBe(0);
-    expect(run.modules.some((url) => /\/chunks\/commands-\w+\.js$/.test(url))).toBe(true);
+    expect(run.modules.some((url) => /\/dist\/retort-commands\.js$/.test(url))).toBe(true);
     expect(run.modules.some((url) => /core\/dist\/bundle\/commands\.js$/.test(url))).toBe(true);
     // Autogenerate, the migration runner and the operations stay unloaded until a command needs them.
     expect(run.modules.filter((url) => /core\/dist\/(?:bundle\/)?index\.js$/.test(url))).toEqual([]);
