@@ -8,6 +8,9 @@
 // - roundTrip: from handing a statement to pg to its promise settling:
 //   the server's work, the network, and any wait of the answer for a busy
 //   main thread.
+// - send: how long pg's own `query()` call took (building the message and
+//   writing it to the socket), which `gap` includes: `gap - send` is
+//   Retort's own work between two statements.
 
 const fs = require("node:fs");
 const Module = require("node:module");
@@ -15,6 +18,7 @@ const Module = require("node:module");
 const out = process.env.RETORT_BENCH_PG_TIMES;
 const gaps = [];
 const roundTrips = [];
+const sends = [];
 let lastSettled = 0;
 let patched = false;
 const MIGRATION_DDL = /^CREATE TABLE "t_\d+"/;
@@ -25,9 +29,11 @@ function patch(pg) {
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function timedQuery(config, ...rest) {
     const text = typeof config === "string" ? config : config?.text;
+    const calling = performance.now();
     const result = query.call(this, config, ...rest);
     if (!MIGRATION_DDL.test(String(text)) || typeof result?.then !== "function") return result;
     const sent = performance.now();
+    sends.push(sent - calling);
     if (lastSettled !== 0) gaps.push(sent - lastSettled);
     const settle = () => {
       lastSettled = performance.now();
@@ -46,5 +52,5 @@ Module._load = function loadAndPatch(request, ...rest) {
 };
 
 process.on("exit", () => {
-  if (out) fs.writeFileSync(out, JSON.stringify({ gaps, roundTrips }));
+  if (out) fs.writeFileSync(out, JSON.stringify({ gaps, roundTrips, sends }));
 });

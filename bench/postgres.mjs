@@ -26,6 +26,15 @@
 //   which counts an answer left waiting by a busy main thread). The median
 //   over the pairs; between_statements_runs_ms lists them, with the gap
 //   and round-trip means of both sides.
+// - own_work_ms: Retort's own code between two statements, without the
+//   server: the gap minus pg's own `query()` call in it (building the
+//   message and writing it to the socket, which the floor pays inside its
+//   round trips). The median over the pairs.
+// - gap_beyond_floor_ms: the gap minus the floor's `query()` call instead:
+//   pg's call takes longer in Retort's process (its caches hold Retort's
+//   code by then), and this counts that too. The runs list both with both
+//   sides' send times. The two measures above also carry the server's
+//   drift between the floor's run and Retort's; these two do not.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -110,18 +119,23 @@ async function ddlFloor() {
     try {
       const gaps = [];
       const roundTrips = [];
+      const sends = [];
       let settled = 0;
       const started = process.hrtime.bigint();
       await client.query("BEGIN");
       for (let i = 0; i < count; i++) {
         const sent = performance.now();
         if (settled !== 0) gaps.push(sent - settled);
-        await client.query(`CREATE TABLE "t_${i}" ("id" INTEGER NOT NULL, "name" VARCHAR(50), PRIMARY KEY ("id"))`);
+        const pending = client.query(
+          `CREATE TABLE "t_${i}" ("id" INTEGER NOT NULL, "name" VARCHAR(50), PRIMARY KEY ("id"))`,
+        );
+        sends.push(performance.now() - sent);
+        await pending;
         settled = performance.now();
         roundTrips.push(settled - sent);
       }
       await client.query("COMMIT");
-      return { seconds: Number(process.hrtime.bigint() - started) / 1e9, gaps, roundTrips };
+      return { seconds: Number(process.hrtime.bigint() - started) / 1e9, gaps, roundTrips, sends };
     } finally {
       await client.end();
     }
@@ -187,6 +201,7 @@ async function main() {
     const runs = [];
     const overheads = [];
     const between = [];
+    const ownWork = [];
     for (let run = 0; run < repeats; run++) {
       // Which goes first alternates: the server can slow down (or speed up)
       // from one run to the next, which would otherwise count for or
@@ -212,8 +227,15 @@ async function main() {
       const overhead =
         sides.retort_gap_ms - sides.floor_gap_ms + (sides.retort_round_trip_ms - sides.floor_round_trip_ms);
       between.push({ overhead_ms: overhead, ...sides });
+      const own = {
+        own_work_ms: mean(retortTimes.statements.gaps) - mean(retortTimes.statements.sends),
+        gap_beyond_floor_ms: mean(retortTimes.statements.gaps) - mean(floor.sends),
+        retort_send_ms: mean(retortTimes.statements.sends),
+        floor_send_ms: mean(floor.sends),
+      };
+      ownWork.push(own);
       log(
-        `  pair ${run + 1}: floor ${floor.seconds.toFixed(2)} s, retort ${retortTimes.apply.toFixed(2)} s; between statements ${overhead.toFixed(3)} ms (gap ${sides.retort_gap_ms.toFixed(3)} vs ${sides.floor_gap_ms.toFixed(3)}, round trip ${sides.retort_round_trip_ms.toFixed(3)} vs ${sides.floor_round_trip_ms.toFixed(3)})`,
+        `  pair ${run + 1}: floor ${floor.seconds.toFixed(2)} s, retort ${retortTimes.apply.toFixed(2)} s; between statements ${overhead.toFixed(3)} ms (gap ${sides.retort_gap_ms.toFixed(3)} vs ${sides.floor_gap_ms.toFixed(3)}, round trip ${sides.retort_round_trip_ms.toFixed(3)} vs ${sides.floor_round_trip_ms.toFixed(3)}); own work ${own.own_work_ms.toFixed(3)} ms, gap beyond the floor's send ${own.gap_beyond_floor_ms.toFixed(3)} ms (pg's send ${own.retort_send_ms.toFixed(3)} vs ${own.floor_send_ms.toFixed(3)})`,
       );
     }
     log("alembic upgrade head ...");
@@ -232,6 +254,11 @@ async function main() {
       overhead_runs_ms: overheads.map((ms) => Number(ms.toFixed(3))),
       between_statements_ms: Number(median(between.map((pair) => pair.overhead_ms)).toFixed(3)),
       between_statements_runs_ms: between.map((pair) =>
+        Object.fromEntries(Object.entries(pair).map(([key, ms]) => [key, Number(ms.toFixed(3))])),
+      ),
+      own_work_ms: Number(median(ownWork.map((pair) => pair.own_work_ms)).toFixed(3)),
+      gap_beyond_floor_ms: Number(median(ownWork.map((pair) => pair.gap_beyond_floor_ms)).toFixed(3)),
+      own_work_runs_ms: ownWork.map((pair) =>
         Object.fromEntries(Object.entries(pair).map(([key, ms]) => [key, Number(ms.toFixed(3))])),
       ),
       goal_overhead_ms: 0.2,
