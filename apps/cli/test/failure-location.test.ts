@@ -69,6 +69,47 @@ describe("where a migration failed", () => {
     }
   });
 
+  it("names the migration's line when a database error comes through two helpers in another file", () => {
+    project = new TestProject();
+    project.write(
+      "migrations/helpers/tables.ts",
+      [
+        'import type { Operations } from "@retort/core";',
+        "",
+        "async function insertRow(op: Operations): Promise<void> {",
+        '  await op.execute("INSERT INTO missing_table VALUES (1)");',
+        "}",
+        "",
+        "export async function seed(op: Operations): Promise<void> {",
+        "  await insertRow(op);",
+        "}",
+      ].join("\n"),
+    );
+    project.write(
+      "migrations/versions/a000_seed.ts",
+      [
+        'import type { Operations } from "@retort/core";',
+        'import { seed } from "../helpers/tables.js";',
+        "",
+        'export const revision = "a000";',
+        "export const downRevision = null;",
+        "",
+        "export async function upgrade(op: Operations): Promise<void> {",
+        '  await op.execute("CREATE TABLE seeded (id INTEGER)");',
+        "  await seed(op);",
+        "}",
+        "",
+        "export async function downgrade(op: Operations): Promise<void> {}",
+      ].join("\n"),
+    );
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    const failed = lines.findIndex((line) => line.startsWith("FAILED: Upgrade of revision a000"));
+    expect(lines[failed]).toContain("missing_table");
+    expect(lines[failed + 1]).toBe(`  at ${path.join("migrations", "versions", "a000_seed.ts")}:9:9`);
+  });
+
   it("names the file in a CommonJS project, where tsx runs the compiled module from a data: URL", () => {
     project = throwingMigration();
     project.write("package.json", JSON.stringify({ name: "retort-test-project", type: "commonjs" }));

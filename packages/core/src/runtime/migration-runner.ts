@@ -10,7 +10,7 @@ import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
 import { type RunContextFields, RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
-import { InterruptedError, InterruptSignal, runGuarded, signalName, untilAborted } from "./run-interruption.js";
+import { InterruptedError, InterruptSignal, MigrationGuard, signalName, untilAborted } from "./run-interruption.js";
 import { acquireReportingWait, reportingLockWait } from "./lock-wait.js";
 import type { RunReporter, StepReport } from "./run-reporter.js";
 import { ModulePrefetcher } from "./module-prefetcher.js";
@@ -118,6 +118,8 @@ class MigrationRun<S extends RevisionSource> {
   readonly #perMigration: boolean;
   #maintainer: HeadMaintainer;
   #modules: ModulePrefetcher<S> = new ModulePrefetcher<S>([], async () => ({}));
+  /** Guards the migrations' own functions (`process.exit`, unhandled rejections) for the whole run. */
+  readonly #guard = new MigrationGuard();
   /** The heads the database holds if the open transaction is rolled back. */
   #committedHeads: readonly string[] = [];
   /** Whether anything was committed before the end (per-migration commits, autocommit blocks). */
@@ -147,6 +149,14 @@ class MigrationRun<S extends RevisionSource> {
   }
 
   async execute(): Promise<RunResult> {
+    try {
+      return await this.#execute();
+    } finally {
+      this.#guard.close();
+    }
+  }
+
+  async #execute(): Promise<RunResult> {
     const sink = this.#sink;
     const reports: StepReport[] = [];
     this.#assertMayContinue();
@@ -292,7 +302,7 @@ class MigrationRun<S extends RevisionSource> {
             { code: "SCRIPT_MODULE" },
           );
         }
-        await runGuarded(async () => {
+        await this.#guard.run(async () => {
           try {
             await fn(new Operations(sink));
           } finally {
