@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { harnesses, postgresHarness, sqliteHarness, type TestDatabase } from "./dialects.js";
+import { type DialectHarness, harnesses, postgresHarness, sqliteHarness, type TestDatabase } from "./dialects.js";
 import { DatabaseProbe } from "./support/database-probe.js";
 import { TestProject } from "./support/test-project.js";
 
@@ -307,21 +307,34 @@ async function runUntilStarted(
   return { status, stderr, elapsedMs: sent === undefined ? Number.NaN : performance.now() - sent };
 }
 
+/**
+ * A project on a new database of `harness` whose migration a1 creates the
+ * table `slow`, prints STARTED on stderr, then runs `wait` (a line of its
+ * upgrade) for a long time.
+ */
+async function slowMigrationProject(harness: DialectHarness, wait: string) {
+  const database = await harness.create();
+  const project = new TestProject({ url: database.url });
+  const probe = new DatabaseProbe(harness, database.url, project.dir);
+  project.addRevision({
+    id: "a1",
+    down: null,
+    upgrade: [
+      '  await op.execute("CREATE TABLE slow (id INTEGER)");',
+      '  process.stderr.write("STARTED\\n");',
+      wait,
+    ].join("\n"),
+  });
+  return { database, project, probe };
+}
+
 describe("interrupting a statement on postgresql", () => {
   it("cancels the running statement at SIGINT, rolls back, releases the lock and exits 130", async () => {
-    const database = await postgresHarness.create();
-    const project = new TestProject({ url: database.url });
-    const probe = new DatabaseProbe(postgresHarness, database.url, project.dir);
+    const { database, project, probe } = await slowMigrationProject(
+      postgresHarness,
+      '  await op.execute("SELECT pg_sleep(60)");',
+    );
     try {
-      project.addRevision({
-        id: "a1",
-        down: null,
-        upgrade: [
-          '  await op.execute("CREATE TABLE slow (id INTEGER)");',
-          '  process.stderr.write("STARTED\\n");',
-          '  await op.execute("SELECT pg_sleep(60)");',
-        ].join("\n"),
-      });
       const result = await runUntilStarted(project, "SIGINT");
       expect(result.status).toBe(130);
       expect(result.elapsedMs).toBeLessThan(15_000);
@@ -346,21 +359,13 @@ describe("a second signal during a migration", () => {
     ["SIGTERM", 143],
   ] as const) {
     it(`ends the process at once with status ${status} (${signal} twice), and the run leaves nothing`, async () => {
-      const database = await sqliteHarness.create();
-      const project = new TestProject({ url: database.url });
-      const probe = new DatabaseProbe(sqliteHarness, database.url, project.dir);
+      // The first signal stops the run before its next statement; the
+      // migration's own wait goes on, so only the second one ends it.
+      const { database, project, probe } = await slowMigrationProject(
+        sqliteHarness,
+        "  await new Promise((resolve) => setTimeout(resolve, 60_000));",
+      );
       try {
-        // The first signal stops the run before its next statement; the
-        // migration's own wait goes on, so only the second one ends it.
-        project.addRevision({
-          id: "a1",
-          down: null,
-          upgrade: [
-            '  await op.execute("CREATE TABLE slow (id INTEGER)");',
-            '  process.stderr.write("STARTED\\n");',
-            "  await new Promise((resolve) => setTimeout(resolve, 60_000));",
-          ].join("\n"),
-        });
         const child = project.spawn("upgrade", "head");
         let stderr = "";
         let secondAt: number | undefined;
