@@ -32,7 +32,7 @@ import { cliNodeModules } from "./gen-retort.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(benchDir, "..");
-const cli = path.join(repo, "apps", "cli", "bin", "retort.js");
+const cli = path.join(repo, "apps", "cli", "bin", "retort.cjs");
 const Database = createRequire(path.join(repo, "packages", "sqlite", "package.json"))("better-sqlite3");
 const pg = createRequire(path.join(repo, "packages", "postgres", "package.json"))("pg");
 const mysql = createRequire(path.join(repo, "packages", "mysql", "package.json"))("mysql2/promise");

@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(benchDir, "..");
-const cli = path.join(repo, "apps", "cli", "bin", "retort.js");
+const cli = path.join(repo, "apps", "cli", "bin", "retort.cjs");
 const cliNodeModules = path.join(repo, "apps", "cli", "node_modules");
 const Database = createRequire(path.join(repo, "packages", "sqlite", "package.json"))("better-sqlite3");
 

@@ -38,7 +38,7 @@ import { generateRetortProject } from "./gen-retort.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(benchDir, "..");
-const cli = path.join(repo, "apps", "cli", "bin", "retort.js");
+const cli = path.join(repo, "apps", "cli", "bin", "retort.cjs");
 /** Alembic's side of the graph: RETORT_BENCH_GEN_ALEMBIC, else ../shared/bench (beside the repository). */
 const genAlembic =
   process.env.RETORT_BENCH_GEN_ALEMBIC ?? path.resolve(repo, "..", "shared", "bench", "gen_alembic.py");

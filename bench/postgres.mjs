@@ -46,7 +46,7 @@ import { generateRetortProject } from "./gen-retort.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(benchDir, "..");
-const cli = path.join(repo, "apps", "cli", "bin", "retort.js");
+const cli = path.join(repo, "apps", "cli", "bin", "retort.cjs");
 const genAlembic = path.resolve(repo, "..", "shared", "bench", "gen_alembic.py");
 const pg = createRequire(path.join(repo, "packages", "postgres", "package.json"))("pg");
 

@@ -15,7 +15,7 @@ import { applyCases, memoryCase, realSizeCases, startupCase } from "./issue-case
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, "..");
-const retortBin = path.join(repoRoot, "apps", "cli", "bin", "retort.js");
+const retortBin = path.join(repoRoot, "apps", "cli", "bin", "retort.cjs");
 // ../shared/bench/gen_alembic.py next to the repository (or next to the folder of
 // worktrees, ../../shared, when the repository is a worktree); RETORT_BENCH_GEN_ALEMBIC wins.
 const genAlembic =

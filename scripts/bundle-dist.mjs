@@ -1,33 +1,84 @@
 // The esbuild step every bundled package's build runs after tsc: the
-// compiled dist/ files become a few modules, so a command reads a handful of
-// files instead of dozens. Packages stay external (one instance of
-// @retort/core's classes for the CLI, the drivers and the migrations). Types
-// stay in dist/ (tsc's .d.ts files). Each package's scripts/bundle.mjs says
-// what it bundles and why.
+// compiled dist/ files (ES modules) become one CommonJS file per package, so
+// a command reads a handful of files instead of dozens, and the `retort`
+// command can compile them with a V8 code cache (apps/cli/src/code-cache.ts),
+// which Node 20 offers to scripts but not to ES modules. Packages stay
+// external (one instance of @retort/core's classes for the CLI, the drivers
+// and the migrations, which import it as an ES module: Node hands them the
+// same CommonJS exports). Types stay in dist/ (tsc's .d.ts files). Each
+// package's scripts/bundle.mjs says what it bundles and why.
 
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
- * @param {string} scriptUrl the calling script's `import.meta.url` (in <package>/scripts/)
- * @param {{ entryPoints: Record<string, string>, outdir: string, clean: string, chunkNames?: string }} options
- *   entry points, output folder and the folder to empty first, relative to the package's dist/;
- *   `chunkNames` turns on code splitting (shared chunks) when there are several entry points or lazy imports
+ * The first line of every bundle the CLI may compile with a code cache.
+ * Files without it (the entry shims, dynamic-import.cjs, anything else)
+ * load as Node loads them.
  */
-export async function bundleDist(scriptUrl, { entryPoints, outdir, clean, chunkNames }) {
+export const CODE_CACHE_MARKER = "/* retort:code-cache */";
+
+/**
+ * `import(specifier)` in a file of its own, which Node compiles as usual: a
+ * dynamic `import()` inside a script compiled with `vm.Script` has no loader
+ * to go to (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so the bundles call
+ * this instead (src/runtime/dynamic-import.ts is its source for tsc and the
+ * unit tests). A bare specifier resolves from the bundle's folder, as it
+ * did from the bundle.
+ */
+const DYNAMIC_IMPORT_CJS = `"use strict";
+// import() for Retort's bundles, outside them: see scripts/bundle-dist.mjs.
+exports.dynamicImport = (specifier) => import(specifier);
+`;
+
+/** A dynamic `import(` left in a bundle; `import(${` is text a bundle writes for esbuild (batch entries). */
+const DYNAMIC_IMPORT = /(^|[^.\w$`])import\((?!\$\{)/m;
+
+/**
+ * @param {string} scriptUrl the calling script's `import.meta.url` (in <package>/scripts/)
+ * @param {{ entryPoints: Record<string, string>, outdir: string, clean: string[], bundleName?: string }} options
+ *   entry points (name → compiled file) and the output folder, relative to the package's dist/;
+ *   `clean` lists what earlier builds left there to remove first (files or folders). One entry point becomes `<name>.cjs`. Several
+ *   become one `<bundleName>.cjs` holding them all, each module evaluated when an entry first
+ *   needs it, and one small `<name>.cjs` per entry that hands on its exports: a class is one
+ *   object whichever entry it is reached through (esbuild splits code into shared chunks for ES
+ *   modules only).
+ */
+export async function bundleDist(scriptUrl, { entryPoints, outdir, clean, bundleName }) {
   const dist = path.join(path.dirname(fileURLToPath(scriptUrl)), "..", "dist");
-  fs.rmSync(path.join(dist, clean), { recursive: true, force: true });
+  const out = path.join(dist, outdir);
+  for (const stale of clean) fs.rmSync(path.join(dist, stale), { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  const names = Object.keys(entryPoints);
+  const single = names.length === 1;
+  const target = path.join(out, `${single ? names[0] : bundleName}.cjs`);
   await build({
-    entryPoints: Object.fromEntries(Object.entries(entryPoints).map(([name, file]) => [name, path.join(dist, file)])),
-    outdir: path.join(dist, outdir),
-    ...(chunkNames === undefined ? {} : { splitting: true, chunkNames }),
+    ...(single
+      ? { entryPoints: [path.join(dist, entryPoints[names[0]])] }
+      : {
+          // Each getter requires its entry's ES module, which esbuild turns into a lazy
+          // initialisation: `retort heads` runs the graph's module code, not autogenerate's.
+          stdin: {
+            contents: `module.exports = {\n${names
+              .map((name) => `  get ${name}() { return require(${JSON.stringify(`./${entryPoints[name]}`)}); },`)
+              .join("\n")}\n};\n`,
+            resolveDir: dist,
+            sourcefile: `${bundleName}-entries.cjs`,
+            loader: "js",
+          },
+        }),
+    outfile: target,
     bundle: true,
-    format: "esm",
+    format: "cjs",
     platform: "node",
     target: "node20",
     packages: "external",
+    banner: { js: `${CODE_CACHE_MARKER}\nvar __retortModuleUrl = require("node:url").pathToFileURL(__filename).href;` },
+    define: { "import.meta.url": "__retortModuleUrl" },
+    plugins: [dynamicImportOutside(dist)],
     // The map sits beside each bundle without a `sourceMappingURL` comment
     // in it. Source maps are on once a compiled config or migration is
     // imported, and from then on Node reads and parses the map of every
@@ -39,4 +90,53 @@ export async function bundleDist(scriptUrl, { entryPoints, outdir, clean, chunkN
     sourcesContent: false,
     logLevel: "warning",
   });
+  const text = fs.readFileSync(target, "utf8");
+  const left = DYNAMIC_IMPORT.exec(text);
+  if (left) {
+    const line = text.slice(0, left.index).split("\n").length;
+    throw new Error(
+      `${target}:${line}: a dynamic import() in a bundle fails under the CLI's code cache; call dynamicImport() (src/runtime/dynamic-import.ts) instead`,
+    );
+  }
+  if (fs.existsSync(path.join(dist, "runtime", "dynamic-import.js"))) {
+    fs.writeFileSync(path.join(out, "dynamic-import.cjs"), DYNAMIC_IMPORT_CJS);
+  }
+  if (!single) writeEntryShims(out, bundleName, names);
+}
+
+/**
+ * One `<entry>.cjs` per entry point: its exports, taken from the bundle,
+ * with the names spelled out in the form Node's CommonJS lexer reads, so
+ * that `import { heads } from "@retort/core/commands"` in an ES module gets
+ * named exports without Node parsing the whole bundle for them.
+ */
+function writeEntryShims(out, bundleName, names) {
+  const bundle = createRequire(path.join(out, "package.json"))(`./${bundleName}.cjs`);
+  for (const name of names) {
+    const exported = Object.keys(bundle[name]).filter((key) => key !== "__esModule");
+    const identifiers = exported.filter((key) => /^[A-Za-z_$][\w$]*$/.test(key));
+    if (identifiers.length !== exported.length || exported.includes("default")) {
+      throw new Error(`${name}: every export needs a plain name (no default export) for Node's lexer`);
+    }
+    fs.writeFileSync(
+      path.join(out, `${name}.cjs`),
+      `"use strict";\nmodule.exports = require("./${bundleName}.cjs").${name};\n` +
+        `// The names, for Node's CommonJS lexer (never run).\n0 && (module.exports = { ${identifiers.join(", ")} });\n`,
+    );
+  }
+}
+
+/** Imports of src/runtime/dynamic-import.ts stay outside the bundle, as `./dynamic-import.cjs`. */
+function dynamicImportOutside(dist) {
+  const helper = path.join(dist, "runtime", "dynamic-import.js");
+  return {
+    name: "dynamic-import-outside",
+    setup(build) {
+      build.onResolve({ filter: /dynamic-import\.js$/ }, (args) =>
+        path.resolve(args.resolveDir, args.path) === helper
+          ? { path: "./dynamic-import.cjs", external: true }
+          : undefined,
+      );
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const project = fileURLToPath(new URL("../examples/quickstart/", import.meta.url));
-const cli = fileURLToPath(new URL("../apps/cli/bin/retort.js", import.meta.url));
+const cli = fileURLToPath(new URL("../apps/cli/bin/retort.cjs", import.meta.url));
 
 rmSync(new URL("quickstart.db", `file://${project}`), { force: true });
 

@@ -1,18 +1,16 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI (dist/, from tsc) into dist/retort.js, which
-// bin/retort.js runs, with the parts loaded on demand (the run renderer, the
-// commands) in dist/chunks/. Every command paid for resolving and loading
-// about twenty-five small modules before doing anything; now a handful.
-// @retort/core and the drivers stay external: migrations import the same
-// @retort/core, and one instance of its classes must serve both. The entry
-// sits in dist/ as main.js does, so `import.meta.url`-relative paths
-// (../package.json) stay right.
+// Bundles the compiled CLI (dist/, from tsc) into one CommonJS file,
+// dist/retort.cjs, which bin/retort.cjs runs; the commands' modules run
+// only once a command is named (`retort --version` does not load
+// @retort/core's commands). Every command paid for resolving and loading
+// about twenty-five small modules before doing anything. @retort/core and
+// the drivers stay external: migrations import the same @retort/core, and
+// one instance of its classes must serve both. The bundle sits in dist/ as
+// main.js does, so `import.meta.url`-relative paths (../package.json) stay
+// right.
 
 import { bundleDist } from "../../../scripts/bundle-dist.mjs";
 
-await bundleDist(import.meta.url, {
-  entryPoints: { retort: "main.js", "retort-commands": "commands/index.js" },
-  outdir: ".",
-  clean: "chunks",
-  chunkNames: "chunks/[name]-[hash]",
-});
+// What earlier builds left: the ES module bundles and their chunks.
+const stale = ["chunks", "retort.js", "retort.js.map", "retort-commands.js", "retort-commands.js.map"];
+await bundleDist(import.meta.url, { entryPoints: { retort: "main.js" }, outdir: ".", clean: stale });

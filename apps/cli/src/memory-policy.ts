@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+
 /**
  * A run of at least this many steps asks V8 to favour memory over speed.
  * Below it, peak memory is modest (under 100 MB for 1,000 migrations on
@@ -26,8 +28,11 @@ let applied: Promise<void> | undefined;
 export function favourMemoryOnLongRuns(steps: number): Promise<void> | undefined {
   if (applied !== undefined || steps < LONG_RUN_STEPS) return undefined;
   // Loaded only here: `node:v8` and `node:vm` cost a millisecond or two of start-up.
-  applied = Promise.all([import("node:v8"), import("node:vm")])
-    .then(([v8, vm]) => {
+  applied = Promise.resolve()
+    .then(() => {
+      const require = createRequire(import.meta.url);
+      const v8 = require("node:v8") as typeof import("node:v8");
+      const vm = require("node:vm") as typeof import("node:vm");
       v8.setFlagsFromString("--optimize-for-size");
       v8.setFlagsFromString("--expose-gc");
       let collect: () => void;

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { CommandError, findRevisionFiles } from "@retort/core/commands";
 import type { ResolvedConfig } from "@retort/core";
 
@@ -107,7 +106,8 @@ async function loadTypeScript(projectDirectory: string, cwd: string): Promise<Ty
       { code: "TYPESCRIPT_MISSING" },
     );
   }
-  const module = (await import(pathToFileURL(resolved).href)) as { default?: TypeScriptApi } & TypeScriptApi;
+  // TypeScript's package is CommonJS; `require` also keeps `import()` out of the CLI's bundle (see src/code-cache.ts).
+  const module = createRequire(import.meta.url)(resolved) as { default?: TypeScriptApi } & TypeScriptApi;
   return module.default ?? module;
 }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const integrationRoot = fileURLToPath(new URL("..", import.meta.url));
-export const retortBin = fileURLToPath(new URL("../../../apps/cli/bin/retort.js", import.meta.url));
+export const retortBin = fileURLToPath(new URL("../../../apps/cli/bin/retort.cjs", import.meta.url));
 
 export interface RunResult {
   readonly status: number;

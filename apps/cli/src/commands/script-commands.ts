@@ -1,4 +1,5 @@
 import path from "node:path";
+import { createRequire } from "node:module";
 import { CommandError, initProject, listTemplates, merge, revision, show } from "@retort/core/commands";
 import { optionValue, optionValues } from "../argv.js";
 import type { Command } from "../command.js";
@@ -146,7 +147,7 @@ export const editCommand: Command = {
         : new CommandError(`No revision files indicated by symbol '${identifier}'`, { code: "NO_REVISION_FILES" });
     }
     // node:child_process is loaded here only: every command loads this module.
-    const { spawnSync } = await import("node:child_process");
+    const { spawnSync } = createRequire(import.meta.url)("node:child_process") as typeof import("node:child_process");
     for (const target of revisions) openInEditor(spawnSync, target.source.path);
   },
 };

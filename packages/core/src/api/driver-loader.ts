@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import type { Driver } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import { driverPackageForScheme } from "../config/driver-package.js";
+import { dynamicImport } from "../runtime/dynamic-import.js";
 
 const cache = new Map<string, Driver>();
 
@@ -27,6 +28,16 @@ export async function loadDriver(scheme: string, cwd: string): Promise<Driver> {
   return driver;
 }
 
+/**
+ * A driver's module by its resolved path. A CommonJS bundle (`.cjs`, as
+ * Retort's own SQLite driver ships) is required: `import()` of a CommonJS
+ * file makes Node parse all of it for its export names, about 10 ms for the
+ * driver's bundle. Any other (an ES module dialect package) is imported.
+ */
+function loadResolved(resolved: string, base: string): unknown {
+  return resolved.endsWith(".cjs") ? createRequire(base)(resolved) : dynamicImport(pathToFileURL(resolved).href);
+}
+
 async function importDriverPackage(packageName: string, cwd: string): Promise<unknown> {
   const bases = [path.join(cwd, "package.json"), import.meta.url];
   for (const base of bases) {
@@ -36,10 +47,10 @@ async function importDriverPackage(packageName: string, cwd: string): Promise<un
     } catch {
       continue;
     }
-    return import(pathToFileURL(resolved).href);
+    return loadResolved(resolved, base);
   }
   try {
-    return await import(packageName);
+    return await dynamicImport(packageName);
   } catch (error) {
     if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
     throw new CommandError(

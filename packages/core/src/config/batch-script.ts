@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { dynamicImport } from "../runtime/dynamic-import.js";
 
 /**
  * The name the batch's entry calls with its loaders (a free identifier in
@@ -150,9 +151,7 @@ export async function evaluateBatchScript(url: string): Promise<BatchLoaders> {
   } finally {
     delete requireScript.cache[file];
   }
-  const namespaces = await Promise.all(
-    script.imports.map((imported) => import(imported) as Promise<Record<string, unknown>>),
-  );
+  const namespaces = await Promise.all(script.imports.map((imported) => dynamicImport(imported)));
   const link = (index: number, names: readonly string[]): Record<string, unknown> => {
     const namespace = namespaces[index] as Record<string, unknown>;
     for (const name of names) {

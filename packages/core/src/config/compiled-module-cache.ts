@@ -6,6 +6,7 @@ import { compileBatch } from "./batch-compiler.js";
 import { contentKey } from "./content-key.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
 import { flattenTsconfig } from "./tsconfig-chain.js";
+import { dynamicImport } from "../runtime/dynamic-import.js";
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
@@ -231,7 +232,7 @@ export class CompiledModuleCache {
     // SHA-256 here: a batch's texts run to megabytes, where native hashing
     // is several times faster than `contentKey`, and a run that compiles
     // migrations pays for loading `node:crypto` only then.
-    const { createHash } = await import("node:crypto");
+    const { createHash } = await dynamicImport<typeof import("node:crypto")>("node:crypto");
     const hash = createHash("sha256").update(`${BATCH_FORMAT}\0${directory}\0`);
     for (const file of files) {
       let text: string;

@@ -6,6 +6,7 @@ import { type BatchLoaders, evaluateBatchScript } from "./batch-script.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
 import { ModuleLoadError } from "./config-errors.js";
 import { loadEsbuild } from "./module-compiler.js";
+import { dynamicImport } from "../runtime/dynamic-import.js";
 
 /**
  * Compiled modules, shared by the config and the migrations of a process.
@@ -58,7 +59,10 @@ function namespacedLoader(): Promise<NamespacedUnregister> {
  */
 async function registerTsx(): Promise<NamespacedUnregister> {
   process.env.TSX_DISABLE_CACHE = "1";
-  const [commonJs, esm] = await Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]);
+  const [commonJs, esm] = await Promise.all([
+    dynamicImport<typeof import("tsx/cjs/api")>("tsx/cjs/api"),
+    dynamicImport<typeof import("tsx/esm/api")>("tsx/esm/api"),
+  ]);
   commonJs.register({ namespace: NAMESPACE });
   return esm.register({ namespace: NAMESPACE });
 }
@@ -82,7 +86,7 @@ export async function importModule(file: string): Promise<Record<string, unknown
     // An `.mjs` file is plain JavaScript in ESM: Node loads it as it is,
     // without the cost of tsx's hooks (they run on a worker thread and are
     // asked for every import).
-    if (file.endsWith(".mjs")) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    if (file.endsWith(".mjs")) return await dynamicImport(pathToFileURL(file).href);
     if (COMPILED.test(file)) {
       let source = await compiledModules().source(file);
       if ("batch" in source) {
@@ -195,7 +199,7 @@ async function importCompiled(file: string, url: string): Promise<Record<string,
   // The compiled code carries source maps: stack traces name the `.ts` line.
   if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
   try {
-    return (await import(url)) as Record<string, unknown>;
+    return await dynamicImport(url);
   } catch (error) {
     // Linking failed (`Named export 'merge' not found ... is a CommonJS
     // module`): tsx's hooks load such imports, as they did before the cache.
@@ -215,7 +219,7 @@ async function importCompiled(file: string, url: string): Promise<Record<string,
         unknown
       >;
     // A fresh URL: the failed one stays failed in Node's module map.
-    return (await import(`${source.url}?recompiled`)) as Record<string, unknown>;
+    return await dynamicImport(`${source.url}?recompiled`);
   }
 }
 

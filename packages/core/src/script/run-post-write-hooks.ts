@@ -1,5 +1,6 @@
 import { CommandError } from "../errors/retort-error.js";
 import type { PostWriteHook } from "../config/retort-config.js";
+import { dynamicImport } from "../runtime/dynamic-import.js";
 
 const placeholder = "REVISION_SCRIPT_FILENAME";
 
@@ -19,7 +20,7 @@ export async function runPostWriteHooks(hooks: readonly PostWriteHook[], file: s
       ? given.map((arg) => (arg === placeholder ? file : arg))
       : [...given, file];
     // Loaded when a hook runs: every command (`heads`, `current`) loads core's bundle.
-    const { spawnSync } = await import("node:child_process");
+    const { spawnSync } = await dynamicImport<typeof import("node:child_process")>("node:child_process");
     const result = spawnSync(hook.command, args, { cwd: hook.cwd ?? cwd, stdio: "inherit" });
     if (result.error || result.status !== 0) {
       const reason = result.error ? result.error.message : `exit status ${result.status}`;
