@@ -6,8 +6,8 @@ import vm from "node:vm";
 
 /**
  * The first line of the bundles this cache serves (scripts/bundle-dist.mjs
- * writes it): the CLI's, @retort/core's and the SQLite driver's. Any other
- * file loads as Node loads it.
+ * writes it): the CLI's, @retort/core's and the drivers'. Any other file
+ * loads as Node loads it.
  */
 export const CODE_CACHE_MARKER = "/* retort:code-cache */";
 
@@ -32,10 +32,9 @@ export interface CodeCache {
 
 /**
  * A V8 code cache for Retort's own bundles. Node 20 keeps no compiled code
- * between runs (its compile cache arrives in Node 22, and covers no ES
- * module before it), so every command compiled about 700 KB of Retort's
- * JavaScript again, lazily, function by function: about a tenth of
- * `retort current`. The bundles are CommonJS scripts (see
+ * between runs (`module.enableCompileCache` arrives in Node 22), so every
+ * command compiled Retort's JavaScript (about 700 KB with one driver)
+ * again, function by function: about a tenth of `retort current`. The bundles are CommonJS scripts (see
  * scripts/bundle-dist.mjs); this compiles each with `vm.Script` and the
  * code V8 serialised at the end of an earlier run of the same command.
  *

@@ -27,7 +27,7 @@ let applied: Promise<void> | undefined;
  */
 export function favourMemoryOnLongRuns(steps: number): Promise<void> | undefined {
   if (applied !== undefined || steps < LONG_RUN_STEPS) return undefined;
-  // Loaded only here: `node:v8` and `node:vm` cost a millisecond or two of start-up.
+  // Loaded only here: `node:v8` costs a millisecond of start-up.
   applied = Promise.resolve()
     .then(() => {
       const require = createRequire(import.meta.url);

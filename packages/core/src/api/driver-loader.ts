@@ -30,9 +30,10 @@ export async function loadDriver(scheme: string, cwd: string): Promise<Driver> {
 
 /**
  * A driver's module by its resolved path. A CommonJS bundle (`.cjs`, as
- * Retort's own SQLite driver ships) is required: `import()` of a CommonJS
- * file makes Node parse all of it for its export names, about 10 ms for the
- * driver's bundle. Any other (an ES module dialect package) is imported.
+ * Retort's own drivers ship) is required: `import()` of a CommonJS file
+ * makes Node parse all of it for its export names, about 10 ms for the
+ * SQLite driver's bundle. Any other (an ES module dialect package) is
+ * imported.
  */
 function loadResolved(resolved: string, base: string): unknown {
   return resolved.endsWith(".cjs") ? createRequire(base)(resolved) : dynamicImport(pathToFileURL(resolved).href);
