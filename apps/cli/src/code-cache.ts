@@ -188,7 +188,11 @@ function isPrivateFolder(directory: string): boolean {
   }
 }
 
-/** Creates the folder 0700 (and its parents) when missing; `false` when it is not the user's own and closed. */
+/**
+ * Creates the folder 0700 (and its parents) when missing; `false` when it is
+ * not the user's own and closed. The rule of `ensurePrivateDirectory` in
+ * @retort/core, kept here because this module loads before core.
+ */
 function ensurePrivateFolder(directory: string): boolean {
   try {
     fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
