@@ -147,10 +147,17 @@ export function cacheFolder(env: Readonly<Record<string, string | undefined>>): 
   return path.join(env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache"), "retort");
 }
 
-/** The command a run names (its first word that is not an option), as a safe file-name part. */
-function commandName(args: readonly string[]): string {
-  const word = args.find((arg) => !arg.startsWith("-"));
-  return word !== undefined && /^[a-z][a-z-]{0,30}$/.test(word) ? word : "none";
+/** The global options that take a value (`-c FILE`, `--url URL`, `-x ARG`): their value is not the command. */
+const VALUE_OPTIONS = new Set(["-c", "--config", "--url", "-x", "--x"]);
+
+/** The command a run names (its first word that is neither an option nor an option's value), as a file-name part. */
+export function commandName(args: readonly string[]): string {
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    if (VALUE_OPTIONS.has(arg)) index++;
+    else if (!arg.startsWith("-")) return /^[a-z][a-z-]{0,30}$/.test(arg) ? arg : "none";
+  }
+  return "none";
 }
 
 /** `<bundle path hash>-<stamp hash>-<command>.bin`: a changed bundle, Node or command is another entry. */

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { CODE_CACHE_MARKER, type CodeCache, cacheFolder, installCodeCache } from "../src/code-cache.js";
+import { CODE_CACHE_MARKER, type CodeCache, cacheFolder, commandName, installCodeCache } from "../src/code-cache.js";
 import { cacheDirectory } from "../../../packages/core/src/config/cache-directory.js";
 
 const require = createRequire(import.meta.url);
@@ -188,6 +188,16 @@ describe("the code cache of Retort's bundles", () => {
       { env: { ...process.env, RETORT_CACHE_DIR: "" }, encoding: "utf8" },
     );
     expect(off.stdout).toBe("true one");
+  });
+
+  it("names the command after the global options and their values", () => {
+    expect(commandName(["upgrade", "head"])).toBe("upgrade");
+    expect(commandName(["-c", "retort.config.ts", "--url", "sqlite:///a.db", "-x", "tenant", "current"])).toBe(
+      "current",
+    );
+    expect(commandName(["--config", "config", "-q", "heads"])).toBe("heads");
+    expect(commandName(["--version"])).toBe("none");
+    expect(commandName(["../weird/Name"])).toBe("none");
   });
 
   it("finds the cache folder as @retort/core does", () => {
