@@ -35,6 +35,15 @@ describe("start-up", () => {
     expect(run.files.length).toBeLessThan(7);
   });
 
+  it("bin/retort.js, the executable's old path, still runs the CLI", () => {
+    const result = spawnSync(process.execPath, [retortBin.replace(/\.cjs$/, ".js"), "--version"], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^retort \d+\.\d+\.\d+/);
+  });
+
   it("a command runs core's commands entry, not the full package", () => {
     const run = loadedModules("list-templates");
     expect(run.status).toBe(0);
