@@ -41,11 +41,11 @@ const DYNAMIC_IMPORT = /(^|[^.\w$`])import\((?!\$\{)/m;
  * @param {string} scriptUrl the calling script's `import.meta.url` (in <package>/scripts/)
  * @param {{ entryPoints: Record<string, string>, outdir: string, clean: string[], bundleName?: string }} options
  *   entry points (name → compiled file) and the output folder, relative to the package's dist/;
- *   `clean` lists what earlier builds left there to remove first (files or folders). One entry point becomes `<name>.cjs`. Several
- *   become one `<bundleName>.cjs` holding them all, each module evaluated when an entry first
- *   needs it, and one small `<name>.cjs` per entry that hands on its exports: a class is one
- *   object whichever entry it is reached through (esbuild splits code into shared chunks for ES
- *   modules only).
+ *   `clean` lists what earlier builds left there to remove first (files or folders). One entry
+ *   point becomes `<name>.cjs`. Several become one `<bundleName>.cjs` holding them all, each
+ *   module evaluated when an entry first needs it, and one small `<name>.cjs` per entry that
+ *   hands on its exports: a class is one object whichever entry it is reached through (esbuild
+ *   splits code into shared chunks for ES modules only).
  */
 export async function bundleDist(scriptUrl, { entryPoints, outdir, clean, bundleName }) {
   const dist = path.join(path.dirname(fileURLToPath(scriptUrl)), "..", "dist");
@@ -95,7 +95,7 @@ export async function bundleDist(scriptUrl, { entryPoints, outdir, clean, bundle
   if (left) {
     const line = text.slice(0, left.index).split("\n").length;
     throw new Error(
-      `${target}:${line}: a dynamic import() in a bundle fails under the CLI's code cache; call dynamicImport() (src/runtime/dynamic-import.ts) instead`,
+      `${target}:${line}: a dynamic import() in a bundle fails under the CLI's code cache; in core call dynamicImport() (src/runtime/dynamic-import.ts), elsewhere require() through createRequire(import.meta.url)`,
     );
   }
   if (fs.existsSync(path.join(dist, "runtime", "dynamic-import.js"))) {

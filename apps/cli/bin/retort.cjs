@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 "use strict";
-// Retort's bundles (this CLI's, @retort/core's, the SQLite driver's) are
-// CommonJS scripts that load with a V8 code cache from Retort's cache
-// folder: see src/code-cache.ts. The cache's hook goes in first.
+// Retort's bundles (this CLI's, @retort/core's, the drivers') are CommonJS
+// scripts that load with a V8 code cache from Retort's cache folder: see
+// src/code-cache.ts. The cache's hook goes in first.
 const args = process.argv.slice(2);
 const codeCache = require("../dist/code-cache.cjs").installCodeCache(args);
 const { main } = require("../dist/retort.cjs");
