@@ -15,6 +15,9 @@ export const CODE_CACHE_MARKER = "/* retort:code-cache */";
 export type EntryState = "absent" | "empty" | "used" | "rejected";
 
 interface Compiled {
+  /** The bundle. */
+  readonly filename: string;
+  /** Its entry in the cache. */
   readonly file: string;
   readonly state: EntryState;
   readonly script: vm.Script;
@@ -61,7 +64,6 @@ export function installCodeCache(
   const directory = path.join(base, "code");
   const command = commandName(args);
   const compiled: Compiled[] = [];
-  const states = new Map<string, EntryState>();
   const trusted = isPrivateFolder(directory);
   const moduleProto = Module.prototype as unknown as ModuleInternals;
   const original = moduleProto._compile;
@@ -83,14 +85,15 @@ export function installCodeCache(
       cachedData: cachedData !== undefined && cachedData.length > 0 ? cachedData : undefined,
     });
     if (state === "used" && script.cachedDataRejected === true) state = "rejected";
-    compiled.push({ file, state, script });
-    states.set(path.basename(filename), state);
+    compiled.push({ filename, file, state, script });
     const wrapper = script.runInThisContext() as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
   };
   moduleProto._compile = compileWithCache;
   return {
-    states,
+    get states() {
+      return new Map(compiled.map((entry) => [path.basename(entry.filename), entry.state]));
+    },
     restore() {
       if (moduleProto._compile === compileWithCache) moduleProto._compile = original;
     },
@@ -161,7 +164,7 @@ export function commandName(args: readonly string[]): string {
 }
 
 /** `<bundle path hash>-<stamp hash>-<command>.bin`: a changed bundle, Node or command is another entry. */
-export function entryName(filename: string, command: string): string {
+function entryName(filename: string, command: string): string {
   let stamp: string;
   try {
     const stat = fs.statSync(filename);

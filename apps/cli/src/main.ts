@@ -53,9 +53,9 @@ export async function main(args: readonly string[]): Promise<number> {
   let renderer: { abandon(): void } | undefined;
   try {
     // Start-up imports only what parsing the global options needs: the
-    // commands (and with them @retort/core, the run renderer and project
-    // loading, in one chunk) load once a command is named or help is asked
-    // for, so `retort --version` costs little more than Node.
+    // commands (and with them @retort/core's commands, the run renderer
+    // and project loading) run their module code once a command is named or
+    // help is asked for, so `retort --version` costs little more than Node.
     const loaded = commandName === undefined ? undefined : await loadCommands();
     const commands = loaded?.commands ?? [];
     command = commands.find((candidate) => candidate.name === commandName);

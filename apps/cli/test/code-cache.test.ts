@@ -200,6 +200,19 @@ describe("the code cache of Retort's bundles", () => {
     expect(commandName(["../weird/Name"])).toBe("none");
   });
 
+  it("serves the bundles the build writes: each starts with the marker (scripts/bundle-dist.mjs)", () => {
+    const root = fileURLToPath(new URL("../../../", import.meta.url));
+    for (const bundle of [
+      "apps/cli/dist/retort.cjs",
+      "packages/core/dist/bundle/core.cjs",
+      "packages/sqlite/dist/bundle/index.cjs",
+      "packages/postgres/dist/bundle/index.cjs",
+      "packages/mysql/dist/bundle/index.cjs",
+    ]) {
+      expect(fs.readFileSync(path.join(root, bundle), "utf8").startsWith(`${CODE_CACHE_MARKER}\n`), bundle).toBe(true);
+    }
+  });
+
   it("finds the cache folder as @retort/core does", () => {
     for (const env of [
       { RETORT_CACHE_DIR: "/tmp/somewhere" },

@@ -6,8 +6,8 @@ import { branchesCommand, currentCommand, headsCommand, historyCommand, showComm
 import { downgradeCommand, stampCommand, upgradeCommand } from "./migrate-commands.js";
 import { editCommand, initCommand, listTemplatesCommand, mergeCommand, revisionCommand } from "./script-commands.js";
 
-// Every command needs these once it runs: exported here so that they come
-// in the commands' chunk instead of two more module loads after it.
+// Every command needs these once it runs: exported here so that main.ts
+// gets them with the commands, in one lazy load, instead of two more after it.
 export { RunRenderer } from "../format/run-renderer.js";
 export { loadProject } from "../project.js";
 
