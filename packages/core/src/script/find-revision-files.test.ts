@@ -177,6 +177,46 @@ describe("findRevisionFolders with stats", () => {
     expect(withStats).toEqual([{ directory: versions, names: ["a_first.ts"] }]);
   });
 
+  it("keeps the folder's own stamp, taken before its names, only when every candidate name is a file", () => {
+    const root = tree(["v/a_first.ts", "v/b_second.ts", "w/a_first.ts"]);
+    const versions = path.join(root, "v");
+    const before = fs.statSync(versions);
+    const [folder] = findRevisionFolders([versions], { withStats: true });
+    expect(folder?.stamp).toEqual({ mtimeMs: before.mtimeMs, ctimeMs: before.ctimeMs, ino: before.ino });
+    expect(folder?.known).toBeUndefined();
+    // A broken link may become a file without the folder changing: no stamp to keep the listing by.
+    const other = path.join(root, "w");
+    fs.symlinkSync(path.join(other, "missing.ts"), path.join(other, "b_broken.ts"));
+    const [withLink] = findRevisionFolders([other], { withStats: true });
+    expect(withLink?.names).toEqual(["a_first.ts"]);
+    expect(withLink?.stamp).toBeUndefined();
+  });
+
+  it("takes the names knownNames gives for the folder's stamp instead of reading them, and stats each", () => {
+    const root = tree(["v/a_first.ts", "v/b_second.ts", "v/c_third.ts"]);
+    const versions = path.join(root, "v");
+    const asked: unknown[] = [];
+    const known = findRevisionFolders([versions], {
+      withStats: true,
+      knownNames: (directory, stamp) => {
+        asked.push({ directory, stamp });
+        // Not what the folder holds, to show where the names came from; a name gone is not a file.
+        return ["a_first.ts", "c_third.ts", "z_gone.ts"];
+      },
+    });
+    const { mtimeMs, ctimeMs, ino } = fs.statSync(versions);
+    expect(asked).toEqual([{ directory: versions, stamp: { mtimeMs, ctimeMs, ino } }]);
+    expect(known.map(({ names, known }) => ({ names, known }))).toEqual([
+      { names: ["a_first.ts", "c_third.ts"], known: true },
+    ]);
+    expect(known[0]?.stamps).toHaveLength(2 * 4);
+    expect(known[0]?.stamp).toBeUndefined();
+    const read = findRevisionFolders([versions], { withStats: true, knownNames: () => undefined });
+    expect(read.map(({ names, known }) => ({ names, known }))).toEqual([
+      { names: ["a_first.ts", "b_second.ts", "c_third.ts"], known: undefined },
+    ]);
+  });
+
   it("lists subfolders with entry types, as without stats, when recursive", () => {
     const root = tree(["v/a_first.ts", "v/sub/b_nested.ts"]);
     const versions = path.join(root, "v");

@@ -2,11 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { ensurePrivateDirectory, pruneOccasionally, temporaryName } from "../config/cache-directory.js";
 import { contentKey } from "../config/content-key.js";
-import { type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
+import { type FolderStamp, type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
 import type { RevisionHeader } from "./revision-header.js";
 
 /** Changes whenever `RevisionHeader`, the file's layout or the way a header is read does. */
-const FORMAT = "retort-headers-3";
+const FORMAT = "retort-headers-4";
 
 /**
  * A file changed less than this long before the cache was written may
@@ -31,8 +31,10 @@ const RACY_MS = 3_000;
  * - graph: the stored revision graph of exactly these entries in this
  *   order, once it was built and validated (see `storedGraph`), as JSON;
  *   empty while an entry is missing.
- * A command that finds every file unchanged decodes the paths and the
- * graph, and the headers only of the revisions it reaches.
+ * The first line also keeps the folders whose listing is the stored
+ * paths (`FolderRecord`). A command that finds every file unchanged
+ * decodes the paths and the graph, and the headers only of the revisions
+ * it reaches.
  */
 interface Meta {
   readonly format: string;
@@ -40,7 +42,17 @@ interface Meta {
   readonly paths: number;
   readonly headers: number;
   readonly graph: number;
+  readonly folders: readonly FolderRecord[];
 }
+
+/**
+ * A folder whose migration files are exactly entries `first` to
+ * `first + count - 1`, as listed under the folder's stamp (mtime, ctime,
+ * inode), which was more than `RACY_MS` old then: while the folder keeps
+ * that stamp, no entry was added, removed or renamed in it since, and its
+ * names need not be read again (`knownNames`). Each file is still stat-ed.
+ */
+type FolderRecord = [directory: string, mtimeMs: number, ctimeMs: number, ino: number, first: number, count: number];
 
 const STAMP_BYTES = STAMP_WIDTH * 8;
 
@@ -98,6 +110,8 @@ export class HeaderCache {
   #complete = true;
   /** Every file asked for so far was the next stored entry. */
   #inOrder = true;
+  /** The folders of this run's listing (`listed`): the folder records to write come from them. */
+  #folders: readonly RevisionFolder[] = [];
 
   private constructor(file: string, sections: Sections | undefined, now: () => bigint) {
     this.#file = file;
@@ -132,30 +146,114 @@ export class HeaderCache {
    * the stored ones, in the stored order, each with the stored size, times
    * and inode, and a graph was stored with them: then `storedHeader` and
    * `storedGraph` give what reading and building would, without a header
-   * object for any file not asked for. One string and one byte comparison
-   * per folder.
+   * object for any file not asked for. One byte comparison per folder, and
+   * one string comparison unless every folder's names came from its record.
    */
   unchanged(folders: readonly RevisionFolder[]): boolean {
     const sections = this.#sections;
     if (sections === undefined || sections.graph === sections.bytes.length || this.#entries.length > 0) return false;
     const starts: number[] = [];
-    const paths: string[] = [];
+    // Names given by a folder record (`knownNames`) are the stored paths of the record's entries.
+    let allKnown = true;
     let entry = 0;
-    for (const { directory, names, stamps } of folders) {
+    for (const { directory, names, stamps, known } of folders) {
       if (stamps === undefined || entry + names.length > this.#count) return false;
       const stored = sections.bytes.subarray(
         sections.stamps + entry * STAMP_BYTES,
         sections.stamps + (entry + names.length) * STAMP_BYTES,
       );
       if (!stored.equals(new Uint8Array(stamps.buffer, stamps.byteOffset, stamps.byteLength))) return false;
-      const prefix = directory.endsWith(path.sep) ? directory : directory + path.sep;
-      paths.push(prefix + names.join(`\0${prefix}`));
+      const record = known === true ? this.#recordOf(directory) : undefined;
+      allKnown &&= record !== undefined && record[4] === entry && record[5] === names.length;
       starts.push(entry);
       entry += names.length;
     }
-    if (entry !== this.#count || paths.join("\0") !== sections.text(sections.paths, sections.headers)) return false;
+    if (entry !== this.#count) return false;
+    if (!allKnown) {
+      const paths = folders.map(({ directory, names }) => {
+        const prefix = directory.endsWith(path.sep) ? directory : directory + path.sep;
+        return prefix + names.join(`\0${prefix}`);
+      });
+      if (paths.join("\0") !== sections.text(sections.paths, sections.headers)) return false;
+    }
     this.#vouched = { folders, starts };
     return true;
+  }
+
+  /**
+   * The names of `directory` as last listed, while it keeps the stamp they
+   * were listed under (see `FolderRecord`), else `undefined`.
+   */
+  knownNames(directory: string, stamp: FolderStamp): string[] | undefined {
+    const record = this.#recordOf(directory);
+    if (record === undefined || record[1] !== stamp.mtimeMs || record[2] !== stamp.ctimeMs || record[3] !== stamp.ino) {
+      return undefined;
+    }
+    const [, , , , first, count] = record;
+    const paths = this.#paths();
+    if (first + count > paths.length) return undefined;
+    const prefix = directory.endsWith(path.sep) ? directory : directory + path.sep;
+    const names: string[] = [];
+    for (let entry = first; entry < first + count; entry++) {
+      const file = paths[entry] as string;
+      if (!file.startsWith(prefix)) return undefined;
+      names.push(file.slice(prefix.length));
+    }
+    return names;
+  }
+
+  /** Tells the cache the folders this run listed: `save` and `settle` keep records of them. */
+  listed(folders: readonly RevisionFolder[]): void {
+    this.#folders = folders;
+  }
+
+  /**
+   * After `unchanged` vouched for the files: keeps a record of each folder
+   * that has none yet under its current stamp (the folder was too recent
+   * when the file was written, or an entry came and went since), by
+   * writing the file's first line again. Nothing is written otherwise (a
+   * record of a folder changed since is merely not used).
+   */
+  settle(): void {
+    const sections = this.#sections;
+    const vouched = this.#vouched;
+    if (sections === undefined || vouched === undefined) return;
+    const records = this.#folderRecords(vouched.folders, vouched.starts);
+    if (records.every((record) => sections.folders.some((stored) => sameRecord(record, stored)))) return;
+    const line = metaLine({ ...sections.meta, folders: records });
+    this.#write(Buffer.concat([Buffer.from(line), sections.bytes.subarray(sections.stamps)]));
+  }
+
+  /** The record kept for `directory`, if any. */
+  #recordOf(directory: string): FolderRecord | undefined {
+    const folders = this.#sections?.folders;
+    if (folders === undefined) return undefined;
+    for (const record of folders) if (record[0] === directory) return record;
+    return undefined;
+  }
+
+  /** The stored paths, split once. */
+  #paths(): string[] {
+    const sections = this.#sections;
+    this.#pathList ??=
+      sections === undefined || this.#count === 0 ? [] : sections.text(sections.paths, sections.headers).split("\0");
+    return this.#pathList;
+  }
+
+  /**
+   * The records of `folders` whose files are the entries from `starts[i]`
+   * on and whose stamp is settled (older than `RACY_MS`, as for a file).
+   */
+  #folderRecords(folders: readonly RevisionFolder[], starts: readonly (number | undefined)[]): FolderRecord[] {
+    const now = this.#nowMs();
+    const records: FolderRecord[] = [];
+    folders.forEach(({ directory, names, stamp }, index) => {
+      const first = starts[index];
+      if (stamp === undefined || first === undefined) return;
+      if (now - stamp.mtimeMs <= RACY_MS || now - stamp.ctimeMs <= RACY_MS) return;
+      records.push([directory, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, first, names.length]);
+    });
+    return records;
   }
 
   /** The number of stored entries (the revisions of `storedGraph`). */
@@ -293,10 +391,7 @@ export class HeaderCache {
 
   /** The stored entry of `file`, or -1. */
   #find(file: string): number {
-    const sections = this.#sections;
-    this.#pathList ??=
-      sections === undefined || this.#count === 0 ? [] : sections.text(sections.paths, sections.headers).split("\0");
-    const paths = this.#pathList;
+    const paths = this.#paths();
     const cursor = this.#cursor;
     if (cursor < paths.length && paths[cursor] === file) {
       this.#cursor = cursor + 1;
@@ -356,17 +451,22 @@ export class HeaderCache {
       paths: pathsBytes.length,
       headers: headersBytes.length,
       graph: graphBytes.length,
+      folders: this.#folderRecords(this.#folders, folderStarts(this.#folders, paths)),
     };
-    let line = JSON.stringify(meta);
-    line = line.padEnd(Math.ceil((line.length + 1) / 8) * 8 - 1);
-    const content = Buffer.concat([
-      Buffer.from(`${line}\n`),
-      new Uint8Array(stamps.buffer),
-      new Uint8Array(headerStarts.buffer),
-      pathsBytes,
-      headersBytes,
-      graphBytes,
-    ]);
+    this.#write(
+      Buffer.concat([
+        Buffer.from(metaLine(meta)),
+        new Uint8Array(stamps.buffer),
+        new Uint8Array(headerStarts.buffer),
+        pathsBytes,
+        headersBytes,
+        graphBytes,
+      ]),
+    );
+  }
+
+  /** Writes `content` as the cache file. */
+  #write(content: Buffer): void {
     const temporary = temporaryName(this.#file);
     try {
       fs.writeFileSync(temporary, content, { mode: 0o600, flag: "wx" });
@@ -379,8 +479,46 @@ export class HeaderCache {
   }
 }
 
+/**
+ * Where each folder's files start among `paths` (the entries as written,
+ * in listing order): `undefined` for a folder whose files are not all
+ * there, one after the other (one too recent to keep, say).
+ */
+function folderStarts(folders: readonly RevisionFolder[], paths: readonly string[]): (number | undefined)[] {
+  let at = 0;
+  return folders.map(({ directory, names }) => {
+    const first = at;
+    at += names.length;
+    const prefix = directory.endsWith(path.sep) ? directory : directory + path.sep;
+    for (let index = 0; index < names.length; index++) {
+      if (paths[first + index] !== prefix + (names[index] as string)) return undefined;
+    }
+    return first;
+  });
+}
+
+/** The first line of a cache file: `meta` as JSON, padded with spaces so that the sections after it start at a multiple of 8 bytes. */
+function metaLine(meta: Meta): string {
+  const line = JSON.stringify(meta);
+  const bytes = Buffer.byteLength(line);
+  return `${line}${" ".repeat(Math.ceil((bytes + 1) / 8) * 8 - 1 - bytes)}\n`;
+}
+
+function sameRecord(a: FolderRecord, b: FolderRecord): boolean {
+  return a.every((value, index) => value === b[index]);
+}
+
+function isFolderRecord(value: unknown): value is FolderRecord {
+  if (!Array.isArray(value) || value.length !== 6 || typeof value[0] !== "string") return false;
+  if (!value.slice(1).every((number) => typeof number === "number" && Number.isFinite(number))) return false;
+  return Number.isInteger(value[4]) && Number.isInteger(value[5]) && value[4] >= 0 && value[5] >= 0;
+}
+
 /** Where the sections of a cache file start, as offsets into its bytes. */
 interface Sections {
+  /** The file's first line. */
+  readonly meta: Meta;
+  readonly folders: readonly FolderRecord[];
   readonly count: number;
   readonly bytes: Buffer;
   readonly stamps: number;
@@ -404,10 +542,18 @@ function parseSections(bytes: Buffer): Sections | undefined {
   if (end < 0 || (end + 1) % 8 !== 0) return undefined;
   const meta = JSON.parse(bytes.toString("utf8", 0, end)) as Partial<Meta> | null;
   if (meta === null || typeof meta !== "object" || meta.format !== FORMAT) return undefined;
-  const { count, paths, headers, graph } = meta;
+  const { count, paths, headers, graph, folders } = meta;
   const lengths = [count, paths, headers, graph];
   if (!lengths.every((length) => typeof length === "number" && Number.isInteger(length) && length >= 0)) {
     return undefined;
+  }
+  // Records in entry order, each within the entries, none overlapping another.
+  let recordsEnd = 0;
+  for (const record of Array.isArray(folders) ? (folders as unknown[]) : [undefined]) {
+    if (!isFolderRecord(record) || record[4] < recordsEnd || record[4] + record[5] > (count as number)) {
+      return undefined;
+    }
+    recordsEnd = record[4] + record[5];
   }
   const entries = count as number;
   const stampsAt = end + 1;
@@ -422,6 +568,8 @@ function parseSections(bytes: Buffer): Sections | undefined {
   new Uint8Array(numbers.buffer).set(bytes.subarray(stampsAt, pathsAt));
   const starts = numbers.subarray(entries * STAMP_WIDTH);
   return {
+    meta: meta as Meta,
+    folders: folders as readonly FolderRecord[],
     count: entries,
     bytes,
     stamps: stampsAt,

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { RevisionGraph } from "../graph/revision-graph.js";
 import { graphShape } from "../graph/test-support/graph-shape.js";
 import { loadScriptGraph } from "./load-script-graph.js";
-import { loadScriptHeaders } from "./load-script-headers.js";
+import { listScriptFiles, loadScriptHeaders, openHeaderCache } from "./load-script-headers.js";
 import { versionFolders } from "./test-support/version-folders.js";
 
 afterEach(() => {
@@ -46,6 +46,23 @@ function heads(versions: string, cache: string, now = later) {
 /** The graph built from the files without any cache, to compare with. */
 function uncached(versions: string) {
   return RevisionGraph.build(loadScriptHeaders({ versionLocations: [versions] }));
+}
+
+/** The folder records in the cache files' first lines: [folder, mtimeMs, ctimeMs, inode, first entry, count]. */
+function folderRecords(cache: string): unknown[] {
+  return fs
+    .readdirSync(cache)
+    .filter((name) => name.endsWith(".json"))
+    .flatMap((name) => {
+      const bytes = fs.readFileSync(path.join(cache, name));
+      return (JSON.parse(bytes.toString("utf8", 0, bytes.indexOf(10))) as { folders: unknown[] }).folders;
+    });
+}
+
+/** Whether a listing of `versions` now takes every folder's names from the cache instead of reading the folder. */
+function namesFromCache(versions: string, cache: string): boolean {
+  const options = { versionLocations: [versions], cacheDirectory: cache, now: later };
+  return listScriptFiles(options, openHeaderCache(options)).folders.every((folder) => folder.known === true);
 }
 
 /** The cache files' stored graphs: after the first line (the sections' lengths), the graph is the last section. */
@@ -132,6 +149,54 @@ describe("loadScriptGraph with a cache folder", () => {
     expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 1 });
   });
 
+  it("lists a folder's names from the cache while the folder keeps its stamp, and reads them again once an entry comes or goes", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    write(versions, "b_second.ts", "b", "a");
+    // Just written: the folder may change again within its timestamp, so no record is kept.
+    expect(heads(versions, cache, realClock)).toEqual({ heads: ["b"], builds: 1 });
+    expect(folderRecords(cache)).toEqual([]);
+    expect(namesFromCache(versions, cache)).toBe(false);
+    // Settled: the first run that finds the files unchanged keeps the record, and writes nothing more.
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 0 });
+    const { mtimeMs, ctimeMs, ino } = fs.statSync(versions);
+    expect(folderRecords(cache)).toEqual([[versions, mtimeMs, ctimeMs, ino, 0, 2]]);
+    expect(namesFromCache(versions, cache)).toBe(true);
+    const [name] = fs.readdirSync(cache).filter((file) => file.endsWith(".json"));
+    const written = fs.statSync(path.join(cache, name as string)).mtimeMs;
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 0 });
+    expect(fs.statSync(path.join(cache, name as string)).mtimeMs).toBe(written);
+
+    // Added right after the record was kept: the folder's times moved, so its names are read again.
+    write(versions, "c_third.ts", "c", "b");
+    expect(namesFromCache(versions, cache)).toBe(false);
+    expect(heads(versions, cache)).toEqual({ heads: ["c"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["c"], builds: 0 });
+    expect(namesFromCache(versions, cache)).toBe(true);
+
+    // An editor's swap file that came and went: same files, same graph, a new record.
+    fs.writeFileSync(path.join(versions, ".c_third.ts.swp"), "");
+    fs.rmSync(path.join(versions, ".c_third.ts.swp"));
+    expect(namesFromCache(versions, cache)).toBe(false);
+    expect(heads(versions, cache)).toEqual({ heads: ["c"], builds: 0 });
+    expect(namesFromCache(versions, cache)).toBe(true);
+    expect(graphShape(load(versions, cache).graph)).toEqual(graphShape(uncached(versions)));
+  });
+
+  it("keeps no record of a folder holding a name that is not a file, which may become one without the folder changing", () => {
+    const { versions, cache } = setUp();
+    write(versions, "a_first.ts", "a", null);
+    const target = path.join(path.dirname(versions), "b_target.ts");
+    fs.symlinkSync(target, path.join(versions, "b_second.ts"));
+    expect(heads(versions, cache)).toEqual({ heads: ["a"], builds: 1 });
+    expect(heads(versions, cache)).toEqual({ heads: ["a"], builds: 0 });
+    expect(folderRecords(cache)).toEqual([]);
+    // The link's target appears: the folder itself did not change.
+    write(path.dirname(versions), "b_target.ts", "b", "a");
+    expect(heads(versions, cache)).toEqual({ heads: ["b"], builds: 1 });
+  });
+
   it("gives the stored graph of several version locations, and sees a file moved between them or edited in place", () => {
     const { versions, cache } = setUp();
     const other = path.join(path.dirname(versions), "other");
@@ -199,15 +264,37 @@ describe("loadScriptGraph with a cache folder", () => {
     const [name] = fs.readdirSync(cache).filter((file) => file.endsWith(".json"));
     const file = path.join(cache, name as string);
     const good = fs.readFileSync(file);
+    /** `good` with its first line changed by `change`, padded to the same length. */
+    const withMeta = (change: (meta: Record<string, unknown>) => void): Buffer => {
+      const end = good.indexOf(10);
+      const meta = JSON.parse(good.toString("utf8", 0, end)) as Record<string, unknown>;
+      change(meta);
+      const line = JSON.stringify(meta);
+      expect(Buffer.byteLength(line)).toBeLessThanOrEqual(end);
+      return Buffer.concat([Buffer.from(line.padEnd(end)), good.subarray(end)]);
+    };
+    const record = [versions, 1, 2, 3, 0, 3];
     const damaged = [
       good.subarray(0, good.length - 1),
       Buffer.concat([good, Buffer.from(" ")]),
       Buffer.from(good.toString("latin1").replace('"count":3', '"count":2'), "latin1"),
       Buffer.from(
-        good.toString("latin1").replace('"format":"retort-headers-3"', '"format":"retort-headers-2"'),
+        good.toString("latin1").replace('"format":"retort-headers-4"', '"format":"retort-headers-3"'),
         "latin1",
       ),
       Buffer.from("{}\n"),
+      withMeta((meta) => {
+        meta.folders = [record.slice(0, 5)];
+      }),
+      withMeta((meta) => {
+        meta.folders = [[...record.slice(0, 4), -1, 3]];
+      }),
+      withMeta((meta) => {
+        meta.folders = [[...record.slice(0, 4), 1, 3]];
+      }),
+      withMeta((meta) => {
+        meta.folders = {};
+      }),
     ];
     for (const bytes of damaged) {
       fs.writeFileSync(file, bytes);

@@ -27,7 +27,7 @@ import type { RevisionHeader } from "./revision-header.js";
 export function loadScriptGraph(options: LoadScriptHeadersOptions): RevisionGraph<RevisionHeader> {
   if (options.scriptLocation !== undefined) assertScriptLocation(options.scriptLocation);
   const cache = openHeaderCache(options);
-  const listed = listScriptFiles(options, cache !== undefined);
+  const listed = listScriptFiles(options, cache);
   // With a file reachable twice, the warning and the dropped duplicate come from reading.
   if (cache !== undefined && !listed.overlapping && cache.unchanged(listed.folders)) {
     const restored = RevisionGraph.restoreStored(
@@ -36,7 +36,10 @@ export function loadScriptGraph(options: LoadScriptHeadersOptions): RevisionGrap
       cache.storedGraph(),
       () => cache.storedHeaders(),
     );
-    if (restored !== undefined) return restored;
+    if (restored !== undefined) {
+      cache.settle();
+      return restored;
+    }
   }
   options.beforeReading?.();
   const headers = readScriptHeaders(options, cache, listed);

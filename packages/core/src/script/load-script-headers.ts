@@ -58,14 +58,17 @@ export interface ListedFiles {
 }
 
 /**
- * @internal Lists the migration files of `options`, each with its stat
- * when `withStats` (for the header cache to compare).
+ * @internal Lists the migration files of `options`; with `cache`, each
+ * with its stat (for the cache to compare), and a folder unchanged since
+ * the cache listed it without reading its names again.
  */
-export function listScriptFiles(options: LoadScriptHeadersOptions, withStats: boolean): ListedFiles {
+export function listScriptFiles(options: LoadScriptHeadersOptions, cache: HeaderCache | undefined): ListedFiles {
   const folders = findRevisionFolders(options.versionLocations, {
     recursive: options.recursive ?? false,
-    withStats,
+    withStats: cache !== undefined,
+    ...(cache !== undefined ? { knownNames: (directory, stamp) => cache.knownNames(directory, stamp) } : {}),
   });
+  cache?.listed(folders);
   // Overlapping locations are found by their folders' real paths: one
   // realpath per folder instead of one per file keeps 10,000 files fast,
   // and when no two folders share a real path no file can be reached twice.
@@ -82,7 +85,7 @@ export function listScriptFiles(options: LoadScriptHeadersOptions, withStats: bo
 export function readScriptHeaders(
   options: LoadScriptHeadersOptions,
   cache: HeaderCache | undefined,
-  listed: ListedFiles = listScriptFiles(options, cache !== undefined),
+  listed: ListedFiles = listScriptFiles(options, cache),
 ): RevisionHeader[] {
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`WARNING: ${message}\n`));
   const { folders, realFolders, overlapping } = listed;
