@@ -1,3 +1,5 @@
+import { stderr } from "./stdio.js";
+
 /**
  * While `fn` runs, SIGINT and SIGTERM abort the signal it is given instead
  * of killing the process: the run stops before its next statement, the
@@ -10,7 +12,7 @@
  */
 export async function withInterrupts<T>(
   fn: (signal: AbortSignal) => Promise<T>,
-  notice: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+  notice: (text: string) => void = (text) => stderr.write(`${text}\n`),
 ): Promise<T> {
   const controller = new AbortController();
   const signals = ["SIGINT", "SIGTERM"] as const;

@@ -4,7 +4,8 @@ import { type OptionSpec, optionValue, optionValues, parseOptions } from "./argv
 import type { Command, CommandContext } from "./command.js";
 import { bugNote, stackReport, wantsStacks } from "./error-report.js";
 import { favourMemoryOnLongRuns } from "./memory-policy.js";
-import { ignoreClosedPipes, processOutput } from "./output.js";
+import { processOutput } from "./output.js";
+import { ignoreClosedPipes, stderr, stdout } from "./stdio.js";
 import { type Palette, paletteFor } from "./style.js";
 
 const globalOptions: readonly OptionSpec[] = [
@@ -61,13 +62,13 @@ export async function main(args: readonly string[]): Promise<number> {
     command = commands.find((candidate) => candidate.name === commandName);
     const parsed = parseArguments(args, commandIndex, command);
     if (parsed.flags.has("version")) {
-      process.stdout.write(`retort ${version()}\n`);
+      stdout.write(`retort ${version()}\n`);
       return 0;
     }
     if (parsed.flags.has("help") || commandName === "help") {
       const all = (loaded ?? (await loadCommands())).commands;
       const topic = commandName === "help" ? all.find((c) => c.name === parsed.positionals[0]) : command;
-      process.stdout.write(topic ? commandHelp(topic) : generalHelp(all));
+      stdout.write(topic ? commandHelp(topic) : generalHelp(all));
       return 0;
     }
     if (commandName === undefined || loaded === undefined) {
@@ -87,10 +88,11 @@ export async function main(args: readonly string[]): Promise<number> {
     const output = processOutput(quiet, { noColor: parsed.flags.has("no-color") });
     const { RunRenderer, loadProject } = loaded;
     const reporter = new RunRenderer({
-      stream: process.stderr,
+      stream: stderr,
       paint: output.stderrPaint,
       quiet,
-      sharedStreams: [process.stdout, process.stderr],
+      // Made only when a migration starts: a command that runs none needs neither stream.
+      sharedStreams: () => [process.stdout, process.stderr],
       onPlanned: favourMemoryOnLongRuns,
     });
     renderer = reporter;
@@ -113,7 +115,7 @@ export async function main(args: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     renderer?.abandon();
-    const paint = paletteFor(process.stderr, process.env, noColorFlag(args));
+    const paint = paletteFor(stderr, process.env, noColorFlag(args));
     return reportFailure(error, command, wantsStacks(args, process.env), paint);
   }
 }
@@ -155,17 +157,17 @@ function reportFailure(error: unknown, command: Command | undefined, stacks: boo
     if (usage) {
       const synopsis = command ? `${command.name} [options] ${command.usage}`.trim() : "[options] <command> [args]";
       const help = command ? `retort ${command.name} --help` : "retort --help";
-      process.stderr.write(`usage: retort ${synopsis} (see ${help})\n`);
+      stderr.write(`usage: retort ${synopsis} (see ${help})\n`);
     }
     // SPEC: every failure ends with the FAILED line, so a stack comes before it.
-    process.stderr.write(`${stacks ? stackReport(error) : ""}${failed} ${error.message}\n`);
+    stderr.write(`${stacks ? stackReport(error) : ""}${failed} ${error.message}\n`);
     // An interrupted run exits as the shell expects of a signal (130, 143).
     const exitStatus = (error as { exitStatus?: unknown }).exitStatus;
     return usage ? 2 : typeof exitStatus === "number" ? exitStatus : 1;
   }
   // Anything else is unexpected (a bug, here or in a library): the stack always.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${stackReport(error)}${bugNote(error)}${failed} ${message}\n`);
+  stderr.write(`${stackReport(error)}${bugNote(error)}${failed} ${message}\n`);
   return 1;
 }
 

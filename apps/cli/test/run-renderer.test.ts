@@ -67,7 +67,7 @@ describe("RunRenderer on a terminal", () => {
     // The terminal shows stdout and stderr together: one transcript.
     const stdout = { write: (text: string) => stream.chunks.push(text) };
     const ownWrites = [stdout.write, stream.write];
-    const renderer = new RunRenderer({ stream, paint: plain, quiet: false, sharedStreams: [stdout, stream] });
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false, sharedStreams: () => [stdout, stream] });
     renderer.migrationStarted(started(second, 0, 1));
     stdout.write("seeding 3 rows\n");
     stream.write("a library's note\n");
@@ -89,7 +89,7 @@ describe("RunRenderer on a terminal", () => {
   it("rewrites a long copy's progress in place on a line of its own", () => {
     const stream = fakeStream(true);
     // Its own stream watched as a shared one, as in the CLI: its writes are not the migration's.
-    const renderer = new RunRenderer({ stream, paint: plain, quiet: false, sharedStreams: [stream] });
+    const renderer = new RunRenderer({ stream, paint: plain, quiet: false, sharedStreams: () => [stream] });
     renderer.migrationStarted(started(second, 0, 1));
     renderer.copyProgress?.({ table: "events", copied: 500, total: 1000 });
     renderer.copyProgress?.({ table: "events", copied: 1000, total: 1000 });
@@ -195,7 +195,7 @@ describe("RunRenderer off a terminal", () => {
       stream: { isTTY: false, write: (text: string) => output.push(`renderer:${text}`) },
       paint: plain,
       quiet: false,
-      sharedStreams: [stdout, stderr],
+      sharedStreams: () => [stdout, stderr],
     });
     renderer.migrationStarted({ ...started(first, 0, 1), blocking: false });
     stdout.write("seeding\n");

@@ -1,6 +1,7 @@
 import { CommandError } from "@retort/core/commands";
 import type { ResolvedConfig } from "@retort/core";
 import type { Command, CommandContext } from "../command.js";
+import { stderr } from "../stdio.js";
 import { typeCheck } from "../typecheck.js";
 
 /**
@@ -41,7 +42,7 @@ export async function checkTypesOrFail(
     return;
   }
   for (const line of result.errors) {
-    if (beforeRun) process.stderr.write(`${line}\n`);
+    if (beforeRun) stderr.write(`${line}\n`);
     else context.output.data(line);
   }
   const after = beforeRun ? "; nothing was run" : "";

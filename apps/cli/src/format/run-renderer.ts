@@ -28,9 +28,10 @@ export interface RunRendererOptions {
   /**
    * Streams a migration may write to itself (`console.log`, a library's
    * warnings): on a terminal, the first such write ends the open start line,
-   * so it does not land on it. The CLI passes stdout and stderr.
+   * so it does not land on it. The CLI passes stdout and stderr. Asked for
+   * when a migration starts, not before (Node makes its streams on first use).
    */
-  readonly sharedStreams?: readonly WritableStreamLike[];
+  readonly sharedStreams?: () => readonly WritableStreamLike[];
   /** Told how many steps a run has planned, before the first one starts. */
   readonly onPlanned?: (steps: number) => void;
 }
@@ -82,7 +83,8 @@ export class RunRenderer implements RunReporter {
   #progressLoggedAt = 0;
   #progressLogged = false;
   readonly copyProgress: ((progress: CopyProgress) => void) | undefined;
-  readonly #shared: readonly WritableStreamLike[];
+  readonly #sharedStreams: (() => readonly WritableStreamLike[]) | undefined;
+  #shared: readonly WritableStreamLike[] | undefined;
   readonly #onPlanned: ((steps: number) => void) | undefined;
   /** Puts back the shared streams' own `write` (while a start line is open, they are watched). */
   #unwatch: (() => void) | undefined;
@@ -101,7 +103,7 @@ export class RunRenderer implements RunReporter {
     this.#quiet = options.quiet;
     this.#tty = options.stream.isTTY === true;
     this.#now = options.now ?? (() => performance.now());
-    this.#shared = options.sharedStreams ?? [];
+    this.#sharedStreams = options.sharedStreams;
     this.#onPlanned = options.onPlanned;
     // Asking for copy progress makes long copies run in chunks: not with -q, where nothing shows it.
     this.copyProgress = this.#quiet
@@ -154,15 +156,17 @@ export class RunRenderer implements RunReporter {
    * first ends it or writes them; an open line's end is then written in full.
    */
   #watchSharedStreams(): void {
-    if (this.#shared.length === 0 || this.#unwatch !== undefined) return;
-    const originals = this.#shared.map((stream) => stream.write);
+    this.#shared ??= this.#sharedStreams?.() ?? [];
+    const shared = this.#shared;
+    if (shared.length === 0 || this.#unwatch !== undefined) return;
+    const originals = shared.map((stream) => stream.write);
     const unwatch = () => {
-      this.#shared.forEach((stream, index) => {
+      shared.forEach((stream, index) => {
         stream.write = originals[index] as WritableStreamLike["write"];
       });
       if (this.#unwatch === unwatch) this.#unwatch = undefined;
     };
-    this.#shared.forEach((stream, index) => {
+    shared.forEach((stream, index) => {
       const original = originals[index] as (...args: unknown[]) => unknown;
       stream.write = ((...args: unknown[]) => {
         unwatch();
