@@ -38,7 +38,10 @@ class StandardStream implements StdioWriter {
   }
 
   get isTTY(): boolean {
-    this.#tty ??= streamMade[this.#name] ? process[this.#name].isTTY === true : isTerminal(this.#fd);
+    this.#tty ??=
+      streamMade[this.#name] || process.platform === "win32"
+        ? process[this.#name].isTTY === true
+        : isTerminal(this.#fd);
     return this.#tty;
   }
 

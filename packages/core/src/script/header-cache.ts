@@ -5,7 +5,7 @@ import { contentKey } from "../config/content-key.js";
 import { type FolderStamp, type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
 import type { RevisionHeader } from "./revision-header.js";
 
-/** Changes whenever `RevisionHeader`, the file's layout or the way a header is read does. */
+/** Changes whenever `RevisionHeader`, the file's layout, the way a header is read or which names count as migrations does. */
 const FORMAT = "retort-headers-4";
 
 /**
