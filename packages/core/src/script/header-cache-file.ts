@@ -122,9 +122,16 @@ export function parseSections(bytes: Buffer): Sections | undefined {
   const graphAt = headersAt + (headers as number);
   if (graphAt + (graph as number) !== bytes.length) return undefined;
   // The header starts are checked where they are used (`storedHeader`).
-  // Copied out of the file's bytes: a Float64Array needs an aligned offset.
-  const numbers = new Float64Array((pathsAt - stampsAt) / 8);
-  new Uint8Array(numbers.buffer).set(bytes.subarray(stampsAt, pathsAt));
+  // A Float64Array needs an aligned offset. A file read whole has memory of its own and the first
+  // line ends on a multiple of 8, so the numbers are read in place; else (a pooled buffer) copied.
+  const numberCount = (pathsAt - stampsAt) / 8;
+  let numbers: Float64Array;
+  if ((bytes.byteOffset + stampsAt) % 8 === 0) {
+    numbers = new Float64Array(bytes.buffer, bytes.byteOffset + stampsAt, numberCount);
+  } else {
+    numbers = new Float64Array(numberCount);
+    new Uint8Array(numbers.buffer).set(bytes.subarray(stampsAt, pathsAt));
+  }
   const starts = numbers.subarray(entries * STAMP_WIDTH);
   return {
     meta: meta as Meta,
