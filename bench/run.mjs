@@ -192,27 +192,35 @@ const round = (x, digits = 3) => (x === null || x === undefined ? null : Number(
  */
 function measure(label, fn, { before, check } = {}) {
   const runs = [];
+  // The peak of the timed runs; the first run's apart (it may fill Retort's caches).
   let rss = null;
+  let firstRss = null;
   const once = () => {
     before?.();
     const r = fn();
     check?.(r);
-    if (r.rssKb !== null && r.rssKb !== undefined) rss = Math.max(rss ?? 0, r.rssKb);
-    return r.seconds;
+    return r;
   };
-  const first = once();
+  const firstRun = once();
+  const first = firstRun.seconds;
+  firstRss = firstRun.rssKb ?? null;
   let seconds;
   if (first > SLOW_SECONDS) {
     runs.push(first);
     seconds = first;
+    rss = firstRss;
   } else {
-    for (let i = 0; i < opts.repeats; i++) runs.push(once());
+    for (let i = 0; i < opts.repeats; i++) {
+      const r = once();
+      runs.push(r.seconds);
+      if (r.rssKb !== null && r.rssKb !== undefined) rss = Math.max(rss ?? 0, r.rssKb);
+    }
     seconds = median(runs);
   }
   log(
     `  ${label}: ${seconds.toFixed(3)} s (first ${first.toFixed(3)} s, runs ${runs.map((x) => x.toFixed(3)).join(", ")})`,
   );
-  return { seconds, first, runs, rssKb: rss };
+  return { seconds, first, runs, rssKb: rss, firstRssKb: firstRss };
 }
 
 /** Heads from `retort heads` output: the revision ids at the start of lines. */
@@ -263,6 +271,7 @@ function addResult(name, goal, r, a, extra = {}) {
   if (r?.runs) entry.retort_runs_s = r.runs.map((x) => round(x));
   if (r?.first !== undefined && r.first !== r.runs[0]) entry.retort_first_s = round(r.first);
   if (r?.rssKb) entry.retort_peak_rss_mb = round(r.rssKb / 1024, 1);
+  if (r?.firstRssKb && r.first !== r.runs[0]) entry.retort_first_peak_rss_mb = round(r.firstRssKb / 1024, 1);
   if (r?.error) entry.retort_error = r.error;
   if (opts.alembic) {
     entry.alembic_s = a?.seconds !== undefined ? round(a.seconds) : null;
