@@ -12,7 +12,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 
 /**
  * The first line of every bundle the CLI may compile with a code cache.
@@ -90,7 +90,7 @@ export async function bundleDist(scriptUrl, { entryPoints, outdir, clean, bundle
     sourcesContent: false,
     logLevel: "warning",
   });
-  const text = asciiOnly(target);
+  const text = await asciiOnly(target);
   const left = DYNAMIC_IMPORT.exec(text);
   if (left) {
     const line = text.slice(0, left.index).split("\n").length;
@@ -104,21 +104,43 @@ export async function bundleDist(scriptUrl, { entryPoints, outdir, clean, bundle
   if (!single) writeEntryShims(out, bundleName, names);
 }
 
+/** A character beyond ASCII (one UTF-16 unit). */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /**
- * Rewrites the bundle at `target` with every character beyond ASCII as a
- * `\uXXXX` escape (one per UTF-16 unit), and returns its text. V8 keeps a
- * script whose source holds a single such character as two bytes per
+ * Makes the bundle at `target` ASCII only, and returns its text. V8 keeps a
+ * script whose source holds a single character beyond ASCII at two bytes a
  * character: the bundle's text, and the copy V8 compiles, take twice the
  * memory at every start (about 270 page faults for @retort/core). esbuild
- * escapes them in code (`charset: "ascii"`, its default) but not in the
- * comments it keeps (a class member's doc comment, with its `…` or `§`);
- * there the escape is plain text. Anywhere else it would read as the same
- * character: in a string, a template, a regular expression, a name.
+ * escapes such characters in strings, but not in the comments it keeps (a
+ * class member's doc comment, with its `…` or `§`), a tagged template's raw
+ * text or a regular expression. In a comment, a `\uXXXX` escape is plain
+ * text, so those are rewritten. The others would change meaning (a raw
+ * string) and fail the build instead: the bundle without its comments
+ * (esbuild's whitespace minifier, which drops them) must hold none.
  */
-function asciiOnly(target) {
+async function asciiOnly(target) {
   const text = fs.readFileSync(target, "utf8");
-  const ascii = text.replace(/[\u0080-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  if (ascii !== text) fs.writeFileSync(target, ascii);
+  if (!NON_ASCII.test(text)) return text;
+  const { code } = await transform(text, {
+    loader: "js",
+    minifyWhitespace: true,
+    charset: "ascii",
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  const left = NON_ASCII.exec(code);
+  if (left) {
+    const at = left.index;
+    throw new Error(
+      `${target}: ${JSON.stringify(left[0])} in code (${JSON.stringify(code.slice(Math.max(0, at - 40), at + 20))}); V8 would keep the whole bundle at two bytes a character: write it as an escape (\\u${left[0].charCodeAt(0).toString(16).padStart(4, "0")}) in the source`,
+    );
+  }
+  const ascii = text.replace(
+    new RegExp(NON_ASCII, "g"),
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  fs.writeFileSync(target, ascii);
   return ascii;
 }
 
