@@ -194,7 +194,6 @@ function measure(label, fn, { before, check } = {}) {
   const runs = [];
   // The peak of the timed runs; the first run's apart (it may fill Retort's caches).
   let rss = null;
-  let firstRss = null;
   const once = () => {
     before?.();
     const r = fn();
@@ -203,7 +202,7 @@ function measure(label, fn, { before, check } = {}) {
   };
   const firstRun = once();
   const first = firstRun.seconds;
-  firstRss = firstRun.rssKb ?? null;
+  const firstRss = firstRun.rssKb ?? null;
   let seconds;
   if (first > SLOW_SECONDS) {
     runs.push(first);
