@@ -22,7 +22,7 @@ export {
 export { driverPackageForScheme } from "./config/driver-package.js";
 export { CONFIG_FILE_NAMES, findConfigFile } from "./config/find-config-file.js";
 export { loadConfig, readConfigFile, type LoadConfigOptions } from "./config/load-config.js";
-export { importModule } from "./config/module-loader.js";
+export { type ImportOptions, importModule } from "./config/module-loader.js";
 export { parseDotEnv, loadDotEnv } from "./config/dot-env.js";
 export * from "./script/script-errors.js";
 export type { RevisionHeader } from "./script/revision-header.js";

@@ -264,6 +264,79 @@ process.stdout.write(JSON.stringify(answers));`;
     expect(names.filter((name) => name.endsWith(".mjs") || name.endsWith(".single"))).toEqual([]);
   });
 
+  it("requires a .cjs package and a built-in as Node's loader would: module.exports as default, its names beside, one instance", () => {
+    const { folder } = project({
+      "node_modules/cjsfile/package.json": '{ "name": "cjsfile", "main": "index.cjs" }',
+      "node_modules/cjsfile/index.cjs":
+        "exports.answer = 42;\nexports.__esModule = true;\nexports.default = 'not it';\nexports.loads = (exports.loads ?? 0) + 1;\n",
+      "a1.ts": [
+        'import cjsDefault, { answer } from "cjsfile";',
+        'import * as cjs from "cjsfile";',
+        'import fs, { readFileSync } from "fs";',
+        'import { basename } from "node:path";',
+        "export { cjs, cjsDefault };",
+        "export const seen: unknown[] = [typeof cjsDefault, (cjsDefault as { answer: number }).answer, answer,",
+        "  cjs.answer, cjs.default === cjsDefault, Object.prototype.toString.call(cjs), fs.readFileSync === readFileSync,",
+        '  basename("/x/y.ts")];',
+      ].join("\n"),
+      "b2.ts": 'import * as cjs from "cjsfile";\nexport { cjs };',
+      "c3.ts":
+        'import missing from "cjsfile";\nimport { nothing } from "cjsfile";\nexport const seen = [missing, nothing];',
+    });
+    const [a1, b2, c3] = ["a1.ts", "b2.ts", "c3.ts"].map((name) => path.join(folder, name));
+    const output = inNode(
+      `import { createRequire } from "node:module";
+await prepareModules(${JSON.stringify([a1, b2])});
+const a = await importModule(${JSON.stringify(a1)});
+const b = await importModule(${JSON.stringify(b2)});
+const required = createRequire(${JSON.stringify(a1)})("cjsfile");
+process.stdout.write(JSON.stringify([a.seen, a.cjsDefault === required, b.cjs === a.cjs, required.loads]));`,
+      path.join(folder, "cache"),
+    );
+    // The default is module.exports whatever its __esModule says; the package ran once, for the batch and require alike.
+    expect(JSON.parse(output)).toEqual([["object", 42, 42, 42, true, "[object Module]", true, "y.ts"], true, true, 1]);
+    // A name the package does not export fails the batch as linking would; the file then loads on its own.
+    const names = fs.readdirSync(path.join(folder, "cache", "modules"));
+    expect(names.filter((name) => name.endsWith(".cjs"))).toHaveLength(1);
+    const single = inNode(
+      `await prepareModules(${JSON.stringify([c3, b2])});
+try { await importModule(${JSON.stringify(c3)}); } catch (error) { process.stdout.write(error.message); }`,
+      path.join(folder, "cache"),
+    );
+    expect(single).toContain("does not provide an export named 'nothing'");
+  });
+
+  it("compiles a file asked for as a script into a batch script of its own; one that cannot be loads as before", () => {
+    const { folder } = project({
+      "node_modules/cjsfile/package.json": '{ "name": "cjsfile", "main": "index.cjs" }',
+      "node_modules/cjsfile/index.cjs": "exports.defineConfig = (config) => ({ ...config, defined: true });\n",
+      "script.ts": 'import { defineConfig } from "cjsfile";\nexport default defineConfig({ url: "sqlite:///a.db" });',
+      // Its own location: tsx's hooks load it, as they did.
+      "module.ts": 'export default { url: new URL("./b.db", import.meta.url).pathname };',
+    });
+    const files = [path.join(folder, "script.ts"), path.join(folder, "module.ts")];
+    const body = `const values = [];
+for (const file of ${JSON.stringify(files)}) values.push((await importModule(file, { asScript: true })).default);
+process.stdout.write(JSON.stringify(values));`;
+    const cache = path.join(folder, "cache");
+    const expected = [{ url: "sqlite:///a.db", defined: true }, { url: path.join(folder, "b.db") }];
+    expect(JSON.parse(inNode(body, cache))).toEqual(expected);
+    const names = fs
+      .readdirSync(path.join(cache, "modules"))
+      .filter((name) => !name.startsWith("."))
+      .sort();
+    // A script named by a 32-digit key (a batch of several has 40) and its map; nothing for the other file.
+    expect(names.map((name) => name.replace(/^[0-9a-f]+/, (key) => String(key.length)))).toEqual(["32.cjs", "32.map"]);
+    // A second run loads both from the cache.
+    expect(JSON.parse(inNode(body, cache))).toEqual(expected);
+    expect(
+      fs
+        .readdirSync(path.join(cache, "modules"))
+        .filter((name) => !name.startsWith("."))
+        .sort(),
+    ).toEqual(names);
+  });
+
   it("lets a batch's code go once its files are loaded and no longer used, keeping a file's exports while they are", () => {
     const { folder } = project({
       "a1.ts": 'import { flavour } from "dual";\nexport async function upgrade(): Promise<string> { return flavour; }',

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { fileURLToPath } from "node:url";
 import { dynamicImport } from "../runtime/dynamic-import.js";
 
@@ -151,7 +151,7 @@ export async function evaluateBatchScript(url: string): Promise<BatchLoaders> {
   } finally {
     delete requireScript.cache[file];
   }
-  const namespaces = await Promise.all(script.imports.map((imported) => dynamicImport(imported)));
+  const namespaces = await Promise.all(script.imports.map(importNamespace));
   const link = (index: number, names: readonly string[]): Record<string, unknown> => {
     const namespace = namespaces[index] as Record<string, unknown>;
     for (const name of names) {
@@ -169,4 +169,57 @@ export async function evaluateBatchScript(url: string): Promise<BatchLoaders> {
   });
   if (loaders === undefined) throw new SyntaxError(`${file} did not define its loaders`);
   return loaders;
+}
+
+const requireModule = createRequire(import.meta.url);
+/** The namespace of each package the batches of this process imported, by specifier (one per module, as an ES module's). */
+const namespaces = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * What `import * as namespace from specifier` gives, for a package import
+ * of a batch. A built-in module and a `.cjs` file (what @retort/core and
+ * the drivers export) are CommonJS, which Node's ES module loader would
+ * load with `require` anyway: they are required here, and their namespace
+ * is built the way Node builds an ES module's view of CommonJS. The
+ * command then never starts that loader, whose first `import()` costs
+ * more than the rest of loading the package (a config or a batch
+ * importing only @retort/core: about 4 ms of a 160 ms `retort current`).
+ * Anything else is imported. Same instance either way: an ES module's
+ * import of a CommonJS file shares `require`'s cache.
+ */
+function importNamespace(specifier: string): Promise<Record<string, unknown>> {
+  let namespace = namespaces.get(specifier);
+  if (namespace === undefined) {
+    const commonJs = isBuiltin(specifier)
+      ? specifier
+      : specifier.startsWith("file:") && specifier.endsWith(".cjs")
+        ? fileURLToPath(specifier)
+        : undefined;
+    namespace =
+      commonJs === undefined
+        ? dynamicImport(specifier)
+        : new Promise((resolve) => resolve(commonJsNamespace(requireModule(commonJs))));
+    // A package that failed (moved since the batch was compiled) is not remembered.
+    namespace.catch(() => namespaces.delete(specifier));
+    namespaces.set(specifier, namespace);
+  }
+  return namespace;
+}
+
+/**
+ * Node's namespace for a CommonJS module imported by an ES module: `default`
+ * is `module.exports` (whatever its `__esModule` says), beside each of its
+ * own names, read once, after the module ran. Node names only the exports
+ * its lexer finds in the source; a name it would miss (assigned under a
+ * computed key) is here as well, where linking the batch as a module would
+ * have failed and sent its files to tsx's hooks, which allow it.
+ */
+function commonJsNamespace(exports: unknown): Record<string, unknown> {
+  const namespace: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  if (exports !== null && (typeof exports === "object" || typeof exports === "function")) {
+    for (const name of Object.keys(exports)) namespace[name] = (exports as Record<string, unknown>)[name];
+  }
+  namespace.default = exports;
+  Object.defineProperty(namespace, Symbol.toStringTag, { value: "Module" });
+  return Object.freeze(namespace);
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ensurePrivateDirectory, pruneOccasionally, temporaryName } from "./cache-directory.js";
@@ -6,7 +7,8 @@ import { compileBatch } from "./batch-compiler.js";
 import { contentKey } from "./content-key.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
 import { flattenTsconfig } from "./tsconfig-chain.js";
-import { dynamicImport } from "../runtime/dynamic-import.js";
+
+const requireModule = createRequire(import.meta.url);
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
@@ -65,23 +67,29 @@ export class CompiledModuleCache {
     this.#directory = directory;
   }
 
-  /** Where `file`'s code comes from, compiling it (alone) when the cache does not have it. */
-  source(file: string): Promise<ModuleSource> {
+  /**
+   * Where `file`'s code comes from, compiling it when the cache does not
+   * have it: on its own, as an ES module, or with `asScript` as a batch
+   * script of one file (see `compileBatch`) when it can be one.
+   */
+  source(file: string, asScript = false): Promise<ModuleSource> {
     const known = this.#sources.get(file);
     if (known !== undefined) return known;
-    this.prepare([file]);
+    this.prepare([file], asScript);
     return this.#sources.get(file) as Promise<ModuleSource>;
   }
 
   /**
    * Makes sure every file of `files` is compiled: the migrations a run is
    * about to import, together into one batch script (see `compileBatch`),
-   * in one esbuild call. A single file is compiled on its own.
+   * in one esbuild call. A single file is compiled on its own, or with
+   * `asScript` into a batch script of its own.
    */
-  prepare(files: readonly string[]): Promise<void> {
+  prepare(files: readonly string[], asScript = false): Promise<void> {
     const fresh = files.filter((file) => !this.#sources.has(file));
     if (fresh.length === 0) return Promise.resolve();
-    const batch = fresh.length > 1 ? this.#lookUpBatch(fresh) : this.#lookUp(fresh);
+    const batch =
+      fresh.length > 1 || asScript ? this.#lookUpBatch(fresh, fresh.length > 1 ? 2 : 1) : this.#lookUp(fresh);
     for (const file of fresh) {
       const result = batch.then((sources) => sources.get(file) ?? { hooks: "not compiled" });
       this.#sources.set(file, result);
@@ -217,23 +225,19 @@ export class CompiledModuleCache {
 
   /**
    * One batch script for `files` (all that can be in one), keyed by the
-   * SHA-256 of every file's path, text and tsconfig (and of the cache
+   * hash of every file's path, text and tsconfig (and of the cache
    * folder, where esbuild placed it when compiling): a run that imports
    * the same pending migrations again reads and hashes them and loads
    * one script (and its source map). Files that cannot be in a batch (a literal secret, an
-   * unreadable tsconfig, a local import…) are looked up one by one.
+   * unreadable tsconfig, a local import…) are looked up one by one, and so
+   * are all of them when fewer than `minimum` can be in it.
    */
-  async #lookUpBatch(files: readonly string[]): Promise<Map<string, ModuleSource>> {
+  async #lookUpBatch(files: readonly string[], minimum: number): Promise<Map<string, ModuleSource>> {
     const directory = this.#directory;
     if (directory !== null && this.#usable === undefined) this.#usable = ensurePrivateDirectory(directory);
     if (directory === null || !this.#usable) return this.#lookUp(files);
     const texts = new Map<string, string>();
     const alone: string[] = [];
-    // SHA-256 here: a batch's texts run to megabytes, where native hashing
-    // is several times faster than `contentKey`, and a run that compiles
-    // migrations pays for loading `node:crypto` only then.
-    const { createHash } = await dynamicImport<typeof import("node:crypto")>("node:crypto");
-    const hash = createHash("sha256").update(`${BATCH_FORMAT}\0${directory}\0`);
     for (const file of files) {
       let text: string;
       try {
@@ -247,11 +251,10 @@ export class CompiledModuleCache {
         continue;
       }
       texts.set(file, text);
-      hash.update(`${path.resolve(file)}\0${this.#tsconfig(path.dirname(file))}\0${text.length}\0`).update(text);
     }
     const members = [...texts.keys()];
-    if (members.length < 2) return this.#lookUp(files);
-    const key = hash.digest("hex").slice(0, 40);
+    if (members.length < minimum) return this.#lookUp(files);
+    const key = this.#batchKey(directory, texts);
     const target = path.join(directory, `${key}.cjs`);
     const mapFile = path.join(directory, `${key}.map`);
     if (fs.existsSync(path.join(directory, `${key}.single`))) return this.#lookUp(files);
@@ -279,6 +282,31 @@ export class CompiledModuleCache {
     }
     pruneOccasionally(directory);
     return sources;
+  }
+
+  /**
+   * A batch's key. A batch of one file (the config) is keyed with
+   * `contentKey`, as a file compiled on its own: every command loads the
+   * config, and loading `node:crypto` would cost it more (about 9 ms,
+   * with the stream modules it loads) than the rest of the config's load.
+   * A larger batch, whose texts run to megabytes, is keyed with SHA-256,
+   * several times faster than `contentKey` at that size; a run that
+   * compiles migrations pays for loading `node:crypto` only then
+   * (required: an `import()` would start Node's ES module loader, see
+   * `evaluateBatchScript`).
+   */
+  #batchKey(directory: string, texts: ReadonlyMap<string, string>): string {
+    const [only, ...others] = texts;
+    if (only !== undefined && others.length === 0) {
+      const [file, text] = only;
+      return contentKey([BATCH_FORMAT, directory, path.resolve(file), this.#tsconfig(path.dirname(file)) ?? "", text]);
+    }
+    const { createHash } = requireModule("node:crypto") as typeof import("node:crypto");
+    const hash = createHash("sha256").update(`${BATCH_FORMAT}\0${directory}\0`);
+    for (const [file, text] of texts) {
+      hash.update(`${path.resolve(file)}\0${this.#tsconfig(path.dirname(file))}\0${text.length}\0`).update(text);
+    }
+    return hash.digest("hex").slice(0, 40);
   }
 
   #key(file: string, text: string): string {

@@ -58,7 +58,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
   }
   let namespace: Record<string, unknown>;
   try {
-    namespace = await importModule(file);
+    namespace = await importModule(file, { asScript: true });
   } catch (error) {
     if (!ModuleLoadError.isInstance(error)) throw error;
     throw new ConfigInvalidError(`Can't load config file ${error.message.replace(/^Can't load /, "")}`, {

@@ -67,6 +67,18 @@ async function registerTsx(): Promise<NamespacedUnregister> {
   return esm.register({ namespace: NAMESPACE });
 }
 
+export interface ImportOptions {
+  /**
+   * Compile the file, when it is compiled, as a batch script of its own
+   * (see `compileBatch`) rather than as an ES module, if it can be one:
+   * for the config, which every command loads first. Loaded as a script,
+   * it and the CommonJS packages it imports (@retort/core) need no ES
+   * module loader (see `evaluateBatchScript`). A file that cannot be in a
+   * batch (it uses `import.meta`, imports a local file…) loads as before.
+   */
+  readonly asScript?: boolean;
+}
+
 /**
  * Imports a TypeScript or JavaScript module (`.ts`, `.mts`, `.js`, `.mjs`)
  * without a build step. Used for the config file and for each migration
@@ -81,14 +93,14 @@ async function registerTsx(): Promise<NamespacedUnregister> {
  * await migration.upgrade(op);
  * ```
  */
-export async function importModule(file: string): Promise<Record<string, unknown>> {
+export async function importModule(file: string, options: ImportOptions = {}): Promise<Record<string, unknown>> {
   try {
     // An `.mjs` file is plain JavaScript in ESM: Node loads it as it is,
     // without the cost of tsx's hooks (they run on a worker thread and are
     // asked for every import).
     if (file.endsWith(".mjs")) return await dynamicImport(pathToFileURL(file).href);
     if (COMPILED.test(file)) {
-      let source = await compiledModules().source(file);
+      let source = await compiledModules().source(file, options.asScript ?? false);
       if ("batch" in source) {
         const load = await batchLoader(file, source.batch);
         if (load !== undefined) return await load();
