@@ -50,4 +50,23 @@ describe("resolveImportedPackages", () => {
     expect(after.get(`${folder}\0dual`)).toBe(dual);
     expect(esbuild.builds).toBe(1);
   });
+
+  it("does not look up a type-only import, which the compiled code does not hold", async () => {
+    const { folder } = project({});
+    const file = path.join(folder, "retort.config.ts");
+    const typesOnly = [
+      'import type { RetortConfig } from "dual";',
+      "import type * as Types from 'dual';",
+      'import type Default from "dual";',
+      'export type { Flavour } from "dual";',
+    ].join("\n");
+    const esbuild = countingEsbuild();
+    const none = await resolveImportedPackages(esbuild, [file], new Map([[file, typesOnly]]));
+    expect(none.has(`${folder}\0dual`)).toBe(false);
+    expect(esbuild.builds).toBe(0);
+    // `import type from "x"` imports a default named `type`.
+    const used = await resolveImportedPackages(esbuild, [file], new Map([[file, 'import type from "dual";']]));
+    expect(used.get(`${folder}\0dual`)).toBe(pathToFileURL(path.join(folder, "node_modules", "dual", "esm.mjs")).href);
+    expect(esbuild.builds).toBe(1);
+  });
 });
