@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { cacheDirectory, pruneOccasionally } from "./cache-directory.js";
 import { moduleProjects } from "./test-support/module-projects.js";
+import { initProject } from "../script/init-project.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
 
 const project = moduleProjects("retort-cache-");
@@ -124,6 +125,20 @@ describe("CompiledModuleCache", () => {
     }
     expect(cached(cache)).toEqual([]);
   });
+
+  it.each(["generic", "multidb"])(
+    "caches the config `retort init` writes (%s): its comments hold no password",
+    async (template) => {
+      const { folder, cache } = project({
+        "node_modules/@retort/core/package.json": '{ "name": "@retort/core", "main": "index.cjs" }',
+        "node_modules/@retort/core/index.cjs": "exports.defineConfig = (config) => config;\n",
+      });
+      initProject({ cwd: folder, template });
+      // A file that may hold a literal secret is compiled again on every run, through tsx's hooks.
+      const source = await new CompiledModuleCache(cache).source(path.join(folder, "retort.config.ts"), true);
+      expect(source).toEqual({ batch: expect.stringMatching(/^file:.*\/[0-9a-f]{32}\.cjs$/) });
+    },
+  );
 
   it("compiles again a cached file it did not write privately", async () => {
     const { folder, cache } = project({ "a1.ts": migration });
