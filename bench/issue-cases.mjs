@@ -11,6 +11,7 @@ import { generateRetortProject, rid, settle } from "./gen-retort.mjs";
 /** The URL line of the config `retort init` writes, and the benchmark's in its place. */
 const INIT_URL = '  url: "sqlite:///app.db",';
 const BENCH_URL = '  url: process.env.BENCH_DATABASE_URL ?? "sqlite:///bench.db",';
+let initConfigText;
 
 /**
  * The config `retort init` writes (its comments and `defineConfig` import
@@ -31,7 +32,6 @@ function initConfig(h) {
   }
   return initConfigText;
 }
-let initConfigText;
 
 /**
  * Retort's cold run: the first after the migration files changed (a fresh

@@ -88,8 +88,8 @@ export class CompiledModuleCache {
   prepare(files: readonly string[], asScript = false): Promise<void> {
     const fresh = files.filter((file) => !this.#sources.has(file));
     if (fresh.length === 0) return Promise.resolve();
-    const batch =
-      fresh.length > 1 || asScript ? this.#lookUpBatch(fresh, fresh.length > 1 ? 2 : 1) : this.#lookUp(fresh);
+    const minimum = asScript ? 1 : 2;
+    const batch = fresh.length >= minimum ? this.#lookUpBatch(fresh, minimum) : this.#lookUp(fresh);
     for (const file of fresh) {
       const result = batch.then((sources) => sources.get(file) ?? { hooks: "not compiled" });
       this.#sources.set(file, result);
