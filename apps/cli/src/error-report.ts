@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { stackFrames } from "@retort/core/errors";
+import { sourceMappedStack, stackFrames } from "@retort/core/errors";
 
 /** How deep the report follows `cause`. */
 const MAX_CAUSES = 8;
@@ -27,7 +27,9 @@ export function stackReport(error: unknown): string {
   const parts: string[] = [];
   let current = error;
   for (let depth = 0; depth <= MAX_CAUSES && current !== undefined; depth++) {
-    const stack = readableFrames(current instanceof Error ? (current.stack ?? String(current)) : String(current));
+    const stack = readableFrames(
+      sourceMappedStack(current instanceof Error ? (current.stack ?? String(current)) : String(current)),
+    );
     parts.push(depth === 0 ? framesOnly(stack) : `Caused by: ${stack}`);
     current = current instanceof Error ? current.cause : undefined;
   }

@@ -1,7 +1,13 @@
 export * from "./errors/retort-error.js";
 export * from "./errors/database-error.js";
 export { UnknownOptionError } from "./errors/unknown-option-error.js";
-export { formatLocation, locationIn, type SourceLocation, stackFrames } from "./errors/source-location.js";
+export {
+  formatLocation,
+  locationIn,
+  type SourceLocation,
+  sourceMappedStack,
+  stackFrames,
+} from "./errors/source-location.js";
 export * from "./schema/sql-expression.js";
 export * from "./schema/column-type.js";
 export * from "./schema/table-elements.js";

@@ -8,4 +8,10 @@
  */
 export * from "./retort-error.js";
 export * from "./database-error.js";
-export { formatLocation, locationIn, type SourceLocation, stackFrames } from "./source-location.js";
+export {
+  formatLocation,
+  locationIn,
+  type SourceLocation,
+  sourceMappedStack,
+  stackFrames,
+} from "./source-location.js";

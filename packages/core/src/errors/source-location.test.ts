@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { transformSync } from "esbuild";
+import { afterAll, describe, expect, it } from "vitest";
 import { compiledModuleFile, formatLocation, locationIn, stackFrames } from "./source-location.js";
 
 const file = path.resolve("/app/migrations/versions/ab12_add.ts");
@@ -77,5 +80,62 @@ describe("compiledModuleFile", () => {
     const location = locationIn(error, "/app/a1.ts");
     expect(location).toEqual({ file: "/app/a1.ts", line: 0, column: 0 });
     expect(formatLocation(location as NonNullable<typeof location>, "/app")).toBe("a1.ts");
+  });
+});
+
+describe("frames of a module Retort compiled", () => {
+  // The stack of a module in Retort's cache names the compiled file while
+  // Node's source maps are off (Retort leaves them off): the frame is
+  // mapped back to the `.ts` source through the module's own source map.
+  const dir = mkdtempSync(path.join(tmpdir(), "retort-source-location-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const source = path.join(dir, "b000_m.ts");
+  const text = [
+    'import type { Operations } from "@retort/core";',
+    "",
+    "type Row = { readonly id: number };",
+    "export async function upgrade(op: Operations): Promise<void> {",
+    "  const rows: Row[] = [];",
+    '  if (rows.length === 0) throw new Error("no rows to copy");',
+    "}",
+  ].join("\n");
+
+  /** The compiled code, and the 1-based line and column of `new Error` in it. */
+  function compile(sourcemap: "external" | "inline") {
+    const out = transformSync(text, { loader: "ts", format: "cjs", sourcemap, sourcefile: pathToFileURL(source).href });
+    const lines = out.code.split("\n");
+    const line = lines.findIndex((candidate) => candidate.includes("new Error"));
+    return { out, line: line + 1, column: (lines[line] ?? "").indexOf("new Error") + 1 };
+  }
+
+  it("reads the source map beside a batch script", () => {
+    const { out, line, column } = compile("external");
+    const script = path.join(dir, "0123456789abcdef0123456789abcdef01234567.cjs");
+    writeFileSync(script, `${out.code}//# sourceMappingURL=0123456789abcdef0123456789abcdef01234567.map\n`);
+    writeFileSync(path.join(dir, "0123456789abcdef0123456789abcdef01234567.map"), out.map);
+    const error = errorWithStack([`    at upgrade (${script}:${line}:${column})`]);
+    expect(stackFrames(error)).toEqual([{ file: source, line: 6, column: 32 }]);
+    expect(locationIn(error, source)).toEqual({ file: source, line: 6, column: 32 });
+  });
+
+  it("reads the inline source map of a module compiled on its own", () => {
+    const { out, line, column } = compile("inline");
+    const module = path.join(dir, "fedcba9876543210fedcba9876543210.mjs");
+    writeFileSync(module, out.code);
+    const error = errorWithStack([`    at upgrade (${pathToFileURL(module).href}:${line}:${column})`]);
+    expect(stackFrames(error)).toEqual([{ file: source, line: 6, column: 32 }]);
+  });
+
+  it("leaves other files, and a compiled file without a map, as they are", () => {
+    const { out, line, column } = compile("external");
+    const other = path.join(dir, "helpers.cjs");
+    const unmapped = path.join(dir, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.cjs");
+    writeFileSync(other, `${out.code}//# sourceMappingURL=0123456789abcdef0123456789abcdef01234567.map\n`);
+    writeFileSync(unmapped, out.code);
+    const error = errorWithStack([`    at a (${other}:${line}:${column})`, `    at b (${unmapped}:${line}:${column})`]);
+    expect(stackFrames(error)).toEqual([
+      { file: other, line, column },
+      { file: unmapped, line, column },
+    ]);
   });
 });

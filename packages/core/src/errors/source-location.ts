@@ -1,4 +1,5 @@
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { SourceMap } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,9 +15,10 @@ const MAX_CAUSES = 8;
 
 /**
  * Where in `file` an error was thrown: the first frame of the error's stack
- * (then of its `cause`'s, and so on) whose file is `file`. Migrations and
- * configs are compiled by tsx, which turns on source maps, so the line is
- * the line of the `.ts` source. `undefined` when no frame is in `file` (a
+ * (then of its `cause`'s, and so on) whose file is `file`. The line is the
+ * line of the `.ts` source: Retort's compiled modules carry source maps
+ * (see `stackFrames`), and tsx turns Node's on for the files it loads.
+ * `undefined` when no frame is in `file` (a
  * database error created in the driver, a syntax error found by the
  * compiler).
  *
@@ -37,7 +39,12 @@ export function locationIn(error: unknown, file: string): SourceLocation | undef
   return undefined;
 }
 
-/** The frames of an error's stack that name a file (not `node:` internals or native code), top first. */
+/**
+ * The frames of an error's stack that name a file (not `node:` internals or
+ * native code), top first. A frame in a module Retort compiled into its
+ * cache names the source file and line instead, from the module's source
+ * map, whether or not Node's source maps are on.
+ */
 export function stackFrames(error: Error): SourceLocation[] {
   const frames: SourceLocation[] = [];
   for (const line of (error.stack ?? "").split("\n")) {
@@ -58,10 +65,36 @@ export function formatLocation(location: SourceLocation, cwd: string = process.c
 }
 
 /**
+ * `error.stack` with each frame in a module Retort compiled naming the
+ * `.ts` file, line and column it came from (see `stackFrames`); the other
+ * lines as they are. For printing a stack when Node's source maps are off.
+ */
+export function sourceMappedStack(stack: string): string {
+  return stack
+    .split("\n")
+    .map((line) => {
+      const frame = framePlace(line);
+      if (frame === undefined) return line;
+      const original = originalLocation(frame.location);
+      if (original === undefined) return line;
+      const at = line.lastIndexOf(frame.place);
+      return `${line.slice(0, at)}${original.file}:${original.line}:${original.column}${line.slice(at + frame.place.length)}`;
+    })
+    .join("\n");
+}
+
+/**
  * One line of a V8 stack: `    at fn (/a/b.ts:3:9)`, `    at async fn
  * (file:///a/b.ts:3:9)` or `    at /a/b.ts:3:9`.
  */
 function parseFrame(line: string): SourceLocation | undefined {
+  const frame = framePlace(line);
+  if (frame === undefined) return undefined;
+  return originalLocation(frame.location) ?? frame.location;
+}
+
+/** The place a stack line names (`/a/b.ts:3:9`, as written) and where that is, as Node reports it. */
+function framePlace(line: string): { place: string; location: SourceLocation } | undefined {
   const text = line.trim();
   if (!text.startsWith("at ")) return undefined;
   const open = text.indexOf(" (");
@@ -73,7 +106,7 @@ function parseFrame(line: string): SourceLocation | undefined {
   // A `.ts` file in a CommonJS package runs from a `data:` URL of its
   // compiled code, without a source map: its line numbers are the compiled
   // code's, so only the file is known (line 0).
-  if (compiled !== undefined) return { file: compiled, line: 0, column: 0 };
+  if (compiled !== undefined) return { place, location: { file: compiled, line: 0, column: 0 } };
   let file = where;
   if (file.startsWith("file://")) {
     try {
@@ -83,7 +116,70 @@ function parseFrame(line: string): SourceLocation | undefined {
     }
   }
   if (!path.isAbsolute(file)) return undefined;
-  return { file, line: Number(lineNumber), column: Number(column) };
+  return { place, location: { file, line: Number(lineNumber), column: Number(column) } };
+}
+
+/**
+ * A module Retort compiled into its cache: a batch script (`<key>.cjs`, its
+ * source map in a file beside it) or a module on its own (`<key>.mjs`, an
+ * inline source map), named by its content's key.
+ */
+const COMPILED_MODULE = /^[0-9a-f]{32,64}\.[cm]js$/;
+/** The source maps read so far, by compiled file (`null`: it has none). */
+const sourceMaps = new Map<string, SourceMap | null>();
+
+/**
+ * Where a frame in a module Retort compiled came from: the `.ts` file, line
+ * and column its source map gives. Node's source maps are off unless asked
+ * for (`--enable-source-maps`, `retort -v`: turning them on costs every
+ * command about 7 ms), so its stack names the compiled file; the map is
+ * read only when an error is reported. `undefined` for any other frame.
+ */
+function originalLocation(location: SourceLocation): SourceLocation | undefined {
+  if (!COMPILED_MODULE.test(path.basename(location.file))) return undefined;
+  let map = sourceMaps.get(location.file);
+  if (map === undefined) {
+    map = readSourceMap(location.file);
+    sourceMaps.set(location.file, map);
+  }
+  if (map === null) return undefined;
+  const entry = map.findEntry(location.line - 1, location.column - 1) as Partial<{
+    originalSource: string;
+    originalLine: number;
+    originalColumn: number;
+  }>;
+  const { originalSource, originalLine, originalColumn } = entry;
+  if (originalSource === undefined || originalLine === undefined || originalColumn === undefined) return undefined;
+  let file = originalSource;
+  if (file.startsWith("file://")) {
+    try {
+      file = fileURLToPath(file);
+    } catch {
+      return undefined;
+    }
+  }
+  return path.isAbsolute(file) ? { file, line: originalLine + 1, column: originalColumn + 1 } : undefined;
+}
+
+/** The source map named by the last line of a compiled file (a file beside it or a `data:` URL), or `null`. */
+function readSourceMap(file: string): SourceMap | null {
+  try {
+    const text = readFileSync(file, "utf8");
+    const marker = "//# sourceMappingURL=";
+    const at = text.lastIndexOf(marker);
+    if (at === -1) return null;
+    const url = text.slice(at + marker.length).trim();
+    const base64 = /^data:application\/json;(?:charset=utf-8;)?base64,/.exec(url);
+    const json =
+      base64 !== null
+        ? Buffer.from(url.slice(base64[0].length), "base64").toString("utf8")
+        : url.includes(":")
+          ? undefined
+          : readFileSync(path.resolve(path.dirname(file), decodeURIComponent(url)), "utf8");
+    return json === undefined ? null : new SourceMap(JSON.parse(json));
+  } catch {
+    return null;
+  }
 }
 
 /**
