@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 "use strict";
 // Retort's bundles (this CLI's, @retort/core's, the drivers') are CommonJS
-// scripts that load with a V8 code cache from Retort's cache folder: see
-// src/code-cache.ts. The cache's hook goes in first.
+// scripts that load with a V8 code cache from Retort's cache folder (see
+// src/code-cache.ts), and find each other without Node's `exports`
+// machinery (see src/package-resolver.ts). The hooks go in first.
 const args = process.argv.slice(2);
-const codeCache = require("../dist/code-cache.cjs").installCodeCache(args);
+const startup = require("../dist/code-cache.cjs");
+startup.installPackageResolver();
+const codeCache = startup.installCodeCache(args);
 const { main } = require("../dist/retort.cjs");
 
 // V8 keeps 10 frames by default: a database error raised in the driver

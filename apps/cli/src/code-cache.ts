@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import vm from "node:vm";
 
+export { installPackageResolver } from "./package-resolver.js";
+
 /**
  * The first line of the bundles this cache serves (scripts/bundle-dist.mjs
  * writes it): the CLI's, @retort/core's and the drivers'. Any other file
