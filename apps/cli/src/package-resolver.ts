@@ -1,6 +1,8 @@
-import fs from "node:fs";
-import Module from "node:module";
-import path from "node:path";
+// Named imports: this file loads before anything else, and a default
+// import of a built-in makes the bundle copy the whole module's properties.
+import { readFileSync, statSync } from "node:fs";
+import { Module } from "node:module";
+import { join } from "node:path";
 
 /**
  * A request for one of Retort's packages or one of its subpaths, as
@@ -63,7 +65,7 @@ export function retortPackageFile(request: string, paths: readonly string[]): st
   const name = match[1] as string;
   const subpath = match[2] === undefined ? "." : `.${match[2]}`;
   for (const folder of paths) {
-    const root = path.join(folder, name);
+    const root = join(folder, name);
     if (!exportMaps.has(root)) exportMaps.set(root, readExports(root));
     const exportsMap = exportMaps.get(root);
     if (exportsMap === null) continue;
@@ -71,17 +73,17 @@ export function retortPackageFile(request: string, paths: readonly string[]): st
     if (typeof exportsMap !== "object" || Array.isArray(exportsMap)) return undefined;
     const entry = Object.hasOwn(exportsMap, subpath) ? (exportsMap as Record<string, unknown>)[subpath] : undefined;
     const target = requireTarget(entry);
-    return target === undefined ? undefined : path.join(root, target);
+    return target === undefined ? undefined : join(root, target);
   }
   return undefined;
 }
 
 /** The `exports` of `<root>/package.json`: `null` when there is none, `undefined` when it has no such field. */
 function readExports(root: string): unknown {
-  const file = path.join(root, "package.json");
-  if (fs.statSync(file, { throwIfNoEntry: false }) === undefined) return null;
+  const file = join(root, "package.json");
+  if (statSync(file, { throwIfNoEntry: false }) === undefined) return null;
   try {
-    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { exports?: unknown };
+    const json = JSON.parse(readFileSync(file, "utf8")) as { exports?: unknown };
     return json.exports;
   } catch {
     return undefined;
