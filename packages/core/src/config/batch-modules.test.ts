@@ -145,6 +145,7 @@ function pathToUrl(file: string): string {
 }
 
 const builtLoader = new URL("../../dist/config/module-loader.js", import.meta.url).href;
+const builtSourceLocation = new URL("../../dist/errors/source-location.js", import.meta.url).href;
 
 /**
  * Runs `body` in a Node process of its own with `prepareModules` and
@@ -198,12 +199,16 @@ await importModule(${JSON.stringify(a1)});
 const a = await importModule(${JSON.stringify(c3)});
 const stacks = [];
 const upgrade = a.upgrade;
-try { await upgrade(); } catch (error) { stacks.push(error.stack.split("\\n")[1].trim()); }
+const { sourceMappedStack } = await import(${JSON.stringify(builtSourceLocation)});
+try { await upgrade(); } catch (error) { stacks.push(error.stack.split("\\n")[1].trim(), sourceMappedStack(error.stack).split("\\n")[1].trim()); }
 try { await importModule(${JSON.stringify(b2)}); } catch (error) { stacks.push(error.code + " " + JSON.stringify(error.location)); }
 process.stdout.write(JSON.stringify(stacks));`,
       path.join(folder, "cache"),
     );
-    const [inUpgrade, atTop] = JSON.parse(output) as [string, string];
+    const [raw, inUpgrade, atTop] = JSON.parse(output) as [string, string, string];
+    // Node's source maps stay off: its own stack names the compiled batch,
+    // and Retort maps the frame when it reports it.
+    expect(raw).toMatch(/^at upgrade \(.*[\\/]cache[\\/]modules[\\/][0-9a-f]+\.cjs:\d+:\d+\)$/);
     expect(inUpgrade).toBe(`at upgrade (${c3}:2:9)`);
     expect(atTop).toBe(`MODULE_LOAD ${JSON.stringify({ file: b2, line: 6, column: 30 })}`);
     expect(compiledFiles(path.join(folder, "cache", "modules"))).toHaveLength(1);
