@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { moduleProjects, writeFakeCjsPackage } from "./test-support/module-projects.js";
 import { compileBatch } from "./batch-compiler.js";
 import { evaluateBatchScript } from "./batch-script.js";
@@ -21,6 +21,11 @@ const migration = (id: string) =>
 /** The batch scripts in `cache` (a file compiled on its own is an `.mjs` module). */
 function compiledFiles(cache: string): string[] {
   return fs.readdirSync(cache).filter((name) => name.endsWith(".cjs"));
+}
+
+/** The batches remembered by their files' stamps. */
+function stampFiles(cache: string): string[] {
+  return fs.existsSync(cache) ? fs.readdirSync(cache).filter((name) => name.endsWith(".batch")) : [];
 }
 
 async function sourcesOf(modules: CompiledModuleCache, files: readonly string[]): Promise<ModuleSource[]> {
@@ -107,6 +112,60 @@ describe("batch modules", () => {
     expect(await (loaders[files[1] as string] as () => Promise<Record<string, unknown>>)()).toMatchObject({
       revision: "c3",
     });
+  });
+
+  it("finds a batch again by its files' stamps, without reading them, once they are settled", async () => {
+    const { folder, cache } = project({ "a1.ts": migration("a1"), "b2.ts": migration("b2") });
+    const files = ["a1.ts", "b2.ts"].map((name) => path.join(folder, name));
+    // Just written, the files may still change within the same tick: nothing is remembered by their stamps.
+    const [first] = await sourcesOf(new CompiledModuleCache(cache), files);
+    if (first === undefined || !("batch" in first)) throw new Error("not batched");
+    expect(stampFiles(cache)).toEqual([]);
+    // A minute later they are settled: the run that finds the batch remembers it by their stamps.
+    const later = () => Date.now() + 60_000;
+    expect(await sourcesOf(new CompiledModuleCache(cache, later), files)).toEqual([first, first]);
+    const [stamp] = stampFiles(cache);
+    expect(stampFiles(cache)).toHaveLength(1);
+    expect(fs.statSync(path.join(cache, stamp as string)).mode & 0o777).toBe(0o600);
+    expect(`${fs.readFileSync(path.join(cache, stamp as string), "utf8")}.cjs`).toBe(compiledFiles(cache)[0]);
+    // The next run stats the files and reads neither of them.
+    const read = vi.spyOn(fs, "readFileSync");
+    const readMembers = () => read.mock.calls.filter(([file]) => files.includes(String(file))).length;
+    let edited: ModuleSource | undefined;
+    try {
+      expect(await sourcesOf(new CompiledModuleCache(cache, later), files)).toEqual([first, first]);
+      expect(readMembers()).toBe(0);
+      // An edit of the same size with the old mtime still has a new ctime: the texts are read, a new batch compiled.
+      const { mtime } = fs.statSync(files[1] as string);
+      fs.writeFileSync(files[1] as string, migration("c3"));
+      fs.utimesSync(files[1] as string, mtime, mtime);
+      [edited] = await sourcesOf(new CompiledModuleCache(cache, later), files);
+      expect(readMembers()).toBe(2);
+    } finally {
+      read.mockRestore();
+    }
+    if (edited === undefined || !("batch" in edited)) throw new Error("not batched");
+    expect(edited).not.toEqual(first);
+    const loaders: Loaders = await evaluateBatchScript(edited.batch);
+    expect(await (loaders[files[1] as string] as () => Promise<Record<string, unknown>>)()).toMatchObject({
+      revision: "c3",
+    });
+  });
+
+  it("remembers by stamps only a batch that holds every file asked for", async () => {
+    const { folder, cache } = project({
+      "a1.ts": migration("a1"),
+      "b2.ts": migration("b2"),
+      "secret.ts": 'export const url = "postgresql://app:s3cret@db.internal/app";',
+    });
+    const files = ["a1.ts", "b2.ts", "secret.ts"].map((name) => path.join(folder, name));
+    const later = () => Date.now() + 60_000;
+    for (let run = 0; run < 2; run++) {
+      const sources = await sourcesOf(new CompiledModuleCache(cache, later), files);
+      expect(sources[0]).toHaveProperty("batch");
+      expect(sources[2]).toEqual({ hooks: "holds a literal secret" });
+    }
+    expect(stampFiles(cache)).toEqual([]);
   });
 
   it("leaves out what a batch cannot hold, and never writes a literal secret", async () => {

@@ -33,6 +33,15 @@ export function ensurePrivateDirectory(dir: string): boolean {
 }
 
 /** Compiled files older than this are removed (a run that needs one again compiles it again). */
+/**
+ * A file changed less than this long before a cache entry about it is
+ * written may change again within the same timestamp tick (coarse file
+ * system clocks, 1-2 s on some network file systems): the caches that
+ * trust a file's stamp (size, times, inode) keep no entry for it until it
+ * is older, and read it again meanwhile.
+ */
+export const RACY_MS = 3_000;
+
 const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 /** How often, at most, a run that compiled something looks for old files. */
 const PRUNE_EVERY_MS = 24 * 3600 * 1000;
@@ -59,7 +68,7 @@ export function temporaryName(target: string): string {
 export function pruneOccasionally(
   directory: string,
   now = Date.now(),
-  suffixes = [".mjs", ".cjs", ".map", ".tmp"],
+  suffixes = [".mjs", ".cjs", ".map", ".batch", ".tmp"],
 ): void {
   const marker = path.join(directory, ".pruned");
   try {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ensurePrivateDirectory, pruneOccasionally, temporaryName } from "./cache-directory.js";
+import { ensurePrivateDirectory, pruneOccasionally, RACY_MS, temporaryName } from "./cache-directory.js";
 import { compileBatch } from "./batch-compiler.js";
 import { contentKey } from "./content-key.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
@@ -13,6 +13,8 @@ const requireModule = createRequire(import.meta.url);
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
 const BATCH_FORMAT = "retort-batch-4";
+/** Changes whenever what a batch's stamp key covers does. */
+const STAMP_FORMAT = "retort-batch-stamps-1";
 
 /**
  * Where a module's code comes from: a compiled file in the cache, a batch
@@ -62,9 +64,12 @@ export class CompiledModuleCache {
   #usable: boolean | undefined;
   readonly #sources = new Map<string, Promise<ModuleSource>>();
   readonly #tsconfigs = new Map<string, string | undefined>();
+  readonly #now: () => number;
 
-  constructor(directory: string | null) {
+  /** `now` is the clock, in milliseconds since the epoch (for tests). */
+  constructor(directory: string | null, now: () => number = Date.now) {
     this.#directory = directory;
+    this.#now = now;
   }
 
   /**
@@ -231,11 +236,22 @@ export class CompiledModuleCache {
    * one script (and its source map). Files that cannot be in a batch (a literal secret, an
    * unreadable tsconfig, a local import…) are looked up one by one, and so
    * are all of them when fewer than `minimum` can be in it.
+   *
+   * Before reading them, the files' stamps (see `#stampKey`) are looked up
+   * in `<stamp key>.batch`, which names the batch that held exactly these
+   * files when their stamps were last seen: a warm run then stats its
+   * files instead of reading and hashing them (and loading `node:crypto`),
+   * about 25 ms of an upgrade of 550 migrations and 4 ms of loading a
+   * config here.
    */
   async #lookUpBatch(files: readonly string[], minimum: number): Promise<Map<string, ModuleSource>> {
     const directory = this.#directory;
     if (directory !== null && this.#usable === undefined) this.#usable = ensurePrivateDirectory(directory);
     if (directory === null || !this.#usable) return this.#lookUp(files);
+    const stamps = this.#stampKey(directory, files);
+    const stampFile = stamps === undefined ? undefined : path.join(directory, `${stamps.key}.batch`);
+    const known = stampFile === undefined ? undefined : this.#stampedBatch(directory, stampFile);
+    if (known !== undefined) return new Map(files.map((file) => [file, known]));
     const texts = new Map<string, string>();
     const alone: string[] = [];
     for (const file of files) {
@@ -262,8 +278,15 @@ export class CompiledModuleCache {
     // A script is found only with its map beside it (both are checked).
     // One URL for the batch, shared by its members (`pathToFileURL` is slow enough to show on 1,000 members).
     const batch = { batch: pathToFileURL(target).href };
+    // Only a batch holding every one of the files, seen with settled stamps, is remembered by them.
+    const remember = async (held: number) => {
+      if (stampFile !== undefined && stamps?.settled === true && alone.length === 0 && held === files.length) {
+        await writePrivately(stampFile, key);
+      }
+    };
     if (isOwnPrivateFile(target) && isOwnPrivateFile(mapFile)) {
       for (const file of members) sources.set(file, batch);
+      await remember(members.length);
       return sources;
     }
     const outcome = await compileBatch(members, texts, target).catch(() => undefined);
@@ -279,9 +302,50 @@ export class CompiledModuleCache {
     for (const file of outcome.included) sources.set(file, batch);
     if (outcome.excluded.size > 0) {
       for (const [file, source] of await this.#lookUp([...outcome.excluded.keys()])) sources.set(file, source);
+    } else {
+      await remember(outcome.included.length);
     }
     pruneOccasionally(directory);
     return sources;
+  }
+
+  /**
+   * One key for the stamps of `files` (path, size, mtime, ctime, inode:
+   * what the header cache trusts) and their folders' tsconfig, and whether
+   * every stamp is settled (older than `RACY_MS`): a stamp key names the
+   * batch only once none of its files can still change within the same
+   * tick. Taken before the files are read, so a file edited after its
+   * stat has a later stamp next time. `undefined` when a file is not an
+   * absolute path to a file, or its tsconfig cannot be read.
+   */
+  #stampKey(directory: string, files: readonly string[]): { key: string; settled: boolean } | undefined {
+    const now = this.#now();
+    const parts = [STAMP_FORMAT, BATCH_FORMAT, directory];
+    let settled = true;
+    for (const file of files) {
+      if (!path.isAbsolute(file)) return undefined;
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      const tsconfig = this.#tsconfig(path.dirname(file));
+      if (stat === undefined || !stat.isFile() || tsconfig === undefined) return undefined;
+      if (now - stat.mtimeMs <= RACY_MS || now - stat.ctimeMs <= RACY_MS) settled = false;
+      parts.push(file, tsconfig, `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`);
+    }
+    return { key: contentKey(parts), settled };
+  }
+
+  /** The batch `stampFile` names, when it and the batch's script and map are there (the user's own, private). */
+  #stampedBatch(directory: string, stampFile: string): ModuleSource | undefined {
+    if (!isOwnPrivateFile(stampFile)) return undefined;
+    let key: string;
+    try {
+      key = fs.readFileSync(stampFile, "utf8");
+    } catch {
+      return undefined;
+    }
+    if (!/^[0-9a-f]{32,64}$/.test(key) || fs.existsSync(path.join(directory, `${key}.single`))) return undefined;
+    const target = path.join(directory, `${key}.cjs`);
+    if (!isOwnPrivateFile(target) || !isOwnPrivateFile(path.join(directory, `${key}.map`))) return undefined;
+    return { batch: pathToFileURL(target).href };
   }
 
   /**

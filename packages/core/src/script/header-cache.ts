@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ensurePrivateDirectory, pruneOccasionally, temporaryName } from "../config/cache-directory.js";
+import { ensurePrivateDirectory, pruneOccasionally, RACY_MS, temporaryName } from "../config/cache-directory.js";
 import { contentKey } from "../config/content-key.js";
 import { type FolderStamp, type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
 import {
@@ -17,14 +17,6 @@ import {
   sameRecord,
 } from "./header-cache-file.js";
 import type { RevisionHeader } from "./revision-header.js";
-
-/**
- * A file changed less than this long before the cache was written may
- * change again within the same timestamp tick (coarse file system clocks,
- * 1-2 s on some network file systems): its entry is not kept, and it is
- * read again until it is older.
- */
-const RACY_MS = 3_000;
 
 /** A file read in this run: what its entry will hold. */
 interface NewEntry {
