@@ -4,6 +4,7 @@ import type { ResolvedConfig } from "../config/retort-config.js";
 import path from "node:path";
 import { cacheDirectory } from "../config/cache-directory.js";
 import { importModule, prepareModules, startCompiler } from "../config/module-loader.js";
+import { keepSourceText } from "../config/source-texts.js";
 import { loadScriptGraph } from "../script/load-script-graph.js";
 import type { RevisionHeader } from "../script/revision-header.js";
 import type { MigrationModule } from "../runtime/migration-module.js";
@@ -24,7 +25,7 @@ export class ScriptDirectory {
   /**
    * With `runsMigrations`, a command that will import migrations: when the
    * files changed since the last run (a fresh deploy), the compiler starts
-   * while their headers are read.
+   * while their headers are read, and their texts are kept for its compile.
    */
   static load(config: ResolvedConfig, options: { runsMigrations?: boolean } = {}): ScriptDirectory {
     const graph = loadScriptGraph({
@@ -32,7 +33,7 @@ export class ScriptDirectory {
       versionLocations: config.versionLocations,
       recursive: config.recursiveVersionLocations,
       cacheDirectory: headerCacheDirectory(),
-      ...(options.runsMigrations ? { beforeReading: startCompiler } : {}),
+      ...(options.runsMigrations ? { beforeReading: startCompiler, onRead: keepSourceText } : {}),
     });
     return new ScriptDirectory(config, graph);
   }

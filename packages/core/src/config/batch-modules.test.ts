@@ -6,6 +6,7 @@ import { moduleProjects, writeFakeCjsPackage } from "./test-support/module-proje
 import { compileBatch } from "./batch-compiler.js";
 import { evaluateBatchScript } from "./batch-script.js";
 import { CompiledModuleCache, type ModuleSource } from "./compiled-module-cache.js";
+import { keepSourceText, stampText } from "./source-texts.js";
 
 const project = moduleProjects("retort-batch-");
 
@@ -150,6 +151,31 @@ describe("batch modules", () => {
     expect(await (loaders[files[1] as string] as () => Promise<Record<string, unknown>>)()).toMatchObject({
       revision: "c3",
     });
+  });
+
+  it("compiles the texts read for the headers instead of reading the files again, for the same stamps only", async () => {
+    const { folder, cache } = project({ "a1.ts": migration("a1"), "b2.ts": migration("b2") });
+    const files = ["a1.ts", "b2.ts"].map((name) => path.join(folder, name));
+    const stampOf = (file: string) => {
+      const stat = fs.statSync(file);
+      return stampText(stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino);
+    };
+    keepSourceText(files[0] as string, stampOf(files[0] as string), fs.readFileSync(files[0] as string, "utf8"));
+    // Kept under another stamp (the file changed since it was read): not used.
+    keepSourceText(files[1] as string, "0:0:0:0", "export const revision = 'stale';");
+    const read = vi.spyOn(fs, "readFileSync");
+    try {
+      const [a1, b2] = await sourcesOf(new CompiledModuleCache(cache), files);
+      expect(a1).toHaveProperty("batch");
+      expect(b2).toEqual(a1);
+      expect(read.mock.calls.map(([file]) => String(file)).filter((file) => files.includes(file))).toEqual([files[1]]);
+      const loaders: Loaders = await evaluateBatchScript((a1 as { batch: string }).batch);
+      expect(await (loaders[files[1] as string] as () => Promise<Record<string, unknown>>)()).toMatchObject({
+        revision: "b2",
+      });
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it("remembers by stamps only a batch that holds every file asked for", async () => {

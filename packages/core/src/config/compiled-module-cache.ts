@@ -6,6 +6,7 @@ import { ensurePrivateDirectory, pruneOccasionally, RACY_MS, temporaryName } fro
 import { compileBatch } from "./batch-compiler.js";
 import { contentKey } from "./content-key.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
+import { stampText, takeSourceText } from "./source-texts.js";
 import { flattenTsconfig } from "./tsconfig-chain.js";
 
 const requireModule = createRequire(import.meta.url);
@@ -254,10 +255,12 @@ export class CompiledModuleCache {
     if (known !== undefined) return new Map(files.map((file) => [file, known]));
     const texts = new Map<string, string>();
     const alone: string[] = [];
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       let text: string;
       try {
-        text = fs.readFileSync(file, "utf8");
+        // The text read for its header, when its stamp is still the one it was read under.
+        const stamp = stamps?.files[index];
+        text = (stamp === undefined ? undefined : takeSourceText(file, stamp)) ?? fs.readFileSync(file, "utf8");
       } catch {
         alone.push(file);
         continue;
@@ -311,16 +314,21 @@ export class CompiledModuleCache {
 
   /**
    * One key for the stamps of `files` (path, size, mtime, ctime, inode:
-   * what the header cache trusts) and their folders' tsconfig, and whether
+   * what the header cache trusts) and their folders' tsconfig, each file's
+   * stamp, and whether
    * every stamp is settled (older than `RACY_MS`): a stamp key names the
    * batch only once none of its files can still change within the same
    * tick. Taken before the files are read, so a file edited after its
    * stat has a later stamp next time. `undefined` when a file is not an
    * absolute path to a file, or its tsconfig cannot be read.
    */
-  #stampKey(directory: string, files: readonly string[]): { key: string; settled: boolean } | undefined {
+  #stampKey(
+    directory: string,
+    files: readonly string[],
+  ): { key: string; settled: boolean; files: readonly string[] } | undefined {
     const now = this.#now();
     const parts = [STAMP_FORMAT, BATCH_FORMAT, directory];
+    const stamps: string[] = [];
     let settled = true;
     for (const file of files) {
       if (!path.isAbsolute(file)) return undefined;
@@ -328,9 +336,11 @@ export class CompiledModuleCache {
       const tsconfig = this.#tsconfig(path.dirname(file));
       if (stat === undefined || !stat.isFile() || tsconfig === undefined) return undefined;
       if (now - stat.mtimeMs <= RACY_MS || now - stat.ctimeMs <= RACY_MS) settled = false;
-      parts.push(file, tsconfig, `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`);
+      const stamp = stampText(stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino);
+      stamps.push(stamp);
+      parts.push(file, tsconfig, stamp);
     }
-    return { key: contentKey(parts), settled };
+    return { key: contentKey(parts), settled, files: stamps };
   }
 
   /** The batch `stampFile` names, when it and the batch's script and map are there (the user's own, private). */

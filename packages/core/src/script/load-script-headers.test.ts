@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { stampText } from "../config/source-texts.js";
 import { loadScriptHeaders } from "./load-script-headers.js";
 import { renderRevisionFile } from "./render-revision.js";
 import { templatesDirectory } from "./template-directory.js";
@@ -32,6 +33,28 @@ describe("loadScriptHeaders", () => {
       ["a", null, "m a", path.join(versions, "a_first.ts")],
       ["b", "a", "m b", path.join(versions, "b_second.ts")],
     ]);
+  });
+
+  it("hands each text it reads to onRead, with the stamp the file had before the read", () => {
+    const root = temporaryFolder();
+    const versions = path.join(root, "versions");
+    fs.mkdirSync(versions);
+    fs.writeFileSync(path.join(versions, "a_first.ts"), migration("a", null));
+    fs.writeFileSync(path.join(versions, "b_second.ts"), migration("b", "a"));
+    const read: [string, string, string][] = [];
+    const options = {
+      versionLocations: [versions],
+      cacheDirectory: path.join(root, "cache"),
+      onRead: (file: string, stamp: string, text: string) => read.push([file, stamp, text]),
+    };
+    loadScriptHeaders(options);
+    expect(read).toEqual(
+      ["a_first.ts", "b_second.ts"].map((name) => {
+        const file = path.join(versions, name);
+        const stat = fs.statSync(file);
+        return [file, stampText(stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino), fs.readFileSync(file, "utf8")];
+      }),
+    );
   });
 
   it("reads a file reached twice once, with a warning", () => {

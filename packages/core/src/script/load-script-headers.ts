@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { ScriptLocationNotFoundError } from "../config/config-errors.js";
+import { stampText } from "../config/source-texts.js";
 import { findRevisionFolders, joinName, type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
 import { HeaderCache } from "./header-cache.js";
 import { readRevisionHeader } from "./read-revision-header.js";
@@ -25,6 +26,12 @@ export interface LoadScriptHeadersOptions {
    * then compile migrations starts the compiler meanwhile.
    */
   readonly beforeReading?: () => void;
+  /**
+   * Receives each file's text as read for its header, with the stamp the
+   * listing gave it before the read (with a cache folder only): a command
+   * that will then compile the files keeps the texts (see `keepSourceText`).
+   */
+  readonly onRead?: (file: string, stamp: string, text: string) => void;
   /** @internal The header cache's clock, in nanoseconds since the epoch (tests move it past the racy window). */
   readonly now?: () => bigint;
 }
@@ -105,7 +112,25 @@ export function readScriptHeaders(
         seen.add(real);
       }
       const file = joinName(directory, name);
-      headers.push(cache ? cache.header(file, readHeader, stamps, position * STAMP_WIDTH) : readHeader(file));
+      if (cache === undefined) {
+        headers.push(readHeader(file));
+        continue;
+      }
+      const at = position * STAMP_WIDTH;
+      const onRead = options.onRead;
+      const read =
+        onRead === undefined || stamps === undefined
+          ? readHeader
+          : (path: string) => {
+              const text = readFileSync(path, "utf8");
+              onRead(
+                path,
+                stampText(stamps[at] ?? 0, stamps[at + 1] ?? 0, stamps[at + 2] ?? 0, stamps[at + 3] ?? 0),
+                text,
+              );
+              return readRevisionHeader(path, text);
+            };
+      headers.push(cache.header(file, read, stamps, at));
     }
   }
   return headers;
