@@ -80,8 +80,8 @@ export async function bundleDist(scriptUrl, { entryPoints, outdir, clean, bundle
     define: { "import.meta.url": "__retortModuleUrl" },
     plugins: [dynamicImportOutside(dist)],
     // The map sits beside each bundle without a `sourceMappingURL` comment
-    // in it. Source maps are on once a compiled config or migration is
-    // imported, and from then on Node reads and parses the map of every
+    // in it. With Node's source maps on (`--enable-source-maps`; Retort
+    // itself leaves them off), Node reads and parses the map of every
     // module that names one as it loads: a driver package loaded after the
     // config cost 10 ms of parsing per command, for frames of Retort's own
     // code that no message shows. A maintainer maps such a frame with the

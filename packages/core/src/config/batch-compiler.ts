@@ -51,7 +51,8 @@ const MAX_ATTEMPTS = 3;
  * dynamically, does not compile, or draws a warning is left out (with the
  * reason) and loads on its own, where its behaviour and errors are what
  * they always were. The source map beside the script names every file by
- * its absolute `file:` URL, so stack traces show the `.ts` file and line.
+ * its absolute `file:` URL, so the errors Retort reports name the `.ts`
+ * file and line (see `stackFrames`).
  */
 export async function compileBatch(
   files: readonly string[],

@@ -209,8 +209,8 @@ async function batchLoader(file: string, url: string): Promise<(() => Promise<Re
  * compiled again and imported under a new URL.
  */
 async function importCompiled(file: string, url: string): Promise<Record<string, unknown>> {
-  // Its source map lies beside it, read only for an error Retort reports
-  // (see `stackFrames`), as a batch script's.
+  // Its source map is inline, read only for an error Retort reports (see
+  // `stackFrames`), as a batch script's.
   try {
     return await dynamicImport(url);
   } catch (error) {

@@ -130,10 +130,10 @@ const sourceMaps = new Map<string, SourceMap | null>();
 
 /**
  * Where a frame in a module Retort compiled came from: the `.ts` file, line
- * and column its source map gives. Node's source maps are off unless asked
- * for (`--enable-source-maps`, `retort -v`: turning them on costs every
- * command about 7 ms), so its stack names the compiled file; the map is
- * read only when an error is reported. `undefined` for any other frame.
+ * and column its source map gives. Retort leaves Node's source maps off
+ * (turning them on costs every command about 7 ms; `--enable-source-maps`
+ * still does), so Node's stack names the compiled file; the map is read
+ * only when an error is reported. `undefined` for any other frame.
  */
 function originalLocation(location: SourceLocation): SourceLocation | undefined {
   if (!COMPILED_MODULE.test(path.basename(location.file))) return undefined;
