@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { RACY_MS } from "../config/cache-directory.js";
 import { ScriptLocationNotFoundError } from "../config/config-errors.js";
 import { stampText } from "../config/source-texts.js";
 import { findRevisionFolders, joinName, type RevisionFolder, STAMP_WIDTH } from "./find-revision-files.js";
@@ -27,12 +28,14 @@ export interface LoadScriptHeadersOptions {
    */
   readonly beforeReading?: () => void;
   /**
-   * Receives each file's text as read for its header, with the stamp the
-   * listing gave it before the read (with a cache folder only): a command
-   * that will then compile the files keeps the texts (see `keepSourceText`).
+   * @internal Receives each file's text as read for its header, with the
+   * stamp the listing gave it before the read (with a cache folder only,
+   * and only for a file whose stamp is older than `RACY_MS`, which cannot
+   * change again within the same tick): a command that will then compile
+   * the files keeps the texts (see `keepSourceText`).
    */
   readonly onRead?: (file: string, stamp: string, text: string) => void;
-  /** @internal The header cache's clock, in nanoseconds since the epoch (tests move it past the racy window). */
+  /** @internal The header cache's (and `onRead`'s) clock, in nanoseconds since the epoch (tests move it past the racy window). */
   readonly now?: () => bigint;
 }
 
@@ -123,11 +126,11 @@ export function readScriptHeaders(
           ? readHeader
           : (path: string) => {
               const text = readFileSync(path, "utf8");
-              onRead(
-                path,
-                stampText(stamps[at] ?? 0, stamps[at + 1] ?? 0, stamps[at + 2] ?? 0, stamps[at + 3] ?? 0),
-                text,
-              );
+              const [size = 0, mtimeMs = 0, ctimeMs = 0, ino = 0] = stamps.subarray(at, at + 4);
+              const now = options.now === undefined ? Date.now() : Number(options.now() / 1_000_000n);
+              if (now - mtimeMs > RACY_MS && now - ctimeMs > RACY_MS) {
+                onRead(path, stampText(size, mtimeMs, ctimeMs, ino), text);
+              }
               return readRevisionHeader(path, text);
             };
       headers.push(cache.header(file, read, stamps, at));
