@@ -107,6 +107,14 @@ function framePlace(line: string): { place: string; location: SourceLocation } |
   // compiled code, without a source map: its line numbers are the compiled
   // code's, so only the file is known (line 0).
   if (compiled !== undefined) return { place, location: { file: compiled, line: 0, column: 0 } };
+  const file = absolutePath(where);
+  return file === undefined
+    ? undefined
+    : { place, location: { file, line: Number(lineNumber), column: Number(column) } };
+}
+
+/** The absolute path a frame or a source map names (a path or a `file:` URL); `undefined` for anything else. */
+function absolutePath(where: string): string | undefined {
   let file = where;
   if (file.startsWith("file://")) {
     try {
@@ -115,8 +123,7 @@ function framePlace(line: string): { place: string; location: SourceLocation } |
       return undefined;
     }
   }
-  if (!path.isAbsolute(file)) return undefined;
-  return { place, location: { file, line: Number(lineNumber), column: Number(column) } };
+  return path.isAbsolute(file) ? file : undefined;
 }
 
 /**
@@ -150,15 +157,8 @@ function originalLocation(location: SourceLocation): SourceLocation | undefined 
   }>;
   const { originalSource, originalLine, originalColumn } = entry;
   if (originalSource === undefined || originalLine === undefined || originalColumn === undefined) return undefined;
-  let file = originalSource;
-  if (file.startsWith("file://")) {
-    try {
-      file = fileURLToPath(file);
-    } catch {
-      return undefined;
-    }
-  }
-  return path.isAbsolute(file) ? { file, line: originalLine + 1, column: originalColumn + 1 } : undefined;
+  const file = absolutePath(originalSource);
+  return file === undefined ? undefined : { file, line: originalLine + 1, column: originalColumn + 1 };
 }
 
 /** The source map named by the last line of a compiled file (a file beside it or a `data:` URL), or `null`. */
