@@ -16,14 +16,25 @@ export const CODE_CACHE_MARKER = "/* retort:code-cache */";
 /** What a run does with a bundle's entry. */
 export type EntryState = "absent" | "empty" | "used" | "rejected";
 
-interface Compiled {
-  /** The bundle. */
-  readonly filename: string;
-  /** Its entry in the cache. */
+/** An entry `save()` writes: empty (`script` undefined) or the code V8 compiled for `script`. */
+interface Pending {
+  /** Its file in the cache. */
   readonly file: string;
   readonly state: EntryState;
-  readonly script: vm.Script;
+  readonly script: vm.Script | undefined;
 }
+
+/**
+ * The most script text a run compiles through this cache: Retort's bundles
+ * (about 0.8 MB with one driver, loaded first) and the migration batches of
+ * about the first 1,400 migrations of a run. A script compiled with
+ * `vm.Script` stays in V8's compilation cache, its code included, for the
+ * life of the process (Node's own loader compiles a function, which does
+ * not); past this, a batch loads as Node loads it and is collected once its
+ * steps have run, so a run of 10,000 migrations still holds a batch or two
+ * at a time (about 30 MB more at the end of one otherwise).
+ */
+export const MAX_CACHED_SOURCE = 2.5 * 1024 * 1024;
 
 /** The handle `installCodeCache` returns: `save()` once the command is done. */
 export interface CodeCache {
@@ -65,12 +76,17 @@ export function installCodeCache(
   if (base === null) return undefined;
   const directory = path.join(base, "code");
   const command = commandName(args);
-  const compiled: Compiled[] = [];
+  const states = new Map<string, EntryState>();
+  const pending: Pending[] = [];
+  let cachedSource = 0;
   const trusted = isPrivateFolder(directory);
   const moduleProto = Module.prototype as unknown as ModuleInternals;
   const original = moduleProto._compile;
   const compileWithCache = function (this: ModuleInternals, content: string, filename: string): unknown {
-    if (!content.startsWith(CODE_CACHE_MARKER)) return original.call(this, content, filename);
+    if (!content.startsWith(CODE_CACHE_MARKER) || cachedSource + content.length > MAX_CACHED_SOURCE) {
+      return original.call(this, content, filename);
+    }
+    cachedSource += content.length;
     const file = path.join(directory, entryName(filename, command));
     let cachedData: Buffer | undefined;
     let state: EntryState = "absent";
@@ -87,29 +103,34 @@ export function installCodeCache(
       cachedData: cachedData !== undefined && cachedData.length > 0 ? cachedData : undefined,
     });
     if (state === "used" && script.cachedDataRejected === true) state = "rejected";
-    compiled.push({ filename, file, state, script });
+    states.set(path.basename(filename), state);
+    if (state !== "used") pending.push({ file, state, script: state === "absent" ? undefined : script });
     const wrapper = script.runInThisContext() as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
   };
   moduleProto._compile = compileWithCache;
   return {
     get states() {
-      return new Map(compiled.map((entry) => [path.basename(entry.filename), entry.state]));
+      return new Map(states);
     },
     restore() {
       if (moduleProto._compile === compileWithCache) moduleProto._compile = original;
     },
     save() {
-      const pending = compiled.filter((entry) => entry.state !== "used");
       if (pending.length === 0 || !ensurePrivateFolder(directory)) return;
-      for (const entry of pending) {
+      const written: string[] = [];
+      for (const entry of pending.splice(0)) {
         try {
-          const data = entry.state === "absent" ? Buffer.alloc(0) : entry.script.createCachedData();
-          writeAtomically(entry.file, data);
-          if (entry.state !== "absent") removeStale(directory, entry.file);
+          writeAtomically(entry.file, entry.script?.createCachedData() ?? Buffer.alloc(0));
+          if (entry.state !== "absent") written.push(entry.file);
         } catch {
           // A full disk or a folder removed meanwhile: the next run compiles as this one did.
         }
+      }
+      try {
+        if (written.length > 0) removeStale(directory, written);
+      } catch {
+        // The folder changed meanwhile: the next write tidies it.
       }
     },
   };
@@ -238,14 +259,20 @@ const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
  * (a reinstalled bundle, another Node), and any entry older than 30 days
  * (a project folder since deleted, say).
  */
-function removeStale(directory: string, current: string): void {
-  const [bundle, stamp, command] = entryParts(path.basename(current));
+function removeStale(directory: string, written: readonly string[]): void {
+  /** `<bundle>-<command>` → the stamp just written. */
+  const current = new Map<string, string>();
+  for (const file of written) {
+    const parts = entryParts(path.basename(file));
+    if (parts.length === 3) current.set(`${parts[0]}-${parts[2]}`, parts[1]);
+  }
   const now = Date.now();
   for (const other of fs.readdirSync(directory)) {
-    const [otherBundle, otherStamp, otherCommand] = entryParts(other);
-    if (otherBundle === undefined) continue;
+    const [bundle, stamp, command] = entryParts(other);
+    if (bundle === undefined) continue;
     const file = path.join(directory, other);
-    const replaced = otherBundle === bundle && otherCommand === command && otherStamp !== stamp;
+    const kept = current.get(`${bundle}-${command}`);
+    const replaced = kept !== undefined && kept !== stamp;
     if (replaced || now - fs.statSync(file).mtimeMs > MAX_AGE_MS) fs.rmSync(file, { force: true });
   }
 }

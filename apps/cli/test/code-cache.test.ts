@@ -5,7 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { CODE_CACHE_MARKER, type CodeCache, cacheFolder, commandName, installCodeCache } from "../src/code-cache.js";
+import {
+  CODE_CACHE_MARKER,
+  type CodeCache,
+  cacheFolder,
+  commandName,
+  installCodeCache,
+  MAX_CACHED_SOURCE,
+} from "../src/code-cache.js";
+import { BATCH_CODE_CACHE_MARKER } from "../../../packages/core/src/config/batch-script.js";
 import { cacheDirectory } from "../../../packages/core/src/config/cache-directory.js";
 
 const require = createRequire(import.meta.url);
@@ -100,6 +108,36 @@ describe("the code cache of Retort's bundles", () => {
     expect(third.states["bundle.cjs"]).toBe("used");
     expect(third.exports.value).toBe("one");
     expect(entries(cacheDir)).toEqual([written]);
+  });
+
+  it("compiles through the cache only up to MAX_CACHED_SOURCE of scripts; the rest load as Node loads them", () => {
+    const source = folder();
+    const cacheDir = path.join(folder(), "cache");
+    // Three scripts of about 0.4 of the budget each: the first two fit.
+    const padding = `/*${"x".repeat(Math.floor(MAX_CACHED_SOURCE * 0.4))}*/\n`;
+    for (const name of ["a", "b", "c"]) {
+      fs.writeFileSync(
+        path.join(source, `${name}.cjs`),
+        `${CODE_CACHE_MARKER}\n${padding}function later() { return ${JSON.stringify(name)}; }\nexports.value = later();\n`,
+      );
+    }
+    const main = path.join(source, "main.cjs");
+    fs.writeFileSync(main, `exports.values = ["a", "b", "c"].map((name) => require(\`./\${name}.cjs\`).value);\n`);
+    const sizes = () => entries(cacheDir).map((entry) => entry.size > 0);
+
+    const first = run(main, cacheDir);
+    expect(first.exports).toEqual({ values: ["a", "b", "c"] });
+    expect(first.states).toEqual({ "a.cjs": "absent", "b.cjs": "absent" });
+    expect(sizes()).toEqual([false, false]);
+    expect(run(main, cacheDir).states).toEqual({ "a.cjs": "empty", "b.cjs": "empty" });
+    expect(sizes()).toEqual([true, true]);
+    const third = run(main, cacheDir);
+    expect(third.states).toEqual({ "a.cjs": "used", "b.cjs": "used" });
+    expect(third.exports).toEqual({ values: ["a", "b", "c"] });
+  });
+
+  it("serves @retort/core's migration batches: they start with the same marker", () => {
+    expect(BATCH_CODE_CACHE_MARKER).toBe(CODE_CACHE_MARKER);
   });
 
   it("keeps one entry per command", () => {

@@ -1,4 +1,5 @@
-import { rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestProject } from "../../../tests/integration/support/test-project.js";
@@ -66,6 +67,32 @@ describe("where a migration failed", () => {
       expect(result.stderr.slice(causeAt, failedAt)).toMatch(
         new RegExp(`at (async )?upgrade \\(.*${path.basename(file)}:16:32\\)`),
       );
+    }
+  });
+
+  it("names the .ts line of a migration whose batch loads with its V8 code cache", () => {
+    project = throwingMigration();
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), "retort-batch-code-"));
+    try {
+      const env = { RETORT_CACHE_DIR: cacheDir };
+      // The first run leaves empty entries, the second writes the code, the third and fourth load it.
+      const runs = [1, 2, 3].map(() => project.runWith({ env }, "upgrade", "head"));
+      const code = path.join(cacheDir, "code");
+      const written = readdirSync(code).filter(
+        (name) => name.endsWith("-upgrade.bin") && statSync(path.join(code, name)).size > 0,
+      );
+      // The CLI's, core's and the SQLite driver's bundles, and the migrations' batch.
+      expect(written.length).toBeGreaterThanOrEqual(4);
+      for (const result of runs) {
+        expect(result.status).toBe(1);
+        const lines = result.stderr.trimEnd().split("\n");
+        const failed = lines.findIndex((line) => line.startsWith("FAILED: Upgrade of revision b000"));
+        expect(lines[failed + 1]).toBe(`  ${location}`);
+      }
+      const verbose = project.runWith({ env }, "-v", "upgrade", "head");
+      expect(verbose.stderr).toMatch(/at (async )?upgrade \(.*b000_m\.ts:16:32\)/);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 

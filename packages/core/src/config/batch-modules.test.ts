@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { moduleProjects, writeFakeCjsPackage } from "./test-support/module-projects.js";
 import { compileBatch } from "./batch-compiler.js";
-import { evaluateBatchScript } from "./batch-script.js";
+import { BATCH_CODE_CACHE_MARKER, evaluateBatchScript } from "./batch-script.js";
 import { CompiledModuleCache, type ModuleSource } from "./compiled-module-cache.js";
 import { keepSourceText, stampText } from "./source-texts.js";
 
@@ -56,6 +56,8 @@ describe("batch modules", () => {
     const code = fs.readFileSync(path.join(cache, batch as string), "utf8");
     expect(code.trimEnd().endsWith(`=${path.basename(mapFile)}`)).toBe(true);
     expect(code).not.toContain("base64,");
+    // The CLI compiles scripts that start with its marker with a V8 code cache.
+    expect(code.startsWith(`${BATCH_CODE_CACHE_MARKER}"use strict";`)).toBe(true);
 
     const loaders: Loaders = await evaluateBatchScript(a1.batch);
     expect(Object.keys(loaders)).toEqual(files);
