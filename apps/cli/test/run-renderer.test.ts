@@ -1,4 +1,5 @@
 import type { MigrationStep, RunSummary, StepReport } from "@retort/core";
+import { describeStep } from "@retort/core/commands";
 import { describe, expect, it } from "vitest";
 
 /** The control characters in `text`, newlines aside. */
@@ -25,9 +26,9 @@ function step(id: string, down: string | null, doc: string, direction: "upgrade"
 const first = step("aaa111", null, "create users");
 const second = step("bbb222", "aaa111", "add email");
 
+/** The event the runner sends: its description is Alembic's line, message included. */
 function started(migration: MigrationStep, index: number, total: number) {
-  const description = `Running upgrade ${migration.kind === "revision" ? migration.revision.downRevisions.join(", ") : ""} -> ${migration.kind === "revision" ? migration.revision.id : ""}`;
-  return { step: migration, description, index, total };
+  return { step: migration, description: describeStep(migration), index, total };
 }
 
 function finished(migration: MigrationStep, index: number, total: number, durationMs: number): StepReport {

@@ -155,7 +155,8 @@ export function quotePostgresIdentifier(name: string): string {
   if (name.includes("\u0000")) {
     throw new PostgresIdentifierError(name, "PostgreSQL identifiers cannot contain the NUL character");
   }
-  const bytes = Buffer.byteLength(name, "utf8");
+  // A UTF-16 unit is at most 3 bytes in UTF-8: a short name needs no count.
+  const bytes = name.length * 3 <= MAX_IDENTIFIER_BYTES ? name.length : Buffer.byteLength(name, "utf8");
   if (bytes > MAX_IDENTIFIER_BYTES) {
     throw new PostgresIdentifierError(
       name,
@@ -163,7 +164,7 @@ export function quotePostgresIdentifier(name: string): string {
         "(https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS). Choose a shorter name",
     );
   }
-  return `"${name.replaceAll('"', '""')}"`;
+  return name.includes('"') ? `"${name.replaceAll('"', '""')}"` : `"${name}"`;
 }
 
 /** `"schema"."name"`, or `"name"` without a schema. */

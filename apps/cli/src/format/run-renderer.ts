@@ -181,7 +181,7 @@ export class RunRenderer implements RunReporter {
     if (this.#quiet) return;
     const duration = formatDuration(report.durationMs);
     if (!this.#tty) {
-      const what = describeStep(report.step, { message: false, formatId: this.#paint.revision });
+      const what = describeStep(report.step, { message: false, formatId: this.#revisionFormat() });
       // `Running upgrade a -> b` → `Finished upgrade a -> b in 3 ms`.
       this.#hold(`Finished${what.slice("Running".length)} in ${duration}\n`);
       return;
@@ -245,7 +245,14 @@ export class RunRenderer implements RunReporter {
 
   #startText(start: MigrationStarted): string {
     const counter = this.#tty && start.total > 1 ? `${this.#paint.dim(`[${start.index + 1}/${start.total}]`)} ` : "";
-    return `${counter}${describeStep(start.step, { formatId: this.#paint.revision })}`;
+    // Without colours the runner's own description is the line (Alembic's text).
+    if (counter === "" && !this.#paint.enabled && typeof start.description === "string") return start.description;
+    return `${counter}${describeStep(start.step, { formatId: this.#revisionFormat() })}`;
+  }
+
+  /** How revision ids are dressed: not at all without colours. */
+  #revisionFormat(): ((id: string) => string) | undefined {
+    return this.#paint.enabled ? this.#paint.revision : undefined;
   }
 
   #line(text: string): void {

@@ -74,6 +74,9 @@ export abstract class DialectBase implements Dialect {
   readonly capabilities: DialectCapabilities = DEFAULT_CAPABILITIES;
   readonly #onWarning: ((message: string) => void) | undefined;
   readonly #warned = new Set<string>();
+  #lastWarn:
+    | { readonly given: ((message: string) => void) | undefined; readonly once: (message: string) => void }
+    | undefined;
   #compiler: DdlCompilerBase | undefined;
   #literals: LiteralRenderer | undefined;
 
@@ -137,11 +140,21 @@ export abstract class DialectBase implements Dialect {
 
   compile(operation: Operation, options: CompileOptions = {}): CompiledStatement[] {
     this.#compiler ??= this.createCompiler();
-    const warn = options.warn ?? this.#onWarning;
-    return this.#compiler.compile(operation, (message) => {
+    return this.#compiler.compile(operation, this.#onceEach(options.warn ?? this.#onWarning));
+  }
+
+  /**
+   * `warn` for each message once per dialect object. The last one made is
+   * kept: a run passes the same `warn` for every operation of a migration.
+   */
+  #onceEach(warn: ((message: string) => void) | undefined): (message: string) => void {
+    if (this.#lastWarn !== undefined && this.#lastWarn.given === warn) return this.#lastWarn.once;
+    const once = (message: string): void => {
       if (warn === undefined || this.#warned.has(message)) return;
       this.#warned.add(message);
       warn(message);
-    });
+    };
+    this.#lastWarn = { given: warn, once };
+    return once;
   }
 }

@@ -10,16 +10,25 @@ export function describeStep(
   step: MigrationStep,
   options: { message?: boolean; formatId?: (id: string) => string } = {},
 ): string {
-  const id = options.formatId ?? ((text: string) => text);
-  const list = (ids: readonly string[]) => ids.map(id).join(", ");
+  // Written out for the common case (no colours, one parent): the runner and
+  // the CLI describe every step, and a long run's steps are each described
+  // a few times while the run's code is still interpreted.
+  const format = options.formatId;
   if (step.kind === "stamp") {
-    return `Running stamp_revision ${list(step.from)} -> ${list(step.to)}`;
+    return `Running stamp_revision ${idList(step.from, format)} -> ${idList(step.to, format)}`;
   }
   const revision = step.revision;
-  const downs = list(revision.downRevisions);
-  const arrow = step.direction === "upgrade" ? `${downs} -> ${id(revision.id)}` : `${id(revision.id)} -> ${downs}`;
+  const downs = idList(revision.downRevisions, format);
+  const own = format === undefined ? revision.id : format(revision.id);
+  const arrow = step.direction === "upgrade" ? `${downs} -> ${own}` : `${own} -> ${downs}`;
   const doc = options.message === false ? "" : docOf(revision.source);
-  return `Running ${step.direction} ${arrow}${doc ? `, ${doc}` : ""}`;
+  return doc === "" ? `Running ${step.direction} ${arrow}` : `Running ${step.direction} ${arrow}, ${doc}`;
+}
+
+/** `a, b`, each id dressed by `format`. */
+function idList(ids: readonly string[], format: ((id: string) => string) | undefined): string {
+  if (ids.length === 1 && format === undefined) return ids[0] as string;
+  return format === undefined ? ids.join(", ") : ids.map(format).join(", ");
 }
 
 function docOf(source: RevisionSource): string {

@@ -9,7 +9,12 @@ import type { StatementSink } from "../pipeline/statement-sink.js";
 import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
-import { type RunContextFields, RunOperationSink, TransactionEndedError } from "./run-operation-sink.js";
+import {
+  type RunContextFields,
+  RunOperationSink,
+  type SinkHooks,
+  TransactionEndedError,
+} from "./run-operation-sink.js";
 import { InterruptedError, InterruptSignal, MigrationGuard, signalName, untilAborted } from "./run-interruption.js";
 import { acquireReportingWait, reportingLockWait } from "./lock-wait.js";
 import type { RunReporter, StepReport } from "./run-reporter.js";
@@ -128,6 +133,7 @@ class MigrationRun<S extends RevisionSource> {
   #uncommitted: MigrationStep[] = [];
   /** The run's part of every migration's context, made once. */
   #contextFields: RunContextFields | undefined;
+  #hooks: SinkHooks | undefined;
 
   /** Takes the lock with the run's first `begin()`, reporting the wait, where the lock is the transaction. */
   readonly #firstBegin: ((begin: () => Promise<void>) => Promise<void>) | undefined;
@@ -274,19 +280,12 @@ class MigrationRun<S extends RevisionSource> {
     const description = describeStep(step);
     const reporter = this.#options.reporter;
     const started = performance.now();
-    const headsBeforeStep = this.#maintainer.heads;
     this.#contextFields ??= {
       xArgs: parseXArgs(this.#options.xArgList),
       xArgList: this.#options.xArgList,
       tag: this.#options.tag,
     };
-    const sink = new RunOperationSink(this.#sink, this.#contextFields, {
-      beforeStatement: () => this.#assertMayContinue(),
-      beforeCommit: () => this.#beforeCommit(),
-      afterCommit: () => this.#markCommitted(headsBeforeStep),
-      ...(reporter?.copyProgress ? { onProgress: (progress) => reporter.copyProgress?.(progress) } : {}),
-      ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
-    });
+    const sink = new RunOperationSink(this.#sink, this.#contextFields, this.#sinkHooks());
     try {
       this.#assertMayContinue();
       reporter?.migrationStarted?.({ step, description, index, total, blocking: this.#sink.blocking });
@@ -306,7 +305,8 @@ class MigrationRun<S extends RevisionSource> {
           try {
             await fn(new Operations(sink));
           } finally {
-            await sink.finish();
+            const settling = sink.finish();
+            if (settling !== undefined) await settling;
           }
         });
         if (this.#sink.dialect.capabilities.transactionalDdl && !this.#sink.inTransaction) {
@@ -317,13 +317,35 @@ class MigrationRun<S extends RevisionSource> {
       // Row by row, as Alembic does: the UPDATE keeps the row's place, and
       // each UPDATE and DELETE must match one row (in one transaction, an
       // UPDATE the next step moves on is sent once: see `deferUpdates`).
-      for (const change of this.#maintainer.apply(step)) await this.#versionTable.apply(change);
+      for (const change of this.#maintainer.apply(step)) {
+        const writing = this.#versionTable.apply(change);
+        if (writing !== undefined) await writing;
+      }
     } catch (error) {
       throw this.#stepFailure(step, sink, error);
     }
     const durationMs = performance.now() - started;
     const report = { step, description, index, total, durationMs, headsAfter: this.#maintainer.heads };
     return { report, autocommitted: sink.autocommitted };
+  }
+
+  /**
+   * What each step's sink asks of the run, made once per run. An
+   * autocommit block commits before its step's row is written: the heads
+   * it committed are those before the step, which the maintainer holds
+   * until the step is done.
+   */
+  #sinkHooks(): SinkHooks {
+    if (this.#hooks !== undefined) return this.#hooks;
+    const reporter = this.#options.reporter;
+    this.#hooks = {
+      beforeStatement: () => this.#assertMayContinue(),
+      beforeCommit: () => this.#beforeCommit(),
+      afterCommit: () => this.#markCommitted(this.#maintainer.heads),
+      ...(reporter?.copyProgress ? { onProgress: (progress) => reporter.copyProgress?.(progress) } : {}),
+      ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
+    };
+    return this.#hooks;
   }
 
   /** The error a failed step ends the run with. */

@@ -45,11 +45,19 @@ export class OperationTracker {
    * Called when the migration's function returned: waits for every
    * operation it started, then fails naming the first one that was still
    * running when the function returned, or that failed without anything
-   * awaiting it.
+   * awaiting it. `undefined` when there is nothing to wait for and nothing
+   * to report (every operation was awaited, the usual case), so that the
+   * caller need not wait for a promise.
    */
-  async settle(): Promise<void> {
+  settle(): Promise<void> | undefined {
     const started = this.#started.splice(0);
-    if (started.length === 0) return;
+    for (const entry of started) {
+      if (!entry.settled || (entry.error !== undefined && !entry.observed)) return this.#settleAll(started);
+    }
+    return undefined;
+  }
+
+  async #settleAll(started: readonly Started[]): Promise<void> {
     const pending = new Set(started.filter((entry) => !entry.settled));
     // Usually every operation was awaited: then there is nothing to wait for.
     if (pending.size > 0) await Promise.all(started.map((entry) => entry.done));

@@ -1,4 +1,4 @@
-import type { LiveReadContext } from "../driver/driver.js";
+import type { CompileOptions, LiveReadContext } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import type { OfflineNeed } from "../pipeline/offline-unavailable-error.js";
 import type { CopyProgress, RunStatement, StatementSink } from "../pipeline/statement-sink.js";
@@ -57,6 +57,8 @@ export class RunOperationSink implements OperationSink {
   #closed = false;
   readonly #contextFields: RunContextFields;
   #context: MigrationContext | undefined;
+  /** What the plain compile is given, made on the first operation. */
+  #compileOptions: CompileOptions | undefined;
 
   constructor(statements: StatementSink, context: RunContextFields, hooks: SinkHooks) {
     this.#statements = statements;
@@ -121,34 +123,45 @@ export class RunOperationSink implements OperationSink {
   /**
    * Called when the migration's function returned: waits for operations it
    * did not await and fails naming them; later calls are refused.
+   * `undefined` when every operation was awaited (nothing to wait for).
    */
-  async finish(): Promise<void> {
+  finish(): Promise<void> | undefined {
+    let settling: Promise<void> | undefined;
     try {
-      await this.#tracker.settle();
+      settling = this.#tracker.settle();
     } finally {
-      this.#closed = true;
+      if (settling === undefined) this.#closed = true;
     }
+    return settling?.finally(() => {
+      this.#closed = true;
+    });
   }
 
   async #send(operation: Operation): Promise<void> {
     if (operation.kind === "execute" && !this.#inAutocommitBlock) assertNoTransactionControl(operation.sql);
     const dialect = this.#statements.dialect;
-    const context = this.#readContext(operation);
-    if (dialect.checkOperation !== undefined) await dialect.checkOperation(operation, context);
-    // A batch the dialect cannot ALTER is rebuilt (SQLite's move and copy):
-    // compiled after reading the table, its statements sent like any other.
-    // One it can ALTER is its steps, each compiled as the plain operation.
     let statements: readonly RunStatement[];
-    if (operation.kind === "batchAlterTable" && dialect.requiresRecreate?.(operation) === false) {
-      statements = operation.steps.flatMap((step) => dialect.compile(step, { warn: context.warn }));
-    } else if (
-      operation.kind === "batchAlterTable" &&
-      dialect.requiresRecreate !== undefined &&
-      dialect.compileRebuild
-    ) {
-      statements = await dialect.compileRebuild(operation, context);
+    if (operation.kind !== "batchAlterTable" && dialect.checkOperation === undefined) {
+      // The common case: no reads before the compile.
+      this.#compileOptions ??= { warn: (message) => this.#warn(message) };
+      statements = dialect.compile(operation, this.#compileOptions);
     } else {
-      statements = dialect.compile(operation, { warn: context.warn });
+      const context = this.#readContext(operation);
+      if (dialect.checkOperation !== undefined) await dialect.checkOperation(operation, context);
+      // A batch the dialect cannot ALTER is rebuilt (SQLite's move and copy):
+      // compiled after reading the table, its statements sent like any other.
+      // One it can ALTER is its steps, each compiled as the plain operation.
+      if (operation.kind === "batchAlterTable" && dialect.requiresRecreate?.(operation) === false) {
+        statements = operation.steps.flatMap((step) => dialect.compile(step, { warn: context.warn }));
+      } else if (
+        operation.kind === "batchAlterTable" &&
+        dialect.requiresRecreate !== undefined &&
+        dialect.compileRebuild
+      ) {
+        statements = await dialect.compileRebuild(operation, context);
+      } else {
+        statements = dialect.compile(operation, { warn: context.warn });
+      }
     }
     for (const statement of statements) {
       await this.#track(statement.sql, () => this.#statements.execute(statement));
@@ -179,12 +192,15 @@ export class RunOperationSink implements OperationSink {
         const reason = need;
         return (await this.#track(sql, () => this.#statements.query<Row>(statement, reason))).rows;
       },
-      warn: (message) => {
-        if (this.#hooks.onWarning) this.#hooks.onWarning(message);
-        else process.stderr.write(`WARNING: ${message}\n`);
-      },
+      warn: (message) => this.#warn(message),
       progress: this.#hooks.onProgress !== undefined,
     };
+  }
+
+  /** A dialect's warning: to the run's handler, else on stderr. */
+  #warn(message: string): void {
+    if (this.#hooks.onWarning) this.#hooks.onWarning(message);
+    else process.stderr.write(`WARNING: ${message}\n`);
   }
 
   async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {

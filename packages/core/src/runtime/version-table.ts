@@ -126,18 +126,29 @@ export class VersionTable {
     this.#deferUpdates = true;
   }
 
-  /** Writes one row change (UPDATE/INSERT/DELETE, Alembic's statement for it). */
-  async apply(change: VersionRowChange): Promise<void> {
+  /**
+   * Writes one row change (UPDATE/INSERT/DELETE, Alembic's statement for
+   * it). `undefined` when nothing is sent: an UPDATE that only moves the
+   * one held back (see `deferUpdates`), the usual step of a long run.
+   */
+  apply(change: VersionRowChange): Promise<void> | undefined {
     if (this.#deferUpdates && change.kind === "update") {
       const held = this.#heldUpdate;
       if (held !== undefined && held.to === change.from) {
         this.#heldUpdate = { from: held.from, to: change.to };
-        return;
+        return undefined;
       }
-      await this.flush();
-      this.#heldUpdate = { from: change.from, to: change.to };
-      return;
+      return this.#holdAfterFlush(change.from, change.to);
     }
+    return this.#write(change);
+  }
+
+  async #holdAfterFlush(from: string, to: string): Promise<void> {
+    await this.flush();
+    this.#heldUpdate = { from, to };
+  }
+
+  async #write(change: VersionRowChange): Promise<void> {
     await this.flush();
     await this.#sink.execute(versionRowStatement(change, this.#options, this.#sink.dialect));
   }
