@@ -7,9 +7,10 @@ import vm from "node:vm";
 export { installPackageResolver } from "./package-resolver.js";
 
 /**
- * The first line of the bundles this cache serves (scripts/bundle-dist.mjs
- * writes it): the CLI's, @retort/core's and the drivers'. Any other file
- * loads as Node loads it.
+ * The first words of the scripts this cache serves: the bundles
+ * (scripts/bundle-dist.mjs writes it: the CLI's, @retort/core's and the
+ * drivers') and the batches of migrations @retort/core compiles
+ * (`BATCH_CODE_CACHE_MARKER`). Any other file loads as Node loads it.
  */
 export const CODE_CACHE_MARKER = "/* retort:code-cache */";
 
@@ -72,6 +73,8 @@ export function installCodeCache(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): CodeCache | undefined {
+  // The migration batches come through here too: their functions, compiled
+  // as each migration first calls them, are in the entry the second run writes.
   const base = cacheFolder(env);
   if (base === null) return undefined;
   const directory = path.join(base, "code");
