@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { postgresHarness } from "../../../tests/integration/dialects.js";
 import { TestProject } from "../../../tests/integration/support/test-project.js";
 
 let project: TestProject;
@@ -70,18 +71,19 @@ describe("where a migration failed", () => {
     }
   });
 
-  it("names the .ts line of a migration whose batch loads with its V8 code cache", () => {
-    project = throwingMigration();
+  it("names the .ts line of a migration whose batch loads with its V8 code cache (on a server)", async () => {
+    const database = await postgresHarness.create();
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), "retort-batch-code-"));
     try {
-      const env = { RETORT_CACHE_DIR: cacheDir };
+      project = throwingMigration();
+      const env = { RETORT_CACHE_DIR: cacheDir, DATABASE_URL: database.url };
       // The first run leaves empty entries, the second writes the code, the third and fourth load it.
-      const runs = [1, 2, 3].map(() => project.runWith({ env }, "upgrade", "head"));
+      const runs = [1, 2, 3].map(() => project.runWith({ env }, "--url", database.url, "upgrade", "head"));
       const code = path.join(cacheDir, "code");
       const written = readdirSync(code).filter(
         (name) => name.endsWith("-upgrade.bin") && statSync(path.join(code, name)).size > 0,
       );
-      // The CLI's, core's and the SQLite driver's bundles, and the migrations' batch.
+      // The CLI's, core's and the PostgreSQL driver's bundles, and the migrations' batch.
       expect(written.length).toBeGreaterThanOrEqual(4);
       for (const result of runs) {
         expect(result.status).toBe(1);
@@ -89,8 +91,24 @@ describe("where a migration failed", () => {
         const failed = lines.findIndex((line) => line.startsWith("FAILED: Upgrade of revision b000"));
         expect(lines[failed + 1]).toBe(`  ${location}`);
       }
-      const verbose = project.runWith({ env }, "-v", "upgrade", "head");
+      const verbose = project.runWith({ env }, "--url", database.url, "-v", "upgrade", "head");
       expect(verbose.stderr).toMatch(/at (async )?upgrade \(.*b000_m\.ts:16:32\)/);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+      await database.drop();
+    }
+  });
+
+  it("compiles the batches of a SQLite run without the code cache", () => {
+    project = throwingMigration();
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), "retort-batch-code-"));
+    try {
+      const env = { RETORT_CACHE_DIR: cacheDir };
+      for (let run = 0; run < 3; run++) expect(project.runWith({ env }, "upgrade", "head").status).toBe(1);
+      const code = path.join(cacheDir, "code");
+      const written = readdirSync(code).filter((name) => name.endsWith("-upgrade.bin"));
+      // The CLI's, core's and the SQLite driver's bundles only.
+      expect(written).toHaveLength(3);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

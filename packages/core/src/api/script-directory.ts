@@ -42,8 +42,9 @@ export class ScriptDirectory {
     return this.graph.revisions;
   }
 
-  async loadModule(header: RevisionHeader): Promise<MigrationModule> {
-    return (await importModule(header.path)) as MigrationModule;
+  /** `options.codeCache`: see `ImportOptions` (for a run whose statements go to a server). */
+  async loadModule(header: RevisionHeader, options: { readonly codeCache?: boolean } = {}): Promise<MigrationModule> {
+    return (await importModule(header.path, options)) as MigrationModule;
   }
 
   /** Compiles the modules of `headers` not compiled yet, in one go, before a run imports them. */

@@ -1,5 +1,8 @@
+import fs from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import vm from "node:vm";
 import { dynamicImport } from "../runtime/dynamic-import.js";
 
 /**
@@ -38,8 +41,9 @@ const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
  * functions then come compiled from the cache on the runs after the second
  * instead of being compiled as each migration first calls them: about a
  * tenth of a millisecond per migration, between two statements on a server.
- * Without the CLI's hook (a program importing @retort/core) the comment is
- * only a comment.
+ * Only batches loaded with `codeCache` (a run's migrations on a server: see
+ * `evaluateBatchScript`) go through the hook. Without the CLI's hook (a
+ * program importing @retort/core) the comment is only a comment.
  */
 export const BATCH_CODE_CACHE_MARKER = "/* retort:code-cache */";
 
@@ -147,21 +151,26 @@ function unquote(text: string): string | undefined {
 /**
  * Evaluates the batch script at `url` (written by `toBatchScript`): imports
  * its packages, then runs its code, which defines each member behind its
- * lazy loader and runs no member's top level. The script is taken out of
- * `require`'s cache at once: what keeps its code alive afterwards is only
- * the loaders and what they return. Throws a `SyntaxError` when a named
+ * lazy loader and runs no member's top level. Loaded with `require`
+ * (`options.codeCache`) the script is taken out of `require`'s cache at
+ * once; either way what keeps its code alive afterwards is only the
+ * loaders and what they return. Throws a `SyntaxError` when a named
  * import is missing from its package, as linking an ES module would.
  */
-export async function evaluateBatchScript(url: string): Promise<BatchLoaders> {
+export async function evaluateBatchScript(url: string, options: BatchEvaluation = {}): Promise<BatchLoaders> {
   const file = fileURLToPath(url);
   // A require of its own each time: `require` records what it loaded in its
   // parent module's `children`, which would keep every script alive.
   const requireScript = createRequire(file);
   let script: BatchScriptExports;
-  try {
-    script = requireScript(file) as BatchScriptExports;
-  } finally {
-    delete requireScript.cache[file];
+  if (options.codeCache === true) {
+    try {
+      script = requireScript(file) as BatchScriptExports;
+    } finally {
+      delete requireScript.cache[file];
+    }
+  } else {
+    script = compileScript(file, requireScript);
   }
   const namespaces = await Promise.all(script.imports.map(importNamespace));
   const link = (index: number, names: readonly string[]): Record<string, unknown> => {
@@ -199,6 +208,28 @@ const namespaces = new Map<string, Promise<Record<string, unknown>>>();
  * Anything else is imported. Same instance either way: an ES module's
  * import of a CommonJS file shares `require`'s cache.
  */
+/** How a batch script is evaluated. */
+export interface BatchEvaluation {
+  /**
+   * Load it with `require`, which the `retort` command compiles with its V8
+   * code cache (see `BATCH_CODE_CACHE_MARKER`). Otherwise it is compiled
+   * here as Node's loader compiles a CommonJS file, without that cache.
+   */
+  readonly codeCache?: boolean;
+}
+
+/** The script compiled and run as Node's CommonJS loader would, bypassing any hook on it. */
+function compileScript(file: string, requireScript: NodeJS.Require): BatchScriptExports {
+  const module = { exports: {} as unknown };
+  const wrapper = vm.compileFunction(
+    fs.readFileSync(file, "utf8"),
+    ["exports", "require", "module", "__filename", "__dirname"],
+    { filename: file },
+  );
+  wrapper.call(module.exports, module.exports, requireScript, module, file, path.dirname(file));
+  return module.exports as BatchScriptExports;
+}
+
 function importNamespace(specifier: string): Promise<Record<string, unknown>> {
   let namespace = namespaces.get(specifier);
   if (namespace === undefined) {

@@ -77,6 +77,13 @@ export interface ImportOptions {
    * batch (it uses `import.meta`, imports a local file…) loads as before.
    */
   readonly asScript?: boolean;
+  /**
+   * Load the file's batch (see `compileBatch`) through `require`, which the
+   * `retort` command compiles with its V8 code cache: for the migrations of
+   * a run on a server, where compiling a migration's functions as it first
+   * calls them falls between two statements.
+   */
+  readonly codeCache?: boolean;
 }
 
 /**
@@ -102,7 +109,7 @@ export async function importModule(file: string, options: ImportOptions = {}): P
     if (COMPILED.test(file)) {
       let source = await compiledModules().source(file, options.asScript ?? false);
       if ("batch" in source) {
-        const load = await batchLoader(file, source.batch);
+        const load = await batchLoader(file, source.batch, options.codeCache === true);
         if (load !== undefined) return await load();
         source = await compiledModules().sourceAlone(file);
       }
@@ -174,7 +181,11 @@ const releasedMembers = new Map<string, WeakRef<Record<string, unknown>>>();
  * one of its files gets the exports it gave before while they are alive,
  * and evaluates the batch again otherwise.
  */
-async function batchLoader(file: string, url: string): Promise<(() => Promise<Record<string, unknown>>) | undefined> {
+async function batchLoader(
+  file: string,
+  url: string,
+  codeCache: boolean,
+): Promise<(() => Promise<Record<string, unknown>>) | undefined> {
   const released = releasedMembers.get(file)?.deref();
   if (released !== undefined) return () => Promise.resolve(released);
   let loading = batches.get(url);
@@ -182,7 +193,7 @@ async function batchLoader(file: string, url: string): Promise<(() => Promise<Re
     // The script's source map lies beside it. Node's source maps stay off
     // (turning them on costs every command about 7 ms): Retort maps the
     // frames of the errors it reports itself (see `stackFrames`).
-    loading = evaluateBatchScript(url).then(
+    loading = evaluateBatchScript(url, { codeCache }).then(
       (loaders) => ({ loaders, pending: new Set(Object.keys(loaders)) }),
       (error: unknown) => {
         compiledModules().abandonBatch(url, error instanceof SyntaxError);
