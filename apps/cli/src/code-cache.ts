@@ -27,8 +27,8 @@ interface Pending {
 
 /**
  * The most script text a run compiles through this cache: Retort's bundles
- * (about 0.8 MB with one driver, loaded first) and the migration batches of
- * about the first 1,400 migrations of a run. A script compiled with
+ * (about 0.65 MB with one driver, loaded first) and the migration batches of
+ * about the first 1,500 migrations of a run. A script compiled with
  * `vm.Script` stays in V8's compilation cache, its code included, for the
  * life of the process (Node's own loader compiles a function, which does
  * not); past this, a batch loads as Node loads it and is collected once its
