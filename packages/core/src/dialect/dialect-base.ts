@@ -145,7 +145,7 @@ export abstract class DialectBase implements Dialect {
 
   /**
    * `warn` for each message once per dialect object. The last one made is
-   * kept: a run passes the same `warn` for every operation of a migration.
+   * kept: a run passes the same `warn` for every operation.
    */
   #onceEach(warn: ((message: string) => void) | undefined): (message: string) => void {
     if (this.#lastWarn !== undefined && this.#lastWarn.given === warn) return this.#lastWarn.once;

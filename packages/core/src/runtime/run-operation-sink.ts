@@ -57,13 +57,20 @@ export class RunOperationSink implements OperationSink {
   #closed = false;
   readonly #contextFields: RunContextFields;
   #context: MigrationContext | undefined;
-  /** What the plain compile is given, made on the first operation. */
-  #compileOptions: CompileOptions | undefined;
+  /**
+   * What a compile is given: the run's warning handler, else stderr. The
+   * same `warn` for every migration of a run, so the dialect's filter of
+   * repeated warnings is made once.
+   */
+  readonly #compileOptions: CompileOptions;
+  readonly #warn: (message: string) => void;
 
   constructor(statements: StatementSink, context: RunContextFields, hooks: SinkHooks) {
     this.#statements = statements;
     this.#hooks = hooks;
     this.#contextFields = context;
+    this.#warn = hooks.onWarning ?? warnOnStderr;
+    this.#compileOptions = { warn: this.#warn };
   }
 
   /** What `op.getContext()` returns; made on first use (most migrations never ask). */
@@ -126,13 +133,12 @@ export class RunOperationSink implements OperationSink {
    * `undefined` when every operation was awaited (nothing to wait for).
    */
   finish(): Promise<void> | undefined {
-    let settling: Promise<void> | undefined;
-    try {
-      settling = this.#tracker.settle();
-    } finally {
-      if (settling === undefined) this.#closed = true;
+    const settling = this.#tracker.settle();
+    if (settling === undefined) {
+      this.#closed = true;
+      return undefined;
     }
-    return settling?.finally(() => {
+    return settling.finally(() => {
       this.#closed = true;
     });
   }
@@ -143,7 +149,6 @@ export class RunOperationSink implements OperationSink {
     let statements: readonly RunStatement[];
     if (operation.kind !== "batchAlterTable" && dialect.checkOperation === undefined) {
       // The common case: no reads before the compile.
-      this.#compileOptions ??= { warn: (message) => this.#warn(message) };
       statements = dialect.compile(operation, this.#compileOptions);
     } else {
       const context = this.#readContext(operation);
@@ -152,7 +157,7 @@ export class RunOperationSink implements OperationSink {
       // compiled after reading the table, its statements sent like any other.
       // One it can ALTER is its steps, each compiled as the plain operation.
       if (operation.kind === "batchAlterTable" && dialect.requiresRecreate?.(operation) === false) {
-        statements = operation.steps.flatMap((step) => dialect.compile(step, { warn: context.warn }));
+        statements = operation.steps.flatMap((step) => dialect.compile(step, this.#compileOptions));
       } else if (
         operation.kind === "batchAlterTable" &&
         dialect.requiresRecreate !== undefined &&
@@ -160,7 +165,7 @@ export class RunOperationSink implements OperationSink {
       ) {
         statements = await dialect.compileRebuild(operation, context);
       } else {
-        statements = dialect.compile(operation, { warn: context.warn });
+        statements = dialect.compile(operation, this.#compileOptions);
       }
     }
     for (const statement of statements) {
@@ -192,15 +197,9 @@ export class RunOperationSink implements OperationSink {
         const reason = need;
         return (await this.#track(sql, () => this.#statements.query<Row>(statement, reason))).rows;
       },
-      warn: (message) => this.#warn(message),
+      warn: this.#warn,
       progress: this.#hooks.onProgress !== undefined,
     };
-  }
-
-  /** A dialect's warning: to the run's handler, else on stderr. */
-  #warn(message: string): void {
-    if (this.#hooks.onWarning) this.#hooks.onWarning(message);
-    else process.stderr.write(`WARNING: ${message}\n`);
   }
 
   async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
@@ -281,3 +280,8 @@ export class TransactionEndedError extends CommandError {
  * between two statements on PostgreSQL.
  */
 const CALL_SITE_FRAMES = 6;
+
+/** A dialect's warning when the run has no handler for it. */
+function warnOnStderr(message: string): void {
+  process.stderr.write(`WARNING: ${message}\n`);
+}
