@@ -240,3 +240,40 @@ export function memoryCase(h, n) {
     goal_met: mb === null ? null : mb < 150,
   });
 }
+
+/**
+ * `upgrade head` of `n` migrations on PostgreSQL: Retort's own work between
+ * two statements, per migration, beside the DDL's floor and Alembic (see
+ * postgres.mjs, which this runs). A server that cannot be reached is a
+ * note, not a failure: benchmarks are not tests.
+ */
+export async function postgresCase(h, n) {
+  const { measurePostgres, GOAL_OWN_WORK_MS } = await import("./postgres.mjs");
+  const name = `upgrade-from-empty/postgres/${n}`;
+  const goal = `Retort's own work between two statements under ${GOAL_OWN_WORK_MS} ms per migration`;
+  h.log(`PostgreSQL: upgrade head of ${n} migrations`);
+  try {
+    const r = await measurePostgres({
+      count: n,
+      repeats: h.opts.repeats,
+      alembic: h.opts.alembic ? h.alembicBin : null,
+      alembicSkipped: h.opts.alembic ? undefined : "Alembic cases skipped",
+      genAlembic: h.genAlembic,
+      log: (text) => h.log(`  ${text}`),
+    });
+    h.log(`  own work between statements ${r.own_work_ms} ms per migration (goal: under ${GOAL_OWN_WORK_MS} ms)`);
+    const { machine, count, goal_met, goal_own_work_ms, ...measured } = r;
+    h.results.push({
+      name,
+      ...measured,
+      revisions: count,
+      goal,
+      goal_met: n >= 1000 ? goal_met : null,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    h.log(`  PostgreSQL case FAILED: ${message}`);
+    h.notes.push(`PostgreSQL case not measured: ${message.split("\n")[0]}`);
+    h.results.push({ name, retort_error: message.slice(0, 800), goal, goal_met: null });
+  }
+}

@@ -7,6 +7,9 @@
 // The server is RETORT_BENCH_POSTGRES_URL, else RETORT_TEST_POSTGRES_URL,
 // else postgresql://postgres@127.0.0.1:5432/postgres. Each run gets a fresh
 // database, dropped afterwards. Prints one JSON object on stdout.
+// `pnpm bench` (run.mjs) runs the same measurement as its `postgres` group
+// (`measurePostgres` below), so that one command prints every row of issue
+// #12's table.
 //
 // - ddl_s: the same 1,000 CREATE TABLE statements sent by pg in one
 //   transaction: the floor, the database's own work.
@@ -51,28 +54,22 @@ import { generateRetortProject } from "./gen-retort.mjs";
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(benchDir, "..");
 const cli = path.join(repo, "apps", "cli", "bin", "retort.cjs");
-const genAlembic = path.resolve(repo, "..", "shared", "bench", "gen_alembic.py");
+const defaultGenAlembic = path.resolve(repo, "..", "shared", "bench", "gen_alembic.py");
 const pg = createRequire(path.join(repo, "packages", "postgres", "package.json"))("pg");
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
-const count = option("--count", 1000);
-const repeats = option("--repeats", 3);
-const withAlembic = !args.includes("--no-alembic");
-const serverUrl =
+const defaultServerUrl = () =>
   process.env.RETORT_BENCH_POSTGRES_URL ??
   process.env.RETORT_TEST_POSTGRES_URL ??
   "postgresql://postgres@127.0.0.1:5432/postgres";
 
-const log = (text) => process.stderr.write(`${text}\n`);
+/** Goal of issue #12: Retort's own work between two statements, per migration. */
+export const GOAL_OWN_WORK_MS = 0.2;
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: serverUrl });
+async function admin(o, sql) {
+  const client = new pg.Client({ connectionString: o.serverUrl });
   await client.connect();
   try {
     await client.query(sql);
@@ -82,15 +79,15 @@ async function admin(sql) {
 }
 
 /** Runs `fn` with a fresh database's URL; drops the database afterwards. */
-async function withDatabase(fn) {
+async function withDatabase(o, fn) {
   const name = `retort_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
+  await admin(o, `CREATE DATABASE "${name}"`);
+  const url = new URL(o.serverUrl);
   url.pathname = `/${name}`;
   try {
     return await fn(url.toString());
   } finally {
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin(o, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
 }
 
@@ -116,8 +113,8 @@ function retortWith(project, nodeArgs, env, cliArgs) {
   return result;
 }
 
-async function ddlFloor() {
-  return withDatabase(async (url) => {
+async function ddlFloor(o) {
+  return withDatabase(o, async (url) => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
@@ -127,7 +124,7 @@ async function ddlFloor() {
       let settled = 0;
       const started = process.hrtime.bigint();
       await client.query("BEGIN");
-      for (let i = 0; i < count; i++) {
+      for (let i = 0; i < o.count; i++) {
         const sent = performance.now();
         if (settled !== 0) gaps.push(sent - settled);
         const pending = client.query(
@@ -146,8 +143,8 @@ async function ddlFloor() {
   });
 }
 
-async function retortRun(project) {
-  return withDatabase(async (url) => {
+async function retortRun(o, project) {
+  return withDatabase(o, async (url) => {
     fs.writeFileSync(path.join(project, "retort.config.json"), JSON.stringify({ scriptLocation: "migrations", url }));
     const timesFile = path.join(project, "statement-times.json");
     fs.rmSync(timesFile, { force: true });
@@ -155,30 +152,28 @@ async function retortRun(project) {
       retortWith(project, ["--require", statementTimes], { RETORT_BENCH_PG_TIMES: timesFile }, ["upgrade", "head"]),
     );
     const statements = JSON.parse(fs.readFileSync(timesFile, "utf8"));
-    if (statements.roundTrips.length !== count) {
-      throw new Error(`timed ${statements.roundTrips.length} of the ${count} migrations' statements`);
+    if (statements.roundTrips.length !== o.count) {
+      throw new Error(`timed ${statements.roundTrips.length} of the ${o.count} migrations' statements`);
     }
     const check = retort(project, "current").stdout.trim();
-    if (!check.startsWith(`r${String(count - 1).padStart(6, "0")}`)) throw new Error(`unexpected current: ${check}`);
+    if (!check.startsWith(`r${String(o.count - 1).padStart(6, "0")}`)) throw new Error(`unexpected current: ${check}`);
     const startup = timed(() => retort(project, "upgrade", "head"));
     return { apply, startup, statements };
   });
 }
 
-async function alembicRun() {
-  if (!withAlembic) return { skipped: "--no-alembic" };
-  const alembic = spawnSync("which", ["alembic"], { encoding: "utf8" }).stdout.trim();
-  if (!alembic) return { skipped: "alembic is not installed (apt-get install -y alembic python3-psycopg2)" };
-  if (!fs.existsSync(genAlembic)) return { skipped: `${genAlembic} not found` };
+async function alembicRun(o) {
+  if (o.alembic === null) return { skipped: o.alembicSkipped ?? "no alembic" };
+  if (!fs.existsSync(o.genAlembic)) return { skipped: `${o.genAlembic} not found` };
   const times = [];
-  for (let run = 0; run < repeats; run++) {
-    const seconds = await withDatabase(async (url) => {
+  for (let run = 0; run < o.repeats; run++) {
+    const seconds = await withDatabase(o, async (url) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "retort-bench-alembic-pg-"));
       try {
         const sqlalchemyUrl = url.replace(/^postgresql:/, "postgresql+psycopg2:");
-        execFileSync("python3", [genAlembic, dir, String(count), "--url", sqlalchemyUrl]);
+        execFileSync("python3", [o.genAlembic, dir, String(o.count), "--url", sqlalchemyUrl]);
         return timed(() => {
-          const result = spawnSync(alembic, ["upgrade", "head"], { cwd: dir, encoding: "utf8" });
+          const result = spawnSync(o.alembic, ["upgrade", "head"], { cwd: dir, encoding: "utf8" });
           if (result.status !== 0) throw new Error(`alembic upgrade head failed:\n${result.stderr}`);
         });
       } finally {
@@ -190,7 +185,21 @@ async function alembicRun() {
   return { seconds: median(times), runs: times };
 }
 
-async function main() {
+/**
+ * The measurement: two warm-up runs, `repeats` pairs of the DDL floor and
+ * Retort's upgrade, then Alembic's upgrades where `alembic` names one.
+ * Returns the result object this script prints.
+ */
+export async function measurePostgres({
+  serverUrl = defaultServerUrl(),
+  count = 1000,
+  repeats = 3,
+  alembic = null,
+  alembicSkipped,
+  genAlembic = defaultGenAlembic,
+  log = (text) => process.stderr.write(`${text}\n`),
+} = {}) {
+  const o = { serverUrl, count, repeats, alembic, alembicSkipped, genAlembic, log };
   const project = fs.mkdtempSync(path.join(os.tmpdir(), "retort-bench-pg-"));
   try {
     generateRetortProject(project, count);
@@ -205,8 +214,8 @@ async function main() {
     // apps/cli/src/code-cache.ts). `own_work_before_code_cache_ms` is the
     // second run's own work, without that code.
     log("retort upgrade head (two warm-up runs first) ...");
-    await retortRun(project);
-    const second = await retortRun(project);
+    await retortRun(o, project);
+    const second = await retortRun(o, project);
     log(`${repeats} pairs: DDL floor (${count} CREATE TABLEs in one transaction), then retort upgrade head ...`);
     const floors = [];
     const runs = [];
@@ -220,11 +229,11 @@ async function main() {
       let floor;
       let retortTimes;
       if (run % 2 === 0) {
-        floor = await ddlFloor();
-        retortTimes = await retortRun(project);
+        floor = await ddlFloor(o);
+        retortTimes = await retortRun(o, project);
       } else {
-        retortTimes = await retortRun(project);
-        floor = await ddlFloor();
+        retortTimes = await retortRun(o, project);
+        floor = await ddlFloor(o);
       }
       floors.push(floor.seconds);
       runs.push(retortTimes);
@@ -250,7 +259,7 @@ async function main() {
       );
     }
     log("alembic upgrade head ...");
-    const alembic = await alembicRun();
+    const alembicResult = await alembicRun(o);
     const ddl = median(floors);
     const apply = median(runs.map((run) => run.apply));
     const startup = median(runs.map((run) => run.startup));
@@ -273,18 +282,38 @@ async function main() {
       own_work_runs_ms: ownWork.map((pair) =>
         Object.fromEntries(Object.entries(pair).map(([key, ms]) => [key, Number(ms.toFixed(3))])),
       ),
-      goal_overhead_ms: 0.2,
-      ...(alembic.skipped
-        ? { alembic: alembic.skipped }
+      goal_own_work_ms: GOAL_OWN_WORK_MS,
+      goal_met: median(ownWork.map((pair) => pair.own_work_ms)) < GOAL_OWN_WORK_MS,
+      ...(alembicResult.skipped
+        ? { alembic: alembicResult.skipped }
         : {
-            alembic_s: Number(alembic.seconds.toFixed(3)),
-            ratio: Number((alembic.seconds / apply).toFixed(2)),
+            alembic_s: Number(alembicResult.seconds.toFixed(3)),
+            ratio: Number((alembicResult.seconds / apply).toFixed(2)),
           }),
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return result;
   } finally {
     fs.rmSync(project, { recursive: true, force: true });
   }
 }
 
-await main();
+// Run as a script (not imported by run.mjs): options from the command line.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const option = (name, fallback) => {
+    const index = args.indexOf(name);
+    return index === -1 ? fallback : Number(args[index + 1]);
+  };
+  const alembic = args.includes("--no-alembic")
+    ? null
+    : spawnSync("which", ["alembic"], { encoding: "utf8" }).stdout.trim() || null;
+  const result = await measurePostgres({
+    count: option("--count", 1000),
+    repeats: option("--repeats", 3),
+    alembic,
+    alembicSkipped: args.includes("--no-alembic")
+      ? "--no-alembic"
+      : "alembic is not installed (apt-get install -y alembic python3-psycopg2)",
+  });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Retort benchmarks (not tests: nothing here fails on a time).
 //
-//   node bench/run.mjs [--quick] [--no-alembic] [--sizes GRAPH[,APPLY]] [--repeats N] [--only graph|apply] [--keep]
+//   node bench/run.mjs [--quick] [--no-alembic] [--sizes GRAPH[,APPLY]] [--repeats N] [--only GROUP] [--keep]
 //
 // Prints one JSON object on stdout; progress goes to stderr. See bench/README.md.
 
@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateRetortProject, rid, settle } from "./gen-retort.mjs";
-import { applyCases, memoryCase, realSizeCases, startupCase } from "./issue-cases.mjs";
+import { applyCases, memoryCase, postgresCase, realSizeCases, startupCase } from "./issue-cases.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, "..");
@@ -54,8 +54,8 @@ function parseArgs(argv) {
     else if (a === "--keep") opts.keep = true;
     else if (a === "--only" || a.startsWith("--only=")) {
       opts.only = value();
-      if (!["graph", "apply", "startup", "real", "memory"].includes(opts.only)) {
-        usage(`bad --only: ${opts.only} (graph, apply, startup, real or memory)`);
+      if (!["graph", "apply", "startup", "real", "memory", "postgres"].includes(opts.only)) {
+        usage(`bad --only: ${opts.only} (graph, apply, startup, real, memory or postgres)`);
       }
     } else if (a === "--sizes" || a.startsWith("--sizes=")) sizes = value();
     else if (a === "--repeats" || a.startsWith("--repeats=")) repeats = value();
@@ -83,13 +83,14 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = `usage: node bench/run.mjs [--quick] [--no-alembic] [--sizes GRAPH[,APPLY]] [--repeats N] [--only graph|apply] [--keep]
+  const text = `usage: node bench/run.mjs [--quick] [--no-alembic] [--sizes GRAPH[,APPLY]] [--repeats N] [--only GROUP] [--keep]
   --quick        graph commands on 2,000 revisions instead of 10,000, 1 timed run per case
   --no-alembic   time Retort only
   --sizes G[,A]  revisions for the graph cases (default 10000) and for upgrade from empty (default 1000)
   --repeats N    timed runs per case, median reported (default 3; 1 with --quick)
-  --only WHAT    one group: graph (heads/current/no-op upgrade), apply (upgrade from empty, warm and cold),
-                 startup (--version vs node -e 0), real (550 revisions, TypeScript config), memory (10,000 upgrade)
+  --only GROUP   one group: graph (heads/current/no-op upgrade), apply (upgrade from empty, warm and cold),
+                 startup (--version vs node -e 0), real (550 revisions, TypeScript config), memory (10,000 upgrade),
+                 postgres (upgrade from empty on PostgreSQL: own work per migration; see bench/postgres.mjs)
   --keep         keep the generated projects (path printed on stderr)
 `;
   if (error) {
@@ -386,6 +387,82 @@ function graphCases(work, shape) {
   addResult(`upgrade-noop/${shape}/${n}`, goalOf(20), rUpgrade, aUpgrade, extra);
 }
 
+// ---------------------------------------------------------------- the issue's table
+
+/**
+ * Issue #12's table, row by row, from the results of this run: each row
+ * names its cases with what was measured against the goal, and is met when
+ * every case was measured and met it (null when one was not measured, as
+ * with `--only` or without Alembic).
+ */
+function goalTable(results) {
+  const byName = new Map(results.map((entry) => [entry.name, entry]));
+  const g = opts.graphSize;
+  const a = opts.applySize;
+  const gText = g.toLocaleString("en-US");
+  const aText = a.toLocaleString("en-US");
+  const times = (x) => (typeof x === "number" ? `${x}x` : "not measured");
+  const rows = [
+    [
+      "`retort --version`",
+      "at most 1.5x `node -e 0`",
+      ["version-vs-node"],
+      (e) => `${times(e.ratio_to_node)} node -e 0`,
+    ],
+    [
+      "`heads`, `history`, `current`, 550 revisions, TypeScript config",
+      "at least 4x faster than Alembic",
+      ["heads/real-ts-config/550", "history/real-ts-config/550", "current/real-ts-config/550"],
+      (e) => times(e.ratio),
+    ],
+    [
+      `\`heads\` / no-op \`upgrade head\`, ${gText} revisions`,
+      "at least 20x faster than Alembic",
+      [`heads/linear/${g}`, `heads/branchy/${g}`, `upgrade-noop/linear/${g}`, `upgrade-noop/branchy/${g}`],
+      (e) => times(e.ratio),
+    ],
+    [
+      `\`current\`, ${gText} revisions`,
+      "at least 150x faster than Alembic",
+      [`current/linear/${g}`, `current/branchy/${g}`],
+      (e) => times(e.ratio),
+    ],
+    [
+      `\`upgrade head\` from empty, 550 and ${aText} migrations, SQLite`,
+      "at least 4x faster than Alembic, warm and cold; cold within 1.5x of warm",
+      [...new Set([550, a])].map((n) => `upgrade-from-empty/linear/${n}`),
+      (e) =>
+        `warm ${times(e.ratio)}, cold ${times(e.ratio_cold)}, cold/warm ${
+          e.retort_cold_s && e.retort_s ? `${round(e.retort_cold_s / e.retort_s, 2)}x` : "not measured"
+        }`,
+    ],
+    [
+      `\`upgrade head\`, ${aText} migrations, PostgreSQL`,
+      "Retort's own work between two statements under 0.2 ms per migration",
+      [`upgrade-from-empty/postgres/${a}`],
+      (e) => (typeof e.own_work_ms === "number" ? `${e.own_work_ms} ms` : "not measured"),
+    ],
+    [
+      `peak memory, \`upgrade head\` of ${gText} migrations`,
+      "under 150 MB",
+      [`memory/upgrade-from-empty/${g}`],
+      (e) => (typeof e.retort_peak_rss_mb === "number" ? `${e.retort_peak_rss_mb} MB` : "not measured"),
+    ],
+  ];
+  const table = rows.map(([row, goal, names, show]) => {
+    const cases = names.map((name) => {
+      const entry = byName.get(name);
+      return entry === undefined
+        ? { name, measured: "not run", met: null }
+        : { name, measured: show(entry), met: entry.goal_met ?? null };
+    });
+    const met = cases.some((c) => c.met === false) ? false : cases.every((c) => c.met === true) ? true : null;
+    return { row, goal, met, cases };
+  });
+  const all = table.some((r) => r.met === false) ? false : table.every((r) => r.met === true) ? true : null;
+  return { all_met: all, rows: table };
+}
+
 // ---------------------------------------------------------------- main
 
 if (!fs.existsSync(retortBin)) {
@@ -414,7 +491,9 @@ const harness = {
   work,
   cacheDir,
   genAlembic,
+  alembicBin,
   results,
+  notes,
   log,
   run,
   retort,
@@ -450,6 +529,7 @@ try {
     graphCases(work, "branchy");
   }
   if (wanted("memory")) memoryCase(harness, opts.graphSize);
+  if (wanted("postgres")) await postgresCase(harness, opts.applySize);
 
   const out = {
     machine: {
@@ -471,6 +551,7 @@ try {
       peak_rss: timeBin ? `${timeBin} -f %M` : "not measured (no /usr/bin/time)",
     },
     results,
+    goals: goalTable(results),
     ...(notes.length ? { notes } : {}),
     total_s: round((Date.now() - started) / 1000, 1),
   };
