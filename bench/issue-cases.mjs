@@ -111,9 +111,11 @@ export function realSizeCases(h) {
   const goal = { text: "at least 4x faster than Alembic", applies: h.opts.alembic, met: (e) => e.ratio >= 4 };
   for (const command of ["heads", "history", "current"]) {
     h.log(`real-size ${command}/${n}`);
-    const warm = h.attempt(command, () =>
-      h.measure(`retort ${command} (warm)`, () => h.retort(rdir, [command], { measureRss: true })),
-    );
+    // Retort's warm runs and Alembic's in turn (see `measureAlternating`).
+    const [warm, alembic] = h.measureAlternating([
+      { label: `retort ${command} (warm)`, fn: () => h.retort(rdir, [command], { measureRss: true }) },
+      h.opts.alembic ? { label: `alembic ${command}`, fn: () => h.alembic(adir, [command]) } : null,
+    ]);
     const cold = h.attempt(command, () =>
       h.measure(`retort ${command} (cold)`, () => h.retort(rdir, [command]), { before: () => clearProjectCaches(h) }),
     );
@@ -122,9 +124,6 @@ export function realSizeCases(h) {
         before: () => clearRetortCache(h),
       }),
     );
-    const alembic = h.opts.alembic
-      ? h.attempt(`alembic ${command}`, () => h.measure(`alembic ${command}`, () => h.alembic(adir, [command])))
-      : undefined;
     h.addResult(`${command}/real-ts-config/${n}`, goal, warm, alembic, {
       revisions: n,
       retort_cold_s: cold?.seconds ? h.round(cold.seconds) : null,
@@ -152,18 +151,37 @@ export function applyCases(h, sizes) {
     if (h.opts.alembic) h.run(["python3", h.genAlembic, adir, String(n)], h.work);
     const check = () => h.expectAll("retort current after upgrade", h.retort(rdir, ["current"]).stdout, [last]);
     const upgrade = () => h.retort(rdir, ["upgrade", "head"], { measureRss: true });
-    const warm = h.attempt("upgrade head", () =>
-      h.measure("retort upgrade head (warm)", upgrade, { before: () => h.removeDb(rdir), check }),
-    );
-    const cold = h.attempt("upgrade head", () =>
-      h.measure("retort upgrade head (cold)", upgrade, {
+    const aCheck = () => h.expectAll("alembic current after upgrade", h.alembic(adir, ["current"]).stdout, [last]);
+    const aUpgrade = () => h.alembic(adir, ["upgrade", "head"]);
+    // Retort's runs and Alembic's in turn, warm and then cold (see `measureAlternating`).
+    const [warm, alembicWarm] = h.measureAlternating([
+      { label: "retort upgrade head (warm)", fn: upgrade, before: () => h.removeDb(rdir), check },
+      h.opts.alembic
+        ? { label: "alembic upgrade head (warm)", fn: aUpgrade, before: () => h.removeDb(adir), check: aCheck }
+        : null,
+    ]);
+    const [cold, alembicCold] = h.measureAlternating([
+      {
+        label: "retort upgrade head (cold)",
+        fn: upgrade,
         before: () => {
           h.removeDb(rdir);
           clearProjectCaches(h);
         },
         check,
-      }),
-    );
+      },
+      h.opts.alembic
+        ? {
+            label: "alembic upgrade head (cold)",
+            fn: aUpgrade,
+            before: () => {
+              h.removeDb(adir);
+              clearPycache(adir);
+            },
+            check: aCheck,
+          }
+        : null,
+    ]);
     const empty = h.attempt("upgrade head", () =>
       h.measure("retort upgrade head (cold, empty cache folder)", upgrade, {
         before: () => {
@@ -173,24 +191,6 @@ export function applyCases(h, sizes) {
         check,
       }),
     );
-    let alembicWarm;
-    let alembicCold;
-    if (h.opts.alembic) {
-      const aCheck = () => h.expectAll("alembic current after upgrade", h.alembic(adir, ["current"]).stdout, [last]);
-      const aUpgrade = () => h.alembic(adir, ["upgrade", "head"]);
-      alembicWarm = h.attempt("alembic upgrade", () =>
-        h.measure("alembic upgrade head (warm)", aUpgrade, { before: () => h.removeDb(adir), check: aCheck }),
-      );
-      alembicCold = h.attempt("alembic upgrade", () =>
-        h.measure("alembic upgrade head (cold)", aUpgrade, {
-          before: () => {
-            h.removeDb(adir);
-            clearPycache(adir);
-          },
-          check: aCheck,
-        }),
-      );
-    }
     const goal = {
       text: "at least 4x faster than Alembic, warm and cold; cold within 1.5x of warm",
       applies: h.opts.alembic,

@@ -192,35 +192,66 @@ const round = (x, digits = 3) => (x === null || x === undefined ? null : Number(
  * `check` validates each run's output.
  */
 function measure(label, fn, { before, check } = {}) {
-  const runs = [];
-  // The peak of the timed runs; the first run's apart (it may fill Retort's caches).
-  let rss = null;
-  const once = () => {
-    before?.();
-    const r = fn();
-    check?.(r);
-    return r;
-  };
-  const firstRun = once();
-  const first = firstRun.seconds;
-  const firstRss = firstRun.rssKb ?? null;
-  let seconds;
-  if (first > SLOW_SECONDS) {
-    runs.push(first);
-    seconds = first;
-    rss = firstRss;
-  } else {
-    for (let i = 0; i < opts.repeats; i++) {
-      const r = once();
-      runs.push(r.seconds);
-      if (r.rssKb !== null && r.rssKb !== undefined) rss = Math.max(rss ?? 0, r.rssKb);
-    }
-    seconds = median(runs);
-  }
-  log(
-    `  ${label}: ${seconds.toFixed(3)} s (first ${first.toFixed(3)} s, runs ${runs.map((x) => x.toFixed(3)).join(", ")})`,
+  const [result] = measureAlternating([{ label, fn, before, check }]);
+  if (result.error !== undefined) throw new CommandError(result.error);
+  return result;
+}
+
+/**
+ * Times several cases (Retort's and Alembic's side of one row) with their
+ * runs in turn: the first (warm-up) run of each, then run i of each, and so
+ * on, so that a minute in which the host is slower (this shared VM's speed
+ * moves by a third from minute to minute) weighs on both sides instead of
+ * on whichever ran then. Each case is measured as `measure` measures one;
+ * `null` cases are skipped. A case whose run fails is reported as
+ * `{ error }` and left out of the later turns; the others go on.
+ */
+function measureAlternating(cases) {
+  const states = cases.map((c) =>
+    c === null ? null : { c, runs: [], rss: null, first: undefined, firstRss: null, error: undefined },
   );
-  return { seconds, first, runs, rssKb: rss, firstRssKb: firstRss };
+  const once = (state) => {
+    try {
+      state.c.before?.();
+      const r = state.c.fn();
+      state.c.check?.(r);
+      return r;
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      log(`  ${state.c.label} FAILED: ${e.message}`);
+      state.error = e.message.slice(0, 800);
+      return null;
+    }
+  };
+  for (const state of states) {
+    if (state === null) continue;
+    const r = once(state);
+    if (r === null) continue;
+    state.first = r.seconds;
+    state.firstRss = r.rssKb ?? null;
+    if (r.seconds > SLOW_SECONDS) {
+      state.runs.push(r.seconds);
+      state.rss = state.firstRss;
+    }
+  }
+  for (let i = 0; i < opts.repeats; i++) {
+    for (const state of states) {
+      if (state === null || state.error !== undefined || state.first > SLOW_SECONDS) continue;
+      const r = once(state);
+      if (r === null) continue;
+      state.runs.push(r.seconds);
+      if (r.rssKb !== null && r.rssKb !== undefined) state.rss = Math.max(state.rss ?? 0, r.rssKb);
+    }
+  }
+  return states.map((state) => {
+    if (state === null) return undefined;
+    if (state.error !== undefined) return { error: state.error };
+    const seconds = median(state.runs);
+    log(
+      `  ${state.c.label}: ${seconds.toFixed(3)} s (first ${state.first.toFixed(3)} s, runs ${state.runs.map((x) => x.toFixed(3)).join(", ")})`,
+    );
+    return { seconds, first: state.first, runs: state.runs, rssKb: state.rss, firstRssKb: state.firstRss };
+  });
 }
 
 /** Heads from `retort heads` output: the revision ids at the start of lines. */
@@ -318,69 +349,71 @@ function graphCases(work, shape) {
     met: (e) => e.ratio !== null && e.ratio >= times,
   });
 
-  // Retort: heads, then stamp the database at head(s), then current and a no-op upgrade.
-  log(`retort ${shape}/${n}`);
-  const rHeads = attempt("heads", () =>
-    measure("heads", () => retort(rdir, ["heads"], { measureRss: true }), {
-      check: (r) => expectAll("retort heads", r.stdout, heads),
-    }),
-  );
-  let rCurrent;
-  let rUpgrade;
+  // Both databases stamped at the head(s) first; then each command's runs
+  // alternate between Retort and Alembic (see `measureAlternating`).
+  log(`retort and alembic ${shape}/${n}, runs in turn`);
   const rStamp = attempt("stamp", () => {
     removeDb(rdir);
     const listed = parseHeads(retort(rdir, ["heads"]).stdout);
     const target = listed.length > 1 ? "heads" : "head";
-    log(`  stamp ${target} (retort heads lists ${listed.length})`);
+    log(`  retort stamp ${target} (retort heads lists ${listed.length})`);
     return { stamp: retort(rdir, ["stamp", target]) };
   });
-  if (rStamp.error) {
-    rCurrent = rUpgrade = { error: `stamp failed: ${rStamp.error}` };
-  } else {
-    rCurrent = attempt("current", () =>
-      measure("current", () => retort(rdir, ["current"], { measureRss: true }), {
-        check: (r) => expectAll("retort current", r.stdout, heads),
-      }),
-    );
-    rUpgrade = attempt("upgrade head (no-op)", () =>
-      measure("upgrade head (no-op)", () => retort(rdir, ["upgrade", "head"], { measureRss: true }), {
-        check: (r) => {
-          if (/Running upgrade/.test(r.stdout + r.stderr)) throw new CommandError("no-op upgrade ran migrations");
-        },
-      }),
-    );
-  }
-
-  let aHeads;
-  let aCurrent;
-  let aUpgrade;
-  if (opts.alembic) {
-    log(`alembic ${shape}/${n}`);
-    aHeads = attempt("alembic heads", () =>
-      measure("heads", () => alembic(adir, ["heads"]), { check: (r) => expectAll("alembic heads", r.stdout, heads) }),
-    );
-    const aStamp = attempt("alembic stamp", () => {
-      removeDb(adir);
-      log("  stamp heads");
-      return { stamp: alembic(adir, ["stamp", "heads"]) };
-    });
-    if (aStamp.error) {
-      aCurrent = aUpgrade = { error: `stamp failed: ${aStamp.error}` };
-    } else {
-      aCurrent = attempt("alembic current", () =>
-        measure("current", () => alembic(adir, ["current"]), {
-          check: (r) => expectAll("alembic current", r.stdout, heads),
-        }),
-      );
-      aUpgrade = attempt("alembic upgrade", () =>
-        measure("upgrade head (no-op)", () => alembic(adir, ["upgrade", "head"]), {
-          check: (r) => {
-            if (/Running upgrade/.test(r.stdout + r.stderr)) throw new CommandError("no-op upgrade ran migrations");
-          },
-        }),
-      );
-    }
-  }
+  const aStamp = opts.alembic
+    ? attempt("alembic stamp", () => {
+        removeDb(adir);
+        log("  alembic stamp heads");
+        return { stamp: alembic(adir, ["stamp", "heads"]) };
+      })
+    : undefined;
+  const noRun = (r) => {
+    if (/Running upgrade/.test(r.stdout + r.stderr)) throw new CommandError("no-op upgrade ran migrations");
+  };
+  const pair = (retortCase, alembicCase, stamped) => {
+    const [r, a] = measureAlternating([
+      stamped && rStamp.error !== undefined ? null : retortCase,
+      !opts.alembic || (stamped && aStamp?.error !== undefined) ? null : alembicCase,
+    ]);
+    return [
+      r ?? { error: `stamp failed: ${rStamp.error}` },
+      opts.alembic ? (a ?? { error: `stamp failed: ${aStamp?.error}` }) : undefined,
+    ];
+  };
+  const [rHeads, aHeads] = pair(
+    {
+      label: "retort heads",
+      fn: () => retort(rdir, ["heads"], { measureRss: true }),
+      check: (r) => expectAll("retort heads", r.stdout, heads),
+    },
+    {
+      label: "alembic heads",
+      fn: () => alembic(adir, ["heads"]),
+      check: (r) => expectAll("alembic heads", r.stdout, heads),
+    },
+    false,
+  );
+  const [rCurrent, aCurrent] = pair(
+    {
+      label: "retort current",
+      fn: () => retort(rdir, ["current"], { measureRss: true }),
+      check: (r) => expectAll("retort current", r.stdout, heads),
+    },
+    {
+      label: "alembic current",
+      fn: () => alembic(adir, ["current"]),
+      check: (r) => expectAll("alembic current", r.stdout, heads),
+    },
+    true,
+  );
+  const [rUpgrade, aUpgrade] = pair(
+    {
+      label: "retort upgrade head (no-op)",
+      fn: () => retort(rdir, ["upgrade", "head"], { measureRss: true }),
+      check: noRun,
+    },
+    { label: "alembic upgrade head (no-op)", fn: () => alembic(adir, ["upgrade", "head"]), check: noRun },
+    true,
+  );
   const extra = { revisions: n, heads: heads.length };
   addResult(`heads/${shape}/${n}`, goalOf(20), rHeads, aHeads, extra);
   addResult(`current/${shape}/${n}`, goalOf(150), rCurrent, aCurrent, extra);
@@ -499,6 +532,7 @@ const harness = {
   retort,
   alembic: (...args) => alembic(...args),
   measure,
+  measureAlternating,
   attempt,
   addResult,
   expectAll,
