@@ -114,7 +114,9 @@ export function realSizeCases(h) {
     // Retort's warm runs and Alembic's in turn (see `measureAlternating`).
     const [warm, alembic] = h.measureAlternating([
       { label: `retort ${command} (warm)`, fn: () => h.retort(rdir, [command], { measureRss: true }) },
-      h.opts.alembic ? { label: `alembic ${command}`, fn: () => h.alembic(adir, [command]) } : null,
+      h.opts.alembic
+        ? { label: `alembic ${command}`, fn: () => h.alembic(adir, [command], { measureRss: true }) }
+        : null,
     ]);
     const cold = h.attempt(command, () =>
       h.measure(`retort ${command} (cold)`, () => h.retort(rdir, [command]), { before: () => clearProjectCaches(h) }),
@@ -152,7 +154,7 @@ export function applyCases(h, sizes) {
     const check = () => h.expectAll("retort current after upgrade", h.retort(rdir, ["current"]).stdout, [last]);
     const upgrade = () => h.retort(rdir, ["upgrade", "head"], { measureRss: true });
     const aCheck = () => h.expectAll("alembic current after upgrade", h.alembic(adir, ["current"]).stdout, [last]);
-    const aUpgrade = () => h.alembic(adir, ["upgrade", "head"]);
+    const aUpgrade = () => h.alembic(adir, ["upgrade", "head"], { measureRss: true });
     // Retort's runs and Alembic's in turn, warm and then cold (see `measureAlternating`).
     const [warm, alembicWarm] = h.measureAlternating([
       { label: "retort upgrade head (warm)", fn: upgrade, before: () => h.removeDb(rdir), check },

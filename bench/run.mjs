@@ -309,6 +309,7 @@ function addResult(name, goal, r, a, extra = {}) {
     if (a?.runs) entry.alembic_runs_s = a.runs.map((x) => round(x));
     if (a?.first !== undefined && a.first !== a.runs[0]) entry.alembic_first_s = round(a.first);
     if (a?.error) entry.alembic_error = a.error;
+    if (a?.rssKb) entry.alembic_peak_rss_mb = round(a.rssKb / 1024, 1);
     entry.ratio = r?.seconds && a?.seconds ? round(a.seconds / r.seconds, 2) : null;
   }
   Object.assign(entry, extra);
@@ -387,7 +388,7 @@ function graphCases(work, shape) {
     },
     {
       label: "alembic heads",
-      fn: () => alembic(adir, ["heads"]),
+      fn: () => alembic(adir, ["heads"], { measureRss: true }),
       check: (r) => expectAll("alembic heads", r.stdout, heads),
     },
     false,
@@ -400,7 +401,7 @@ function graphCases(work, shape) {
     },
     {
       label: "alembic current",
-      fn: () => alembic(adir, ["current"]),
+      fn: () => alembic(adir, ["current"], { measureRss: true }),
       check: (r) => expectAll("alembic current", r.stdout, heads),
     },
     true,
@@ -411,7 +412,11 @@ function graphCases(work, shape) {
       fn: () => retort(rdir, ["upgrade", "head"], { measureRss: true }),
       check: noRun,
     },
-    { label: "alembic upgrade head (no-op)", fn: () => alembic(adir, ["upgrade", "head"]), check: noRun },
+    {
+      label: "alembic upgrade head (no-op)",
+      fn: () => alembic(adir, ["upgrade", "head"], { measureRss: true }),
+      check: noRun,
+    },
     true,
   );
   const extra = { revisions: n, heads: heads.length };
