@@ -370,55 +370,27 @@ function graphCases(work, shape) {
   const noRun = (r) => {
     if (/Running upgrade/.test(r.stdout + r.stderr)) throw new CommandError("no-op upgrade ran migrations");
   };
-  const pair = (retortCase, alembicCase, stamped) => {
+  const listsHeads = (who, command) => (r) => expectAll(`${who} ${command}`, r.stdout, heads);
+  // Per command: its arguments, the check of each side's output, and whether it needs the stamped database.
+  const commands = [
+    { name: "heads", args: ["heads"], check: listsHeads, stamped: false },
+    { name: "current", args: ["current"], check: listsHeads, stamped: true },
+    { name: "upgrade head (no-op)", args: ["upgrade", "head"], check: () => noRun, stamped: true },
+  ];
+  const [[rHeads, aHeads], [rCurrent, aCurrent], [rUpgrade, aUpgrade]] = commands.map((command) => {
+    const side = (who, fn, stamp) =>
+      command.stamped && stamp?.error !== undefined
+        ? null
+        : { label: `${who} ${command.name}`, fn, check: command.check(who, command.name) };
     const [r, a] = measureAlternating([
-      stamped && rStamp.error !== undefined ? null : retortCase,
-      !opts.alembic || (stamped && aStamp?.error !== undefined) ? null : alembicCase,
+      side("retort", () => retort(rdir, command.args, { measureRss: true }), rStamp),
+      opts.alembic ? side("alembic", () => alembic(adir, command.args, { measureRss: true }), aStamp) : null,
     ]);
     return [
       r ?? { error: `stamp failed: ${rStamp.error}` },
       opts.alembic ? (a ?? { error: `stamp failed: ${aStamp?.error}` }) : undefined,
     ];
-  };
-  const [rHeads, aHeads] = pair(
-    {
-      label: "retort heads",
-      fn: () => retort(rdir, ["heads"], { measureRss: true }),
-      check: (r) => expectAll("retort heads", r.stdout, heads),
-    },
-    {
-      label: "alembic heads",
-      fn: () => alembic(adir, ["heads"], { measureRss: true }),
-      check: (r) => expectAll("alembic heads", r.stdout, heads),
-    },
-    false,
-  );
-  const [rCurrent, aCurrent] = pair(
-    {
-      label: "retort current",
-      fn: () => retort(rdir, ["current"], { measureRss: true }),
-      check: (r) => expectAll("retort current", r.stdout, heads),
-    },
-    {
-      label: "alembic current",
-      fn: () => alembic(adir, ["current"], { measureRss: true }),
-      check: (r) => expectAll("alembic current", r.stdout, heads),
-    },
-    true,
-  );
-  const [rUpgrade, aUpgrade] = pair(
-    {
-      label: "retort upgrade head (no-op)",
-      fn: () => retort(rdir, ["upgrade", "head"], { measureRss: true }),
-      check: noRun,
-    },
-    {
-      label: "alembic upgrade head (no-op)",
-      fn: () => alembic(adir, ["upgrade", "head"], { measureRss: true }),
-      check: noRun,
-    },
-    true,
-  );
+  });
   const extra = { revisions: n, heads: heads.length };
   addResult(`heads/${shape}/${n}`, goalOf(20), rHeads, aHeads, extra);
   addResult(`current/${shape}/${n}`, goalOf(150), rCurrent, aCurrent, extra);
