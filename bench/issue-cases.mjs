@@ -270,7 +270,7 @@ export async function postgresCase(h, n) {
       ...measured,
       revisions: count,
       goal,
-      goal_met: n >= 1000 ? goal_met : null,
+      goal_met,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
