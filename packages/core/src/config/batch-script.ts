@@ -193,21 +193,7 @@ export async function evaluateBatchScript(url: string, options: BatchEvaluation 
 }
 
 const requireModule = createRequire(import.meta.url);
-/** The namespace of each package the batches of this process imported, by specifier (one per module, as an ES module's). */
-const namespaces = new Map<string, Promise<Record<string, unknown>>>();
 
-/**
- * What `import * as namespace from specifier` gives, for a package import
- * of a batch. A built-in module and a `.cjs` file (what @retort/core and
- * the drivers export) are CommonJS, which Node's ES module loader would
- * load with `require` anyway: they are required here, and their namespace
- * is built the way Node builds an ES module's view of CommonJS. The
- * command then never starts that loader, whose first `import()` costs
- * more than the rest of loading the package (a config or a batch
- * importing only @retort/core: about 4 ms of a 160 ms `retort current`).
- * Anything else is imported. Same instance either way: an ES module's
- * import of a CommonJS file shares `require`'s cache.
- */
 /** How a batch script is evaluated. */
 export interface BatchEvaluation {
   /**
@@ -230,6 +216,21 @@ function compileScript(file: string, requireScript: NodeJS.Require): BatchScript
   return module.exports as BatchScriptExports;
 }
 
+/** The namespace of each package the batches of this process imported, by specifier (one per module, as an ES module's). */
+const namespaces = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * What `import * as namespace from specifier` gives, for a package import
+ * of a batch. A built-in module and a `.cjs` file (what @retort/core and
+ * the drivers export) are CommonJS, which Node's ES module loader would
+ * load with `require` anyway: they are required here, and their namespace
+ * is built the way Node builds an ES module's view of CommonJS. The
+ * command then never starts that loader, whose first `import()` costs
+ * more than the rest of loading the package (a config or a batch
+ * importing only @retort/core: about 4 ms of a 160 ms `retort current`).
+ * Anything else is imported. Same instance either way: an ES module's
+ * import of a CommonJS file shares `require`'s cache.
+ */
 function importNamespace(specifier: string): Promise<Record<string, unknown>> {
   let namespace = namespaces.get(specifier);
   if (namespace === undefined) {
