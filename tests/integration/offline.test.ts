@@ -186,6 +186,39 @@ for (const harness of harnesses) {
       expect(script).toContain("CREATE TABLE t_acme (id INTEGER);");
       expect(script).toContain("CREATE TABLE tag_t1 (id INTEGER);");
     });
+
+    if (harness.name === "mysql") {
+      it("writes MariaDB's SQL for a mariadb:// URL and MySQL 8's for mysql://; the server runs its own", async () => {
+        const project = await freshProject();
+        project.addRevision({
+          id: "a1",
+          down: null,
+          upgrade: [
+            '  await op.createTable("t", column("id", integer(), { primaryKey: true }), column("a", integer()));',
+            '  await op.createCheckConstraint("ck_t_a", "t", "a >= 0");',
+          ].join("\n"),
+        });
+        project.addRevision({
+          id: "b2",
+          down: "a1",
+          upgrade: '  await op.dropConstraint("ck_t_a", "t", { type: "check" });',
+        });
+        const database = await fresh();
+        const mariadbUrl = database.url.replace(/^mysql:/, "mariadb:");
+        const mariadbScript = project.ok("upgrade", "--sql", "head", "--url", mariadbUrl);
+        const mysqlScript = project.ok("upgrade", "--sql", "head", "--url", database.url);
+        expect(mariadbScript).toContain("ALTER TABLE `t` DROP CONSTRAINT `ck_t_a`;");
+        expect(mysqlScript).toContain("ALTER TABLE `t` DROP CHECK `ck_t_a`;");
+        // The test server is MariaDB on CI and MySQL 8 under Testcontainers: its own script runs on it.
+        const connection = await harness.driver.connect(parseDatabaseUrl(database.url));
+        const serverIsMariadb = /mariadb/i.test(
+          (await connection.query<{ v: string }>("SELECT VERSION() AS v")).rows[0]?.v ?? "",
+        );
+        await connection.close();
+        harness.runScript(database.url, serverIsMariadb ? mariadbScript : mysqlScript);
+        expect(await versionRows(harness, database.url, project.dir)).toEqual(["b2"]);
+      });
+    }
   });
 }
 

@@ -13,9 +13,10 @@ import { type MysqlConnectionConfig, resolveMysqlUrl } from "./mysql-url.js";
  *
  * On connect it reads `VERSION()` and gives the connection a dialect for
  * the server it found (MariaDB has the IF [NOT] EXISTS forms and drops a
- * check with DROP CONSTRAINT). `driver.dialect`, used for `--sql` scripts
- * without a connection, writes MySQL 8's SQL unless the driver was made
- * with `{ flavor: "mariadb" }`.
+ * check with DROP CONSTRAINT). A `--sql` script has no connection: it is
+ * written in MariaDB's SQL for a `mariadb://` URL (`offlineDialect`), else
+ * in `driver.dialect`'s, MySQL 8's unless the driver was made with
+ * `{ flavor: "mariadb" }`.
  *
  * ```ts
  * import { driver } from "@retort/mysql";
@@ -25,9 +26,17 @@ import { type MysqlConnectionConfig, resolveMysqlUrl } from "./mysql-url.js";
 export class MysqlDriver implements Driver {
   readonly dialect: MysqlDialect;
   readonly schemes: readonly string[] = ["mysql", "mariadb"];
+  #mariadb: MysqlDialect | undefined;
 
   constructor(options: { readonly flavor?: MysqlFlavor } = {}) {
     this.dialect = new MysqlDialect({ flavor: options.flavor });
+  }
+
+  /** MariaDB's dialect for a `mariadb://` URL (`mariadb+mariadbconnector://` too), `dialect` for any other. */
+  offlineDialect(url: DatabaseUrl): MysqlDialect {
+    if (url.scheme !== "mariadb" || this.dialect.flavor === "mariadb") return this.dialect;
+    this.#mariadb ??= new MysqlDialect({ flavor: "mariadb" });
+    return this.#mariadb;
   }
 
   async connect(url: DatabaseUrl, options: ConnectOptions = {}): Promise<MysqlConnection> {

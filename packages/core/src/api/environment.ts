@@ -1,4 +1,4 @@
-import type { Connection, Driver } from "../driver/driver.js";
+import type { Connection, Dialect, Driver } from "../driver/driver.js";
 import type { DatabaseUrl } from "../config/database-url.js";
 import { maskUrl, parseDatabaseUrl, resolveDatabaseUrl } from "../config/database-url-parser.js";
 import { resolveConfig, type ResolvedConfig, type RetortConfig } from "../config/retort-config.js";
@@ -97,6 +97,12 @@ export class Environment {
   /** The driver for the URL in force (its dialect renders offline scripts without connecting). */
   async driver(): Promise<Driver> {
     return this.options.driver ?? (await loadDriver(this.databaseUrl().scheme, this.cwd));
+  }
+
+  /** The dialect of a `--sql` script for this environment's URL (see `Driver.offlineDialect`); nothing is connected. */
+  async offlineDialect(): Promise<Dialect> {
+    const driver = await this.driver();
+    return driver.offlineDialect?.(this.databaseUrl()) ?? driver.dialect;
   }
 
   async connect(): Promise<OpenConnection> {

@@ -87,7 +87,7 @@ export async function ensureVersionSql(
   options: CommandOptions = {},
 ): Promise<string> {
   const environment = new Environment(config, options);
-  const sink = new ScriptStatementSink((await environment.driver()).dialect);
+  const sink = new ScriptStatementSink(await environment.offlineDialect());
   await sink.begin();
   await new VersionTable(sink, environment.versionTable).create();
   await sink.commit();
@@ -119,7 +119,7 @@ async function runOffline(
   const graph = scripts.graph;
   const startHeads =
     start === undefined ? [] : resolveForCommand(start, () => graph.getRevisions(start)).map((revision) => revision.id);
-  const sink = new ScriptStatementSink((await environment.driver()).dialect);
+  const sink = new ScriptStatementSink(await environment.offlineDialect());
   const result = await runMigrations({
     sink,
     startHeads,

@@ -274,6 +274,14 @@ export interface Driver {
   readonly schemes: readonly string[];
   connect(url: DatabaseUrl, options?: ConnectOptions): Promise<Connection>;
   /**
+   * The dialect a `--sql` script for `url` is written in, where the URL
+   * alone tells more than `dialect` (the MySQL driver writes MariaDB's SQL
+   * for `mariadb://`). Optional: `dialect` otherwise. A connection's
+   * dialect is the connection's own (`Connection.dialect`), read from the
+   * server where it matters.
+   */
+  offlineDialect?(url: DatabaseUrl): Dialect;
+  /**
    * A throwaway database of this kind, next to `url`'s, where autogenerate
    * applies a `.sql` schema file before reading it back (SQLite: in memory;
    * PostgreSQL: a database created on the same server). `drop` closes it
