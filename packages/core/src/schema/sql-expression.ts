@@ -1,3 +1,5 @@
+import { CommandError } from "../errors/retort-error.js";
+
 /** A piece of raw SQL, written with the `sql` tag (``sql`lower(name)` ``), or a portable function. */
 export interface SqlExpression {
   readonly kind: "sql";
@@ -85,15 +87,38 @@ export function expressionSql(
  * ```
  *
  * Interpolated values are inserted verbatim: use it for SQL you wrote, never
- * for user input.
+ * for user input. A `sql` expression interpolated in another is inserted
+ * as its SQL, so a literal from `op.inlineLiteral` composes:
+ * ``sql`UPDATE t SET flag = ${op.inlineLiteral(true)}` `` (a portable
+ * function as its standard spelling, `CURRENT_TIMESTAMP`). An object with
+ * no text of its own is refused rather than written as `[object Object]`.
  */
 export function sql(strings: TemplateStringsArray | string, ...values: unknown[]): SqlExpression {
   if (typeof strings === "string") return written({ kind: "sql", text: strings });
   let text = strings[0] ?? "";
   for (let index = 0; index < values.length; index++) {
-    text += String(values[index]) + (strings[index + 1] ?? "");
+    text += interpolatedText(values[index], strings, index) + (strings[index + 1] ?? "");
   }
   return written({ kind: "sql", text });
+}
+
+/**
+ * The text a value takes in a `sql` template: a `sql` expression's SQL, or
+ * `String(value)`. An object `String` would write as `[object …]` (data
+ * shaped like an expression among them) throws, naming the template: that
+ * text would reach the database, or a `--sql` script.
+ */
+function interpolatedText(value: unknown, strings: TemplateStringsArray, index: number): string {
+  if (isWrittenSqlExpression(value)) return value.text;
+  const text = String(value);
+  if (typeof value !== "object" || value === null || !/^\[object [^\]]*\]$/.test(text)) return text;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows where each value went.
+  const template = strings.join("${…}");
+  const shown = template.length > 80 ? `${template.slice(0, 77)}...` : template;
+  throw new CommandError(
+    `sql\`${shown}\`: value ${index + 1} is an object with no SQL text (${text}). Interpolate SQL you wrote (a string, a number, a sql\`...\` expression, op.inlineLiteral(value)), or pass data as a bound parameter: op.execute(statement, [value])`,
+    { code: "SQL_INTERPOLATION" },
+  );
 }
 
 export function isSqlExpression(value: unknown): value is SqlExpression {
