@@ -147,6 +147,14 @@ describe("Operations", () => {
     const { op } = recordingOp();
     expect(op.inlineLiteral("it's")).toEqual({ kind: "sql", text: "'it''s'" });
   });
+
+  it("puts an inline literal into a sql`...` statement as SQL, as its doc shows", async () => {
+    const { op, recorded } = recordingOp();
+    await op.execute(sql`UPDATE "flags" SET "note" = ${op.inlineLiteral("it's")} WHERE "id" = ${3}`);
+    expect(recorded).toEqual([
+      { kind: "execute", sql: `UPDATE "flags" SET "note" = 'it''s' WHERE "id" = 3`, parameters: [] },
+    ]);
+  });
 });
 
 describe("Operations: unknown options", () => {
@@ -288,6 +296,16 @@ describe("Operations: unknown options", () => {
     ).rejects.toThrow(
       `Unknown option 'fq' in namingConvention of op.batchAlterTable("users", ...): did you mean 'fk'?`,
     );
+    // Alembic's checks, on every database (the dialect need not rebuild tables).
+    await expect(op.batchAlterTable("users", loose({ recreate: "sometimes" }), block)).rejects.toThrow(
+      "recreate may be one of 'auto', 'always', or 'never'.",
+    );
+    await expect(op.batchAlterTable("users", { partialReordering: [["b", "a"]] }, block)).rejects.toThrow(
+      "partialReordering requires recreate: 'always' (as in Alembic)",
+    );
+    await expect(
+      op.batchAlterTable("users", { recreate: "auto", partialReordering: [["b", "a"]] }, block),
+    ).rejects.toThrow("partialReordering requires recreate: 'always'");
     expect(ran).toBe(false);
     expect(recorded).toEqual([]);
   });

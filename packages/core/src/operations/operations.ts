@@ -1,4 +1,5 @@
 import type { DialectName, QueryResult } from "../driver/driver.js";
+import { CommandError } from "../errors/retort-error.js";
 import type { MigrationContext } from "../runtime/migration-context.js";
 import { checkOptions } from "../schema/check-options.js";
 import { type SqlExpression, sql } from "../schema/sql-expression.js";
@@ -70,6 +71,9 @@ export interface Bind {
   readonly dialect: { readonly name: DialectName };
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
 }
+
+/** The values of `batchAlterTable`'s `recreate`. */
+const RECREATE_VALUES: readonly unknown[] = ["auto", "always", "never"];
 
 /**
  * The `op` object a migration's `upgrade` and `downgrade` receive. Each
@@ -280,6 +284,15 @@ export class Operations {
   ): Promise<void> {
     checkOptions(options, BATCH_ALTER_TABLE_OPTIONS, "op.batchAlterTable", table);
     checkOptions(options.namingConvention, NAMING_CONVENTION_KEYS, "op.batchAlterTable", table, "namingConvention");
+    // On every database, before the block runs, as Alembic checks them (not only where tables are rebuilt).
+    if (options.recreate !== undefined && !RECREATE_VALUES.includes(options.recreate)) {
+      throw new CommandError("recreate may be one of 'auto', 'always', or 'never'.", { code: "BATCH_OPTIONS" });
+    }
+    if (options.partialReordering !== undefined && options.recreate !== "always") {
+      throw new CommandError("partialReordering requires recreate: 'always' (as in Alembic)", {
+        code: "BATCH_OPTIONS",
+      });
+    }
     const { schema, ...batchOptions } = options;
     const batch = new BatchOperations(table, schema);
     await fn(batch);

@@ -79,7 +79,7 @@ export function foreignKeysHoldCheck(table: string): RebuildCheck {
       `NOT EXISTS (SELECT 1 FROM sqlite_master AS "m" JOIN pragma_foreign_key_check("m"."name") AS "v" ` +
       `WHERE "m"."type" = 'table' AND ("m"."name" = ${name} COLLATE NOCASE OR EXISTS ` +
       `(SELECT 1 FROM pragma_foreign_key_list("m"."name") AS "f" WHERE "f"."table" = ${name} COLLATE NOCASE)))`,
-    message: `foreign key violations after the rebuild (SELECT * FROM pragma_foreign_key_check(${name}) lists them)`,
+    message: `foreign key violations after the rebuild, in ${name} or a table whose foreign keys point at it (PRAGMA foreign_key_check lists them)`,
   };
 }
 

@@ -115,4 +115,34 @@ describe("a batch rebuild through the statement sink", () => {
     await connection.rollback();
     expect((await connection.query("SELECT count(*) AS n FROM t")).rows).toEqual([{ n: 2 }]);
   });
+
+  it("fails the rebuild on orphan rows in a table that references it, naming the PRAGMA that lists them", async () => {
+    folder = temporaryFolder();
+    connection = await new SqliteDriver().connect(sqliteUrl(folder.file()));
+    // Foreign keys off (SQLite's default): the orphan row got in before the migration.
+    await connection.execute(
+      `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);
+       CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));
+       INSERT INTO users (email) VALUES ('a@x');
+       INSERT INTO posts (user_id) VALUES (1), (7);`,
+    );
+    const operation = batch("users", [{ kind: "alterColumn", column: "email", nullable: false }]);
+    const statements = await connection.dialect.compileRebuild?.(operation, {
+      offline: false,
+      read: async (sql, parameters) => (await connection.query(sql, parameters)).rows as never[],
+      warn: () => {},
+      progress: false,
+    });
+    await connection.begin();
+    const sink = new (await import("@retort/core")).ConnectionStatementSink(connection);
+    await expect(
+      (async () => {
+        for (const statement of statements ?? []) await sink.execute(statement);
+      })(),
+    ).rejects.toThrow(
+      `Batch rebuild of "users": foreign key violations after the rebuild, in 'users' or a table whose foreign keys point at it (PRAGMA foreign_key_check lists them); rolled back`,
+    );
+    await connection.rollback();
+    expect((await connection.query("SELECT count(*) AS n FROM posts")).rows).toEqual([{ n: 2 }]);
+  });
 });
