@@ -65,9 +65,15 @@ function readableFrames(stack: string): string {
   );
 }
 
+/**
+ * The frames of a stack without the error's own text: V8 indents a frame
+ * by four spaces, while a Retort message's own lines (`  at
+ * migrations/versions/b000_copy.ts:16:32`, `  The whole run was rolled
+ * back: ...`) have two, and stay with the FAILED: line.
+ */
 function framesOnly(stack: string): string {
   const lines = stack.split("\n");
-  const first = lines.findIndex((line) => /^\s+at /.test(line));
+  const first = lines.findIndex((line) => /^ {4}at /.test(line));
   return first === -1 ? "" : lines.slice(first).join("\n");
 }
 

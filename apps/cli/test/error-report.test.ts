@@ -43,6 +43,17 @@ describe("stackReport", () => {
       ].join("\n"),
     );
   });
+
+  it("leaves a Retort message's own lines (its migration's `at`, the state) to the FAILED: line", () => {
+    const error = new Error("failed: no rows");
+    error.stack = [
+      "RetortError: Upgrade of revision b000 failed: no rows",
+      "  at migrations/versions/b000_copy.ts:16:32",
+      "  The whole run was rolled back: schema and version table are as they were before this command.",
+      "    at #stepFailure (/app/node_modules/@retort/core/dist/bundle/core.cjs:10:5)",
+    ].join("\n");
+    expect(stackReport(error)).toBe("    at #stepFailure (/app/node_modules/@retort/core/dist/bundle/core.cjs:10:5)\n");
+  });
 });
 
 describe("bugNote", () => {
