@@ -1,4 +1,4 @@
-import type { BatchAlterTableOperation, BatchStep } from "@retort/core";
+import type { BatchAlterTableOperation, BatchStep, CompiledStatement } from "@retort/core";
 import { column, text } from "@retort/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteConnection } from "../sqlite-connection.js";
@@ -19,6 +19,21 @@ afterEach(async () => {
 
 function batch(table: string, steps: Omit<BatchStep, "table">[]): BatchAlterTableOperation {
   return { kind: "batchAlterTable", table, options: {}, steps: steps.map((step) => ({ ...step, table }) as BatchStep) };
+}
+
+/** The statements of a live rebuild of `operation` on `connection` (the table is read from it). */
+async function rebuildStatements(
+  connection: SqliteConnection,
+  operation: BatchAlterTableOperation,
+): Promise<readonly CompiledStatement[]> {
+  return (
+    (await connection.dialect.compileRebuild?.(operation, {
+      offline: false,
+      read: async (sql, parameters) => (await connection.query(sql, parameters)).rows as never[],
+      warn: () => {},
+      progress: false,
+    })) ?? []
+  );
 }
 
 /** Wraps the connection's execute and query on the instance, recording every call. */
@@ -95,14 +110,9 @@ describe("a batch rebuild through the statement sink", () => {
        INSERT INTO t (a) VALUES (1), (2);`,
     );
     const operation = batch("t", [{ kind: "alterColumn", column: "a", nullable: false }]);
-    const statements = await connection.dialect.compileRebuild?.(operation, {
-      offline: false,
-      read: async (sql, parameters) => (await connection.query(sql, parameters)).rows as never[],
-      warn: () => {},
-      progress: false,
-    });
+    const statements = await rebuildStatements(connection, operation);
     // A statement slipped in after the copy loses a row: the count check catches it.
-    const list = [...(statements ?? [])];
+    const list = [...statements];
     const copy = list.findIndex((statement) => statement.sql.startsWith('INSERT INTO "_alembic_tmp_t"'));
     list.splice(copy + 1, 0, { sql: 'DELETE FROM "_alembic_tmp_t" WHERE id = 2', parameters: [] });
     await connection.begin();
@@ -127,17 +137,12 @@ describe("a batch rebuild through the statement sink", () => {
        INSERT INTO posts (user_id) VALUES (1), (7);`,
     );
     const operation = batch("users", [{ kind: "alterColumn", column: "email", nullable: false }]);
-    const statements = await connection.dialect.compileRebuild?.(operation, {
-      offline: false,
-      read: async (sql, parameters) => (await connection.query(sql, parameters)).rows as never[],
-      warn: () => {},
-      progress: false,
-    });
+    const statements = await rebuildStatements(connection, operation);
     await connection.begin();
     const sink = new (await import("@retort/core")).ConnectionStatementSink(connection);
     await expect(
       (async () => {
-        for (const statement of statements ?? []) await sink.execute(statement);
+        for (const statement of statements) await sink.execute(statement);
       })(),
     ).rejects.toThrow(
       `Batch rebuild of "users": foreign key violations after the rebuild, in 'users' or a table whose foreign keys point at it (PRAGMA foreign_key_check lists them); rolled back`,
