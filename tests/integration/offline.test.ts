@@ -73,7 +73,9 @@ for (const harness of harnesses) {
       expect(script).toContain(`CREATE TABLE ${quoted}`);
       expect(script).toContain(`INSERT INTO ${quoted} (version_num) VALUES ('a1');`);
       expect(script).toContain(`UPDATE ${quoted} SET version_num = 'b2' WHERE version_num = 'a1';`);
-      expect(script.startsWith("BEGIN;")).toBe(harness.driver.dialect.capabilities.transactionalDdl);
+      // SQLite's script turns foreign keys off first, as an online run does (see below).
+      const opening = [...(harness.driver.dialect.scriptBeforeBegin ?? []).map((sql) => `${sql};\n\n`), "BEGIN;"];
+      expect(script.startsWith(opening.join(""))).toBe(harness.driver.dialect.capabilities.transactionalDdl);
       const fromA1 = project.ok("upgrade", "--sql", "a1:head");
       expect(fromA1).not.toContain(`CREATE TABLE ${quoted}`);
       expect(fromA1).toContain("-- Running upgrade a1 -> b2");
@@ -186,6 +188,46 @@ for (const harness of harnesses) {
       expect(script).toContain("CREATE TABLE t_acme (id INTEGER);");
       expect(script).toContain("CREATE TABLE tag_t1 (id INTEGER);");
     });
+
+    if (!harness.driver.dialect.capabilities.alterInPlace) {
+      it("rebuilds a parent table without deleting its children through ON DELETE CASCADE, even in a session with foreign keys on", async () => {
+        const project = await freshProject();
+        project.addRevision({
+          id: "a1",
+          down: null,
+          upgrade: [
+            '  await op.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(40))");',
+            '  await op.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON DELETE CASCADE)");',
+            '  await op.execute("INSERT INTO users VALUES (1, \'a@x\')");',
+            '  await op.execute("INSERT INTO posts VALUES (1, 1), (2, 1)");',
+          ].join("\n"),
+        });
+        project.addRevision({
+          id: "b2",
+          down: "a1",
+          upgrade: [
+            '  const { table } = await import("@retort/core");',
+            '  const users = table("users", column("id", integer(), { primaryKey: true }), column("email", string(40)));',
+            '  await op.batchAlterTable("users", { copyFrom: users }, async (batch) => {',
+            '    await batch.alterColumn("email", { nullable: false });',
+            "  });",
+          ].join("\n"),
+        });
+        const database = await fresh();
+        harness.runScript(database.url, project.ok("upgrade", "--sql", "a1", "--url", database.url));
+        const script = project.ok("upgrade", "--sql", "a1:b2", "--url", database.url);
+        expect(script).toContain('DROP TABLE "users"');
+        // A session that enforces foreign keys (an app's, or sqlite3 told to) runs the script.
+        harness.runScript(database.url, `PRAGMA foreign_keys = ON;\n${script}`);
+        const connection = await harness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
+        try {
+          expect((await connection.query("SELECT count(*) AS n FROM posts")).rows).toEqual([{ n: 2 }]);
+        } finally {
+          await connection.close();
+        }
+        expect(await versionRows(harness, database.url, project.dir)).toEqual(["b2"]);
+      });
+    }
 
     if (harness.name === "mysql") {
       it("writes MariaDB's SQL for a mariadb:// URL and MySQL 8's for mysql://; the server runs its own", async () => {

@@ -52,6 +52,13 @@ export class SqliteDialect extends DialectBase {
   readonly databaseName = "SQLite";
   override readonly capabilities: DialectCapabilities = sqliteCapabilities;
   readonly introspector = new SqliteIntrospector();
+  /**
+   * A script turns foreign keys off before its transaction, as an online
+   * run does on a connection that enforces them (`SqliteConnection.begin`):
+   * run with them on, a rebuild's DROP TABLE would delete child rows
+   * through ON DELETE CASCADE.
+   */
+  readonly scriptBeforeBegin: readonly string[] = ["PRAGMA foreign_keys = OFF"];
 
   /** Batch mode: see `batch/sqlite-batch-compiler.ts`. */
   requiresRecreate(operation: BatchAlterTableOperation): boolean {

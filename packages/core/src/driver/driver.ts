@@ -116,6 +116,13 @@ export interface Dialect {
    */
   relationKindQuery?(name: string, schema?: string): CompiledStatement;
   /**
+   * Statements a `--sql` script writes before each `BEGIN;`, for what an
+   * online run sets on its connection outside the transaction (SQLite:
+   * `PRAGMA foreign_keys = OFF`, a no-op inside a transaction, so that a
+   * batch rebuild's DROP TABLE fires no ON DELETE CASCADE). Optional: none.
+   */
+  readonly scriptBeforeBegin?: readonly string[];
+  /**
    * Reads the live schema as core's table model (autogenerate, `check`,
    * batch reflection). Optional until every dialect has one.
    */

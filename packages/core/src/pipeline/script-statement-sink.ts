@@ -47,7 +47,9 @@ export class ScriptStatementSink implements StatementSink {
 
   async begin(): Promise<void> {
     this.#inTransaction = true;
-    if (this.dialect.capabilities.transactionalDdl) this.#chunks.push("BEGIN;\n\n");
+    if (!this.dialect.capabilities.transactionalDdl) return;
+    for (const statement of this.dialect.scriptBeforeBegin ?? []) this.#chunks.push(`${statement};\n\n`);
+    this.#chunks.push("BEGIN;\n\n");
   }
 
   async commit(): Promise<void> {
