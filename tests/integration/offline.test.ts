@@ -198,7 +198,7 @@ for (const harness of harnesses) {
           upgrade: [
             '  await op.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(40))");',
             '  await op.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON DELETE CASCADE)");',
-            '  await op.execute("INSERT INTO users VALUES (1, \'a@x\')");',
+            "  await op.execute(\"INSERT INTO users VALUES (1, 'a@x')\");",
             '  await op.execute("INSERT INTO posts VALUES (1, 1), (2, 1)");',
           ].join("\n"),
         });
