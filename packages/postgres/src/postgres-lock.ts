@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { LockHandle } from "@retort/core";
 import { LockLostError, LockTimeoutError } from "@retort/core/errors";
 import type pg from "pg";
-import { describeError, maskSecrets, sqlState, toDatabaseError } from "./postgres-errors.js";
+import { describeError, maskSecrets, toDatabaseError } from "./postgres-errors.js";
 
 /**
  * The first of the two int4 keys of every Retort advisory lock: "RETR" in
@@ -12,6 +12,10 @@ import { describeError, maskSecrets, sqlState, toDatabaseError } from "./postgre
  * locks are found with `classid = 1380275282 AND objsubid = 2`.
  */
 export const LOCK_NAMESPACE = 0x52455452;
+
+/** The first pause between two tries for a held lock, doubling up to `MAX_POLL_MS`. */
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 250;
 
 /**
  * The two int4 keys of the migration lock for `key` in `database`:
@@ -83,10 +87,14 @@ export interface LockHolder {
  * commits and `autocommitBlock`s, and so that the migration session's
  * `statement_timeout` never cuts the wait short.
  *
- * The wait is bounded on the server: `SET lock_timeout` applies to
- * advisory-lock waits, which then fail with SQLSTATE 55P03
- * (lock_not_available); nothing is left waiting in the background. The
- * error names the holder(s) from `pg_locks` and `pg_stat_activity`.
+ * The wait polls `pg_try_advisory_lock` (10 ms, doubling to 250 ms) until
+ * `timeoutMs` has passed, rather than waiting inside `pg_advisory_lock`: a
+ * statement waiting for the lock is a transaction with a snapshot, and a
+ * `CREATE INDEX CONCURRENTLY` in the holder's migration waits for every
+ * such transaction to end, so the holder would wait for its waiters until
+ * they timed out. Between two polls the session runs nothing. Past
+ * `timeoutMs` the error names the holder(s) from `pg_locks` and
+ * `pg_stat_activity`.
  *
  * The lock dies with its session: if the process is killed, the server
  * releases it when the socket closes. `release()` unlocks and closes the
@@ -157,30 +165,27 @@ export class PostgresLock implements LockHandle {
       const info = rows[0] as { database: string; pid: number; idle: string | null };
       database = info.database;
       keys = lockKeys(database, options.key);
-      const wait = options.timeoutMs > 0;
-      // statement_timeout off: lock_timeout alone bounds the wait. An
-      // idle_session_timeout (PostgreSQL 14+) would end this idle session,
-      // and the lock with it, in the middle of a long migration.
+      // No statement_timeout on this session (the server's default may
+      // have one). An idle_session_timeout (PostgreSQL 14+) would end this
+      // idle session, and the lock with it, in the middle of a long migration.
       sql = [
         "SET statement_timeout = 0",
-        `SET lock_timeout = ${wait ? Math.max(1, Math.ceil(options.timeoutMs)) : 0}`,
         ...(info.idle !== null && info.idle !== "0" ? ["SET idle_session_timeout = 0"] : []),
       ].join("; ");
       await client.query(sql);
-      if (wait) {
-        sql = "SELECT pg_advisory_lock($1::int4, $2::int4)";
-        await client.query(sql, [...keys]);
-      } else {
-        sql = "SELECT pg_try_advisory_lock($1::int4, $2::int4) AS locked";
+      sql = "SELECT pg_try_advisory_lock($1::int4, $2::int4) AS locked";
+      const deadline = Date.now() + Math.max(0, options.timeoutMs);
+      for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
         const result = await client.query<{ locked: boolean }>(sql, [...keys]);
-        if (result.rows[0]?.locked !== true) throw await timeoutError(client, options, database, keys, undefined);
+        if (result.rows[0]?.locked === true) break;
+        const left = deadline - Date.now();
+        if (left <= 0) throw await timeoutError(client, options, database, keys, undefined);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
       }
       return new PostgresLock(client, options, database, keys, info.pid);
     } catch (error) {
       try {
         if (LockTimeoutError.isInstance(error)) throw error;
-        // 55P03 lock_not_available: lock_timeout expired while waiting.
-        if (sqlState(error) === "55P03") throw await timeoutError(client, options, database, keys, error);
         throw toDatabaseError(error, sql, { secrets: options.secrets ?? [] });
       } finally {
         await client.end().catch(() => undefined);
