@@ -45,12 +45,20 @@ describe("closestName", () => {
     ["uniqe", "unique"],
     ["if_exist", "ifExists"],
     ["postgresql_concurrently", "concurrently"],
+    ["uniq", "unique"],
+    ["primary", "primaryKey"],
+    ["server", "serverDefault"],
   ])("suggests %j for %j", (typo, expected) => {
     expect(closestName(typo, names)).toBe(expected);
   });
 
-  it.each(["colour", "x", "onDelete", "postgresql_foo"])("suggests nothing for %j", (name) => {
+  it.each(["colour", "x", "onDelete", "postgresql_foo", "in"])("suggests nothing for %j", (name) => {
     expect(closestName(name, names)).toBeUndefined();
+  });
+
+  it("suggests nothing for the beginning of two names", () => {
+    expect(closestName("tabl", ["tableArgs", "tableKwargs"])).toBeUndefined();
+    expect(closestName("tabl", ["tableArgs", "reflectArgs"])).toBe("tableArgs");
   });
 });
 

@@ -53,14 +53,26 @@ export function checkOptions(
  * its optimal-string-alignment form: a swap of neighbours is one edit),
  * ignoring case, `_` and `-` so that `server_default` finds
  * `serverDefault`; an Alembic-style dialect
- * prefix (`postgresql_using`) is tried without it too. `undefined` when
- * nothing is close: a third of the name's length, one edit at least and
- * three at most.
+ * prefix (`postgresql_using`) is tried without it too, and a name cut
+ * short (`uniq`, three characters at least) names the one option it
+ * begins. `undefined` when nothing is close: a third of the name's length,
+ * one edit at least and three at most.
  */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const wanted = normalize(name);
   const unprefixed = wanted.replace(/^(postgresql|postgres|mysql|sqlite)/, "");
-  return closest(wanted, candidates) ?? (unprefixed === wanted ? undefined : closest(unprefixed, candidates));
+  return (
+    closest(wanted, candidates) ??
+    (unprefixed === wanted ? undefined : closest(unprefixed, candidates)) ??
+    onlyCompletion(wanted, candidates)
+  );
+}
+
+/** The one candidate that `wanted` (three characters or more) is the beginning of, if only one is. */
+function onlyCompletion(wanted: string, candidates: readonly string[]): string | undefined {
+  if (wanted.length < 3) return undefined;
+  const completions = candidates.filter((candidate) => normalize(candidate).startsWith(wanted));
+  return completions.length === 1 ? completions[0] : undefined;
 }
 
 function closest(wanted: string, candidates: readonly string[]): string | undefined {
