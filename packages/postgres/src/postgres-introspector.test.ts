@@ -181,6 +181,10 @@ describe("no false positives: every type and column option reads back as declare
       column("d_negative", integer(), { serverDefault: -1 }),
       column("d_numeric", numeric(10, 2), { serverDefault: 1.5 }),
       column("d_true", boolean(), { serverDefault: true }),
+      // Strings where numbers and booleans go: PostgreSQL stores 5, 0 and false.
+      column("d_string_number", integer(), { serverDefault: "5" }),
+      column("d_string_numeric", numeric(10, 2), { serverDefault: "0" }),
+      column("d_string_false", boolean(), { serverDefault: "false" }),
       column("d_now", dateTime({ timezone: true }), { serverDefault: sql`now()` }),
       column("d_current", dateTime(), { serverDefault: sql`CURRENT_TIMESTAMP` }),
       column("d_uuid", uuid(), { serverDefault: sql`gen_random_uuid()` }),
@@ -484,5 +488,14 @@ describe("postgresColumnType and postgresDefault", () => {
     expect(postgresDefault("'-1'::integer", integer())).toBe("-1");
     expect(postgresDefault("('{}'::jsonb)", jsonb())).toBe("'{}'");
     expect(postgresDefault("'on'::state", enumType("state", ["on"]))).toBe("'on'");
+  });
+
+  it("reads a declared quoted number or boolean as PostgreSQL stores it", () => {
+    expect(introspector.normalizeDefault("'5'", integer())).toBe("5");
+    expect(introspector.normalizeDefault("'0'", numeric(10, 2))).toBe("0");
+    expect(introspector.normalizeDefault("'false'", boolean())).toBe("false");
+    expect(introspector.normalizeDefault("'YES'", boolean())).toBe("true");
+    expect(introspector.normalizeDefault("'maybe'", boolean())).toBe("'maybe'");
+    expect(introspector.normalizeDefault("'5'", string(10))).toBe("'5'");
   });
 });

@@ -122,9 +122,21 @@ export class PostgresIntrospector implements DatabaseIntrospector {
     return { tables: result, enums };
   }
 
-  /** A declared default's SQL text as the catalogs give it back (see `postgresDefault`). */
+  /**
+   * A declared default's SQL text as the catalogs give it back (see
+   * `postgresDefault`). A quoted literal on a number or boolean column
+   * (`serverDefault: "5"`, `"false"`) is stored as PostgreSQL reads it:
+   * `5`, `false`.
+   */
   normalizeDefault(sqlText: string, type: ColumnType): string {
-    return postgresDefault(sqlText, this.normalizeType(type));
+    const normalized = this.normalizeType(type);
+    const text = postgresDefault(sqlText, normalized);
+    const quoted = /^'((?:[^']|'')*)'$/s.exec(text);
+    if (quoted === null) return text;
+    const inner = (quoted[1] as string).trim();
+    if (NUMERIC_KINDS.has(normalized.kind) && NUMBER.test(inner)) return inner;
+    if (normalized.kind === "boolean") return BOOLEAN_WORDS.get(inner.toLowerCase()) ?? text;
+    return text;
   }
 
   /** What `type` reads back as: its PostgreSQL name, through the synonym table. */
@@ -214,10 +226,19 @@ export function postgresDefault(expression: string, type: ColumnType, catalogNam
   if (catalogName !== undefined && cast.split(".").pop()?.replaceAll('"', "") === catalogName) sameType = true;
   if (!sameType) return text;
   const inner = literal.slice(1, -1);
-  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i.test(inner) && NUMERIC_KINDS.has(type.kind) ? inner : literal;
+  return NUMBER.test(inner) && NUMERIC_KINDS.has(type.kind) ? inner : literal;
 }
 
 const NUMERIC_KINDS: ReadonlySet<string> = new Set(["integer", "bigInteger", "smallInteger", "numeric", "float"]);
+
+/** A number as a literal's text can spell it. */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/** What PostgreSQL's boolean input accepts, and the value it stores (https://www.postgresql.org/docs/current/datatype-boolean.html). */
+const BOOLEAN_WORDS: ReadonlyMap<string, string> = new Map([
+  ...["t", "true", "y", "yes", "on", "1"].map((word): [string, string] => [word, "true"]),
+  ...["f", "false", "n", "no", "off", "0"].map((word): [string, string] => [word, "false"]),
+]);
 
 /** Column names by table oid, indexed by attribute number. */
 type AttributeNames = Map<number, string[]>;
