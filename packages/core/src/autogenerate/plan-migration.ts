@@ -1,6 +1,7 @@
 import type { BatchStep } from "../operations/batch-operation.js";
 import type { AlterColumnOperation, Operation } from "../operations/operation.js";
 import { reverseOperation } from "../operations/reverse-operation.js";
+import { type ColumnType, customType } from "../schema/column-type.js";
 import type { ColumnDefinition, ColumnOptions, IndexDefinition } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
 import { normalizeTable } from "./compare-schemas.js";
@@ -79,8 +80,12 @@ export function planMigration(diffs: readonly SchemaDiff[], options: PlanOptions
     );
     pairs.splice(firstChange < 0 ? pairs.length : firstChange, 0, ...deferredFks);
   }
-  const upgrade = pairs.flatMap((pair) => pair.up);
-  const downgrade = [...pairs].reverse().flatMap((pair) => pair.down);
+  let upgrade = pairs.flatMap((pair) => pair.up);
+  let downgrade = [...pairs].reverse().flatMap((pair) => pair.down);
+  if (options.dialect === "postgresql") {
+    upgrade = eachEnumCreatedOnce(upgrade, enumKeys(diffs, "add_enum"));
+    downgrade = eachEnumCreatedOnce(downgrade, enumKeys(diffs, "remove_enum"));
+  }
   const hints = renameHints(diffs);
   return {
     upgrade: [...hints, ...(options.alterInPlace ? upgrade : batched(upgrade))],
@@ -434,6 +439,43 @@ function enumsUsed(diffs: readonly SchemaDiff[]): Set<string> {
     }
   }
   return used;
+}
+
+/** The enum types that `kind` diffs create (`add_enum`, going up) or that going down re-creates (`remove_enum`). */
+function enumKeys(diffs: readonly SchemaDiff[], kind: "add_enum" | "remove_enum"): Set<string> {
+  return new Set(diffs.flatMap((diff) => (diff.kind === kind ? [enumKey(diff)] : [])));
+}
+
+/**
+ * PostgreSQL creates an enum type with the first table or column that
+ * uses it (the compiler writes its `CREATE TYPE`). A later table or
+ * column of the same migration that uses it, and any that uses a type the
+ * database already has (one not in `created`), names the type instead
+ * (``customType('"mood"')``): a second `CREATE TYPE` would fail.
+ */
+function eachEnumCreatedOnce(steps: readonly PlanStep[], created: ReadonlySet<string>): PlanStep[] {
+  const made = new Set<string>();
+  const typeFor = (type: ColumnType, schema: string | undefined): ColumnType => {
+    if (type.kind !== "enum") return type;
+    const key = enumKey({ name: type.name, ...(schema === undefined ? {} : { schema }) });
+    if (created.has(key) && !made.has(key)) {
+      made.add(key);
+      return type;
+    }
+    return customType(qualified(type.name, schema));
+  };
+  return steps.map((step): PlanStep => {
+    if (step.kind === "createTable") {
+      const schema = step.table.options.schema;
+      const columns = step.table.columns.map((column) => ({ ...column, type: typeFor(column.type, schema) }));
+      return { ...step, table: { ...step.table, columns } };
+    }
+    if (step.kind === "addColumn")
+      return { ...step, column: { ...step.column, type: typeFor(step.column.type, step.schema) } };
+    if (step.kind === "alterColumn" && step.type !== undefined)
+      return { ...step, type: typeFor(step.type, step.schema) };
+    return step;
+  });
 }
 
 function enumKey(diff: { schema?: string; name: string }): string {

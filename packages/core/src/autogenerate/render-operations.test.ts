@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { importModule } from "../config/module-loader.js";
 import type { Operation } from "../operations/operation.js";
 import { Operations } from "../operations/operations.js";
-import { date, dateTime, enumType, integer, string, text, time } from "../schema/column-type.js";
+import { customType, date, dateTime, enumType, integer, string, text, time } from "../schema/column-type.js";
 import { currentTime, sql } from "../schema/sql-expression.js";
 import { column, foreignKey, index } from "../schema/table-elements.js";
 import { table } from "../schema/table.js";
@@ -151,6 +151,52 @@ describe("planMigration", () => {
       { kind: "comment", text: "PostgreSQL cannot remove the value 'blue' from enum type color: it stays" },
       { kind: "execute", sql: `DROP TYPE IF EXISTS "mood"` },
     ]);
+  });
+
+  it("PostgreSQL enums: a type is created once; later users, and users of a type the database has, name it", () => {
+    const status = enumType("status", ["open", "done"]);
+    const tasks = table("tasks", column("id", integer()), column("status", status));
+    const jobs = table(
+      "jobs",
+      column("id", integer()),
+      column("status", status),
+      column("mood", enumType("mood", ["ok"])),
+    );
+    const old = table("old", column("mood", enumType("mood", ["ok"])), { schema: "app" });
+    const existingType = { type: string(10), nullable: true, serverDefault: null, comment: null };
+    const plan = planMigration(
+      [
+        { kind: "add_enum", name: "status", values: ["open", "done"] },
+        { kind: "add_table", table: tasks },
+        { kind: "add_table", table: jobs },
+        { kind: "add_column", table: "notes", column: column("status", status) },
+        { kind: "modify_type", table: "notes", column: "kind", existing: existingType, from: string(10), to: status },
+        { kind: "remove_table", table: old },
+      ],
+      { alterInPlace: true, dialect: "postgresql" },
+    );
+    const named = (name: string, schema?: string) =>
+      customType(schema === undefined ? `"${name}"` : `"${schema}"."${name}"`);
+    // (A rename hint comes first: a table added and one removed.)
+    const up = plan.upgrade.filter((step): step is Operation => step.kind !== "comment");
+    // tasks creates "status"; jobs, the new column and the changed one name it; "mood" exists already.
+    expect(up[0]).toEqual({ kind: "createTable", table: tasks });
+    expect(up[1]).toMatchObject({ kind: "createTable", table: { name: "jobs" } });
+    expect(up[1]?.kind === "createTable" && up[1].table.columns.map((c) => c.type)).toEqual([
+      integer(),
+      named("status"),
+      named("mood"),
+    ]);
+    expect(up[2]).toMatchObject({ kind: "addColumn", column: { name: "status", type: named("status") } });
+    expect(up[3]).toMatchObject({ kind: "alterColumn", column: "kind", type: named("status") });
+    // Going down, the dropped table comes back with the type it used, which still exists.
+    const recreated = (plan.downgrade as Operation[]).find((step) => step.kind === "createTable");
+    expect(recreated?.kind === "createTable" && recreated.table.columns.map((c) => c.type)).toEqual([
+      named("mood", "app"),
+    ]);
+    // Another database creates nothing with CREATE TYPE: its steps are left as they are.
+    const mysql = planMigration([{ kind: "add_table", table: jobs }], { alterInPlace: true, dialect: "mysql" });
+    expect(mysql.upgrade).toEqual([{ kind: "createTable", table: jobs }]);
   });
 });
 
