@@ -71,6 +71,10 @@ for (const harness of harnesses) {
           // The holder's session reports the process in application_name.
           expect(waiter.stderr).toContain(`retort (pid ${holder.pid})`);
         }
+        // ensure-version changes the database too: it waits for the same lock.
+        const ensure = await project.runAsync("-c", "short-lock.json", "ensure-version");
+        expect(ensure.status).toBe(1);
+        expect(ensure.stderr).toMatch(/FAILED: .*(lock|locked)/i);
       } finally {
         holder.kill("SIGKILL");
         await holderExit;

@@ -136,6 +136,11 @@ export class Environment {
     }
   }
 
+  /** The migration lock's key: `<versionTableSchema>.<versionTable>`, so two version tables do not block each other. */
+  get lockKey(): string {
+    return `${this.config.versionTableSchema ?? ""}.${this.config.versionTable}`;
+  }
+
   get versionTable(): VersionTableOptions {
     return {
       name: this.config.versionTable,

@@ -110,14 +110,24 @@ export async function ensureVersion(
   const environment = new Environment(config, options);
   return environment.withConnection(async ({ connection }) => {
     const sink = new ConnectionStatementSink(connection, statementOptions(environment));
-    await sink.begin();
+    // Under the migration lock, as upgrade, downgrade and stamp (on SQLite the write transaction is the lock).
+    const { enabled, timeoutMs } = environment.config.lock;
+    const lock =
+      enabled && !connection.dialect.capabilities.lockHeldByTransaction
+        ? await connection.acquireLock({ key: environment.lockKey, timeoutMs })
+        : undefined;
     try {
-      const created = await new VersionTable(sink, environment.versionTable).ensure();
-      await sink.commit();
-      return created;
-    } catch (error) {
-      await sink.rollback();
-      throw error;
+      await sink.begin();
+      try {
+        const created = await new VersionTable(sink, environment.versionTable).ensure();
+        await sink.commit();
+        return created;
+      } catch (error) {
+        await sink.rollback();
+        throw error;
+      }
+    } finally {
+      await lock?.release();
     }
   });
 }

@@ -98,7 +98,7 @@ async function migrate(
       lock: {
         enabled: lockConfig.enabled,
         timeoutMs: lockConfig.timeoutMs,
-        key: `${environment.config.versionTableSchema ?? ""}.${environment.config.versionTable}`,
+        key: environment.lockKey,
       },
       plan: (heads) => plan(scripts.graph, heads),
       replannable: !relativeTarget.test(target),
