@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import type Database from "better-sqlite3";
+import { LockTimeoutError } from "@retort/core/errors";
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
 import { DatabaseError } from "@retort/core/errors";
 import { type ForeignKeyViolation, foreignKeyError } from "./batch/sqlite-batch-rebuild-checks.js";
@@ -29,6 +32,8 @@ export class SqliteConnection implements Connection {
   readonly #timeoutFromUrl: boolean;
   /** True while `begin()` has turned enforced foreign keys off for the transaction. */
   #foreignKeysSuspended = false;
+  /** What this connection wrote in the lock's marker file while it keeps the lock across a commit. */
+  #ownMarker: string | undefined;
   /**
    * The driver's `onWarning` option. A batch rebuild's warnings (a CAST
    * that changes values) go through the run's `onWarning` instead: the
@@ -129,9 +134,55 @@ export class SqliteConnection implements Connection {
       await this.#beginImmediate();
     } catch (error) {
       this.#restoreForeignKeys();
+      if (LockTimeoutError.isInstance(error)) throw error;
       if (isBusyError(error)) throw sqliteLockTimeoutError(this.filename, this.#busyTimeoutMs, error);
       throw toDatabaseError(error, sql);
     }
+  }
+
+  /**
+   * Keeps the migration lock across an autocommit block's commit (see
+   * `Connection.keepLockAcrossCommit`): the write transaction is the lock,
+   * and the commit releases it before the migration's version row is
+   * written. A marker file beside the database (`<file>-retort-lock`,
+   * this process's pid and a token) stands for the lock meanwhile: another
+   * connection's `begin()` that finds it, written by a live process, rolls
+   * back and waits as for the lock itself. Called with the lock held, so a
+   * file found there is a dead run's and is replaced. The function
+   * returned removes it. An in-memory database has no other connection.
+   */
+  keepLockAcrossCommit(): () => void {
+    const file = this.#markerFile;
+    if (file === undefined) return () => undefined;
+    const token = `${process.pid} ${randomUUID()}`;
+    writeFileSync(file, token, { mode: 0o600 });
+    this.#ownMarker = token;
+    return () => {
+      if (this.#ownMarker !== token) return;
+      this.#ownMarker = undefined;
+      removeMarker(file, token);
+    };
+  }
+
+  get #markerFile(): string | undefined {
+    return this.filename === "" || this.filename === ":memory:" ? undefined : `${this.filename}-retort-lock`;
+  }
+
+  /** Another run that keeps the lock across a commit (its marker, from a live process), or `undefined`; a dead run's marker is removed. */
+  #markerHolder(): { readonly pid: number; readonly file: string } | undefined {
+    const file = this.#markerFile;
+    if (file === undefined) return undefined;
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+    if (text === this.#ownMarker) return undefined;
+    const pid = Number(text.split(" ")[0]);
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return { pid, file };
+    removeMarker(file, text);
+    return undefined;
   }
 
   /**
@@ -148,18 +199,24 @@ export class SqliteConnection implements Connection {
     const deadline = performance.now() + timeoutMs;
     let pause = 5;
     for (;;) {
+      let holder: { readonly pid: number; readonly file: string } | undefined;
       try {
         this.#database.pragma("busy_timeout = 0");
         this.#database.exec("BEGIN IMMEDIATE");
-        return;
+        holder = this.#markerHolder();
+        if (holder === undefined) return;
+        // Another run keeps the lock across its autocommit block: wait for it as for the lock.
+        this.#database.exec("ROLLBACK");
       } catch (error) {
         const remaining = deadline - performance.now();
         if (!isBusyError(error) || remaining <= 0) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, remaining)));
-        pause = Math.min(pause * 2, 100);
       } finally {
         this.#database.pragma(`busy_timeout = ${timeoutMs}`);
       }
+      const remaining = deadline - performance.now();
+      if (holder !== undefined && remaining <= 0) throw markerTimeoutError(this.filename, timeoutMs, holder);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, remaining))));
+      pause = Math.min(pause * 2, 100);
     }
   }
 
@@ -310,4 +367,38 @@ export class SqliteConnection implements Connection {
 
 function bindValues(parameters: readonly unknown[]): SqliteValue[] {
   return parameters.map(toSqliteValue);
+}
+
+/** Removes the marker file if it still holds `text` (another run may have replaced it meanwhile). */
+function removeMarker(file: string, text: string): void {
+  try {
+    if (readFileSync(file, "utf8") === text) rmSync(file, { force: true });
+  } catch {
+    // Gone already.
+  }
+}
+
+/** Whether a process of that pid runs (one of another user's counts: signalling it is refused, not impossible). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
+/** The lock timeout while another run keeps the lock across its autocommit block. */
+function markerTimeoutError(
+  filename: string,
+  timeoutMs: number,
+  holder: { pid: number; file: string },
+): LockTimeoutError {
+  return new LockTimeoutError(
+    `Another Retort run (process ${holder.pid}) has held the migration lock on ${filename} for longer than ${timeoutMs} ms: ` +
+      `it is running a migration's autocommitBlock, outside a transaction (${holder.file} says so). ` +
+      "Wait for it to finish and run the command again, or raise lock.timeoutMs in the Retort config. " +
+      `If process ${holder.pid} is not a Retort run, delete ${holder.file}.`,
+    `process ${holder.pid}`,
+  );
 }

@@ -3,7 +3,8 @@
  * `node` process using the built package, as concurrent `retort upgrade`
  * runs would be.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -168,4 +169,55 @@ describe.each(["delete", "wal"])("SQLite lock (journal_mode=%s)", (journalMode) 
       await connection.close();
     }
   }, 30_000);
+});
+
+describe("the lock kept across an autocommit block's commit", () => {
+  const marker = (path: string) => `${path}-retort-lock`;
+
+  it("makes another connection wait while it is kept, and lets it in once given back", async () => {
+    const path = folder.file();
+    const holder = await driver.connect(sqliteUrl(path));
+    const waiter = await driver.connect(sqliteUrl(path));
+    try {
+      await holder.begin();
+      const giveBack = holder.keepLockAcrossCommit();
+      await holder.commit();
+      expect(existsSync(marker(path))).toBe(true);
+      // The write transaction is free, the lock is not.
+      await waiter.acquireLock({ key: "alembic_version", timeoutMs: 200 });
+      const error = await waiter.begin().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(LockTimeoutError);
+      expect((error as Error).message).toContain(
+        `Another Retort run (process ${process.pid}) has held the migration lock on ${path} for longer than 200 ms`,
+      );
+      expect((error as Error).message).toContain(marker(path));
+      expect(waiter.inTransaction).toBe(false);
+      // The holder's own next transaction is not held up by its marker.
+      await holder.begin();
+      giveBack();
+      expect(existsSync(marker(path))).toBe(false);
+      await holder.commit();
+      await waiter.begin();
+      await waiter.commit();
+    } finally {
+      await holder.close();
+      await waiter.close();
+    }
+  });
+
+  it("removes a marker a dead process left and goes on", async () => {
+    const path = folder.file();
+    // A pid whose process has ended.
+    const { pid } = spawnSync(process.execPath, ["-e", "0"]);
+    writeFileSync(marker(path), `${pid} stale`);
+    const connection = await driver.connect(sqliteUrl(path));
+    try {
+      await connection.acquireLock({ key: "alembic_version", timeoutMs: 200 });
+      await connection.begin();
+      expect(existsSync(marker(path))).toBe(false);
+      await connection.commit();
+    } finally {
+      await connection.close();
+    }
+  });
 });

@@ -12,7 +12,8 @@ import { LockTimeoutError } from "@retort/core/errors";
  * `acquireLock` only sets how long `BEGIN IMMEDIATE` waits (the busy
  * timeout, https://sqlite.org/c3ref/busy_timeout.html), `begin()` takes the
  * lock, and COMMIT or ROLLBACK releases it. `release()` therefore does
- * nothing.
+ * nothing. The one commit inside a migration, an `autocommitBlock`'s, is
+ * bridged by a marker file (`SqliteConnection.keepLockAcrossCommit`).
  *
  * A deferred `BEGIN` would not do: two readers that both try to upgrade to
  * a write lock fail with SQLITE_BUSY at once instead of waiting, since

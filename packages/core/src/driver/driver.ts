@@ -207,6 +207,15 @@ export interface LockHandle {
 /** An open connection. Every method may throw a `DatabaseError` with the SQL (never a password). */
 export interface Connection {
   readonly dialect: Dialect;
+  /**
+   * Where the lock is the write transaction (`lockHeldByTransaction`):
+   * keeps the migration lock while a migration's `autocommitBlock` runs
+   * outside any transaction. Called with the lock held, just before that
+   * block's commit; the function it returns is called once the next
+   * transaction has begun. Meanwhile another run's `begin()` waits, as for
+   * the transaction itself. Optional.
+   */
+  keepLockAcrossCommit?(): () => void;
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<QueryResult<Row>>;
   execute(sql: string, parameters?: readonly unknown[]): Promise<ExecuteResult>;
   /** Starts a transaction; on SQLite this takes the write lock (`BEGIN IMMEDIATE`). */

@@ -342,6 +342,9 @@ class MigrationRun<S extends RevisionSource> {
       beforeStatement: () => this.#assertMayContinue(),
       beforeCommit: () => this.#beforeCommit(),
       afterCommit: () => this.#markCommitted(this.#maintainer.heads),
+      ...(this.#lock !== undefined && this.#options.connection?.keepLockAcrossCommit !== undefined
+        ? { keepLockAcrossCommit: () => this.#options.connection?.keepLockAcrossCommit?.() ?? (() => undefined) }
+        : {}),
       ...(reporter?.copyProgress ? { onProgress: (progress) => reporter.copyProgress?.(progress) } : {}),
       ...(this.#options.onWarning ? { onWarning: this.#options.onWarning } : {}),
     };

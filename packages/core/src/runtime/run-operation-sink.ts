@@ -24,6 +24,8 @@ export interface SinkHooks {
   /** Confirms the run may commit (not interrupted, lock still held), before an autocommit block commits. */
   beforeCommit(): Promise<void>;
   afterCommit(): void;
+  /** Keeps the lock across an autocommit block where the lock is the transaction (`Connection.keepLockAcrossCommit`). */
+  keepLockAcrossCommit?(): () => void;
   /** Receives the progress of a long copy (a SQLite batch rebuild in chunks). */
   onProgress?(progress: CopyProgress): void;
   /** Receives a dialect's warnings (a batch CAST that changes values). */
@@ -241,7 +243,16 @@ export class RunOperationSink implements OperationSink {
     // later migration fails. That is the price of statements that refuse
     // transactions (Alembic behaves the same way).
     await this.#hooks.beforeCommit();
-    await statements.commit();
+    // Where the commit releases the lock (SQLite), another run could take
+    // it before this migration's version row is written, and run the
+    // migration again: the lock is kept across the block.
+    const giveBack = this.#hooks.keepLockAcrossCommit?.();
+    try {
+      await statements.commit();
+    } catch (error) {
+      giveBack?.();
+      throw error;
+    }
     this.#hooks.afterCommit();
     this.autocommitted = true;
     this.#inAutocommitBlock = true;
@@ -249,7 +260,11 @@ export class RunOperationSink implements OperationSink {
       return await fn();
     } finally {
       this.#inAutocommitBlock = false;
-      await statements.begin();
+      try {
+        await statements.begin();
+      } finally {
+        giveBack?.();
+      }
     }
   }
 }
