@@ -69,58 +69,41 @@ for (const harness of harnesses) {
         }
       });
     }
-  });
-}
 
-/**
- * A migration whose autocommitBlock commits in the middle (on SQLite that
- * commit releases the write transaction, which is the lock): still applied
- * exactly once when several processes upgrade at once, and every process
- * exits 0.
- */
-for (const harness of harnesses) {
-  describe(`processes upgrading at once through an autocommitBlock on ${harness.name}`, () => {
-    let database: TestDatabase;
-    let project: TestProject;
-    let probe: DatabaseProbe;
-
-    beforeAll(async () => {
-      database = await harness.create();
-      project = new TestProject({ url: database.url });
-      probe = new DatabaseProbe(harness, database.url, project.dir);
-      const placeholder = harness.driver.dialect.placeholder(1);
-      const log = (step: string) => `await op.execute("INSERT INTO steps VALUES (${placeholder})", ["${step}"]);`;
-      project.addRevision({
-        id: "a1",
-        down: null,
-        upgrade: '  await op.execute("CREATE TABLE steps (step VARCHAR(20) NOT NULL)");',
-        downgrade: '  await op.execute("DROP TABLE steps");',
-      });
-      project.addRevision({
-        id: "b2",
-        down: "a1",
-        upgrade: [
-          `  ${log("before")}`,
-          "  await op.getContext().autocommitBlock(async () => {",
-          `    ${log("block")}`,
-          "    await new Promise((resolve) => setTimeout(resolve, 700));",
-          "  });",
-          `  ${log("after")}`,
-        ].join("\n"),
-        downgrade: '  await op.execute("DELETE FROM steps");',
-      });
-    });
-    afterAll(async () => {
-      project?.cleanup();
-      await database?.drop();
-    });
-
-    it("runs the migration once, its block included", async () => {
-      const runs = await Promise.all(Array.from({ length: 3 }, () => project.runAsync("upgrade", "head")));
-      for (const run of runs) expect(run.status, run.stderr).toBe(0);
-      const steps = (await probe.query("SELECT step FROM steps ORDER BY step")).map((row) => row.step);
-      expect(steps).toEqual(["after", "before", "block"]);
-      expect(await probe.versionRows()).toEqual(["b2"]);
+    // On SQLite that commit ends the write transaction, which is the lock, before the version row is written.
+    it("applies a migration whose autocommitBlock commits in the middle exactly once, its block included", async () => {
+      const own = await harness.create();
+      const blocks = new TestProject({ url: own.url });
+      try {
+        const log = (step: string) =>
+          `await op.execute("INSERT INTO steps VALUES (${harness.driver.dialect.placeholder(1)})", ["${step}"]);`;
+        blocks.addRevision({
+          id: "a1",
+          down: null,
+          upgrade: '  await op.execute("CREATE TABLE steps (step VARCHAR(20) NOT NULL)");',
+        });
+        blocks.addRevision({
+          id: "b2",
+          down: "a1",
+          upgrade: [
+            `  ${log("before")}`,
+            "  await op.getContext().autocommitBlock(async () => {",
+            `    ${log("block")}`,
+            "    await new Promise((resolve) => setTimeout(resolve, 700));",
+            "  });",
+            `  ${log("after")}`,
+          ].join("\n"),
+        });
+        const runs = await Promise.all(Array.from({ length: 3 }, () => blocks.runAsync("upgrade", "head")));
+        for (const run of runs) expect(run.status, run.stderr).toBe(0);
+        const ownProbe = new DatabaseProbe(harness, own.url, blocks.dir);
+        const steps = (await ownProbe.query("SELECT step FROM steps ORDER BY step")).map((row) => row.step);
+        expect(steps).toEqual(["after", "before", "block"]);
+        expect(await ownProbe.versionRows()).toEqual(["b2"]);
+      } finally {
+        blocks.cleanup();
+        await own.drop();
+      }
     });
   });
 }
