@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import type Database from "better-sqlite3";
-import { LockTimeoutError } from "@retort/core/errors";
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
-import { DatabaseError } from "@retort/core/errors";
+import { DatabaseError, LockTimeoutError } from "@retort/core/errors";
 import { type ForeignKeyViolation, foreignKeyError } from "./batch/sqlite-batch-rebuild-checks.js";
 import { isBusyError, toDatabaseError } from "./sqlite-errors.js";
 import { SqliteLock, sqliteLockTimeoutError } from "./sqlite-lock.js";

@@ -1,10 +1,19 @@
 import type { BatchStep } from "../operations/batch-operation.js";
 import type { AlterColumnOperation, Operation } from "../operations/operation.js";
 import { reverseOperation } from "../operations/reverse-operation.js";
-import { type ColumnType, customType } from "../schema/column-type.js";
 import type { ColumnDefinition, ColumnOptions, IndexDefinition } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
 import { normalizeTable } from "./compare-schemas.js";
+import {
+  createEnum,
+  dropEnum,
+  eachEnumCreatedOnce,
+  enumKey,
+  enumKeys,
+  enumsUsed,
+  qualified,
+  sqlLiteral,
+} from "./plan-enums.js";
 import type { SchemaDiff } from "./schema-diff.js";
 
 /** A line of explanation in a generated migration (a rename that cannot be seen, an irreversible change). */
@@ -72,7 +81,7 @@ export function planMigration(diffs: readonly SchemaDiff[], options: PlanOptions
       deferredFks.push(...later);
       continue;
     }
-    pairs.push(pairFor(diff, options, enumUsers));
+    pairs.push(pairFor(diff, enumUsers));
   }
   if (deferredFks.length > 0) {
     const firstChange = pairs.findIndex(
@@ -93,7 +102,7 @@ export function planMigration(diffs: readonly SchemaDiff[], options: PlanOptions
   };
 }
 
-function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>): { up: PlanStep[]; down: PlanStep[] } {
+function pairFor(diff: SchemaDiff, enumUsers: Set<string>): { up: PlanStep[]; down: PlanStep[] } {
   const at = "schema" in diff && diff.schema !== undefined ? { schema: diff.schema } : {};
   switch (diff.kind) {
     case "remove_table": {
@@ -199,27 +208,27 @@ function pairFor(diff: SchemaDiff, options: PlanOptions, enumUsers: Set<string>)
     }
     case "add_enum": {
       // The first table or column that uses the type creates it (CREATE TYPE); the downgrade drops it.
-      const create = enumUsers.has(enumKey(diff)) ? [] : [createEnum(diff, options)];
-      return { up: create, down: [dropEnum(diff, options)] };
+      const create = enumUsers.has(enumKey(diff.name, diff.schema)) ? [] : [createEnum(diff)];
+      return { up: create, down: [dropEnum(diff)] };
     }
     case "remove_enum":
       return {
-        up: [dropEnum(diff, options)],
-        down: enumUsers.has(enumKey(diff)) ? [] : [createEnum(diff, options)],
+        up: [dropEnum(diff)],
+        down: enumUsers.has(enumKey(diff.name, diff.schema)) ? [] : [createEnum(diff)],
       };
     case "add_enum_value": {
-      const position = diff.before === undefined ? "" : ` BEFORE ${literal(diff.before)}`;
+      const position = diff.before === undefined ? "" : ` BEFORE ${sqlLiteral(diff.before)}`;
       return {
         up: [
           {
             kind: "execute",
-            sql: `ALTER TYPE ${qualified(diff.name, diff.schema)} ADD VALUE ${literal(diff.value)}${position}`,
+            sql: `ALTER TYPE ${qualified(diff.name, diff.schema)} ADD VALUE ${sqlLiteral(diff.value)}${position}`,
           },
         ],
         down: [
           {
             kind: "comment",
-            text: `PostgreSQL cannot remove the value ${literal(diff.value)} from enum type ${diff.name}: it stays`,
+            text: `PostgreSQL cannot remove the value ${sqlLiteral(diff.value)} from enum type ${diff.name}: it stays`,
           },
         ],
       };
@@ -350,7 +359,7 @@ function withoutForwardReferences(
   for (const fk of fks) {
     const name = fk.name ?? `fk_${table.name}_${fk.columns.join("_")}_${fk.referredTable}`;
     const diff: SchemaDiff = { kind: "add_fk", ...at, table: table.name, foreignKey: { ...fk, name } };
-    later.push(pairFor(diff, { alterInPlace: true, dialect: "" }, new Set()));
+    later.push(pairFor(diff, new Set()));
   }
   return {
     table: {
@@ -423,84 +432,4 @@ function renameHints(diffs: readonly SchemaDiff[]): CommentStep[] {
     }
   }
   return hints;
-}
-
-function enumsUsed(diffs: readonly SchemaDiff[]): Set<string> {
-  const used = new Set<string>();
-  const note = (columns: readonly ColumnDefinition[], schema: string | undefined) => {
-    for (const column of columns) if (column.type.kind === "enum") used.add(`${schema ?? ""}.${column.type.name}`);
-  };
-  for (const diff of diffs) {
-    if (diff.kind === "add_table" || diff.kind === "remove_table") note(diff.table.columns, diff.table.options.schema);
-    if (diff.kind === "add_column" || diff.kind === "remove_column") note([diff.column], diff.schema);
-    if (diff.kind === "modify_type") {
-      if (diff.to.kind === "enum") used.add(`${diff.schema ?? ""}.${diff.to.name}`);
-      if (diff.from.kind === "enum") used.add(`${diff.schema ?? ""}.${diff.from.name}`);
-    }
-  }
-  return used;
-}
-
-/** The enum types that `kind` diffs create (`add_enum`, going up) or that going down re-creates (`remove_enum`). */
-function enumKeys(diffs: readonly SchemaDiff[], kind: "add_enum" | "remove_enum"): Set<string> {
-  return new Set(diffs.flatMap((diff) => (diff.kind === kind ? [enumKey(diff)] : [])));
-}
-
-/**
- * PostgreSQL creates an enum type with the first table or column that
- * uses it (the compiler writes its `CREATE TYPE`). A later table or
- * column of the same migration that uses it, and any that uses a type the
- * database already has (one not in `created`), names the type instead
- * (``customType('"mood"')``): a second `CREATE TYPE` would fail.
- */
-function eachEnumCreatedOnce(steps: readonly PlanStep[], created: ReadonlySet<string>): PlanStep[] {
-  const made = new Set<string>();
-  const typeFor = (type: ColumnType, schema: string | undefined): ColumnType => {
-    if (type.kind !== "enum") return type;
-    const key = enumKey({ name: type.name, ...(schema === undefined ? {} : { schema }) });
-    if (created.has(key) && !made.has(key)) {
-      made.add(key);
-      return type;
-    }
-    return customType(qualified(type.name, schema));
-  };
-  return steps.map((step): PlanStep => {
-    if (step.kind === "createTable") {
-      const schema = step.table.options.schema;
-      const columns = step.table.columns.map((column) => ({ ...column, type: typeFor(column.type, schema) }));
-      return { ...step, table: { ...step.table, columns } };
-    }
-    if (step.kind === "addColumn")
-      return { ...step, column: { ...step.column, type: typeFor(step.column.type, step.schema) } };
-    if (step.kind === "alterColumn" && step.type !== undefined)
-      return { ...step, type: typeFor(step.type, step.schema) };
-    return step;
-  });
-}
-
-function enumKey(diff: { schema?: string; name: string }): string {
-  return `${diff.schema ?? ""}.${diff.name}`;
-}
-
-function createEnum(
-  diff: { schema?: string; name: string; values: readonly string[] },
-  _options: PlanOptions,
-): Operation {
-  return {
-    kind: "execute",
-    sql: `CREATE TYPE ${qualified(diff.name, diff.schema)} AS ENUM (${diff.values.map(literal).join(", ")})`,
-  };
-}
-
-function dropEnum(diff: { schema?: string; name: string }, _options: PlanOptions): Operation {
-  return { kind: "execute", sql: `DROP TYPE IF EXISTS ${qualified(diff.name, diff.schema)}` };
-}
-
-function qualified(name: string, schema: string | undefined): string {
-  const quote = (part: string) => `"${part.replaceAll('"', '""')}"`;
-  return schema === undefined ? quote(name) : `${quote(schema)}.${quote(name)}`;
-}
-
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
