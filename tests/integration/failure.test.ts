@@ -35,7 +35,8 @@ for (const harness of harnesses) {
         id: "c000",
         down: "b000",
         upgrade: [
-          `  await op.execute("CREATE TABLE half_done (id INTEGER)");`,
+          // A statement of several lines: the message keeps each of them indented.
+          `  await op.execute("CREATE TABLE half_done (\\n  id INTEGER\\n)");`,
           `  await op.execute("INSERT INTO no_such_table VALUES (1)");`,
         ].join("\n"),
       });
@@ -52,7 +53,7 @@ for (const harness of harnesses) {
       expect(failure).toMatch(/no_such_table/);
       if (!transactional) {
         expect(failure).toContain(
-          "Statements of this migration that already ran:\n    CREATE TABLE half_done (id INTEGER);",
+          "Statements of this migration that already ran:\n    CREATE TABLE half_done (\n        id INTEGER\n      );",
         );
         expect(failure).toContain("The version table is at b000 (the last complete migration)");
         expect(await probe.versionRows()).toEqual(["b000"]);

@@ -10,12 +10,12 @@ function errorWithFrames(message: string, frames: readonly string[]): Error {
   return error;
 }
 
-function failure(cause: unknown, callSite?: unknown): MigrationFailedError {
+function failure(cause: unknown, callSite?: unknown, statement = "INSERT INTO nope VALUES (1)"): MigrationFailedError {
   return new MigrationFailedError({
     revision: "ab12",
     direction: "Upgrade",
     path: file,
-    statement: "INSERT INTO nope VALUES (1)",
+    statement,
     reason: "no such table: nope",
     state: "The whole run was rolled back.",
     headsAfter: [],
@@ -42,5 +42,12 @@ describe("MigrationFailedError", () => {
       `    at upgrade (${file}:9:5)`,
     ]);
     expect(failure(databaseError, callSite).location).toEqual({ file, line: 9, column: 5 });
+  });
+
+  it("indents every line of a statement of several lines inside the message", () => {
+    const statement = "CREATE TABLE t (\n  id INTEGER NOT NULL\n)";
+    const lines = failure(new Error("boom"), undefined, statement).message.split("\n");
+    expect(lines.slice(1, 4)).toEqual(["  statement: CREATE TABLE t (", "      id INTEGER NOT NULL", "    )"]);
+    expect(lines.slice(1).every((line) => line.startsWith("  "))).toBe(true);
   });
 });

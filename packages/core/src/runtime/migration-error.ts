@@ -44,7 +44,7 @@ export class MigrationFailedError extends RetortError {
         : (locationIn(details.cause, details.path) ?? locationIn(details.callSite, details.path));
     const lines = [`${details.direction} of revision ${details.revision}${where} failed: ${details.reason}`];
     if (location !== undefined) lines.push(`  at ${formatLocation(location)}`);
-    if (details.statement !== undefined) lines.push(`  statement: ${details.statement}`);
+    if (details.statement !== undefined) lines.push(`  statement: ${indentFollowingLines(details.statement, "    ")}`);
     lines.push(`  ${details.state}`);
     super("MIGRATION_FAILED", lines.join("\n"), { cause: details.cause });
     this.name = "MigrationFailedError";
@@ -54,4 +54,14 @@ export class MigrationFailedError extends RetortError {
     this.location = location;
     this.headsAfter = details.headsAfter;
   }
+}
+
+/**
+ * `text` with every line after its first indented by `indent`: a
+ * statement of several lines (a `CREATE TABLE`) stays inside the message
+ * block it is quoted in, instead of its lines starting at the margin of
+ * the message's own lines.
+ */
+export function indentFollowingLines(text: string, indent: string): string {
+  return text.replace(/\n/g, `\n${indent}`);
 }
