@@ -408,7 +408,9 @@ class MigrationRun<S extends RevisionSource> {
     const heads = this.#committedHeads.join(", ") || "base (empty)";
     if (!this.#sink.dialect.capabilities.transactionalDdl) {
       const ran =
-        sink.executed.length === 0 ? " none." : `\n${sink.executed.map((sql) => `    ${indentFollowingLines(sql, "      ")};`).join("\n")}\n `;
+        sink.executed.length === 0
+          ? " none."
+          : `\n${sink.executed.map((sql) => `    ${indentFollowingLines(sql, "      ")};`).join("\n")}\n `;
       return (
         "This database commits every DDL statement by itself: of this migration, only data changes made since its last DDL statement were rolled back. " +
         `Statements of this migration that already ran:${ran} ` +
