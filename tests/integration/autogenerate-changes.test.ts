@@ -133,6 +133,9 @@ for (const harness of harnesses) {
       expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
 
       project.ok("downgrade", "aaaa");
+      // B's migration runs again after its downgrade (PostgreSQL's enum value stayed: IF NOT EXISTS).
+      project.ok("upgrade", "head");
+      project.ok("downgrade", "aaaa");
       // Without B's migration the database is at its head again, and matches A.
       rmSync(file);
       project.write("schema.ts", SCHEMA_A(features));

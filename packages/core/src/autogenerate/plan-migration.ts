@@ -222,13 +222,14 @@ function pairFor(diff: SchemaDiff, enumUsers: Set<string>): { up: PlanStep[]; do
         up: [
           {
             kind: "execute",
-            sql: `ALTER TYPE ${qualified(diff.name, diff.schema)} ADD VALUE ${sqlLiteral(diff.value)}${position}`,
+            // IF NOT EXISTS: the downgrade cannot remove the value, and the upgrade runs again after it.
+            sql: `ALTER TYPE ${qualified(diff.name, diff.schema)} ADD VALUE IF NOT EXISTS ${sqlLiteral(diff.value)}${position}`,
           },
         ],
         down: [
           {
             kind: "comment",
-            text: `PostgreSQL cannot remove the value ${sqlLiteral(diff.value)} from enum type ${diff.name}: it stays`,
+            text: `PostgreSQL cannot remove the value ${sqlLiteral(diff.value)} from enum type ${diff.name}: it stays (the upgrade adds it IF NOT EXISTS)`,
           },
         ],
       };

@@ -141,14 +141,17 @@ describe("planMigration", () => {
       { alterInPlace: true, dialect: "postgresql" },
     );
     expect(plan.upgrade).toEqual([
-      { kind: "execute", sql: `ALTER TYPE "color" ADD VALUE 'blue' BEFORE 'red'` },
+      { kind: "execute", sql: `ALTER TYPE "color" ADD VALUE IF NOT EXISTS 'blue' BEFORE 'red'` },
       { kind: "createTable", table: people },
       { kind: "execute", sql: `DROP TYPE IF EXISTS "old"` },
     ]);
     expect(plan.downgrade).toEqual([
       { kind: "execute", sql: `CREATE TYPE "old" AS ENUM ('x')` },
       { kind: "dropTable", table: "people" },
-      { kind: "comment", text: "PostgreSQL cannot remove the value 'blue' from enum type color: it stays" },
+      {
+        kind: "comment",
+        text: "PostgreSQL cannot remove the value 'blue' from enum type color: it stays (the upgrade adds it IF NOT EXISTS)",
+      },
       { kind: "execute", sql: `DROP TYPE IF EXISTS "mood"` },
     ]);
   });
