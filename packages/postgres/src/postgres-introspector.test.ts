@@ -179,6 +179,11 @@ describe("no false positives: every type and column option reads back as declare
       column("d_text", text(), { serverDefault: "x" }),
       column("d_number", integer(), { serverDefault: 42 }),
       column("d_negative", integer(), { serverDefault: -1 }),
+      column("d_negative_small", smallInteger(), { serverDefault: -1 }),
+      column("d_negative_big", bigInteger(), { serverDefault: -1 }),
+      column("d_negative_numeric", numeric(10, 2), { serverDefault: -1 }),
+      column("d_negative_float", float(), { serverDefault: -0.5 }),
+      column("d_large_float", float(), { serverDefault: 1e20 }),
       column("d_numeric", numeric(10, 2), { serverDefault: 1.5 }),
       column("d_true", boolean(), { serverDefault: true }),
       // Strings where numbers and booleans go: PostgreSQL stores 5, 0 and false.
@@ -486,6 +491,13 @@ describe("postgresColumnType and postgresDefault", () => {
     expect(postgresDefault("'x'::character varying", string(20))).toBe("'x'");
     expect(postgresDefault("'x'::text", string(20))).toBe("'x'::text");
     expect(postgresDefault("'-1'::integer", integer())).toBe("-1");
+    // PostgreSQL casts a negative or large number to its literal's type, not the column's.
+    expect(postgresDefault("'-1'::integer", smallInteger())).toBe("-1");
+    expect(postgresDefault("'-1'::integer", bigInteger())).toBe("-1");
+    expect(postgresDefault("'-1'::integer", numeric(10, 2))).toBe("-1");
+    expect(postgresDefault("'-0.5'::numeric", float())).toBe("-0.5");
+    expect(postgresDefault("'100000000000000000000'::numeric", float())).toBe("100000000000000000000");
+    expect(postgresDefault("'-1'::integer", string(5))).toBe("'-1'::integer");
     expect(postgresDefault("('{}'::jsonb)", jsonb())).toBe("'{}'");
     expect(postgresDefault("'on'::state", enumType("state", ["on"]))).toBe("'on'");
   });

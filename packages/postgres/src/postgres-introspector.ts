@@ -224,9 +224,12 @@ export function postgresDefault(expression: string, type: ColumnType, catalogNam
     sameType = castType.kind === type.kind;
   }
   if (catalogName !== undefined && cast.split(".").pop()?.replaceAll('"', "") === catalogName) sameType = true;
-  if (!sameType) return text;
   const inner = literal.slice(1, -1);
-  return NUMBER.test(inner) && NUMERIC_KINDS.has(type.kind) ? inner : literal;
+  // A number on a number column, whatever number type PostgreSQL cast it to:
+  // a negative or large default is stored with its literal's own type
+  // (`'-1'::integer` on a smallint or float column, `'-0.5'::numeric` on a float one).
+  if (NUMBER.test(inner) && NUMERIC_KINDS.has(type.kind) && NUMERIC_KINDS.has(castType.kind)) return inner;
+  return sameType ? literal : text;
 }
 
 const NUMERIC_KINDS: ReadonlySet<string> = new Set(["integer", "bigInteger", "smallInteger", "numeric", "float"]);
