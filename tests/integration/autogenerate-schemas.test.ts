@@ -7,10 +7,13 @@ import { TestProject } from "./support/test-project.js";
 /**
  * Tables grouped by PostgreSQL schema (`table(..., { schema: "blog" })`,
  * exported in an object per schema): each schema a declared table names is
- * read and compared, and the generated operations carry the schema.
+ * read and compared, and the generated operations carry the schema. A
+ * foreign key names its table as `REFERENCES` resolves it: unqualified in
+ * the current schema (`users`, or `public.users`), qualified elsewhere
+ * (`blog.posts`, also from a table of `blog`).
  */
 const SCHEMA = (withTags: boolean) => `
-import { column, integer, string, table } from "@retort/core";
+import { column, foreignKey, integer, string, table } from "@retort/core";
 
 export const publicTables = { users: table("users", column("id", integer(), { primaryKey: true })) };
 
@@ -19,6 +22,17 @@ export const blog = {
     "posts",
     column("id", integer(), { primaryKey: true }),
     column("title", string(${withTags ? 300 : 200}), { nullable: false }),
+    column("author_id", integer()),
+    column("editor_id", integer()),
+    foreignKey("author_id", "users", "id", { name: "fk_posts_author" }),
+    foreignKey("editor_id", "public.users", "id", { name: "fk_posts_editor" }),
+    { schema: "blog" },
+  ),
+  comments: table(
+    "comments",
+    column("id", integer(), { primaryKey: true }),
+    column("post_id", integer()),
+    foreignKey("post_id", "blog.posts", "id", { name: "fk_comments_post" }),
     { schema: "blog" },
   ),
   ${withTags ? 'tags: table("tags", column("id", integer(), { primaryKey: true }), { schema: "blog" }),' : ""}

@@ -63,7 +63,7 @@ export const CONSTRAINTS_SQL = asJson(
 SELECT con.conrelid::int8 AS table_oid, con.conname AS name, con.contype AS kind,
   array_to_string(con.conkey, ' ') AS keys, con.confrelid::int8 AS referred_oid,
   array_to_string(con.confkey, ' ') AS referred_keys,
-  fc.relname AS referred_table, fn.nspname AS referred_schema, n.nspname AS table_schema,
+  fc.relname AS referred_table, fn.nspname AS referred_schema,
   CASE WHEN con.contype = 'f' AND (fn.nspname <> n.nspname OR fc.relispartition OR fc.relkind NOT IN ('r', 'p')) THEN
     ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord)
@@ -146,7 +146,6 @@ export interface ConstraintRow {
   referred_keys: string | null;
   referred_table: string | null;
   referred_schema: string | null;
-  table_schema: string;
   /** Only for a table the columns query does not read. */
   referred_columns: string[] | null;
   on_update: string;

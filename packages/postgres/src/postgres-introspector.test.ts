@@ -440,6 +440,7 @@ describe("constraints, indexes, enums, identity", () => {
     expect(main.enums).toEqual([{ name: "state", values: ["a", "b"] }]);
     const app = await introspector.introspect(read, { schema: "app" });
     expect(app.enums).toEqual([{ name: "mood", schema: "app", values: ["ok", "meh"] }]);
+    expect(app.defaultSchema).toBe("public");
     expect(app.tables).toHaveLength(1);
     expect(app.tables[0]?.options).toEqual({ schema: "app", comment: "in app" });
     expect(app.tables[0]?.columns[1]?.type).toEqual(enumType("mood", ["ok", "meh"]));
@@ -447,7 +448,8 @@ describe("constraints, indexes, enums, identity", () => {
       kind: "foreignKey",
       name: "things_owner_id_fkey",
       columns: ["owner_id"],
-      referredTable: "public.owners",
+      // In the current schema: unqualified, as REFERENCES resolves it.
+      referredTable: "owners",
       referredColumns: ["id"],
     });
   });

@@ -102,7 +102,7 @@ export class PostgresIntrospector implements DatabaseIntrospector {
         kind: "table",
         name: entry.name,
         columns: entry.columns,
-        constraints: (constraints.get(oid) ?? []).map((row) => reflectConstraint(row, attributes)),
+        constraints: (constraints.get(oid) ?? []).map((row) => reflectConstraint(row, attributes, current)),
         indexes: (indexes.get(oid) ?? []).map((row) => reflectIndex(row, attributes)),
         options: {
           ...(target !== undefined && target !== current ? { schema: target } : {}),
@@ -119,7 +119,7 @@ export class PostgresIntrospector implements DatabaseIntrospector {
           values: row.labels,
         }),
       );
-    return { tables: result, enums };
+    return { tables: result, enums, ...(current === undefined ? {} : { defaultSchema: current }) };
   }
 
   /**
@@ -269,7 +269,18 @@ function attributeNames(attributes: AttributeNames, table: number, keys: string 
   });
 }
 
-function reflectConstraint(row: ConstraintRow, attributes: AttributeNames): ConstraintDefinition {
+/**
+ * A constraint as declared. A foreign key's referred table is qualified
+ * unless it is in the current schema, which is where an unqualified name
+ * in `REFERENCES` resolves (as SQLAlchemy reflects `referred_schema`): a
+ * table of `billing` referring to another of `billing` says
+ * `billing.invoices`, one referring to `public.accounts` says `accounts`.
+ */
+function reflectConstraint(
+  row: ConstraintRow,
+  attributes: AttributeNames,
+  current: string | undefined,
+): ConstraintDefinition {
   const columns = row.kind === "c" ? [] : attributeNames(attributes, row.table_oid, row.keys);
   switch (row.kind) {
     case "p":
@@ -280,7 +291,7 @@ function reflectConstraint(row: ConstraintRow, attributes: AttributeNames): Cons
       return { kind: "check", name: row.name, condition: sql(unwrap(row.check_expr ?? "")) };
     default: {
       const referredTable =
-        row.referred_schema === null || row.referred_schema === row.table_schema
+        row.referred_schema === null || row.referred_schema === current
           ? (row.referred_table as string)
           : `${row.referred_schema}.${row.referred_table}`;
       const onDelete = ACTIONS[row.on_delete];

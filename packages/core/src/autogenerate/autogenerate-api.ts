@@ -163,6 +163,7 @@ async function reflect(
   for (const schema of [...schemas]) if (!schemaIncluded(schema)) schemas.delete(schema);
   const tables: ReflectedSchema["tables"][number][] = [];
   const enums: ReflectedSchema["enums"][number][] = [];
+  let defaultSchema: string | undefined;
   for (const schema of schemas) {
     // The version table is left out of the default schema's read (where it lives unless
     // versionTableSchema says otherwise: `public` named explicitly is the default one too) and of its own.
@@ -171,6 +172,7 @@ async function reflect(
       ...(schema === undefined ? {} : { schema }),
       excludeTables: versionHere ? [config.versionTable] : [],
     });
+    defaultSchema ??= result.defaultSchema;
     for (const table of result.tables) {
       const tagged = schema !== undefined && table.options.schema === undefined;
       tables.push(tagged ? { ...table, options: { ...table.options, schema } } : table);
@@ -178,7 +180,7 @@ async function reflect(
     for (const item of result.enums)
       enums.push(schema !== undefined && item.schema === undefined ? { ...item, schema } : item);
   }
-  return { tables, enums };
+  return { tables, enums, ...(defaultSchema === undefined ? {} : { defaultSchema }) };
 }
 
 export interface CheckResult {

@@ -48,13 +48,24 @@ function whereText(where: IndexDefinition["where"]): string | undefined {
   return expressionText(text.replace(CAST, "")).replace(/[()]/g, " ").replace(/\s+/g, " ").trim();
 }
 
-/** A foreign key's columns, referred table and columns, and actions (NO ACTION, and RESTRICT where it is the same, as none). */
-export function foreignKeySignature(fk: ForeignKeyDefinition, restrictIsNoAction: boolean): string {
+/**
+ * A foreign key's columns, referred table (unqualified in `defaultSchema`)
+ * and columns, and actions (NO ACTION, and RESTRICT where it is the same, as none).
+ */
+export function foreignKeySignature(
+  fk: ForeignKeyDefinition,
+  restrictIsNoAction: boolean,
+  defaultSchema?: string,
+): string {
   const action = (value: string | undefined) =>
     value === undefined || value === "NO ACTION" || (restrictIsNoAction && value === "RESTRICT") ? "" : value;
+  // `public.users` is `users` where public is the schema an unqualified name resolves to.
+  const prefix = defaultSchema === undefined ? undefined : `${defaultSchema}.`;
   return [
     signature(fk.columns),
-    fk.referredTable,
+    prefix !== undefined && fk.referredTable.startsWith(prefix)
+      ? fk.referredTable.slice(prefix.length)
+      : fk.referredTable,
     signature(fk.referredColumns),
     action(fk.onDelete),
     action(fk.onUpdate),

@@ -110,7 +110,9 @@ export function compareSchemas(
     )
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, table] of existingPairs) {
-    changes.push(...compareTable(table, reflectedTables.get(name) as TableDefinition, options));
+    changes.push(
+      ...compareTable(table, reflectedTables.get(name) as TableDefinition, options, reflected.defaultSchema),
+    );
   }
   const diffs: SchemaDiff[] = [];
   // Enums written on the column (MySQL) are compared as the column's type: there are no types of their own.
@@ -225,6 +227,7 @@ function compareTable(
   declaredTable: TableDefinition,
   reflectedTable: TableDefinition,
   options: CompareOptions,
+  defaultSchema: string | undefined,
 ): SchemaDiff[] {
   const includeName = options.includeName ?? (() => true);
   const includeObject = options.includeObject ?? (() => true);
@@ -355,7 +358,7 @@ function compareTable(
   const removedFks: SchemaDiff[] = [];
   const addedFks: SchemaDiff[] = [];
   const restrictIsNoAction = options.dialect.introspector?.restrictIsNoAction === true;
-  const fkSignature = (fk: ForeignKeyDefinition) => foreignKeySignature(fk, restrictIsNoAction);
+  const fkSignature = (fk: ForeignKeyDefinition) => foreignKeySignature(fk, restrictIsNoAction, defaultSchema);
   const reflectedFkSignatures = reflectedFks.map(fkSignature);
   for (const fk of declared.foreignKeys) {
     const wanted = fkSignature(fk);

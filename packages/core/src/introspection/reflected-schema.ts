@@ -56,6 +56,13 @@ export interface ReflectedEnum {
 export interface ReflectedSchema {
   readonly tables: readonly ReflectedTable[];
   readonly enums: readonly ReflectedEnum[];
+  /**
+   * The schema an unqualified name resolves to (PostgreSQL's current
+   * schema, usually `public`), where the database has schemas: a foreign
+   * key declared to `public.users` and one declared to `users` then
+   * compare as the same key.
+   */
+  readonly defaultSchema?: string;
 }
 
 /**
