@@ -60,6 +60,9 @@ const ACTIONS: Readonly<Record<string, ReferentialAction | undefined>> = {
  * ```
  */
 export class PostgresIntrospector implements DatabaseIntrospector {
+  /** DEFERRABLE and INITIALLY DEFERRED are read back: a change of either is a changed foreign key. */
+  readonly readsForeignKeyDeferral = true;
+
   async introspect(read: ReadQuery, options: IntrospectOptions = {}): Promise<ReflectedSchema> {
     const parameters = [options.schema ?? null];
     const rows = async <Row>(query: string): Promise<Row[]> =>

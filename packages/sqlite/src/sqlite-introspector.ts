@@ -64,6 +64,9 @@ interface IndexRow {
  * ```
  */
 export class SqliteIntrospector implements DatabaseIntrospector {
+  /** DEFERRABLE and INITIALLY DEFERRED are read back: a change of either is a changed foreign key. */
+  readonly readsForeignKeyDeferral = true;
+
   async introspect(read: ReadQuery, options: IntrospectOptions = {}): Promise<ReflectedSchema> {
     const excluded = new Set((options.excludeTables ?? []).map((name) => name.toLowerCase()));
     const tables = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";

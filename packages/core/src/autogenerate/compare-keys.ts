@@ -48,19 +48,34 @@ function whereText(where: IndexDefinition["where"]): string | undefined {
   return expressionText(text.replace(CAST, "")).replace(/[()]/g, " ").replace(/\s+/g, " ").trim();
 }
 
+/** What a foreign key's signature takes into account beyond the key itself. */
+export interface ForeignKeySignatureOptions {
+  /** RESTRICT is NO ACTION (see `DatabaseIntrospector.restrictIsNoAction`). */
+  readonly restrictIsNoAction?: boolean;
+  /** The schema an unqualified name resolves to: `public.users` is `users` there. */
+  readonly defaultSchema?: string | undefined;
+  /** The database reads DEFERRABLE and INITIALLY back: they are part of the key (as Alembic's). */
+  readonly deferral?: boolean;
+}
+
 /**
- * A foreign key's columns, referred table (unqualified in `defaultSchema`)
- * and columns, and actions (NO ACTION, and RESTRICT where it is the same, as none).
+ * A foreign key's columns, referred table (unqualified in the default
+ * schema) and columns, actions (NO ACTION, and RESTRICT where it is the
+ * same, as none) and, where the database reads them back, whether it is
+ * deferrable and initially deferred (INITIALLY DEFERRED makes a key
+ * deferrable; INITIALLY IMMEDIATE is the default).
  */
-export function foreignKeySignature(
-  fk: ForeignKeyDefinition,
-  restrictIsNoAction: boolean,
-  defaultSchema?: string,
-): string {
+export function foreignKeySignature(fk: ForeignKeyDefinition, options: ForeignKeySignatureOptions = {}): string {
   const action = (value: string | undefined) =>
-    value === undefined || value === "NO ACTION" || (restrictIsNoAction && value === "RESTRICT") ? "" : value;
-  // `public.users` is `users` where public is the schema an unqualified name resolves to.
-  const prefix = defaultSchema === undefined ? undefined : `${defaultSchema}.`;
+    value === undefined || value === "NO ACTION" || (options.restrictIsNoAction === true && value === "RESTRICT")
+      ? ""
+      : value;
+  const prefix = options.defaultSchema === undefined ? undefined : `${options.defaultSchema}.`;
+  const deferred = fk.initially === "DEFERRED";
+  const deferral =
+    options.deferral === true
+      ? `${fk.deferrable === true || deferred ? "deferrable" : ""}${deferred ? " deferred" : ""}`
+      : "";
   return [
     signature(fk.columns),
     prefix !== undefined && fk.referredTable.startsWith(prefix)
@@ -69,6 +84,7 @@ export function foreignKeySignature(
     signature(fk.referredColumns),
     action(fk.onDelete),
     action(fk.onUpdate),
+    deferral,
   ].join("|");
 }
 

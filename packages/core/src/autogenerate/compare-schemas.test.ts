@@ -395,6 +395,43 @@ describe("compareSchemas: indexes, constraints, foreign keys", () => {
   it.each(cases)("$name", ({ declared, database, expected }) => {
     expect(lines([declared], live(reflected(database)))).toEqual(expected);
   });
+
+  it("DEFERRABLE and INITIALLY DEFERRED are part of a key where the database reads them back", () => {
+    const deferred = table(
+      "t",
+      ...base,
+      foreignKey("a", "users", "id", { name: "fk_a", deferrable: true, initially: "DEFERRED" }),
+    );
+    const immediate = table("t", ...base, foreignKey("a", "users", "id", { name: "fk_a" }));
+    const reading: CompareDialect = {
+      ...generic,
+      introspector: { readsForeignKeyDeferral: true, introspect: () => Promise.resolve(live()) },
+    };
+    const changed = [
+      "('remove_fk', None, 't', 'fk_a', ['a'] -> 'users' ['id'])",
+      "('add_fk', None, 't', 'fk_a', ['a'] -> 'users' ['id'])",
+    ];
+    expect(lines([immediate], live(reflected(deferred)), { dialect: reading })).toEqual(changed);
+    expect(lines([deferred], live(reflected(immediate)), { dialect: reading })).toEqual(changed);
+    // INITIALLY DEFERRED makes a key deferrable; INITIALLY IMMEDIATE is the default.
+    const onlyInitially = table("t", ...base, foreignKey("a", "users", "id", { name: "fk_a", initially: "DEFERRED" }));
+    expect(lines([onlyInitially], live(reflected(deferred)), { dialect: reading })).toEqual([]);
+    const explicitImmediate = table(
+      "t",
+      ...base,
+      foreignKey("a", "users", "id", { name: "fk_a", initially: "IMMEDIATE" }),
+    );
+    expect(lines([explicitImmediate], live(reflected(immediate)), { dialect: reading })).toEqual([]);
+    // A database that does not read them back (MySQL) is not asked to keep them.
+    expect(lines([deferred], live(reflected(immediate)))).toEqual([]);
+  });
+
+  it("a key to the default schema's table matches it named with or without the schema", () => {
+    const qualified = table("t", ...base, foreignKey("a", "public.users", "id", { name: "fk_a" }));
+    const plain = table("t", ...base, foreignKey("a", "users", "id", { name: "fk_a" }));
+    expect(lines([qualified], { ...live(reflected(plain)), defaultSchema: "public" })).toEqual([]);
+    expect(lines([qualified], live(reflected(plain)))).toHaveLength(2);
+  });
 });
 
 describe("compareSchemas: order, hooks, enums", () => {

@@ -357,8 +357,12 @@ function compareTable(
   const matchedFks = new Set<ForeignKeyDefinition>();
   const removedFks: SchemaDiff[] = [];
   const addedFks: SchemaDiff[] = [];
-  const restrictIsNoAction = options.dialect.introspector?.restrictIsNoAction === true;
-  const fkSignature = (fk: ForeignKeyDefinition) => foreignKeySignature(fk, restrictIsNoAction, defaultSchema);
+  const signatureOptions = {
+    restrictIsNoAction: options.dialect.introspector?.restrictIsNoAction === true,
+    defaultSchema,
+    deferral: options.dialect.introspector?.readsForeignKeyDeferral === true,
+  };
+  const fkSignature = (fk: ForeignKeyDefinition) => foreignKeySignature(fk, signatureOptions);
   const reflectedFkSignatures = reflectedFks.map(fkSignature);
   for (const fk of declared.foreignKeys) {
     const wanted = fkSignature(fk);

@@ -135,6 +135,13 @@ export interface DatabaseIntrospector {
    * declared with either matches one reflected with no action. Default false.
    */
   readonly restrictIsNoAction?: boolean;
+  /**
+   * A foreign key's DEFERRABLE and INITIALLY DEFERRED are read back
+   * (PostgreSQL, SQLite): a change of either is a changed key, dropped and
+   * added again (Alembic's `fk_deferrable_is_reflected`). Default false: a
+   * database that ignores them (MySQL) would report them forever.
+   */
+  readonly readsForeignKeyDeferral?: boolean;
 }
 
 /**
