@@ -405,4 +405,41 @@ describe("item 15: AUTOINCREMENT counters and rowids above 2^53", () => {
       "9007199254740997",
     ]);
   });
+
+  it("keeps the hidden rowid of a column-level INTEGER PRIMARY KEY DESC, which is not its alias", async () => {
+    await open(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY DESC, v TEXT);
+       INSERT INTO t VALUES (10, 'a'), (20, 'b'), (30, 'c');
+       DELETE FROM t WHERE id = 10;`,
+    );
+    const before = await rows("SELECT rowid AS r, id, v FROM t ORDER BY id");
+    expect(before).toEqual([
+      { r: 2, id: 20, v: "b" },
+      { r: 3, id: 30, v: "c" },
+    ]);
+    await inRun(batch("t", [{ kind: "alterColumn", column: "v", nullable: false }]));
+    expect(await rows("SELECT rowid AS r, id, v FROM t ORDER BY id")).toEqual(before);
+    expect(await schemaOf("t")).toContain('"id" INTEGER PRIMARY KEY DESC');
+  });
+
+  it("reaches the rowid by another name when a column is called rowid, in chunks too", async () => {
+    await open(
+      `CREATE TABLE t (id TEXT PRIMARY KEY, "rowid" TEXT, v TEXT);
+       INSERT INTO t VALUES ('a', 'k1', 'x'), ('b', NULL, 'y'), ('c', 'k3', 'z'), ('d', '5 OR 1', 'w'), ('e', NULL, 'v');
+       DELETE FROM t WHERE id = 'a';`,
+    );
+    const before = await rows('SELECT _rowid_ AS r, id, "rowid", v FROM t ORDER BY _rowid_');
+    const statements: string[] = [];
+    await live().begin();
+    await runOperation(live(), batch("t", [{ kind: "alterColumn", column: "v", nullable: false }]), {
+      chunkSize: 2,
+      onProgress: () => undefined,
+      onStatement: (statement) => statements.push(statement),
+    });
+    await live().commit();
+    expect(await rows('SELECT _rowid_ AS r, id, "rowid", v FROM t ORDER BY _rowid_')).toEqual(before);
+    // The chunks' bounds are the table's rowids (integers), not the column's values.
+    expect(statements.filter((statement) => / WHERE _rowid_ /.test(statement))).toHaveLength(2);
+    expect(statements.join("\n")).not.toContain("k3");
+  });
 });

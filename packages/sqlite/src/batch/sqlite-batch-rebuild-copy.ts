@@ -1,5 +1,5 @@
 import type { BatchRead, Emit, RebuildOptions, Step } from "./sqlite-batch-rebuild.js";
-import { copyColumns, hasHiddenRowid, temporaryName } from "./sqlite-batch-render.js";
+import { copyColumns, hasHiddenRowid, rowidAlias, rowidName, temporaryName } from "./sqlite-batch-render.js";
 import type { ColumnRenamePlan } from "./sqlite-batch-renames.js";
 import { quoteName } from "./sqlite-batch-sql.js";
 import { type BatchTable, reasonOf, SqliteBatchError } from "./sqlite-batch-types.js";
@@ -28,14 +28,23 @@ export async function copyRows(
 ): Promise<void> {
   const keepRowid = hasHiddenRowid(original) && hasHiddenRowid(target);
   const sourceName = (source: string) => renames.currentName.get(source.toLowerCase()) ?? source;
-  const { targets, sources } = copyColumns(target, keepRowid, sourceName);
+  // The old table's rowid, by a name no column of it has taken.
+  const rowid = rowidName(original);
+  const { targets, sources } = copyColumns(target, keepRowid, sourceName, rowid);
   if (targets.length === 0) return;
   const table = original.name;
   const insert = `INSERT INTO ${quoteName(temporaryName(table))} (${targets.join(", ")}) SELECT ${sources.join(", ")} FROM ${quoteName(table)}`;
   const chunkSize = options.chunkSize ?? 100_000;
   const rowidKept = keepRowid || sameRowidAlias(original, target);
   const read = options.read;
-  if (options.progress !== true || read === undefined || total === undefined || !rowidKept || total <= chunkSize) {
+  if (
+    options.progress !== true ||
+    read === undefined ||
+    total === undefined ||
+    !rowidKept ||
+    rowid === undefined ||
+    total <= chunkSize
+  ) {
     // Compiled on the (empty) scratch table too, so a copy SQLite cannot prepare fails now.
     try {
       scratch.exec(insert);
@@ -56,36 +65,33 @@ export async function copyRows(
   // one above 2^53 would not survive a JS number.
   const bounds = (
     await read<{ bound: string }>(
-      `SELECT CAST("r" AS TEXT) AS "bound" FROM (SELECT rowid AS "r", row_number() OVER (ORDER BY rowid) AS "n" FROM ${quoteName(table)}) WHERE "n" % ${chunkSize} = 0 ORDER BY "n"`,
+      `SELECT CAST("r" AS TEXT) AS "bound" FROM (SELECT ${rowid} AS "r", row_number() OVER (ORDER BY ${rowid}) AS "n" FROM ${quoteName(table)}) WHERE "n" % ${chunkSize} = 0 ORDER BY "n"`,
     )
   ).map((row) => row.bound);
+  // Rowids are integers; the bounds go into the statements' text (each one is a step of the run).
+  const odd = bounds.find((bound) => !/^-?\d+$/.test(bound));
+  if (odd !== undefined) {
+    throw new SqliteBatchError(`Batch rebuild of "${table}": its rowid ${JSON.stringify(odd)} is not an integer`);
+  }
   step("copying the rows", `${insert} WHERE 0`);
   for (let at = 0; at <= bounds.length; at++) {
     const lower = at === 0 ? undefined : bounds[at - 1];
     const upper = bounds[at];
     if (upper === undefined && at * chunkSize >= total) break;
     const where = [
-      lower === undefined ? undefined : `rowid > ${lower}`,
-      upper === undefined ? undefined : `rowid <= ${upper}`,
+      lower === undefined ? undefined : `${rowid} > ${lower}`,
+      upper === undefined ? undefined : `${rowid} <= ${upper}`,
     ]
       .filter((part) => part !== undefined)
       .join(" AND ");
     const copied = Math.min((at + 1) * chunkSize, total);
-    emit("copying the rows", `${insert} WHERE ${where} ORDER BY rowid`, { progress: { table, copied, total } });
+    emit("copying the rows", `${insert} WHERE ${where} ORDER BY ${rowid}`, { progress: { table, copied, total } });
   }
 }
 
 /** The new table's rowid alias copies the old one's, so `max(rowid)` of the copy is the last rowid read. */
 function sameRowidAlias(original: BatchTable, target: BatchTable): boolean {
-  const alias = (table: BatchTable) => {
-    const key = table.primaryKey;
-    if (key === undefined || key.columns.length !== 1 || /without\s+rowid/i.test(table.tableOptions)) return undefined;
-    return table.columns.find(
-      (column) =>
-        column.name.toLowerCase() === key.columns[0]?.toLowerCase() && column.type.toUpperCase() === "INTEGER",
-    );
-  };
-  const before = alias(original);
-  const after = alias(target);
+  const before = rowidAlias(original);
+  const after = rowidAlias(target);
   return before !== undefined && after !== undefined && after.source === before.name;
 }

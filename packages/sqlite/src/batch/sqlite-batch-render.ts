@@ -116,12 +116,13 @@ export function copyColumns(
   table: BatchTable,
   keepRowid: boolean,
   sourceName: (source: string) => string = (source) => source,
+  sourceRowid = "rowid",
 ): { targets: string[]; sources: string[] } {
   const targets: string[] = [];
   const sources: string[] = [];
   if (keepRowid) {
-    targets.push("rowid");
-    sources.push("rowid");
+    targets.push(rowidName(table) ?? "rowid");
+    sources.push(sourceRowid);
   }
   for (const column of table.columns) {
     if (column.source === undefined || column.generated !== undefined) continue;
@@ -148,19 +149,36 @@ export function needsCast(column: BatchColumn): boolean {
   );
 }
 
-/** True when the table has a rowid that no column aliases and no column is called `rowid`. */
-export function hasHiddenRowid(table: BatchTable): boolean {
-  if (/without\s+rowid/i.test(table.tableOptions)) return false;
+/**
+ * The column that is the table's rowid (https://sqlite.org/lang_createtable.html#rowid):
+ * the one INTEGER column of a rowid table's primary key, except one
+ * declared on the column as `PRIMARY KEY DESC`, which SQLite keeps as an
+ * ordinary key beside a hidden rowid (a quirk it documents).
+ */
+export function rowidAlias(table: BatchTable): BatchColumn | undefined {
+  if (/without\s+rowid/i.test(table.tableOptions)) return undefined;
   const key = table.primaryKey;
-  const aliased =
-    key !== undefined &&
-    key.columns.length === 1 &&
-    table.columns.some(
-      (column) =>
-        column.name.toLowerCase() === key.columns[0]?.toLowerCase() && column.type.toUpperCase() === "INTEGER",
-    );
-  const reserved = table.columns.some((column) => ["rowid", "oid", "_rowid_"].includes(column.name.toLowerCase()));
-  return !aliased && !reserved;
+  if (key === undefined || key.columns.length !== 1) return undefined;
+  if (key.column !== undefined && /^\s*PRIMARY\s+KEY\s+DESC\b/i.test(key.sql ?? "")) return undefined;
+  return table.columns.find(
+    (column) => column.name.toLowerCase() === key.columns[0]?.toLowerCase() && column.type.toUpperCase() === "INTEGER",
+  );
+}
+
+/**
+ * The name the table's own rowid answers to: `rowid`, `_rowid_` or `oid`,
+ * the first that no column has taken (a column of that name hides it);
+ * `undefined` for a table without rowid, or with all three taken.
+ */
+export function rowidName(table: BatchTable): string | undefined {
+  if (/without\s+rowid/i.test(table.tableOptions)) return undefined;
+  const taken = new Set(table.columns.map((column) => column.name.toLowerCase()));
+  return ["rowid", "_rowid_", "oid"].find((name) => !taken.has(name));
+}
+
+/** True when the table has a rowid that no column aliases, and a name to reach it by. */
+export function hasHiddenRowid(table: BatchTable): boolean {
+  return rowidAlias(table) === undefined && rowidName(table) !== undefined;
 }
 
 function constraintName(name: string | undefined): string {
