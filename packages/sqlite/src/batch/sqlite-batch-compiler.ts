@@ -5,7 +5,7 @@ import { applyBatchSteps, planBatch, tableFromDefinition } from "./sqlite-batch-
 import { type BatchRead, compileRebuildStatements } from "./sqlite-batch-rebuild.js";
 import { reflectTable } from "./sqlite-batch-reflect.js";
 import { renderCreateTable } from "./sqlite-batch-render.js";
-import { SqliteBatchError } from "./sqlite-batch-types.js";
+import { reasonOf, SqliteBatchError } from "./sqlite-batch-types.js";
 import { assertPlainDropColumn } from "./sqlite-drop-column-check.js";
 
 /**
@@ -31,6 +31,7 @@ export interface SqliteRebuildOptions {
 interface SchemaRow {
   readonly type: string;
   readonly name: string;
+  readonly tbl_name: string;
   readonly sql: string;
 }
 
@@ -59,16 +60,17 @@ export async function compileRebuild(
       const foreignKeys = await read<{ foreign_keys: number }>("PRAGMA foreign_keys");
       if (Number(foreignKeys[0]?.foreign_keys) === 1) {
         throw new SqliteBatchError(
-          `Cannot rebuild table "${operation.table}": foreign keys are enforced in this transaction, so DROP TABLE ` +
-            "would fire ON DELETE CASCADE in child tables. Start the transaction with SqliteConnection.begin(), " +
-            "which turns them off first (PRAGMA foreign_keys is a no-op inside a transaction).",
+          `Cannot rebuild table "${operation.table}" here: foreign keys are enforced on this connection (the URL's ` +
+            "foreign_keys=on) and cannot be turned off inside the running transaction, so DROP TABLE would fire ON " +
+            "DELETE CASCADE in child tables. Run the batch in the migration's own transaction (not in an " +
+            "autocommitBlock), which Retort begins with foreign keys off.",
         );
       }
       const legacy = await read<{ legacy_alter_table: number }>("PRAGMA legacy_alter_table");
       legacyAlterTable = Number(legacy[0]?.legacy_alter_table) === 1;
       const schema = await readSchema(read);
       sequenceTable = schema.some((row) => row.name === "sqlite_sequence");
-      replaySchema(scratch, schema);
+      assertReplayed(operation.table, replaySchema(scratch, schema));
     }
     const source =
       copyFrom === undefined ? reflectTable(scratch, operation.table) : tableFromDefinition(copyFrom, dialect);
@@ -109,29 +111,56 @@ export async function checkOperation(operation: Operation, context: LiveReadCont
 }
 
 async function readSchema(read: BatchRead): Promise<SchemaRow[]> {
-  return read<SchemaRow>("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid");
+  return read<SchemaRow>("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid");
+}
+
+/**
+ * Refuses a rebuild of `table` when the scratch database could not create
+ * the table or one of its indexes (an index on a function or collation
+ * the application registers on its own connections): the rebuild would
+ * not see it, and the index would be lost without a word.
+ */
+function assertReplayed(table: string, failed: readonly { row: SchemaRow; error: unknown }[]): void {
+  const own = failed.filter(
+    ({ row }) => row.tbl_name.toLowerCase() === table.toLowerCase() && (row.type === "table" || row.type === "index"),
+  );
+  if (own.length === 0) return;
+  const objects = own.map(({ row, error }) => `${row.type} "${row.name}" (${reasonOf(error)})`).join(", ");
+  throw new SqliteBatchError(
+    `Batch rebuild of "${table}" cannot re-create its ${objects} outside this database's connection: the rebuild ` +
+      "would lose it. It needs a function, collation or module that this connection does not have (one your " +
+      "application registers). Drop it before the batch (op.dropIndex) and create it again where that is " +
+      "registered, or change the table without a rebuild. Nothing was changed.",
+  );
 }
 
 /**
  * Creates the schema's tables, indexes, views and triggers in the scratch
  * database, in `sqlite_master` order, retrying once what failed (an object
- * created before what it needs). What still fails (a virtual table of a
- * module this build lacks) is left out: the rebuild cannot see it.
+ * created before what it needs). Returns what still fails, with its error:
+ * the rebuild cannot see it (a virtual table of a module this build lacks,
+ * an index on an application's function).
  */
-function replaySchema(scratch: BetterSqlite3.Database, rows: readonly SchemaRow[]): void {
-  let pending = rows.filter((row) => !row.name.toLowerCase().startsWith("sqlite_"));
+function replaySchema(
+  scratch: BetterSqlite3.Database,
+  rows: readonly SchemaRow[],
+): { row: SchemaRow; error: unknown }[] {
+  let pending = rows
+    .filter((row) => !row.name.toLowerCase().startsWith("sqlite_"))
+    .map((row) => ({ row, error: undefined as unknown }));
   for (let pass = 0; pass < 2 && pending.length > 0; pass++) {
-    const failed: SchemaRow[] = [];
-    for (const row of pending) {
+    const failed: { row: SchemaRow; error: unknown }[] = [];
+    for (const { row } of pending) {
       if (scratch.prepare("SELECT 1 FROM sqlite_master WHERE name = ? COLLATE NOCASE").get(row.name) !== undefined) {
         continue; // created along with another (a virtual table's shadow tables)
       }
       try {
         scratch.exec(row.sql);
-      } catch {
-        failed.push(row);
+      } catch (error) {
+        failed.push({ row, error });
       }
     }
     pending = failed;
   }
+  return pending;
 }

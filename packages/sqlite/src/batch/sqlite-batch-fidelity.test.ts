@@ -442,4 +442,30 @@ describe("item 15: AUTOINCREMENT counters and rowids above 2^53", () => {
     expect(statements.filter((statement) => / WHERE _rowid_ /.test(statement))).toHaveLength(2);
     expect(statements.join("\n")).not.toContain("k3");
   });
+
+  it("refuses, naming it, an index the rebuild cannot re-create (a function the application registers)", async () => {
+    await open("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT); INSERT INTO users VALUES (1, 'A@x');");
+    // Created by another connection that has the function, as an application would.
+    const app = new Database(live().filename);
+    app.function("app_normalize", { deterministic: true }, (value: unknown) => String(value).toLowerCase());
+    app.exec("CREATE INDEX ix_fn ON users (app_normalize(email))");
+    app.close();
+    const before = await snapshot();
+    await expect(inRun(batch("users", [{ kind: "alterColumn", column: "email", nullable: false }]))).rejects.toThrow(
+      /Batch rebuild of "users" cannot re-create its index "ix_fn" \(no such function: app_normalize\).*Nothing was changed\./s,
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("says which foreign key a rebuild breaks when another table refers to a column it drops", async () => {
+    await open(
+      `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE);
+       CREATE TABLE posts (id INTEGER PRIMARY KEY, user_email TEXT REFERENCES users (email));`,
+    );
+    const before = await snapshot();
+    await expect(inRun(batch("users", [{ kind: "dropColumn", column: "email" }]))).rejects.toThrow(
+      /Batch rebuild of "users" failed while checking the rebuilt table: (SQLITE_ERROR: )?foreign key mismatch - "posts" referencing "users" \(that table's foreign key refers to columns of "users" that are no longer its primary key or unique\); rolled back/,
+    );
+    expect(await snapshot()).toEqual(before);
+  });
 });

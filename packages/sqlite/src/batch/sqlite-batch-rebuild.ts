@@ -120,8 +120,20 @@ export async function compileRebuildStatements(
     statements.push({
       sql: `INSERT INTO ${CHECKS} (${quoteName(column)}) SELECT ${condition}`,
       parameters: [],
-      failure: (error) =>
-        new SqliteBatchError(`Batch rebuild of "${table}": ${message}; rolled back`, { cause: error }),
+      failure: (error) => {
+        const reason = reasonOf(error);
+        // A false condition fails the checks table's CHECK; anything else is the condition's own error.
+        if (/CHECK constraint failed/i.test(reason)) {
+          return new SqliteBatchError(`Batch rebuild of "${table}": ${message}; rolled back`, { cause: error });
+        }
+        const hint = /foreign key mismatch/i.test(reason)
+          ? ` (that table's foreign key refers to columns of "${table}" that are no longer its primary key or unique)`
+          : "";
+        return new SqliteBatchError(
+          `Batch rebuild of "${table}" failed while checking the rebuilt table: ${reason}${hint}; rolled back`,
+          { cause: error },
+        );
+      },
     });
   };
 

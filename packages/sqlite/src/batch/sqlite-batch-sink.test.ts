@@ -80,7 +80,7 @@ describe("a batch rebuild through the statement sink", () => {
     await connection.commit();
 
     expect(received).toEqual(seen);
-    expect(received.some((sql) => sql.startsWith("SELECT type, name, sql FROM sqlite_master"))).toBe(true);
+    expect(received.some((sql) => sql.startsWith("SELECT type, name, tbl_name, sql FROM sqlite_master"))).toBe(true);
     const writes = statements.map((statement) => statement.sql);
     expect(seen.filter((sql) => writes.includes(sql))).toEqual(writes);
     expect(writes[0]).toBe("SAVEPOINT retort_batch");
