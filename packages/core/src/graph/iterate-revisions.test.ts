@@ -395,6 +395,17 @@ describe("iterateRevisions (Alembic test_revision.py)", () => {
     expect(run).toThrow(expect.objectContaining({ code }));
   });
 
+  it("names the revisions it cannot order when a dependency crosses a range's ends (Alembic fails an assertion)", () => {
+    const graph = graphOf([
+      ["aaaa", null],
+      ["bbbb", null, { deps: "aaaa" }],
+    ]);
+    const run = () => graph.iterateRevisions("bbbb", "aaaa", { inclusive: true, assertRelativeLength: false });
+    expect(run).toThrow(expect.objectContaining({ code: "TRAVERSAL" }));
+    expect(run).toThrow("broken map: revision aaaa could not be placed in order among the others");
+    expect(run).toThrow("Ask for the whole history");
+  });
+
   it("lists the ancestors of a merge point", () => {
     const ids = graphs.branchTravelling.ancestors(["merge"]).map((revision) => revision.id);
     expect(new Set(ids)).toEqual(

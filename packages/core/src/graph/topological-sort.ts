@@ -86,7 +86,7 @@ function fastSort<S extends RevisionSource>(
       for (const head of added) isCurrent[head.ordinal] = 1;
     }
   }
-  if (output.length !== members.length) throw brokenSort(undefined);
+  if (output.length !== members.length) throw brokenSort(undefined, markedRevisions(data, todo));
   return output;
 }
 
@@ -189,12 +189,27 @@ export function exactSort<S extends RevisionSource>(
       ancestors.push(...added.slice(1).map(ancestorsOf));
     }
   }
-  if (todo.some((mark) => mark === 1)) throw brokenSort(undefined);
+  if (todo.some((mark) => mark === 1)) throw brokenSort(undefined, markedRevisions(data, todo));
   return output;
 }
 
-/** Alembic fails an assertion here; it means the graph and the set to sort disagree. */
-function brokenSort<S extends RevisionSource>(at: Revision<S> | undefined): RevisionError {
-  const where = at === undefined ? "" : ` at revision ${at.id}`;
-  return new RevisionError("TRAVERSAL", `Dependency resolution failed; broken map${where}`);
+/**
+ * Alembic fails an assertion here; it means the graph and the set to sort
+ * disagree (a `history` range whose ends a dependency crosses). Names the
+ * revision it stopped at, or those it could not place.
+ */
+function brokenSort<S extends RevisionSource>(
+  at: Revision<S> | undefined,
+  unplaced: readonly Revision<S>[] = [],
+): RevisionError {
+  if (at !== undefined)
+    return new RevisionError("TRAVERSAL", `Dependency resolution failed; broken map at revision ${at.id}`);
+  const ids = unplaced.map((revision) => revision.id).join(", ");
+  const what = unplaced.length === 1 ? `revision ${ids} could not be placed` : `revisions ${ids} could not be placed`;
+  return new RevisionError(
+    "TRAVERSAL",
+    `Dependency resolution failed; broken map: ${what} in order among the others ` +
+      "(a dependency crosses the ends of the requested range; Alembic stops here too). " +
+      "Ask for the whole history, or for a range whose ends are on one branch.",
+  );
 }
