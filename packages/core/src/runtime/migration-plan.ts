@@ -2,7 +2,7 @@ import { upgradeTargets } from "../graph/collect-revisions.js";
 import { ancestorEdges, descendantEdges, lineageMarks, markRelated, unique, walkRelated } from "../graph/graph-walk.js";
 import { filterForLineage } from "../graph/identifier-resolution.js";
 import { parseRelative } from "../graph/relative-target.js";
-import { MultipleHeadsError, RangeNotAncestorError, ResolutionError } from "../graph/revision-errors.js";
+import { MultipleHeadsError, RangeNotAncestorError, ResolutionError, RevisionError } from "../graph/revision-errors.js";
 import type { RevisionGraph } from "../graph/revision-graph.js";
 import type { Revision } from "../graph/revision.js";
 import type { RevisionSource } from "../graph/revision-source.js";
@@ -137,6 +137,23 @@ function refuseRelative(targets: readonly string[]): void {
   }
 }
 
+/**
+ * Two stamp targets of which one is an ancestor of the other (`stamp a1
+ * b2` where b2 descends from a1): Alembic writes both rows, a table no run
+ * can start from (see `assertConsistentHeads`). Refused, naming both.
+ */
+function refuseNested<S extends RevisionSource>(graph: RevisionGraph<S>, revisions: readonly Revision<S>[]): void {
+  for (const lower of revisions) {
+    for (const upper of revisions) {
+      if (lower === upper || !graph.isAncestor(lower, upper, { includeDependencies: false })) continue;
+      throw new RevisionError(
+        "REVISION_OVERLAP",
+        `Can't stamp ${lower.id} and ${upper.id} together: ${lower.id} is an ancestor of ${upper.id}, and the version table holds one row per branch head. Stamp ${upper.id} alone (with --purge to replace every row).`,
+      );
+    }
+  }
+}
+
 function stampSteps<S extends RevisionSource>(
   graph: RevisionGraph<S>,
   currentHeads: readonly string[],
@@ -147,6 +164,7 @@ function stampSteps<S extends RevisionSource>(
   const heads = unique(graph.getRevisions(currentHeads));
   const destinations = targets.length > 0 ? targets : ["base"];
   const revisions = unique(graph.getRevisions(destinations));
+  refuseNested(graph, revisions);
   if (revisions.length === 0) {
     // Every destination is base-like: delete the rows in their lineage.
     const filtered = unique(

@@ -213,6 +213,20 @@ describe("planStamp", () => {
     },
   );
 
+  it("refuses two targets of which one is an ancestor of the other, which no run could start from", () => {
+    for (const heads of [[], ["b"]]) {
+      expect(() => planStamp(graphs.path, heads, ["b", "d"])).toThrow(
+        expect.objectContaining({
+          code: "REVISION_OVERLAP",
+          message:
+            "Can't stamp b and d together: b is an ancestor of d, and the version table holds one row per branch head. Stamp d alone (with --purge to replace every row).",
+        }),
+      );
+    }
+    // A dependency is not an ancestor: its row may stay beside the dependent's (as in upgrade).
+    expect(() => planStamp(graphs.dependsOn, [], ["c1", "c2"])).not.toThrow();
+  });
+
   it("fails on a current head no file defines", () => {
     expect(() => planStamp(graphs.path, ["gone"], ["c"])).toThrow("Can't locate revision identified by 'gone'");
   });
