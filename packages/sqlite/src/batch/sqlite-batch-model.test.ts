@@ -66,6 +66,12 @@ describe("batch table model (no database)", () => {
     expect(names(result)).toEqual(["d", "c", "b", "a"]);
   });
 
+  it("refuses a partialReordering that names a column the table does not have (a typo was ignored)", () => {
+    expect(() => run([], { recreate: "always", partialReordering: [["d", "cc", "a"]] })).toThrow(
+      'partialReordering names column "cc", which table "t" does not have after the batch (its columns: a, b, c, d)',
+    );
+  });
+
   it("renames everywhere and still copies from the old name, with a CAST when the affinity changes", () => {
     const result = run([{ kind: "alterColumn", column: "b", newColumnName: "bee", type: string(5) }]);
     expect(names(result)).toEqual(["a", "bee", "c", "d"]);

@@ -256,6 +256,13 @@ export class BatchTableModel {
 
   /** The table to create, its columns in their final order (alembic.md §6.2). */
   result(partialReordering?: readonly (readonly string[])[]): BatchTable {
+    for (const name of (partialReordering ?? []).flat()) {
+      if (this.#columns.some((column) => column.name.toLowerCase() === name.toLowerCase())) continue;
+      throw new SqliteBatchError(
+        `partialReordering names column "${name}", which table "${this.#name}" does not have after the batch ` +
+          `(its columns: ${this.#columns.map((column) => column.name).join(", ")})`,
+      );
+    }
     const columns = orderColumns(this.#columns, this.#existingOrder, this.#addOrdering, partialReordering);
     if (columns.length === 0) throw new SqliteBatchError(`Table "${this.#name}" would have no columns left`);
     if (/\bstrict\b/i.test(this.#tableOptions)) {
