@@ -5,7 +5,7 @@ import { applyBatchSteps, planBatch, tableFromDefinition } from "./sqlite-batch-
 import { type BatchRead, compileRebuildStatements } from "./sqlite-batch-rebuild.js";
 import { reflectTable } from "./sqlite-batch-reflect.js";
 import { renderCreateTable } from "./sqlite-batch-render.js";
-import { reasonOf, SqliteBatchError } from "./sqlite-batch-types.js";
+import { type BatchTable, reasonOf, SqliteBatchError } from "./sqlite-batch-types.js";
 import { assertPlainDropColumn } from "./sqlite-drop-column-check.js";
 
 /**
@@ -74,6 +74,8 @@ export async function compileRebuild(
     }
     const source =
       copyFrom === undefined ? reflectTable(scratch, operation.table) : tableFromDefinition(copyFrom, dialect);
+    if (copyFrom !== undefined && read !== undefined)
+      assertCopyFromCovers(reflectTable(scratch, operation.table), source);
     if (read === undefined) scratch.exec(renderCreateTable(source, source.name));
     const target = applyBatchSteps(source, operation, dialect);
     return await compileRebuildStatements(scratch, source, target, {
@@ -112,6 +114,43 @@ export async function checkOperation(operation: Operation, context: LiveReadCont
 
 async function readSchema(read: BatchRead): Promise<SchemaRow[]> {
   return read<SchemaRow>("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid");
+}
+
+/**
+ * Online, `copyFrom` must describe the live table (the guide says so): a
+ * column or index it leaves out would be dropped by the rebuild, with the
+ * column's data, without a word. Refused, naming them.
+ */
+function assertCopyFromCovers(live: BatchTable, declared: BatchTable): void {
+  const has = (names: readonly string[], name: string) =>
+    names.some((other) => other.toLowerCase() === name.toLowerCase());
+  const columns = live.columns
+    .map((column) => column.name)
+    .filter(
+      (name) =>
+        !has(
+          declared.columns.map((column) => column.name),
+          name,
+        ),
+    );
+  const indexes = live.indexes
+    .map((index) => index.name)
+    .filter(
+      (name) =>
+        !has(
+          declared.indexes.map((index) => index.name),
+          name,
+        ),
+    );
+  if (columns.length === 0 && indexes.length === 0) return;
+  const missing = [...columns.map((name) => `column "${name}"`), ...indexes.map((name) => `index "${name}"`)].join(
+    ", ",
+  );
+  throw new SqliteBatchError(
+    `The copyFrom definition of "${live.name}" does not have its ${missing}, which the table in the database has: ` +
+      "the rebuild would drop them (a column with its data). Add them to copyFrom (and drop them in the batch " +
+      "if they should go), or leave copyFrom out to read the table. Nothing was changed.",
+  );
 }
 
 /**

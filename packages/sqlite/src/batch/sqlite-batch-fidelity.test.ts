@@ -468,4 +468,23 @@ describe("item 15: AUTOINCREMENT counters and rowids above 2^53", () => {
     );
     expect(await snapshot()).toEqual(before);
   });
+
+  it("refuses, online, a copyFrom that leaves out a column or an index of the live table", async () => {
+    await open(
+      `CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER, total INTEGER, notes TEXT NOT NULL);
+       CREATE UNIQUE INDEX ix_orders_notes ON orders (notes);
+       INSERT INTO orders VALUES (1, 7, 10, 'kept');`,
+    );
+    const before = await snapshot();
+    const copyFrom = table(
+      "orders",
+      column("id", integer(), { primaryKey: true }),
+      column("user_id", integer()),
+      column("total", integer()),
+    );
+    await expect(inRun(batch("orders", [{ kind: "dropColumn", column: "user_id" }], { copyFrom }))).rejects.toThrow(
+      'The copyFrom definition of "orders" does not have its column "notes", index "ix_orders_notes", which the table in the database has',
+    );
+    expect(await snapshot()).toEqual(before);
+  });
 });
