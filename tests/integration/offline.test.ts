@@ -227,6 +227,45 @@ for (const harness of harnesses) {
         }
         expect(await versionRows(harness, database.url, project.dir)).toEqual(["b2"]);
       });
+
+      it("fails the script, changing nothing, when a view or another table's trigger may use a column the batch drops", async () => {
+        const project = await freshProject();
+        project.addRevision({
+          id: "a1",
+          down: null,
+          upgrade: [
+            '  await op.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(40), legacy INTEGER)");',
+            '  await op.execute("CREATE VIEW legacy_users AS SELECT id, legacy FROM users");',
+          ].join("\n"),
+        });
+        project.addRevision({
+          id: "b2",
+          down: "a1",
+          upgrade: [
+            '  const { table } = await import("@retort/core");',
+            "  const users = table(",
+            '    "users",',
+            '    column("id", integer(), { primaryKey: true }),',
+            '    column("email", string(40)),',
+            '    column("legacy", integer()),',
+            "  );",
+            '  await op.batchAlterTable("users", { copyFrom: users }, async (batch) => {',
+            '    await batch.dropColumn("legacy");',
+            "  });",
+          ].join("\n"),
+        });
+        const database = await fresh();
+        harness.runScript(database.url, project.ok("upgrade", "--sql", "a1", "--url", database.url));
+        const script = project.ok("upgrade", "--sql", "a1:b2", "--url", database.url);
+        expect(() => harness.runScript(database.url, script)).toThrow(/no views or triggers use the table/);
+        expect(await versionRows(harness, database.url, project.dir)).toEqual(["a1"]);
+        const connection = await harness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
+        try {
+          expect((await connection.query("SELECT count(*) AS n FROM legacy_users")).rows).toEqual([{ n: 0 }]);
+        } finally {
+          await connection.close();
+        }
+      });
     }
 
     if (harness.name === "mysql") {

@@ -26,7 +26,8 @@ export const CHECKS_TABLE_SQL =
   '"rows_kept" INTEGER CONSTRAINT "row count kept" CHECK ("rows_kept" IS NOT 0), ' +
   '"foreign_keys_hold" INTEGER CONSTRAINT "foreign keys hold" CHECK ("foreign_keys_hold" IS NOT 0), ' +
   '"casts_keep_values" INTEGER CONSTRAINT "casts keep values (strictCast)" CHECK ("casts_keep_values" IS NOT 0), ' +
-  '"no_triggers" INTEGER CONSTRAINT "no triggers on the table (a --sql script cannot re-create them)" CHECK ("no_triggers" IS NOT 0))';
+  '"no_triggers" INTEGER CONSTRAINT "no triggers on the table (a --sql script cannot re-create them)" CHECK ("no_triggers" IS NOT 0), ' +
+  '"no_dependents" INTEGER CONSTRAINT "no views or triggers use the table (a --sql script cannot check them)" CHECK ("no_dependents" IS NOT 0))';
 
 /** The TEMP table holding the old table's row count. */
 export const ROWS = 'temp."retort_batch_rows"';
@@ -45,6 +46,26 @@ export function noTriggersCheck(table: string): RebuildCheck {
     condition: `NOT EXISTS (SELECT 1 FROM sqlite_master WHERE "type" = 'trigger' AND "tbl_name" = ${sqlLiteral(table)} COLLATE NOCASE)`,
     message:
       "the table has triggers, which a --sql script cannot re-create (run the batch online, or drop them before the block and create them after it)",
+  };
+}
+
+/**
+ * Offline, when the batch drops or renames a column: no view, and no
+ * trigger of another table, mentions the table (by its name anywhere in
+ * its SQL, a cautious test). Online such dependents are compiled after the
+ * swap and named when they break; a script cannot, and the view or trigger
+ * would fail only when it is next used.
+ */
+export function noDependentsCheck(table: string): RebuildCheck {
+  const name = sqlLiteral(table.toLowerCase());
+  return {
+    column: "no_dependents",
+    condition:
+      `NOT EXISTS (SELECT 1 FROM sqlite_master WHERE ("type" = 'view' OR ("type" = 'trigger' AND "tbl_name" <> ${sqlLiteral(table)} COLLATE NOCASE)) ` +
+      `AND instr(lower("sql"), ${name}) > 0)`,
+    message:
+      "views or triggers of other tables mention the table, and the batch drops or renames a column they may use, " +
+      "which a --sql script cannot check (run the batch online, or drop them before the block and create them after it)",
   };
 }
 

@@ -8,6 +8,7 @@ import {
   CHECKS_TABLE_SQL,
   checkCasts,
   foreignKeysHoldCheck,
+  noDependentsCheck,
   noTriggersCheck,
   ROWS,
   type RebuildCheck,
@@ -150,6 +151,11 @@ export async function compileRebuildStatements(
     // Offline, the script knows the table from copyFrom only: DROP TABLE
     // would take its triggers along unseen. Refuse, rather than lose them.
     check(noTriggersCheck(table));
+    // A view or another table's trigger that uses a dropped or renamed column would break unseen.
+    const kept = new Set(
+      target.columns.flatMap((column) => (column.source === column.name ? [column.name.toLowerCase()] : [])),
+    );
+    if (original.columns.some((column) => !kept.has(column.name.toLowerCase()))) check(noDependentsCheck(table));
   }
   if (read === undefined && options.strictCast === true && casts.length > 0) {
     // Offline, nothing was counted: the script refuses a changing CAST itself.
