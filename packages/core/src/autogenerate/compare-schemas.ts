@@ -14,6 +14,7 @@ import type { SchemaDiff } from "./schema-diff.js";
 import { compareColumn } from "./compare-columns.js";
 import { compareEnums } from "./compare-enums.js";
 import { foreignKeySignature, named, namedForeignKey, sameIndex, signature } from "./compare-keys.js";
+import { conventionName, UNNAMED_FOREIGN_KEY_CONVENTION } from "./naming-convention.js";
 
 /** The wanted schema: the `table(...)`s of the config's schema module. */
 export interface DeclaredSchema {
@@ -377,8 +378,17 @@ function compareTable(
     addedFks.push({ kind: "add_fk", ...at, table: tableName, foreignKey: namedForeignKey(fk, tableName) });
   }
   for (const fk of reflectedFks) {
-    // A foreign key the database keeps without a name cannot be dropped by name: not reported (as Alembic).
-    if (matchedFks.has(fk) || fk.name === undefined) continue;
+    if (matchedFks.has(fk)) continue;
+    if (fk.name === undefined) {
+      // Kept without a name (SQLite): dropped in a batch that names it by a convention first.
+      const name = conventionName(UNNAMED_FOREIGN_KEY_CONVENTION, tableName, fk.columns, {
+        table: fk.referredTable,
+        columns: fk.referredColumns,
+      });
+      if (name === undefined || !includeObject(fk, null, "foreign_key_constraint", true, undefined)) continue;
+      removedFks.push({ kind: "remove_fk", ...at, table: tableName, foreignKey: { ...fk, name }, unnamed: true });
+      continue;
+    }
     if (!includeObject(fk, fk.name, "foreign_key_constraint", true, undefined)) continue;
     removedFks.push({ kind: "remove_fk", ...at, table: tableName, foreignKey: { ...fk, name: fk.name } });
     // The index the database made for the key goes with it, unless it is declared or a

@@ -9,6 +9,14 @@ import type { TableDefinition } from "../schema/table.js";
 
 const KEYS = new Set(["pk", "fk", "uq", "ck", "ix"]);
 
+/**
+ * The naming convention under which autogenerate drops a foreign key the
+ * database keeps without a name (SQLite): the batch that rebuilds the
+ * table names it `fk_<table>_<columns>_<referred table>` first, as
+ * Alembic's docs do it by hand (`naming_convention` in `batch_alter_table`).
+ */
+export const UNNAMED_FOREIGN_KEY_CONVENTION = "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s";
+
 /** Whether a value is a naming convention: an object whose keys are among `pk`, `fk`, `uq`, `ck`, `ix`, with string templates. */
 export function isNamingConvention(value: unknown): value is NamingConvention {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;

@@ -15,6 +15,7 @@ import {
   sqlLiteral,
 } from "./plan-enums.js";
 import type { SchemaDiff } from "./schema-diff.js";
+import { UNNAMED_FOREIGN_KEY_CONVENTION } from "./naming-convention.js";
 
 /** A line of explanation in a generated migration (a rename that cannot be seen, an irreversible change). */
 export interface CommentStep {
@@ -188,6 +189,7 @@ function pairFor(diff: SchemaDiff, enumUsers: Set<string>): { up: PlanStep[]; do
         ...(diff.schema === undefined ? {} : { sourceSchema: diff.schema }),
       };
       const drop: Operation = { kind: "dropConstraint", name: fk.name, table: diff.table, type: "foreignkey", ...at };
+      if (diff.kind === "remove_fk" && diff.unnamed === true) unnamedDrops.add(drop);
       return diff.kind === "add_fk"
         ? { up: [create], down: [reverseOf(create, drop)] }
         : { up: [drop], down: [create] };
@@ -382,7 +384,17 @@ function withoutForwardReferences(
   };
 }
 
-/** Consecutive operations on one table become one batch block. */
+/**
+ * The drops of foreign keys the database keeps without a name: their
+ * batch names them first (`UNNAMED_FOREIGN_KEY_CONVENTION`).
+ */
+const unnamedDrops = new WeakSet<Operation>();
+
+/**
+ * Consecutive operations on one table become one batch block; a block
+ * that drops a foreign key kept without a name gets the naming convention
+ * that names it.
+ */
 function batched(steps: readonly PlanStep[]): PlanStep[] {
   const result: PlanStep[] = [];
   for (const step of steps) {
@@ -392,15 +404,22 @@ function batched(steps: readonly PlanStep[]): PlanStep[] {
     }
     const table = stepTable(step as BatchStep);
     const schema = (step as { schema?: string }).schema;
+    const convention = unnamedDrops.has(step as Operation)
+      ? { namingConvention: { fk: UNNAMED_FOREIGN_KEY_CONVENTION } }
+      : {};
     const previous = result[result.length - 1];
     if (previous?.kind === "batchAlterTable" && previous.table === table && previous.schema === schema) {
-      result[result.length - 1] = { ...previous, steps: [...previous.steps, step as BatchStep] };
+      result[result.length - 1] = {
+        ...previous,
+        options: { ...previous.options, ...convention },
+        steps: [...previous.steps, step as BatchStep],
+      };
     } else {
       result.push({
         kind: "batchAlterTable",
         table,
         ...(schema === undefined ? {} : { schema }),
-        options: {},
+        options: convention,
         steps: [step as BatchStep],
       });
     }

@@ -46,7 +46,13 @@ export function renderImports(names: Iterable<string>): string {
 function renderStep(step: PlanStep, imports: Set<string>): string[] {
   if (step.kind === "comment") return [`// ${step.text}`];
   if (step.kind === "batchAlterTable") {
-    const options = step.schema === undefined ? "{}" : `{ schema: ${str(step.schema)} }`;
+    const parts = [
+      ...(step.schema === undefined ? [] : [`schema: ${str(step.schema)}`]),
+      ...(step.options.namingConvention?.fk === undefined
+        ? []
+        : [`namingConvention: { fk: ${str(step.options.namingConvention.fk)} }`]),
+    ];
+    const options = parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
     const inner = step.steps.flatMap((batchStep) =>
       renderCall("batch", batchStep, imports, true).map((line) => `  ${line}`),
     );

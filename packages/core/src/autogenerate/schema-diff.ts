@@ -71,6 +71,12 @@ export type SchemaDiff =
       readonly schema?: string;
       readonly table: string;
       readonly foreignKey: ForeignKeyDefinition & { readonly name: string };
+      /**
+       * The database keeps the key without a name (SQLite): `foreignKey.name`
+       * is the name `UNNAMED_FOREIGN_KEY_CONVENTION` gives it in the batch
+       * that drops it.
+       */
+      readonly unnamed?: true;
     }
   | {
       readonly kind: "add_table_comment";
@@ -150,7 +156,8 @@ export function describeDiff(diff: SchemaDiff, typeText: (type: ColumnType) => s
     case "add_fk":
     case "remove_fk": {
       const fk = diff.foreignKey;
-      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(fk.name)}, ${list(fk.columns)} -> ${q(fk.referredTable)} ${list(fk.referredColumns)})`;
+      const name = diff.kind === "remove_fk" && diff.unnamed === true ? undefined : fk.name;
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(name)}, ${list(fk.columns)} -> ${q(fk.referredTable)} ${list(fk.referredColumns)})`;
     }
     case "add_table_comment":
       return `('add_table_comment', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.existing)} -> ${q(diff.comment)})`;

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { parseDatabaseUrl } from "@retort/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harnesses, type TestDatabase } from "./dialects.js";
 import { TestProject } from "./support/test-project.js";
@@ -66,6 +68,73 @@ for (const harness of harnesses) {
       project.ok("upgrade", "head");
       project.write("schema.ts", SCHEMA(', deferrable: true, initially: "DEFERRED"'));
       expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
+    });
+  });
+}
+
+/**
+ * A foreign key the database keeps without a name (SQLite, from a
+ * `references:` shortcut) that the schema no longer declares: reported as
+ * Alembic does (`remove_fk` with no name) and dropped by a batch that names
+ * it first (a naming convention), so the table does not keep a key to a
+ * table the same migration drops.
+ */
+const REPOINTED = (target: string) => `
+import { column, integer, table } from "@retort/core";
+
+export const target = table("${target}", column("id", integer(), { primaryKey: true }));
+
+export const b = table(
+  "b",
+  column("id", integer(), { primaryKey: true }),
+  column("a_id", integer(), { references: "${target}.id" }),
+);
+`;
+
+for (const harness of harnesses.filter((candidate) => candidate.name === "sqlite")) {
+  describe(`an unnamed foreign key pointed at another table on ${harness.name}`, () => {
+    let database: TestDatabase;
+    let project: TestProject;
+
+    beforeAll(async () => {
+      database = await harness.create();
+      project = new TestProject({ url: database.url, config: { schema: "./schema.ts" } });
+    });
+    afterAll(async () => {
+      project?.cleanup();
+      await database?.drop();
+    });
+
+    it("is dropped in a batch that names it, and check is clean after; the downgrade puts it back", async () => {
+      project.write("schema.ts", REPOINTED("a"));
+      project.ok("revision", "--autogenerate", "-m", "first", "--rev-id", "re01");
+      project.ok("upgrade", "head");
+      expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
+
+      project.write("schema.ts", REPOINTED("a_new"));
+      const lines = project.run("check").stdout.trim().split("\n");
+      expect(lines).toContain("('remove_fk', None, 'b', None, ['a_id'] -> 'a' ['id'])");
+      expect(lines).toContain("('add_fk', None, 'b', 'fk_b_a_id_a_new', ['a_id'] -> 'a_new' ['id'])");
+      const generated = project.ok("revision", "--autogenerate", "-m", "repoint", "--rev-id", "re02");
+      const text = readFileSync(/Generating (\S+)/.exec(generated)?.[1] as string, "utf8");
+      expect(text).toContain(
+        'await op.batchAlterTable("b", { namingConvention: { fk: "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s" } }, async (batch) => {',
+      );
+      expect(text).toContain('await batch.dropConstraint("fk_b_a_id_a", { type: "foreignkey" });');
+      project.ok("upgrade", "head");
+      expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
+      const keys = async () => {
+        const connection = await harness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
+        try {
+          return (await connection.query("SELECT \"table\" FROM pragma_foreign_key_list('b')")).rows;
+        } finally {
+          await connection.close();
+        }
+      };
+      expect(await keys()).toEqual([{ table: "a_new" }]);
+
+      project.ok("downgrade", "re01");
+      expect(await keys()).toEqual([{ table: "a" }]);
     });
   });
 }
