@@ -36,6 +36,7 @@ export function compareColumn(
     nullable,
     serverDefault: reflected.options.serverDefault ?? null,
     comment,
+    ...(reflected.options.autoincrement === true ? { autoincrement: true as const } : {}),
   };
   const base = { ...(schema === undefined ? {} : { schema }), table, column: declared.name, existing };
   const diffs: SchemaDiff[] = [];

@@ -278,6 +278,8 @@ function alterPair(group: readonly SchemaDiff[]): { up: PlanStep[]; down: PlanSt
       ? {}
       : { existingServerDefault: existing.serverDefault }),
     ...("comment" in up || existing.comment === null ? {} : { existingComment: existing.comment }),
+    // MySQL's MODIFY rewrites the whole column: AUTO_INCREMENT is kept only when it is said (as Alembic's autogenerate does).
+    ...(existing.autoincrement === true ? { existingAutoincrement: true } : {}),
     ...at,
   } as AlterColumnOperation;
   const downgrade = {
@@ -289,6 +291,7 @@ function alterPair(group: readonly SchemaDiff[]): { up: PlanStep[]; down: PlanSt
     ...("nullable" in down ? {} : { existingNullable: after.nullable }),
     ...("serverDefault" in down || after.serverDefault === null ? {} : { existingServerDefault: after.serverDefault }),
     ...("comment" in down || after.comment === null ? {} : { existingComment: after.comment }),
+    ...(existing.autoincrement === true ? { existingAutoincrement: true } : {}),
     ...at,
   } as AlterColumnOperation;
   return { up: [upgrade], down: [downgrade] };

@@ -15,6 +15,8 @@ export interface ExistingColumn {
   readonly nullable: boolean;
   readonly serverDefault: ServerDefault | null;
   readonly comment: string | null;
+  /** The database numbers it (MySQL's AUTO_INCREMENT): a MODIFY must say so again, or it is lost. */
+  readonly autoincrement?: true;
 }
 
 interface ColumnChange<Kind extends string, Value> {
