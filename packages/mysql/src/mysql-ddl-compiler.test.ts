@@ -240,6 +240,27 @@ describe("columns", () => {
     ]);
   });
 
+  it("writes an expression default in parentheses unless it is one already, and ON UPDATE bare after it", () => {
+    const modify = (serverDefault: ReturnType<typeof sql>) =>
+      compile({
+        kind: "alterColumn",
+        table: "t",
+        column: "c",
+        nullable: false,
+        existingType: dateTime(),
+        existingServerDefault: serverDefault,
+      });
+    expect(modify(sql`(1) + (2)`)).toEqual(["ALTER TABLE `t` MODIFY `c` DATETIME NOT NULL DEFAULT ((1) + (2))"]);
+    expect(modify(sql`(1 + 2)`)).toEqual(["ALTER TABLE `t` MODIFY `c` DATETIME NOT NULL DEFAULT (1 + 2)"]);
+    expect(modify(sql`'a' || 'b'`)).toEqual(["ALTER TABLE `t` MODIFY `c` DATETIME NOT NULL DEFAULT ('a' || 'b')"]);
+    expect(modify(sql`CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`)).toEqual([
+      "ALTER TABLE `t` MODIFY `c` DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP",
+    ]);
+    expect(modify(sql`current_timestamp(3) on update current_timestamp(3)`)).toEqual([
+      "ALTER TABLE `t` MODIFY `c` DATETIME NOT NULL DEFAULT current_timestamp(3) ON UPDATE current_timestamp(3)",
+    ]);
+  });
+
   it("names the missing existingType / existingNullable", () => {
     expect(() => compile({ kind: "alterColumn", table: "users", column: "name", nullable: false })).toThrow(
       /give existingType \(/,

@@ -32,6 +32,18 @@ export function reflectedDefault(
   type: ColumnType,
   flavor: MysqlFlavor,
 ): string | undefined {
+  // `ON UPDATE CURRENT_TIMESTAMP` is in EXTRA: part of the default as a migration writes it,
+  // so that a MODIFY restating the default keeps it.
+  const onUpdate = ON_UPDATE.exec(extra)?.[1];
+  const base = defaultValue(value, extra, type, flavor);
+  if (onUpdate === undefined) return base;
+  return `${base ?? "NULL"} ON UPDATE ${canonicalDefault(onUpdate)}`;
+}
+
+/** `on update current_timestamp()` in EXTRA (MySQL writes `on update CURRENT_TIMESTAMP`). */
+const ON_UPDATE = /\bon update ((?:current_timestamp|now|localtimestamp|localtime)\s*(?:\(\s*\d*\s*\))?)/i;
+
+function defaultValue(value: string | null, extra: string, type: ColumnType, flavor: MysqlFlavor): string | undefined {
   if (value === null) return undefined;
   if (flavor === "mariadb") {
     if (value.toUpperCase() === "NULL") return undefined;
@@ -60,6 +72,8 @@ export function reflectedDefault(
  * ```
  */
 export function mysqlDefault(sqlText: string, type: ColumnType): string {
+  const [value, onUpdate] = splitOnUpdate(sqlText);
+  if (onUpdate !== undefined) return `${mysqlDefault(value, type)} ON UPDATE ${canonicalDefault(onUpdate)}`;
   let text = withoutOuterParentheses(sqlText);
   if (isCurrentTimestamp(text)) return canonicalDefault(text);
   if (/^true$/i.test(text)) return "1";
@@ -88,6 +102,18 @@ function canonicalDefault(text: string): string {
   return precision === undefined || precision === "" || precision === "0"
     ? "CURRENT_TIMESTAMP"
     : `CURRENT_TIMESTAMP(${precision})`;
+}
+
+/**
+ * `CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP` as its default and its
+ * ON UPDATE clause; a text without the clause as itself.
+ */
+export function splitOnUpdate(text: string): [value: string, onUpdate: string | undefined] {
+  const match =
+    /^(.*?)\s+ON\s+UPDATE\s+((?:current_timestamp|now|localtimestamp|localtime)\s*(?:\(\s*\d*\s*\))?)\s*$/is.exec(
+      text.trim(),
+    );
+  return match === null ? [text, undefined] : [match[1] as string, match[2] as string];
 }
 
 function isCurrentTimestamp(text: string): boolean {

@@ -62,6 +62,19 @@ describe("defaults", () => {
     expect(reflectedDefault("curtime()", "", dateTime(), "mariadb")).toBe("CURRENT_TIME");
   });
 
+  it("keeps ON UPDATE CURRENT_TIMESTAMP, which both report in EXTRA, with the default", () => {
+    expect(reflectedDefault("current_timestamp()", "on update current_timestamp()", dateTime(), "mariadb")).toBe(
+      "CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP",
+    );
+    expect(reflectedDefault("NULL", "on update current_timestamp(3)", dateTime(), "mariadb")).toBe(
+      "NULL ON UPDATE CURRENT_TIMESTAMP(3)",
+    );
+    expect(
+      reflectedDefault("CURRENT_TIMESTAMP", "DEFAULT_GENERATED on update CURRENT_TIMESTAMP", dateTime(), "mysql"),
+    ).toBe("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP");
+    expect(mysqlDefault("now() on update now()", dateTime())).toBe("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP");
+  });
+
   it("reads MySQL 8's defaults, which are bare values unless DEFAULT_GENERATED", () => {
     expect(reflectedDefault("abc", "", string(3), "mysql")).toBe("'abc'");
     expect(reflectedDefault("it's", "", string(3), "mysql")).toBe("'it''s'");
