@@ -46,6 +46,8 @@ describe("dialect", () => {
 
   it("doubles backslashes and quotes in string literals, and writes dates as DATETIME text in UTC", () => {
     expect(mysql.renderLiteral("it's a\\b")).toBe("'it''s a\\\\b'");
+    // A NUL byte as `\0` (a client refuses a raw one in a script).
+    expect(mysql.renderLiteral("a\0b")).toBe("'a\\0b'");
     expect(mysql.renderLiteral(new Date("2024-01-02T03:04:05.678Z"))).toBe("'2024-01-02 03:04:05.678'");
     expect(mysql.renderLiteral(true)).toBe("TRUE");
     expect(mysql.placeholder(3)).toBe("?");

@@ -121,7 +121,8 @@ class MysqlLiteralRenderer extends LiteralRenderer {
   }
 
   protected override string(text: string): string {
-    return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+    // A NUL as `\0`, as mysql2 escapes it online: a script's raw NUL byte is refused by the client.
+    return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "''").replaceAll("\0", "\\0")}'`;
   }
 }
 

@@ -79,6 +79,19 @@ describe("Operations", () => {
     ]);
   });
 
+  it("creates a table declared with table(...), given alone; refuses anything else that is not a name", async () => {
+    const { op, recorded } = recordingOp();
+    const users = table("users", column("id", integer(), { primaryKey: true }), { comment: "people" });
+    await op.createTable(users);
+    expect(recorded).toEqual([{ kind: "createTable", table: users }]);
+    expect(() => op.createTable(users, column("x", integer()))).toThrow(
+      'op.createTable(table("users", ...)) takes the declared table alone: its columns and options are in it',
+    );
+    expect(() => op.createTable({ name: "users" } as unknown as string)).toThrow(
+      "op.createTable takes a table name and its columns",
+    );
+  });
+
   it("records a batch block and applies it as one operation on exit", async () => {
     const { op, recorded } = recordingOp();
     await op.batchAlterTable("users", { recreate: "always", schema: "app" }, async (batch) => {

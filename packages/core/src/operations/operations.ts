@@ -102,8 +102,24 @@ export class Operations {
     return this.#sink.run(operation);
   }
 
-  /** `CREATE TABLE`: columns, constraints, then an optional `{ schema, comment }`. */
-  createTable(name: string, ...elements: (TableElement | TableOptions)[]): Promise<void> {
+  /**
+   * `CREATE TABLE`: columns, constraints, then an optional `{ schema, comment }`;
+   * or a table declared with `table(...)` (the schema module's), alone.
+   */
+  createTable(name: string | TableDefinition, ...elements: (TableElement | TableOptions)[]): Promise<void> {
+    if (typeof name === "object" && name !== null && (name as TableDefinition).kind === "table") {
+      if (elements.length > 0) {
+        throw new TypeError(
+          `op.createTable(table("${name.name}", ...)) takes the declared table alone: its columns and options are in it`,
+        );
+      }
+      return this.invoke({ kind: "createTable", table: name });
+    }
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `op.createTable takes a table name and its columns (op.createTable("users", column(...))), or a table(...) declaration; got ${typeof name}`,
+      );
+    }
     return this.invoke({ kind: "createTable", table: splitTableElements(name, elements, "op.createTable") });
   }
 

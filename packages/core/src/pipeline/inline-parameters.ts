@@ -50,6 +50,24 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], di
   return out;
 }
 
+/**
+ * Where a `--` comment that runs to the end of `sql` starts, found outside
+ * quotes and other comments; `undefined` when the text does not end in one.
+ */
+export function trailingLineComment(sql: string): number | undefined {
+  let at = 0;
+  while (at < sql.length) {
+    const after = skipLiteral(sql, at);
+    if (after === at) {
+      at++;
+      continue;
+    }
+    if (sql.startsWith("--", at) && after === sql.length && !sql.includes("\n", at)) return at;
+    at = after;
+  }
+  return undefined;
+}
+
 /** The index after a quoted run, comment or dollar-quoted body starting at `index`; `index` when none starts there. */
 function skipLiteral(sql: string, index: number): number {
   const char = sql[index];

@@ -34,6 +34,20 @@ describe("ScriptStatementSink", () => {
     expect(sink.script).toBe("INSERT INTO t VALUES ('it''s');\n\nCREATE TABLE t (\n    a INT\n);\n\n");
   });
 
+  it("puts the terminator of a statement ending in a -- comment on a line of its own", async () => {
+    const sink = new ScriptStatementSink(dialectWith(true));
+    await sink.execute({ sql: "INSERT INTO t VALUES ($1) -- what?", parameters: ["z"] });
+    await sink.execute({ sql: "UPDATE t SET a = 1; -- done", parameters: [] });
+    await sink.execute({ sql: "INSERT INTO t VALUES ('--')", parameters: [] });
+    await sink.execute({ sql: "SELECT 1 -- a;", parameters: [] });
+    expect(sink.script).toBe(
+      "INSERT INTO t VALUES ('z') -- what?\n;\n\n" +
+        "UPDATE t SET a = 1; -- done\n\n" +
+        "INSERT INTO t VALUES ('--');\n\n" +
+        "SELECT 1 -- a;\n;\n\n",
+    );
+  });
+
   it("writes BEGIN/COMMIT only where DDL is transactional, and tracks the transaction either way", async () => {
     for (const transactionalDdl of [true, false]) {
       const sink = new ScriptStatementSink(dialectWith(transactionalDdl));

@@ -1,5 +1,5 @@
 import type { Dialect, ExecuteResult, QueryResult } from "../driver/driver.js";
-import { inlineParameters } from "./inline-parameters.js";
+import { inlineParameters, trailingLineComment } from "./inline-parameters.js";
 import { type OfflineNeed, OfflineUnavailableError } from "./offline-unavailable-error.js";
 import type { RunStatement, StatementSink } from "./statement-sink.js";
 
@@ -33,7 +33,12 @@ export class ScriptStatementSink implements StatementSink {
 
   async execute(statement: RunStatement): Promise<ExecuteResult> {
     const sql = inlineParameters(statement.sql, statement.parameters, this.dialect).replace(/\t/g, "    ").trim();
-    this.#chunks.push(sql.endsWith(";") ? `${sql}\n\n` : `${sql};\n\n`);
+    // A statement ending in a `--` comment gets its terminator on a line of its own: after the
+    // comment, it would be part of it, and the client would join the statement to the next one.
+    const comment = trailingLineComment(sql);
+    const code = comment === undefined ? sql : sql.slice(0, comment).trimEnd();
+    const terminator = code.endsWith(";") ? "" : comment === undefined ? ";" : "\n;";
+    this.#chunks.push(`${sql}${terminator}\n\n`);
     return { rowCount: statement.expectRows?.count ?? 0 };
   }
 
