@@ -393,6 +393,19 @@ describe("execute, bulkInsert and batches", () => {
     ]);
   });
 
+  it("splits a bulkInsert by the size of its values too, under the server's packet limit", () => {
+    const rows = Array.from({ length: 10 }, (_, id) => ({ id, body: "x".repeat(300_000) }));
+    const statements = mysql.compile({ kind: "bulkInsert", table: "big", rows });
+    // 300,000 characters count as up to 1.2 MB each: three rows to a 4 MiB statement.
+    expect(statements.map((statement) => statement.parameters.length / 2)).toEqual([3, 3, 3, 1]);
+    expect(statements.flatMap((statement) => statement.parameters.filter((_, at) => at % 2 === 0))).toEqual(
+      rows.map((row) => row.id),
+    );
+    expect(statements[0]?.sql).toBe("INSERT INTO `big` (`id`, `body`) VALUES (?, ?), (?, ?), (?, ?)");
+    // Small rows still go by the parameter limit alone.
+    expect(mysql.compile({ kind: "bulkInsert", table: "t", rows: [{ a: 1 }, { a: 2 }] })).toHaveLength(1);
+  });
+
   it("runs a batch as plain ALTERs", () => {
     expect(
       compile({

@@ -88,6 +88,12 @@ const INTEGER_KINDS = new Set(["integer", "bigInteger", "smallInteger"]);
  */
 export class MysqlDdlCompiler extends DdlCompilerBase {
   protected override readonly maxParameters: number;
+  /**
+   * A `bulkInsert` statement carries at most about 4 MiB of values: the
+   * server closes the connection on a packet over `max_allowed_packet`
+   * (16 MiB by default on MariaDB, 64 MiB on MySQL 8).
+   */
+  protected override readonly maxStatementBytes = 4 * 1024 * 1024;
 
   constructor(dialect: CompilerDialect, options: { readonly maxParameters?: number } = {}) {
     super(dialect);

@@ -86,7 +86,9 @@ export function toDatabaseError(error: unknown, sql: string, secrets: readonly s
   let message = describeError(error);
   const code = (error as { code?: unknown } | undefined)?.code;
   if (serverError(error) === undefined && (LOST.test(message) || (typeof code === "string" && LOST.test(code)))) {
-    message = `The connection to the MySQL server was lost: ${message}`;
+    message =
+      `The connection to the MySQL server was lost: ${message}` +
+      " (the server also closes it on a statement larger than its max_allowed_packet)";
   }
   const hint = WAYS_OUT[serverError(error)?.errno ?? -1];
   if (hint !== undefined) message += `. ${hint}`;

@@ -409,6 +409,9 @@ export abstract class DdlCompilerBase extends DdlDefinitionRenderer {
   /** The most parameters one statement may bind. */
   protected abstract readonly maxParameters: number;
 
+  /** About how many bytes of values one statement may carry (see `BulkInsertSyntax.maxStatementBytes`); no limit by default. */
+  protected readonly maxStatementBytes: number | undefined = undefined;
+
   /** Converts a `bulkInsert` value by its declared column type (booleans, dates, JSON). */
   protected abstract toColumnValue(value: unknown, type: ColumnType): unknown;
 
@@ -419,6 +422,7 @@ export abstract class DdlCompilerBase extends DdlDefinitionRenderer {
     return compileBulkInsert(operation, {
       databaseName: this.dialect.databaseName,
       maxParameters: this.maxParameters,
+      ...(this.maxStatementBytes === undefined ? {} : { maxStatementBytes: this.maxStatementBytes }),
       table: this.tableName(tableName, operation.schema ?? definition?.options.schema),
       quoteIdentifier: (name) => this.dialect.quoteIdentifier(name),
       placeholder: (index) => this.dialect.placeholder(index),

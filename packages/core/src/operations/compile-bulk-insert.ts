@@ -8,6 +8,12 @@ export interface BulkInsertSyntax {
   readonly databaseName: string;
   /** The most parameters one statement may bind. */
   readonly maxParameters: number;
+  /**
+   * About how many bytes of values one statement may carry (MySQL refuses
+   * a packet over its `max_allowed_packet` by closing the connection);
+   * no limit when absent.
+   */
+  readonly maxStatementBytes?: number;
   /** The quoted, schema-qualified table name. */
   readonly table: string;
   quoteIdentifier(name: string): string;
@@ -85,25 +91,55 @@ function insertRun(
   }
   const columns = keys.map((key) => syntax.quoteIdentifier(key)).join(", ");
   const rowsPerStatement = Math.floor(syntax.maxParameters / keys.length);
+  const maxBytes = syntax.maxStatementBytes;
   const statements: CompiledStatement[] = [];
-  for (let start = 0; start < rows.length; start += rowsPerStatement) {
-    const parameters: unknown[] = [];
-    const tuples: string[] = [];
-    for (const row of rows.slice(start, start + rowsPerStatement)) {
-      const placeholders: string[] = [];
-      for (const key of keys) {
-        const value = row[key];
-        if (isWrittenSqlExpression(value)) {
-          placeholders.push(syntax.renderExpression(value));
-          continue;
-        }
-        const type = types.get(key);
-        parameters.push(type === undefined ? value : syntax.toColumnValue(value, type));
-        placeholders.push(syntax.placeholder(parameters.length));
-      }
-      tuples.push(`(${placeholders.join(", ")})`);
-    }
+  let parameters: unknown[] = [];
+  let tuples: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (tuples.length === 0) return;
     statements.push({ sql: `INSERT INTO ${table} (${columns}) VALUES ${tuples.join(", ")}`, parameters });
+    parameters = [];
+    tuples = [];
+    bytes = 0;
+  };
+  for (const row of rows) {
+    const values: unknown[] = [];
+    const placeholders: string[] = [];
+    for (const key of keys) {
+      const value = row[key];
+      if (isWrittenSqlExpression(value)) {
+        placeholders.push(syntax.renderExpression(value));
+        continue;
+      }
+      const type = types.get(key);
+      values.push(type === undefined ? value : syntax.toColumnValue(value, type));
+      placeholders.push("");
+    }
+    const rowBytes = maxBytes === undefined ? 0 : values.reduce<number>((sum, value) => sum + valueBytes(value), 0);
+    if (tuples.length === rowsPerStatement || (maxBytes !== undefined && bytes + rowBytes > maxBytes)) flush();
+    let next = 0;
+    const filled = placeholders.map((placeholder) => {
+      if (placeholder !== "") return placeholder;
+      parameters.push(values[next++]);
+      return syntax.placeholder(parameters.length);
+    });
+    tuples.push(`(${filled.join(", ")})`);
+    bytes += rowBytes;
   }
+  flush();
   return statements;
+}
+
+/** A bound value's size on the wire, at most (a character may take 4 bytes, escaped twice that). */
+function valueBytes(value: unknown): number {
+  if (typeof value === "string") return value.length * 4 + 2;
+  if (value instanceof Uint8Array) return value.byteLength * 2 + 3;
+  if (value === null || value === undefined || typeof value !== "object") return 24;
+  if (value instanceof Date) return 32;
+  try {
+    return (JSON.stringify(value)?.length ?? 0) * 4 + 2;
+  } catch {
+    return 24;
+  }
 }

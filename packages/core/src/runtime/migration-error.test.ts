@@ -50,4 +50,11 @@ describe("MigrationFailedError", () => {
     expect(lines.slice(1, 4)).toEqual(["  statement: CREATE TABLE t (", "      id INTEGER NOT NULL", "    )"]);
     expect(lines.slice(1).every((line) => line.startsWith("  "))).toBe(true);
   });
+
+  it("quotes the first thousand characters of a long statement, saying how many more there were", () => {
+    const statement = `INSERT INTO t (a) VALUES ${Array.from({ length: 5000 }, () => "(?)").join(", ")}`;
+    const message = failure(new Error("boom"), undefined, statement).message;
+    const quoted = message.split("\n")[1] as string;
+    expect(quoted).toBe(`  statement: ${statement.slice(0, 1000)}… (${statement.length - 1000} more characters)`);
+  });
 });

@@ -44,7 +44,7 @@ export class MigrationFailedError extends RetortError {
         : (locationIn(details.cause, details.path) ?? locationIn(details.callSite, details.path));
     const lines = [`${details.direction} of revision ${details.revision}${where} failed: ${details.reason}`];
     if (location !== undefined) lines.push(`  at ${formatLocation(location)}`);
-    if (details.statement !== undefined) lines.push(`  statement: ${indentFollowingLines(details.statement, "    ")}`);
+    if (details.statement !== undefined) lines.push(`  statement: ${quoteStatement(details.statement, "    ")}`);
     lines.push(`  ${details.state}`);
     super("MIGRATION_FAILED", lines.join("\n"), { cause: details.cause });
     this.name = "MigrationFailedError";
@@ -56,12 +56,19 @@ export class MigrationFailedError extends RetortError {
   }
 }
 
+/** How much of a statement a message quotes (a bulk insert's can run to megabytes). */
+const QUOTED_STATEMENT_LENGTH = 1000;
+
 /**
- * `text` with every line after its first indented by `indent`: a
- * statement of several lines (a `CREATE TABLE`) stays inside the message
- * block it is quoted in, instead of its lines starting at the margin of
- * the message's own lines.
+ * A statement as a message quotes it: cut after `QUOTED_STATEMENT_LENGTH`
+ * characters (saying how many more there were), and every line after its
+ * first indented by `indent`, so that a statement of several lines (a
+ * `CREATE TABLE`) stays inside the message block it is quoted in.
  */
-export function indentFollowingLines(text: string, indent: string): string {
-  return text.replace(/\n/g, `\n${indent}`);
+export function quoteStatement(text: string, indent: string): string {
+  const cut =
+    text.length > QUOTED_STATEMENT_LENGTH
+      ? `${text.slice(0, QUOTED_STATEMENT_LENGTH)}… (${text.length - QUOTED_STATEMENT_LENGTH} more characters)`
+      : text;
+  return cut.replace(/\n/g, `\n${indent}`);
 }

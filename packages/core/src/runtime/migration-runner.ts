@@ -6,7 +6,7 @@ import type { RevisionGraph } from "../graph/revision-graph.js";
 import { describeStep } from "./describe-step.js";
 import { HeadMaintainer } from "./head-maintainer.js";
 import type { StatementSink } from "../pipeline/statement-sink.js";
-import { indentFollowingLines, MigrationFailedError } from "./migration-error.js";
+import { quoteStatement, MigrationFailedError } from "./migration-error.js";
 import type { MigrationStep } from "./migration-plan.js";
 import type { MigrationModule } from "./migration-module.js";
 import {
@@ -395,7 +395,7 @@ class MigrationRun<S extends RevisionSource> {
         : `${steps.length === 1 ? "" : `${steps.length} migrations, the last `}${describeStepShort(last)}`;
     const statement = statementOf(error);
     const lines = [`Commit of ${what} failed: ${errorMessage(error)}`];
-    if (statement !== undefined) lines.push(`  statement: ${indentFollowingLines(statement, "    ")}`);
+    if (statement !== undefined) lines.push(`  statement: ${quoteStatement(statement, "    ")}`);
     lines.push(`  ${rolledBack}`);
     return new CommandError(lines.join("\n"), { code: "COMMIT_FAILED", cause: error });
   }
@@ -410,7 +410,7 @@ class MigrationRun<S extends RevisionSource> {
       const ran =
         sink.executed.length === 0
           ? " none."
-          : `\n${sink.executed.map((sql) => `    ${indentFollowingLines(sql, "      ")};`).join("\n")}\n `;
+          : `\n${sink.executed.map((sql) => `    ${quoteStatement(sql, "      ")};`).join("\n")}\n `;
       return (
         "This database commits every DDL statement by itself: of this migration, only data changes made since its last DDL statement were rolled back. " +
         `Statements of this migration that already ran:${ran} ` +
