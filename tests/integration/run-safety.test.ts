@@ -55,8 +55,11 @@ for (const harness of harnesses) {
         expect(await probe.existingTables(expected.tables)).toEqual([]);
         return;
       }
+      if (expected.ran.length === 0) {
+        expect(text).toContain("No statement of this migration ran.");
+        expect(text).not.toContain("Undo those statements");
+      }
       const listed = text.slice(text.indexOf("Statements of this migration that already ran:"));
-      if (expected.ran.length === 0) expect(listed).toMatch(/^Statements of this migration that already ran: none\./);
       for (const statement of expected.ran) expect(listed).toContain(`\n    ${statement}`);
       expect(text).toContain(
         `The version table is at ${expected.versionAt ?? "base (empty)"} (the last complete migration)`,

@@ -407,10 +407,10 @@ class MigrationRun<S extends RevisionSource> {
       return "No script was written and no database was touched (--sql): fix the migration, then generate the script again.";
     const heads = this.#committedHeads.join(", ") || "base (empty)";
     if (!this.#sink.dialect.capabilities.transactionalDdl) {
-      const ran =
-        sink.executed.length === 0
-          ? " none."
-          : `\n${sink.executed.map((sql) => `    ${quoteStatement(sql, "      ")};`).join("\n")}\n `;
+      if (sink.executed.length === 0) {
+        return `No statement of this migration ran. The version table is at ${heads} (the last complete migration): fix the migration, then run the command again.`;
+      }
+      const ran = `\n${sink.executed.map((sql) => `    ${quoteStatement(sql, "      ")};`).join("\n")}\n `;
       return (
         "This database commits every DDL statement by itself: of this migration, only data changes made since its last DDL statement were rolled back. " +
         `Statements of this migration that already ran:${ran} ` +
