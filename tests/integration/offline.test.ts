@@ -299,6 +299,31 @@ for (const harness of harnesses) {
         harness.runScript(database.url, serverIsMariadb ? mariadbScript : mysqlScript);
         expect(await versionRows(harness, database.url, project.dir)).toEqual(["b2"]);
       });
+
+      it("sets the connection's character set first, so that a value outside the client's default replays as written", async () => {
+        const project = await freshProject();
+        project.addRevision({
+          id: "a1",
+          down: null,
+          upgrade: [
+            '  await op.createTable("notes", column("id", integer(), { primaryKey: true }), column("body", string(20)), { mysql: { charset: "utf8mb4" } });',
+            '  await op.bulkInsert("notes", [{ id: 1, body: "caf\u00e9 \u{1F600}" }]);',
+          ].join("\n"),
+        });
+        const database = await fresh();
+        const script = project.ok("upgrade", "--sql", "head", "--url", database.url);
+        expect(script.startsWith("SET NAMES utf8mb4;\n")).toBe(true);
+        expect(project.ok("upgrade", "--sql", "head", "--url", `${database.url}?charset=latin1`)).toMatch(
+          /^SET NAMES latin1;\n/,
+        );
+        harness.runScript(database.url, script);
+        const connection = await harness.driver.connect(parseDatabaseUrl(database.url));
+        try {
+          expect((await connection.query("SELECT body FROM notes")).rows).toEqual([{ body: "caf\u00e9 \u{1F600}" }]);
+        } finally {
+          await connection.close();
+        }
+      });
     }
   });
 }

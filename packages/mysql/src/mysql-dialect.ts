@@ -54,6 +54,8 @@ export const mariadbCapabilities: DialectCapabilities = defineCapabilities({
 export interface MysqlDialectOptions extends DialectOptions {
   /** `mysql` (default) or `mariadb`: the driver picks it from the server's version. */
   readonly flavor?: MysqlFlavor | undefined;
+  /** The character set a `--sql` script sets first (`SET NAMES`), as the URL's connection would: default utf8mb4. */
+  readonly charset?: string | undefined;
 }
 
 /**
@@ -77,9 +79,16 @@ export class MysqlDialect extends DialectBase {
   /** Reads the connection's database from information_schema, as this server reports it. */
   readonly introspector: MysqlIntrospector;
 
+  /** `SET NAMES <charset>`: a client replaying a script otherwise sends values in its own default character set. */
+  readonly scriptPreamble: readonly string[];
+
   constructor(options: MysqlDialectOptions = {}) {
     super(options);
     this.flavor = options.flavor ?? "mysql";
+    const charset = options.charset ?? "utf8mb4";
+    if (!/^[A-Za-z0-9_]+$/.test(charset))
+      throw new TypeError(`Not a MySQL character set name: ${JSON.stringify(charset)}`);
+    this.scriptPreamble = [`SET NAMES ${charset}`];
     this.introspector = new MysqlIntrospector(this.flavor);
     this.databaseName = this.flavor === "mariadb" ? "MariaDB" : "MySQL";
     this.capabilities = this.flavor === "mariadb" ? mariadbCapabilities : mysqlCapabilities;

@@ -32,9 +32,16 @@ export class MysqlDriver implements Driver {
     this.dialect = new MysqlDialect({ flavor: options.flavor });
   }
 
-  /** MariaDB's dialect for a `mariadb://` URL (`mariadb+mariadbconnector://` too), `dialect` for any other. */
+  /**
+   * MariaDB's dialect for a `mariadb://` URL (`mariadb+mariadbconnector://`
+   * too), `dialect` for any other; one whose script sets the URL's
+   * `?charset=` when it is not utf8mb4.
+   */
   offlineDialect(url: DatabaseUrl): MysqlDialect {
-    if (url.scheme !== "mariadb" || this.dialect.flavor === "mariadb") return this.dialect;
+    const flavor = url.scheme === "mariadb" ? "mariadb" : this.dialect.flavor;
+    const charset = url.query.charset === undefined || url.query.charset === "" ? "utf8mb4" : url.query.charset;
+    if (charset !== "utf8mb4") return new MysqlDialect({ flavor, charset });
+    if (flavor === this.dialect.flavor) return this.dialect;
     this.#mariadb ??= new MysqlDialect({ flavor: "mariadb" });
     return this.#mariadb;
   }

@@ -123,6 +123,13 @@ export interface Dialect {
    */
   readonly scriptBeforeBegin?: readonly string[];
   /**
+   * Statements a `--sql` script starts with, for what an online run's
+   * connection is set to (MySQL: `SET NAMES utf8mb4`, the character set
+   * the driver connects with; a client's default may be another, and an
+   * emoji in a value would fail). Optional: none.
+   */
+  readonly scriptPreamble?: readonly string[];
+  /**
    * Reads the live schema as core's table model (autogenerate, `check`,
    * batch reflection). Optional until every dialect has one.
    */

@@ -20,6 +20,7 @@ export class ScriptStatementSink implements StatementSink {
 
   constructor(dialect: Dialect) {
     this.dialect = dialect;
+    for (const statement of dialect.scriptPreamble ?? []) this.#chunks.push(`${statement};\n\n`);
   }
 
   /** The script written so far. */
