@@ -206,7 +206,7 @@ describe("batch rebuild", () => {
     await open("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER); INSERT INTO t (a) VALUES (1), (NULL);");
     const before = await schemaOf("t");
     await expect(inRun(batch("t", [{ kind: "alterColumn", column: "a", nullable: false }]))).rejects.toThrow(
-      /NOT NULL constraint failed/,
+      /NOT NULL constraint failed: _alembic_tmp_t\.a \(_alembic_tmp_t is the new "t" while it is built\)/,
     );
     expect(await schemaOf("t")).toBe(before);
     expect(await rows("SELECT name FROM sqlite_master WHERE name LIKE '_alembic_tmp%'")).toEqual([]);

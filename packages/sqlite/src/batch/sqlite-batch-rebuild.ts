@@ -102,10 +102,15 @@ export async function compileRebuildStatements(
   const read = options.read;
   const legacy = options.legacyAlterTable === true;
   const statements: RunStatement[] = [];
-  const failure = (what: string, sql: string) => (error: unknown) =>
-    new SqliteBatchError(`Batch rebuild of "${table}" failed while ${what}: ${reasonOf(error)}\n  SQL: ${sql}`, {
+  const failure = (what: string, sql: string) => (error: unknown) => {
+    const reason = reasonOf(error);
+    // SQLite names the table being built (`NOT NULL constraint failed: _alembic_tmp_users.email`).
+    const built = temporaryName(table);
+    const note = reason.includes(built) ? ` (${built} is the new "${table}" while it is built)` : "";
+    return new SqliteBatchError(`Batch rebuild of "${table}" failed while ${what}: ${reason}${note}\n  SQL: ${sql}`, {
       cause: error,
     });
+  };
   const emit: Emit = (what, sql, extra = {}) => {
     statements.push({ sql, parameters: [], failure: failure(what, sql), ...extra });
   };
