@@ -93,6 +93,26 @@ describe("init and revision", () => {
     expect(unknown.stderr).toContain("No such template");
   });
 
+  it("init writes the config where -c or RETORT_CONFIG says, where later commands find it", () => {
+    project = new TestProject({ init: false });
+    project.ok("-c", "conf/app.config.ts", "init", "db");
+    const config = path.join(project.dir, "conf", "app.config.ts");
+    expect(readFileSync(config, "utf8")).toContain('scriptLocation: "../db"');
+    expect(existsSync(path.join(project.dir, "retort.config.ts"))).toBe(false);
+    expect(project.run("-c", "conf/app.config.ts", "heads").status).toBe(0);
+
+    const other = project.runWith({ env: { RETORT_CONFIG: "other.config.ts" } }, "init", "db2");
+    expect(other.status).toBe(0);
+    expect(readFileSync(path.join(project.dir, "other.config.ts"), "utf8")).toContain('scriptLocation: "db2"');
+    expect(project.runWith({ env: { RETORT_CONFIG: "other.config.ts" } }, "heads").status).toBe(0);
+
+    // A name the TypeScript template cannot be is refused before anything is written.
+    const json = project.run("-c", "app.json", "init", "db3");
+    expect(json.status).toBe(1);
+    expect(json.stderr).toContain("name it with .ts, .mts, .js or .mjs");
+    expect(existsSync(path.join(project.dir, "db3"))).toBe(false);
+  });
+
   it("revision writes a file that upgrade then runs; heads and merge follow", () => {
     project = new TestProject();
     const first = project.run("revision", "-m", "create account table", "--rev-id", "ae1027a6acf0");

@@ -21,7 +21,15 @@ export const initCommand: Command = {
   async run(context) {
     const directory = context.parsed.positionals[0] ?? "migrations";
     const template = optionValue(context.parsed, "template") ?? "generic";
-    const result = initProject({ directory, template, cwd: context.cwd });
+    // The config goes where later commands will look for it: -c, else RETORT_CONFIG (as Alembic's -c).
+    const given = optionValue(context.parsed, "config") ?? process.env.RETORT_CONFIG;
+    const configFile = given === undefined || given === "" ? undefined : given;
+    const result = initProject({
+      directory,
+      template,
+      cwd: context.cwd,
+      ...(configFile === undefined ? {} : { configFile }),
+    });
     for (const line of result.lines) context.output.message(line);
   },
 };

@@ -53,6 +53,15 @@ export function initProject(options: InitProjectOptions = {}): InitResult {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const directory = options.directory ?? "migrations";
   const scriptLocation = path.resolve(cwd, directory);
+  // Where the config goes: checked before anything is written.
+  const existingConfig = findExistingConfig(cwd, options.configFile);
+  const configFile = existingConfig ?? path.resolve(cwd, options.configFile ?? "retort.config.ts");
+  if (existingConfig === undefined && !/\.(?:ts|mts|js|mjs)$/.test(configFile)) {
+    throw new InitError(
+      `init writes a TypeScript config (an ES module), which ${configFile} cannot hold: name it with .ts, .mts, .js or .mjs (e.g. retort.config.ts)`,
+      "INIT_CONFIG_NAME",
+    );
+  }
   if (existsSync(scriptLocation)) {
     if (!statSync(scriptLocation).isDirectory()) {
       throw new InitError(`${directory} already exists and is not a directory`, "INIT_DIRECTORY_EXISTS");
@@ -83,9 +92,6 @@ export function initProject(options: InitProjectOptions = {}): InitResult {
   const scriptTemplate = path.join(scriptLocation, "script.ts.template");
   copyFileSync(path.join(template.path, "script.ts.template"), scriptTemplate);
   steps.push({ action: "generate-file", path: scriptTemplate });
-
-  const existingConfig = findExistingConfig(cwd, options.configFile);
-  const configFile = existingConfig ?? path.resolve(cwd, options.configFile ?? "retort.config.ts");
 
   const tsconfig = path.join(scriptLocation, "tsconfig.json");
   writeFileSync(tsconfig, migrationsTsconfig(scriptLocation, configFile), { flag: "wx" });
