@@ -113,6 +113,16 @@ describe("init and revision", () => {
     expect(existsSync(path.join(project.dir, "db3"))).toBe(false);
   });
 
+  it("revision --sql is refused with the reason and the way out, writing nothing", () => {
+    project = new TestProject();
+    const result = project.run("revision", "-m", "x", "--sql");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "FAILED: Using --sql with the revision command does not make any sense: revision writes a migration file and sends nothing to the database",
+    );
+    expect(result.stderr).toContain("Leave out --sql.");
+  });
+
   it("revision writes a file that upgrade then runs; heads and merge follow", () => {
     project = new TestProject();
     const first = project.run("revision", "-m", "create account table", "--rev-id", "ae1027a6acf0");

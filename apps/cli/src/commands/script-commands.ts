@@ -83,7 +83,11 @@ export const revisionCommand: Command = {
       takesValue: false,
       help: "populate revision script with candidate migration operations, based on comparison of database to the declared schema",
     },
-    { name: "sql", takesValue: false, help: "don't emit SQL to database - dump to standard output instead" },
+    {
+      name: "sql",
+      takesValue: false,
+      help: "accepted as Alembic's, and refused: revision sends nothing to the database",
+    },
   ],
   positionals: [0, 0],
   async run(context) {

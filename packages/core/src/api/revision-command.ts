@@ -67,8 +67,8 @@ async function writeRevision(environment: Environment, options: RevisionOptions)
   if (options.sql) {
     throw new CommandError(
       options.autogenerate
-        ? "Using --sql with --autogenerate does not make any sense"
-        : "Using --sql with the revision command when revision_environment is not configured does not make any sense",
+        ? "Using --sql with --autogenerate does not make any sense: autogenerate compares the schema with a live database. Leave out --sql."
+        : "Using --sql with the revision command does not make any sense: revision writes a migration file and sends nothing to the database (Alembic accepts it only with revision_environment, which Retort does not have). Leave out --sql.",
       { code: "SQL_NOT_SUPPORTED" },
     );
   }

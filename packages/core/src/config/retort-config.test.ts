@@ -80,7 +80,7 @@ describe("resolveConfig", () => {
     [{ sessionTimeouts: { lockTimeoutMs: -1 } }, "Option 'sessionTimeouts'"],
     [
       { sessionTimeouts: { idle: 5 } },
-      "Unknown option 'idle' in 'sessionTimeouts' of /p/retort.config.ts Known options: lockTimeoutMs, statementTimeoutMs",
+      "Unknown option 'idle' in 'sessionTimeouts' of /p/retort.config.ts. Known options: lockTimeoutMs, statementTimeoutMs",
     ],
     [
       { lock: { enable: true } },
@@ -96,7 +96,19 @@ describe("resolveConfig", () => {
       "Unknown option 'arg' in 'postWriteHooks[0]' of /p/retort.config.ts; did you mean 'args'?",
     ],
     [{ transactionPerMigraton: true }, "did you mean 'transactionPerMigration'?"],
-    [{ postWriteHooks: [{ command: "prettier" }] }, "Option 'postWriteHooks'"],
+    [
+      { postWriteHooks: [{ command: "prettier" }] },
+      `Option 'postWriteHooks' in /p/retort.config.ts: postWriteHooks[0] has type undefined instead of "exec"`,
+    ],
+    [
+      { postWriteHooks: [() => undefined, { type: "exec" }] },
+      "Option 'postWriteHooks' in /p/retort.config.ts: postWriteHooks[1] has no command (a string: the program to run)",
+    ],
+    [
+      { postWriteHooks: [{ type: "console_scripts", entrypoint: "black" }] },
+      `postWriteHooks[0] has type "console_scripts", an Alembic hook type Retort does not run: run the tool with { type: "exec", command, args }`,
+    ],
+    [{ zzzqqq: 1 }, "Unknown option 'zzzqqq' in /p/retort.config.ts. Known options: scriptLocation"],
     [{ includeObject: true }, "Option 'includeObject' in /p/retort.config.ts must be a function"],
   ])("rejects %j naming the file and the key", (config, message) => {
     expect(() => resolveConfig(config as never, "/p", "/p/retort.config.ts")).toThrow(message);

@@ -2,7 +2,8 @@ import { closestName, type OptionNames, optionNames } from "../schema/check-opti
 import { ConfigInvalidError } from "./config-errors.js";
 import type { LockConfig, PostWriteHook, RetortConfig, SessionTimeouts } from "./retort-config.js";
 
-type Check = (value: unknown) => string | undefined;
+/** What a value should be (`"a string"`), or a whole sentence about what is wrong with it; `undefined` when it is right. */
+type Check = (value: unknown) => string | { readonly problem: string } | undefined;
 
 const isString: Check = (value) => (typeof value === "string" ? undefined : "a string");
 const isNonEmptyString: Check = (value) =>
@@ -26,23 +27,33 @@ const isSchema: Check = (value) =>
 const isHooks: Check = (value) => {
   const shape = 'an array of functions or { type: "exec", command, args? } objects';
   if (!Array.isArray(value)) return shape;
-  for (const hook of value) {
-    if (typeof hook === "function") continue;
-    const candidate = hook as { type?: unknown; command?: unknown; args?: unknown; cwd?: unknown } | null;
-    if (
-      typeof candidate !== "object" ||
-      candidate === null ||
-      candidate.type !== "exec" ||
-      typeof candidate.command !== "string" ||
-      (candidate.args !== undefined &&
-        (!Array.isArray(candidate.args) || !candidate.args.every((argument) => typeof argument === "string"))) ||
-      (candidate.cwd !== undefined && typeof candidate.cwd !== "string")
-    ) {
-      return shape;
-    }
+  for (const [index, hook] of value.entries()) {
+    const problem = hookProblem(hook);
+    // The element and what is wrong with it: "got an array" alone would not say.
+    if (problem !== undefined) return { problem: `postWriteHooks[${index}] ${problem}` };
   }
   return undefined;
 };
+
+/** What is wrong with one post-write hook, if anything. */
+function hookProblem(hook: unknown): string | undefined {
+  if (typeof hook === "function") return undefined;
+  if (typeof hook !== "object" || hook === null || Array.isArray(hook)) return "is neither a function nor an object";
+  const candidate = hook as { type?: unknown; command?: unknown; args?: unknown; cwd?: unknown };
+  if (candidate.type === "console_scripts" || candidate.type === "module") {
+    return `has type "${candidate.type}", an Alembic hook type Retort does not run: run the tool with { type: "exec", command, args }`;
+  }
+  if (candidate.type !== "exec") return `has type ${JSON.stringify(candidate.type)} instead of "exec"`;
+  if (typeof candidate.command !== "string") return "has no command (a string: the program to run)";
+  if (
+    candidate.args !== undefined &&
+    (!Array.isArray(candidate.args) || !candidate.args.every((argument) => typeof argument === "string"))
+  ) {
+    return "has args that are not an array of strings";
+  }
+  if (candidate.cwd !== undefined && typeof candidate.cwd !== "string") return "has a cwd that is not a string";
+  return undefined;
+}
 const isLock: Check = (value) => {
   const shape = "an object { enabled?: boolean, timeoutMs?: number }";
   if (typeof value !== "object" || value === null || Array.isArray(value)) return shape;
@@ -127,7 +138,7 @@ export function validateConfig(value: unknown, file: string | undefined): Retort
     if (check === undefined) {
       const suggestion = suggest(key);
       throw new ConfigInvalidError(
-        `Unknown option '${key}' in ${where}${suggestion === undefined ? "" : `; did you mean '${suggestion}'?`} Known options: ${Object.keys(OPTIONS).join(", ")}`,
+        `Unknown option '${key}' in ${where}${suggestion === undefined ? "." : `; did you mean '${suggestion}'?`} Known options: ${Object.keys(OPTIONS).join(", ")}`,
         { key, ...(file === undefined ? {} : { path: file }) },
       );
     }
@@ -135,7 +146,11 @@ export function validateConfig(value: unknown, file: string | undefined): Retort
     checkNestedKeys(key, item, where, file);
     const expected = check(item);
     if (expected !== undefined) {
-      throw new ConfigInvalidError(`Option '${key}' in ${where} must be ${expected}, got ${describe(item)}`, {
+      const message =
+        typeof expected === "string"
+          ? `Option '${key}' in ${where} must be ${expected}, got ${describe(item)}`
+          : `Option '${key}' in ${where}: ${expected.problem}`;
+      throw new ConfigInvalidError(message, {
         key,
         ...(file === undefined ? {} : { path: file }),
       });
@@ -150,7 +165,10 @@ function checkNestedKeys(key: string, value: unknown, where: string, file: strin
   if (key === "sessionTimeouts") checkKeys(value, SESSION_TIMEOUT_KEYS, key, where, file);
   if (key === "postWriteHooks" && Array.isArray(value)) {
     value.forEach((hook, index) => {
-      if (typeof hook === "object") checkKeys(hook, EXEC_HOOK_KEYS, `${key}[${index}]`, where, file);
+      // Only an exec hook's keys are known; another type is refused as a whole (see `hookProblem`).
+      if (typeof hook === "object" && (hook as { type?: unknown } | null)?.type === "exec") {
+        checkKeys(hook, EXEC_HOOK_KEYS, `${key}[${index}]`, where, file);
+      }
     });
   }
 }
@@ -161,7 +179,7 @@ function checkKeys(value: unknown, allowed: OptionNames, option: string, where: 
     if (allowed.keys.has(key)) continue;
     const suggestion = closestName(key, allowed.list);
     throw new ConfigInvalidError(
-      `Unknown option '${key}' in '${option}' of ${where}${suggestion === undefined ? "" : `; did you mean '${suggestion}'?`} Known options: ${allowed.list.join(", ")}`,
+      `Unknown option '${key}' in '${option}' of ${where}${suggestion === undefined ? "." : `; did you mean '${suggestion}'?`} Known options: ${allowed.list.join(", ")}`,
       { key: `${option}.${key}`, ...(file === undefined ? {} : { path: file }) },
     );
   }
