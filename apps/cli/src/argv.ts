@@ -48,7 +48,7 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
       const equals = arg.indexOf("=");
       const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
       inline = equals === -1 ? undefined : arg.slice(equals + 1);
-      spec = byLong.get(name);
+      spec = byLong.get(name) ?? abbreviated(name, specs);
     } else {
       spec = byShort.get(arg.slice(1, 2));
       // argparse reads `-r=X` as `-r X`.
@@ -75,6 +75,21 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
     values.set(spec.name, list);
   }
   return { values, flags, positionals };
+}
+
+/**
+ * The option a long name abbreviates, as argparse allows (`--mess` for
+ * `--message`): the one option it begins; an error when it begins several.
+ */
+function abbreviated(name: string, specs: readonly OptionSpec[]): OptionSpec | undefined {
+  if (name === "") return undefined;
+  const matches = specs.filter((spec) => spec.name.startsWith(name));
+  if (matches.length > 1) {
+    throw new UsageError(
+      `ambiguous option: --${name} could match ${matches.map((spec) => `--${spec.name}`).join(", ")}`,
+    );
+  }
+  return matches[0];
 }
 
 /** A word starting with `-` is an option, unless it is `-` or starts like a relative target (`-1`, `-3:`). */

@@ -75,7 +75,12 @@ export async function main(args: readonly string[]): Promise<number> {
       throw new UsageError("no command given; run 'retort --help' for the list");
     }
     if (!command) {
-      throw new UsageError(`invalid command '${commandName}' (choose from ${commands.map((c) => c.name).join(", ")})`);
+      // Alembic spells two commands with an underscore (ensure_version, list_templates).
+      const hyphenated = commands.find((candidate) => candidate.name === commandName.replaceAll("_", "-"));
+      const hint = hyphenated === undefined ? "" : `; did you mean '${hyphenated.name}'?`;
+      throw new UsageError(
+        `invalid command '${commandName}'${hint} (choose from ${commands.map((c) => c.name).join(", ")})`,
+      );
     }
     const [min, max] = command.positionals;
     if (parsed.positionals.length < min) {

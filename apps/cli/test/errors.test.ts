@@ -154,6 +154,25 @@ describe("errors about the database and the configuration", () => {
     expect(command.status).toBe(2);
   });
 
+  it("takes an option by a prefix that names it alone, as argparse does; names the candidates of one that does not", () => {
+    project = new TestProject();
+    const abbreviated = project.run("revision", "--mess", "short flag", "--rev-id", "ab12");
+    expect(abbreviated.status).toBe(0);
+    expect(project.ok("history")).toContain("short flag");
+    const ambiguous = project.run("revision", "--he", "x");
+    expect(ambiguous.status).toBe(2);
+    expect(lastLine(ambiguous.stderr)).toBe("FAILED: ambiguous option: --he could match --head, --help");
+  });
+
+  it("points an Alembic command spelled with an underscore at Retort's", () => {
+    project = new TestProject();
+    const result = project.run("ensure_version");
+    expect(result.status).toBe(2);
+    expect(lastLine(result.stderr)).toMatch(
+      /^FAILED: invalid command 'ensure_version'; did you mean 'ensure-version'\?/,
+    );
+  });
+
   it("refuses ranges online", () => {
     project = new TestProject();
     project.addRevision({ id: "a000", down: null });
