@@ -24,6 +24,16 @@ describe("where the database URL comes from", () => {
     expect(versionRows(path.join(project.dir, "from-flag.db"))).toEqual(["a000"]);
   });
 
+  it("says where an unparseable URL came from, without showing it", () => {
+    project = new TestProject();
+    const fromEnv = project.runWith({ env: { DATABASE_URL: "s3cret-not-a-url" } }, "current");
+    expect(fromEnv.status).toBe(1);
+    expect(fromEnv.stderr).toContain("Could not parse the database URL '<not shown: no '://' in it>'");
+    expect(fromEnv.stderr).toContain("(given by the DATABASE_URL environment variable (or a .env file))");
+    expect(fromEnv.stderr).not.toContain("s3cret");
+    expect(project.run("--url", "nope", "current").stderr).toContain("(given by --url)");
+  });
+
   it("loads a TypeScript config given with -c, and RETORT_CONFIG", () => {
     project = new TestProject();
     project.addRevision({ id: "a000", down: null });

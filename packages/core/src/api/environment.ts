@@ -1,6 +1,7 @@
 import type { Connection, Dialect, Driver } from "../driver/driver.js";
 import type { DatabaseUrl } from "../config/database-url.js";
-import { maskUrl, parseDatabaseUrl, resolveDatabaseUrl } from "../config/database-url-parser.js";
+import { BadUrlError } from "../config/config-errors.js";
+import { databaseUrlSource, maskUrl, parseDatabaseUrl } from "../config/database-url-parser.js";
 import { resolveConfig, type ResolvedConfig, type RetortConfig } from "../config/retort-config.js";
 import type { VersionTableOptions } from "../runtime/version-table.js";
 import type { RunReporter } from "../runtime/run-reporter.js";
@@ -82,12 +83,18 @@ export class Environment {
 
   /** The URL in force (`--url`, then `DATABASE_URL`, then the config). */
   databaseUrl(): DatabaseUrl {
-    const raw = resolveDatabaseUrl({
+    const { url, source } = databaseUrlSource({
       cliUrl: this.options.url,
       env: this.options.env ?? process.env,
       configUrl: this.config.url,
     });
-    return parseDatabaseUrl(raw);
+    try {
+      return parseDatabaseUrl(url);
+    } catch (error) {
+      // Four places can give the URL: the message says which one did.
+      if (error instanceof BadUrlError) throw new BadUrlError(`${error.message} (given by ${source})`);
+      throw error;
+    }
   }
 
   maskedUrl(): string {

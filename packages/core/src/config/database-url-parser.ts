@@ -137,8 +137,18 @@ export interface DatabaseUrlSources {
  * the three ways when none is given.
  */
 export function resolveDatabaseUrl(sources: DatabaseUrlSources): string {
-  for (const candidate of [sources.cliUrl, sources.env?.DATABASE_URL, sources.configUrl]) {
-    if (candidate !== undefined && candidate.trim() !== "") return candidate.trim();
+  return databaseUrlSource(sources).url;
+}
+
+/** `resolveDatabaseUrl`, with where the URL came from, in words for a message (`--url`, `DATABASE_URL`…). */
+export function databaseUrlSource(sources: DatabaseUrlSources): { readonly url: string; readonly source: string } {
+  const candidates: [string | undefined, string][] = [
+    [sources.cliUrl, "--url"],
+    [sources.env?.DATABASE_URL, "the DATABASE_URL environment variable (or a .env file)"],
+    [sources.configUrl, "the config's url"],
+  ];
+  for (const [candidate, source] of candidates) {
+    if (candidate !== undefined && candidate.trim() !== "") return { url: candidate.trim(), source };
   }
   throw new NoDatabaseUrlError(
     "No database URL given: pass --url URL, set the DATABASE_URL environment variable (a .env file in the current folder is read too), or set url in retort.config.ts",
