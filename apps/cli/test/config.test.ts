@@ -123,6 +123,29 @@ describe("init and revision", () => {
     expect(existsSync(path.join(project.dir, "db3"))).toBe(false);
   });
 
+  it("says the file was written before a post-write hook runs, and around each hook, as Alembic", () => {
+    project = new TestProject({
+      config: { postWriteHooks: [{ type: "exec", command: "sh", args: ["-c", "echo formatted"] }] },
+    });
+    const result = project.run("revision", "-m", "hooked", "--rev-id", "h001");
+    expect(result.status).toBe(0);
+    const file = path.join(project.dir, "migrations", "versions", "h001_hooked.ts");
+    expect(result.stdout).toBe(`Generating ${file} ...  done\nRunning post write hook 'sh' ...\nformatted\ndone\n`);
+    // A failing hook: the file was written, and the output says so before the failure.
+    project.write(
+      "retort.config.json",
+      JSON.stringify({
+        scriptLocation: "migrations",
+        url: "sqlite:///app.db",
+        postWriteHooks: [{ type: "exec", command: "sh", args: ["-c", "exit 3"] }],
+      }),
+    );
+    const failed = project.run("revision", "-m", "broken", "--rev-id", "h002");
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toContain("Generating ");
+    expect(failed.stderr).toContain("failed (exit status 3); the file");
+  });
+
   it("revision --sql is refused with the reason and the way out, writing nothing", () => {
     project = new TestProject();
     const result = project.run("revision", "-m", "x", "--sql");

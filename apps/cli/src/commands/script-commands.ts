@@ -94,7 +94,7 @@ export const revisionCommand: Command = {
     const { config, options } = await context.project();
     const parsed = context.parsed;
     const autogenerate = parsed.flags.has("autogenerate");
-    const result = await revision(config, {
+    await revision(config, {
       autogenerate,
       sql: parsed.flags.has("sql"),
       ...options,
@@ -107,12 +107,16 @@ export const revisionCommand: Command = {
       }),
       splice: parsed.flags.has("splice"),
       dependsOn: optionValues(parsed, "depends-on"),
+      // Printed once the file is written, before the post-write hooks' own output (as Alembic).
+      onWritten: (file, detected) => {
+        if (autogenerate) {
+          for (const line of detected ?? []) context.output.message(`Detected ${line}`);
+          if ((detected ?? []).length === 0) context.output.message("No changes in schema detected.");
+        }
+        context.output.message(`Generating ${file} ...  done`);
+      },
+      onHook: (line) => context.output.message(line),
     });
-    if (autogenerate) {
-      for (const line of result.detected ?? []) context.output.message(`Detected ${line}`);
-      if ((result.detected ?? []).length === 0) context.output.message("No changes in schema detected.");
-    }
-    context.output.message(`Generating ${result.path} ...  done`);
   },
 };
 
@@ -130,7 +134,7 @@ export const mergeCommand: Command = {
   async run(context) {
     const { config, options } = await context.project();
     const parsed = context.parsed;
-    const result = await merge(config, parsed.positionals, {
+    await merge(config, parsed.positionals, {
       ...options,
       ...definedEntries({
         message: optionValue(parsed, "message"),
@@ -138,8 +142,9 @@ export const mergeCommand: Command = {
         revId: optionValue(parsed, "rev-id"),
       }),
       splice: parsed.flags.has("splice"),
+      onWritten: (file) => context.output.message(`Generating ${file} ...  done`),
+      onHook: (line) => context.output.message(line),
     });
-    context.output.message(`Generating ${result.path} ...  done`);
   },
 };
 

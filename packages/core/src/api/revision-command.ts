@@ -28,6 +28,14 @@ export interface RevisionOptions extends CommandOptions {
   readonly autogenerate?: boolean;
   /** `--sql`: refused, as Alembic does without a revision environment. */
   readonly sql?: boolean;
+  /**
+   * Called once the file is written, before the post-write hooks run (the
+   * CLI prints `Generating <path> ...  done` then, as Alembic does), with
+   * autogenerate's differences.
+   */
+  readonly onWritten?: (path: string, detected: readonly string[] | undefined) => void;
+  /** Called around each post-write hook: `Running post write hook '<command>' ...`, then `done`. */
+  readonly onHook?: (line: string) => void;
 }
 
 export interface RevisionResult {
@@ -144,7 +152,8 @@ async function writeRevision(environment: Environment, options: RevisionOptions)
   }
   mkdirSync(path.dirname(filePath), { recursive: true });
   writeFileSync(filePath, text);
-  await runPostWriteHooks(config.postWriteHooks, filePath, config.directory);
+  options.onWritten?.(filePath, generated?.lines);
+  await runPostWriteHooks(config.postWriteHooks, filePath, config.directory, options.onHook);
   return {
     revision: revisionId,
     path: filePath,

@@ -9,10 +9,17 @@ const placeholder = "REVISION_SCRIPT_FILENAME";
  * (Alembic's `post_write_hooks`), e.g. a formatter:
  * `{ type: "exec", command: "npx", args: ["biome", "format", "--write", "REVISION_SCRIPT_FILENAME"] }`.
  */
-export async function runPostWriteHooks(hooks: readonly PostWriteHook[], file: string, cwd: string): Promise<void> {
+export async function runPostWriteHooks(
+  hooks: readonly PostWriteHook[],
+  file: string,
+  cwd: string,
+  report: (line: string) => void = () => undefined,
+): Promise<void> {
   for (const hook of hooks) {
     if (typeof hook === "function") {
+      report(`Running post write hook '${hook.name || "function"}' ...`);
       await hook(file);
+      report("done");
       continue;
     }
     const given = hook.args ?? [];
@@ -21,6 +28,7 @@ export async function runPostWriteHooks(hooks: readonly PostWriteHook[], file: s
       : [...given, file];
     // Loaded when a hook runs: every command (`heads`, `current`) loads core's bundle.
     const { spawnSync } = await dynamicImport<typeof import("node:child_process")>("node:child_process");
+    report(`Running post write hook '${hook.command}' ...`);
     const result = spawnSync(hook.command, args, { cwd: hook.cwd ?? cwd, stdio: "inherit" });
     if (result.error || result.status !== 0) {
       const reason = result.error ? result.error.message : `exit status ${result.status}`;
@@ -29,5 +37,6 @@ export async function runPostWriteHooks(hooks: readonly PostWriteHook[], file: s
         { code: "POST_WRITE_HOOK" },
       );
     }
+    report("done");
   }
 }
