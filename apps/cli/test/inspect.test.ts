@@ -125,7 +125,9 @@ describe("heads, branches, show, current", () => {
     expect(verbose).toContain("Rev: d1d1\nParent: c1c1");
     const check = project.run("current", "--check-heads");
     expect(check.status).toBe(1);
-    expect(check.stderr).toContain("FAILED: Database is not on all head revisions");
+    expect(check.stderr).toContain(
+      "FAILED: Database is not on all head revisions: it is at d1d1; not at e5e5 of the heads e5e5. Run 'retort upgrade heads' to reach them.",
+    );
     project.ok("upgrade", "heads");
     expect(project.ok("current", "--check-heads").trim()).toBe("e5e5 (head) (mergepoint)");
     const json = JSON.parse(project.ok("current", "--json")) as { databaseHeads: string[] };

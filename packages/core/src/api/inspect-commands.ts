@@ -34,7 +34,14 @@ export async function current(
     const shown = new Set(revisions.map((revision) => revision.id));
     const atHeads =
       graph.heads.every((head) => shown.has(head)) && databaseHeads.every((head) => graph.get(head)?.isHead);
-    if (!atHeads) throw new CommandError("Database is not on all head revisions", { code: "NOT_AT_HEADS" });
+    if (!atHeads) {
+      const missing = graph.heads.filter((head) => !shown.has(head));
+      const at = databaseHeads.length === 0 ? "base (empty)" : databaseHeads.join(", ");
+      throw new CommandError(
+        `Database is not on all head revisions: it is at ${at}; ${missing.length === 0 ? "the heads are" : `not at ${missing.join(", ")} of the heads`} ${graph.heads.join(", ")}. Run 'retort upgrade heads' to reach them.`,
+        { code: "NOT_AT_HEADS" },
+      );
+    }
   }
   return { url: environment.maskedUrl(), databaseHeads, revisions };
 }
