@@ -35,7 +35,7 @@ const globalOptions: readonly OptionSpec[] = [
     name: "verbose",
     short: "v",
     takesValue: false,
-    help: "on failure, print the stack of the error and its causes (env RETORT_DEBUG=1)",
+    help: "the verbose output of heads, history, current, show and branches; on failure, the stack of the error and its causes (env RETORT_DEBUG=1)",
   },
   { name: "help", short: "h", takesValue: false, help: "show help" },
   { name: "version", takesValue: false, help: "show the version" },
