@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { parseDatabaseUrl } from "@retort/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harnesses, type TestDatabase } from "./dialects.js";
-import { TestProject } from "./support/test-project.js";
+import { describe, expect, it } from "vitest";
+import { harnesses } from "./dialects.js";
+import { suiteProject } from "./support/suite-project.js";
 
 /**
  * A changed autoincrement key: the generated alterColumn says the column
@@ -23,29 +22,17 @@ export const notes = table(
 
 for (const harness of harnesses) {
   describe(`a changed autoincrement key on ${harness.name}`, () => {
-    let database: TestDatabase;
-    let project: TestProject;
-
-    beforeAll(async () => {
-      database = await harness.create();
-      project = new TestProject({ url: database.url, config: { schema: "./schema.ts" } });
-    });
-    afterAll(async () => {
-      project?.cleanup();
-      await database?.drop();
-    });
+    const suite = suiteProject(harness, { schema: "./schema.ts" });
 
     async function insertWithoutId(body: string): Promise<void> {
-      const connection = await harness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
-      try {
+      await suite.withConnection(async (connection) => {
         await connection.execute(`INSERT INTO notes (body) VALUES ('${body}')`);
         expect((await connection.query(`SELECT id FROM notes WHERE body = '${body}'`)).rows[0]?.id).toBeDefined();
-      } finally {
-        await connection.close();
-      }
+      });
     }
 
     it("stays numbered through the upgrade and the downgrade", async () => {
+      const { project } = suite;
       project.write("schema.ts", SCHEMA("integer"));
       project.ok("revision", "--autogenerate", "-m", "notes", "--rev-id", "ai01");
       project.ok("upgrade", "head");

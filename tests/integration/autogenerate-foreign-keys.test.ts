@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { parseDatabaseUrl } from "@retort/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harnesses, type TestDatabase } from "./dialects.js";
-import { TestProject } from "./support/test-project.js";
+import { describe, expect, it } from "vitest";
+import { harnesses } from "./dialects.js";
+import { suiteProject } from "./support/suite-project.js";
 
 /**
  * A foreign key's DEFERRABLE and INITIALLY DEFERRED: where the database
@@ -31,20 +30,11 @@ const CHANGED = [
 
 for (const harness of harnesses) {
   describe(`a foreign key made deferrable on ${harness.name}`, () => {
-    let database: TestDatabase;
-    let project: TestProject;
+    const suite = suiteProject(harness, { schema: "./schema.ts" });
     const reads = harness.driver.dialect.introspector?.readsForeignKeyDeferral === true;
 
-    beforeAll(async () => {
-      database = await harness.create();
-      project = new TestProject({ url: database.url, config: { schema: "./schema.ts" } });
-    });
-    afterAll(async () => {
-      project?.cleanup();
-      await database?.drop();
-    });
-
     it(reads ? "is a changed key, and clean after its migration" : "is never a change", () => {
+      const { project } = suite;
       project.write("schema.ts", SCHEMA(""));
       project.ok("revision", "--autogenerate", "-m", "plain", "--rev-id", "fk01");
       project.ok("upgrade", "head");
@@ -93,19 +83,10 @@ export const b = table(
 
 for (const harness of harnesses.filter((candidate) => candidate.name === "sqlite")) {
   describe(`an unnamed foreign key pointed at another table on ${harness.name}`, () => {
-    let database: TestDatabase;
-    let project: TestProject;
-
-    beforeAll(async () => {
-      database = await harness.create();
-      project = new TestProject({ url: database.url, config: { schema: "./schema.ts" } });
-    });
-    afterAll(async () => {
-      project?.cleanup();
-      await database?.drop();
-    });
+    const suite = suiteProject(harness, { schema: "./schema.ts" });
 
     it("is dropped in a batch that names it, and check is clean after; the downgrade puts it back", async () => {
+      const { project } = suite;
       project.write("schema.ts", REPOINTED("a"));
       project.ok("revision", "--autogenerate", "-m", "first", "--rev-id", "re01");
       project.ok("upgrade", "head");
@@ -123,14 +104,10 @@ for (const harness of harnesses.filter((candidate) => candidate.name === "sqlite
       expect(text).toContain('await batch.dropConstraint("fk_b_a_id_a", { type: "foreignkey" });');
       project.ok("upgrade", "head");
       expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
-      const keys = async () => {
-        const connection = await harness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
-        try {
-          return (await connection.query("SELECT \"table\" FROM pragma_foreign_key_list('b')")).rows;
-        } finally {
-          await connection.close();
-        }
-      };
+      const keys = () =>
+        suite.withConnection(
+          async (connection) => (await connection.query("SELECT \"table\" FROM pragma_foreign_key_list('b')")).rows,
+        );
       expect(await keys()).toEqual([{ table: "a_new" }]);
 
       project.ok("downgrade", "re01");

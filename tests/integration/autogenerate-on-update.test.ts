@@ -1,7 +1,6 @@
-import { parseDatabaseUrl } from "@retort/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harnesses, type TestDatabase } from "./dialects.js";
-import { TestProject } from "./support/test-project.js";
+import { describe, expect, it } from "vitest";
+import { harnesses } from "./dialects.js";
+import { suiteProject } from "./support/suite-project.js";
 
 /**
  * MySQL/MariaDB's `ON UPDATE CURRENT_TIMESTAMP`, declared as part of the
@@ -25,33 +24,21 @@ export const events = table(
 
 for (const harness of harnesses.filter((candidate) => candidate.name === "mysql")) {
   describe(`ON UPDATE CURRENT_TIMESTAMP on ${harness.name}`, () => {
-    let database: TestDatabase;
-    let project: TestProject;
-
-    beforeAll(async () => {
-      database = await harness.create();
-      project = new TestProject({ url: database.url, config: { schema: "./schema.ts", compareServerDefault: true } });
-    });
-    afterAll(async () => {
-      project?.cleanup();
-      await database?.drop();
-    });
+    const suite = suiteProject(harness, { schema: "./schema.ts", compareServerDefault: true });
 
     async function extra(): Promise<string> {
-      const connection = await harness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
-      try {
+      return suite.withConnection(async (connection) => {
         const rows = (
           await connection.query(
             "SELECT extra FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'events' AND column_name = 'touched'",
           )
         ).rows as { extra?: string; EXTRA?: string }[];
         return String(rows[0]?.extra ?? rows[0]?.EXTRA ?? "").toLowerCase();
-      } finally {
-        await connection.close();
-      }
+      });
     }
 
     it("is created, compares clean, and survives a change of the column", async () => {
+      const { project } = suite;
       project.write("schema.ts", SCHEMA(true));
       project.ok("revision", "--autogenerate", "-m", "events", "--rev-id", "ou01");
       project.ok("upgrade", "head");
