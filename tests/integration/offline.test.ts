@@ -190,32 +190,50 @@ for (const harness of harnesses) {
     });
 
     if (!harness.driver.dialect.capabilities.alterInPlace) {
-      it("rebuilds a parent table without deleting its children through ON DELETE CASCADE, even in a session with foreign keys on", async () => {
+      /**
+       * A project whose a1 runs `seed` (SQL statements) and whose b2 rebuilds
+       * `users` in a batch with `copyFrom` (the `users` definition given) and
+       * the batch `step`; a1 is applied to a fresh database through its
+       * script, and the script of a1:b2 is returned, not run.
+       */
+      async function batchScript(
+        seed: readonly string[],
+        usersColumns: string,
+        step: string,
+      ): Promise<{ database: TestDatabase; project: TestProject; script: string }> {
         const project = await freshProject();
         project.addRevision({
           id: "a1",
           down: null,
-          upgrade: [
-            '  await op.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(40))");',
-            '  await op.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON DELETE CASCADE)");',
-            "  await op.execute(\"INSERT INTO users VALUES (1, 'a@x')\");",
-            '  await op.execute("INSERT INTO posts VALUES (1, 1), (2, 1)");',
-          ].join("\n"),
+          upgrade: seed.map((statement) => `  await op.execute(${JSON.stringify(statement)});`).join("\n"),
         });
         project.addRevision({
           id: "b2",
           down: "a1",
           upgrade: [
             '  const { table } = await import("@retort/core");',
-            '  const users = table("users", column("id", integer(), { primaryKey: true }), column("email", string(40)));',
+            `  const users = table("users", ${usersColumns});`,
             '  await op.batchAlterTable("users", { copyFrom: users }, async (batch) => {',
-            '    await batch.alterColumn("email", { nullable: false });',
+            `    await batch.${step};`,
             "  });",
           ].join("\n"),
         });
         const database = await fresh();
         harness.runScript(database.url, project.ok("upgrade", "--sql", "a1", "--url", database.url));
-        const script = project.ok("upgrade", "--sql", "a1:b2", "--url", database.url);
+        return { database, project, script: project.ok("upgrade", "--sql", "a1:b2", "--url", database.url) };
+      }
+
+      it("rebuilds a parent table without deleting its children through ON DELETE CASCADE, even in a session with foreign keys on", async () => {
+        const { database, project, script } = await batchScript(
+          [
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(40))",
+            "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON DELETE CASCADE)",
+            "INSERT INTO users VALUES (1, 'a@x')",
+            "INSERT INTO posts VALUES (1, 1), (2, 1)",
+          ],
+          'column("id", integer(), { primaryKey: true }), column("email", string(40))',
+          'alterColumn("email", { nullable: false })',
+        );
         expect(script).toContain('DROP TABLE "users"');
         // A session that enforces foreign keys (an app's, or sqlite3 told to) runs the script.
         harness.runScript(database.url, `PRAGMA foreign_keys = ON;\n${script}`);
@@ -229,34 +247,14 @@ for (const harness of harnesses) {
       });
 
       it("fails the script, changing nothing, when a view or another table's trigger may use a column the batch drops", async () => {
-        const project = await freshProject();
-        project.addRevision({
-          id: "a1",
-          down: null,
-          upgrade: [
-            '  await op.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(40), legacy INTEGER)");',
-            '  await op.execute("CREATE VIEW legacy_users AS SELECT id, legacy FROM users");',
-          ].join("\n"),
-        });
-        project.addRevision({
-          id: "b2",
-          down: "a1",
-          upgrade: [
-            '  const { table } = await import("@retort/core");',
-            "  const users = table(",
-            '    "users",',
-            '    column("id", integer(), { primaryKey: true }),',
-            '    column("email", string(40)),',
-            '    column("legacy", integer()),',
-            "  );",
-            '  await op.batchAlterTable("users", { copyFrom: users }, async (batch) => {',
-            '    await batch.dropColumn("legacy");',
-            "  });",
-          ].join("\n"),
-        });
-        const database = await fresh();
-        harness.runScript(database.url, project.ok("upgrade", "--sql", "a1", "--url", database.url));
-        const script = project.ok("upgrade", "--sql", "a1:b2", "--url", database.url);
+        const { database, project, script } = await batchScript(
+          [
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(40), legacy INTEGER)",
+            "CREATE VIEW legacy_users AS SELECT id, legacy FROM users",
+          ],
+          'column("id", integer(), { primaryKey: true }), column("email", string(40)), column("legacy", integer())',
+          'dropColumn("legacy")',
+        );
         expect(() => harness.runScript(database.url, script)).toThrow(/no views or triggers use the table/);
         expect(await versionRows(harness, database.url, project.dir)).toEqual(["a1"]);
         const connection = await harness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
