@@ -37,6 +37,8 @@ for (const harness of harnesses) {
         upgrade: [
           // A statement of several lines: the message keeps each of them indented.
           `  await op.execute("CREATE TABLE half_done (\\n  id INTEGER\\n)");`,
+          // A data change after the last DDL statement: rolled back with the failure, even on MySQL.
+          `  await op.execute("INSERT INTO half_done VALUES (7)");`,
           `  await op.execute("INSERT INTO no_such_table VALUES (1)");`,
         ].join("\n"),
       });
@@ -53,8 +55,9 @@ for (const harness of harnesses) {
       expect(failure).toMatch(/no_such_table/);
       if (!transactional) {
         expect(failure).toContain(
-          "Statements of this migration that already ran:\n    CREATE TABLE half_done (\n        id INTEGER\n      );",
+          "Statements of this migration that already ran:\n    CREATE TABLE half_done (\n        id INTEGER\n      );\n  Rolled back with the failure:\n    INSERT INTO half_done VALUES (7);\n  The version table",
         );
+        expect(await probe.query("SELECT count(*) AS n FROM half_done")).toEqual([{ n: 0 }]);
         expect(failure).toContain("The version table is at b000 (the last complete migration)");
         expect(await probe.versionRows()).toEqual(["b000"]);
         expect(await probe.existingTables(["t_a000", "t_b000", "half_done"])).toEqual([
@@ -67,6 +70,31 @@ for (const harness of harnesses) {
       expect(failure).toContain("The whole run was rolled back");
       expect(await probe.versionRows()).toEqual(["a000"]);
       expect(await probe.existingTables(["t_a000", "t_b000", "half_done"])).toEqual(["t_a000"]);
+    });
+
+    it("says what a failed migration leaves when only data changes ran before its failure", async () => {
+      project = new TestProject({ url: database.url });
+      probe = new DatabaseProbe(harness, database.url, project.dir);
+      project.addRevision({ id: "a000", down: null });
+      project.addRevision({
+        id: "b000",
+        down: "a000",
+        upgrade: [
+          '  await op.execute("INSERT INTO t_a000 (id) VALUES (1)");',
+          '  await op.execute("INSERT INTO no_such_table VALUES (1)");',
+        ].join("\n"),
+      });
+      project.ok("upgrade", "a000");
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(
+        transactional
+          ? "The whole run was rolled back"
+          : "No statement of this migration stays applied. Rolled back with the failure:\n    INSERT INTO t_a000 (id) VALUES (1);\n  The version table is at a000",
+      );
+      expect(result.stderr).not.toContain("Undo those statements");
+      expect(Number((await probe.query("SELECT count(*) AS n FROM t_a000"))[0]?.n)).toBe(0);
+      expect(await probe.versionRows()).toEqual(["a000"]);
     });
 
     it("commits a migration that ran an autocommit block with its version row", async () => {

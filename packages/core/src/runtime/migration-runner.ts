@@ -62,6 +62,9 @@ export interface RunnerOptions<S extends RevisionSource> {
   readonly signal?: AbortSignal;
 }
 
+/** Statements after which MySQL commits by itself (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html). */
+const IMPLICIT_COMMIT =
+  /^\s*(?:CREATE|ALTER|DROP|RENAME|TRUNCATE|GRANT|REVOKE|LOCK|UNLOCK|ANALYZE|OPTIMIZE|REPAIR|INSTALL|UNINSTALL)\b/i;
 /**
  * Runs a plan through the run's statement sink: online it takes the lock,
  * reads the version table only once the lock is held, runs each step and
@@ -410,10 +413,20 @@ class MigrationRun<S extends RevisionSource> {
       if (sink.executed.length === 0) {
         return `No statement of this migration ran. The version table is at ${heads} (the last complete migration): fix the migration, then run the command again.`;
       }
-      const ran = `\n${sink.executed.map((sql) => `    ${quoteStatement(sql, "      ")};`).join("\n")}\n `;
+      // A DDL statement commits what came before it; what ran after the last one was rolled back.
+      const lastCommit = sink.executed.findLastIndex((sql) => IMPLICIT_COMMIT.test(sql));
+      const list = (statements: readonly string[]) =>
+        `\n${statements.map((sql) => `    ${quoteStatement(sql, "      ")};`).join("\n")}\n `;
+      const committed = sink.executed.slice(0, lastCommit + 1);
+      const rolledBack = sink.executed.slice(lastCommit + 1);
+      const undone = rolledBack.length === 0 ? "" : `Rolled back with the failure:${list(rolledBack)} `;
+      if (committed.length === 0) {
+        return `No statement of this migration stays applied. ${undone}The version table is at ${heads} (the last complete migration): fix the migration, then run the command again.`;
+      }
       return (
         "This database commits every DDL statement by itself: of this migration, only data changes made since its last DDL statement were rolled back. " +
-        `Statements of this migration that already ran:${ran} ` +
+        `Statements of this migration that already ran:${list(committed)} ` +
+        undone +
         `The version table is at ${heads} (the last complete migration). ` +
         "Undo those statements by hand (or finish the migration's work by hand and record it with 'retort stamp <revision>'), fix the migration, then run the command again."
       );
