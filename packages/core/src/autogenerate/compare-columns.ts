@@ -141,7 +141,31 @@ function defaultChanged(
     if (answer !== undefined) return answer;
   }
   const literal = (value: unknown) => options.dialect.renderLiteral(value);
-  return defaultText(declaredDefault(declared, options), literal) !== defaultText(current, literal);
+  const wanted = defaultText(declaredDefault(declared, options), literal);
+  const found = defaultText(current, literal);
+  // Two spellings of one number (`0.00` and `0.0000` when a DECIMAL's scale changes) are one default.
+  if (wanted !== undefined && found !== undefined && NUMBER.test(wanted) && NUMBER.test(found)) {
+    return canonicalNumber(wanted) !== canonicalNumber(found);
+  }
+  return wanted !== found;
+}
+
+/** A number as a default's text spells it. */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * One spelling of a decimal number, digit for digit (no float rounding: a
+ * 20-digit default stays itself): no `+`, no leading zeros, no trailing
+ * zeros after the point.
+ */
+function canonicalNumber(text: string): string {
+  if (/e/i.test(text)) return String(Number(text));
+  const negative = text.startsWith("-");
+  const [whole = "", fraction = ""] = text.replace(/^[+-]/, "").split(".");
+  const digits = whole.replace(/^0+/, "") || "0";
+  const decimals = fraction.replace(/0+$/, "");
+  const body = decimals === "" ? digits : `${digits}.${decimals}`;
+  return negative && body !== "0" ? `-${body}` : body;
 }
 
 /**

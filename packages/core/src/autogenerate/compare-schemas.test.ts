@@ -229,6 +229,12 @@ describe("compareSchemas: server defaults and comments", () => {
     { declared: sql`(1 + 2)`, reported: "(1 + 2)", differs: false },
     { declared: undefined, reported: "'x'::text", differs: true },
     { declared: "x", reported: undefined, differs: true },
+    // One number spelled two ways (a DECIMAL's scale) is one default; digits are compared exactly.
+    { declared: sql`0.0000`, reported: "0.00", differs: false },
+    { declared: 1.5, reported: "1.50", differs: false },
+    { declared: sql`-0.50`, reported: "-.5", differs: false },
+    { declared: 2, reported: "1.00", differs: true },
+    { declared: sql`12345678901234567891`, reported: "12345678901234567890", differs: true },
   ];
   it.each(cases)("$declared vs $reported", ({ declared, reported, differs }) => {
     const live1 = live(
