@@ -122,26 +122,10 @@ async function readSchema(read: BatchRead): Promise<SchemaRow[]> {
  * column's data, without a word. Refused, naming them.
  */
 function assertCopyFromCovers(live: BatchTable, declared: BatchTable): void {
-  const has = (names: readonly string[], name: string) =>
-    names.some((other) => other.toLowerCase() === name.toLowerCase());
-  const columns = live.columns
-    .map((column) => column.name)
-    .filter(
-      (name) =>
-        !has(
-          declared.columns.map((column) => column.name),
-          name,
-        ),
-    );
-  const indexes = live.indexes
-    .map((index) => index.name)
-    .filter(
-      (name) =>
-        !has(
-          declared.indexes.map((index) => index.name),
-          name,
-        ),
-    );
+  const declaredColumns = new Set(declared.columns.map((column) => column.name.toLowerCase()));
+  const declaredIndexes = new Set(declared.indexes.map((index) => index.name.toLowerCase()));
+  const columns = live.columns.map((column) => column.name).filter((name) => !declaredColumns.has(name.toLowerCase()));
+  const indexes = live.indexes.map((index) => index.name).filter((name) => !declaredIndexes.has(name.toLowerCase()));
   if (columns.length === 0 && indexes.length === 0) return;
   const missing = [...columns.map((name) => `column "${name}"`), ...indexes.map((name) => `index "${name}"`)].join(
     ", ",
