@@ -15,7 +15,6 @@ import type {
   DropTableCommentOperation,
   TableDefinition,
 } from "@retort/core";
-import { sql } from "@retort/core";
 import {
   type ColumnRenderOptions,
   type CompilerDialect,
@@ -30,7 +29,7 @@ import {
 } from "@retort/core/dialect";
 import { parseReference } from "@retort/core/dialect";
 import { existingFromCopy } from "./mysql-batch.js";
-import { splitOnUpdate } from "./mysql-defaults.js";
+import { defaultExpression } from "./mysql-defaults.js";
 import { conventionName } from "./mysql-dialect.js";
 import { MysqlUnsupportedOperationError } from "./mysql-errors.js";
 import { renderMysqlType, toColumnValue } from "./mysql-types.js";
@@ -475,15 +474,7 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
   #default(value: NonNullable<AlterColumnOperation["serverDefault"]>): string {
     // A sql`...` expression as its SQL (a portable function as the dialect writes it).
     const text = this.dialect.renderLiteral(value).trim();
-    if (typeof value !== "object") return text;
-    // `CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`: the clause follows the default, bare.
-    const [base, onUpdate] = splitOnUpdate(text);
-    if (onUpdate !== undefined) return `${this.#default(sql(base))} ON UPDATE ${onUpdate}`;
-    // CURRENT_TIMESTAMP and NOW() are allowed bare; other expressions need parentheses.
-    if (/^(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)(\s*\(\s*\d*\s*\))?$/i.test(text)) return text;
-    if (wrapped(text) || /^'(?:[^']|'')*'$/s.test(text) || /^-?\d+(\.\d+)?$/.test(text) || /^NULL$/i.test(text))
-      return text;
-    return `(${text})`;
+    return typeof value === "object" ? defaultExpression(text) : text;
   }
 
   protected override renderDefault(value: NonNullable<AlterColumnOperation["serverDefault"]>): string {
@@ -506,27 +497,4 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
       `${form} is not available on ${this.dialect.databaseName} 8 (MariaDB has it); check op.getContext().dialect.capabilities.ifNotExists first`,
     );
   }
-}
-
-/**
- * Whether `text` is one parenthesized expression: its first parenthesis
- * closes at its last character (`(1 + 2)`, not `(1) + (2)`), quotes and
- * backticks skipped.
- */
-function wrapped(text: string): boolean {
-  if (!text.startsWith("(") || !text.endsWith(")")) return false;
-  let depth = 0;
-  let quote: string | undefined;
-  for (let at = 0; at < text.length; at++) {
-    const char = text[at] as string;
-    if (quote !== undefined) {
-      if (char === "\\") at++;
-      else if (char === quote) quote = undefined;
-      continue;
-    }
-    if (char === "'" || char === '"' || char === "`") quote = char;
-    else if (char === "(") depth++;
-    else if (char === ")" && --depth === 0 && at < text.length - 1) return false;
-  }
-  return depth === 0;
 }

@@ -1,8 +1,7 @@
 import type { ColumnType } from "@retort/core";
-import { withoutOuterParentheses } from "@retort/core/dialect";
+import { NUMBER_TEXT, withoutOuterParentheses } from "@retort/core/dialect";
 import type { MysqlFlavor } from "./mysql-dialect.js";
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const NUMERIC_KINDS: ReadonlySet<string> = new Set([
   "integer",
   "bigInteger",
@@ -53,7 +52,7 @@ function defaultValue(value: string | null, extra: string, type: ColumnType, fla
     // MySQL 8 escapes the quotes of an expression default: concat(_utf8mb4\'a\').
     return canonicalDefault(unquoteIdentifiers(value.replaceAll("\\'", "'")));
   }
-  if (NUMERIC_KINDS.has(type.kind) && NUMBER.test(value)) return value;
+  if (NUMERIC_KINDS.has(type.kind) && NUMBER_TEXT.test(value)) return value;
   return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
 }
 
@@ -79,8 +78,9 @@ export function mysqlDefault(sqlText: string, type: ColumnType): string {
   if (/^true$/i.test(text)) return "1";
   if (/^false$/i.test(text)) return "0";
   const quoted = /^'((?:[^'\\]|''|\\.)*)'$/s.exec(text);
-  if (quoted !== null && NUMERIC_KINDS.has(type.kind) && NUMBER.test(quoted[1] as string)) text = quoted[1] as string;
-  if (!NUMBER.test(text)) return text;
+  if (quoted !== null && NUMERIC_KINDS.has(type.kind) && NUMBER_TEXT.test(quoted[1] as string))
+    text = quoted[1] as string;
+  if (!NUMBER_TEXT.test(text)) return text;
   if (type.kind === "numeric" && type.scale !== undefined) return fixed(text, type.scale);
   return text;
 }
@@ -105,10 +105,28 @@ function canonicalDefault(text: string): string {
 }
 
 /**
+ * An expression default as MySQL takes it after DEFAULT: the current time
+ * bare (`CURRENT_TIMESTAMP`, followed by its `ON UPDATE` clause, bare too),
+ * a literal, a number or NULL as it is, anything else in parentheses
+ * (`(1) + (2)` becomes `((1) + (2))`).
+ */
+export function defaultExpression(text: string): string {
+  const [base, onUpdate] = splitOnUpdate(text);
+  if (onUpdate !== undefined) return `${defaultExpression(base.trim())} ON UPDATE ${onUpdate}`;
+  if (/^(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)(\s*\(\s*\d*\s*\))?$/i.test(text)) return text;
+  const bare =
+    withoutOuterParentheses(text) !== text ||
+    /^'(?:[^']|'')*'$/s.test(text) ||
+    /^-?\d+(\.\d+)?$/.test(text) ||
+    /^NULL$/i.test(text);
+  return bare ? text : `(${text})`;
+}
+
+/**
  * `CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP` as its default and its
  * ON UPDATE clause; a text without the clause as itself.
  */
-export function splitOnUpdate(text: string): [value: string, onUpdate: string | undefined] {
+function splitOnUpdate(text: string): [value: string, onUpdate: string | undefined] {
   const match =
     /^(.*?)\s+ON\s+UPDATE\s+((?:current_timestamp|now|localtimestamp|localtime)\s*(?:\(\s*\d*\s*\))?)\s*$/is.exec(
       text.trim(),

@@ -15,7 +15,7 @@ import type {
   TypeKey,
 } from "@retort/core";
 import { CommandError } from "@retort/core/errors";
-import { sql } from "@retort/core/dialect";
+import { NUMBER_TEXT, sql } from "@retort/core/dialect";
 import {
   COLUMNS_SQL,
   CONSTRAINTS_SQL,
@@ -137,7 +137,7 @@ export class PostgresIntrospector implements DatabaseIntrospector {
     const quoted = /^'((?:[^']|'')*)'$/s.exec(text);
     if (quoted === null) return text;
     const inner = (quoted[1] as string).trim();
-    if (NUMERIC_KINDS.has(normalized.kind) && NUMBER.test(inner)) return inner;
+    if (NUMERIC_KINDS.has(normalized.kind) && NUMBER_TEXT.test(inner)) return inner;
     if (normalized.kind === "boolean") return BOOLEAN_WORDS.get(inner.toLowerCase()) ?? text;
     return text;
   }
@@ -231,14 +231,11 @@ export function postgresDefault(expression: string, type: ColumnType, catalogNam
   // A number on a number column, whatever number type PostgreSQL cast it to:
   // a negative or large default is stored with its literal's own type
   // (`'-1'::integer` on a smallint or float column, `'-0.5'::numeric` on a float one).
-  if (NUMBER.test(inner) && NUMERIC_KINDS.has(type.kind) && NUMERIC_KINDS.has(castType.kind)) return inner;
+  if (NUMBER_TEXT.test(inner) && NUMERIC_KINDS.has(type.kind) && NUMERIC_KINDS.has(castType.kind)) return inner;
   return sameType ? literal : text;
 }
 
 const NUMERIC_KINDS: ReadonlySet<string> = new Set(["integer", "bigInteger", "smallInteger", "numeric", "float"]);
-
-/** A number as a literal's text can spell it. */
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 /** What PostgreSQL's boolean input accepts, and the value it stores (https://www.postgresql.org/docs/current/datatype-boolean.html). */
 const BOOLEAN_WORDS: ReadonlyMap<string, string> = new Map([

@@ -1,6 +1,7 @@
 import type { Dialect } from "../driver/driver.js";
 import type { TypeKey } from "../introspection/reflected-schema.js";
 import type { ColumnType } from "../schema/column-type.js";
+import { NUMBER_TEXT } from "../dialect/sql-text.js";
 import { isSqlExpression, sql } from "../schema/sql-expression.js";
 import type { ColumnDefinition } from "../schema/table-elements.js";
 import type { CompareDialect, CompareOptions } from "./compare-schemas.js";
@@ -144,14 +145,11 @@ function defaultChanged(
   const wanted = defaultText(declaredDefault(declared, options), literal);
   const found = defaultText(current, literal);
   // Two spellings of one number (`0.00` and `0.0000` when a DECIMAL's scale changes) are one default.
-  if (wanted !== undefined && found !== undefined && NUMBER.test(wanted) && NUMBER.test(found)) {
+  if (wanted !== undefined && found !== undefined && NUMBER_TEXT.test(wanted) && NUMBER_TEXT.test(found)) {
     return canonicalNumber(wanted) !== canonicalNumber(found);
   }
   return wanted !== found;
 }
-
-/** A number as a default's text spells it. */
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 /**
  * One spelling of a decimal number, digit for digit (no float rounding: a

@@ -24,7 +24,7 @@ export {
   type ReferenceOptions,
 } from "./ddl-compiler-types.js";
 export { deferrability, expressionText, schemaOf, statement } from "./ddl-clauses.js";
-export { withoutOuterParentheses } from "./sql-text.js";
+export { NUMBER_TEXT, withoutOuterParentheses } from "./sql-text.js";
 export { dateToIso, describeValue, isPlainObject, LiteralRenderer } from "./literal-renderer.js";
 export { checkOptions, type OptionNames, optionNames } from "../schema/check-options.js";
 export { type BulkInsertSyntax, compileBulkInsert } from "../operations/compile-bulk-insert.js";

@@ -24,3 +24,6 @@ function balanced(text: string): boolean {
   }
   return depth === 0;
 }
+
+/** A number as SQL text spells it (`-1`, `1.50`, `.5`, `1e20`): how a default is told from an expression. */
+export const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
