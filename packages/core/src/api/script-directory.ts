@@ -3,7 +3,7 @@ import type { Revision } from "../graph/revision.js";
 import type { ResolvedConfig } from "../config/retort-config.js";
 import path from "node:path";
 import { cacheDirectory } from "../config/cache-directory.js";
-import { importModule, prepareModules, startCompiler } from "../config/module-loader.js";
+import { importModule, prepareModules } from "../config/module-loader.js";
 import { keepSourceText } from "../config/source-texts.js";
 import { loadScriptGraph } from "../script/load-script-graph.js";
 import type { RevisionHeader } from "../script/revision-header.js";
@@ -24,8 +24,8 @@ export class ScriptDirectory {
 
   /**
    * With `runsMigrations`, a command that will import migrations: when the
-   * files changed since the last run (a fresh deploy), the compiler starts
-   * while their headers are read, and their texts are kept for its compile.
+   * files changed since the last run (a fresh deploy), the texts read for
+   * their headers are kept for their compile.
    */
   static load(config: ResolvedConfig, options: { runsMigrations?: boolean } = {}): ScriptDirectory {
     const graph = loadScriptGraph({
@@ -33,7 +33,7 @@ export class ScriptDirectory {
       versionLocations: config.versionLocations,
       recursive: config.recursiveVersionLocations,
       cacheDirectory: headerCacheDirectory(),
-      ...(options.runsMigrations ? { beforeReading: startCompiler, onRead: keepSourceText } : {}),
+      ...(options.runsMigrations ? { onRead: keepSourceText } : {}),
     });
     return new ScriptDirectory(config, graph);
   }

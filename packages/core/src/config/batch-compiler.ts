@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import type { BuildFailure, Message } from "esbuild";
 import { BATCH_CALLBACK, toBatchScript } from "./batch-script.js";
 import { isBuiltin, loadEsbuild, packageUrls, resolveImportedPackages } from "./module-compiler.js";
+import { compileStrippedBatch, NEEDS_OWN_MODULE } from "./stripped-batch.js";
 
 /**
  * What compiling a batch gave: the module's code (its default export maps
@@ -17,14 +18,6 @@ export interface BatchOutcome {
   readonly included: readonly string[];
   readonly excluded: ReadonlyMap<string, string>;
 }
-
-/**
- * Source text a batch cannot hold faithfully: `import.meta` and CommonJS's
- * names mean the file's own location or module system, and a dynamic
- * `import()` would be resolved from the batch's folder.
- */
-const NEEDS_OWN_MODULE =
-  /\bimport\.meta\b|\b__dirname\b|\b__filename\b|\brequire\s*\(|\bmodule\.exports\b|\bexports\s*(?:\.|\[)|\bimport\s*\(/;
 
 /** Rebuilds of one batch after leaving out files that cannot be in it; then the rest load one by one. */
 const MAX_ATTEMPTS = 3;
@@ -58,8 +51,13 @@ export async function compileBatch(
   files: readonly string[],
   sources: ReadonlyMap<string, string>,
   outfile: string,
+  tsconfigOf?: (file: string) => string | undefined,
 ): Promise<BatchOutcome> {
   const excluded = new Map<string, string>();
+  if (tsconfigOf !== undefined) {
+    const stripped = await compileStrippedBatch(loadEsbuild, files, sources, outfile, tsconfigOf);
+    if (stripped !== undefined) return { code: stripped.code, map: stripped.map, included: files, excluded };
+  }
   const esbuild = loadEsbuild();
   if (typeof esbuild === "string") {
     for (const file of files) excluded.set(file, esbuild);

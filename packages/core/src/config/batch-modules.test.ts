@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { moduleProjects, writeFakeCjsPackage } from "./test-support/module-projects.js";
 import { compileBatch } from "./batch-compiler.js";
 import { BATCH_CODE_CACHE_MARKER, evaluateBatchScript } from "./batch-script.js";
@@ -36,8 +36,30 @@ async function sourcesOf(modules: CompiledModuleCache, files: readonly string[])
 
 type Loaders = Record<string, () => Promise<Record<string, unknown>>>;
 
-describe("batch modules", () => {
+/** Both compilers of a batch: blanking types (a batch whose files all allow it) and esbuild's bundler. */
+const COMPILERS = [
+  ["blanking types", "1"],
+  ["esbuild's bundler", "0"],
+] as const;
+
+/** Runs the suite's tests with `RETORT_STRIP_TYPES` set to `value` (in this process and the ones it starts). */
+function useStripTypes(value: string): void {
+  const before = process.env.RETORT_STRIP_TYPES;
+  beforeAll(() => {
+    process.env.RETORT_STRIP_TYPES = value;
+  });
+  afterAll(() => {
+    if (before === undefined) delete process.env.RETORT_STRIP_TYPES;
+    else process.env.RETORT_STRIP_TYPES = before;
+  });
+}
+
+describe.each(COMPILERS)("batch modules, compiled by %s", (_compiler, strip) => {
+  useStripTypes(strip);
+
   it("compiles the pending migrations into one private script, each behind a lazy loader", async () => {
+    // Counted by the members' top level, in this process (the suite runs once per compiler).
+    for (const id of ["a1", "b2"]) delete (globalThis as Record<string, unknown>)[`loaded_${id}`];
     const { folder, cache } = project({ "a1.ts": migration("a1"), "b2.ts": migration("b2") });
     const files = ["a1.ts", "b2.ts"].map((name) => path.join(folder, name));
     const [a1, b2] = await sourcesOf(new CompiledModuleCache(cache), files);
@@ -58,6 +80,10 @@ describe("batch modules", () => {
     expect(code).not.toContain("base64,");
     // The CLI compiles scripts that start with its marker with a V8 code cache.
     expect(code.startsWith(`${BATCH_CODE_CACHE_MARKER}"use strict";`)).toBe(true);
+    // Blanked, each member's text is in the script as it is in its file, type annotations aside.
+    expect(code.includes("export const found         = flavour + ' ' + path.basename('/x/y.ts');".slice(6))).toBe(
+      strip === "1",
+    );
 
     const loaders: Loaders = await evaluateBatchScript(a1.batch);
     expect(Object.keys(loaders)).toEqual(files);
@@ -261,7 +287,9 @@ process.stdout.write(JSON.stringify(values));`,
   return JSON.parse(output) as unknown[];
 }
 
-describe("importModule from a batch", () => {
+describe.each(COMPILERS)("importModule from a batch compiled by %s", (_compiler, strip) => {
+  useStripTypes(strip);
+
   it("names the .ts line that threw, in a step and at top level", () => {
     const typeLines = ["interface Options {", "  readonly a: string;", "}", "type Alias = Options;"];
     const { folder } = project({

@@ -13,7 +13,17 @@ const requireModule = createRequire(import.meta.url);
 
 /** Changes whenever the compiled form does (compile options, the resolver plugin). */
 const FORMAT = "retort-compiled-1";
-const BATCH_FORMAT = "retort-batch-4";
+const BATCH_FORMAT = "retort-batch-5";
+
+/**
+ * Whether batches are compiled by blanking types where they can be (see
+ * `compileStrippedBatch`): on unless `RETORT_STRIP_TYPES=0`, which sends
+ * every batch to esbuild's bundler (and names other batches: the cache
+ * keeps both).
+ */
+function batchFormat(): string {
+  return process.env.RETORT_STRIP_TYPES === "0" ? `${BATCH_FORMAT}-esbuild` : BATCH_FORMAT;
+}
 /** Changes whenever what a batch's stamp key covers does. */
 const STAMP_FORMAT = "retort-batch-stamps-1";
 
@@ -292,7 +302,9 @@ export class CompiledModuleCache {
       await remember(members.length);
       return sources;
     }
-    const outcome = await compileBatch(members, texts, target).catch(() => undefined);
+    const tsconfigOf = (file: string) => this.#tsconfig(path.dirname(file));
+    const strip = batchFormat() === BATCH_FORMAT;
+    const outcome = await compileBatch(members, texts, target, strip ? tsconfigOf : undefined).catch(() => undefined);
     if (
       outcome?.code === undefined ||
       outcome.map === undefined ||
@@ -327,7 +339,7 @@ export class CompiledModuleCache {
     files: readonly string[],
   ): { key: string; settled: boolean; files: readonly string[] } | undefined {
     const now = this.#now();
-    const parts = [STAMP_FORMAT, BATCH_FORMAT, directory];
+    const parts = [STAMP_FORMAT, batchFormat(), directory];
     const stamps: string[] = [];
     let settled = true;
     for (const file of files) {
@@ -373,10 +385,10 @@ export class CompiledModuleCache {
     const [only, ...others] = texts;
     if (only !== undefined && others.length === 0) {
       const [file, text] = only;
-      return contentKey([BATCH_FORMAT, directory, path.resolve(file), this.#tsconfig(path.dirname(file)) ?? "", text]);
+      return contentKey([batchFormat(), directory, path.resolve(file), this.#tsconfig(path.dirname(file)) ?? "", text]);
     }
     const { createHash } = requireModule("node:crypto") as typeof import("node:crypto");
-    const hash = createHash("sha256").update(`${BATCH_FORMAT}\0${directory}\0`);
+    const hash = createHash("sha256").update(`${batchFormat()}\0${directory}\0`);
     for (const [file, text] of texts) {
       hash.update(`${path.resolve(file)}\0${this.#tsconfig(path.dirname(file))}\0${text.length}\0`).update(text);
     }

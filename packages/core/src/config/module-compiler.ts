@@ -2,6 +2,7 @@ import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { OnResolveArgs, Plugin, PluginBuild } from "esbuild";
+import { resolvePackageDirectly } from "./package-exports.js";
 
 /** What compiling one file gave: its ES module code, or why it must go through the loader hooks. */
 export type CompileOutcome = { readonly code: string } | { readonly hooks: string };
@@ -168,11 +169,15 @@ function packageImportsByFolder(
  * `byFolder` (folder → specifiers imported from it), keyed by
  * `${folder}\0${specifier}`; remembered for the life of the process. A
  * package that does not resolve, or resolves to a TypeScript file (a
- * tsconfig `paths` alias), has no entry.
+ * tsconfig `paths` alias), has no entry. With `direct`, for files whose
+ * tsconfig has no `paths` or `baseUrl`, a package found by
+ * `resolvePackageDirectly` is not asked of esbuild (nor is esbuild
+ * started when all are found).
  */
 export async function packageUrls(
-  esbuild: typeof import("esbuild"),
+  esbuild: typeof import("esbuild") | (() => typeof import("esbuild") | string),
   byFolder: ReadonlyMap<string, Set<string>>,
+  direct = false,
 ): Promise<Map<string, string>> {
   const urls = resolvedUrls;
   const waits: Promise<void>[] = [];
@@ -182,10 +187,16 @@ export async function packageUrls(
       const key = `${folder}\0${specifier}`;
       const pending = resolving.get(key);
       if (pending !== undefined) waits.push(pending);
-      else if (!resolvedUrls.has(key)) specifiers.add(specifier);
+      else if (!resolvedUrls.has(key)) {
+        const file = direct ? resolvePackageDirectly(folder, specifier) : undefined;
+        if (file !== undefined) resolvedUrls.set(key, pathToFileURL(file).href);
+        else specifiers.add(specifier);
+      }
     }
     if (specifiers.size === 0) continue;
-    const resolved = esbuild
+    const service = typeof esbuild === "function" ? esbuild() : esbuild;
+    if (typeof service === "string") continue;
+    const resolved = service
       .build({
         stdin: {
           contents: [...specifiers].map((specifier) => `import ${JSON.stringify(specifier)};`).join("\n"),

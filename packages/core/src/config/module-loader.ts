@@ -5,7 +5,6 @@ import { cacheDirectory } from "./cache-directory.js";
 import { type BatchLoaders, evaluateBatchScript } from "./batch-script.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
 import { ModuleLoadError } from "./config-errors.js";
-import { loadEsbuild } from "./module-compiler.js";
 import { dynamicImport } from "../runtime/dynamic-import.js";
 
 /**
@@ -121,25 +120,6 @@ export async function importModule(file: string, options: ImportOptions = {}): P
     >;
   } catch (error) {
     throw new ModuleLoadError(`Can't load ${file}: ${reason(error)}${installHint(error)}`, file, error);
-  }
-}
-
-/**
- * Starts esbuild's process without waiting for it, for a command that is
- * reading migration files changed since the last run and will then
- * compile them: the start (tens of milliseconds) overlaps the reading of
- * their headers instead of delaying the first migration. Does nothing
- * without a cache folder (modules then load through the hooks) or without
- * esbuild; never throws.
- */
-export function startCompiler(): void {
-  if (cacheDirectory() === null) return;
-  const esbuild = loadEsbuild();
-  if (typeof esbuild === "string") return;
-  try {
-    esbuild.transform("").catch(() => undefined);
-  } catch {
-    // A binary esbuild cannot start throws at once: the compile that needs it reports that.
   }
 }
 
