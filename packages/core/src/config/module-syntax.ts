@@ -64,7 +64,7 @@ export class ModuleSyntax {
         at = token.match > at ? token.match + 1 : at + 1;
       }
       at = this.#marks.statementEnd(at + 1, "an import");
-      this.#marks.blankRange(index, at);
+      this.#marks.blankStatement(index, at);
       return at;
     }
     const bindings: ImportBinding[] = [];
@@ -173,7 +173,7 @@ export class ModuleSyntax {
       at += 2;
     }
     at = this.#marks.statementEnd(at, "an export");
-    this.#marks.blankRange(index, at);
+    this.#marks.blankStatement(index, at);
     return at;
   }
 
@@ -288,10 +288,16 @@ export class ModuleSyntax {
 
   /** Blanks every token within `[start, end)` of the source. */
   #blankChars(start: number, end: number): void {
+    let first = -1;
+    let last = -1;
     for (let index = 0; index < this.#marks.tokens.length; index++) {
       const token = this.#marks.tokens[index] as Token;
-      if (token.start >= start && token.end <= end) this.#marks.blank[index] = true;
+      if (token.start >= start && token.end <= end) {
+        if (first === -1) first = index;
+        last = index;
+      }
     }
+    if (first !== -1) this.#marks.blankStatement(first, last + 1);
   }
 
   /** Blanks a named import specifier from its first token to its `,` (the next one, or none at the end of the list). */

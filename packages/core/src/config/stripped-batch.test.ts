@@ -50,9 +50,15 @@ describe("batches compiled by blanking types", () => {
         "}",
         "export default defineConfig({ flavour });",
       ].join("\n"),
+      // No semicolons: each import declaration ends the line before it, as in a module.
+      "c3.ts": [
+        "export const list: number[] = [1]",
+        'import { flavour } from "dual"',
+        "(globalThis as Record<string, unknown>).strippedFlavour = flavour",
+      ].join("\n"),
     });
-    const [a1, b2] = ["a1.ts", "b2.ts"].map((name) => path.join(folder, name)) as [string, string];
-    const { loaders, code } = await batchOf(cache, [a1, b2]);
+    const [a1, b2, c3] = ["a1.ts", "b2.ts", "c3.ts"].map((name) => path.join(folder, name)) as [string, string, string];
+    const { loaders, code } = await batchOf(cache, [a1, b2, c3]);
     // The members' code is their text, types blanked: no esbuild helper.
     expect(code).toContain("export let count         = 0;".slice(6));
     expect(code).not.toContain("__esm");
@@ -66,6 +72,8 @@ describe("batches compiled by blanking types", () => {
     expect((a.upgrade as () => unknown).name).toBe("upgrade");
     expect(Object.keys(a).sort()).toEqual(["bump", "count", "self", "upgrade", "waited"]);
     expect((await load(loaders, b2)).default).toEqual({ flavour: "esm" });
+    expect((await load(loaders, c3)).list).toEqual([1]);
+    expect((globalThis as Record<string, unknown>).strippedFlavour).toBe("esm");
   });
 
   it("sends a batch to esbuild when one of its files cannot be blanked, and keeps what esbuild can batch", async () => {

@@ -165,8 +165,9 @@ const DEFAULT_EXPORT = "__retortD";
 const DEFAULT_ASSIGNMENT = `${DEFAULT_EXPORT} =`.padEnd("export default".length);
 
 /**
- * The module's code as a function body: its import declarations and
- * `export` keywords blanked, `export default` an assignment.
+ * The module's code as a function body: its import declarations blanked
+ * (each leaves a `;`), its `export` keywords too, and `export default`
+ * an assignment.
  */
 function moduleToBody(
   code: string,
@@ -179,6 +180,9 @@ function moduleToBody(
     for (let at = declaration.start; at < declaration.end; at++) {
       if (chars[at] !== "\n" && chars[at] !== "\r") chars[at] = " ";
     }
+    // An empty statement where the declaration was: the code before it may have ended at its line
+    // break (`const a = [1]`, then the import, then `(x)()`), and must not go on into the next line.
+    chars[declaration.start] = ";";
   }
   for (const at of exportKeywords) chars.fill(" ", at, at + "export".length);
   if (defaultExport !== undefined) chars.splice(defaultExport, DEFAULT_ASSIGNMENT.length, ...DEFAULT_ASSIGNMENT);

@@ -97,6 +97,16 @@ describe("stripTypes", () => {
     expect(refusal('import { a } from "x";\nconst v = c ? a : 1;')).toBe('the import a used only before a ":"');
   });
 
+  it("keeps statements apart where a blanked one ended the one before at its line break", () => {
+    // Without the `;`, JavaScript would read `foo()(bar)()`.
+    expect(stripped("foo()\ntype A = B\n(bar)()")).toBe("foo()\n;         \n(bar)()");
+    expect(stripped("foo();\ntype A = B\n(bar)()")).toBe("foo();\n          \n(bar)()");
+    expect(stripped("foo()\ninterface A {}\nbar()")).toBe("foo()\n              \nbar()");
+    // TypeScript ends `y as T` at the line break; JavaScript would call `y`.
+    expect(refusal("const x = y as T\n(z)()")).toBe('"as" at the end of a line before "("');
+    expect(stripped("const x = y as T\nz()")).toBe("const x = y     \nz()");
+  });
+
   it("tells a regular expression from a division by what comes before it", () => {
     const source = "if (ok) /x as y/.test(s);\nconst half = (a + b) / 2 / c;\nconst r = [1] as number[];";
     expect(stripped(source)).toBe(

@@ -80,7 +80,11 @@ class Stripper {
       }
       // From the end of the previous token when it is blanked too, so comments inside a blanked range go.
       const from = index > 0 && this.#marks.blank[index - 1] ? (tokens[index - 1] as Token).end : token.start;
-      code += source.slice(done, from) + source.slice(from, token.end).replace(NOT_LINE_BREAK, " ");
+      let blanked = source.slice(from, token.end).replace(NOT_LINE_BREAK, " ");
+      if (this.#marks.statements.has(index) && this.#marks.needsSemicolon(index)) {
+        blanked = `${blanked.slice(0, token.start - from)};${blanked.slice(token.start - from + 1)}`;
+      }
+      code += source.slice(done, from) + blanked;
       done = token.end;
     }
     code += source.slice(done);
@@ -481,6 +485,14 @@ class Stripper {
     if (previous.text === "}" && next?.kind !== "name")
       throw new Refusal(`"${(this.#marks.tokens[index] as Token).text}" after "}"`);
     const end = next?.text === "const" && next.kind === "name" ? index + 2 : this.#marks.typeEnd(index + 1);
+    // `x as T` then `(y)` on the next line: TypeScript ends the statement there, JavaScript would call `x`.
+    const following = this.#marks.token(end);
+    if (following?.newline && (following.text === "(" || following.text === "[" || following.kind === "template")) {
+      throw new Refusal(
+        `"${(this.#marks.tokens[index] as Token).text}" at the end of a line before "${following.text[0]}"`,
+      );
+    }
+    if (following?.newline && following.kind === "head") throw new Refusal("an assertion before a template literal");
     this.#marks.blankRange(index, end);
     return end;
   }

@@ -53,6 +53,8 @@ export class TokenMarks {
   readonly bindings = new Set<number>();
   /** Tokens naming an object literal's key. */
   readonly keys = new Set<number>();
+  /** Whole statements blanked (a type alias, an interface, an import of types), by first token: the index after each. */
+  readonly statements = new Map<number, number>();
 
   constructor(
     readonly source: string,
@@ -72,6 +74,33 @@ export class TokenMarks {
 
   isName(index: number): boolean {
     return this.tokens[index]?.kind === "name";
+  }
+
+  /** Blanks the statement of tokens `[from, to)` (see `statements`). */
+  blankStatement(from: number, to: number): void {
+    this.blankRange(from, to);
+    this.statements.set(from, to);
+  }
+
+  /**
+   * Whether the blanked statement starting at `from` must leave a `;`:
+   * the code before it did not end with one (it relied on the line break
+   * before the statement) and the code after it could continue it
+   * (`foo()` then `type A = B` then `(bar)()` would read as `foo()(bar)()`).
+   */
+  needsSemicolon(from: number): boolean {
+    let before = from - 1;
+    while (before >= 0 && this.blank[before]) before--;
+    const previous = this.tokens[before];
+    if (previous === undefined || (previous.kind === "punct" && (previous.text === ";" || previous.text === "{"))) {
+      return false;
+    }
+    let after = this.statements.get(from) ?? from;
+    while (after < this.tokens.length && this.blank[after]) after++;
+    const next = this.tokens[after];
+    if (next === undefined) return false;
+    if (next.kind === "punct") return !["}", ";", ")", "]"].includes(next.text);
+    return next.kind === "template" || next.kind === "head" || next.kind === "regex";
   }
 
   blankRange(from: number, to: number): void {
@@ -207,7 +236,7 @@ export class TokenMarks {
     if (!this.is(at, "=")) throw new Refusal("a type alias it cannot read");
     at = this.typeEnd(at + 1);
     at = this.statementEnd(at, "a type alias");
-    this.blankRange(start, at);
+    this.blankStatement(start, at);
     return at;
   }
 
@@ -222,7 +251,7 @@ export class TokenMarks {
     }
     if (!this.is(at, "{")) throw new Refusal("an interface it cannot read");
     at = (this.tokens[at] as Token).match + 1;
-    this.blankRange(start, at);
+    this.blankStatement(start, at);
     return at;
   }
 
