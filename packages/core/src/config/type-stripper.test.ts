@@ -102,6 +102,16 @@ describe("stripTypes", () => {
     expect(stripped("foo()\ntype A = B\n(bar)()")).toBe("foo()\n;         \n(bar)()");
     expect(stripped("foo();\ntype A = B\n(bar)()")).toBe("foo();\n          \n(bar)()");
     expect(stripped("foo()\ninterface A {}\nbar()")).toBe("foo()\n              \nbar()");
+    // The body of `if`: blanked, the next statement would become it.
+    expect(stripped("if (a) type A = string\nc()")).toBe("if (a) ;              \nc()");
+    // `as` binds as `<` does: blanked, `*` would bind first.
+    expect(refusal("a + b as any * c")).toBe('"*" after "as …"');
+    expect(stripped("a + (b as any) * c")).toBe("a + (b       ) * c");
+    // A block's `}` is not an object literal's.
+    expect(stripped("if (a) {} as\nb")).toBe("if (a) {} as\nb");
+    // TypeScript reads these as comparisons, or cannot tell: left alone or refused, never blanked.
+    expect(refusal("a < (b > c) > (d)")).toBe("a parenthesized type it cannot read");
+    expect(refusal('let x\n/a!b/.test("s")')).toBe('a "/" at the start of a line');
     // TypeScript ends `y as T` at the line break; JavaScript would call `y`.
     expect(refusal("const x = y as T\n(z)()")).toBe('"as" at the end of a line before "("');
     expect(stripped("const x = y as T\nz()")).toBe("const x = y     \nz()");

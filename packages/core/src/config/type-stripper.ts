@@ -57,6 +57,8 @@ const NOT_EXPRESSION_END = new Set([...EXPRESSION_KEYWORDS, ...NOT_TYPE_NAMES].f
 class Stripper {
   readonly #marks: TokenMarks;
   readonly #module: ModuleSyntax;
+  /** Each `as`/`satisfies` assertion blanked, by its last token: its first (`as`). */
+  readonly #assertions = new Map<number, number>();
 
   constructor(source: string) {
     this.#marks = new TokenMarks(source, tokenize(source));
@@ -100,10 +102,8 @@ class Stripper {
   }
 
   /** Whether the token before `index` ends an expression (so `as`, `!` or `<` after it is TypeScript's). */
-  #endsExpression(index: number, pastBlanks = false): boolean {
-    let before = index - 1;
-    // `x as unknown as T`: the second `as` follows `x`.
-    if (pastBlanks) while (before >= 0 && this.#marks.blank[before]) before--;
+  #endsExpression(index: number): boolean {
+    const before = index - 1;
     const token = this.#marks.tokens[before];
     if (token === undefined || this.#marks.blank[before]) return false;
     switch (token.kind) {
@@ -201,7 +201,7 @@ class Stripper {
             break;
           case "as":
           case "satisfies":
-            if ((this.#endsExpression(index, true) || this.#marks.is(index - 1, "}")) && !token.newline) {
+            if (this.#assertsAfter(index) && !token.newline) {
               index = this.#assertion(index);
               continue;
             }
@@ -254,13 +254,13 @@ class Stripper {
             continue;
           }
           break;
-        case "!":
-          if (this.#endsExpression(index) && !token.newline) {
-            const previous = this.#marks.tokens[index - 1] as Token;
-            if (previous.kind === "name" || previous.text === ")" || previous.text === "]")
-              this.#marks.blank[index] = true;
-          }
+        case "!": {
+          // `x!`, `f()!`, `a[0]!`, `"s"!`, `x!!`: TypeScript's non-null assertion (JavaScript has no postfix `!`).
+          const previous = this.#marks.tokens[index - 1] as Token;
+          const repeated = previous.text === "!" && this.#marks.blank[index - 1];
+          if ((repeated || this.#endsExpression(index)) && !token.newline) this.#marks.blank[index] = true;
           break;
+        }
         case "<":
           if (!this.#endsExpression(index)) throw new Refusal("a type assertion or a generic arrow function");
           index = this.#marks.typeArguments(index);
@@ -480,22 +480,64 @@ class Stripper {
 
   /** `as Type`, `as const`, `satisfies Type` at `index`; returns the index after it. */
   #assertion(index: number): number {
-    const previous = this.#marks.tokens[index - 1] as Token;
+    const word = (this.#marks.tokens[index] as Token).text;
     const next = this.#marks.token(index + 1);
-    if (previous.text === "}" && next?.kind !== "name")
-      throw new Refusal(`"${(this.#marks.tokens[index] as Token).text}" after "}"`);
     const end = next?.text === "const" && next.kind === "name" ? index + 2 : this.#marks.typeEnd(index + 1);
-    // `x as T` then `(y)` on the next line: TypeScript ends the statement there, JavaScript would call `x`.
     const following = this.#marks.token(end);
+    // `a + b as any * c` is `(a + b) * c` in TypeScript (`as` binds as `<` does): blanked, `*` would bind first.
+    const tighter =
+      following?.kind === "punct" &&
+      (TIGHTER_THAN_AS.has(following.text) ||
+        (following.text === ">" &&
+          this.#marks.is(end + 1, ">") &&
+          this.#marks.tokens[end + 1]?.start === following.end));
+    if (tighter) throw new Refusal(`"${following.text}" after "${word} …"`);
+    // Nothing but an operator follows `x as T` in TypeScript (`x as any[] .b` is an error esbuild lets through).
+    if (following?.kind === "punct" && (following.text === "." || following.text === "?.")) {
+      throw new Refusal(`"${following.text}" after "${word} …"`);
+    }
+    // `x as T` then `(y)` on the next line: TypeScript ends the statement there, JavaScript would call `x`.
+    if (following !== undefined && !following.newline && (following.text === "(" || following.text === "[")) {
+      throw new Refusal(`"${following.text}" after "${word} …"`);
+    }
     if (following?.newline && (following.text === "(" || following.text === "[" || following.kind === "template")) {
-      throw new Refusal(
-        `"${(this.#marks.tokens[index] as Token).text}" at the end of a line before "${following.text[0]}"`,
-      );
+      throw new Refusal(`"${word}" at the end of a line before "${following.text[0]}"`);
     }
     if (following?.newline && following.kind === "head") throw new Refusal("an assertion before a template literal");
     this.#marks.blankRange(index, end);
+    this.#assertions.set(end - 1, index);
     return end;
   }
+
+  /**
+   * Whether `as` or `satisfies` at `index` is an assertion: after an
+   * expression (looking past the assertions before it: `x as unknown as
+   * T`), or after `}` with the type on the same line (`{ … } as const`; a
+   * block's `}` then `as` on its line is not TypeScript); not a method of
+   * that name (`{ get as() {} }`).
+   */
+  #assertsAfter(index: number): boolean {
+    let before = index - 1;
+    for (;;) {
+      if (this.#assertions.has(before)) before = (this.#assertions.get(before) as number) - 1;
+      // `x! as T`: past the blanked non-null assertion.
+      else if (this.#marks.is(before, "!") && this.#marks.blank[before]) before--;
+      else break;
+    }
+    const next = this.#marks.token(index + 1);
+    if (
+      next?.kind === "punct" &&
+      next.text === "(" &&
+      this.#marks.is((this.#marks.tokens[index + 1] as Token).match + 1, "{")
+    ) {
+      return false;
+    }
+    if (this.#marks.is(before, "}") && !this.#marks.blank[before]) return next !== undefined && !next.newline;
+    return this.#endsExpression(before + 1);
+  }
 }
+
+/** Binary operators that bind tighter than `as` (and `<`); `>>` is two `>` tokens. */
+const TIGHTER_THAN_AS = new Set(["**", "*", "/", "%", "+", "-", "<<"]);
 
 const NOT_LINE_BREAK = /[^\n\r\u2028\u2029]/g;

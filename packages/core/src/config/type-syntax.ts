@@ -84,9 +84,10 @@ export class TokenMarks {
 
   /**
    * Whether the blanked statement starting at `from` must leave a `;`:
-   * the code before it did not end with one (it relied on the line break
-   * before the statement) and the code after it could continue it
-   * (`foo()` then `type A = B` then `(bar)()` would read as `foo()(bar)()`).
+   * it is the body of a statement (`if (a) type A = B`), or the code
+   * before it did not end with one (it relied on the line break before
+   * the statement) and the code after it could continue it (`foo()` then
+   * `type A = B` then `(bar)()` would read as `foo()(bar)()`).
    */
   needsSemicolon(from: number): boolean {
     let before = from - 1;
@@ -95,6 +96,11 @@ export class TokenMarks {
     if (previous === undefined || (previous.kind === "punct" && (previous.text === ";" || previous.text === "{"))) {
       return false;
     }
+    // The statement is the body of `if (…)`, `else`, `do`, a loop or a label: without it the next one would be.
+    if (previous.kind === "punct" && ((previous.text === ")" && previous.statementParen) || previous.text === ":")) {
+      return true;
+    }
+    if (previous.kind === "name" && (previous.text === "else" || previous.text === "do")) return true;
     let after = this.statements.get(from) ?? from;
     while (after < this.tokens.length && this.blank[after]) after++;
     const next = this.tokens[after];
@@ -182,8 +188,13 @@ export class TokenMarks {
     if (token.kind === "punct") {
       switch (token.text) {
         case "(": {
-          at = token.match + 1;
-          if (this.is(at, "=>")) return this.typeEnd(at + 1);
+          const close = token.match;
+          if (this.is(close + 1, "=>")) {
+            this.#functionTypeParameters(at + 1, close);
+            return this.typeEnd(close + 2);
+          }
+          if (this.typeEnd(at + 1) !== close) throw new Refusal("a parenthesized type it cannot read");
+          at = close + 1;
           break;
         }
         case "<": {
@@ -194,7 +205,11 @@ export class TokenMarks {
           return this.typeEnd(at + 1);
         }
         case "{":
+          this.#typeLiteral(at + 1, token.match);
+          at = token.match + 1;
+          break;
         case "[":
+          this.#tupleType(at + 1, token.match);
           at = token.match + 1;
           break;
         case "-":
@@ -218,15 +233,107 @@ export class TokenMarks {
       }
       at++;
       while (this.is(at, ".") && this.isName(at + 1)) at += 2;
-      if (this.is(at, "<") && !(this.tokens[at] as Token).newline) at = this.angleEnd(at);
+      if (this.is(at, "<") && !(this.tokens[at] as Token).newline) at = this.typeArgumentListEnd(at);
       if (this.isName(at) && (this.tokens[at] as Token).text === "is" && !(this.tokens[at] as Token).newline) {
         throw new Refusal("a type predicate");
       }
     } else {
       throw new Refusal("a type it cannot read");
     }
-    while (this.is(at, "[") && !(this.tokens[at] as Token).newline) at = (this.tokens[at] as Token).match + 1;
+    // `T[]`, or an indexed access `T["key"]`.
+    while (this.is(at, "[") && !(this.tokens[at] as Token).newline) {
+      const close = (this.tokens[at] as Token).match;
+      if (close !== at + 1 && this.typeEnd(at + 1) !== close)
+        throw new Refusal("an indexed access type it cannot read");
+      at = close + 1;
+    }
     return at;
+  }
+
+  /**
+   * From `<` at `index`, type arguments read as types (`Map<string, T[]>`),
+   * unlike `angleEnd`, which only finds the `>`; returns the index after it.
+   */
+  typeArgumentListEnd(index: number): number {
+    let at = index + 1;
+    for (;;) {
+      at = this.typeEnd(at);
+      if (this.is(at, ">")) return at + 1;
+      if (!this.is(at, ",")) throw new Refusal("type arguments it cannot read");
+      at++;
+    }
+  }
+
+  /** A function type's parameters in `[from, close)`: `a: T`, `b?: U`, `...rest: V[]`. */
+  #functionTypeParameters(from: number, close: number): void {
+    let at = from;
+    while (at < close) {
+      if (this.is(at, "...")) at++;
+      if (!this.isName(at) || NOT_TYPE_NAMES.has((this.tokens[at] as Token).text)) {
+        throw new Refusal("a function type's parameters it cannot read");
+      }
+      at++;
+      if (this.is(at, "?")) at++;
+      if (this.is(at, ":")) at = this.typeEnd(at + 1);
+      if (this.is(at, ",")) at++;
+      else if (at !== close) throw new Refusal("a function type's parameters it cannot read");
+    }
+  }
+
+  /** A tuple's elements in `[from, close)`: `T`, `T?`, `...T`, `name: T`, `name?: T`. */
+  #tupleType(from: number, close: number): void {
+    let at = from;
+    while (at < close) {
+      if (this.is(at, "...")) at++;
+      if (this.isName(at) && (this.is(at + 1, ":") || (this.is(at + 1, "?") && this.is(at + 2, ":")))) {
+        at = this.is(at + 1, "?") ? at + 3 : at + 2;
+      }
+      at = this.typeEnd(at);
+      if (this.is(at, "?")) at++;
+      if (this.is(at, ",")) at++;
+      else if (at !== close) throw new Refusal("a tuple type it cannot read");
+    }
+  }
+
+  /**
+   * An object type's members in `[from, close)`, each `name?: T`,
+   * `readonly name: T`, `name?(params): T`, `[key: K]: T` or `(params): T`,
+   * separated by `;`, `,` or a line break. Mapped types are refused.
+   */
+  #typeLiteral(from: number, close: number): void {
+    let at = from;
+    while (at < close) {
+      if (this.is(at, ";") || this.is(at, ",")) {
+        at++;
+        continue;
+      }
+      const start = at;
+      if (this.is(at, "readonly") && !this.is(at + 1, ":") && !this.is(at + 1, "?") && !this.is(at + 1, "(")) at++;
+      const key = this.token(at) as Token;
+      if (key.kind === "punct" && key.text === "[") {
+        // An index signature: `[key: string]: T`.
+        if (!this.isName(at + 1) || !this.is(at + 2, ":")) throw new Refusal("an object type it cannot read");
+        if (this.typeEnd(at + 3) !== key.match) throw new Refusal("an object type it cannot read");
+        at = key.match + 1;
+      } else if (key.kind === "name" || key.kind === "string" || key.kind === "number") {
+        at++;
+        if (this.is(at, "?")) at++;
+      } else if (!(key.kind === "punct" && key.text === "(")) {
+        throw new Refusal("an object type it cannot read");
+      }
+      if (this.is(at, "(")) {
+        const paren = (this.tokens[at] as Token).match;
+        this.#functionTypeParameters(at + 1, paren);
+        at = paren + 1;
+        if (this.is(at, ":")) at = this.typeEnd(at + 1);
+      } else {
+        if (!this.is(at, ":")) throw new Refusal("an object type it cannot read");
+        at = this.typeEnd(at + 1);
+      }
+      const next = this.token(at);
+      const separated = at === close || this.is(at, ";") || this.is(at, ",") || next?.newline === true;
+      if (!separated || at === start) throw new Refusal("an object type it cannot read");
+    }
   }
 
   /** `type Name<T> = Type;` from `start` (`type`, or `export` before it); returns the index after it. */
@@ -303,13 +410,8 @@ export class TokenMarks {
       if (comparison) return index + 1;
       throw new Refusal("type arguments without a call");
     }
-    // Type arguments must read as types.
-    let inner = index + 1;
-    while (inner < at) {
-      inner = this.typeEnd(inner);
-      if (this.is(inner, ",")) inner++;
-      else if (inner !== at) throw new Refusal("type arguments it cannot read");
-    }
+    // They must read as types, brackets and all (`a < (b > c) > (d)` is two comparisons in TypeScript).
+    if (this.typeArgumentListEnd(index) !== at + 1) throw new Refusal("type arguments it cannot read");
     this.blankRange(index, at + 1);
     return at + 1;
   }

@@ -145,7 +145,7 @@ export function tokenize(source: string): Token[] {
       push(kind, source.slice(at, at + 1 + text[0].length), at + 1 + text[0].length);
       continue;
     }
-    if (char === "/" && source[at + 1] !== "*" && startsRegex(tokens)) {
+    if (char === "/" && source[at + 1] !== "*" && startsRegex(tokens, newline)) {
       REGEX.lastIndex = at;
       const regex = REGEX.exec(source);
       if (regex === null) throw new Refusal("a regular expression it cannot read");
@@ -168,8 +168,7 @@ export function tokenize(source: string): Token[] {
       opening.match = tokens.length;
       push("punct", punct, at + 1);
       if (punct === ")") {
-        const before = tokens[(opener as number) - 1];
-        (tokens.at(-1) as Token).statementParen = before?.kind === "name" && STATEMENT_HEADS.has(before.text);
+        (tokens.at(-1) as Token).statementParen = headsStatement(tokens, (opener as number) - 1);
       }
       continue;
     }
@@ -179,12 +178,42 @@ export function tokenize(source: string): Token[] {
   return tokens;
 }
 
-/** Whether a `/` after these tokens begins a regular expression (else a division); refuses where that is unclear. */
-function startsRegex(tokens: readonly Token[]): boolean {
+/**
+ * Whether the token at `index` is `if`, `while`, `for` (or the `await` of
+ * `for await`) or `with` starting a statement, not a property's name
+ * (`o.if(a)`).
+ */
+function headsStatement(tokens: readonly Token[], index: number): boolean {
+  let at = index;
+  const token = tokens[at];
+  if (token?.kind !== "name") return false;
+  if (token.text === "await" && tokens[at - 1]?.text === "for") at--;
+  const head = tokens[at] as Token;
+  const before = tokens[at - 1];
+  const property = before?.kind === "punct" && (before.text === "." || before.text === "?.");
+  return head.kind === "name" && STATEMENT_HEADS.has(head.text) && !property;
+}
+
+/**
+ * Whether a `/` after these tokens begins a regular expression (else a
+ * division); refuses where that is unclear: after `}`, `++`, `--`, `>`
+ * (which may close type arguments: TypeScript then reads a division), a
+ * `!` that may be TypeScript's non-null assertion, the name `of`, and
+ * at the start of a line where a division would go on from the line
+ * before (where a statement may also have ended).
+ */
+function startsRegex(tokens: readonly Token[], newline: boolean): boolean {
   const previous = tokens.at(-1);
   if (previous === undefined) return true;
+  const regex = startsRegexAfter(tokens, previous);
+  if (!regex && newline) throw new Refusal('a "/" at the start of a line');
+  return regex;
+}
+
+function startsRegexAfter(tokens: readonly Token[], previous: Token): boolean {
   switch (previous.kind) {
     case "name":
+      if (previous.text === "of") throw new Refusal('a "/" after "of"');
       return EXPRESSION_KEYWORDS.has(previous.text);
     case "number":
     case "string":
@@ -198,8 +227,20 @@ function startsRegex(tokens: readonly Token[]): boolean {
     case "punct":
       if (previous.text === ")") return previous.statementParen;
       if (previous.text === "]") return false;
-      if (previous.text === "}" || previous.text === "++" || previous.text === "--") {
+      if (previous.text === "}" || previous.text === "++" || previous.text === "--" || previous.text === ">") {
         throw new Refusal(`a "/" after "${previous.text}"`);
+      }
+      if (previous.text === "!" && !previous.newline) {
+        const operand = tokens.at(-2);
+        const postfix =
+          operand !== undefined &&
+          (operand.kind === "number" ||
+            operand.kind === "string" ||
+            operand.kind === "template" ||
+            operand.kind === "tail" ||
+            (operand.kind === "name" && !EXPRESSION_KEYWORDS.has(operand.text)) ||
+            (operand.kind === "punct" && (operand.text === "]" || (operand.text === ")" && !operand.statementParen))));
+        if (postfix) throw new Refusal('a "/" after a "!" that may be a non-null assertion');
       }
       return true;
   }
