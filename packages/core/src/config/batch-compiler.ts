@@ -46,6 +46,10 @@ const MAX_ATTEMPTS = 3;
  * they always were. The source map beside the script names every file by
  * its absolute `file:` URL, so the errors Retort reports name the `.ts`
  * file and line (see `stackFrames`).
+ *
+ * With `tsconfigOf` (each file's flattened tsconfig), a batch whose files
+ * can all be compiled by blanking their types is compiled that way
+ * instead, without esbuild (see `compileStrippedBatch`).
  */
 export async function compileBatch(
   files: readonly string[],

@@ -24,6 +24,7 @@ const BATCH_FORMAT = "retort-batch-5";
 function batchFormat(): string {
   return process.env.RETORT_STRIP_TYPES === "0" ? `${BATCH_FORMAT}-esbuild` : BATCH_FORMAT;
 }
+
 /** Changes whenever what a batch's stamp key covers does. */
 const STAMP_FORMAT = "retort-batch-stamps-1";
 

@@ -11,6 +11,8 @@
  * does depends on which operator a run of `>` was.
  */
 
+import { KEYWORDS_BEFORE_EXPRESSION } from "../script/source-scanner.js";
+
 export type TokenKind = "name" | "number" | "string" | "template" | "head" | "middle" | "tail" | "regex" | "punct";
 
 export interface Token {
@@ -45,24 +47,8 @@ const PUNCTUATOR =
   /\.\.\.|===|!==|\*\*=|<<=|&&=|\|\|=|\?\?=|=>|==|!=|<=|&&|\|\||\?\?|\?\.(?!\d)|\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|\*\*|<<|[{}()[\];,<>+\-*/%&|^!~?:=.@#]/y;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
-/** Names after which an expression starts (a `/` there begins a regular expression). */
-export const EXPRESSION_KEYWORDS = new Set([
-  "return",
-  "typeof",
-  "instanceof",
-  "in",
-  "of",
-  "new",
-  "delete",
-  "void",
-  "throw",
-  "case",
-  "do",
-  "else",
-  "yield",
-  "await",
-  "extends",
-]);
+/** Names after which an expression starts (a `/` there begins a regular expression; `extends` in a type). */
+export const EXPRESSION_KEYWORDS: ReadonlySet<string> = new Set([...KEYWORDS_BEFORE_EXPRESSION, "extends"]);
 
 const STATEMENT_HEADS = new Set(["if", "while", "for", "with"]);
 /** Punctuators that are never the start of a longer one. */

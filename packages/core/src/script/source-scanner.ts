@@ -34,7 +34,7 @@ export class ScanError extends Error {
 }
 
 /** After these words a `/` starts a regular expression, not a division. */
-const KEYWORDS_BEFORE_EXPRESSION = new Set([
+export const KEYWORDS_BEFORE_EXPRESSION: ReadonlySet<string> = new Set([
   "return",
   "typeof",
   "instanceof",
