@@ -175,19 +175,28 @@ function moduleToBody(
   exportKeywords: readonly number[],
   defaultExport: number | undefined,
 ): string {
-  const chars = code.split("");
-  for (const declaration of imports) {
-    for (let at = declaration.start; at < declaration.end; at++) {
-      if (chars[at] !== "\n" && chars[at] !== "\r") chars[at] = " ";
-    }
+  // Each replaced range with its text, in order, then one pass of slices (no array of characters).
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const { start, end } of imports) {
     // An empty statement where the declaration was: the code before it may have ended at its line
     // break (`const a = [1]`, then the import, then `(x)()`), and must not go on into the next line.
-    chars[declaration.start] = ";";
+    edits.push({ start, end, text: `;${code.slice(start + 1, end).replace(NOT_LINE_BREAK, " ")}` });
   }
-  for (const at of exportKeywords) chars.fill(" ", at, at + "export".length);
-  if (defaultExport !== undefined) chars.splice(defaultExport, DEFAULT_ASSIGNMENT.length, ...DEFAULT_ASSIGNMENT);
-  return chars.join("");
+  for (const at of exportKeywords) edits.push({ start: at, end: at + "export".length, text: "      " });
+  if (defaultExport !== undefined) {
+    edits.push({ start: defaultExport, end: defaultExport + DEFAULT_ASSIGNMENT.length, text: DEFAULT_ASSIGNMENT });
+  }
+  edits.sort((one, other) => one.start - other.start);
+  let body = "";
+  let done = 0;
+  for (const { start, end, text } of edits) {
+    body += code.slice(done, start) + text;
+    done = end;
+  }
+  return body + code.slice(done);
 }
+
+const NOT_LINE_BREAK = /[^\n\r]/g;
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -203,6 +212,13 @@ function vlq(value: number): string {
   return out;
 }
 
+/** `vlq` of 0 to 511, which nearly every delta is (a column within a line), made once. */
+const SMALL_VLQ = Array.from({ length: 512 }, (_, value) => vlq(value));
+
+function vlqOf(value: number): string {
+  return value >= 0 && value < SMALL_VLQ.length ? (SMALL_VLQ[value] as string) : vlq(value);
+}
+
 /** Source map segments (version 3), one per kept token, each at the same column of the same line of its file. */
 class MappingEncoder {
   #source = 0;
@@ -211,7 +227,7 @@ class MappingEncoder {
 
   /** The mappings of `lineCount` script lines holding member `source`'s lines in order. */
   member(source: number, text: string, tokenStarts: readonly number[], lineCount: number): string[] {
-    const lines = new Array<string>(lineCount).fill("");
+    const lines: string[][] = Array.from({ length: lineCount }, () => []);
     let line = 0;
     let lineStart = 0;
     let nextBreak = text.indexOf("\n");
@@ -225,13 +241,16 @@ class MappingEncoder {
       }
       const column = start - lineStart;
       const segment =
-        vlq(column - previousColumn) + vlq(source - this.#source) + vlq(line - this.#line) + vlq(column - this.#column);
+        vlqOf(column - previousColumn) +
+        (source === this.#source ? "A" : vlq(source - this.#source)) +
+        (line === this.#line ? "A" : vlq(line - this.#line)) +
+        (column === this.#column ? "A" : vlq(column - this.#column));
       previousColumn = column;
       this.#source = source;
       this.#line = line;
       this.#column = column;
-      lines[line] = lines[line] === "" ? segment : `${lines[line]},${segment}`;
+      (lines[line] as string[]).push(segment);
     }
-    return lines;
+    return lines.map((segments) => segments.join(","));
   }
 }
