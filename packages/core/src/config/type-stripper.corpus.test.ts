@@ -1,4 +1,7 @@
+import fs from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type * as Esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
 import { stripTypes } from "./type-stripper.js";
@@ -99,7 +102,17 @@ function checkOracle(source: string): string | undefined {
 type Case = readonly [name: string, source: string];
 
 /** Realistic migration files: stripTypes must strip every one of them. */
+/** The quick start's migrations, as the repository ships them. */
+function quickstartMigrations(): Case[] {
+  const versions = fileURLToPath(new URL("../../../../examples/quickstart/migrations/versions/", import.meta.url));
+  return fs
+    .readdirSync(versions)
+    .filter((name) => name.endsWith(".ts"))
+    .map((name) => [`quickstart: ${name}`, fs.readFileSync(path.join(versions, name), "utf8")]);
+}
+
 const mustStrip: readonly Case[] = [
+  ...quickstartMigrations(),
   [
     "bench migration, merge point",
     `/** m9 */
@@ -164,153 +177,6 @@ export async function upgrade(op: Operations): Promise<void> {
 export async function downgrade(op: Operations): Promise<void> {
   // write the downgrade here
 }
-`,
-  ],
-  [
-    "quickstart: create users",
-    `/** Create users
- *
- * Revision ID: 1f0c3b2a9d41
- * Revises:
- * Create Date: 2026-11-24 09:00:00.000000
- */
-import { column, currentTimestamp, dateTime, integer, string, type Operations } from "@retort/core";
-
-export const revision = "1f0c3b2a9d41";
-export const downRevision = null;
-export const branchLabels = null;
-export const dependsOn = null;
-export const message = "Create users";
-export const createDate = "2026-11-24 09:00:00.000000";
-
-export async function upgrade(op: Operations): Promise<void> {
-  await op.createTable(
-    "users",
-    column("id", integer(), { primaryKey: true }),
-    column("email", string(255), { nullable: false, unique: true }),
-    column("name", string(100)),
-    column("created_at", dateTime(), { serverDefault: currentTimestamp() }),
-  );
-}
-
-export async function downgrade(op: Operations): Promise<void> {
-  await op.dropTable("users");
-}
-`,
-  ],
-  [
-    "quickstart: create posts",
-    `/** Create posts
- *
- * Revision ID: 2a7e51c08b93
- * Revises: 1f0c3b2a9d41
- * Create Date: 2026-11-24 09:10:00.000000
- */
-import { column, integer, string, text, type Operations } from "@retort/core";
-
-export const revision = "2a7e51c08b93";
-export const downRevision = "1f0c3b2a9d41";
-export const branchLabels = null;
-export const dependsOn = null;
-export const message = "Create posts";
-export const createDate = "2026-11-24 09:10:00.000000";
-
-export async function upgrade(op: Operations): Promise<void> {
-  await op.createTable(
-    "posts",
-    column("id", integer(), { primaryKey: true }),
-    column("user_id", integer(), {
-      nullable: false,
-      references: { table: "users", column: "id", onDelete: "CASCADE" },
-    }),
-    column("title", string(200), { nullable: false }),
-    column("body", text()),
-  );
-  await op.createIndex("ix_posts_user_id", "posts", ["user_id"]);
-}
-
-export async function downgrade(op: Operations): Promise<void> {
-  await op.dropIndex("ix_posts_user_id");
-  await op.dropTable("posts");
-}
-`,
-  ],
-  [
-    "quickstart: add user bio, single-quoted SQL",
-    `/** Add user bio
- *
- * Written on a feature branch at the same time as "Seed admin user": both
- * build on "Create posts", so the graph has two heads until they are merged.
- *
- * Revision ID: 3c95d7e2f104
- * Revises: 2a7e51c08b93
- * Create Date: 2026-11-24 09:20:00.000000
- */
-import { column, text, type Operations } from "@retort/core";
-
-export const revision = "3c95d7e2f104";
-export const downRevision = "2a7e51c08b93";
-export const branchLabels = null;
-export const dependsOn = null;
-export const message = "Add user bio";
-export const createDate = "2026-11-24 09:20:00.000000";
-
-export async function upgrade(op: Operations): Promise<void> {
-  await op.addColumn("users", column("bio", text()));
-}
-
-export async function downgrade(op: Operations): Promise<void> {
-  // SQLite 3.35+ drops columns in place.
-  await op.execute('ALTER TABLE "users" DROP COLUMN "bio"');
-}
-`,
-  ],
-  [
-    "quickstart: seed admin user",
-    `/** Seed admin user
- *
- * Revision ID: 4b18a6f3c2e7
- * Revises: 2a7e51c08b93
- * Create Date: 2026-11-24 09:25:00.000000
- */
-import type { Operations } from "@retort/core";
-
-export const revision = "4b18a6f3c2e7";
-export const downRevision = "2a7e51c08b93";
-export const branchLabels = null;
-export const dependsOn = null;
-export const message = "Seed admin user";
-export const createDate = "2026-11-24 09:25:00.000000";
-
-export async function upgrade(op: Operations): Promise<void> {
-  await op.bulkInsert("users", [{ id: 1, email: "admin@example.com", name: "Admin" }]);
-}
-
-export async function downgrade(op: Operations): Promise<void> {
-  await op.execute('DELETE FROM "users" WHERE "email" = ?', ["admin@example.com"]);
-}
-`,
-  ],
-  [
-    "quickstart: merge, unused parameters",
-    `/** Merge bio and seed
- *
- * Revision ID: 5d2f9e8a7b60
- * Revises: 3c95d7e2f104, 4b18a6f3c2e7
- * Create Date: 2026-11-24 09:30:00.000000
- */
-import type { Operations } from "@retort/core";
-
-export const revision = "5d2f9e8a7b60";
-export const downRevision = ["3c95d7e2f104", "4b18a6f3c2e7"];
-export const branchLabels = null;
-export const dependsOn = null;
-export const message = "Merge bio and seed";
-export const createDate = "2026-11-24 09:30:00.000000";
-
-export async function upgrade(_op: Operations): Promise<void> {}
-
-export async function downgrade(_op: Operations): Promise<void> {}
 `,
   ],
   [

@@ -134,28 +134,39 @@ export class TokenMarks {
 
   /** From `<` at `index`, the index after its matching `>` (brackets skipped). */
   angleEnd(index: number): number {
+    const close = this.#closingAngle(index, (token) => !(token.kind === "punct" && CLOSERS.has(token.text)));
+    if (close === -1) throw new Refusal("type arguments it cannot read");
+    return close + 1;
+  }
+
+  /**
+   * From `<` at `index`, the index of its matching `>`, brackets and
+   * template substitutions skipped; -1 when a token `accepts` refuses (or
+   * the end) comes first.
+   */
+  #closingAngle(index: number, accepts: (token: Token) => boolean): number {
     let depth = 0;
     let at = index;
     while (at < this.tokens.length) {
       const token = this.tokens[at] as Token;
-      if (token.kind === "punct") {
-        if (token.text === "<") depth++;
-        else if (token.text === ">") {
-          depth--;
-          if (depth === 0) return at + 1;
-        } else if (token.text === "(" || token.text === "[" || token.text === "{") {
-          at = token.match + 1;
-          continue;
-        } else if (token.text === ";" || token.text === ")" || token.text === "]" || token.text === "}") {
-          break;
-        }
-      } else if (token.kind === "head" || token.kind === "middle") {
+      if (token.kind === "head" || token.kind === "middle") {
         at = token.match;
         continue;
       }
+      if (token.kind === "punct") {
+        if (token.text === "(" || token.text === "[" || token.text === "{") {
+          at = token.match + 1;
+          continue;
+        }
+        if (token.text === "<") depth++;
+        else if (token.text === ">") {
+          depth--;
+          if (depth === 0) return at;
+        } else if (!accepts(token)) return -1;
+      } else if (!accepts(token)) return -1;
       at++;
     }
-    throw new Refusal("type arguments it cannot read");
+    return -1;
   }
 
   /** A type at `index`; returns the index after it. */
@@ -370,30 +381,8 @@ export class TokenMarks {
    * anything else are refused.
    */
   typeArguments(index: number): number {
-    let depth = 0;
-    let at = index;
-    while (at < this.tokens.length) {
-      const token = this.tokens[at] as Token;
-      if (token.kind === "punct") {
-        if (token.text === "<") depth++;
-        else if (token.text === ">") {
-          depth--;
-          if (depth === 0) break;
-        } else if (token.text === "(" || token.text === "[" || token.text === "{") {
-          at = token.match + 1;
-          continue;
-        } else if (!TYPE_PUNCTUATORS.has(token.text)) return index + 1;
-      } else if (token.kind === "name" && (NOT_TYPE_NAMES.has(token.text) || EXPRESSION_KEYWORDS.has(token.text))) {
-        if (!["extends", "typeof", "keyof", "void"].includes(token.text)) return index + 1;
-      } else if (token.kind === "head") {
-        at = token.match;
-        continue;
-      } else if (token.kind === "regex") {
-        return index + 1;
-      }
-      at++;
-    }
-    if (at >= this.tokens.length) return index + 1;
+    const at = this.#closingAngle(index, canBeInTypeArguments);
+    if (at === -1) return index + 1;
     const following = this.token(at + 1);
     const call =
       following !== undefined &&
@@ -419,6 +408,18 @@ export class TokenMarks {
 
 /** Punctuators a type argument list can hold. */
 const TYPE_PUNCTUATORS = new Set([",", ".", "|", "&", "=>", "-"]);
+/** The closing brackets and `;`: type arguments end before them. */
+const CLOSERS = new Set([";", ")", "]", "}"]);
+
+/** Whether `token` can be in the type arguments of a call (else the `<` was a comparison). */
+function canBeInTypeArguments(token: Token): boolean {
+  if (token.kind === "punct") return TYPE_PUNCTUATORS.has(token.text);
+  if (token.kind === "regex") return false;
+  if (token.kind === "name" && (NOT_TYPE_NAMES.has(token.text) || EXPRESSION_KEYWORDS.has(token.text))) {
+    return ["extends", "typeof", "keyof", "void"].includes(token.text);
+  }
+  return true;
+}
 
 /** Whether `token` can start an expression and is not a binary operator (`in`, `instanceof`, `as`…). */
 function startsExpression(token: Token): boolean {
