@@ -97,6 +97,45 @@ for (const harness of harnesses) {
       expect(await probe.versionRows()).toEqual(["a000"]);
     });
 
+    it("says what stays applied by what the server committed, not by how a statement starts", async () => {
+      project = new TestProject({ url: database.url });
+      probe = new DatabaseProbe(harness, database.url, project.dir);
+      project.addRevision({
+        id: "a000",
+        down: null,
+        upgrade: [
+          // A comment first: still DDL, committed by itself on MySQL.
+          '  await op.execute("/* kept */ CREATE TABLE kept (id INTEGER)");',
+          "  await op.getContext().autocommitBlock(async () => {",
+          '    await op.execute("INSERT INTO kept VALUES (1)");',
+          "  });",
+          '  await op.execute("INSERT INTO kept VALUES (2)");',
+          // Starts like DDL, but MySQL does not commit for a temporary table.
+          '  await op.execute("CREATE TEMPORARY TABLE scratch (id INTEGER)");',
+          '  await op.execute("INSERT INTO kept VALUES (3)");',
+          '  await op.execute("INSERT INTO no_such_table VALUES (1)");',
+        ].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(
+        transactional
+          ? "Statements run in this migration's autocommit block stay applied."
+          : [
+              "Statements of this migration that already ran:",
+              "    /* kept */ CREATE TABLE kept (id INTEGER);",
+              "    INSERT INTO kept VALUES (1);",
+              "  Rolled back with the failure:",
+              "    INSERT INTO kept VALUES (2);",
+              "    CREATE TEMPORARY TABLE scratch (id INTEGER);",
+              "    INSERT INTO kept VALUES (3);",
+              "  The version table is at base (empty)",
+            ].join("\n"),
+      );
+      expect((await probe.query("SELECT id FROM kept ORDER BY id")).map((row) => Number(row.id))).toEqual([1]);
+      expect(await probe.versionRows()).toEqual([]);
+    });
+
     it("commits a migration that ran an autocommit block with its version row", async () => {
       project = new TestProject({ url: database.url });
       probe = new DatabaseProbe(harness, database.url, project.dir);

@@ -62,9 +62,6 @@ export interface RunnerOptions<S extends RevisionSource> {
   readonly signal?: AbortSignal;
 }
 
-/** Statements after which MySQL commits by itself (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html). */
-const IMPLICIT_COMMIT =
-  /^\s*(?:CREATE|ALTER|DROP|RENAME|TRUNCATE|GRANT|REVOKE|LOCK|UNLOCK|ANALYZE|OPTIMIZE|REPAIR|INSTALL|UNINSTALL)\b/i;
 /**
  * Runs a plan through the run's statement sink: online it takes the lock,
  * reads the version table only once the lock is held, runs each step and
@@ -179,8 +176,12 @@ class MigrationRun<S extends RevisionSource> {
     // when there is nothing to do (a stamp that changes nothing); offline, the
     // script creates it when it starts from base.
     if (headsBefore.length === 0) {
-      if (!sink.offline) await this.#versionTable.ensure();
-      else if (steps.length > 0) await this.#versionTable.create();
+      if (!sink.offline) {
+        await this.#versionTable.ensure();
+        // Without transactional DDL (MySQL) creating the table committed the run's transaction:
+        // the first migration's data changes would otherwise commit one by one as they ran.
+        if (!sink.inTransaction) await sink.begin();
+      } else if (steps.length > 0) await this.#versionTable.create();
     }
     let index = 0;
     while (index < steps.length) {
@@ -413,18 +414,17 @@ class MigrationRun<S extends RevisionSource> {
       if (sink.executed.length === 0) {
         return `No statement of this migration ran. The version table is at ${heads} (the last complete migration): fix the migration, then run the command again.`;
       }
-      // A DDL statement commits what came before it; what ran after the last one was rolled back.
-      const lastCommit = sink.executed.findLastIndex((sql) => IMPLICIT_COMMIT.test(sql));
+      // A DDL statement commits what came before it (the server says so): what ran after the last commit was rolled back.
       const list = (statements: readonly string[]) =>
         `\n${statements.map((sql) => `    ${quoteStatement(sql, "      ")};`).join("\n")}\n `;
-      const committed = sink.executed.slice(0, lastCommit + 1);
-      const rolledBack = sink.executed.slice(lastCommit + 1);
+      const committed = sink.executed.slice(0, sink.committedCount);
+      const rolledBack = sink.executed.slice(sink.committedCount);
       const undone = rolledBack.length === 0 ? "" : `Rolled back with the failure:${list(rolledBack)} `;
       if (committed.length === 0) {
         return `No statement of this migration stays applied. ${undone}The version table is at ${heads} (the last complete migration): fix the migration, then run the command again.`;
       }
       return (
-        "This database commits every DDL statement by itself: of this migration, only data changes made since its last DDL statement were rolled back. " +
+        "This database commits every DDL statement by itself: of this migration, only what ran after its last commit (a DDL statement or an autocommit block) was rolled back. " +
         `Statements of this migration that already ran:${list(committed)} ` +
         undone +
         `The version table is at ${heads} (the last complete migration). ` +

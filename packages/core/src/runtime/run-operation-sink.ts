@@ -50,12 +50,22 @@ export class RunOperationSink implements OperationSink {
    */
   failedCallSite: Error | undefined;
   readonly executed: string[] = [];
+  /**
+   * How many of `executed`, from the first, a commit has made permanent:
+   * those before an autocommit block and in it, and on a database without
+   * transactional DDL, every statement up to the last one after which the
+   * server said no transaction was open (MySQL commits before and after
+   * most DDL by itself). What a rollback undoes is the rest.
+   */
+  committedCount = 0;
   /** Whether an autocommit block committed part of this migration. */
   autocommitted = false;
   readonly #statements: StatementSink;
   readonly #hooks: SinkHooks;
   readonly #tracker = new OperationTracker();
   #inAutocommitBlock = false;
+  /** Whether the last statement `#track` ran left no transaction open: it committed, by itself or outside one. */
+  #leftNoTransaction = false;
   #closed = false;
   readonly #contextFields: RunContextFields;
   #context: MigrationContext | undefined;
@@ -173,6 +183,7 @@ export class RunOperationSink implements OperationSink {
     for (const statement of statements) {
       await this.#track(statement.sql, () => this.#statements.execute(statement));
       this.executed.push(statement.sql);
+      if (this.#leftNoTransaction) this.committedCount = this.executed.length;
       if (statement.progress !== undefined) this.#hooks.onProgress?.(statement.progress);
     }
   }
@@ -214,6 +225,7 @@ export class RunOperationSink implements OperationSink {
       this.failedStatement = sql;
       throw error;
     }
+    this.#leftNoTransaction = !this.#statements.inTransaction;
     if (inTransaction && !this.#inAutocommitBlock && !this.#statements.inTransaction) {
       if (this.#statements.dialect.capabilities.transactionalDdl) {
         this.failedStatement = sql;
@@ -254,6 +266,7 @@ export class RunOperationSink implements OperationSink {
       throw error;
     }
     this.#hooks.afterCommit();
+    this.committedCount = this.executed.length;
     this.autocommitted = true;
     this.#inAutocommitBlock = true;
     try {
