@@ -2,6 +2,7 @@
 import { parseDatabaseUrl, RetortError } from "@retort/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MysqlConnection } from "./mysql-connection.js";
+import { MysqlDialect } from "./mysql-dialect.js";
 import { MysqlDriver } from "./mysql-driver.js";
 import { createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
 
@@ -101,6 +102,33 @@ describe("MysqlConnection", () => {
     expect((error as Error).message).toMatch(/^ER_DROP_INDEX_FK \(1553\): .*ix_fk_child_parent_id/);
     expect((error as Error).message).toContain("drop the foreign key first");
     await connection.execute("DROP TABLE fk_child, fk_parent");
+  });
+
+  it("writes ? values for the session's sql_mode, NO_BACKSLASH_ESCAPES included, as the server reports it", async () => {
+    const connection = await connect();
+    const values = ["a\\b", "it's", "x\\'y", "tab\tz", "nul\0x", "?", "' OR '1'='1"];
+    await connection.execute("CREATE TABLE modes (id INT PRIMARY KEY, v VARCHAR(20))");
+    const roundTrip = async (first: number) => {
+      for (const [index, value] of values.entries()) {
+        await connection.execute("INSERT INTO modes VALUES (?, ?)", [first + index, value]);
+      }
+      const { rows } = await connection.query<{ v: string }>(
+        "SELECT v FROM modes WHERE id >= ? AND id < ? ORDER BY id",
+        [first, first + values.length],
+      );
+      return rows.map((row) => row.v);
+    };
+    expect(await roundTrip(0)).toEqual(values);
+    // A migration may set the mode: the next statement's values follow it.
+    await connection.execute("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')");
+    expect(await roundTrip(100)).toEqual(values);
+    // A dialect made for such a session (the driver's, when the session starts in this mode) writes literals it reads back.
+    const literal = new MysqlDialect({ backslashEscapes: false }).renderLiteral("a\\b it's");
+    expect(literal).toBe("'a\\b it''s'");
+    expect((await connection.query<{ v: string }>(`SELECT ${literal} AS v`)).rows).toEqual([{ v: "a\\b it's" }]);
+    await connection.execute("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+    expect(await roundTrip(200)).toEqual(values);
+    await connection.execute("DROP TABLE modes");
   });
 
   it("gives the connection MariaDB's or MySQL's dialect from the server's version", async () => {

@@ -3,6 +3,7 @@ import { CommandError, DatabaseError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
 import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
 import { describeLockHolder, findLockHolder, lockName, MysqlLock } from "./mysql-lock.js";
+import { queryWithParameters, SERVER_STATUS_NO_BACKSLASH_ESCAPES } from "./mysql-parameters.js";
 import { toMysqlValue } from "./mysql-types.js";
 import type { MysqlConnectionConfig } from "./mysql-url.js";
 
@@ -14,6 +15,8 @@ export interface MysqlConnectionOptions {
   readonly config: MysqlConnectionConfig;
   /** Opens another session with the same settings: the migration lock takes one of its own. */
   readonly open: () => Promise<mysql.Connection>;
+  /** The session's sql_mode holds NO_BACKSLASH_ESCAPES when it connected (see `queryWithParameters`). */
+  readonly noBackslashEscapes?: boolean;
 }
 
 /**
@@ -26,7 +29,10 @@ export interface MysqlConnectionOptions {
  * statement: it turns false when a DDL statement ended the transaction.
  * Statements go through mysql2's `query` (parameters escaped into the
  * text), which runs any statement, DDL included; several statements in one
- * `op.execute` text are allowed.
+ * `op.execute` text are allowed. Those values are written for the
+ * session's sql_mode as the server last reported it (a migration may `SET
+ * sql_mode`): with NO_BACKSLASH_ESCAPES a backslash is kept as it is and a
+ * quote doubled.
  */
 export class MysqlConnection implements Connection {
   readonly dialect: Dialect;
@@ -36,6 +42,8 @@ export class MysqlConnection implements Connection {
   readonly #options: MysqlConnectionOptions;
   readonly #locks = new Set<MysqlLock>();
   #inTransaction = false;
+  /** Followed from the server's status flag after each statement, as `#inTransaction`. */
+  #noBackslashEscapes: boolean;
   #lost: unknown;
   #closed: Promise<void> | undefined;
 
@@ -44,6 +52,7 @@ export class MysqlConnection implements Connection {
     this.dialect = dialect;
     this.#options = options;
     this.target = options.config.target;
+    this.#noBackslashEscapes = options.noBackslashEscapes ?? false;
     session.on("error", (error: unknown) => {
       this.#lost = error;
     });
@@ -144,7 +153,7 @@ export class MysqlConnection implements Connection {
   async lockHolder(key: string): Promise<string | undefined> {
     const [rows] = await this.#session.query("SELECT DATABASE() AS db");
     const database = (rows as { db: string | null }[])[0]?.db ?? "";
-    const holder = await findLockHolder(this.#session, lockName(database, key));
+    const holder = await findLockHolder(this.#session, lockName(database, key), this.#noBackslashEscapes);
     return holder === undefined ? undefined : maskSecrets(describeLockHolder(holder), this.#options.config.secrets);
   }
 
@@ -176,10 +185,7 @@ export class MysqlConnection implements Connection {
       throw new DatabaseError(error instanceof Error ? error.message : String(error), sql, { cause: error });
     }
     try {
-      const [result] =
-        values.length === 0
-          ? await this.#session.query(sql)
-          : await this.#session.query(sql, values as mysql.QueryValues);
+      const [result] = await queryWithParameters(this.#session, sql, values, this.#noBackslashEscapes);
       this.#readStatus(result);
       return result;
     } catch (error) {
@@ -193,6 +199,7 @@ export class MysqlConnection implements Connection {
     const last = results[results.length - 1] as { serverStatus?: unknown } | undefined;
     if (last !== undefined && !Array.isArray(last) && typeof last.serverStatus === "number") {
       this.#inTransaction = (last.serverStatus & SERVER_STATUS_IN_TRANS) !== 0;
+      this.#noBackslashEscapes = (last.serverStatus & SERVER_STATUS_NO_BACKSLASH_ESCAPES) !== 0;
     }
   }
 }

@@ -26,6 +26,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { MysqlDialect } from "./mysql-dialect.js";
 import { MysqlUnsupportedOperationError } from "./mysql-errors.js";
+import { hasNoBackslashEscapes } from "./mysql-parameters.js";
 
 const mysql = new MysqlDialect();
 const mariadb = new MysqlDialect({ flavor: "mariadb" });
@@ -51,6 +52,15 @@ describe("dialect", () => {
     expect(mysql.renderLiteral(new Date("2024-01-02T03:04:05.678Z"))).toBe("'2024-01-02 03:04:05.678'");
     expect(mysql.renderLiteral(true)).toBe("TRUE");
     expect(mysql.placeholder(3)).toBe("?");
+  });
+
+  it("only doubles quotes for a session in NO_BACKSLASH_ESCAPES", () => {
+    const plain = new MysqlDialect({ backslashEscapes: false });
+    expect(plain.renderLiteral("it's a\\b")).toBe("'it''s a\\b'");
+    expect(plain.renderLiteral("a\0b")).toBe("'a\0b'");
+    expect(hasNoBackslashEscapes("STRICT_TRANS_TABLES,no_backslash_escapes")).toBe(true);
+    expect(hasNoBackslashEscapes("STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES_X")).toBe(false);
+    expect(hasNoBackslashEscapes(null)).toBe(false);
   });
 
   it("is not transactional for DDL; MariaDB has the IF [NOT] EXISTS forms", () => {

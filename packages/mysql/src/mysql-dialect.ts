@@ -56,6 +56,13 @@ export interface MysqlDialectOptions extends DialectOptions {
   readonly flavor?: MysqlFlavor | undefined;
   /** The character set a `--sql` script sets first (`SET NAMES`), as the URL's connection would: default utf8mb4. */
   readonly charset?: string | undefined;
+  /**
+   * A backslash in a string literal is an escape character (default).
+   * False for a session whose sql_mode holds NO_BACKSLASH_ESCAPES (the
+   * driver reads it on connect): quotes are then doubled and a backslash
+   * written as it is.
+   */
+  readonly backslashEscapes?: boolean | undefined;
 }
 
 /**
@@ -82,9 +89,12 @@ export class MysqlDialect extends DialectBase {
   /** `SET NAMES <charset>`: a client replaying a script otherwise sends values in its own default character set. */
   readonly scriptPreamble: readonly string[];
 
+  readonly #backslashEscapes: boolean;
+
   constructor(options: MysqlDialectOptions = {}) {
     super(options);
     this.flavor = options.flavor ?? "mysql";
+    this.#backslashEscapes = options.backslashEscapes ?? true;
     const charset = options.charset ?? "utf8mb4";
     if (!/^[A-Za-z0-9_]+$/.test(charset))
       throw new TypeError(`Not a MySQL character set name: ${JSON.stringify(charset)}`);
@@ -99,7 +109,7 @@ export class MysqlDialect extends DialectBase {
   }
 
   protected override createLiteralRenderer(): LiteralRenderer {
-    return new MysqlLiteralRenderer(this.databaseName);
+    return new MysqlLiteralRenderer(this.databaseName, this.#backslashEscapes);
   }
 
   /** Always backtick-quotes, doubling embedded backticks; refuses names over 64 characters. */
@@ -120,16 +130,26 @@ export class MysqlDialect extends DialectBase {
 /**
  * MySQL's literals: strings with `''` doubling and the backslash doubled
  * (it is an escape character unless NO_BACKSLASH_ESCAPES is set,
- * https://dev.mysql.com/doc/refman/8.0/en/string-literals.html), booleans
- * as `TRUE`/`FALSE` (1/0), a Date as DATETIME text in UTC.
+ * https://dev.mysql.com/doc/refman/8.0/en/string-literals.html; then only
+ * quotes are doubled), booleans as `TRUE`/`FALSE` (1/0), a Date as
+ * DATETIME text in UTC.
  */
 class MysqlLiteralRenderer extends LiteralRenderer {
+  readonly #backslashEscapes: boolean;
+
+  constructor(databaseName: string, backslashEscapes: boolean) {
+    super(databaseName);
+    this.#backslashEscapes = backslashEscapes;
+  }
+
   override render(value: unknown): string {
     if (value instanceof Date) return this.string(mysqlDateTime(value));
     return super.render(value);
   }
 
   protected override string(text: string): string {
+    // Without backslash escapes there is no other way to write a NUL: it goes as it is (online only).
+    if (!this.#backslashEscapes) return `'${text.replaceAll("'", "''")}'`;
     // A NUL as `\0`, as mysql2 escapes it online: a script's raw NUL byte is refused by the client.
     return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "''").replaceAll("\0", "\\0")}'`;
   }

@@ -3,6 +3,7 @@ import type { ConnectOptions, DatabaseUrl, Driver, ScratchDatabase } from "@reto
 import mysql from "mysql2/promise";
 import { MysqlConnection } from "./mysql-connection.js";
 import { MysqlDialect, type MysqlFlavor } from "./mysql-dialect.js";
+import { hasNoBackslashEscapes } from "./mysql-parameters.js";
 import { describeError, maskSecrets, MysqlConnectionError, serverError, toDatabaseError } from "./mysql-errors.js";
 import { type MysqlConnectionConfig, resolveMysqlUrl } from "./mysql-url.js";
 
@@ -11,9 +12,11 @@ import { type MysqlConnectionConfig, resolveMysqlUrl } from "./mysql-url.js";
  * (`mysql+pymysql://`, `mysql+mysqldb://`, `mariadb+mariadbconnector://`
  * too: the driver part is ignored) with mysql2.
  *
- * On connect it reads `VERSION()` and gives the connection a dialect for
- * the server it found (MariaDB has the IF [NOT] EXISTS forms and drops a
- * check with DROP CONSTRAINT). A `--sql` script has no connection: it is
+ * On connect it reads `VERSION()` and the session's sql_mode, and gives
+ * the connection a dialect for the server it found (MariaDB has the IF
+ * [NOT] EXISTS forms and drops a check with DROP CONSTRAINT) whose string
+ * literals fit the mode (NO_BACKSLASH_ESCAPES: a backslash is not
+ * escaped). A `--sql` script has no connection: it is
  * written in MariaDB's SQL for a `mariadb://` URL (`offlineDialect`), else
  * in `driver.dialect`'s, MySQL 8's unless the driver was made with
  * `{ flavor: "mariadb" }`.
@@ -50,20 +53,22 @@ export class MysqlDriver implements Driver {
     const config = resolveMysqlUrl(url, options);
     const session = await openSession(config);
     let flavor: MysqlFlavor;
-    const sql = "SELECT VERSION() AS version";
+    let noBackslashEscapes: boolean;
+    const sql = "SELECT VERSION() AS version, @@SESSION.sql_mode AS sql_mode";
     try {
       const [rows] = await session.query(sql);
-      const version = String((rows as { version: string }[])[0]?.version ?? "");
-      flavor = /mariadb/i.test(version) ? "mariadb" : "mysql";
+      const row = (rows as { version: string; sql_mode: unknown }[])[0];
+      flavor = /mariadb/i.test(String(row?.version ?? "")) ? "mariadb" : "mysql";
+      noBackslashEscapes = hasNoBackslashEscapes(row?.sql_mode);
     } catch (error) {
       await session.end().catch(() => session.destroy());
       throw toDatabaseError(error, sql, config.secrets);
     }
     const dialect =
-      flavor === this.dialect.flavor && options.onWarning === undefined
+      flavor === this.dialect.flavor && options.onWarning === undefined && !noBackslashEscapes
         ? this.dialect
-        : new MysqlDialect({ flavor, onWarning: options.onWarning });
-    return new MysqlConnection(session, dialect, { config, open: () => openSession(config) });
+        : new MysqlDialect({ flavor, onWarning: options.onWarning, backslashEscapes: !noBackslashEscapes });
+    return new MysqlConnection(session, dialect, { config, open: () => openSession(config), noBackslashEscapes });
   }
 
   /** A database created for the purpose on `url`'s server (`retort_scratch_<pid>_<random>`), dropped with `drop()`. */

@@ -3,6 +3,7 @@ import type { LockHandle } from "@retort/core";
 import { DatabaseError, LockLostError, LockTimeoutError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
 import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
+import { hasNoBackslashEscapes, queryWithParameters } from "./mysql-parameters.js";
 
 /** The longest name `GET_LOCK` takes (https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html). */
 export const MAX_LOCK_NAME = 64;
@@ -73,6 +74,8 @@ export class MysqlLock implements LockHandle {
   readonly #session: mysql.Connection;
   readonly #check: LockCheck;
   readonly #secrets: readonly string[];
+  /** The lock session's sql_mode holds NO_BACKSLASH_ESCAPES (see `queryWithParameters`). */
+  readonly #noBackslashEscapes: boolean;
   #lost: { readonly reason: string; readonly cause: unknown } | undefined;
   #released: Promise<void> | undefined;
 
@@ -82,8 +85,10 @@ export class MysqlLock implements LockHandle {
     database: string,
     name: string,
     connectionId: number,
+    noBackslashEscapes: boolean,
   ) {
     this.#session = session;
+    this.#noBackslashEscapes = noBackslashEscapes;
     this.#check = options.check;
     this.#secrets = options.secrets ?? [];
     this.key = options.key;
@@ -100,10 +105,15 @@ export class MysqlLock implements LockHandle {
   static async acquire(options: MysqlLockOptions): Promise<MysqlLock> {
     const session = await options.open();
     const secrets = options.secrets ?? [];
-    let sql = "SELECT DATABASE() AS db, CONNECTION_ID() AS id";
+    let sql = "SELECT DATABASE() AS db, CONNECTION_ID() AS id, @@SESSION.sql_mode AS sql_mode";
     try {
       const [infoRows] = await session.query(sql);
-      const info = (infoRows as { db: string | null; id: number }[])[0] as { db: string | null; id: number };
+      const info = (infoRows as { db: string | null; id: number; sql_mode: unknown }[])[0] as {
+        db: string | null;
+        id: number;
+        sql_mode: unknown;
+      };
+      const noBackslashEscapes = hasNoBackslashEscapes(info.sql_mode);
       const database = info.db ?? "";
       const name = lockName(database, options.key);
       // The session idles through the whole run: keep the server from closing it.
@@ -111,7 +121,7 @@ export class MysqlLock implements LockHandle {
       await session.query(sql);
       const seconds = Math.max(0, options.timeoutMs) / 1000;
       sql = "SELECT GET_LOCK(?, ?) AS locked";
-      const [rows] = await session.query(sql, [name, seconds]);
+      const [rows] = await queryWithParameters(session, sql, [name, seconds], noBackslashEscapes);
       const locked = (rows as { locked: number | string | null }[])[0]?.locked;
       if (locked === null || locked === undefined) {
         throw new DatabaseError(
@@ -119,8 +129,8 @@ export class MysqlLock implements LockHandle {
           sql,
         );
       }
-      if (Number(locked) !== 1) throw await timeoutError(session, options, database, name);
-      return new MysqlLock(session, options, database, name, Number(info.id));
+      if (Number(locked) !== 1) throw await timeoutError(session, options, database, name, noBackslashEscapes);
+      return new MysqlLock(session, options, database, name, Number(info.id), noBackslashEscapes);
     } catch (error) {
       await session.end().catch(() => session.destroy());
       if (LockTimeoutError.isInstance(error) || error instanceof DatabaseError) throw error;
@@ -164,7 +174,9 @@ export class MysqlLock implements LockHandle {
 
   async #release(): Promise<void> {
     try {
-      if (this.#lost === undefined) await this.#session.query("SELECT RELEASE_LOCK(?)", [this.name]);
+      if (this.#lost === undefined) {
+        await queryWithParameters(this.#session, "SELECT RELEASE_LOCK(?)", [this.name], this.#noBackslashEscapes);
+      }
     } catch {
       // Closing the session releases the lock anyway.
     } finally {
@@ -193,15 +205,21 @@ export class MysqlLock implements LockHandle {
  * `information_schema.PROCESSLIST` when this user may see that session
  * (the PROCESS privilege, or the same user). Undefined when nobody holds it.
  */
-export async function findLockHolder(session: mysql.Connection, name: string): Promise<LockHolder | undefined> {
-  const [rows] = await session.query("SELECT IS_USED_LOCK(?) AS id", [name]);
+export async function findLockHolder(
+  session: mysql.Connection,
+  name: string,
+  noBackslashEscapes: boolean,
+): Promise<LockHolder | undefined> {
+  const [rows] = await queryWithParameters(session, "SELECT IS_USED_LOCK(?) AS id", [name], noBackslashEscapes);
   const id = (rows as { id: number | string | null }[])[0]?.id;
   if (id === null || id === undefined) return undefined;
   const connectionId = Number(id);
   try {
-    const [processes] = await session.query(
+    const [processes] = await queryWithParameters(
+      session,
       "SELECT USER AS user, HOST AS host, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST WHERE ID = ?",
       [connectionId],
+      noBackslashEscapes,
     );
     const row = (processes as { user: string; host: string; command: string; seconds: number }[])[0];
     if (row !== undefined) {
@@ -230,11 +248,12 @@ async function timeoutError(
   options: MysqlLockOptions,
   database: string,
   name: string,
+  noBackslashEscapes: boolean,
 ): Promise<LockTimeoutError> {
   let holder: LockHolder | undefined;
   let looked = true;
   try {
-    holder = await findLockHolder(session, name);
+    holder = await findLockHolder(session, name, noBackslashEscapes);
   } catch {
     looked = false;
   }
