@@ -120,7 +120,11 @@ for (const harness of harnesses) {
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(
         transactional
-          ? "Statements run in this migration's autocommit block stay applied."
+          ? [
+              "Of this migration, what ran before and in its autocommit block stays applied (it runs again on the next attempt):",
+              "    /* kept */ CREATE TABLE kept (id INTEGER);",
+              "    INSERT INTO kept VALUES (1);",
+            ].join("\n")
           : [
               "Statements of this migration that already ran:",
               "    /* kept */ CREATE TABLE kept (id INTEGER);",
@@ -133,6 +137,43 @@ for (const harness of harnesses) {
             ].join("\n"),
       );
       expect((await probe.query("SELECT id FROM kept ORDER BY id")).map((row) => Number(row.id))).toEqual([1]);
+      expect(await probe.versionRows()).toEqual([]);
+    });
+
+    it("counts a failed DDL statement's own commit, and DDL sent through op.getBind()", async () => {
+      project = new TestProject({ url: database.url });
+      probe = new DatabaseProbe(harness, database.url, project.dir);
+      project.addRevision({
+        id: "a000",
+        down: null,
+        upgrade: [
+          '  await op.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");',
+          '  await op.execute("INSERT INTO kept VALUES (1)");',
+          '  await op.getBind().query("CREATE TABLE by_bind (id INTEGER)");',
+          '  await op.execute("INSERT INTO kept VALUES (2)");',
+          // Fails: MySQL has committed the transaction before it, with both rows.
+          '  await op.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");',
+        ].join("\n"),
+      });
+      const result = project.run("upgrade", "head");
+      expect(result.status).toBe(1);
+      if (transactional) {
+        expect(result.stderr).toContain("The whole run was rolled back");
+        expect(await probe.existingTables(["kept", "by_bind"])).toEqual([]);
+        return;
+      }
+      expect(result.stderr).toContain(
+        [
+          "Statements of this migration that already ran:",
+          "    CREATE TABLE kept (id INTEGER PRIMARY KEY);",
+          "    INSERT INTO kept VALUES (1);",
+          "    CREATE TABLE by_bind (id INTEGER);",
+          "    INSERT INTO kept VALUES (2);",
+          "  The failed statement committed the transaction before it failed",
+        ].join("\n"),
+      );
+      expect(result.stderr).not.toContain("Rolled back with the failure");
+      expect((await probe.query("SELECT id FROM kept ORDER BY id")).map((row) => Number(row.id))).toEqual([1, 2]);
       expect(await probe.versionRows()).toEqual([]);
     });
 

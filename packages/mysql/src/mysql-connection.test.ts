@@ -1,5 +1,5 @@
 /** The connection against the real server (`RETORT_TEST_MYSQL_URL`, else the local MariaDB/MySQL). */
-import { parseDatabaseUrl, RetortError } from "@retort/core";
+import { type DatabaseError, parseDatabaseUrl, RetortError } from "@retort/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MysqlConnection } from "./mysql-connection.js";
 import { MysqlDialect } from "./mysql-dialect.js";
@@ -129,6 +129,21 @@ describe("MysqlConnection", () => {
     await connection.execute("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
     expect(await roundTrip(200)).toEqual(values);
     await connection.execute("DROP TABLE modes");
+  });
+
+  it("says when a failed statement committed the open transaction (a DDL statement commits before it runs)", async () => {
+    const connection = await connect();
+    await connection.execute("CREATE TABLE ended (id INT PRIMARY KEY)");
+    await connection.begin();
+    await connection.execute("INSERT INTO ended VALUES (1)");
+    const dml = await connection.execute("INSERT INTO ended VALUES (1)").catch((caught: unknown) => caught);
+    expect((dml as DatabaseError).transactionEnded).toBeUndefined();
+    expect(connection.inTransaction).toBe(true);
+    const ddl = await connection.execute("CREATE TABLE ended (id INT)").catch((caught: unknown) => caught);
+    expect((ddl as DatabaseError).transactionEnded).toBe("committed");
+    expect(connection.inTransaction).toBe(false);
+    expect((await connection.query("SELECT id FROM ended")).rows).toEqual([{ id: 1 }]);
+    await connection.execute("DROP TABLE ended");
   });
 
   it("gives the connection MariaDB's or MySQL's dialect from the server's version", async () => {

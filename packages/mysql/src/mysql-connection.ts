@@ -1,7 +1,7 @@
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
 import { CommandError, DatabaseError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
-import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
+import { describeError, maskSecrets, serverError, toDatabaseError } from "./mysql-errors.js";
 import { describeLockHolder, findLockHolder, lockName, MysqlLock } from "./mysql-lock.js";
 import { queryWithParameters, SERVER_STATUS_NO_BACKSLASH_ESCAPES } from "./mysql-parameters.js";
 import { toMysqlValue } from "./mysql-types.js";
@@ -9,6 +9,9 @@ import type { MysqlConnectionConfig } from "./mysql-url.js";
 
 /** The server-status bit "a transaction is open" (SERVER_STATUS_IN_TRANS). */
 const SERVER_STATUS_IN_TRANS = 0x0001;
+/** Errors after which InnoDB has rolled the whole transaction back, not just the statement. */
+const ER_LOCK_WAIT_TIMEOUT = 1205;
+const ER_LOCK_DEADLOCK = 1213;
 
 /** What a connection needs besides its session. */
 export interface MysqlConnectionOptions {
@@ -189,8 +192,31 @@ export class MysqlConnection implements Connection {
       this.#readStatus(result);
       return result;
     } catch (error) {
-      throw toDatabaseError(error, sql, this.#options.config.secrets);
+      const transactionEnded = this.#inTransaction ? await this.#transactionEndedBy(error) : undefined;
+      throw toDatabaseError(error, sql, this.#options.config.secrets, transactionEnded);
     }
+  }
+
+  /**
+   * Whether the statement that failed with `error` ended the open
+   * transaction, as the server's status says after it (an error packet
+   * carries none: `DO 0` asks). MySQL commits before a DDL statement even
+   * when the statement then fails, and a deadlock (or a lock wait timeout
+   * under innodb_rollback_on_timeout) rolls the whole transaction back;
+   * any other failure leaves the transaction open. Undefined when it is
+   * still open or the session cannot tell.
+   */
+  async #transactionEndedBy(error: unknown): Promise<"committed" | "rolledBack" | undefined> {
+    if (this.#lost !== undefined) return undefined;
+    try {
+      const [result] = await this.#session.query("DO 0");
+      this.#readStatus(result);
+    } catch {
+      return undefined;
+    }
+    if (this.#inTransaction) return undefined;
+    const errno = serverError(error)?.errno;
+    return errno === ER_LOCK_DEADLOCK || errno === ER_LOCK_WAIT_TIMEOUT ? "rolledBack" : "committed";
   }
 
   /** Follows the server's "in transaction" flag from OK packets (a DDL statement commits implicitly). */

@@ -82,7 +82,12 @@ const LOST = /PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE|closed state|Connection 
  * toDatabaseError(error, "SELECT * FROM x").message; // "ER_NO_SUCH_TABLE (1146): Table 'app.x' doesn't exist"
  * ```
  */
-export function toDatabaseError(error: unknown, sql: string, secrets: readonly string[] = []): DatabaseError {
+export function toDatabaseError(
+  error: unknown,
+  sql: string,
+  secrets: readonly string[] = [],
+  transactionEnded?: "committed" | "rolledBack",
+): DatabaseError {
   let message = describeError(error);
   const code = (error as { code?: unknown } | undefined)?.code;
   if (serverError(error) === undefined && (LOST.test(message) || (typeof code === "string" && LOST.test(code)))) {
@@ -92,7 +97,7 @@ export function toDatabaseError(error: unknown, sql: string, secrets: readonly s
   }
   const hint = WAYS_OUT[serverError(error)?.errno ?? -1];
   if (hint !== undefined) message += `. ${hint}`;
-  return new DatabaseError(maskSecrets(message, secrets), sql, { cause: error });
+  return new DatabaseError(maskSecrets(message, secrets), sql, { cause: error, transactionEnded });
 }
 
 /** The way out of server errors a migration commonly meets, by error number. */

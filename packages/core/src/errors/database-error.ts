@@ -7,11 +7,23 @@ import { RetortError } from "./retort-error.js";
  */
 export class DatabaseError extends RetortError {
   readonly sql: string;
+  /**
+   * What became of the open transaction when the statement failed, where
+   * the driver knows it ended: `committed` (MySQL commits before a DDL
+   * statement, even one that then fails) or `rolledBack` (a deadlock).
+   * Undefined when it is still open, or none was.
+   */
+  readonly transactionEnded: "committed" | "rolledBack" | undefined;
 
-  constructor(message: string, sql: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    sql: string,
+    options?: { cause?: unknown; transactionEnded?: "committed" | "rolledBack" | undefined },
+  ) {
     super("DATABASE", message, options);
     this.name = "DatabaseError";
     this.sql = sql;
+    this.transactionEnded = options?.transactionEnded;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CompileOptions, LiveReadContext } from "../driver/driver.js";
+import type { CompileOptions, LiveReadContext, QueryResult } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import type { OfflineNeed } from "../pipeline/offline-unavailable-error.js";
 import type { CopyProgress, RunStatement, StatementSink } from "../pipeline/statement-sink.js";
@@ -58,6 +58,12 @@ export class RunOperationSink implements OperationSink {
    * most DDL by itself). What a rollback undoes is the rest.
    */
   committedCount = 0;
+  /**
+   * The failed statement ended the transaction by committing it (MySQL
+   * commits before a DDL statement, even one that fails): nothing of this
+   * migration was rolled back, and part of the failed text may have run.
+   */
+  failureCommitted = false;
   /** Whether an autocommit block committed part of this migration. */
   autocommitted = false;
   readonly #statements: StatementSink;
@@ -133,10 +139,13 @@ export class RunOperationSink implements OperationSink {
     return this.#tracker.track(description, work);
   }
 
-  query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) {
+  async query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<QueryResult<Row>> {
     if (!this.#inAutocommitBlock) assertNoTransactionControl(sql);
     const statement = { sql, parameters: parameters ?? [] };
-    return this.#track(sql, () => this.#statements.query<Row>(statement, BIND_QUERY));
+    const result = await this.#track(sql, () => this.#statements.query<Row>(statement, BIND_QUERY));
+    // A statement of the migration like any other: it may have been a DDL statement that committed.
+    this.#ran(sql);
+    return result;
   }
 
   /**
@@ -182,8 +191,7 @@ export class RunOperationSink implements OperationSink {
     }
     for (const statement of statements) {
       await this.#track(statement.sql, () => this.#statements.execute(statement));
-      this.executed.push(statement.sql);
-      if (this.#leftNoTransaction) this.committedCount = this.executed.length;
+      this.#ran(statement.sql);
       if (statement.progress !== undefined) this.#hooks.onProgress?.(statement.progress);
     }
   }
@@ -215,6 +223,12 @@ export class RunOperationSink implements OperationSink {
     };
   }
 
+  /** Records a statement of the migration that ran, and what of the migration it committed. */
+  #ran(sql: string): void {
+    this.executed.push(sql);
+    if (this.#leftNoTransaction) this.committedCount = this.executed.length;
+  }
+
   async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
     this.#hooks.beforeStatement();
     const inTransaction = this.#statements.inTransaction;
@@ -223,6 +237,10 @@ export class RunOperationSink implements OperationSink {
       result = await run();
     } catch (error) {
       this.failedStatement = sql;
+      if (inTransaction && (error as { transactionEnded?: unknown } | null)?.transactionEnded === "committed") {
+        this.failureCommitted = true;
+        this.committedCount = this.executed.length;
+      }
       throw error;
     }
     this.#leftNoTransaction = !this.#statements.inTransaction;
