@@ -223,4 +223,24 @@ describe("multiple heads", () => {
     expect(existsSync(project.dbPath)).toBe(false);
     expect(readdirSync(path.join(project.dir, "migrations", "versions"))).toHaveLength(6);
   });
+
+  it("--sql starts from one revision: 'heads' naming two is refused, as Alembic's get_revision does", () => {
+    project = mergedProject({ merge: false });
+    const message =
+      "FAILED: Multiple head revisions are present for given argument 'heads'; please specify a specific target revision, '<branchname>@heads' to narrow to a specific head, or 'heads' for all heads";
+    for (const args of [
+      ["downgrade", "heads:-1", "--sql"],
+      ["stamp", "heads:b0b0", "--sql"],
+      ["upgrade", "heads:heads", "--sql"],
+    ]) {
+      const result = project.run(...args);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split("\n").at(-1)).toBe(message);
+      expect(result.stdout).toBe("");
+    }
+    // One head of them, by its branch: the script downgrades that branch only.
+    const script = project.ok("downgrade", "c1branch@heads:-1", "--sql");
+    expect(script).toContain("-- Running downgrade d1d1 -> c1c1");
+    expect(script).not.toContain("d2d2");
+  });
 });

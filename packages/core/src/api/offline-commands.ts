@@ -117,8 +117,10 @@ async function runOffline(
 ): Promise<OfflineResult> {
   const scripts = environment.scripts;
   const graph = scripts.graph;
-  const startHeads =
-    start === undefined ? [] : resolveForCommand(start, () => graph.getRevisions(start)).map((revision) => revision.id);
+  // One revision, as Alembic's `get_revision` reads it: `heads` (or a label's) naming several is refused
+  // rather than a script written from one of them.
+  const startRevision = start === undefined ? null : resolveForCommand(start, () => graph.getRevision(start));
+  const startHeads = startRevision === null ? [] : [startRevision.id];
   const sink = new ScriptStatementSink(await environment.offlineDialect());
   const result = await runMigrations({
     sink,
