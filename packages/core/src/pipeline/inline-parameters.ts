@@ -68,6 +68,31 @@ export function trailingLineComment(sql: string): number | undefined {
   return undefined;
 }
 
+/**
+ * `sql` with each tab written as four spaces, as Alembic writes its
+ * scripts, except inside quotes and dollar-quoted bodies: a tab there is
+ * data (a parameter written in as a literal), which the script must keep.
+ */
+export function expandTabs(sql: string): string {
+  if (!sql.includes("\t")) return sql;
+  let out = "";
+  let at = 0;
+  while (at < sql.length) {
+    const after = skipLiteral(sql, at);
+    if (after > at) {
+      const run = sql.slice(at, after);
+      const comment = run.startsWith("--") || run.startsWith("/*");
+      out += comment ? run.replaceAll("\t", "    ") : run;
+      at = after;
+      continue;
+    }
+    const char = sql[at] as string;
+    out += char === "\t" ? "    " : char;
+    at++;
+  }
+  return out;
+}
+
 /** The index after a quoted run, comment or dollar-quoted body starting at `index`; `index` when none starts there. */
 function skipLiteral(sql: string, index: number): number {
   const char = sql[index];

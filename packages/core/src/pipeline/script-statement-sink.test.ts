@@ -34,6 +34,18 @@ describe("ScriptStatementSink", () => {
     expect(sink.script).toBe("INSERT INTO t VALUES ('it''s');\n\nCREATE TABLE t (\n    a INT\n);\n\n");
   });
 
+  it("keeps a tab inside a value, a quoted name or a dollar-quoted body: it is data", async () => {
+    const sink = new ScriptStatementSink(dialectWith(true));
+    await sink.execute({
+      sql: "INSERT INTO t\t(a, \"b\tc\") VALUES ($1, 'x\ty') -- note\there",
+      parameters: ["tab\there"],
+    });
+    await sink.execute({ sql: "DO $$ BEGIN\tPERFORM 1; END $$", parameters: [] });
+    expect(sink.script).toBe(
+      "INSERT INTO t    (a, \"b\tc\") VALUES ('tab\there', 'x\ty') -- note    here\n;\n\nDO $$ BEGIN\tPERFORM 1; END $$;\n\n",
+    );
+  });
+
   it("puts the terminator of a statement ending in a -- comment on a line of its own", async () => {
     const sink = new ScriptStatementSink(dialectWith(true));
     await sink.execute({ sql: "INSERT INTO t VALUES ($1) -- what?", parameters: ["z"] });

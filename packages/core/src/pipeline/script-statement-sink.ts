@@ -1,5 +1,5 @@
 import type { Dialect, ExecuteResult, QueryResult } from "../driver/driver.js";
-import { inlineParameters, trailingLineComment } from "./inline-parameters.js";
+import { expandTabs, inlineParameters, trailingLineComment } from "./inline-parameters.js";
 import { type OfflineNeed, OfflineUnavailableError } from "./offline-unavailable-error.js";
 import type { RunStatement, StatementSink } from "./statement-sink.js";
 
@@ -33,7 +33,7 @@ export class ScriptStatementSink implements StatementSink {
   }
 
   async execute(statement: RunStatement): Promise<ExecuteResult> {
-    const sql = inlineParameters(statement.sql, statement.parameters, this.dialect).replace(/\t/g, "    ").trim();
+    const sql = expandTabs(inlineParameters(statement.sql, statement.parameters, this.dialect)).trim();
     // A statement ending in a `--` comment gets its terminator on a line of its own: after the
     // comment, it would be part of it, and the client would join the statement to the next one.
     const comment = trailingLineComment(sql);
