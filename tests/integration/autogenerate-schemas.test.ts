@@ -61,6 +61,10 @@ for (const harness of harnesses.filter((candidate) => candidate.driver.dialect.c
       await database?.drop();
     });
 
+    it("names the version table with its schema", () => {
+      expect(project.ok("ensure-version").trim()).toBe("Version table public.alembic_version already exists.");
+    });
+
     it("creates, alters and compares tables in their schema", () => {
       project.write("schema.ts", SCHEMA(false));
       const first = project.ok("revision", "--autogenerate", "-m", "tables", "--rev-id", "tb1");

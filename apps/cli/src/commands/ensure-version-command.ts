@@ -14,10 +14,10 @@ export const ensureVersionCommand: Command = {
       return;
     }
     const created = await ensureVersion(config, options);
-    context.output.message(
-      created
-        ? `Created version table ${config.versionTable}.`
-        : `Version table ${config.versionTable} already exists.`,
-    );
+    const name =
+      config.versionTableSchema === undefined
+        ? config.versionTable
+        : `${config.versionTableSchema}.${config.versionTable}`;
+    context.output.message(created ? `Created version table ${name}.` : `Version table ${name} already exists.`);
   },
 };

@@ -140,7 +140,7 @@ export class RunOperationSink implements OperationSink {
   }
 
   async query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<QueryResult<Row>> {
-    if (!this.#inAutocommitBlock) assertNoTransactionControl(sql);
+    if (!this.#inAutocommitBlock) assertNoTransactionControl(sql, BIND_QUERY.what);
     const statement = { sql, parameters: parameters ?? [] };
     const result = await this.#track(sql, () => this.#statements.query<Row>(statement, BIND_QUERY));
     // A statement of the migration like any other: it may have been a DDL statement that committed.

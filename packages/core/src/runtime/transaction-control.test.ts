@@ -37,5 +37,8 @@ describe("findTransactionControl", () => {
   it("refuses with the way out", () => {
     expect(() => assertNoTransactionControl("COMMIT")).toThrow(/'COMMIT' in op.execute\(\).*autocommitBlock/);
     expect(() => assertNoTransactionControl("SELECT 1")).not.toThrow();
+    expect(() => assertNoTransactionControl("COMMIT", "op.getBind().query()")).toThrow(
+      /^'COMMIT' in op.getBind\(\).query\(\) would end/,
+    );
   });
 });

@@ -34,11 +34,11 @@ const TRANSACTION_CONTROL = new Set(["BEGIN", "START", "COMMIT", "END", "ROLLBAC
  * Refuses SQL that would end the run's transaction behind Retort's back;
  * `autocommitBlock` is the way to run such statements.
  */
-export function assertNoTransactionControl(sql: string): void {
+export function assertNoTransactionControl(sql: string, where = "op.execute()"): void {
   const keyword = findTransactionControl(sql);
   if (keyword === undefined) return;
   throw new CommandError(
-    `'${keyword}' in op.execute() would end the run's transaction behind Retort's back, so the version table would no longer match the schema. Retort opens and commits transactions itself; remove the statement, or run statements that must be outside a transaction inside op.getContext().autocommitBlock(async () => { ... }).`,
+    `'${keyword}' in ${where} would end the run's transaction behind Retort's back, so the version table would no longer match the schema. Retort opens and commits transactions itself; remove the statement, or run statements that must be outside a transaction inside op.getContext().autocommitBlock(async () => { ... }).`,
     { code: "TRANSACTION_CONTROL" },
   );
 }
