@@ -83,6 +83,16 @@ describe("batch table model (no database)", () => {
     });
   });
 
+  it("renames a column to its own name in another case, but not onto another column", () => {
+    const result = run([{ kind: "alterColumn", column: "b", newColumnName: "B" }]);
+    expect(names(result)).toEqual(["a", "B", "c", "d"]);
+    expect(result.constraints).toEqual([{ kind: "check", name: "ck_b", condition: '"B" > 0' }]);
+    expect(copyColumns(result, false).sources).toEqual(['"a"', '"b"', '"c"', '"d"']);
+    expect(() => run([{ kind: "alterColumn", column: "b", newColumnName: "C" }])).toThrow(
+      'Column "C" already exists in "t"',
+    );
+  });
+
   it("drops a column with its indexes, constraints and primary key membership", () => {
     expect(run([{ kind: "dropColumn", column: "b" }]).indexes).toEqual([]);
     expect(run([{ kind: "dropColumn", column: "b" }]).constraints).toEqual([]);

@@ -318,9 +318,17 @@ export class BatchTableModel {
     if (step.insertBefore !== undefined || step.insertAfter !== undefined) this.#placeColumn(column.key, step);
   }
 
-  /** Renames a column everywhere it is named: key, indexes, constraints, generated expressions. */
+  /**
+   * Renames a column everywhere it is named: key, indexes, constraints,
+   * generated expressions. Names compare case-insensitively, as SQLite
+   * compares them, but a column is no clash with itself: `Email` to `email`
+   * only changes how the name is written, which RENAME COLUMN allows.
+   */
   #rename(from: string, to: string): void {
-    if (this.#find(to) !== undefined) throw new SqliteBatchError(`Column "${to}" already exists in "${this.#name}"`);
+    const clash = this.#find(to);
+    if (clash !== undefined && clash !== this.#find(from)) {
+      throw new SqliteBatchError(`Column "${to}" already exists in "${this.#name}"`);
+    }
     const renames = new Map([[from.toLowerCase(), to]]);
     const swap = (name: string) => (same(name, from) ? to : name);
     const expression = (text: string) => renameIdentifiers(text, renames);

@@ -243,6 +243,109 @@ describe("batch rebuild", () => {
   });
 });
 
+/** Each index of the table: name -> its CREATE INDEX text. */
+const indexesOf = async (table: string) =>
+  Object.fromEntries(
+    (
+      await rows(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = '${table}' ORDER BY name`)
+    ).map((row) => [row.name, row.sql]),
+  );
+
+describe("batch rebuild: a function named like a column", () => {
+  it("renames the column, not the function, in a CHECK, an index expression and a generated column", async () => {
+    await open(
+      `CREATE TABLE f (id INTEGER PRIMARY KEY, length INT, name TEXT, "lower" TEXT, upper TEXT,
+         shout TEXT GENERATED ALWAYS AS (upper(upper)) VIRTUAL,
+         CONSTRAINT ck_len CHECK (length(name) > 0 AND length >= 0));
+       CREATE INDEX ix_lower ON f (lower(name), lower);
+       CREATE INDEX ix_short ON f (name) WHERE length (name) < 10 AND length < 10;
+       INSERT INTO f (length, name, lower, upper) VALUES (1, 'ab', 'x', 'hi');`,
+    );
+    await inRun(
+      batch("f", [
+        { kind: "alterColumn", column: "length", newColumnName: "size", existingType: integer() },
+        { kind: "alterColumn", column: "lower", newColumnName: "low" },
+        { kind: "alterColumn", column: "upper", newColumnName: "up" },
+      ]),
+    );
+    const created = await schemaOf("f");
+    expect(created).toContain('CHECK (length(name) > 0 AND "size" >= 0)');
+    expect(created).toContain('GENERATED ALWAYS AS (upper("up")) VIRTUAL');
+    const indexes = await indexesOf("f");
+    expect(indexes.ix_lower).toContain('(lower(name), "low")');
+    expect(indexes.ix_short).toContain('WHERE length (name) < 10 AND "size" < 10');
+    expect(await rows("SELECT id, size, name, low, up, shout FROM f")).toEqual([
+      { id: 1, size: 1, name: "ab", low: "x", up: "hi", shout: "HI" },
+    ]);
+    // The kept CHECK still calls length(): an empty name is refused.
+    await expect(connection.execute("INSERT INTO f (size, name) VALUES (0, '')")).rejects.toThrow(
+      /CHECK constraint failed/,
+    );
+  });
+
+  it("drops only what uses a dropped column, not what calls a function of its name", async () => {
+    await open(
+      `CREATE TABLE ev (id INTEGER PRIMARY KEY, name TEXT, created TEXT, date TEXT, length INT,
+         name_length INT GENERATED ALWAYS AS (length(name)) VIRTUAL,
+         CONSTRAINT ck_name CHECK (length(name) > 0), CONSTRAINT ck_created CHECK (date(created) IS NOT NULL),
+         CONSTRAINT ck_length CHECK (length >= 0));
+       CREATE INDEX ix_day ON ev (date(created));
+       CREATE INDEX ix_date ON ev (date);
+       INSERT INTO ev (name, created, date, length) VALUES ('a', '2026-01-02 10:00:00', 'x', 1);`,
+    );
+    await inRun(
+      batch("ev", [
+        { kind: "dropColumn", column: "date" },
+        { kind: "dropColumn", column: "length" },
+      ]),
+    );
+    const created = await schemaOf("ev");
+    expect(created).toContain('CONSTRAINT "ck_name" CHECK (length(name) > 0)');
+    expect(created).toContain('CONSTRAINT "ck_created" CHECK (date(created) IS NOT NULL)');
+    expect(created).not.toContain("ck_length");
+    expect(Object.keys(await indexesOf("ev"))).toEqual(["ix_day"]);
+    expect(created).toContain('"name_length" INT GENERATED ALWAYS AS (length(name)) VIRTUAL');
+    expect(await rows("SELECT id, name, created, name_length FROM ev")).toEqual([
+      { id: 1, name: "a", created: "2026-01-02 10:00:00", name_length: 1 },
+    ]);
+    await expect(connection.execute("INSERT INTO ev (name, created) VALUES ('', '2026-01-02')")).rejects.toThrow(
+      /CHECK constraint failed: ck_name/,
+    );
+  });
+});
+
+describe("batch rebuild: column details", () => {
+  it("keeps a DEFAULT written with a signed exponent or a leading sign", async () => {
+    await open(
+      `CREATE TABLE c (id INTEGER PRIMARY KEY, r REAL DEFAULT 1e-5, s REAL DEFAULT +1.5E+3, m REAL DEFAULT -2E-2, n TEXT);
+       INSERT INTO c (n) VALUES ('a');`,
+    );
+    await inRun(batch("c", [{ kind: "alterColumn", column: "n", nullable: false, existingType: text() }]));
+    const created = await schemaOf("c");
+    expect(created).toContain('"r" REAL DEFAULT 1e-5');
+    expect(created).toContain('"s" REAL DEFAULT +1.5E+3');
+    expect(created).toContain('"m" REAL DEFAULT -2E-2');
+    await connection.execute("INSERT INTO c (n) VALUES ('b')");
+    expect(await rows("SELECT r, s, m, n FROM c ORDER BY id")).toEqual([
+      { r: 1e-5, s: 1500, m: -0.02, n: "a" },
+      { r: 1e-5, s: 1500, m: -0.02, n: "b" },
+    ]);
+  });
+
+  it("renames a column when only the case of its name changes", async () => {
+    await open(
+      `CREATE TABLE u (id INTEGER PRIMARY KEY, Email TEXT, CONSTRAINT ck_email CHECK (Email LIKE '%@%'));
+       CREATE UNIQUE INDEX ix_email ON u (Email);
+       INSERT INTO u (Email) VALUES ('a@b');`,
+    );
+    await inRun(batch("u", [{ kind: "alterColumn", column: "Email", newColumnName: "email", nullable: false }]));
+    expect(await rows("SELECT name FROM pragma_table_info('u')")).toEqual([{ name: "id" }, { name: "email" }]);
+    expect(await schemaOf("u")).toContain(`CONSTRAINT "ck_email" CHECK ("email" LIKE '%@%')`);
+    expect((await indexesOf("u")).ix_email).toContain('("email")');
+    expect(await rows("SELECT * FROM u")).toEqual([{ id: 1, email: "a@b" }]);
+  });
+});
+
 describe("dropColumn of a column an index or constraint uses", () => {
   it("is refused before anything runs, pointing to batch mode", async () => {
     const folder = temporaryFolder("retort-sqlite-dropcol-");
@@ -263,5 +366,18 @@ describe("dropColumn of a column an index or constraint uses", () => {
       await connection.close();
       folder.remove();
     }
+  });
+});
+
+describe("dropColumn of a column named like a function an index calls", () => {
+  it("drops it in place: the index calls the function, it does not use the column", async () => {
+    await open(
+      `CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT, length INT);
+       CREATE INDEX ix ON u (length(email)); INSERT INTO u (email, length) VALUES ('a@b', 3);`,
+    );
+    const sent = await runOperation(connection, { kind: "dropColumn", table: "u", column: "length" });
+    expect(sent.map((statement) => statement.sql)).toEqual(['ALTER TABLE "u" DROP COLUMN "length"']);
+    expect(await indexesOf("u")).toEqual({ ix: "CREATE INDEX ix ON u (length(email))" });
+    expect(await rows("SELECT * FROM u")).toEqual([{ id: 1, email: "a@b" }]);
   });
 });

@@ -50,14 +50,28 @@ export function tokenize(sql: string): SqlToken[] {
       push("word", end, sql.slice(index, end));
     } else if (/[0-9]/.test(char) || (char === "." && /[0-9]/.test(sql[index + 1] ?? ""))) {
       // A number; a lone "." (`t.email`, `NEW.email`) is punctuation, so the name after it is a name.
-      let end = index + 1;
-      while (end < sql.length && /[\w.]/.test(sql[end] as string)) end++;
-      push("number", end);
+      push("number", numberEnd(sql, index));
     } else {
       push("punct", index + 1);
     }
   }
   return tokens;
+}
+
+/**
+ * SQLite's numeric literal (https://sqlite.org/syntax/numeric-literal.html):
+ * hex, or digits with an optional fraction and an exponent whose sign
+ * belongs to the number (`1e-5`, `1.5E+3`; digits may be separated by `_`
+ * since SQLite 3.46). Letters glued to it are kept in the token, so a
+ * malformed literal stays one token that SQLite itself rejects.
+ */
+const numericLiteral = /0[xX][0-9a-fA-F_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?/y;
+
+function numberEnd(sql: string, start: number): number {
+  numericLiteral.lastIndex = start;
+  let end = numericLiteral.test(sql) ? numericLiteral.lastIndex : start + 1;
+  while (end < sql.length && /[\w.]/.test(sql[end] as string)) end++;
+  return end;
 }
 
 function scanQuoted(sql: string, start: number, close: string): number {
@@ -121,18 +135,49 @@ export function textOf(sql: string, tokens: readonly SqlToken[], from = 0, to = 
   return first === undefined || last === undefined ? "" : sql.slice(first.start, last.end);
 }
 
-/** True when the SQL text names `identifier` outside string literals (names compare case-insensitively). */
-export function mentions(sql: string, identifier: string): boolean {
-  const wanted = identifier.toLowerCase();
-  return tokenize(sql).some((token) => isName(token) && token.name.toLowerCase() === wanted);
+/**
+ * True when the token at `index` of a full token list is a bare word called
+ * as a function: SQLite reads `length(name)` (a space or a comment may come
+ * before the parenthesis) as a call, never as the column `length`, so a
+ * column of that name is neither used nor renamed there. A quoted name is
+ * left a column reference.
+ */
+function isFunctionCall(tokens: readonly SqlToken[], index: number): boolean {
+  if (tokens[index]?.kind !== "word") return false;
+  let next = index + 1;
+  while (tokens[next]?.kind === "space") next++;
+  return tokens[next]?.text === "(";
 }
 
-/** Rewrites every name token in `renames` (lower-cased old name → new name), quoting the new names. */
+/**
+ * The tokens of an expression that can name a column: its words and quoted
+ * identifiers outside string literals, function names excepted.
+ */
+function columnNameTokens(tokens: readonly SqlToken[]): Set<SqlToken> {
+  return new Set(tokens.filter((token, index) => isName(token) && !isFunctionCall(tokens, index)));
+}
+
+/**
+ * True when the expression names column `identifier` outside string
+ * literals and function names (names compare case-insensitively).
+ */
+export function mentions(sql: string, identifier: string): boolean {
+  const wanted = identifier.toLowerCase();
+  return [...columnNameTokens(tokenize(sql))].some((token) => token.name.toLowerCase() === wanted);
+}
+
+/**
+ * Rewrites every column name of an expression found in `renames`
+ * (lower-cased old name → new name), quoting the new names; function names
+ * and string literals are left as written.
+ */
 export function renameIdentifiers(sql: string, renames: ReadonlyMap<string, string>): string {
   if (renames.size === 0) return sql;
-  return tokenize(sql)
+  const tokens = tokenize(sql);
+  const columns = columnNameTokens(tokens);
+  return tokens
     .map((token) => {
-      const target = isName(token) ? renames.get(token.name.toLowerCase()) : undefined;
+      const target = columns.has(token) ? renames.get(token.name.toLowerCase()) : undefined;
       return target === undefined ? token.text : quoteName(target);
     })
     .join("");
