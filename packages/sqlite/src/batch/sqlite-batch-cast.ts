@@ -23,12 +23,14 @@ export interface CastChange {
 
 /** The columns whose type affinity changes, which the copy converts through CAST (see `needsCast`). */
 export function castColumns(target: BatchTable): CastColumn[] {
-  return target.columns.filter(needsCast).map((column) => ({
-    name: column.name,
-    source: column.source as string,
-    fromType: column.sourceType as string,
-    toType: column.type,
-  }));
+  return target.columns
+    .filter((column) => needsCast(column, target))
+    .map((column) => ({
+      name: column.name,
+      source: column.source as string,
+      fromType: column.sourceType as string,
+      toType: column.type,
+    }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { BatchAlterTableOperation, BatchOptions, BatchStep } from "@retort/core";
-import { column, integer, sql, string, text } from "@retort/core";
+import { column, customType, integer, sql, string, text } from "@retort/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteConnection } from "../sqlite-connection.js";
 import { SqliteDriver } from "../sqlite-driver.js";
@@ -329,6 +329,25 @@ describe("batch rebuild: column details", () => {
     expect(await rows("SELECT r, s, m, n FROM c ORDER BY id")).toEqual([
       { r: 1e-5, s: 1500, m: -0.02, n: "a" },
       { r: 1e-5, s: 1500, m: -0.02, n: "b" },
+    ]);
+  });
+
+  it("copies into an ANY column of a STRICT table without a CAST: values keep their type", async () => {
+    await open(
+      `CREATE TABLE ev (id INTEGER PRIMARY KEY, code TEXT, n INT) STRICT;
+       INSERT INTO ev (code) VALUES ('abc'), ('007'), ('1.50'), (NULL);`,
+    );
+    const sent: string[] = [];
+    await inRun(batch("ev", [{ kind: "alterColumn", column: "code", type: customType("ANY"), existingType: text() }]), {
+      onStatement: (statement) => sent.push(statement),
+    });
+    expect(sent.filter((statement) => statement.includes("CAST("))).toEqual([]);
+    expect(await schemaOf("ev")).toContain('"code" ANY');
+    expect(await rows("SELECT code, typeof(code) AS kind FROM ev ORDER BY id")).toEqual([
+      { code: "abc", kind: "text" },
+      { code: "007", kind: "text" },
+      { code: "1.50", kind: "text" },
+      { code: null, kind: "null" },
     ]);
   });
 

@@ -128,7 +128,7 @@ export function copyColumns(
     if (column.source === undefined || column.generated !== undefined) continue;
     targets.push(quoteName(column.name));
     const source = quoteName(sourceName(column.source));
-    sources.push(needsCast(column) ? `CAST(${source} AS ${column.type})` : source);
+    sources.push(needsCast(column, table) ? `CAST(${source} AS ${column.type})` : source);
   }
   return { targets, sources };
 }
@@ -136,17 +136,26 @@ export function copyColumns(
 /**
  * True when the copy converts the column through CAST: its type affinity
  * changes (https://sqlite.org/datatype3.html#determination_of_column_affinity),
- * and it is not JSON, as in Alembic (alembic.md §6.1).
+ * and it is not JSON, as in Alembic (alembic.md §6.1). Not for an `ANY`
+ * column of a STRICT table, which stores each value as it is
+ * (https://sqlite.org/stricttables.html#the_any_datatype): `CAST(x AS ANY)`
+ * would give it NUMERIC affinity first and turn `'007'` into 7.
  */
-export function needsCast(column: BatchColumn): boolean {
+export function needsCast(column: BatchColumn, table: BatchTable): boolean {
   return (
     column.source !== undefined &&
     column.generated === undefined &&
     column.sourceType !== undefined &&
     column.type !== "" &&
     !/json/i.test(column.type) &&
+    !(isStrict(table) && column.type.trim().toUpperCase() === "ANY") &&
     typeAffinity(column.type) !== typeAffinity(column.sourceType)
   );
+}
+
+/** A STRICT table (https://sqlite.org/stricttables.html). */
+export function isStrict(table: BatchTable): boolean {
+  return /\bstrict\b/i.test(table.tableOptions);
 }
 
 /**
