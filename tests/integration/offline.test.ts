@@ -246,6 +246,30 @@ for (const harness of harnesses) {
         expect(await versionRows(harness, database.url, project.dir)).toEqual(["b2"]);
       });
 
+      it("fails the script, changing nothing, when copyFrom leaves out a column or an index of the table", async () => {
+        const { database, project, script } = await batchScript(
+          [
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(40), secret TEXT)",
+            "CREATE UNIQUE INDEX ux_secret ON users (secret)",
+            "INSERT INTO users VALUES (1, 'a@x', 's1')",
+          ],
+          'column("id", integer(), { primaryKey: true }), column("email", string(40))',
+          'alterColumn("email", { nullable: false })',
+        );
+        expect(() => harness.runScript(database.url, script)).toThrow(
+          /copyFrom has every column and index of the table/,
+        );
+        expect(await versionRows(harness, database.url, project.dir)).toEqual(["a1"]);
+        const connection = await harness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
+        try {
+          expect((await connection.query("SELECT id, email, secret FROM users")).rows).toEqual([
+            { id: 1, email: "a@x", secret: "s1" },
+          ]);
+        } finally {
+          await connection.close();
+        }
+      });
+
       it("fails the script, changing nothing, when a view or another table's trigger may use a column the batch drops", async () => {
         const { database, project, script } = await batchScript(
           [

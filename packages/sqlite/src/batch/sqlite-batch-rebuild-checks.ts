@@ -27,7 +27,8 @@ export const CHECKS_TABLE_SQL =
   '"foreign_keys_hold" INTEGER CONSTRAINT "foreign keys hold" CHECK ("foreign_keys_hold" IS NOT 0), ' +
   '"casts_keep_values" INTEGER CONSTRAINT "casts keep values (strictCast)" CHECK ("casts_keep_values" IS NOT 0), ' +
   '"no_triggers" INTEGER CONSTRAINT "no triggers on the table (a --sql script cannot re-create them)" CHECK ("no_triggers" IS NOT 0), ' +
-  '"no_dependents" INTEGER CONSTRAINT "no views or triggers use the table (a --sql script cannot check them)" CHECK ("no_dependents" IS NOT 0))';
+  '"no_dependents" INTEGER CONSTRAINT "no views or triggers use the table (a --sql script cannot check them)" CHECK ("no_dependents" IS NOT 0), ' +
+  '"copy_from_covers" INTEGER CONSTRAINT "copyFrom has every column and index of the table" CHECK ("copy_from_covers" IS NOT 0))';
 
 /** The TEMP table holding the old table's row count. */
 export const ROWS = 'temp."retort_batch_rows"';
@@ -66,6 +67,29 @@ export function noDependentsCheck(table: string): RebuildCheck {
     message:
       "views or triggers of other tables mention the table, and the batch drops or renames a column they may use, " +
       "which a --sql script cannot check (run the batch online, or drop them before the block and create them after it)",
+  };
+}
+
+/**
+ * Offline, where `copyFrom` stands for the table: the table in the
+ * database has no column and no index (one written as `CREATE INDEX`)
+ * that `copyFrom` leaves out. The rebuild would drop them, a column with
+ * its data, without a word; online the same batch is refused before it
+ * runs (`assertCopyFromCovers`).
+ */
+export function copyFromCoversCheck(table: string, declared: BatchTable): RebuildCheck {
+  const names = (list: readonly { readonly name: string }[]) =>
+    list.length === 0 ? "NULL" : list.map((item) => sqlLiteral(item.name.toLowerCase())).join(", ");
+  return {
+    column: "copy_from_covers",
+    condition:
+      `NOT EXISTS (SELECT 1 FROM pragma_table_xinfo(${sqlLiteral(table)}) WHERE "hidden" <> 1 ` +
+      `AND lower("name") NOT IN (${names(declared.columns)})) ` +
+      `AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE "type" = 'index' AND "sql" IS NOT NULL ` +
+      `AND "tbl_name" = ${sqlLiteral(table)} COLLATE NOCASE AND lower("name") NOT IN (${names(declared.indexes)}))`,
+    message:
+      "the table in the database has a column or index that copyFrom leaves out, which the rebuild would drop " +
+      "(a column with its data): add it to copyFrom (and drop it in the batch if it should go)",
   };
 }
 

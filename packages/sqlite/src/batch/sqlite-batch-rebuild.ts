@@ -8,6 +8,7 @@ import {
   CHECKS_TABLE_SQL,
   checkCasts,
   foreignKeysHoldCheck,
+  copyFromCoversCheck,
   noDependentsCheck,
   noTriggersCheck,
   ROWS,
@@ -156,6 +157,8 @@ export async function compileRebuildStatements(
     // Offline, the script knows the table from copyFrom only: DROP TABLE
     // would take its triggers along unseen. Refuse, rather than lose them.
     check(noTriggersCheck(table));
+    // copyFrom stands for the table: what it leaves out would be dropped, data and all.
+    check(copyFromCoversCheck(table, original));
     // A view or another table's trigger that uses a dropped or renamed column would break unseen.
     const kept = new Set(
       target.columns.flatMap((column) => (column.source === column.name ? [column.name.toLowerCase()] : [])),
