@@ -137,6 +137,9 @@ function assertCopyFromCovers(live: BatchTable, declared: BatchTable): void {
   );
 }
 
+/** SQLite's error for a double-quoted string it reads as a name: `no such column: "bogus" - should this be a string literal in single-quotes?`. */
+const DOUBLE_QUOTED_STRING = /no such column: ("[^"]*") - should this be a string literal in single-quotes\?/;
+
 /**
  * Refuses a rebuild of `table` when the scratch database could not create
  * the table or one of its indexes (an index on a function or collation
@@ -148,6 +151,16 @@ function assertReplayed(table: string, failed: readonly { row: SchemaRow; error:
     ({ row }) => row.tbl_name.toLowerCase() === table.toLowerCase() && (row.type === "table" || row.type === "index"),
   );
   if (own.length === 0) return;
+  const quoted = own.map(({ error }) => DOUBLE_QUOTED_STRING.exec(reasonOf(error))?.[1]).find((name) => name);
+  if (quoted !== undefined) {
+    throw new SqliteBatchError(
+      `Batch rebuild of "${table}" cannot re-create it: its SQL writes the string ${quoted} in double quotes, which ` +
+        "this SQLite reads as a column name (double-quoted string literals are off in Retort's SQLite, as SQLite " +
+        "advises: https://sqlite.org/quirks.html#dblquote). Write the string in single quotes in the table's " +
+        "definition (re-create the table, or its index, with a SQLite shell that still accepts the old form), " +
+        "then run the batch again. Nothing was changed.",
+    );
+  }
   const objects = own.map(({ row, error }) => `${row.type} "${row.name}" (${reasonOf(error)})`).join(", ");
   throw new SqliteBatchError(
     `Batch rebuild of "${table}" cannot re-create its ${objects} outside this database's connection: the rebuild ` +

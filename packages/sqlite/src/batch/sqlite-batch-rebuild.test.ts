@@ -1,5 +1,6 @@
 import type { BatchAlterTableOperation, BatchOptions, BatchStep } from "@retort/core";
 import { column, customType, integer, sql, string, text } from "@retort/core";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteConnection } from "../sqlite-connection.js";
 import { SqliteDriver } from "../sqlite-driver.js";
@@ -146,6 +147,29 @@ describe("batch rebuild", () => {
     expect(dropped).not.toContain("UNIQUE (b)");
     expect(dropped).not.toContain("REFERENCES");
     expect(dropped).toContain('CONSTRAINT "uq_a" UNIQUE (a)');
+  });
+
+  it("names a string written in double quotes, which it cannot re-create, rather than a missing function", async () => {
+    // A schema another SQLite wrote with the old double-quoted form (this one refuses it in DDL).
+    await open(
+      "CREATE TABLE q (id INTEGER PRIMARY KEY, status TEXT CHECK (status <> 2), n INT); INSERT INTO q (n) VALUES (1);",
+    );
+    await connection.close();
+    const raw = new Database(folder.file());
+    raw.unsafeMode(true);
+    raw.exec(
+      `PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, '<> 2', '<> "bogus"') WHERE name = 'q'; PRAGMA writable_schema = OFF;`,
+    );
+    raw.close();
+    connection = await new SqliteDriver().connect(sqliteUrl(folder.file()));
+    const error = await inRun(batch("q", [{ kind: "alterColumn", column: "n", nullable: false }])).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toMatch(
+      /writes the string "bogus" in double quotes.*single quotes.*Nothing was changed/,
+    );
+    expect((error as Error).message).not.toContain("needs a function");
+    expect(await rows("SELECT * FROM q")).toEqual([{ id: 1, status: null, n: 1 }]);
   });
 
   it("fails clearly on an unnamed constraint without a naming convention", async () => {
