@@ -49,6 +49,16 @@ for (const harness of harnesses) {
         "short-lock.json",
         JSON.stringify({ scriptLocation: "migrations", url: database.url, lock: { timeoutMs: 1000 } }),
       );
+      // The same version table as the default config's, its schema written out.
+      project.write(
+        "public-schema.json",
+        JSON.stringify({
+          scriptLocation: "migrations",
+          url: database.url,
+          versionTableSchema: "public",
+          lock: { timeoutMs: 1000 },
+        }),
+      );
     });
     afterAll(async () => {
       project?.cleanup();
@@ -94,6 +104,30 @@ for (const harness of harnesses) {
       expect(await probe.versionRows()).toEqual(["r000"]);
       expect(await probe.tableExists("held")).toBe(true);
     });
+
+    // PostgreSQL resolves the unqualified version table to public.alembic_version:
+    // a run that names that schema uses the same table, so it takes the same lock.
+    it.runIf(harness.name === "postgresql")(
+      "makes a run with versionTableSchema public wait for one without it on the same table",
+      async () => {
+        const reset = await project.runAsync("downgrade", "base");
+        expect(reset.status, reset.stderr).toBe(0);
+        const marker = path.join(project.dir, `holding-unqualified-${Date.now()}`);
+        const holder = project.spawn("-x", `hold=${marker}`, "upgrade", "head");
+        const holderExit = new Promise<void>((resolve) => holder.on("exit", () => resolve()));
+        try {
+          await waitForFile(marker);
+          const waiter = await project.runAsync("-c", "public-schema.json", "upgrade", "head");
+          expect(waiter.status).toBe(1);
+          expect(waiter.stderr).toContain('for "public.alembic_version"): it is held by pid');
+          expect(waiter.stderr).toContain(`retort (pid ${holder.pid})`);
+        } finally {
+          holder.kill("SIGKILL");
+          await holderExit;
+        }
+        expect(await probe.versionRows()).toEqual([]);
+      },
+    );
   });
 
   describe(`waiting for the migration lock on ${harness.name}`, () => {

@@ -30,6 +30,7 @@ export {
   PostgresLock,
   LOCK_NAMESPACE,
   lockKeys,
+  resolvedLockKey,
   findLockHolders,
   describeLockHolder,
   type LockHolder,

@@ -8,7 +8,7 @@ import {
   type StatementErrorContext,
   toDatabaseError,
 } from "./postgres-errors.js";
-import { describeLockHolder, findLockHolders, lockKeys, PostgresLock } from "./postgres-lock.js";
+import { describeLockHolder, findLockHolders, lockKeys, PostgresLock, sessionLockKey } from "./postgres-lock.js";
 import type { PostgresConnectionConfig } from "./postgres-url.js";
 import { toPostgresValue } from "./postgres-types.js";
 
@@ -164,7 +164,8 @@ export class PostgresConnection implements Connection {
 
   /**
    * Takes the migration lock on a session of its own (see `PostgresLock`):
-   * a session-level advisory lock keyed on the database and `key`, waiting
+   * a session-level advisory lock keyed on the database and `key` (an
+   * unqualified version table with the schema it resolves to), waiting
    * at most `timeoutMs` (server-side `lock_timeout`), else
    * `LockTimeoutError` naming the holder.
    */
@@ -213,11 +214,13 @@ export class PostgresConnection implements Connection {
   /**
    * Who holds the migration lock `key`: the sessions `findLockHolders`
    * finds in `pg_locks` and `pg_stat_activity` (pid, application name,
-   * client, user), asked on this session while the lock's own waits.
+   * client, user), asked on this session while the lock's own waits. An
+   * unqualified `key` is resolved here as the lock's session resolves it
+   * (both sessions are opened with the same settings).
    */
   async lockHolder(key: string): Promise<string | undefined> {
-    const { rows } = await this.#client.query<{ database: string }>("SELECT current_database() AS database");
-    const holders = await findLockHolders(this.#client, lockKeys(rows[0]?.database ?? "", key));
+    const resolved = await sessionLockKey(this.#client, key);
+    const holders = await findLockHolders(this.#client, lockKeys(resolved.database, resolved.key));
     return holders.length === 0 ? undefined : holders.map(describeLockHolder).join("; ");
   }
 

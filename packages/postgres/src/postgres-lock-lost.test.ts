@@ -88,7 +88,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 function lockMessage(pid: number, reason: string): RegExp {
   return new RegExp(
-    `^The migration lock on database "${database.name}" \\(advisory lock 1380275282, -?\\d+ for "\\.alembic_version"\\) was lost: its session \\(pid ${pid}\\) ${reason}\\. Another process may be migrating this database; nothing more is run or committed\\. Check the database with 'retort current' and run the command again\\.$`,
+    `^The migration lock on database "${database.name}" \\(advisory lock 1380275282, -?\\d+ for "public\\.alembic_version"\\) was lost: its session \\(pid ${pid}\\) ${reason}\\. Another process may be migrating this database; nothing more is run or committed\\. Check the database with 'retort current' and run the command again\\.$`,
   );
 }
 

@@ -7,17 +7,19 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LockHandle, LockTimeoutError, RetortError } from "@retort/core";
+import { type LockHandle, LockTimeoutError, parseDatabaseUrl, RetortError } from "@retort/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresConnection } from "./postgres-connection.js";
 import { PostgresDriver } from "./postgres-driver.js";
-import { LOCK_NAMESPACE, lockKeys } from "./postgres-lock.js";
-import { createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { LOCK_NAMESPACE, lockKeys, resolvedLockKey } from "./postgres-lock.js";
+import { createTestDatabase, type TestDatabase, urlFor } from "./test-support/test-database.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const childScript = join(here, "test-support", "lock-child.mjs");
 const driver = new PostgresDriver();
 const KEY = ".alembic_version";
+/** KEY as the server resolves it with the default search_path. */
+const RESOLVED_KEY = "public.alembic_version";
 let database: TestDatabase;
 let other: TestDatabase;
 const connections: PostgresConnection[] = [];
@@ -51,6 +53,14 @@ async function connect(applicationName: string, target = database, options = {})
   return connection;
 }
 
+/** A connection to the test database whose sessions start with `search_path` set (the URL's `options`). */
+async function connectWithSearchPath(applicationName: string, searchPath: string): Promise<PostgresConnection> {
+  const url = parseDatabaseUrl(urlFor(database.name, { options: `-c search_path=${searchPath}` }));
+  const connection = await driver.connect(url, { applicationName });
+  connections.push(connection);
+  return connection;
+}
+
 async function lock(connection: PostgresConnection, timeoutMs: number, key = KEY): Promise<LockHandle> {
   const handle = await connection.acquireLock({ key, timeoutMs });
   locks.push(handle);
@@ -67,8 +77,8 @@ async function lockFailure(promise: Promise<unknown>): Promise<LockTimeoutError>
   throw new Error("the lock was granted");
 }
 
-/** The pids holding Retort's advisory lock for KEY in the test database. */
-async function holderPids(key = KEY): Promise<number[]> {
+/** The pids holding Retort's advisory lock for the resolved key `key` in the test database. */
+async function holderPids(key = RESOLVED_KEY): Promise<number[]> {
   const [first, second] = lockKeys(database.name, key);
   return database.inspect(async (client) => {
     const { rows } = await client.query<{ pid: number }>(
@@ -87,6 +97,81 @@ describe("lock keys", () => {
     expect(lockKeys("app", ".alembic_version")).toEqual([1380275282, 14704014]);
     expect(lockKeys("app", "meta.alembic_version")).not.toEqual(lockKeys("app", ".alembic_version"));
     expect(lockKeys("other", ".alembic_version")).not.toEqual(lockKeys("app", ".alembic_version"));
+    // What an unqualified table resolves to; the key older versions used for an explicit schema.
+    expect(lockKeys("app", "public.alembic_version")).toEqual([1380275282, -775110898]);
+  });
+
+  it("name an unqualified table with the schema it resolves to, and keep a qualified key as written", () => {
+    expect(resolvedLockKey(".alembic_version", "public")).toBe("public.alembic_version");
+    // The leading dot marks the missing schema, whatever dots the table's name holds.
+    expect(resolvedLockKey(".my.version", "app")).toBe("app.my.version");
+    expect(resolvedLockKey("meta.alembic_version", "public")).toBe("meta.alembic_version");
+    // Names are quoted, so case is kept: "Public" is another schema.
+    expect(resolvedLockKey(".alembic_version", "Public")).not.toBe(resolvedLockKey(".alembic_version", "public"));
+    // No schema to resolve to (a search_path naming none that exists): the key as given.
+    expect(resolvedLockKey(".alembic_version", null)).toBe(".alembic_version");
+  });
+});
+
+describe("PostgresLock keys on the version table the server means", () => {
+  beforeAll(async () => {
+    await database.inspect(async (client) => {
+      await client.query('CREATE SCHEMA "meta"; CREATE SCHEMA "first"; CREATE SCHEMA "Meta"');
+    });
+  });
+
+  it("excludes a run with versionTableSchema public and one without it, either way round", async () => {
+    const qualified = await connect("retort-qualified");
+    const unqualified = await connect("retort-unqualified");
+    const held = await lock(qualified, 1000, "public.alembic_version");
+    const error = await lockFailure(lock(unqualified, 300, ".alembic_version"));
+    expect(error.message).toContain('for "public.alembic_version"): it is held by pid');
+    expect(error.holder).toMatch(/^pid \d+ \(application "retort-qualified"/);
+    await held.release();
+
+    const first = await lock(unqualified, 1000, ".alembic_version");
+    await lockFailure(lock(qualified, 300, "public.alembic_version"));
+    await first.release();
+    await lock(qualified, 1000, "public.alembic_version");
+  });
+
+  it("resolves an unqualified table through the session's search_path", async () => {
+    const unqualified = await connectWithSearchPath("retort-meta-path", "meta");
+    const handle = await lock(unqualified, 1000, KEY);
+    expect(await holderPids("meta.alembic_version")).toHaveLength(1);
+    const other = await connect("retort-other");
+    await lockFailure(lock(other, 200, "meta.alembic_version"));
+    // public.alembic_version and "Meta".alembic_version are other tables.
+    await lock(other, 200, "public.alembic_version");
+    await lock(other, 200, "Meta.alembic_version");
+    await handle.release();
+  });
+
+  it("follows an existing version table to the schema search_path finds it in", async () => {
+    const session = await connectWithSearchPath("retort-two-schemas", "first,meta");
+    const other = await connect("retort-other");
+    // No version table yet: an unqualified CREATE TABLE would put it in the first schema.
+    const before = await lock(session, 1000, KEY);
+    await lockFailure(lock(other, 200, "first.alembic_version"));
+    await before.release();
+
+    await database.inspect((client) => client.query('CREATE TABLE "meta"."alembic_version" (version_num varchar(32))'));
+    try {
+      const after = await lock(session, 1000, KEY);
+      await lockFailure(lock(other, 200, "meta.alembic_version"));
+      await lock(other, 200, "first.alembic_version");
+      await after.release();
+    } finally {
+      await database.inspect((client) => client.query('DROP TABLE "meta"."alembic_version"'));
+    }
+  });
+
+  it("names the holder to a waiter that spells the table otherwise (lockHolder resolves the key)", async () => {
+    const holder = await connect("retort-qualified");
+    await lock(holder, 1000, "public.alembic_version");
+    const waiter = await connect("retort-unqualified");
+    expect(await waiter.lockHolder(KEY)).toMatch(/^pid \d+ \(application "retort-qualified"/);
+    expect(await waiter.lockHolder("meta.alembic_version")).toBeUndefined();
   });
 });
 
@@ -109,7 +194,7 @@ describe("PostgresLock in one process", () => {
     expect(error.code).toBe("LOCK_TIMEOUT");
     expect(error.message).toMatch(
       new RegExp(
-        `^Timed out after 400 ms waiting for the migration lock on database "${database.name}" \\(advisory lock 1380275282, -?\\d+ for "\\.alembic_version"\\): it is held by pid ${pid} \\(application "retort-holder", client 127\\.0\\.0\\.1:\\d+, user "\\w+", connected since [0-9T:.-]+Z, state "idle"\\)\\.`,
+        `^Timed out after 400 ms waiting for the migration lock on database "${database.name}" \\(advisory lock 1380275282, -?\\d+ for "public\\.alembic_version"\\): it is held by pid ${pid} \\(application "retort-holder", client 127\\.0\\.0\\.1:\\d+, user "\\w+", connected since [0-9T:.-]+Z, state "idle"\\)\\.`,
       ),
     );
     expect(error.message).toContain("wait for it to finish and run the command again, or raise lock.timeoutMs");
@@ -154,7 +239,7 @@ describe("PostgresLock in one process", () => {
     await lock(first, 500, ".alembic_version");
     await lock(second, 500, "meta.alembic_version");
     await lock(elsewhere, 500, ".alembic_version");
-    expect(await holderPids(".alembic_version")).toHaveLength(1);
+    expect(await holderPids("public.alembic_version")).toHaveLength(1);
     expect(await holderPids("meta.alembic_version")).toHaveLength(1);
   });
 

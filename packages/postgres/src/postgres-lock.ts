@@ -18,7 +18,8 @@ const FIRST_POLL_MS = 10;
 const MAX_POLL_MS = 250;
 
 /**
- * The two int4 keys of the migration lock for `key` in `database`:
+ * The two int4 keys of the migration lock for `key` (as `resolvedLockKey`
+ * gives it: `"<schema>.<table>"`) in `database`:
  * `[LOCK_NAMESPACE, the first 4 bytes of SHA-256(database + NUL + key) as
  * a signed big-endian int4]`. Computed here rather than with the server's
  * `hashtext()`, whose output PostgreSQL does not promise to keep across
@@ -27,12 +28,73 @@ const MAX_POLL_MS = 250;
  * when a pooler or a tool compares them across databases.)
  *
  * ```ts
- * lockKeys("app", ".alembic_version"); // [1380275282, <int4>]
+ * lockKeys("app", "public.alembic_version"); // [1380275282, <int4>]
  * ```
  */
 export function lockKeys(database: string, key: string): readonly [number, number] {
   const digest = createHash("sha256").update(`${database}\u0000${key}`, "utf8").digest();
   return [LOCK_NAMESPACE, digest.readInt32BE(0)];
+}
+
+/**
+ * What an unqualified version table name means on this session, for the
+ * lock key: the schema of the relation the name resolves to through
+ * `search_path` (the one Retort reads, as `relationKindQuery` finds it with
+ * `pg_table_is_visible`), else `current_schema()`, where an unqualified
+ * `CREATE TABLE` puts it. `$1` is the table's name, or NULL when the key
+ * names its schema; the column is NULL then, and when `search_path` names
+ * no existing schema.
+ */
+const RESOLVED_SCHEMA_SQL = `CASE WHEN $1::text IS NULL THEN NULL ELSE COALESCE(
+   (SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relname = $1::text AND pg_catalog.pg_table_is_visible(c.oid) LIMIT 1),
+   pg_catalog.current_schema()) END`;
+
+/**
+ * The table of a lock key written without its schema: core's
+ * `Environment.lockKey` is `"<versionTableSchema>.<versionTable>"` with an
+ * empty schema when none is configured, so a leading dot says "unqualified"
+ * whatever dots the table's own name holds. Undefined for a key that names
+ * its schema.
+ */
+export function unqualifiedTable(key: string): string | undefined {
+  return key.startsWith(".") ? key.slice(1) : undefined;
+}
+
+/**
+ * The lock key naming the table PostgreSQL means: an unqualified key
+ * (`".alembic_version"`) gets the schema the session resolves it to
+ * (`schema`, from `RESOLVED_SCHEMA_SQL`), so that a run configured with
+ * `versionTableSchema: "public"` and one without it, both on
+ * `public.alembic_version`, take the same lock. A key naming its schema is
+ * kept as it is (the key older Retort versions used for it); so is an
+ * unqualified one when the session resolves no schema (nothing can be
+ * created or read there anyway). Retort always quotes names, so the
+ * comparison is exact: `"Public"` is another schema than `"public"`.
+ *
+ * ```ts
+ * resolvedLockKey(".alembic_version", "public"); // "public.alembic_version"
+ * resolvedLockKey("meta.alembic_version", null); // "meta.alembic_version"
+ * ```
+ */
+export function resolvedLockKey(key: string, schema: string | null): string {
+  const table = unqualifiedTable(key);
+  return table === undefined || schema === null ? key : `${schema}.${table}`;
+}
+
+/**
+ * The database and the resolved lock key (see `resolvedLockKey`) as the
+ * session `client` sees them: one query. Used where nothing else is asked
+ * of the server anyway (`PostgresConnection.lockHolder`); `acquire` folds
+ * the same question into its first query.
+ */
+export async function sessionLockKey(client: pg.Client, key: string): Promise<{ database: string; key: string }> {
+  const { rows } = await client.query<{ database: string; schema: string | null }>(
+    `SELECT current_database() AS database, ${RESOLVED_SCHEMA_SQL} AS schema`,
+    [unqualifiedTable(key) ?? null],
+  );
+  const row = rows[0] as { database: string; schema: string | null };
+  return { database: row.database, key: resolvedLockKey(key, row.schema) };
 }
 
 /**
@@ -62,11 +124,27 @@ export interface PostgresLockOptions {
   readonly open: () => Promise<pg.Client>;
   /** Runs a query on the migration connection, for `verify()`. */
   readonly check: LockCheck;
-  /** What is locked: the version table, `"<schema>.<table>"`. */
+  /**
+   * What is locked: the version table, `"<schema>.<table>"`, the schema
+   * empty when not configured (core's `Environment.lockKey`). The lock's
+   * key names the schema the session resolves an unqualified table to.
+   */
   readonly key: string;
   /** How long to wait; 0 does not wait at all (`pg_try_advisory_lock`). */
   readonly timeoutMs: number;
   readonly secrets?: readonly string[];
+}
+
+/** The lock session's first query: who it is, and what an unqualified key names there (`$1`). */
+const SESSION_SQL = `SELECT current_database() AS database, pg_backend_pid() AS pid,
+  current_setting('idle_session_timeout', true) AS idle, ${RESOLVED_SCHEMA_SQL} AS schema`;
+
+/** The answer to `SESSION_SQL`. */
+interface SessionInfo {
+  readonly database: string;
+  readonly pid: number;
+  readonly idle: string | null;
+  readonly schema: string | null;
 }
 
 /** A session holding the lock, from `pg_locks` joined with `pg_stat_activity`. */
@@ -110,6 +188,7 @@ export interface LockHolder {
  *
  * ```ts
  * const lock = await PostgresLock.acquire({ open, check, key: ".alembic_version", timeoutMs: 60_000 });
+ * lock.key; // "public.alembic_version", with the default search_path
  * try {
  *   lock.assertHeld(); // before each statement
  *   await lock.verify(); // before each commit
@@ -119,6 +198,7 @@ export interface LockHolder {
  * ```
  */
 export class PostgresLock implements LockHandle {
+  /** The key as resolved on the lock's session (`resolvedLockKey`): `"public.alembic_version"`. */
   readonly key: string;
   readonly database: string;
   readonly keys: readonly [number, number];
@@ -135,13 +215,14 @@ export class PostgresLock implements LockHandle {
     client: pg.Client,
     options: PostgresLockOptions,
     database: string,
+    key: string,
     keys: readonly [number, number],
     pid: number,
   ) {
     this.#client = client;
     this.#check = options.check;
     this.#secrets = options.secrets ?? [];
-    this.key = options.key;
+    this.key = key;
     this.database = database;
     this.keys = keys;
     this.pid = pid;
@@ -155,16 +236,18 @@ export class PostgresLock implements LockHandle {
   /** Opens the lock's session and waits for the lock, at most `timeoutMs`. */
   static async acquire(options: PostgresLockOptions): Promise<PostgresLock> {
     const client = await options.open();
-    let sql = "SELECT current_database() AS database, pg_backend_pid() AS pid";
+    // The schema of an unqualified version table comes with the session's
+    // first query rather than a round trip of its own.
+    let sql = SESSION_SQL;
     let database = "";
+    let key = options.key;
     let keys: readonly [number, number] = [LOCK_NAMESPACE, 0];
     try {
-      const { rows } = await client.query<{ database: string; pid: number; idle: string | null }>(
-        "SELECT current_database() AS database, pg_backend_pid() AS pid, current_setting('idle_session_timeout', true) AS idle",
-      );
-      const info = rows[0] as { database: string; pid: number; idle: string | null };
+      const { rows } = await client.query<SessionInfo>(sql, [unqualifiedTable(options.key) ?? null]);
+      const info = rows[0] as SessionInfo;
       database = info.database;
-      keys = lockKeys(database, options.key);
+      key = resolvedLockKey(options.key, info.schema);
+      keys = lockKeys(database, key);
       // No statement_timeout on this session (the server's default may
       // have one). An idle_session_timeout (PostgreSQL 14+) would end this
       // idle session, and the lock with it, in the middle of a long migration.
@@ -179,10 +262,10 @@ export class PostgresLock implements LockHandle {
         const result = await client.query<{ locked: boolean }>(sql, [...keys]);
         if (result.rows[0]?.locked === true) break;
         const left = deadline - Date.now();
-        if (left <= 0) throw await timeoutError(client, options, database, keys, undefined);
+        if (left <= 0) throw await timeoutError(client, options, database, key, keys, undefined);
         await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
       }
-      return new PostgresLock(client, options, database, keys, info.pid);
+      return new PostgresLock(client, options, database, key, keys, info.pid);
     } catch (error) {
       try {
         if (LockTimeoutError.isInstance(error)) throw error;
@@ -258,7 +341,7 @@ export class PostgresLock implements LockHandle {
  * pid are NULL for other users' sessions without `pg_read_all_stats`).
  *
  * ```ts
- * const holders = await findLockHolders(client, lockKeys("app", ".alembic_version"));
+ * const holders = await findLockHolders(client, lockKeys("app", "public.alembic_version"));
  * holders.map(describeLockHolder); // ['pid 4242 (application "retort", ...)']
  * ```
  */
@@ -315,6 +398,7 @@ async function timeoutError(
   client: pg.Client,
   options: PostgresLockOptions,
   database: string,
+  key: string,
   keys: readonly [number, number],
   cause: unknown,
 ): Promise<LockTimeoutError> {
@@ -326,7 +410,7 @@ async function timeoutError(
   }
   const waited =
     options.timeoutMs > 0 ? `Timed out after ${options.timeoutMs} ms waiting for` : "Could not take (without waiting)";
-  const lock = `the migration lock on database "${database}" (advisory lock ${keys[0]}, ${keys[1]} for "${options.key}")`;
+  const lock = `the migration lock on database "${database}" (advisory lock ${keys[0]}, ${keys[1]} for "${key}")`;
   const holder = holders === undefined || holders.length === 0 ? undefined : holders.map(describeLockHolder).join("; ");
   let message: string;
   if (holders === undefined) {
