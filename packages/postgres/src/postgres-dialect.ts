@@ -4,6 +4,7 @@ import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer 
 import { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
 import { PostgresIdentifierError } from "./postgres-errors.js";
 import { PostgresIntrospector } from "./postgres-introspector.js";
+import { postgresStringLiteral } from "./postgres-string-literal.js";
 
 /**
  * What PostgreSQL can do, as core sees it.
@@ -109,8 +110,7 @@ class PostgresLiteralRenderer extends LiteralRenderer {
     if (text.includes("\u0000")) {
       throw new RangeError("PostgreSQL text cannot contain the NUL character (\\u0000)");
     }
-    const doubled = text.replaceAll("'", "''");
-    return text.includes("\\") ? `E'${doubled.replaceAll("\\", "\\\\")}'` : `'${doubled}'`;
+    return postgresStringLiteral(text);
   }
 
   protected override number(value: number): string {

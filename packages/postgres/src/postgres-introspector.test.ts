@@ -15,6 +15,7 @@ import {
   boolean,
   check,
   column,
+  compareSchemas,
   customType,
   date,
   dateTime,
@@ -210,6 +211,46 @@ describe("no false positives: every type and column option reads back as declare
     const reflected = await reflect("options");
     expect(reflected.options).toEqual({ comment: "the options table" });
     expect(reflected.columns[0]?.options).toEqual({ nullable: false, autoincrement: true });
+  });
+});
+
+describe("server defaults with backslashes and quotes", () => {
+  /** The defaults' diffs between `declared` and the database, as `retort check` compares them. */
+  async function defaultDiffs(...declared: TableDefinition[]) {
+    const reflected = await introspector.introspect(read);
+    return compareSchemas({ tables: declared }, reflected, { dialect, compareServerDefault: true });
+  }
+
+  const columns = (note: string) =>
+    table(
+      "paths",
+      column("id", integer(), { primaryKey: true }),
+      column("note", string(20), { serverDefault: note }),
+      column("quoted", string(20), { serverDefault: "it's" }),
+      column("mixed", text(), { serverDefault: "C:\\it's \\n" }),
+      column("trailing", string(20), { serverDefault: "ends\\" }),
+      column("kind", enumType("slash_kind", ["x\\y", "plain"]), { serverDefault: "x\\y" }),
+      column("escape_written", text(), { serverDefault: sql`E'a\\\\b \\u00e9 \\303\\251'` }),
+      column("plain_written", text(), { serverDefault: sql`'a\\b'` }),
+      column("cast_written", string(20), { serverDefault: sql`E'a\\\\b'::text` }),
+    );
+
+  it("reads them back as declared: no diff", async () => {
+    const declared = columns("C:\\temp");
+    await create("paths", ...declared.columns);
+    expect(await defaultDiffs(declared)).toEqual([]);
+    const note = (await reflect("paths")).columns.find((item) => item.name === "note");
+    // The catalogs' 'C:\temp' in the spelling Retort writes, which reads the same whatever
+    // standard_conforming_strings says (a migration's downgrade restores it so).
+    expect(note?.options.serverDefault).toEqual(sql`E'C:\\\\temp'`);
+  });
+
+  it("still reports a changed one", async () => {
+    await create("paths", ...columns("C:\\temp").columns);
+    const diffs = await defaultDiffs(columns("C:\\tmp"));
+    expect(diffs).toEqual([
+      expect.objectContaining({ kind: "modify_default", column: "note", from: sql`E'C:\\\\temp'`, to: "C:\\tmp" }),
+    ]);
   });
 });
 
@@ -502,6 +543,20 @@ describe("postgresColumnType and postgresDefault", () => {
     expect(postgresDefault("'-1'::integer", string(5))).toBe("'-1'::integer");
     expect(postgresDefault("('{}'::jsonb)", jsonb())).toBe("'{}'");
     expect(postgresDefault("'on'::state", enumType("state", ["on"]))).toBe("'on'");
+  });
+
+  it("writes a string constant one way, whichever way it came", () => {
+    // The catalogs' standard string and Retort's escape string are one value.
+    expect(postgresDefault("'C:\\temp'::character varying", string(20))).toBe("E'C:\\\\temp'");
+    expect(postgresDefault("E'C:\\\\temp'", string(20))).toBe("E'C:\\\\temp'");
+    expect(postgresDefault("e'it''s'", string(20))).toBe("'it''s'");
+    expect(postgresDefault("E'it\\'s'", text())).toBe("'it''s'");
+    expect(postgresDefault("'x\\y'::kind", enumType("kind", ["x\\y"]))).toBe("E'x\\\\y'");
+    // A cast to another type stays, after the constant written the same way.
+    expect(postgresDefault("'a\\b'::text", string(20))).toBe("E'a\\\\b'::text");
+    // Not a lone constant: left as it is.
+    expect(postgresDefault("'a\\b' || 'c'", text())).toBe("'a\\b' || 'c'");
+    expect(postgresDefault("E'\\u12'", text())).toBe("E'\\u12'");
   });
 
   it("reads a declared quoted number or boolean as PostgreSQL stores it", () => {

@@ -27,6 +27,7 @@ import {
   type IndexRow,
 } from "./postgres-catalog.js";
 import { conventionName, MAX_IDENTIFIER_BYTES } from "./postgres-dialect.js";
+import { postgresStringLiteral, readStringConstant } from "./postgres-string-literal.js";
 import { renderPostgresType } from "./postgres-types.js";
 
 /** `pg_constraint.confdeltype`/`confupdtype` (https://www.postgresql.org/docs/current/catalog-pg-constraint.html). */
@@ -208,15 +209,22 @@ function reflectColumn(row: ColumnRow, enumValues: ReadonlyMap<string, readonly 
  * whole expression and without the cast it adds to a literal of the
  * column's own type: `'x'::character varying` is `'x'`, `'-1'::integer`
  * is `-1`, `'{}'::jsonb` is `'{}'` on a jsonb column, `'on'::state` is
- * `'on'` on an enum column. `type` is the column's type in core's
- * vocabulary; `catalogName` its `pg_type` name, where known (`bpchar`).
+ * `'on'` on an enum column. A string constant is written one way,
+ * whichever way it came (`postgresStringLiteral`): `'C:\temp'` from the
+ * catalogs and a declared `E'C:\\temp'` are both `E'C:\\temp'`, so they
+ * compare equal. `type` is the column's type in core's vocabulary;
+ * `catalogName` its `pg_type` name, where known (`bpchar`).
  */
 export function postgresDefault(expression: string, type: ColumnType, catalogName?: string): string {
   const text = unwrap(expression);
-  const match = /^('(?:[^']|'')*')::(.+)$/s.exec(text);
-  if (match === null) return text;
-  const literal = match[1] as string;
-  const cast = (match[2] as string).trim();
+  // One spelling of a string: the catalogs write 'C:\temp' where Retort
+  // wrote E'C:\\temp' (see postgres-string-literal.ts).
+  const constant = readStringConstant(text);
+  if (constant === undefined) return text;
+  const literal = postgresStringLiteral(constant.value);
+  const match = /^::(.+)$/s.exec(text.slice(constant.end));
+  if (match === null) return text.length === constant.end ? literal : text;
+  const cast = (match[1] as string).trim();
   const castType = postgresColumnType(cast);
   let sameType: boolean;
   if (type.kind === "enum") {
@@ -227,12 +235,12 @@ export function postgresDefault(expression: string, type: ColumnType, catalogNam
     sameType = castType.kind === type.kind;
   }
   if (catalogName !== undefined && cast.split(".").pop()?.replaceAll('"', "") === catalogName) sameType = true;
-  const inner = literal.slice(1, -1);
+  const inner = constant.value;
   // A number on a number column, whatever number type PostgreSQL cast it to:
   // a negative or large default is stored with its literal's own type
   // (`'-1'::integer` on a smallint or float column, `'-0.5'::numeric` on a float one).
   if (NUMBER_TEXT.test(inner) && NUMERIC_KINDS.has(type.kind) && NUMERIC_KINDS.has(castType.kind)) return inner;
-  return sameType ? literal : text;
+  return sameType ? literal : `${literal}::${cast}`;
 }
 
 const NUMERIC_KINDS: ReadonlySet<string> = new Set(["integer", "bigInteger", "smallInteger", "numeric", "float"]);
