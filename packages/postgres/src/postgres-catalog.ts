@@ -17,8 +17,8 @@
  * thousands of rows of a large schema costs more (about 25 ms, mostly
  * cold code) than the server's JSON and one `JSON.parse`.
  */
-function asJson(query: string, order: string): string {
-  return `SELECT coalesce(json_agg(q ORDER BY ${order}), '[]')::text AS rows FROM (${query}) AS q`;
+function asJson(query: string, order: string, extra = ""): string {
+  return `SELECT coalesce(json_agg(q ORDER BY ${order}), '[]')::text AS rows${extra} FROM (${query}) AS q`;
 }
 
 /** The schema the queries read: the one asked for, else the first of the search path. */
@@ -28,6 +28,9 @@ const TARGET = "COALESCE($1::text, current_schema())";
  * Tables (partitions left out) and their columns, in table name and
  * column order. `serial`: the column has a default and owns a sequence
  * (`pg_depend` type `a`, what `pg_get_serial_sequence` finds for SERIAL).
+ * Beside the rows, once, `standard_strings`: whether the session has
+ * `standard_conforming_strings` on, which decides how `pg_get_expr` writes
+ * a string constant holding a backslash (`'C:\temp'` on, `'C:\\temp'` off).
  */
 export const COLUMNS_SQL = asJson(
   `
@@ -50,6 +53,7 @@ LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
 WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p') AND NOT c.relispartition`,
   "q.table_name, q.attnum",
+  ", current_setting('standard_conforming_strings') = 'on' AS standard_strings",
 );
 
 /**

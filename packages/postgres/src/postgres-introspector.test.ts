@@ -245,6 +245,23 @@ describe("server defaults with backslashes and quotes", () => {
     expect(note?.options.serverDefault).toEqual(sql`E'C:\\\\temp'`);
   });
 
+  it("reads them with the session's standard_conforming_strings: off, the catalogs double the backslashes", async () => {
+    const declared = columns("C:\\temp");
+    await create("paths", ...declared.columns);
+    await connection.execute("SET standard_conforming_strings = off");
+    try {
+      const { rows } = await connection.query<{ text: string }>(
+        "SELECT pg_get_expr(adbin, adrelid) AS text FROM pg_attrdef WHERE adrelid = 'paths'::regclass AND adnum = 2",
+      );
+      expect(rows[0]?.text).toBe("'C:\\\\temp'::character varying");
+      expect(await defaultDiffs(declared)).toEqual([]);
+      const note = (await reflect("paths")).columns.find((item) => item.name === "note");
+      expect(note?.options.serverDefault).toEqual(sql`E'C:\\\\temp'`);
+    } finally {
+      await connection.execute("SET standard_conforming_strings = on");
+    }
+  });
+
   it("still reports a changed one", async () => {
     await create("paths", ...columns("C:\\temp").columns);
     const diffs = await defaultDiffs(columns("C:\\tmp"));

@@ -27,7 +27,7 @@ import {
   type IndexRow,
 } from "./postgres-catalog.js";
 import { conventionName, MAX_IDENTIFIER_BYTES } from "./postgres-dialect.js";
-import { postgresStringLiteral, readStringConstant } from "./postgres-string-literal.js";
+import { postgresStringLiteral, readStringConstant, type StringReading } from "./postgres-string-literal.js";
 import { renderPostgresType } from "./postgres-types.js";
 
 /** `pg_constraint.confdeltype`/`confupdtype` (https://www.postgresql.org/docs/current/catalog-pg-constraint.html). */
@@ -68,7 +68,9 @@ export class PostgresIntrospector implements DatabaseIntrospector {
     const parameters = [options.schema ?? null];
     const rows = async <Row>(query: string): Promise<Row[]> =>
       JSON.parse((await read<{ rows: string }>(query, parameters))[0]?.rows ?? "[]") as Row[];
-    const columnRows = await rows<ColumnRow>(COLUMNS_SQL);
+    const columnsAnswer = (await read<{ rows: string; standard_strings: boolean }>(COLUMNS_SQL, parameters))[0];
+    const columnRows = JSON.parse(columnsAnswer?.rows ?? "[]") as ColumnRow[];
+    const strings: StringReading = { standardStrings: columnsAnswer?.standard_strings !== false };
     const constraintRows = await rows<ConstraintRow>(CONSTRAINTS_SQL);
     const indexRows = await rows<IndexRow>(INDEXES_SQL);
     const enumRows = await read<EnumRow>(ENUMS_SQL, parameters);
@@ -95,7 +97,7 @@ export class PostgresIntrospector implements DatabaseIntrospector {
         entry = { name: row.table_name, comment: row.table_comment, columns: [] };
         tables.set(row.table_oid, entry);
       }
-      if (row.column_name !== null) entry.columns.push(reflectColumn(row, enumValues));
+      if (row.column_name !== null) entry.columns.push(reflectColumn(row, enumValues, strings));
     }
     const constraints = groupBy(constraintRows, (row) => row.table_oid);
     const indexes = groupBy(indexRows, (row) => row.table_oid);
@@ -177,7 +179,11 @@ export class PostgresIntrospector implements DatabaseIntrospector {
   }
 }
 
-function reflectColumn(row: ColumnRow, enumValues: ReadonlyMap<string, readonly string[]>): ReflectedColumn {
+function reflectColumn(
+  row: ColumnRow,
+  enumValues: ReadonlyMap<string, readonly string[]>,
+  strings: StringReading,
+): ReflectedColumn {
   const values = row.type_kind === "e" ? enumValues.get(`${row.type_schema}.${row.type_name}`) : undefined;
   const type: ColumnType =
     values === undefined
@@ -196,7 +202,9 @@ function reflectColumn(row: ColumnRow, enumValues: ReadonlyMap<string, readonly 
     ...(identity === undefined ? {} : { identity }),
     options: {
       nullable: !row.not_null,
-      ...(defaultExpr === undefined ? {} : { serverDefault: sql(postgresDefault(defaultExpr, type, row.type_name)) }),
+      ...(defaultExpr === undefined
+        ? {}
+        : { serverDefault: sql(postgresDefault(defaultExpr, type, row.type_name, strings)) }),
       ...(serial || identity !== undefined ? { autoincrement: true } : {}),
       ...(generated && row.default_expr !== null ? { computed: sql(unwrap(row.default_expr)) } : {}),
       ...(row.column_comment === null ? {} : { comment: row.column_comment }),
@@ -213,13 +221,20 @@ function reflectColumn(row: ColumnRow, enumValues: ReadonlyMap<string, readonly 
  * whichever way it came (`postgresStringLiteral`): `'C:\temp'` from the
  * catalogs and a declared `E'C:\\temp'` are both `E'C:\\temp'`, so they
  * compare equal. `type` is the column's type in core's vocabulary;
- * `catalogName` its `pg_type` name, where known (`bpchar`).
+ * `catalogName` its `pg_type` name, where known (`bpchar`); `strings` how
+ * the session that read `expression` reads a standard string (with
+ * `standard_conforming_strings` off, `pg_get_expr` writes `'C:\\temp'`).
  */
-export function postgresDefault(expression: string, type: ColumnType, catalogName?: string): string {
+export function postgresDefault(
+  expression: string,
+  type: ColumnType,
+  catalogName?: string,
+  strings: StringReading = { standardStrings: true },
+): string {
   const text = unwrap(expression);
   // One spelling of a string: the catalogs write 'C:\temp' where Retort
   // wrote E'C:\\temp' (see postgres-string-literal.ts).
-  const constant = readStringConstant(text);
+  const constant = readStringConstant(text, strings);
   if (constant === undefined) return text;
   const literal = postgresStringLiteral(constant.value);
   const match = /^::(.+)$/s.exec(text.slice(constant.end));

@@ -24,9 +24,11 @@ const CONSTANTS = [
   "'déjà vu'",
 ];
 
-async function serverValues(constants: readonly string[]): Promise<string[]> {
+/** What the server reads each constant as, with `standard_conforming_strings` set to `setting`. */
+async function serverValues(constants: readonly string[], setting: "on" | "off" = "on"): Promise<string[]> {
   return withClient(SERVER_URL, async (client) => {
-    await client.query("SET standard_conforming_strings = on");
+    await client.query(`SET standard_conforming_strings = ${setting}`);
+    await client.query("SET escape_string_warning = off");
     const values: string[] = [];
     for (const constant of constants) {
       values.push((await client.query<{ value: string }>(`SELECT ${constant}::text AS value`)).rows[0]?.value ?? "");
@@ -39,6 +41,19 @@ describe("readStringConstant", () => {
   it("reads standard and escape strings to the value the server reads", async () => {
     const expected = await serverValues(CONSTANTS);
     expect(CONSTANTS.map((constant) => readStringConstant(constant)?.value)).toEqual(expected);
+  });
+
+  it("reads a standard string with escapes where standard_conforming_strings is off", async () => {
+    const plain = [
+      String.raw`'C:\temp'`,
+      String.raw`'C:\it''s'`,
+      String.raw`'a\\b'`,
+      String.raw`'\101\x42'`,
+      "'it''s'",
+    ];
+    const expected = await serverValues(plain, "off");
+    expect(expected[0]).toBe("C:\temp"); // a tab: the backslash started an escape
+    expect(plain.map((constant) => readStringConstant(constant, { standardStrings: false })?.value)).toEqual(expected);
   });
 
   it("says where the constant ends, so a cast after it can be read", () => {

@@ -33,9 +33,18 @@ export interface StringConstant {
 }
 
 /**
+ * How a session reads a standard string `'...'`: `standardStrings` is
+ * `standard_conforming_strings`. On (PostgreSQL's default since 9.1), a
+ * backslash in it is itself; off, it starts an escape, as in `E'...'`.
+ */
+export interface StringReading {
+  readonly standardStrings: boolean;
+}
+
+/**
  * The string constant `text` starts with: a standard string `'...'`
- * (backslashes are themselves, as with `standard_conforming_strings` on)
- * or an escape string `E'...'`. Undefined when `text` starts with
+ * (read as `reading` says; by default with `standard_conforming_strings`
+ * on) or an escape string `E'...'`. Undefined when `text` starts with
  * something else, or with a constant PostgreSQL would refuse (an
  * unfinished one, a bad `\u` escape, bytes that are not UTF-8).
  *
@@ -44,8 +53,11 @@ export interface StringConstant {
  * readStringConstant("E'C:\\\\temp'"); // { value: "C:\\temp", end: 11 }
  * ```
  */
-export function readStringConstant(text: string): StringConstant | undefined {
-  if (text.startsWith("'")) return readQuoted(text, 1, false);
+export function readStringConstant(
+  text: string,
+  reading: StringReading = { standardStrings: true },
+): StringConstant | undefined {
+  if (text.startsWith("'")) return readQuoted(text, 1, !reading.standardStrings);
   if (/^[Ee]'/.test(text)) return readQuoted(text, 2, true);
   return undefined;
 }
