@@ -41,7 +41,10 @@ async function holder(): Promise<number | null> {
 
 describe("MysqlLock", () => {
   it("names the lock after the database and the key, within 64 characters", () => {
-    expect(lockName("app", KEY)).toBe("retort:app:.alembic_version");
+    expect(lockName("app", KEY)).toBe("retort:app:app.alembic_version");
+    // The same table named with its schema: the same lock.
+    expect(lockName("app", "app.alembic_version")).toBe(lockName("app", KEY));
+    expect(lockName("app", "other.alembic_version")).toBe("retort:app:other.alembic_version");
     expect(lockName("a".repeat(60), KEY)).toMatch(/^retort:[0-9a-f]{48}$/);
   });
 

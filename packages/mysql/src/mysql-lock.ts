@@ -9,16 +9,21 @@ import { hasNoBackslashEscapes, queryWithParameters } from "./mysql-parameters.j
 export const MAX_LOCK_NAME = 64;
 
 /**
- * The name of the migration lock for `key` in `database`: user locks are
- * server-wide, so the database is part of it. `retort:<database>:<key>`
+ * The name of the migration lock for `key` (`"<schema>.<table>"`, the
+ * schema empty when none is configured) in `database`: user locks are
+ * server-wide, so the database is part of it. A key without its schema
+ * names the table in the connection's database, and is written so: a run
+ * configured with `versionTableSchema: "app"` and one without it, both on
+ * `app.alembic_version`, take the same lock. `retort:<database>:<key>`
  * when it fits in 64 characters, else `retort:` and a SHA-256 prefix of it.
  *
  * ```ts
- * lockName("app", ".alembic_version"); // "retort:app:.alembic_version"
+ * lockName("app", ".alembic_version"); // "retort:app:app.alembic_version"
  * ```
  */
 export function lockName(database: string, key: string): string {
-  const plain = `retort:${database}:${key}`;
+  const table = key.startsWith(".") ? `${database}${key}` : key;
+  const plain = `retort:${database}:${table}`;
   if ([...plain].length <= MAX_LOCK_NAME) return plain;
   return `retort:${createHash("sha256").update(plain, "utf8").digest("hex").slice(0, 48)}`;
 }
