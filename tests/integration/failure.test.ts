@@ -44,6 +44,18 @@ for (const harness of harnesses) {
       });
     }
 
+    /** A project whose only migration, a000, runs these lines of `upgrade`. */
+    function migrationProject(upgrade: readonly string[]): void {
+      project = new TestProject({ url: database.url });
+      probe = new DatabaseProbe(harness, database.url, project.dir);
+      project.addRevision({ id: "a000", down: null, upgrade: upgrade.join("\n") });
+    }
+
+    /** The ids in table `kept`, in order. */
+    async function keptIds(): Promise<number[]> {
+      return (await probe.query("SELECT id FROM kept ORDER BY id")).map((row) => Number(row.id));
+    }
+
     it("rolls the whole run back by default", async () => {
       writeProject();
       project.ok("upgrade", "a000");
@@ -98,24 +110,18 @@ for (const harness of harnesses) {
     });
 
     it("says what stays applied by what the server committed, not by how a statement starts", async () => {
-      project = new TestProject({ url: database.url });
-      probe = new DatabaseProbe(harness, database.url, project.dir);
-      project.addRevision({
-        id: "a000",
-        down: null,
-        upgrade: [
-          // A comment first: still DDL, committed by itself on MySQL.
-          '  await op.execute("/* kept */ CREATE TABLE kept (id INTEGER)");',
-          "  await op.getContext().autocommitBlock(async () => {",
-          '    await op.execute("INSERT INTO kept VALUES (1)");',
-          "  });",
-          '  await op.execute("INSERT INTO kept VALUES (2)");',
-          // Starts like DDL, but MySQL does not commit for a temporary table.
-          '  await op.execute("CREATE TEMPORARY TABLE scratch (id INTEGER)");',
-          '  await op.execute("INSERT INTO kept VALUES (3)");',
-          '  await op.execute("INSERT INTO no_such_table VALUES (1)");',
-        ].join("\n"),
-      });
+      migrationProject([
+        // A comment first: still DDL, committed by itself on MySQL.
+        '  await op.execute("/* kept */ CREATE TABLE kept (id INTEGER)");',
+        "  await op.getContext().autocommitBlock(async () => {",
+        '    await op.execute("INSERT INTO kept VALUES (1)");',
+        "  });",
+        '  await op.execute("INSERT INTO kept VALUES (2)");',
+        // Starts like DDL, but MySQL does not commit for a temporary table.
+        '  await op.execute("CREATE TEMPORARY TABLE scratch (id INTEGER)");',
+        '  await op.execute("INSERT INTO kept VALUES (3)");',
+        '  await op.execute("INSERT INTO no_such_table VALUES (1)");',
+      ]);
       const result = project.run("upgrade", "head");
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(
@@ -136,25 +142,19 @@ for (const harness of harnesses) {
               "  The version table is at base (empty)",
             ].join("\n"),
       );
-      expect((await probe.query("SELECT id FROM kept ORDER BY id")).map((row) => Number(row.id))).toEqual([1]);
+      expect(await keptIds()).toEqual([1]);
       expect(await probe.versionRows()).toEqual([]);
     });
 
     it("counts a failed DDL statement's own commit, and DDL sent through op.getBind()", async () => {
-      project = new TestProject({ url: database.url });
-      probe = new DatabaseProbe(harness, database.url, project.dir);
-      project.addRevision({
-        id: "a000",
-        down: null,
-        upgrade: [
-          '  await op.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");',
-          '  await op.execute("INSERT INTO kept VALUES (1)");',
-          '  await op.getBind().query("CREATE TABLE by_bind (id INTEGER)");',
-          '  await op.execute("INSERT INTO kept VALUES (2)");',
-          // Fails: MySQL has committed the transaction before it, with both rows.
-          '  await op.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");',
-        ].join("\n"),
-      });
+      migrationProject([
+        '  await op.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");',
+        '  await op.execute("INSERT INTO kept VALUES (1)");',
+        '  await op.getBind().query("CREATE TABLE by_bind (id INTEGER)");',
+        '  await op.execute("INSERT INTO kept VALUES (2)");',
+        // Fails: MySQL has committed the transaction before it, with both rows.
+        '  await op.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");',
+      ]);
       const result = project.run("upgrade", "head");
       expect(result.status).toBe(1);
       if (transactional) {
@@ -173,7 +173,7 @@ for (const harness of harnesses) {
         ].join("\n"),
       );
       expect(result.stderr).not.toContain("Rolled back with the failure");
-      expect((await probe.query("SELECT id FROM kept ORDER BY id")).map((row) => Number(row.id))).toEqual([1, 2]);
+      expect(await keptIds()).toEqual([1, 2]);
       expect(await probe.versionRows()).toEqual([]);
     });
 
