@@ -5,7 +5,7 @@ import type {
   IndexDefinition,
   UniqueDefinition,
 } from "../schema/table-elements.js";
-import { expressionText } from "./type-comparison.js";
+import { expressionText, POSTGRES_CAST } from "./type-comparison.js";
 
 // How the comparison tells indexes, unique constraints and foreign keys
 // apart: by signature (columns or expressions, in order), and how it names
@@ -32,10 +32,6 @@ export function sameIndex(declared: IndexDefinition, reflected: IndexDefinition)
   );
 }
 
-/** A `::type` cast: one word, or one of the types of several words; a length or precision; `[]`. */
-const CAST =
-  /::(?:"[^"]+"|[a-z_][a-z0-9_]*(?: varying| precision| with(?:out)? time zone)?)(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?(?:\[\])*/gi;
-
 /**
  * A partial index's condition without casts and parentheses: PostgreSQL gives
  * `(code::text = 'x'::text) AND (owner IS NOT NULL)` back for
@@ -45,7 +41,7 @@ const CAST =
 function whereText(where: IndexDefinition["where"]): string | undefined {
   if (where === undefined) return undefined;
   const text = typeof where === "string" ? where : where.text;
-  return expressionText(text.replace(CAST, "")).replace(/[()]/g, " ").replace(/\s+/g, " ").trim();
+  return expressionText(text.replace(POSTGRES_CAST, "")).replace(/[()]/g, " ").replace(/\s+/g, " ").trim();
 }
 
 /** What a foreign key's signature takes into account beyond the key itself. */

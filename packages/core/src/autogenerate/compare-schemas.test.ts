@@ -360,13 +360,20 @@ describe("compareSchemas: indexes, constraints, foreign keys", () => {
       expected: [],
     },
     {
-      name: "named checks by name; unnamed ones are not compared",
-      declared: table("t", ...base, check(sql`a > 0`, { name: "ck_t_a" }), check("b > 0")),
+      name: "named checks by name",
+      declared: table("t", ...base, check(sql`a > 0`, { name: "ck_t_a" })),
       database: table("t", ...base, check(sql`b < 9`, { name: "ck_t_old" })),
       expected: [
         "('remove_constraint', None, 't', 'ck_t_old', check sql`b < 9`)",
         "('add_constraint', None, 't', 'ck_t_a', check sql`a > 0`)",
       ],
+    },
+    {
+      name: "a table with an unnamed check keeps the checks the database named",
+      declared: table("t", ...base, check(sql`a > 0`, { name: "ck_t_a" }), check("b > 0")),
+      // PostgreSQL's name for the unnamed one.
+      database: table("t", ...base, check(sql`a > 0`, { name: "ck_t_a" }), check(sql`(b > 0)`, { name: "t_b_check" })),
+      expected: [],
     },
     {
       name: "foreign key added (named by convention) and removed",

@@ -59,6 +59,12 @@ interface NormalTable {
   readonly indexes: readonly IndexDefinition[];
   readonly foreignKeys: readonly ForeignKeyDefinition[];
   readonly checks: readonly (CheckDefinition & { name: string })[];
+  /**
+   * The table declares a CHECK without a name: the database named it
+   * (PostgreSQL `items_qty_check`), so a CHECK read back under a name the
+   * declaration does not have may be that one.
+   */
+  readonly unnamedChecks: boolean;
 }
 
 /**
@@ -163,6 +169,7 @@ export function normalizeTable(table: TableDefinition): NormalTable {
   const indexes: IndexDefinition[] = [];
   const foreignKeys: ForeignKeyDefinition[] = [];
   const checks: (CheckDefinition & { name: string })[] = [];
+  let unnamedChecks = false;
   for (const column of table.columns) {
     const options = column.options;
     if (options.primaryKey) primaryKey.push(column.name);
@@ -194,6 +201,7 @@ export function normalizeTable(table: TableDefinition): NormalTable {
     } else if (constraint.kind === "unique") uniques.push(constraint);
     else if (constraint.kind === "foreignKey") foreignKeys.push(constraint);
     else if (constraint.name !== undefined) checks.push(constraint as CheckDefinition & { name: string });
+    else unnamedChecks = true;
   }
   // The CHECK a dialect without native enums writes for an enum column carries the enum's name: it is the type, not a constraint.
   if (checks.length > 0) {
@@ -221,7 +229,7 @@ export function normalizeTable(table: TableDefinition): NormalTable {
       ? { ...column, options: { ...column.options, nullable: false } }
       : column,
   );
-  return { table, columns, primaryKey, uniques, indexes, foreignKeys, checks };
+  return { table, columns, primaryKey, uniques, indexes, foreignKeys, checks, unnamedChecks };
 }
 
 function compareTable(
@@ -338,7 +346,9 @@ function compareTable(
     removals.push({ kind: "remove_constraint", ...at, table: tableName, constraint: { ...unique, name: unique.name } });
   }
 
-  // Named CHECK constraints, by name only (a changed condition is not seen, as in Alembic).
+  // Named CHECK constraints, by name only (a changed condition is not seen). A table that declares an
+  // unnamed one keeps every CHECK the database has: the database named that one, and its name or
+  // condition as read back cannot be told from another's (Alembic compares no CHECK at all).
   const reflectedChecks = reflected.checks.filter((check) => includeName(check.name, "check_constraint", parents));
   for (const check of declared.checks) {
     const existing = reflectedChecks.find((candidate) => candidate.name === check.name);
@@ -346,7 +356,7 @@ function compareTable(
     if (existing === undefined) additions.push({ kind: "add_constraint", ...at, table: tableName, constraint: check });
   }
   for (const check of reflectedChecks) {
-    if (declared.checks.some((candidate) => candidate.name === check.name)) continue;
+    if (declared.unnamedChecks || declared.checks.some((candidate) => candidate.name === check.name)) continue;
     if (!includeObject(check, check.name, "check_constraint", true, undefined)) continue;
     removals.push({ kind: "remove_constraint", ...at, table: tableName, constraint: check });
   }

@@ -111,17 +111,37 @@ export function expressionText(text: string): string {
   return result;
 }
 
+/**
+ * A PostgreSQL `::type` cast: a name (quoted, or with its schema), or one of
+ * the types of several words (`character varying`, `double precision`,
+ * `timestamp(3) with time zone`), a length or precision, `[]`. Only those
+ * words: `a::text || 'x'` keeps its `||`, `a::text IS NOT NULL` its `IS`.
+ */
+export const POSTGRES_CAST =
+  /::(?:"[^"]+"|[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?(?: varying| precision| with(?:out)? time zone)?(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?(?:\[\])*/gi;
+
+/** A type name before a string, as in `interval '1 day'`: PostgreSQL gives it back as `'1 day'::interval`. */
+const TYPED_LITERAL_PREFIX = /\b(?:interval|date|time|timestamp|timestamptz)\s*$/;
+
+/** The current time's spellings: `now()` and `CURRENT_TIMESTAMP` are one function (PostgreSQL, MySQL). */
+const CURRENT_TIMESTAMP = /\b(?:now\(\s*\)|current_timestamp\(\s*\)|transaction_timestamp\(\s*\))/g;
+
 function normalizeDefault(text: string): string {
   let result = text.trim();
   for (;;) {
     const before = result;
     // PostgreSQL's casts: 'x'::character varying, 0::numeric(10,2), '{}'::text[].
-    result = withoutOuterParentheses(result.replace(/::[a-z_][a-z0-9_ ]*(\(\d+(\s*,\s*\d+)?\))?(\[\])?/gi, ""));
+    result = withoutOuterParentheses(result.replace(POSTGRES_CAST, ""));
     if (result === before) break;
   }
-  // Lower-case what is outside quotes; collapse spaces.
-  return result
-    .split(/('(?:[^']|'')*')/)
-    .map((part) => (part.startsWith("'") ? part : part.toLowerCase().replace(/\s+/g, " ")))
+  // Lower-case what is outside quotes; collapse spaces; one spelling of a typed literal and of now().
+  const parts = result.split(/('(?:[^']|'')*')/);
+  return parts
+    .map((part, index) => {
+      if (part.startsWith("'")) return part;
+      let plain = part.toLowerCase().replace(/\s+/g, " ").replace(CURRENT_TIMESTAMP, "current_timestamp");
+      if (parts[index + 1]?.startsWith("'")) plain = plain.replace(TYPED_LITERAL_PREFIX, "");
+      return plain;
+    })
     .join("");
 }
