@@ -356,6 +356,30 @@ describe("interrupting a statement on postgresql", () => {
   });
 });
 
+describe("interrupting a long statement on sqlite", () => {
+  it("sees SIGINT once the statement returns, before the next one, rolls back and exits 130", async () => {
+    // better-sqlite3 runs the statement synchronously: the signal can only be seen after it.
+    const { database, project, probe } = await slowMigrationProject(
+      sqliteHarness,
+      [
+        '  await op.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) INSERT INTO slow SELECT x FROM c");',
+        '  await op.execute("CREATE TABLE after_slow (id INTEGER)");',
+      ].join("\n"),
+    );
+    try {
+      const result = await runUntilStarted(project, "SIGINT");
+      expect(result.status).toBe(130);
+      expect(result.stderr).toContain("FAILED: interrupted by SIGINT during upgrade of revision a1");
+      expect(result.stderr).toContain("The whole run was rolled back");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["slow", "after_slow"])).toEqual([]);
+    } finally {
+      project.cleanup();
+      await database.drop();
+    }
+  });
+});
+
 describe("a second signal during a migration", () => {
   for (const [signal, status] of [
     ["SIGINT", 130],

@@ -62,6 +62,9 @@ export interface RunnerOptions<S extends RevisionSource> {
   readonly signal?: AbortSignal;
 }
 
+/** How long a run may go without letting the event loop see a signal (see `#mayContinue`). */
+const SIGNAL_TURN_MS = 20;
+
 /**
  * Runs a plan through the run's statement sink: online it takes the lock,
  * reads the version table only once the lock is held, runs each step and
@@ -129,6 +132,8 @@ class MigrationRun<S extends RevisionSource> {
   #committedHeads: readonly string[] = [];
   /** Whether anything was committed before the end (per-migration commits, autocommit blocks). */
   #committedMidRun = false;
+  /** When the run last let the event loop take a turn (see `#mayContinue`). */
+  #lastTurn = performance.now();
   /** The steps run in the open transaction, for the message of a failed commit. */
   #uncommitted: MigrationStep[] = [];
   /** The run's part of every migration's context, made once. */
@@ -240,7 +245,9 @@ class MigrationRun<S extends RevisionSource> {
 
   /** Every commit, the run's and an autocommit block's, first confirms the run may go on. */
   async #beforeCommit(): Promise<void> {
-    this.#assertMayContinue();
+    // Always a turn before a commit: a signal sent during the last statement is seen before it.
+    this.#lastTurn = Number.NEGATIVE_INFINITY;
+    await this.#mayContinue();
     await this.#versionTable.flush();
     await this.#lock?.verify?.((sql, parameters) => this.#sink.query({ sql, parameters }, LOCK_CHECK));
   }
@@ -267,6 +274,22 @@ class MigrationRun<S extends RevisionSource> {
     assertKnownRevisions(this.#options.graph, heads, this.#versionTable.name);
     assertConsistentHeads(this.#options.graph, heads, this.#versionTable.name);
     return heads;
+  }
+
+  /**
+   * Lets the event loop take a turn when the run has not given it one for
+   * `SIGNAL_TURN_MS`, then `#assertMayContinue`. A driver that runs
+   * statements synchronously (better-sqlite3) never yields on its own: the
+   * SIGINT or SIGTERM of a user who stops a long statement would wait,
+   * unseen, for the end of the run, which would then commit. At most one
+   * turn every few milliseconds costs the run nothing measurable.
+   */
+  async #mayContinue(): Promise<void> {
+    if (this.#options.signal !== undefined && performance.now() - this.#lastTurn >= SIGNAL_TURN_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.#lastTurn = performance.now();
+    }
+    this.#assertMayContinue();
   }
 
   /** Throws when the run must stop before its next statement: interrupted, or the lock is lost. */
@@ -343,7 +366,7 @@ class MigrationRun<S extends RevisionSource> {
     if (this.#hooks !== undefined) return this.#hooks;
     const reporter = this.#options.reporter;
     this.#hooks = {
-      beforeStatement: () => this.#assertMayContinue(),
+      beforeStatement: () => this.#mayContinue(),
       beforeCommit: () => this.#beforeCommit(),
       afterCommit: () => this.#markCommitted(this.#maintainer.heads),
       ...(this.#lock !== undefined && this.#options.connection?.keepLockAcrossCommit !== undefined

@@ -20,7 +20,7 @@ export type RunContextFields = Omit<MigrationContext, "dialect" | "autocommitBlo
 /** What the sink asks of the run around it. */
 export interface SinkHooks {
   /** Throws when the run must not send another statement (lock lost, interrupted). */
-  beforeStatement(): void;
+  beforeStatement(): void | Promise<void>;
   /** Confirms the run may commit (not interrupted, lock still held), before an autocommit block commits. */
   beforeCommit(): Promise<void>;
   afterCommit(): void;
@@ -230,7 +230,7 @@ export class RunOperationSink implements OperationSink {
   }
 
   async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
-    this.#hooks.beforeStatement();
+    await this.#hooks.beforeStatement();
     const inTransaction = this.#statements.inTransaction;
     let result: T;
     try {
