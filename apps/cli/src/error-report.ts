@@ -37,6 +37,32 @@ export function stackReport(error: unknown): string {
 }
 
 /**
+ * `text` with what looks like a secret written as `***`: the password of a
+ * URL (`postgresql://app:***@db/app`, also when a path joined its `//`
+ * into one `/`), and the password of a `CREATE ROLE ... PASSWORD '...'` or
+ * `IDENTIFIED BY '...'` statement. The last guard of every failure the
+ * command prints: a URL typed where a command or a revision goes, a failed
+ * statement that carries one, a driver's message quoting it.
+ *
+ * ```ts
+ * maskSecretsInText("invalid command 'postgresql://app:s3cret@db/app'"); // "... 'postgresql://app:***@db/app'"
+ * ```
+ */
+export function maskSecretsInText(text: string): string {
+  return text.replace(URL_PASSWORD, "$1***").replace(SQL_PASSWORD, "$1'***'");
+}
+
+/**
+ * `scheme://user:password` up to the `@` of the host, or up to a quote or
+ * a space when the rest was cut off (a revision argument is split at its
+ * `@`). A port (`host:5432/db`) is followed by `/`, and stays.
+ */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/?[^\s/:@'"`]*:)([^\s'"`@/]+)(?=[@'"`\s]|$)/gi;
+
+/** A password in a statement about a user or role: `CREATE ROLE app PASSWORD 'x'`, `... IDENTIFIED BY 'x'`. */
+const SQL_PASSWORD = /(\b(?:USER|ROLE)\b[^\n]*?\b(?:PASSWORD|IDENTIFIED\s+BY)\s+)('(?:[^']|'')*'|\$\$[\s\S]*?\$\$)/gi;
+
+/**
  * A line asking for a bug report when the error was thrown by Retort's own
  * code (its top frame is in the `retort` or an `@retort/*` package), and
  * nothing otherwise: an error from a library or from the user's code is

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { RetortError, UsageError } from "@retort/core/errors";
 import { type OptionSpec, optionValue, optionValues, parseOptions } from "./argv.js";
 import type { Command, CommandContext } from "./command.js";
-import { bugNote, stackReport, wantsStacks } from "./error-report.js";
+import { bugNote, maskSecretsInText, stackReport, wantsStacks } from "./error-report.js";
 import { favourMemoryOnLongRuns } from "./memory-policy.js";
 import { processOutput } from "./output.js";
 import { ignoreClosedPipes, stderr, stdout } from "./stdio.js";
@@ -165,14 +165,14 @@ function reportFailure(error: unknown, command: Command | undefined, stacks: boo
       stderr.write(`usage: retort ${synopsis} (see ${help})\n`);
     }
     // SPEC: every failure ends with the FAILED line, so a stack comes before it.
-    stderr.write(`${stacks ? stackReport(error) : ""}${failed} ${error.message}\n`);
+    stderr.write(maskSecretsInText(`${stacks ? stackReport(error) : ""}${failed} ${error.message}\n`));
     // An interrupted run exits as the shell expects of a signal (130, 143).
     const exitStatus = (error as { exitStatus?: unknown }).exitStatus;
     return usage ? 2 : typeof exitStatus === "number" ? exitStatus : 1;
   }
   // Anything else is unexpected (a bug, here or in a library): the stack always.
   const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`${stackReport(error)}${bugNote(error)}${failed} ${message}\n`);
+  stderr.write(maskSecretsInText(`${stackReport(error)}${bugNote(error)}${failed} ${message}\n`));
   return 1;
 }
 

@@ -136,6 +136,43 @@ describe("errors about the database and the configuration", () => {
     expect(result.stdout + result.stderr).not.toContain("hunter2");
   });
 
+  it("never prints a password given in the wrong place, or carried by a failed statement", () => {
+    project = new TestProject();
+    project.addRevision({
+      id: "a000",
+      down: null,
+      upgrade: `  await op.execute("INSERT INTO no_such_table VALUES ('postgresql://app:hunter2@db/app')");`,
+    });
+    const url = "postgresql://app:hunter2@127.0.0.1:5432/app";
+    for (const args of [
+      [url, "upgrade", "head"],
+      ["current", url],
+      ["show", url],
+      ["-c", url, "current"],
+      ["revision", "-m", "x", "--rev-id", url],
+      ["upgrade", "head", "-v"],
+    ]) {
+      const result = project.run(...args);
+      expect(result.status, args.join(" ")).not.toBe(0);
+      expect(result.stdout + result.stderr, args.join(" ")).not.toContain("hunter2");
+      expect(result.stderr).toContain("FAILED: ");
+    }
+    expect(project.run("current", url).stderr).toContain("postgresql://app:***@127.0.0.1:5432/app");
+    project.cleanup();
+
+    // A role's password in the statement that failed (SQLite has no CREATE ROLE).
+    project = new TestProject();
+    project.addRevision({
+      id: "a000",
+      down: null,
+      upgrade: `  await op.execute("CREATE ROLE app LOGIN PASSWORD 'hunter2'");`,
+    });
+    const role = project.run("upgrade", "head", "-v");
+    expect(role.status).toBe(1);
+    expect(role.stderr).toContain("statement: CREATE ROLE app LOGIN PASSWORD '***'");
+    expect(role.stdout + role.stderr).not.toContain("hunter2");
+  });
+
   it("fails clearly without a configuration", () => {
     project = new TestProject({ init: false });
     const result = project.run("heads");
