@@ -54,6 +54,18 @@ export interface GraphData<S extends RevisionSource> {
 
 // Characters with a meaning in identifiers (`label@rev`, `rev+1`, `a:b`).
 const ILLEGAL_ID_CHARACTERS = ["@", "-", "+", ":"];
+
+/**
+ * Names that already mean something wherever a revision is given: a
+ * revision called `base` would be applied and then read back as an empty
+ * database (`current` prints nothing, `downgrade base` has nothing to do).
+ */
+export const RESERVED_IDS: ReadonlySet<string> = new Set(["base", "head", "heads"]);
+
+/** Why `id` cannot be a revision's id, and what to do. */
+export function reservedIdMessage(id: string, where = ""): string {
+  return `Revision identifier '${id}'${where} is a reserved word (base, head, heads name revisions in every command): choose another id (and rename every downRevision and dependsOn that names it)`;
+}
 const ILLEGAL_ID = /[@+:-]/;
 
 /**
@@ -145,6 +157,10 @@ function createRevision<S extends RevisionSource>(source: S, ordinal: number): R
       `Character(s) '${illegal.join(", ")}' not allowed in revision identifier '${id}'`,
       path,
     );
+  }
+  if (RESERVED_IDS.has(id)) {
+    const where = path === undefined ? "" : ` in ${path}`;
+    throw new InvalidRevisionIdError(id, reservedIdMessage(id, where), path);
   }
   const tooLong = revisionIdTooLong(
     id,

@@ -374,6 +374,15 @@ describe("RevisionGraph.build errors", () => {
       "INVALID_REVISION_ID",
       "Character(s) '-' not allowed in revision identifier 'a-1'",
     ],
+    [
+      "a reserved word as an id",
+      [
+        ["a1", null],
+        ["base", "a1"],
+      ],
+      "INVALID_REVISION_ID",
+      "Revision identifier 'base' is a reserved word (base, head, heads name revisions in every command)",
+    ],
   ];
 
   it.each(cases)("%s", (_name, specs, code, message) => {

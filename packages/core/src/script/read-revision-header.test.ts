@@ -230,11 +230,22 @@ export const message = "something else";
       'export const revision = "a-b";',
       /Character\(s\) '-' not allowed in revision identifier 'a-b'/,
     ],
+    [
+      "Alembic's down_revision, which would make the file a new root",
+      'export const revision = "b2";\nexport const down_revision = "a1";',
+      /it exports 'down_revision', Alembic's name, which Retort does not read.*export const downRevision = \.\.\.;/s,
+    ],
   ])("rejects %s, naming the file, the reason and the fix", (_, text, message) => {
     const { message: text_, code } = failure(text);
     expect(text_).toMatch(message);
     expect(text_.startsWith(`Can't read the header of ${file}`)).toBe(true);
     expect(code).toBe("SCRIPT_HEADER");
+  });
+
+  it("reads downRevision when a comment or the code mentions down_revision", () => {
+    expect(
+      read('export const revision = "b2";\nexport const downRevision = "a1"; // was down_revision').downRevision,
+    ).toBe("a1");
   });
 
   it.each([

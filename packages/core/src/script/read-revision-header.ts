@@ -59,7 +59,33 @@ export function readRevisionHeader(file: string, text: string): RevisionHeader {
     const scanned = scanProblem ? { message: scanProblem.message, position: scanProblem.position } : brackets.finish();
     rejectSyntaxError(absolute, text, scanner, scanned);
   }
+  rejectAlembicNames(absolute, text, values);
   return buildHeader(absolute, values, scanner.leadingDocComment);
+}
+
+/** Alembic's names of the header variables, with Retort's. */
+const ALEMBIC_NAMES: readonly (readonly [string, HeaderName])[] = [
+  ["down_revision", "downRevision"],
+  ["depends_on", "dependsOn"],
+  ["branch_labels", "branchLabels"],
+];
+
+/**
+ * Refuses a header variable exported under Alembic's name (a file ported
+ * from Python): `down_revision` would not be read, and the file would
+ * become a new root without a word. Only looked for when Retort's name is
+ * missing.
+ */
+function rejectAlembicNames(file: string, text: string, values: ReadonlyMap<HeaderName, HeaderValue>): void {
+  for (const [alembic, retort] of ALEMBIC_NAMES) {
+    if (values.has(retort) || !text.includes(alembic)) continue;
+    if (!new RegExp(`\\bexport\\s+(?:const|let|var)\\s+${alembic}\\b`).test(text)) continue;
+    throw new ScriptHeaderError(
+      file,
+      `it exports '${alembic}', Alembic's name, which Retort does not read`,
+      `Rename it: export const ${retort} = ...; (Retort's header names are revision, downRevision, branchLabels, dependsOn).`,
+    );
+  }
 }
 
 /**

@@ -23,6 +23,11 @@ describe("validateRevisionId", () => {
     expect(() => validateRevisionId(id)).toThrow(message);
   });
 
+  it.each(["base", "head", "heads"])("rejects %s, a reserved word", (id) => {
+    expect(() => validateRevisionId(id)).toThrow(`Revision identifier '${id}' is a reserved word`);
+    expect(() => validateRevisionId(`${id}1`)).not.toThrow();
+  });
+
   it("rejects an id longer than the version table's 32 characters, before anything is written", () => {
     expect(() => validateRevisionId("a".repeat(32))).not.toThrow();
     expect(() => validateRevisionId("a".repeat(33))).toThrow(

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { RESERVED_IDS, reservedIdMessage } from "../graph/build-graph.js";
 import { revisionIdTooLong } from "../graph/revision-id-length.js";
 import { RevisionIdError } from "./script-errors.js";
 
@@ -34,6 +35,7 @@ export function validateRevisionId(revision: string): void {
     );
   }
   if (revision.trim() === "") throw new RevisionIdError("A revision identifier can't be empty", revision);
+  if (RESERVED_IDS.has(revision)) throw new RevisionIdError(reservedIdMessage(revision), revision);
   const tooLong = revisionIdTooLong(revision, "choose a shorter --rev-id");
   if (tooLong !== undefined) throw new RevisionIdError(tooLong, revision);
 }
