@@ -220,6 +220,30 @@ describe("errors about the database and the configuration", () => {
 });
 
 describe("a migration that fails", () => {
+  it.each([
+    ["an object", "throw { code: 42, detail: 'obj' };", 'the migration threw {"code":42,"detail":"obj"}, not an Error'],
+    ["an object without a prototype", "throw Object.create(null);", "the migration threw {}, not an Error"],
+    [
+      "a proxy whose traps throw",
+      "throw new Proxy({}, { get() { throw new Error('trap'); }, has() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });",
+      "the migration threw a value that cannot be read",
+    ],
+  ])("reports %s thrown instead of an Error, naming the revision, and rolls back", (_, line, reason) => {
+    project = new TestProject();
+    project.addRevision({
+      id: "a000",
+      down: null,
+      upgrade: [`  await op.execute("CREATE TABLE made (id INTEGER)");`, `  ${line}`].join("\n"),
+    });
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`FAILED: Upgrade of revision a000 (${project.dir}`);
+    expect(result.stderr).toContain(reason);
+    expect(result.stderr).toContain("The whole run was rolled back");
+    expect(result.stderr).not.toContain("This is a bug in Retort");
+    expect(project.ok("current").trim()).toBe("");
+  });
+
   it("rolls the whole run back and says where the database is", () => {
     project = new TestProject();
     project.addRevision({ id: "a000", down: null });

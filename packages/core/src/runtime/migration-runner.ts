@@ -379,7 +379,8 @@ class MigrationRun<S extends RevisionSource> {
   }
 
   /** The error a failed step ends the run with. */
-  #stepFailure(step: MigrationStep, sink: RunOperationSink, error: unknown): unknown {
+  #stepFailure(step: MigrationStep, sink: RunOperationSink, thrown: unknown): unknown {
+    const error = asError(thrown);
     const signal = this.#options.signal;
     if (error instanceof InterruptSignal || signal?.aborted) {
       const name = signal ? signalName(signal) : (error as InterruptSignal).signal;
@@ -508,6 +509,36 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const set = new Set(a);
   return b.every((item) => set.has(item));
+}
+
+/**
+ * What a migration threw, as an Error: a value that is not one (`throw
+ * { code: 42 }`, a string, an object without a prototype, a proxy whose
+ * traps throw) becomes an Error that describes it, so that the report can
+ * print it and never fails on it itself.
+ */
+function asError(thrown: unknown): unknown {
+  try {
+    if (thrown instanceof Error || RetortError.isInstance(thrown)) return thrown;
+  } catch {
+    return new Error("the migration threw a value that cannot be read (a proxy whose traps throw)");
+  }
+  return new Error(describeThrown(thrown));
+}
+
+function describeThrown(thrown: unknown): string {
+  if (typeof thrown === "string") return thrown;
+  if (thrown === null || (typeof thrown !== "object" && typeof thrown !== "function")) {
+    return `the migration threw ${String(thrown)}, not an Error`;
+  }
+  try {
+    const json = JSON.stringify(thrown);
+    if (json !== undefined)
+      return `the migration threw ${json.length > 500 ? `${json.slice(0, 500)}...` : json}, not an Error`;
+  } catch {
+    // Circular, or a getter that throws: no text of it.
+  }
+  return "the migration threw a value that is not an Error and cannot be printed";
 }
 
 function errorMessage(error: unknown): string {
