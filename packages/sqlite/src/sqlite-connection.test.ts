@@ -63,6 +63,21 @@ describe("connect", () => {
     );
   });
 
+  it("says another process holds the file when it cannot even be read in time (SQLITE_BUSY)", async () => {
+    const path = folder.file("busy.db");
+    const writer = new Database(path);
+    writer.exec("CREATE TABLE t (a); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);");
+    try {
+      const error = await driver.connect(sqliteUrl(path), { lockTimeoutMs: 100 }).catch((caught: unknown) => caught);
+      expect((error as RetortError).code).toBe("LOCK_TIMEOUT");
+      expect((error as Error).message).toContain(`Another process holds ${path} locked for longer than 100 ms`);
+      expect((error as Error).message).toContain("raise lock.timeoutMs");
+    } finally {
+      writer.exec("ROLLBACK");
+      writer.close();
+    }
+  });
+
   it("leaves foreign keys off unless the URL turns them on", async () => {
     expect((await connection.query("PRAGMA foreign_keys")).rows).toEqual([{ foreign_keys: 0 }]);
     const enforced = await driver.connect(sqliteUrl(folder.file(), { foreign_keys: "on" }));

@@ -3,9 +3,10 @@ import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { Database, databaseOptions } from "./better-sqlite3.js";
 import type { ConnectOptions, DatabaseUrl, Driver, ScratchDatabase } from "@retort/core";
+import { LockTimeoutError } from "@retort/core/errors";
 import { SqliteConnection } from "./sqlite-connection.js";
 import { SqliteDialect } from "./sqlite-dialect.js";
-import { SqliteOpenError, sqliteErrorCode } from "./sqlite-errors.js";
+import { isBusyError, SqliteOpenError, sqliteErrorCode } from "./sqlite-errors.js";
 import { resolveSqliteUrl, type SqliteConnectionConfig } from "./sqlite-url.js";
 
 /**
@@ -38,6 +39,17 @@ export class SqliteDriver implements Driver {
       database.pragma("schema_version");
     } catch (error) {
       database.close();
+      // Reading the header needs a shared lock: a writer holding the file for longer than the busy timeout.
+      if (isBusyError(error)) {
+        throw new LockTimeoutError(
+          `Another process holds ${config.filename} locked for longer than ${config.busyTimeoutMs} ms, so it cannot ` +
+            "even be read (SQLITE_BUSY). Another migration run, or an application writing to the database, is " +
+            "still in a transaction: wait for it to finish and try again, or raise lock.timeoutMs in the Retort " +
+            "config (or ?timeout=<seconds> in the URL).",
+          undefined,
+          { cause: error },
+        );
+      }
       throw openError(config.filename, error);
     }
     return new SqliteConnection(database, this.dialect, {
