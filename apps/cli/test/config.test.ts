@@ -75,6 +75,22 @@ describe("where the database URL comes from", () => {
     ]);
   });
 
+  it.each([
+    [{ timeoutMs: -1 }, "lock.timeoutMs must be a number of milliseconds from 0 to 2147483647, got number -1"],
+    [{ timeoutMs: "5s" }, 'lock.timeoutMs must be a number of milliseconds from 0 to 2147483647, got the string "5s"'],
+    [
+      { timeoutMs: 1e12 },
+      "lock.timeoutMs must be a number of milliseconds from 0 to 2147483647, got number 1000000000000",
+    ],
+    [{ enabled: "yes" }, 'lock.enabled must be true or false, got the string "yes"'],
+  ])("names the lock option that is wrong (%j)", (lock, problem) => {
+    project = new TestProject({ config: { lock } });
+    const result = project.run("current");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Option 'lock' in `);
+    expect(result.stderr).toContain(problem);
+  });
+
   it("uses a custom version table name and no primary key when configured", () => {
     project = new TestProject({ config: { versionTable: "schema_history", versionTablePk: false } });
     project.addRevision({ id: "a000", down: null });

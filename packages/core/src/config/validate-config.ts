@@ -54,14 +54,26 @@ function hookProblem(hook: unknown): string | undefined {
   if (candidate.cwd !== undefined && typeof candidate.cwd !== "string") return "has a cwd that is not a string";
   return undefined;
 }
+/** The longest wait a timer (and SQLite's busy timeout) takes: 2^31 - 1 ms, about 24.8 days. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 const isLock: Check = (value) => {
   const shape = "an object { enabled?: boolean, timeoutMs?: number }";
   if (typeof value !== "object" || value === null || Array.isArray(value)) return shape;
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue;
-    if (key === "enabled" && typeof item === "boolean") continue;
-    if (key === "timeoutMs" && typeof item === "number" && Number.isFinite(item) && item >= 0) continue;
-    return shape;
+    if (key === "enabled" && typeof item !== "boolean") {
+      return { problem: `lock.enabled must be true or false, got ${describe(item)}` };
+    }
+    const wait = item as number;
+    if (
+      key === "timeoutMs" &&
+      !(typeof item === "number" && Number.isFinite(wait) && wait >= 0 && wait <= MAX_TIMEOUT_MS)
+    ) {
+      return {
+        problem: `lock.timeoutMs must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${describe(item)}`,
+      };
+    }
   }
   return undefined;
 };
