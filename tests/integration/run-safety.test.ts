@@ -486,3 +486,43 @@ describe("failures at commit keep their context", () => {
     }
   });
 });
+
+describe("PostgreSQL errors with their way out", () => {
+  it("says an error was caught earlier in the transaction (25P02), and that a missing privilege is one (42501)", async () => {
+    const database = await postgresHarness.create();
+    const role = `retort_noperm_${process.pid}`;
+    const project = new TestProject({ url: database.url });
+    const probe = new DatabaseProbe(postgresHarness, database.url, project.dir);
+    try {
+      project.addRevision({ id: "a1", down: null });
+      project.addRevision({
+        id: "b2",
+        down: "a1",
+        upgrade: [
+          '  try { await op.execute("CREATE TABLE t_a1 (id INTEGER)"); } catch { /* already there */ }',
+          '  await op.execute("CREATE TABLE after_catch (id INTEGER)");',
+        ].join("\n"),
+      });
+      project.ok("upgrade", "a1");
+      const caught = project.run("upgrade", "head");
+      expect(caught.status).toBe(1);
+      expect(caught.stderr).toContain("(25P02)");
+      expect(caught.stderr).toContain("its error was caught");
+
+      // A user that may connect, but not read the version table.
+      await probe.use(async (connection) => {
+        await connection.execute(`CREATE ROLE ${role} LOGIN`);
+      });
+      const url = database.url.replace("postgres@", `${role}@`);
+      const denied = project.run("--url", url, "current");
+      expect(denied.status).toBe(1);
+      expect(denied.stderr).toContain("Cannot read the version table 'alembic_version': permission denied");
+      expect(denied.stderr).toContain("The database user lacks a privilege");
+      expect(denied.stderr).not.toContain("set versionTable in the config to another name");
+    } finally {
+      project.cleanup();
+      await probe.use((connection) => connection.execute(`DROP ROLE IF EXISTS ${role}`));
+      await database.drop();
+    }
+  });
+});

@@ -123,10 +123,27 @@ export function toDatabaseError(error: unknown, sql: string, context: StatementE
         "for a lock another session holds on the same object: run the command again when it is free, or raise sessionTimeouts.lockTimeoutMs";
     } else if (fields.code === "57014" && timeouts?.statementTimeoutMs !== undefined) {
       message += `. The statement ran longer than statement_timeout (sessionTimeouts.statementTimeoutMs = ${timeouts.statementTimeoutMs} ms): raise it for this migration`;
+    } else {
+      const wayOut = WAYS_OUT[fields.code];
+      if (wayOut !== undefined) message += `. ${wayOut}`;
     }
   }
   return new DatabaseError(maskSecrets(message, context.secrets), sql, { cause: error });
 }
+
+/** The way out of server errors a migration run commonly meets, by SQLSTATE. */
+const WAYS_OUT: Readonly<Record<string, string>> = {
+  // insufficient_privilege: PostgreSQL 15 no longer lets every user create in the public schema.
+  "42501":
+    "The database user lacks a privilege this statement needs (PostgreSQL 15 and later no longer let every user " +
+    "create tables in the public schema): GRANT it to the user Retort connects as (e.g. GRANT CREATE ON SCHEMA " +
+    "public TO <user>, or GRANT SELECT, INSERT, UPDATE, DELETE ON <table>), or connect as the owner",
+  // in_failed_sql_transaction: an earlier statement failed and its error was caught.
+  "25P02":
+    "An earlier statement of this transaction failed, and its error was caught (a try/catch around an operation), " +
+    "so PostgreSQL refuses every statement after it: let the error end the migration, or make the statement unable " +
+    "to fail (IF NOT EXISTS, a check with op.getBind().query() first)",
+};
 
 /** Replaces every occurrence of a secret with `***` (drivers can echo connection details). */
 export function maskSecrets(text: string, secrets: readonly string[] | undefined): string {

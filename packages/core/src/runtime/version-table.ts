@@ -96,8 +96,16 @@ export class VersionTable {
       const select = { sql: `SELECT version_num FROM ${this.#qualifiedName}`, parameters: [] };
       rows = (await this.#sink.query<{ version_num: unknown }>(select, READING_VERSION)).rows;
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      // Only a missing version_num says the table is something else; a refused read (a privilege) says nothing of it.
+      if (!/version_num/i.test(reason)) {
+        throw new CommandError(`Cannot read the version table '${this.name}': ${reason}`, {
+          code: "VERSION_TABLE_READ",
+          cause: error,
+        });
+      }
       throw new CommandError(
-        `The table '${this.name}' is not a version table Retort can read: ${error instanceof Error ? error.message : String(error)}. A version table has one column, version_num VARCHAR(32), one row per head (as Alembic's). If this table belongs to the application, set versionTable in the config to another name.`,
+        `The table '${this.name}' is not a version table Retort can read: ${reason}. A version table has one column, version_num VARCHAR(32), one row per head (as Alembic's). If this table belongs to the application, set versionTable in the config to another name.`,
         { code: "VERSION_TABLE_SHAPE", cause: error },
       );
     }
