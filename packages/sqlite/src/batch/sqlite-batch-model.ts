@@ -399,20 +399,19 @@ export class BatchTableModel {
   /** Drops the CHECKs named `names` that are an enum's on `column` (`"column" IN (...)`), as `#addEnumCheck` writes them. */
   #dropEnumChecks(column: string, names: readonly string[]): void {
     if (names.length === 0) return;
-    const prefixes = [`${quoteName(column)} in (`, `${column} in (`].map((prefix) => prefix.toLowerCase());
-    const isEnumCheck = (constraint: BatchConstraint) =>
-      constraint.kind === "check" &&
-      constraint.name !== undefined &&
-      names.some((name) => same(name, constraint.name as string)) &&
-      prefixes.some((prefix) => constraint.condition.trim().toLowerCase().replace(/\s+/g, " ").startsWith(prefix));
-    this.#constraints = this.#constraints.filter((constraint) => !isEnumCheck(constraint));
+    this.#constraints = this.#constraints.filter((constraint) => !isEnumCheckOf(constraint, column, names));
   }
 
-  /** `enumType` has no native type on SQLite: a CHECK named after the enum, as the table compiler writes. */
+  /**
+   * `enumType` has no native type on SQLite: a CHECK named after the enum, as the table compiler writes.
+   * Columns of one enum each have theirs, under the same name: only this column's counts as already there.
+   */
   #addEnumCheck(column: string, type: ColumnType): void {
-    if (type.kind !== "enum" || this.#findConstraint(type.name) !== undefined) return;
+    if (type.kind !== "enum") return;
+    if (this.#constraints.some((constraint) => isEnumCheckOf(constraint, column, [type.name]))) return;
     const values = type.values.map((value) => this.#quoter.renderLiteral(value)).join(", ");
-    this.addConstraint({ kind: "check", name: type.name, condition: `${quoteName(column)} IN (${values})` });
+    // Not through addConstraint: the CHECKs of one enum's columns share its name, as the table compiler writes them.
+    this.#constraints.push({ kind: "check", name: type.name, condition: `${quoteName(column)} IN (${values})` });
   }
 
   /** Records where an added or moved column goes, as Alembic's `_setup_dependencies_for_add_column`. */
@@ -466,4 +465,13 @@ export class BatchTableModel {
   #findConstraint(name: string): BatchConstraint | undefined {
     return this.#constraints.find((constraint) => constraint.name !== undefined && same(constraint.name, name));
   }
+}
+
+/** A CHECK named like one of `names` that is an enum's on `column` (`"column" IN (...)`), as `#addEnumCheck` writes it. */
+function isEnumCheckOf(constraint: BatchConstraint, column: string, names: readonly string[]): boolean {
+  if (constraint.kind !== "check" || constraint.name === undefined) return false;
+  const name = constraint.name;
+  if (!names.some((candidate) => same(candidate, name))) return false;
+  const condition = constraint.condition.trim().toLowerCase().replace(/\s+/g, " ");
+  return [`${quoteName(column)} in (`, `${column} in (`].some((prefix) => condition.startsWith(prefix.toLowerCase()));
 }

@@ -1,5 +1,5 @@
 import type { BatchAlterTableOperation, BatchOptions, BatchStep } from "@retort/core";
-import { column, customType, integer, sql, string, text } from "@retort/core";
+import { column, customType, enumType, integer, sql, string, text } from "@retort/core";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteConnection } from "../sqlite-connection.js";
@@ -372,6 +372,32 @@ describe("batch rebuild: column details", () => {
       { code: "007", kind: "text" },
       { code: "1.50", kind: "text" },
       { code: null, kind: "null" },
+    ]);
+  });
+
+  it("keeps one CHECK per column of a shared enum when both change their values", async () => {
+    await open(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY, m1 VARCHAR(2) CONSTRAINT "mood" CHECK ("m1" IN ('a', 'b')), m2 VARCHAR(2) CONSTRAINT "mood" CHECK ("m2" IN ('a', 'b')));
+       INSERT INTO t (m1, m2) VALUES ('a', 'b');`,
+    );
+    const before = enumType("mood", ["a", "b"]);
+    const after = enumType("mood", ["a", "b", "cc"]);
+    await inRun(
+      batch("t", [
+        { kind: "alterColumn", column: "m1", type: after, existingType: before },
+        { kind: "alterColumn", column: "m2", type: after, existingType: before },
+      ]),
+    );
+    const created = await schemaOf("t");
+    expect(created).toContain(`CONSTRAINT "mood" CHECK ("m1" IN ('a', 'b', 'cc'))`);
+    expect(created).toContain(`CONSTRAINT "mood" CHECK ("m2" IN ('a', 'b', 'cc'))`);
+    await expect(connection.execute("INSERT INTO t (m1, m2) VALUES ('zz', 'a')")).rejects.toThrow(
+      /CHECK constraint failed/,
+    );
+    await connection.execute("INSERT INTO t (m1, m2) VALUES ('cc', 'cc')");
+    expect(await rows("SELECT m1, m2 FROM t ORDER BY id")).toEqual([
+      { m1: "a", m2: "b" },
+      { m1: "cc", m2: "cc" },
     ]);
   });
 
