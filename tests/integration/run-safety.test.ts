@@ -457,20 +457,12 @@ describe("failures at commit keep their context", () => {
   });
 
   it("names the migrations and the state when PostgreSQL refuses the COMMIT (deferred constraint)", async () => {
-    const database = await postgresHarness.create();
-    const project = new TestProject({ url: database.url });
-    const probe = new DatabaseProbe(postgresHarness, database.url, project.dir);
+    const { database, project, probe } = await postgresTwoRevisions([
+      '  await op.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)");',
+      '  await op.execute("CREATE TABLE child (parent_id INTEGER REFERENCES parent DEFERRABLE INITIALLY DEFERRED)");',
+      '  await op.execute("INSERT INTO child VALUES (1)");',
+    ]);
     try {
-      project.addRevision({ id: "a1", down: null });
-      project.addRevision({
-        id: "b2",
-        down: "a1",
-        upgrade: [
-          '  await op.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)");',
-          '  await op.execute("CREATE TABLE child (parent_id INTEGER REFERENCES parent DEFERRABLE INITIALLY DEFERRED)");',
-          '  await op.execute("INSERT INTO child VALUES (1)");',
-        ].join("\n"),
-      });
       const result = project.run("upgrade", "head");
       expect(result.status).toBe(1);
       const text = result.stderr.slice(result.stderr.indexOf("FAILED: "));
@@ -489,20 +481,12 @@ describe("failures at commit keep their context", () => {
 
 describe("PostgreSQL errors with their way out", () => {
   it("says an error was caught earlier in the transaction (25P02), and that a missing privilege is one (42501)", async () => {
-    const database = await postgresHarness.create();
     const role = `retort_noperm_${process.pid}`;
-    const project = new TestProject({ url: database.url });
-    const probe = new DatabaseProbe(postgresHarness, database.url, project.dir);
+    const { database, project, probe } = await postgresTwoRevisions([
+      '  try { await op.execute("CREATE TABLE t_a1 (id INTEGER)"); } catch { /* already there */ }',
+      '  await op.execute("CREATE TABLE after_catch (id INTEGER)");',
+    ]);
     try {
-      project.addRevision({ id: "a1", down: null });
-      project.addRevision({
-        id: "b2",
-        down: "a1",
-        upgrade: [
-          '  try { await op.execute("CREATE TABLE t_a1 (id INTEGER)"); } catch { /* already there */ }',
-          '  await op.execute("CREATE TABLE after_catch (id INTEGER)");',
-        ].join("\n"),
-      });
       project.ok("upgrade", "a1");
       const caught = project.run("upgrade", "head");
       expect(caught.status).toBe(1);
@@ -526,3 +510,13 @@ describe("PostgreSQL errors with their way out", () => {
     }
   });
 });
+
+/** A project on a new PostgreSQL database with revision a1 and b2 after it, whose upgrade runs `upgrade`. */
+async function postgresTwoRevisions(upgrade: readonly string[]) {
+  const database = await postgresHarness.create();
+  const project = new TestProject({ url: database.url });
+  const probe = new DatabaseProbe(postgresHarness, database.url, project.dir);
+  project.addRevision({ id: "a1", down: null });
+  project.addRevision({ id: "b2", down: "a1", upgrade: upgrade.join("\n") });
+  return { database, project, probe };
+}
