@@ -15,7 +15,7 @@ import type {
   TypeKey,
 } from "@retort/core";
 import { CommandError } from "@retort/core/errors";
-import { NUMBER_TEXT, sql } from "@retort/core/dialect";
+import { NUMBER_TEXT, sql, withoutOuterParentheses } from "@retort/core/dialect";
 import {
   COLUMNS_SQL,
   CONSTRAINTS_SQL,
@@ -206,7 +206,7 @@ function reflectColumn(
         ? {}
         : { serverDefault: sql(postgresDefault(defaultExpr, type, row.type_name, strings)) }),
       ...(serial || identity !== undefined ? { autoincrement: true } : {}),
-      ...(generated && row.default_expr !== null ? { computed: sql(unwrap(row.default_expr)) } : {}),
+      ...(generated && row.default_expr !== null ? { computed: sql(withoutOuterParentheses(row.default_expr)) } : {}),
       ...(row.column_comment === null ? {} : { comment: row.column_comment }),
     },
   };
@@ -231,7 +231,7 @@ export function postgresDefault(
   catalogName?: string,
   strings: StringReading = { standardStrings: true },
 ): string {
-  const text = unwrap(expression);
+  const text = withoutOuterParentheses(expression);
   // One spelling of a string: the catalogs write 'C:\temp' where Retort
   // wrote E'C:\\temp' (see postgres-string-literal.ts).
   const constant = readStringConstant(text, strings);
@@ -311,7 +311,7 @@ function reflectConstraint(
     case "u":
       return { kind: "unique", name: row.name, columns };
     case "c":
-      return { kind: "check", name: row.name, condition: sql(unwrap(row.check_expr ?? "")) };
+      return { kind: "check", name: row.name, condition: sql(withoutOuterParentheses(row.check_expr ?? "")) };
     default: {
       const referredTable =
         row.referred_schema === null || row.referred_schema === current
@@ -353,7 +353,7 @@ function reflectIndex(row: IndexRow, attributes: AttributeNames): ReflectedIndex
     name: row.name,
     columns: terms.slice(0, row.key_count),
     unique: row.is_unique,
-    ...(row.predicate === null ? {} : { where: sql(unwrap(row.predicate)) }),
+    ...(row.predicate === null ? {} : { where: sql(withoutOuterParentheses(row.predicate)) }),
     method: row.method,
     ...(include.length === 0 ? {} : { include }),
   };
@@ -379,35 +379,6 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
     else group.push(row);
   }
   return groups;
-}
-
-/** Removes parentheses around a whole expression (`(a > 0)` is `a > 0`), quotes skipped. */
-function unwrap(text: string): string {
-  let result = text.trim();
-  for (;;) {
-    if (!result.startsWith("(")) return result;
-    let depth = 0;
-    let quote: string | undefined;
-    let closesAtEnd = false;
-    for (let at = 0; at < result.length; at++) {
-      const char = result[at] as string;
-      if (quote !== undefined) {
-        if (char === quote) quote = undefined;
-        continue;
-      }
-      if (char === "'" || char === '"') quote = char;
-      else if (char === "(") depth++;
-      else if (char === ")") {
-        depth--;
-        if (depth === 0) {
-          closesAtEnd = at === result.length - 1;
-          break;
-        }
-      }
-    }
-    if (!closesAtEnd) return result;
-    result = result.slice(1, -1).trim();
-  }
 }
 
 /**

@@ -11,13 +11,19 @@ export function withoutOuterParentheses(text: string): string {
   return result;
 }
 
-/** Whether every parenthesis outside single-quoted strings is closed, in order. */
+/** Whether every parenthesis outside quotes (a string, a quoted name) is closed, in order. */
 function balanced(text: string): boolean {
   let depth = 0;
-  let quoted = false;
+  let quote: string | undefined;
   for (const char of text) {
-    if (char === "'") quoted = !quoted;
-    if (quoted) continue;
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === "'" || char === '"') {
+      quote = char;
+      continue;
+    }
     if (char === "(") depth++;
     if (char === ")") depth--;
     if (depth < 0) return false;

@@ -35,3 +35,10 @@ function docOf(source: RevisionSource): string {
   const candidate = (source as { doc?: unknown; message?: unknown }).doc ?? (source as { message?: unknown }).message;
   return typeof candidate === "string" ? candidate : "";
 }
+
+/** `upgrade of revision b (migrations/versions/b_add.ts)`, for messages. */
+export function describeStepShort(step: MigrationStep): string {
+  if (step.kind === "stamp") return `stamp to ${step.to.join(", ") || "base"}`;
+  const path = step.revision.source.path;
+  return `${step.direction} of revision ${step.revision.id}${path === undefined ? "" : ` (${path})`}`;
+}

@@ -1,9 +1,9 @@
 import type { Connection, LockHandle } from "../driver/driver.js";
-import { CommandError, RetortError } from "../errors/retort-error.js";
+import { CommandError } from "../errors/retort-error.js";
 import { Operations } from "../operations/operations.js";
 import type { RevisionSource } from "../graph/revision-source.js";
 import type { RevisionGraph } from "../graph/revision-graph.js";
-import { describeStep } from "./describe-step.js";
+import { describeStep, describeStepShort } from "./describe-step.js";
 import { HeadMaintainer } from "./head-maintainer.js";
 import type { StatementSink } from "../pipeline/statement-sink.js";
 import { quoteStatement, MigrationFailedError } from "./migration-error.js";
@@ -19,6 +19,7 @@ import { InterruptedError, InterruptSignal, MigrationGuard, signalName, untilAbo
 import { acquireReportingWait, reportingLockWait } from "./lock-wait.js";
 import type { RunReporter, StepReport } from "./run-reporter.js";
 import { ModulePrefetcher } from "./module-prefetcher.js";
+import { asError, errorMessage, statementOf } from "./thrown-values.js";
 import {
   assertConsistentHeads,
   assertKnownRevisions,
@@ -491,58 +492,8 @@ export function parseXArgs(list: readonly string[]): Record<string, string> {
   return result;
 }
 
-/** `upgrade of revision b (migrations/versions/b_add.ts)`, for messages. */
-function describeStepShort(step: MigrationStep): string {
-  if (step.kind === "stamp") return `stamp to ${step.to.join(", ") || "base"}`;
-  const path = step.revision.source.path;
-  return `${step.direction} of revision ${step.revision.id}${path === undefined ? "" : ` (${path})`}`;
-}
-
-/** The SQL a database error carries, if any. */
-function statementOf(error: unknown): string | undefined {
-  if (!RetortError.isInstance(error) || error.code !== "DATABASE") return undefined;
-  const sql = (error as { sql?: unknown }).sql;
-  return typeof sql === "string" ? sql : undefined;
-}
-
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const set = new Set(a);
   return b.every((item) => set.has(item));
-}
-
-/**
- * What a migration threw, as an Error: a value that is not one (`throw
- * { code: 42 }`, a string, an object without a prototype, a proxy whose
- * traps throw) becomes an Error that describes it, so that the report can
- * print it and never fails on it itself.
- */
-function asError(thrown: unknown): unknown {
-  try {
-    if (thrown instanceof Error || RetortError.isInstance(thrown)) return thrown;
-  } catch {
-    return new Error("the migration threw a value that cannot be read (a proxy whose traps throw)");
-  }
-  return new Error(describeThrown(thrown));
-}
-
-function describeThrown(thrown: unknown): string {
-  if (typeof thrown === "string") return thrown;
-  if (thrown === null || (typeof thrown !== "object" && typeof thrown !== "function")) {
-    return `the migration threw ${String(thrown)}, not an Error`;
-  }
-  try {
-    const json = JSON.stringify(thrown);
-    if (json !== undefined)
-      return `the migration threw ${json.length > 500 ? `${json.slice(0, 500)}...` : json}, not an Error`;
-  } catch {
-    // Circular, or a getter that throws: no text of it.
-  }
-  return "the migration threw a value that is not an Error and cannot be printed";
-}
-
-function errorMessage(error: unknown): string {
-  if (RetortError.isInstance(error)) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
