@@ -117,10 +117,30 @@ describe("CompiledModuleCache", () => {
       "token.ts": 'export default { authToken: "abc", clientSecret: "def" };',
       "identified.ts": "export const sql = \"CREATE USER app IDENTIFIED BY 's3cret'\";",
       "apikey.ts": 'export default { headers: { "x-api-key": "abc" } };',
+      "template.ts": 'export default { url: `postgresql://${"app"}:${"s3cret"}@db/app` };',
+      "dollar.ts": "export const sql = `CREATE ROLE app LOGIN\n  PASSWORD $$s3cret$$`;",
     });
     const modules = new CompiledModuleCache(cache);
-    const names = ["retort.config.ts", "other.ts", "sql.ts", "camel.ts", "snake.ts", "env.ts", "typed.ts"];
-    for (const name of [...names, "fallback.ts", "concat.ts", "query.ts", "token.ts", "identified.ts", "apikey.ts"]) {
+    const names = [
+      "retort.config.ts",
+      "other.ts",
+      "sql.ts",
+      "camel.ts",
+      "snake.ts",
+      "env.ts",
+      "typed.ts",
+      "template.ts",
+    ];
+    for (const name of [
+      ...names,
+      "fallback.ts",
+      "concat.ts",
+      "query.ts",
+      "token.ts",
+      "identified.ts",
+      "apikey.ts",
+      "dollar.ts",
+    ]) {
       expect(await modules.source(path.join(folder, name))).toEqual({ hooks: "holds a literal secret" });
     }
     expect(cached(cache)).toEqual([]);

@@ -41,15 +41,19 @@ export type ModuleSource = { readonly url: string } | { readonly batch: string }
  * written to the cache and runs through the loader hooks, which keep
  * compiled code in memory. Deliberately broad (a false alarm only costs
  * speed): a URL with a password, or one whose password is concatenated
- * (`"postgres://app:" + pw`), a `?password=` query, SQL's `PASSWORD '…'` or
+ * (`"postgres://app:" + pw`) or written in a template (`${pw}`), a
+ * `?password=` query, SQL's `PASSWORD '…'` (or `$$…$$`) or
  * `IDENTIFIED BY '…'`, and any line that both names something secret-like
  * (`dbPassword`, `DB_PASSWORD`, `PGPASSWORD`, `authToken`, `clientSecret`,
  * `apiKey`, `x-api-key`, `credentials`…) and holds a string literal.
  */
 const LITERAL_SECRET = [
   /[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"`]*:[^\s@'"`/]*(?:@|['"`])/i,
+  // A URL built in a template: `postgresql://${user}:${"s3cret"}@db`.
+  /[a-z][a-z0-9+.-]*:\/\/[^\s/@]*\$\{[^\s/@]*:[^\s/]*@/i,
   /[?&](?:ssl)?(?:password|pwd|passwd)=/i,
-  /\bPASSWORD\s*\(?\s*['"]|\bIDENTIFIED\s+BY\s+['"]/i,
+  // In any quotes SQL takes: 'x', "x", $$x$$ or $tag$x$tag$ (a template literal's backtick too).
+  /\bPASSWORD\s*\(?\s*['"`$]|\bIDENTIFIED\s+BY\s+['"`$]/i,
   /^(?=.*(?:pass(?:word|wd)|pwd|secret|token|api[_-]?key|credential))(?=.*['"`]).*$/im,
 ];
 
