@@ -117,6 +117,7 @@ describe("CompiledModuleCache", () => {
       "token.ts": 'export default { authToken: "abc", clientSecret: "def" };',
       "identified.ts": "export const sql = \"CREATE USER app IDENTIFIED BY 's3cret'\";",
       "apikey.ts": 'export default { headers: { "x-api-key": "abc" } };',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's text holds a template literal.
       "template.ts": 'export default { url: `postgresql://${"app"}:${"s3cret"}@db/app` };',
       "dollar.ts": "export const sql = `CREATE ROLE app LOGIN\n  PASSWORD $$s3cret$$`;",
     });
