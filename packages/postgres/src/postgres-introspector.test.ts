@@ -547,6 +547,15 @@ describe("postgresColumnType and postgresDefault", () => {
     expect(postgresColumnType("citext")).toEqual(customType("citext"));
   });
 
+  it("compares an array type by its element's name, whatever synonym names it", () => {
+    const key = (name: string, args: string[] = []) => introspector.comparableType({ name, args });
+    expect(key("int[]")).toEqual(key("integer[]"));
+    expect(key("int4[][]")).toEqual(key("integer[][]"));
+    expect(key("varchar[]", ["20"])).toEqual(key("character varying[]", ["20"]));
+    expect(key("integer [3]")).toEqual(key("integer[]"));
+    expect(key("int[]")).not.toEqual(key("bigint[]"));
+  });
+
   it("drops the cast PostgreSQL adds to a literal of the column's type only", () => {
     expect(postgresDefault("'x'::character varying", string(20))).toBe("'x'");
     expect(postgresDefault("'x'::text", string(20))).toBe("'x'::text");

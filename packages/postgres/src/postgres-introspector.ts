@@ -159,6 +159,12 @@ export class PostgresIntrospector implements DatabaseIntrospector {
 
   /** PostgreSQL's spellings of a type in one word each, for autogenerate's type comparison. */
   comparableType(key: TypeKey): TypeKey {
+    // An array compares by its element's name: `int[]`, `int4[]` and `integer[]` are one type.
+    const dimensions = /(?:\s*\[\s*\d*\s*\])+$/.exec(key.name)?.[0];
+    if (dimensions !== undefined) {
+      const element = this.comparableType({ name: key.name.slice(0, -dimensions.length).trim(), args: key.args });
+      return { name: `${element.name}${"[]".repeat((dimensions.match(/\[/g) ?? []).length)}`, args: element.args };
+    }
     const name = POSTGRES_TYPE_SYNONYMS[key.name] ?? key.name;
     if (name === "float") {
       // FLOAT is DOUBLE PRECISION; FLOAT(p) is REAL for p <= 24.
