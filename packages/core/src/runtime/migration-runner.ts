@@ -278,17 +278,18 @@ class MigrationRun<S extends RevisionSource> {
   }
 
   /**
-   * Lets the event loop take a turn when the run has not given it one for
-   * `SIGNAL_TURN_MS`, then `#assertMayContinue`. A driver that runs
-   * statements synchronously (better-sqlite3) never yields on its own: the
-   * SIGINT or SIGTERM of a user who stops a long statement would wait,
-   * unseen, for the end of the run, which would then commit. At most one
-   * turn every few milliseconds costs the run nothing measurable.
+   * `#assertMayContinue`, after a turn of the event loop when the run has
+   * not given it one for `SIGNAL_TURN_MS`: a synchronous driver
+   * (better-sqlite3) never yields, so the SIGINT of a user stopping a long
+   * statement would wait, unseen, for the run's commit. Between turns it
+   * stays synchronous: no promise per statement.
    */
-  async #mayContinue(): Promise<void> {
+  #mayContinue(): void | Promise<void> {
     if (this.#options.signal !== undefined && performance.now() - this.#lastTurn >= SIGNAL_TURN_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      this.#lastTurn = performance.now();
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.#lastTurn = performance.now();
+        this.#assertMayContinue();
+      });
     }
     this.#assertMayContinue();
   }

@@ -230,7 +230,8 @@ export class RunOperationSink implements OperationSink {
   }
 
   async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
-    await this.#hooks.beforeStatement();
+    const turn = this.#hooks.beforeStatement();
+    if (turn !== undefined) await turn;
     const inTransaction = this.#statements.inTransaction;
     let result: T;
     try {

@@ -3,7 +3,7 @@ import { parseReference } from "@retort/core/dialect";
 import type { SqliteQuoter } from "../sqlite-types.js";
 import { renderServerDefault, renderSqliteType } from "../sqlite-types.js";
 import { orderColumns } from "./sqlite-batch-order.js";
-import { mentions, quoteName, renameClauseColumns, renameIdentifiers } from "./sqlite-batch-sql.js";
+import { isStrictTable, mentions, quoteName, renameClauseColumns, renameIdentifiers } from "./sqlite-batch-sql.js";
 import { constraintUses, deferrableText, indexUses } from "./sqlite-batch-uses.js";
 import {
   type BatchColumn,
@@ -265,7 +265,7 @@ export class BatchTableModel {
     }
     const columns = orderColumns(this.#columns, this.#existingOrder, this.#addOrdering, partialReordering);
     if (columns.length === 0) throw new SqliteBatchError(`Table "${this.#name}" would have no columns left`);
-    if (/\bstrict\b/i.test(this.#tableOptions)) {
+    if (isStrictTable(this.#tableOptions)) {
       // https://sqlite.org/stricttables.html: CREATE TABLE refuses any other type name.
       const refused = columns.find((column) => !strictTypes.has(column.type.trim().toUpperCase()));
       if (refused !== undefined) {

@@ -1,4 +1,4 @@
-import { quoteName, typeAffinity } from "./sqlite-batch-sql.js";
+import { isStrictTable, quoteName, typeAffinity } from "./sqlite-batch-sql.js";
 import type { BatchClause, BatchColumn, BatchConstraint, BatchIndex, BatchTable } from "./sqlite-batch-types.js";
 
 /**
@@ -148,14 +148,9 @@ export function needsCast(column: BatchColumn, table: BatchTable): boolean {
     column.sourceType !== undefined &&
     column.type !== "" &&
     !/json/i.test(column.type) &&
-    !(isStrict(table) && column.type.trim().toUpperCase() === "ANY") &&
+    !(isStrictTable(table.tableOptions) && column.type.trim().toUpperCase() === "ANY") &&
     typeAffinity(column.type) !== typeAffinity(column.sourceType)
   );
-}
-
-/** A STRICT table (https://sqlite.org/stricttables.html). */
-export function isStrict(table: BatchTable): boolean {
-  return /\bstrict\b/i.test(table.tableOptions);
 }
 
 /**

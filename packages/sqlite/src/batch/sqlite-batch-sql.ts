@@ -231,3 +231,8 @@ export function typeAffinity(declared: string): "INTEGER" | "TEXT" | "BLOB" | "R
   if (type.includes("REAL") || type.includes("FLOA") || type.includes("DOUB")) return "REAL";
   return "NUMERIC";
 }
+
+/** Whether a table's options after its column list (`WITHOUT ROWID, STRICT`) make it STRICT (https://sqlite.org/stricttables.html). */
+export function isStrictTable(tableOptions: string): boolean {
+  return /\bstrict\b/i.test(tableOptions);
+}
