@@ -120,6 +120,16 @@ describe("CompiledModuleCache", () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's text holds a template literal.
       "template.ts": 'export default { url: `postgresql://${"app"}:${"s3cret"}@db/app` };',
       "dollar.ts": "export const sql = `CREATE ROLE app LOGIN\n  PASSWORD $$s3cret$$`;",
+      // Compiled code keeps a comment inside an object literal.
+      "comment.ts": 'export default {\n  url: "postgresql://db/app", // password "s3cret"\n};',
+      // The literal and the name that makes it a secret on different lines.
+      "property.ts":
+        'const pw = "s3cret";\nconst url = new URL("postgresql://app@db/app");\nurl.password = pw;\nexport default { url: url.href };',
+      "joined.ts":
+        'const creds = ["app", "s3cret"].join(":");\nexport default { url: "postgresql://" + creds + "@db/app" };',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's text holds a template literal.
+      "joinedtemplate.ts":
+        'const creds = ["app", "s3cret"].join(":");\nexport default { url: `postgresql://${creds}@db/app` };',
     });
     const modules = new CompiledModuleCache(cache);
     const names = [
@@ -141,8 +151,12 @@ describe("CompiledModuleCache", () => {
       "identified.ts",
       "apikey.ts",
       "dollar.ts",
+      "comment.ts",
+      "property.ts",
+      "joined.ts",
+      "joinedtemplate.ts",
     ]) {
-      expect(await modules.source(path.join(folder, name))).toEqual({ hooks: "holds a literal secret" });
+      expect(await modules.source(path.join(folder, name)), name).toEqual({ hooks: "holds a literal secret" });
     }
     expect(cached(cache)).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { ensurePrivateDirectory, pruneOccasionally, RACY_MS, temporaryName } fro
 import { compileBatch } from "./batch-compiler.js";
 import { contentKey } from "./content-key.js";
 import { type CompileOutcome, compileModules } from "./module-compiler.js";
+import { holdsLiteralSecret } from "./literal-secret.js";
 import { stampText, takeSourceText } from "./source-texts.js";
 import { flattenTsconfig } from "./tsconfig-chain.js";
 
@@ -35,38 +36,6 @@ const STAMP_FORMAT = "retort-batch-stamps-1";
  * loader hooks (and why).
  */
 export type ModuleSource = { readonly url: string } | { readonly batch: string } | { readonly hooks: string };
-
-/**
- * What marks a source that may hold a literal secret; such a file is never
- * written to the cache and runs through the loader hooks, which keep
- * compiled code in memory. Deliberately broad (a false alarm only costs
- * speed): a URL with a password, or one whose password is concatenated
- * (`"postgres://app:" + pw`) or written in a template (`${pw}`), a
- * `?password=` query, SQL's `PASSWORD '…'` (or `$$…$$`) or
- * `IDENTIFIED BY '…'`, and any line that both names something secret-like
- * (`dbPassword`, `DB_PASSWORD`, `PGPASSWORD`, `authToken`, `clientSecret`,
- * `apiKey`, `x-api-key`, `credentials`…) and holds a string literal.
- */
-const LITERAL_SECRET = [
-  /[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"`]*:[^\s@'"`/]*(?:@|['"`])/i,
-  // A URL built in a template: `postgresql://${user}:${"s3cret"}@db`.
-  /[a-z][a-z0-9+.-]*:\/\/[^\s/@]*\$\{[^\s/@]*:[^\s/]*@/i,
-  /[?&](?:ssl)?(?:password|pwd|passwd)=/i,
-  // In any quotes SQL takes: 'x', "x", $$x$$ or $tag$x$tag$ (a template literal's backtick too).
-  /\bPASSWORD\s*\(?\s*['"`$]|\bIDENTIFIED\s+BY\s+['"`$]/i,
-  /^(?=.*(?:pass(?:word|wd)|pwd|secret|token|api[_-]?key|credential))(?=.*['"`]).*$/im,
-];
-
-/**
- * A word every pattern of `LITERAL_SECRET` needs: a text without one (most
- * migrations) is cleared by one scan instead of four, the last of which
- * tries two look-aheads at the start of every line.
- */
-const SECRET_HINT = /:\/\/|pass(?:word|wd)|pwd|secret|token|api[_-]?key|credential|identified/i;
-
-function holdsLiteralSecret(text: string): boolean {
-  return SECRET_HINT.test(text) && LITERAL_SECRET.some((pattern) => pattern.test(text));
-}
 
 /**
  * Compiled modules on disk, keyed by the `contentKey` of the file's path,
