@@ -127,8 +127,8 @@ describe("CompiledModuleCache", () => {
         'const pw = "s3cret";\nconst url = new URL("postgresql://app@db/app");\nurl.password = pw;\nexport default { url: url.href };',
       "joined.ts":
         'const creds = ["app", "s3cret"].join(":");\nexport default { url: "postgresql://" + creds + "@db/app" };',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's text holds a template literal.
       "joinedtemplate.ts":
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's text holds a template literal.
         'const creds = ["app", "s3cret"].join(":");\nexport default { url: `postgresql://${creds}@db/app` };',
     });
     const modules = new CompiledModuleCache(cache);
