@@ -26,7 +26,12 @@ export async function copyRows(
   emit: Emit,
   renames: ColumnRenamePlan,
 ): Promise<void> {
-  const keepRowid = hasHiddenRowid(original) && hasHiddenRowid(target);
+  // The new table's hidden rowid takes the old rowid, hidden or aliased:
+  // an INTEGER PRIMARY KEY that stops being the alias (its type changed, or
+  // the key moved) keeps its values as the rowid, so what is keyed by the
+  // rowid (an FTS index with the default content_rowid, an R*Tree's ids)
+  // still finds its rows.
+  const keepRowid = rowidName(original) !== undefined && hasHiddenRowid(target);
   const sourceName = (source: string) => renames.currentName.get(source.toLowerCase()) ?? source;
   // The old table's rowid, by a name no column of it has taken.
   const rowid = rowidName(original);
