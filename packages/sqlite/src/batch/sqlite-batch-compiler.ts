@@ -6,6 +6,7 @@ import { type BatchRead, compileRebuildStatements } from "./sqlite-batch-rebuild
 import { reflectTable } from "./sqlite-batch-reflect.js";
 import { renderCreateTable } from "./sqlite-batch-render.js";
 import { type BatchTable, reasonOf, SqliteBatchError } from "./sqlite-batch-types.js";
+import { assertNotVirtual } from "./sqlite-batch-virtual.js";
 import { assertPlainDropColumn } from "./sqlite-drop-column-check.js";
 
 /**
@@ -70,7 +71,9 @@ export async function compileRebuild(
       legacyAlterTable = Number(legacy[0]?.legacy_alter_table) === 1;
       const schema = await readSchema(read);
       sequenceTable = schema.some((row) => row.name === "sqlite_sequence");
-      assertReplayed(operation.table, replaySchema(scratch, schema));
+      const failed = replaySchema(scratch, schema);
+      assertNotVirtual(scratch, operation.table, schema);
+      assertReplayed(operation.table, failed);
     }
     const source =
       copyFrom === undefined ? reflectTable(scratch, operation.table) : tableFromDefinition(copyFrom, dialect);

@@ -110,4 +110,83 @@ describe("batch rebuild of a table an external-content FTS index reads", () => {
     ]);
     await integrityCheck("docs_fts");
   });
+
+  it("refuses to rename a column an FTS5 index reads, naming the index and the way out; nothing changes", async () => {
+    await open(HIDDEN_ROWID_FTS5);
+    const before = await schema();
+    await expect(
+      inRun(batch("docs", [{ kind: "alterColumn", column: "title", newColumnName: "heading" }])),
+    ).rejects.toThrow(
+      `Batch rebuild of "docs" refused: fts5 table "docs_fts" (content='docs'): it reads column "title" of "docs", which the batch drops or renames.`,
+    );
+    await expect(
+      inRun(batch("docs", [{ kind: "alterColumn", column: "title", newColumnName: "heading" }])),
+    ).rejects.toThrow(`op.execute('DROP TABLE "docs_fts"')`);
+    expect(await schema()).toEqual(before);
+    expect(await matches("docs_fts", "apple")).toEqual([{ rowid: 3, title: "gamma" }]);
+    await integrityCheck("docs_fts");
+  });
+
+  it("refuses to drop a column an FTS4 index reads (no sync triggers to give it away)", async () => {
+    await open(`
+      CREATE TABLE docs (title TEXT, body TEXT);
+      CREATE VIRTUAL TABLE docs_fts USING fts4(title, body, content="docs");
+      INSERT INTO docs VALUES ('a', 'apple'), ('b', 'pear');
+      INSERT INTO docs_fts (docs_fts) VALUES ('rebuild');`);
+    await expect(inRun(batch("docs", [{ kind: "dropColumn", column: "body" }]))).rejects.toThrow(
+      `fts4 table "docs_fts" (content='docs'): it reads column "body" of "docs", which the batch drops or renames`,
+    );
+    expect(await rows("SELECT title, body FROM docs_fts WHERE docs_fts MATCH 'apple'")).toEqual([
+      { title: "a", body: "apple" },
+    ]);
+  });
+
+  it("refuses to rename the content_rowid column, and a column an FTS index reads through a view", async () => {
+    await open(`
+      CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, body TEXT);
+      CREATE VIEW docs_v AS SELECT id, title FROM docs;
+      CREATE VIRTUAL TABLE by_id USING fts5(body, content=docs, content_rowid=id);
+      CREATE VIRTUAL TABLE by_view USING fts5(title, content='docs_v', content_rowid='id');
+      INSERT INTO docs VALUES (5, 'five', 'apple');
+      INSERT INTO by_id (by_id) VALUES ('rebuild'); INSERT INTO by_view (by_view) VALUES ('rebuild');`);
+    await expect(
+      inRun(batch("docs", [{ kind: "alterColumn", column: "id", newColumnName: "doc_id" }])),
+    ).rejects.toThrow(`fts5 table "by_id" (content='docs'): its content_rowid "id" is not a column of "docs"`);
+    await expect(
+      inRun(batch("docs", [{ kind: "alterColumn", column: "title", newColumnName: "heading" }])),
+    ).rejects.toThrow(`fts5 table "by_view" (content='docs_v'): it reads column "title" of "docs_v"`);
+    // A change they do not see goes through, and both still match.
+    await inRun(batch("docs", [{ kind: "alterColumn", column: "body", type: string(100) }]));
+    expect(await matches("by_id", "apple", "body")).toEqual([{ rowid: 5, body: "apple" }]);
+    expect(await matches("by_view", "five")).toEqual([{ rowid: 5, title: "five" }]);
+    await integrityCheck("by_id");
+    await integrityCheck("by_view");
+  });
+
+  it("refuses to give the rows other rowids when an FTS index finds them by rowid", async () => {
+    await open(`
+      CREATE TABLE docs (n INTEGER NOT NULL, title TEXT);
+      CREATE VIRTUAL TABLE docs_fts USING fts5(title, content='docs');
+      INSERT INTO docs VALUES (100, 'apple'), (200, 'pear');
+      INSERT INTO docs_fts (docs_fts) VALUES ('rebuild');`);
+    await expect(inRun(batch("docs", [{ kind: "createPrimaryKey", name: "pk_docs", columns: ["n"] }]))).rejects.toThrow(
+      'it finds rows of "docs" by rowid, and the batch gives them other rowids',
+    );
+    expect(await rows("SELECT rowid, title FROM docs_fts WHERE docs_fts MATCH 'apple'")).toEqual([
+      { rowid: 1, title: "apple" },
+    ]);
+  });
+
+  it("does what the refusal advises: drop the index and its triggers, rename, create and fill them again", async () => {
+    await open(HIDDEN_ROWID_FTS5);
+    await connection.begin();
+    await connection.execute('DROP TABLE "docs_fts"; DROP TRIGGER docs_ai; DROP TRIGGER docs_ad; DROP TRIGGER docs_au');
+    await runOperation(connection, batch("docs", [{ kind: "alterColumn", column: "title", newColumnName: "heading" }]));
+    await connection.execute(`
+      CREATE VIRTUAL TABLE docs_fts USING fts5(heading, body, content='docs');
+      INSERT INTO "docs_fts" ("docs_fts") VALUES ('rebuild');`);
+    await connection.commit();
+    expect(await matches("docs_fts", "apple", "heading")).toEqual([{ rowid: 3, heading: "gamma" }]);
+    await integrityCheck("docs_fts");
+  });
 });

@@ -28,7 +28,9 @@ export const CHECKS_TABLE_SQL =
   '"casts_keep_values" INTEGER CONSTRAINT "casts keep values (strictCast)" CHECK ("casts_keep_values" IS NOT 0), ' +
   '"no_triggers" INTEGER CONSTRAINT "no triggers on the table (a --sql script cannot re-create them)" CHECK ("no_triggers" IS NOT 0), ' +
   '"no_dependents" INTEGER CONSTRAINT "no views or triggers use the table (a --sql script cannot check them)" CHECK ("no_dependents" IS NOT 0), ' +
-  '"copy_from_covers" INTEGER CONSTRAINT "copyFrom has every column and index of the table" CHECK ("copy_from_covers" IS NOT 0))';
+  '"copy_from_covers" INTEGER CONSTRAINT "copyFrom has every column and index of the table" CHECK ("copy_from_covers" IS NOT 0), ' +
+  '"not_virtual" INTEGER CONSTRAINT "the table is not a virtual table or a shadow table (drop and re-create a virtual table instead)" CHECK ("not_virtual" IS NOT 0), ' +
+  '"no_external_content" INTEGER CONSTRAINT "no FTS table reads the table (drop it before the block, re-create and rebuild it after)" CHECK ("no_external_content" IS NOT 0))';
 
 /** The TEMP table holding the old table's row count. */
 export const ROWS = 'temp."retort_batch_rows"';

@@ -28,6 +28,14 @@ import { planColumnRenames } from "./sqlite-batch-renames.js";
 import { renderCreateIndex, renderCreateTable, temporaryName } from "./sqlite-batch-render.js";
 import { quoteName } from "./sqlite-batch-sql.js";
 import { type BatchTable, reasonOf, SqliteBatchError } from "./sqlite-batch-types.js";
+import {
+  assertExternalContentKept,
+  contentProblem,
+  externalContentIndexes,
+  noExternalContentCheck,
+  notVirtualCheck,
+  rowidValuesKept,
+} from "./sqlite-batch-virtual.js";
 
 /** Reports copy progress: rows copied so far, and the table's row count. */
 export type BatchProgress = (copied: number, total: number, table: string) => void;
@@ -153,9 +161,12 @@ export async function compileRebuildStatements(
   emit("opening the savepoint", "SAVEPOINT retort_batch");
   emit("creating the checks table", CHECKS_TABLE_SQL);
   emit("counting the rows", `CREATE TEMP TABLE ${ROWS} AS SELECT count(*) AS "n" FROM ${quoted}`);
+  const rowidsKept = rowidValuesKept(original, target);
   if (read === undefined) {
-    // Offline, the script knows the table from copyFrom only: DROP TABLE
-    // would take its triggers along unseen. Refuse, rather than lose them.
+    // Offline, the script knows the table from copyFrom only: it may be a
+    // virtual table (or a shadow table), which a rebuild would make plain.
+    check(notVirtualCheck(table));
+    // DROP TABLE would take its triggers along unseen. Refuse, rather than lose them.
     check(noTriggersCheck(table));
     // copyFrom stands for the table: what it leaves out would be dropped, data and all.
     check(copyFromCoversCheck(table, original));
@@ -163,7 +174,10 @@ export async function compileRebuildStatements(
     const kept = new Set(
       target.columns.flatMap((column) => (column.source === column.name ? [column.name.toLowerCase()] : [])),
     );
-    if (original.columns.some((column) => !kept.has(column.name.toLowerCase()))) check(noDependentsCheck(table));
+    const columnsChange = original.columns.some((column) => !kept.has(column.name.toLowerCase()));
+    if (columnsChange) check(noDependentsCheck(table));
+    // An FTS index reading the table by column name and rowid would no longer match it.
+    if (columnsChange || !rowidsKept) check(noExternalContentCheck(table));
   }
   if (read === undefined && options.strictCast === true && casts.length > 0) {
     // Offline, nothing was counted: the script refuses a changing CAST itself.
@@ -182,6 +196,9 @@ export async function compileRebuildStatements(
       .filter((object) => compileError(scratch, object) === undefined)
       .map(objectKey),
   );
+  // The FTS tables that read this table (or a view of it), and which of them worked before.
+  const ftsIndexes = externalContentIndexes(scratch);
+  const ftsBefore = new Map(ftsIndexes.map((index) => [index.name, contentProblem(scratch, index)]));
   const renames = planColumnRenames(original, target);
   const setAside = renameColumns(scratch, table, renames, legacy, emit);
   // Read after the renames: SQLite has rewritten them.
@@ -220,6 +237,7 @@ export async function compileRebuildStatements(
     { dropped, temporaryNames: renames.temporaryNames },
     step,
   );
+  assertExternalContentKept(scratch, table, ftsIndexes, ftsBefore, rowidsKept);
   for (const object of [...setAside].sort(
     (left, right) => (left.type === "view" ? 0 : 1) - (right.type === "view" ? 0 : 1),
   )) {
