@@ -173,7 +173,7 @@ export function assertExternalContentKept(
     `Batch rebuild of "${table}" refused: ${broken.join("; ")}. Its full-text index would no longer match the ` +
       `table (queries on it fail or find the wrong rows). Drop it, and the triggers that keep it in sync, before ` +
       `the block (op.execute('${drops}')), then after the block create them again for the new columns and fill ` +
-      `the index (op.execute("${fills}")), in the same migration. Nothing was changed.`,
+      `the index (op.execute(\`${fills}\`)), in the same migration. Nothing was changed.`,
   );
 }
 
