@@ -421,6 +421,27 @@ describe("createIndex and dropIndex", () => {
     ]);
   });
 
+  it("compiles index(...) in createTable with its { postgresql: {...} } block as createIndex does, ignoring MySQL's", () => {
+    const statements = compile(
+      createTable(
+        "docs",
+        column("id", integer(), { primaryKey: true }),
+        column("tags", customType("text[]")),
+        index("ix_docs_tags", ["tags"], { postgresql: { using: "gin" }, mysql: { length: 10 } }),
+        index("ix_docs_id", ["id"], { postgresql: { include: ["tags"] }, where: sql`id > 0` }),
+      ),
+    );
+    expect(statements.slice(1)).toEqual([
+      'CREATE INDEX "ix_docs_tags" ON "docs" USING gin ("tags")',
+      'CREATE INDEX "ix_docs_id" ON "docs" ("id") INCLUDE ("tags") WHERE id > 0',
+    ]);
+    expect(() =>
+      compile(
+        createTable("docs", column("id", integer()), index("ix_docs_id", "id", { postgresql: { usign: "gin" } })),
+      ),
+    ).toThrow(`Unknown option 'usign' in postgresql of index("ix_docs_id", ...): did you mean 'using'?`);
+  });
+
   it("drops an index by its schema-qualified name", () => {
     expect(compile({ kind: "dropIndex", name: "ix_a", table: "t" })).toEqual(['DROP INDEX "ix_a"']);
     expect(compile({ kind: "dropIndex", name: "ix_a", schema: "app", ifExists: true })).toEqual([

@@ -390,6 +390,21 @@ describe("createIndex and dropIndex", () => {
     expect(() => compile({ kind: "createIndex", name: "ix", table: "t", columns: [] })).toThrow(/at least one column/);
   });
 
+  it("compiles index(...) in createTable ignoring the other databases' blocks, refusing a key in its own", () => {
+    const statements = compile(
+      createTable(
+        "docs",
+        column("id", integer(), { primaryKey: true }),
+        column("body", string(2000)),
+        index("ix_docs_body", ["body"], { mysql: { length: 10 }, postgresql: { using: "hash" } }),
+      ),
+    );
+    expect(statements.slice(1)).toEqual(['CREATE INDEX "ix_docs_body" ON "docs" ("body")']);
+    expect(() =>
+      compile(createTable("docs", column("id", integer()), index("ix_docs_id", "id", { sqlite: { where: "id > 0" } }))),
+    ).toThrow(`Unknown option 'where' in sqlite of index("ix_docs_id", ...)`);
+  });
+
   it("drops an index by name, with IF EXISTS when asked", () => {
     expect(compile({ kind: "dropIndex", name: "ix_a", table: "t" })).toEqual(['DROP INDEX "ix_a"']);
     expect(compile({ kind: "dropIndex", name: "ix_a", ifExists: true })).toEqual(['DROP INDEX IF EXISTS "ix_a"']);

@@ -25,7 +25,7 @@ import type {
 } from "../operations/operation.js";
 import type { ColumnType } from "../schema/column-type.js";
 import { expressionSql } from "../schema/sql-expression.js";
-import { column as columnOf, parseReference } from "../schema/table-elements.js";
+import { column as columnOf, type IndexDefinition, parseReference } from "../schema/table-elements.js";
 import { deferrability, expressionText, schemaOf, statement } from "./ddl-clauses.js";
 import { assertNever, type IndexSpec } from "./ddl-compiler-types.js";
 import { checkDialectOptions, DdlDefinitionRenderer } from "./ddl-definition-renderer.js";
@@ -159,7 +159,7 @@ export abstract class DdlCompilerBase extends DdlDefinitionRenderer {
       ...this.enumTypes(table.columns, schema, ifNotExists),
       statement(create),
       ...this.columnIndexes(table.name, schema, table.columns, ifNotExists),
-      ...table.indexes.map((index) => this.createIndexStatement(table.name, schema, index, ifNotExists)),
+      ...table.indexes.flatMap((index) => this.declaredIndex(table.name, schema, index, ifNotExists)),
       ...this.tableComments(table),
     ];
   }
@@ -175,6 +175,33 @@ export abstract class DdlCompilerBase extends DdlDefinitionRenderer {
       options: this.indexOptions(operation),
     };
     return [this.createIndexStatement(operation.table, operation.schema, spec, operation.ifNotExists === true)];
+  }
+
+  /**
+   * An `index(...)` of a declared table: compiled as `op.createIndex` with
+   * the same options (its dialect's block checked the same way), so that
+   * `{ mysql: { length } }` or `{ postgresql: { using } }` mean the same
+   * in both places.
+   */
+  protected declaredIndex(
+    table: string,
+    schema: string | undefined,
+    index: IndexDefinition,
+    ifNotExists: boolean,
+  ): CompiledStatement[] {
+    const operation: CreateIndexOperation = {
+      kind: "createIndex",
+      name: index.name,
+      table,
+      columns: index.columns,
+      ...(schema === undefined ? {} : { schema }),
+      ...(index.unique === undefined ? {} : { unique: index.unique }),
+      ...(index.where === undefined ? {} : { where: index.where }),
+      ...(ifNotExists ? { ifNotExists } : {}),
+      ...(index.dialectOptions === undefined ? {} : { dialectOptions: index.dialectOptions }),
+    };
+    checkDialectOptions(operation, this.dialect.name, this.dialectOptionNames("createIndex"), "index");
+    return this.createIndex(operation);
   }
 
   /** The dialect's options of `createIndex`: its block (see `dialectOptionNames`). */

@@ -384,11 +384,19 @@ export abstract class DdlDefinitionRenderer {
 /** No options: any key in the dialect's block is unknown. */
 export const NO_OPTIONS: OptionNames = { keys: new Set(), list: [] };
 
-/** Throws `UnknownOptionError` for a key of the dialect's block of an operation's options that `names` does not list. */
-export function checkDialectOptions(operation: OptionsOperation, dialectName: string, names: OptionNames): void {
+/**
+ * Throws `UnknownOptionError` for a key of the dialect's block of an
+ * operation's options that `names` does not list; `call` names what the
+ * options were given to (`op.createIndex`, or `index` in a `table(...)`).
+ */
+export function checkDialectOptions(
+  operation: OptionsOperation,
+  dialectName: string,
+  names: OptionNames,
+  call = `op.${operation.kind}`,
+): void {
   const block = operation.dialectOptions?.[dialectName];
   if (block === undefined) return;
-  const call = `op.${operation.kind}`;
   if (typeof block !== "object" || block === null || Array.isArray(block)) {
     throw new TypeError(`${call}: the ${dialectName} options must be an object; got ${JSON.stringify(block)}`);
   }

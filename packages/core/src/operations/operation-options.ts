@@ -43,7 +43,7 @@ export interface DialectKeyedOptions {
   readonly mssql?: Readonly<Record<string, unknown>>;
   readonly oracle?: Readonly<Record<string, unknown>>;
 }
-const DIALECT_KEYS = {
+export const DIALECT_KEYS = {
   postgresql: true,
   mysql: true,
   sqlite: true,

@@ -1,3 +1,5 @@
+import type { DialectOptionBlocks } from "../operations/operation.js";
+import { DIALECT_KEYS, type DialectKeyedOptions, withDialectOptions } from "../operations/operation-options.js";
 import { checkOptions, optionNames } from "./check-options.js";
 import type { ColumnType } from "./column-type.js";
 import type { SqlExpression } from "./sql-expression.js";
@@ -72,6 +74,12 @@ export interface IndexDefinition {
   readonly columns: readonly (string | SqlExpression)[];
   readonly unique?: boolean;
   readonly where?: SqlExpression | string;
+  /**
+   * Options keyed by dialect, as `op.createIndex` takes them
+   * (`{ mysql: { length: 10 } }`, `{ postgresql: { using: "gin" } }`): each
+   * dialect reads its own block and ignores the others'.
+   */
+  readonly dialectOptions?: DialectOptionBlocks;
 }
 
 export type ConstraintDefinition = PrimaryKeyDefinition | UniqueDefinition | ForeignKeyDefinition | CheckDefinition;
@@ -80,7 +88,9 @@ export type TableElement = ColumnDefinition | ConstraintDefinition | IndexDefini
 
 /** The options of `foreignKey(...)`: all but what the positional arguments give. */
 type ForeignKeyElementOptions = Omit<ForeignKeyDefinition, "kind" | "columns" | "referredTable" | "referredColumns">;
-type IndexElementOptions = Omit<IndexDefinition, "kind" | "name" | "columns">;
+/** The options of `index(...)`: `unique`, `where`, and a block per dialect, as `op.createIndex` takes them. */
+export type IndexElementOptions = Omit<IndexDefinition, "kind" | "name" | "columns" | "dialectOptions"> &
+  DialectKeyedOptions;
 
 const COLUMN_OPTIONS = optionNames<ColumnOptions>({
   nullable: true,
@@ -103,7 +113,7 @@ const FOREIGN_KEY_OPTIONS = optionNames<ForeignKeyElementOptions>({
   initially: true,
   match: true,
 });
-const INDEX_OPTIONS = optionNames<IndexElementOptions>({ unique: true, where: true });
+const INDEX_OPTIONS = optionNames<IndexElementOptions>({ unique: true, where: true, ...DIALECT_KEYS });
 
 /**
  * A column, for `op.createTable`, `op.addColumn` and `table(...)`. An
@@ -152,13 +162,27 @@ export function check(condition: SqlExpression | string, options: { name?: strin
   return { kind: "check", condition, ...options };
 }
 
+/**
+ * An index of a `table(...)` (or `op.createTable`), with the options of
+ * `op.createIndex`: `unique`, `where`, and a block per dialect, compiled as
+ * `op.createIndex` compiles it.
+ *
+ * ```ts
+ * index("ix_posts_body", ["body"], { mysql: { length: 100 } })
+ * ```
+ */
 export function index(
   name: string,
   columns: string | readonly (string | SqlExpression)[],
   options: IndexElementOptions = {},
 ): IndexDefinition {
   checkOptions(options, INDEX_OPTIONS, "index", name);
-  return { kind: "index", name, columns: typeof columns === "string" ? [columns] : [...columns], ...options };
+  return {
+    kind: "index",
+    name,
+    columns: typeof columns === "string" ? [columns] : [...columns],
+    ...withDialectOptions(options),
+  };
 }
 
 /** Parses `"table.column"` (or `"schema.table.column"`) into table and column. */

@@ -1,5 +1,5 @@
 import type { BatchAlterTableOperation, BatchOptions, BatchStep } from "@retort/core";
-import { column, customType, enumType, integer, sql, string, text } from "@retort/core";
+import { column, customType, enumType, index, integer, sql, string, table, text } from "@retort/core";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteConnection } from "../sqlite-connection.js";
@@ -264,6 +264,18 @@ describe("batch rebuild", () => {
     };
     await inRun(batch("t", [{ kind: "dropColumn", column: "a" }], { copyFrom }));
     expect(await rows("SELECT * FROM t")).toEqual([{ id: 1 }]);
+  });
+
+  it("recreates a copyFrom index(...) with another database's block (MySQL's prefix length) as a plain index", async () => {
+    await open('CREATE TABLE t (id INTEGER NOT NULL, a TEXT, PRIMARY KEY (id)); CREATE INDEX "ix_t_a" ON "t" ("a");');
+    const copyFrom = table(
+      "t",
+      column("id", integer(), { primaryKey: true }),
+      column("a", text()),
+      index("ix_t_a", ["a"], { mysql: { length: 3 } }),
+    );
+    await inRun(batch("t", [{ kind: "alterColumn", column: "a", type: string(10) }], { copyFrom }));
+    expect(await indexesOf("t")).toEqual({ ix_t_a: 'CREATE INDEX "ix_t_a" ON "t" ("a")' });
   });
 });
 
