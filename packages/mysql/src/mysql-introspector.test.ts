@@ -306,6 +306,33 @@ describe("constraints and indexes", () => {
     ]);
   });
 
+  it("reads a key part's prefix length (SUB_PART) as the index's { mysql: { length } }", async () => {
+    await create(
+      "posts",
+      column("id", integer(), { primaryKey: true }),
+      column("title", string(200)),
+      column("body", text()),
+      index("ix_posts_body", ["body"], { mysql: { length: 100 } }),
+      index("ix_posts_title_body", ["title", "body"], { mysql: { length: { body: 20 } } }),
+    );
+    expect((await reflect("posts")).indexes).toEqual([
+      {
+        kind: "index",
+        name: "ix_posts_body",
+        columns: ["body"],
+        unique: false,
+        dialectOptions: { mysql: { length: { body: 100 } } },
+      },
+      {
+        kind: "index",
+        name: "ix_posts_title_body",
+        columns: ["title", "body"],
+        unique: false,
+        dialectOptions: { mysql: { length: { body: 20 } } },
+      },
+    ]);
+  });
+
   it("marks the index InnoDB made for a foreign key with the key's name (or its column's, for a key without one)", async () => {
     await create("owners", column("id", integer(), { primaryKey: true }));
     await create(

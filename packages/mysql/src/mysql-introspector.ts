@@ -2,6 +2,7 @@ import type {
   ColumnType,
   ConstraintDefinition,
   DatabaseIntrospector,
+  IndexDefinition,
   IntrospectOptions,
   ReadQuery,
   ReferentialAction,
@@ -16,6 +17,7 @@ import type {
 import { sql } from "@retort/core/dialect";
 import { conventionName, MAX_IDENTIFIER_LENGTH, type MysqlFlavor } from "./mysql-dialect.js";
 import { mysqlDefault, reflectedDefault, unquoteIdentifiers } from "./mysql-defaults.js";
+import { reflectedPrefixLengths, samePrefixLengths } from "./mysql-index-length.js";
 import { renderMysqlType } from "./mysql-types.js";
 import { comparableMysqlType, mysqlColumnType } from "./mysql-type-names.js";
 
@@ -129,7 +131,7 @@ interface IndexRow {
   column_name: string | null;
   expression: string | null;
   collation: string | null;
-  sub_part: number | null;
+  sub_part: number | string | null;
   index_type: string;
 }
 
@@ -275,11 +277,13 @@ export class MysqlIntrospector implements DatabaseIntrospector {
       });
       const backs = unique ? undefined : backedForeignKey(name, terms, foreignKeys);
       const method = (parts[0] as IndexRow).index_type.toLowerCase();
+      const lengths = reflectedPrefixLengths(parts);
       indexes.push({
         kind: "index",
         name,
         columns: terms,
         unique,
+        ...(lengths === undefined ? {} : { dialectOptions: lengths }),
         ...(method === "btree" ? {} : { method }),
         ...(backs === undefined ? {} : { foreignKey: backs }),
       });
@@ -332,6 +336,11 @@ export class MysqlIntrospector implements DatabaseIntrospector {
   /** MySQL's spellings of a type in one word each (see `comparableMysqlType`). */
   comparableType(key: TypeKey): TypeKey {
     return comparableMysqlType(key);
+  }
+
+  /** Prefix lengths (`{ mysql: { length } }`) compare with SUB_PART, where the declared index gives them. */
+  sameIndexOptions(declared: IndexDefinition, reflected: ReflectedIndex): boolean {
+    return samePrefixLengths(declared, reflected);
   }
 
   /** Names past 64 characters as MySQL would take them: a generated one shortened as the compiler does. */

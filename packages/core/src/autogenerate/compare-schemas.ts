@@ -294,7 +294,10 @@ function compareTable(
       // A unique index the database keeps as a UNIQUE constraint (or the reverse) is the same thing.
       if (index.unique && reflectedUniqueSignatures.has(signature(index.columns))) continue;
       additions.push({ kind: "add_index", ...at, table: tableName, index });
-    } else if (!sameIndex(index, existing)) {
+    } else if (
+      !sameIndex(index, existing) ||
+      options.dialect.introspector?.sameIndexOptions?.(index, existing as ReflectedIndex) === false
+    ) {
       removals.push({ kind: "remove_index", ...at, table: tableName, index: existing });
       additions.push({ kind: "add_index", ...at, table: tableName, index });
     }

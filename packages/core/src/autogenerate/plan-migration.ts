@@ -332,6 +332,9 @@ function createIndex(table: string, index: IndexDefinition, at: { schema?: strin
     ...(method !== undefined && method !== "btree" ? { using: method } : {}),
     ...(include !== undefined && include.length > 0 ? { include } : {}),
   };
+  // The blocks the index carries (a declared index's, or MySQL's prefix lengths read back), PostgreSQL's method and INCLUDE added.
+  const blocks = { ...index.dialectOptions };
+  if (Object.keys(postgresql).length > 0) blocks.postgresql = { ...blocks.postgresql, ...postgresql };
   return {
     kind: "createIndex",
     name: index.name,
@@ -339,7 +342,7 @@ function createIndex(table: string, index: IndexDefinition, at: { schema?: strin
     columns: index.columns,
     ...(index.unique ? { unique: true } : {}),
     ...(index.where === undefined ? {} : { where: index.where }),
-    ...(Object.keys(postgresql).length > 0 ? { dialectOptions: { postgresql } } : {}),
+    ...(Object.keys(blocks).length > 0 ? { dialectOptions: blocks } : {}),
     ...at,
   };
 }

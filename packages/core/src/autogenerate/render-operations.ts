@@ -272,7 +272,11 @@ function renderConstraint(constraint: ConstraintDefinition, imports: Set<string>
 function renderIndex(index: IndexDefinition, imports: Set<string>): string {
   imports.add("index");
   const rendered = options(
-    { ...(index.unique ? { unique: true } : {}), ...(index.where === undefined ? {} : { where: index.where }) },
+    {
+      ...(index.unique ? { unique: true } : {}),
+      ...(index.where === undefined ? {} : { where: index.where }),
+      ...(index.dialectOptions === undefined ? {} : { dialectOptions: index.dialectOptions }),
+    },
     imports,
   );
   return `index(${str(index.name)}, ${value(index.columns, imports)}${rendered === undefined ? "" : `, ${rendered}`})`;

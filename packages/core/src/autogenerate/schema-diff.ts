@@ -145,7 +145,7 @@ export function describeDiff(diff: SchemaDiff, typeText: (type: ColumnType) => s
       return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${describeValue(diff.from)} -> ${describeValue(diff.to)})`;
     case "add_index":
     case "remove_index":
-      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.index.name)}, ${list(diff.index.columns)}${diff.index.unique ? ", unique" : ""}${diff.index.where === undefined ? "" : `, where ${describeValue(diff.index.where)}`})`;
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.index.name)}, ${list(diff.index.columns)}${diff.index.unique ? ", unique" : ""}${diff.index.where === undefined ? "" : `, where ${describeValue(diff.index.where)}`}${describeDialectOptions(diff.index.dialectOptions)})`;
     case "add_constraint":
     case "remove_constraint": {
       const constraint = diff.constraint;
@@ -192,6 +192,16 @@ function describeType(type: ColumnType, other: ColumnType, typeText: (type: Colu
 
 function pyBool(value: boolean): string {
   return value ? "True" : "False";
+}
+
+/** An index's dialect blocks as Alembic's keyword arguments: `, mysql_length=100`. */
+function describeDialectOptions(blocks: IndexDefinition["dialectOptions"]): string {
+  if (blocks === undefined) return "";
+  return Object.entries(blocks)
+    .flatMap(([dialect, block]) =>
+      Object.entries(block).map(([key, value]) => `, ${dialect}_${key}=${JSON.stringify(value)}`),
+    )
+    .join("");
 }
 
 function describeValue(value: unknown): string {

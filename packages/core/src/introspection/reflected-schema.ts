@@ -131,6 +131,13 @@ export interface DatabaseIntrospector {
    */
   indexName?(name: string, generated: boolean): string;
   /**
+   * Whether a declared index's options for this database (its dialect
+   * block) match what the database reports for the index of that name,
+   * beyond the columns, uniqueness and condition core compares: MySQL's
+   * prefix lengths. Without it, dialect options are not compared.
+   */
+  sameIndexOptions?(declared: IndexDefinition, reflected: ReflectedIndex): boolean;
+  /**
    * RESTRICT is NO ACTION (InnoDB checks both at once): a foreign key
    * declared with either matches one reflected with no action. Default false.
    */

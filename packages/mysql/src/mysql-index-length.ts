@@ -1,0 +1,43 @@
+import type { IndexDefinition } from "@retort/core";
+import type { MysqlIndexOptions } from "./mysql-ddl-compiler.js";
+
+/**
+ * The prefix length of each named column of an index, from its
+ * `{ mysql: { length } }` block (a number is every column's), as the
+ * compiler writes them; `undefined` when the index gives no length.
+ */
+export function prefixLengths(index: IndexDefinition): ReadonlyMap<string, number> | undefined {
+  const length = (index.dialectOptions?.mysql as MysqlIndexOptions | undefined)?.length;
+  if (length === undefined) return undefined;
+  const lengths = new Map<string, number>();
+  for (const column of index.columns) {
+    if (typeof column !== "string") continue;
+    const value = typeof length === "number" ? length : length[column];
+    if (value !== undefined) lengths.set(column, value);
+  }
+  return lengths;
+}
+
+/**
+ * A declared index's prefix lengths are the ones the database reports
+ * (information_schema.STATISTICS.SUB_PART, read into the reflected index's
+ * `{ mysql: { length } }`), column by column. An index declared without a
+ * length is not compared on lengths, as before lengths could be declared.
+ */
+export function samePrefixLengths(declared: IndexDefinition, reflected: IndexDefinition): boolean {
+  const wanted = prefixLengths(declared);
+  if (wanted === undefined) return true;
+  const found = prefixLengths(reflected) ?? new Map<string, number>();
+  return declared.columns.every((column) => typeof column !== "string" || wanted.get(column) === found.get(column));
+}
+
+/** The `{ mysql: { length } }` block of a reflected index: each column's SUB_PART, where it has one. */
+export function reflectedPrefixLengths(
+  parts: readonly { readonly column_name: string | null; readonly sub_part: number | string | null }[],
+): { readonly mysql: MysqlIndexOptions } | undefined {
+  const length: Record<string, number> = {};
+  for (const part of parts) {
+    if (part.column_name !== null && part.sub_part !== null) length[part.column_name] = Number(part.sub_part);
+  }
+  return Object.keys(length).length === 0 ? undefined : { mysql: { length } };
+}
