@@ -104,4 +104,11 @@ describe("prefix lengths compared", () => {
     expect(samePrefixLengths(declared({ body: 20 }), { ...reflected, dialectOptions: undefined })).toBe(false);
     expect(samePrefixLengths(index("ix", [sql`lower(title)`], { mysql: { length: 5 } }), reflected)).toBe(true);
   });
+
+  it("takes a prefix as long as a VARCHAR column for the whole column, which the server reports without SUB_PART", () => {
+    const columns = [column("title", string(200)), column("body", text())];
+    expect(samePrefixLengths(declared({ title: 200, body: 20 }), reflected, columns)).toBe(true);
+    expect(samePrefixLengths(declared({ title: 199, body: 20 }), reflected, columns)).toBe(false);
+    expect(samePrefixLengths(declared({ title: 200, body: 20 }), reflected)).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import type { IndexDefinition } from "@retort/core";
+import type { ColumnDefinition, IndexDefinition } from "@retort/core";
 import type { MysqlIndexOptions } from "./mysql-ddl-compiler.js";
 
 /**
@@ -21,14 +21,28 @@ export function prefixLengths(index: IndexDefinition): ReadonlyMap<string, numbe
 /**
  * A declared index's prefix lengths are the ones the database reports
  * (information_schema.STATISTICS.SUB_PART, read into the reflected index's
- * `{ mysql: { length } }`), column by column. An index declared without a
- * length is not compared on lengths, as before lengths could be declared.
+ * `{ mysql: { length } }`), column by column. A prefix as long as a
+ * VARCHAR/VARBINARY column (of `columns`, the reflected table's) is the
+ * whole column: the server reports no SUB_PART for it. An index declared
+ * without a length is not compared on lengths, as before lengths could be
+ * declared.
  */
-export function samePrefixLengths(declared: IndexDefinition, reflected: IndexDefinition): boolean {
+export function samePrefixLengths(
+  declared: IndexDefinition,
+  reflected: IndexDefinition,
+  columns: readonly ColumnDefinition[] = [],
+): boolean {
   const wanted = prefixLengths(declared);
   if (wanted === undefined) return true;
   const found = prefixLengths(reflected) ?? new Map<string, number>();
-  return declared.columns.every((column) => typeof column !== "string" || wanted.get(column) === found.get(column));
+  const whole = (name: string, length: number | undefined): number | undefined => {
+    const type = columns.find((column) => column.name === name)?.type;
+    const size = type?.kind === "string" || type?.kind === "binary" ? type.length : undefined;
+    return length !== undefined && size !== undefined && length >= size ? undefined : length;
+  };
+  return declared.columns.every(
+    (column) => typeof column !== "string" || whole(column, wanted.get(column)) === found.get(column),
+  );
 }
 
 /** The `{ mysql: { length } }` block of a reflected index: each column's SUB_PART, where it has one. */

@@ -12,6 +12,7 @@ import type {
   ReflectedSchema,
   ReflectedTable,
   SqlExpression,
+  TableDefinition,
   TypeKey,
 } from "@retort/core";
 import { sql } from "@retort/core/dialect";
@@ -339,8 +340,8 @@ export class MysqlIntrospector implements DatabaseIntrospector {
   }
 
   /** Prefix lengths (`{ mysql: { length } }`) compare with SUB_PART, where the declared index gives them. */
-  sameIndexOptions(declared: IndexDefinition, reflected: ReflectedIndex): boolean {
-    return samePrefixLengths(declared, reflected);
+  sameIndexOptions(declared: IndexDefinition, reflected: ReflectedIndex, table: TableDefinition): boolean {
+    return samePrefixLengths(declared, reflected, table.columns);
   }
 
   /** Names past 64 characters as MySQL would take them: a generated one shortened as the compiler does. */

@@ -296,7 +296,7 @@ function compareTable(
       additions.push({ kind: "add_index", ...at, table: tableName, index });
     } else if (
       !sameIndex(index, existing) ||
-      options.dialect.introspector?.sameIndexOptions?.(index, existing as ReflectedIndex) === false
+      options.dialect.introspector?.sameIndexOptions?.(index, existing as ReflectedIndex, reflectedTable) === false
     ) {
       removals.push({ kind: "remove_index", ...at, table: tableName, index: existing });
       additions.push({ kind: "add_index", ...at, table: tableName, index });

@@ -134,9 +134,11 @@ export interface DatabaseIntrospector {
    * Whether a declared index's options for this database (its dialect
    * block) match what the database reports for the index of that name,
    * beyond the columns, uniqueness and condition core compares: MySQL's
-   * prefix lengths. Without it, dialect options are not compared.
+   * prefix lengths. `table` is the reflected table the index is on (a
+   * prefix as long as its column is the whole column). Without it, dialect
+   * options are not compared.
    */
-  sameIndexOptions?(declared: IndexDefinition, reflected: ReflectedIndex): boolean;
+  sameIndexOptions?(declared: IndexDefinition, reflected: ReflectedIndex, table: TableDefinition): boolean;
   /**
    * RESTRICT is NO ACTION (InnoDB checks both at once): a foreign key
    * declared with either matches one reflected with no action. Default false.
