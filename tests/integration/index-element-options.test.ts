@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { harnesses } from "./dialects.js";
@@ -70,6 +70,45 @@ for (const harness of harnesses) {
       const check = project.run("check");
       expect(check.stdout).toBe("No new upgrade operations detected.\n");
       expect(check.status).toBe(0);
+    });
+
+    it("takes the block in batch.createIndex too", async () => {
+      const { project } = suite;
+      project.write(
+        "migrations/versions/ix02_summary.ts",
+        [
+          'import { column, text, type Operations } from "@retort/core";',
+          "",
+          'export const revision = "ix02";',
+          'export const downRevision = "ix01";',
+          "",
+          "export async function upgrade(op: Operations): Promise<void> {",
+          '  await op.batchAlterTable("posts", {}, async (batch) => {',
+          '    await batch.addColumn(column("summary", text()));',
+          '    await batch.createIndex("ix_posts_summary", ["summary"], { mysql: { length: 30 } });',
+          "  });",
+          "}",
+          "",
+          "export async function downgrade(op: Operations): Promise<void> {",
+          '  await op.batchAlterTable("posts", {}, async (batch) => {',
+          '    await batch.dropIndex("ix_posts_summary");',
+          '    await batch.dropColumn("summary");',
+          "  });",
+          "}",
+          "",
+        ].join("\n"),
+      );
+      project.ok("upgrade", "head");
+      if (harness.name === "mysql") {
+        const { rows } = await suite.withConnection((connection) =>
+          connection.query(
+            "SELECT sub_part FROM information_schema.STATISTICS WHERE table_schema = DATABASE() AND table_name = 'posts' AND index_name = 'ix_posts_summary'",
+          ),
+        );
+        expect(rows).toEqual([{ sub_part: 30 }]);
+      }
+      project.ok("downgrade", "ix01");
+      rmSync(path.join(project.dir, "migrations", "versions", "ix02_summary.ts"));
     });
 
     it("sees a changed length on MySQL/MariaDB only", () => {

@@ -51,6 +51,24 @@ describe("index(...) in createTable on MySQL", () => {
     }
   });
 
+  it("writes a batch's createIndex with its length, as op.createIndex does", () => {
+    const operation: Operation = {
+      kind: "batchAlterTable",
+      table: "posts",
+      options: {},
+      steps: [
+        {
+          kind: "createIndex",
+          name: "ix_posts_body",
+          table: "posts",
+          columns: ["body"],
+          dialectOptions: { mysql: { length: 30 } },
+        },
+      ],
+    };
+    expect(compile(operation)).toEqual(["CREATE INDEX `ix_posts_body` ON `posts` (`body`(30))"]);
+  });
+
   it("ignores the other dialects' blocks", () => {
     expect(compile(posts(index("ix_posts_title", "title", { postgresql: { using: "hash" } }))).slice(1)).toEqual([
       "CREATE INDEX `ix_posts_title` ON `posts` (`title`)",

@@ -66,7 +66,7 @@ export class BatchOperations {
   ): Promise<void> {
     checkOptions(options, BATCH_CREATE_INDEX_OPTIONS, "batch.createIndex", name);
     const list = typeof columns === "string" ? [columns] : [...columns];
-    this.#steps.push({ kind: "createIndex", name, ...this.#where(), columns: list, ...options });
+    this.#steps.push({ kind: "createIndex", name, ...this.#where(), columns: list, ...withDialectOptions(options) });
   }
 
   async dropIndex(name: string): Promise<void> {

@@ -106,7 +106,7 @@ export type BatchAlterTableOptions = BatchOptions & { readonly schema?: string }
 
 export type BatchDropColumnOptions = Omit<DropColumnOptions, "schema" | "ifExists">;
 export type BatchAlterColumnOptions = Omit<AlterColumnOptions, "schema"> & ColumnPlacement;
-export type BatchCreateIndexOptions = Pick<CreateIndexOptions, "unique" | "where">;
+export type BatchCreateIndexOptions = Pick<CreateIndexOptions, "unique" | "where"> & DialectKeyedOptions;
 export type BatchDropConstraintOptions = Pick<DropConstraintOptions, "type">;
 export type BatchTableCommentOptions = Pick<CreateTableCommentOptions, "existingComment">;
 
@@ -202,6 +202,10 @@ export const BATCH_ALTER_COLUMN_OPTIONS = optionNames<BatchAlterColumnOptions>({
   insertBefore: true,
   insertAfter: true,
 });
-export const BATCH_CREATE_INDEX_OPTIONS = optionNames<BatchCreateIndexOptions>({ unique: true, where: true });
+export const BATCH_CREATE_INDEX_OPTIONS = optionNames<BatchCreateIndexOptions>({
+  unique: true,
+  where: true,
+  ...DIALECT_KEYS,
+});
 export const BATCH_DROP_CONSTRAINT_OPTIONS = optionNames<BatchDropConstraintOptions>({ type: true });
 export const BATCH_TABLE_COMMENT_OPTIONS = optionNames<BatchTableCommentOptions>({ existingComment: true });

@@ -135,6 +135,7 @@ describe("Operations", () => {
     await op.alterColumn("t", "a", { type: integer(), postgresql: { using: "a::integer" } });
     await op.batchAlterTable("t", {}, async (batch) => {
       await batch.alterColumn("a", { type: integer(), postgresql: { using: "a::integer" } });
+      await batch.createIndex("ix_b", ["b"], { unique: true, mysql: { length: 20 } });
     });
     expect(recorded[0]).toEqual({
       kind: "createIndex",
@@ -152,7 +153,10 @@ describe("Operations", () => {
       dialectOptions: { postgresql: { using: "a::integer" } },
     });
     expect(recorded[2]).toMatchObject({
-      steps: [{ kind: "alterColumn", column: "a", dialectOptions: { postgresql: { using: "a::integer" } } }],
+      steps: [
+        { kind: "alterColumn", column: "a", dialectOptions: { postgresql: { using: "a::integer" } } },
+        { kind: "createIndex", name: "ix_b", columns: ["b"], unique: true, dialectOptions: { mysql: { length: 20 } } },
+      ],
     });
   });
 

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { Database, databaseOptions } from "../better-sqlite3.js";
 import type { BatchAlterTableOperation, Dialect, LiveReadContext, Operation, RunStatement } from "@retort/core";
+import { checkOptions, optionNames } from "@retort/core/dialect";
 import { applyBatchSteps, planBatch, tableFromDefinition } from "./sqlite-batch-plan.js";
 import { type BatchRead, compileRebuildStatements } from "./sqlite-batch-rebuild.js";
 import { reflectTable } from "./sqlite-batch-reflect.js";
@@ -8,6 +9,21 @@ import { renderCreateTable } from "./sqlite-batch-render.js";
 import { type BatchTable, reasonOf, SqliteBatchError } from "./sqlite-batch-types.js";
 import { assertNotVirtual } from "./sqlite-batch-virtual.js";
 import { assertPlainDropColumn } from "./sqlite-drop-column-check.js";
+
+/** SQLite takes no options of its own in a batch's steps: a `sqlite` block's key is a typo. */
+const NO_SQLITE_OPTIONS = optionNames<Record<never, never>>({});
+
+/**
+ * Refuses a key in a step's `sqlite` block (`batch.createIndex(..., { sqlite: {...} })`),
+ * as the in-place compile does; other databases' blocks are theirs.
+ */
+function assertNoSqliteOptions(step: BatchAlterTableOperation["steps"][number]): void {
+  if (step.kind !== "createIndex" && step.kind !== "alterColumn") return;
+  const block = step.dialectOptions?.sqlite;
+  if (block === undefined) return;
+  const subject = step.kind === "createIndex" ? step.name : step.column;
+  checkOptions(block, NO_SQLITE_OPTIONS, `batch.${step.kind}`, subject, "sqlite");
+}
 
 /**
  * SQLite's batch mode as the dialect's hooks (`requiresRecreate`,
@@ -49,6 +65,7 @@ export async function compileRebuild(
   context: LiveReadContext,
   options: SqliteRebuildOptions = {},
 ): Promise<RunStatement[]> {
+  for (const step of operation.steps) assertNoSqliteOptions(step);
   const copyFrom = operation.options.copyFrom;
   const read: BatchRead | undefined =
     context.offline && copyFrom !== undefined ? undefined : (sql, parameters) => context.read(sql, parameters);

@@ -219,6 +219,26 @@ describe("batch rebuild", () => {
     expect(await schemaOf("t")).toBe('CREATE TABLE t (id INTEGER PRIMARY KEY, "a" INTEGER)');
   });
 
+  it("keeps other databases' index options in a rebuild and refuses a key in SQLite's own block", async () => {
+    await open("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO t (a) VALUES ('x');");
+    const withIndex = (dialectOptions: NonNullable<Extract<BatchStep, { kind: "createIndex" }>["dialectOptions"]>) =>
+      batch(
+        "t",
+        [
+          { kind: "alterColumn", column: "a", nullable: false },
+          { kind: "createIndex", name: "ix_a", columns: ["a"], dialectOptions },
+        ],
+        { recreate: "always" },
+      );
+    await expect(inRun(withIndex({ sqlite: { length: 10 } }))).rejects.toThrow(
+      "Unknown option 'length' in sqlite of batch.createIndex(\"ix_a\", ...)",
+    );
+    expect(await schemaOf("ix_a")).toBeUndefined();
+    await inRun(withIndex({ mysql: { length: 10 } }));
+    expect(await schemaOf("ix_a")).toBe('CREATE INDEX "ix_a" ON "t" ("a")');
+    expect(await rows("SELECT * FROM t")).toEqual([{ id: 1, a: "x" }]);
+  });
+
   it("recreate never fails like the plain operation", async () => {
     await open("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)");
     await expect(
