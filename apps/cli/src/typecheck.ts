@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { CommandError, findRevisionFiles } from "@retort/core/commands";
+import { CommandError, findRevisionFiles, VersionLocationNotFoundError } from "@retort/core/commands";
 import type { ResolvedConfig } from "@retort/core";
 
 /**
@@ -64,7 +64,7 @@ export async function typeCheck(config: ResolvedConfig, cwd: string): Promise<Ty
   const ts = await loadTypeScript(config.directory, cwd);
   const schemas = config.schema === undefined ? [] : Array.isArray(config.schema) ? config.schema : [config.schema];
   const files = [
-    ...findRevisionFiles(config.versionLocations, { recursive: config.recursiveVersionLocations }),
+    ...revisionFiles(config),
     ...(config.configFile === undefined ? [] : [config.configFile]),
     ...schemas.filter((schema): schema is string => typeof schema === "string"),
   ].filter((file, index, all) => /\.[cm]?ts$/.test(file) && !file.endsWith(".d.ts") && all.indexOf(file) === index);
@@ -84,6 +84,19 @@ export async function typeCheck(config: ResolvedConfig, cwd: string): Promise<Ty
     .filter((diagnostic) => diagnostic.category === ERROR_CATEGORY)
     .map((diagnostic) => formatDiagnostic(ts, diagnostic, cwd));
   return { version: ts.version, files, tsconfig, errors };
+}
+
+/** The migration files; a missing version location fails as the graph commands do. */
+function revisionFiles(config: ResolvedConfig): string[] {
+  try {
+    return findRevisionFiles(config.versionLocations, {
+      recursive: config.recursiveVersionLocations,
+      requireLocations: true,
+    });
+  } catch (error) {
+    if (error instanceof VersionLocationNotFoundError) throw error.inConfig(config);
+    throw error;
+  }
 }
 
 /** `No inputs were found in config file`: the files are given here, not by the tsconfig's `include`. */

@@ -44,6 +44,19 @@ describe("check-types", () => {
     });
   });
 
+  it("fails on a version location that does not exist, as the graph commands do", () => {
+    project = typedProject();
+    const config = project.write(
+      "retort.config.ts",
+      'import { defineConfig } from "@retort/core";\n\nexport default defineConfig({ scriptLocation: "migrations", versionLocations: ["migrations/versions", "migrations/nope"], url: "sqlite:///test.db" });\n',
+    );
+    const result = project.run("check-types");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `Version location ${path.join(project.dir, "migrations", "nope")} does not exist (versionLocations[1] in ${config}).`,
+    );
+  });
+
   it("passes a clean project: the migrations and the config", () => {
     project = typedProject();
     const out = project.ok("check-types");

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { versionRows } from "./database.js";
@@ -88,6 +88,40 @@ describe("version locations", () => {
     const root = project.run("revision", "-m", "root", "--head", "base");
     expect(root.status).toBe(1);
     expect(root.stderr).toContain("Multiple version locations present, please specify --version-path");
+  });
+});
+
+describe("a version location that does not exist", () => {
+  it("fails upgrade and revision, naming the folder, the config file and the key, and creates nothing", () => {
+    project = new TestProject({ config: { versionLocations: ["migrations/versions", "migrations/extras"] } });
+    project.addRevision({ id: "a0a0", down: null });
+    const missing = path.join(project.dir, "migrations", "extras");
+    const config = path.join(project.dir, "retort.config.json");
+    for (const args of [["upgrade", "head"], ["upgrade", "head", "--sql"], ["heads"], ["revision", "-m", "next"]]) {
+      const result = project.run(...args);
+      expect(result.status, args.join(" ")).toBe(1);
+      expect(result.stderr).toContain(`Version location ${missing} does not exist (versionLocations[1] in ${config}).`);
+      expect(result.stderr).toContain("Fix the path, or create the folder if it is new");
+      expect(result.stderr).toContain("Retort does not create a missing version location, not even for 'revision'");
+    }
+    expect(existsSync(project.dbPath)).toBe(false);
+    expect(existsSync(missing)).toBe(false);
+    expect(readdirSync(path.join(project.dir, "migrations", "versions"))).toEqual(["a0a0_m.ts"]);
+    // Created, it is read (empty) and the commands work.
+    mkdirSync(missing);
+    project.ok("upgrade", "head");
+    expect(versionRows(project.dbPath)).toEqual(["a0a0"]);
+  });
+
+  it("names the default versions folder when versionLocations is not set", () => {
+    project = new TestProject();
+    const versions = path.join(project.dir, "migrations", "versions");
+    rmSync(versions, { recursive: true });
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `Version location ${versions} does not exist (versionLocations (default: scriptLocation + "/versions") in ${path.join(project.dir, "retort.config.json")}).`,
+    );
   });
 });
 

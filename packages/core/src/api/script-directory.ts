@@ -3,6 +3,7 @@ import type { Revision } from "../graph/revision.js";
 import type { ResolvedConfig } from "../config/retort-config.js";
 import path from "node:path";
 import { cacheDirectory } from "../config/cache-directory.js";
+import { VersionLocationNotFoundError } from "../config/config-errors.js";
 import { importModule, prepareModules } from "../config/module-loader.js";
 import { keepSourceText } from "../config/source-texts.js";
 import { loadScriptGraph } from "../script/load-script-graph.js";
@@ -28,13 +29,19 @@ export class ScriptDirectory {
    * their headers are kept for their compile.
    */
   static load(config: ResolvedConfig, options: { runsMigrations?: boolean } = {}): ScriptDirectory {
-    const graph = loadScriptGraph({
-      scriptLocation: config.scriptLocation,
-      versionLocations: config.versionLocations,
-      recursive: config.recursiveVersionLocations,
-      cacheDirectory: headerCacheDirectory(),
-      ...(options.runsMigrations ? { onRead: keepSourceText } : {}),
-    });
+    let graph: RevisionGraph<RevisionHeader>;
+    try {
+      graph = loadScriptGraph({
+        scriptLocation: config.scriptLocation,
+        versionLocations: config.versionLocations,
+        recursive: config.recursiveVersionLocations,
+        cacheDirectory: headerCacheDirectory(),
+        ...(options.runsMigrations ? { onRead: keepSourceText } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof VersionLocationNotFoundError)) throw error;
+      throw error.inConfig(config);
+    }
     return new ScriptDirectory(config, graph);
   }
 

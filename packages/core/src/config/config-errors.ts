@@ -1,4 +1,6 @@
+import path from "node:path";
 import { CommandError } from "../errors/retort-error.js";
+import type { ResolvedConfig } from "./retort-config.js";
 import { formatLocation, locationIn, type SourceLocation } from "../errors/source-location.js";
 
 /** No configuration file where one was expected. */
@@ -38,6 +40,61 @@ export class ScriptLocationNotFoundError extends CommandError {
     });
     this.name = "ScriptLocationNotFoundError";
     this.path = path;
+  }
+}
+
+/** Where a version location came from, for `VersionLocationNotFoundError`'s message. */
+export interface VersionLocationOrigin {
+  /** The config file that names it, when there is one. */
+  readonly configFile?: string | undefined;
+  /** The option, e.g. `versionLocations[1]`. */
+  readonly key: string;
+}
+
+/**
+ * A version location that does not exist or is not a folder. Alembic skips
+ * it and sees fewer revisions (a mistyped path makes `upgrade head` do
+ * nothing); Retort refuses, and does not create it either, not even for
+ * `revision`.
+ */
+export class VersionLocationNotFoundError extends CommandError {
+  readonly path: string;
+  /** Its position in `versionLocations`. */
+  readonly index: number;
+  /** The folder is there but is a file (`ENOTDIR`). */
+  readonly notAFolder: boolean;
+  readonly configFile: string | undefined;
+
+  constructor(path: string, index: number, notAFolder: boolean, origin?: VersionLocationOrigin) {
+    const key = origin?.key ?? `versionLocations[${index}]`;
+    const where = origin?.configFile === undefined ? key : `${key} in ${origin.configFile}`;
+    super(
+      `Version location ${path} ${notAFolder ? "is not a folder" : "does not exist"} (${where}). ` +
+        "Fix the path, or create the folder if it is new (git keeps no empty folder: add a .gitkeep to it). " +
+        "Retort does not create a missing version location, not even for 'revision' (Alembic's revision does): " +
+        "a mistyped path would hide the migrations it should hold.",
+      { code: "VERSION_LOCATION_NOT_FOUND" },
+    );
+    this.name = "VersionLocationNotFoundError";
+    this.path = path;
+    this.index = index;
+    this.notAFolder = notAFolder;
+    this.configFile = origin?.configFile;
+  }
+
+  /** The same error, saying which config file and option name the folder. */
+  inConfig(
+    config: Pick<ResolvedConfig, "configFile" | "scriptLocation" | "versionLocations">,
+  ): VersionLocationNotFoundError {
+    const locations = config.versionLocations;
+    const isDefault = locations.length === 1 && locations[0] === path.join(config.scriptLocation, "versions");
+    const key = isDefault
+      ? 'versionLocations (default: scriptLocation + "/versions")'
+      : `versionLocations[${this.index}]`;
+    return new VersionLocationNotFoundError(this.path, this.index, this.notAFolder, {
+      configFile: config.configFile,
+      key,
+    });
   }
 }
 

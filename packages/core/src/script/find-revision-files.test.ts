@@ -63,6 +63,27 @@ describe("findRevisionFiles", () => {
     expect(files).toEqual([path.join(root, "two", "a.ts"), path.join(root, "one", "b.ts")]);
   });
 
+  it("with requireLocations, names a missing location or one that is a file, listed with or without stats", () => {
+    const root = tree(["one/b.ts", "file.ts"]);
+    const missing = path.join(root, "mising");
+    for (const options of [{}, { withStats: true }, { recursive: true }]) {
+      expect(() =>
+        findRevisionFolders([path.join(root, "one"), missing], { ...options, requireLocations: true }),
+      ).toThrow(
+        expect.objectContaining({
+          code: "VERSION_LOCATION_NOT_FOUND",
+          path: missing,
+          index: 1,
+          message: expect.stringContaining(`Version location ${missing} does not exist (versionLocations[1]).`),
+        }),
+      );
+    }
+    const file = path.join(root, "file.ts");
+    expect(() => findRevisionFiles([file], { requireLocations: true })).toThrow(
+      `Version location ${file} is not a folder (versionLocations[0]).`,
+    );
+  });
+
   it("follows links to files but not to folders", () => {
     const root = tree(["v/a.ts", "elsewhere/linked.ts", "elsewhere/folder/x.ts"]);
     fs.symlinkSync(path.join(root, "elsewhere", "linked.ts"), path.join(root, "v", "b.ts"));

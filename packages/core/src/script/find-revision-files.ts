@@ -1,9 +1,16 @@
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
+import { VersionLocationNotFoundError } from "../config/config-errors.js";
 
 export interface FindRevisionFilesOptions {
   /** Walk subfolders too (`recursiveVersionLocations`). */
   readonly recursive?: boolean;
+  /**
+   * A location that does not exist, or is not a folder, throws
+   * `VersionLocationNotFoundError` instead of being skipped (found from the
+   * listing's own `ENOENT`: no extra call per location).
+   */
+  readonly requireLocations?: boolean;
 }
 
 /**
@@ -11,7 +18,8 @@ export interface FindRevisionFilesOptions {
  * ties in the revision graph exactly as Alembic does: locations in config
  * order; in each folder the file names `sort()`ed (plain code-unit order,
  * as Python's `sorted`); with `recursive`, subfolders after the files,
- * top-down in sorted order. Locations that do not exist are skipped.
+ * top-down in sorted order. Locations that do not exist are skipped
+ * (as Alembic does), unless `requireLocations` is set.
  *
  * Accepted: `.ts .mts .js .mjs`. Ignored: `.d.ts`, `*.test.*` and
  * `*.spec.*`, editor files (`.#*`), other dotfiles, `index.*`.
@@ -95,10 +103,10 @@ export function findRevisionFolders(
 ): RevisionFolder[] {
   const folders: RevisionFolder[] = [];
   const recursive = options.recursive ?? false;
-  for (const location of locations) {
-    const directory = path.resolve(location);
+  for (let index = 0; index < locations.length; index++) {
+    const directory = path.resolve(locations[index] as string);
     const listed = options.withStats && !recursive ? listWithStats(directory, options.knownNames) : undefined;
-    if (listed === undefined) walk(directory, recursive, folders);
+    if (listed === undefined) walk(directory, recursive, folders, options.requireLocations ? index : undefined);
     else if (listed.names.length > 0) folders.push(listed);
   }
   return folders;
@@ -160,14 +168,20 @@ export function joinName(directory: string, name: string): string {
   return directory.endsWith(path.sep) ? directory + name : directory + path.sep + name;
 }
 
-function walk(directory: string, recursive: boolean, folders: RevisionFolder[]): void {
+/**
+ * Lists `directory` into `folders`. With `required` (the location's index),
+ * a missing location throws; a subfolder gone since its parent was read is
+ * skipped.
+ */
+function walk(directory: string, recursive: boolean, folders: RevisionFolder[], required?: number): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return;
-    throw error;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
+    if (required === undefined) return;
+    throw new VersionLocationNotFoundError(directory, required, code === "ENOTDIR");
   }
   const names: string[] = [];
   const subdirectories: string[] = [];

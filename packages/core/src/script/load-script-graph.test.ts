@@ -371,3 +371,21 @@ describe("loadScriptGraph with a cache folder", () => {
     expect(fs.readdirSync(cache)).toEqual([]);
   });
 });
+
+describe("a missing version location", () => {
+  it("fails from the listing, with the header cache as without it, even once the graph is stored", () => {
+    const { versions, cache } = setUp();
+    const other = path.join(path.dirname(versions), "other");
+    fs.mkdirSync(other);
+    write(versions, "a_first.ts", "a", null);
+    write(other, "b_second.ts", "b", "a");
+    const options = { versionLocations: [versions, other], cacheDirectory: cache, now: later };
+    expect(loadScriptGraph(options).heads).toEqual(["b"]);
+    fs.rmSync(other, { recursive: true });
+    for (const cacheDirectory of [cache, null]) {
+      expect(() => loadScriptGraph({ ...options, cacheDirectory })).toThrow(
+        `Version location ${other} does not exist (versionLocations[1]).`,
+      );
+    }
+  });
+});

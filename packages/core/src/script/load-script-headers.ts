@@ -10,7 +10,7 @@ import type { RevisionHeader } from "./revision-header.js";
 export interface LoadScriptHeadersOptions {
   /** The script folder; when given it must exist (Alembic's check). */
   readonly scriptLocation?: string;
-  /** Folders of migration files, in config order. */
+  /** Folders of migration files, in config order; each must exist (`VersionLocationNotFoundError`). */
   readonly versionLocations: readonly string[];
   /** Walk subfolders (`recursiveVersionLocations`). */
   readonly recursive?: boolean;
@@ -44,7 +44,9 @@ export interface LoadScriptHeadersOptions {
  * `findRevisionFiles`): the input of the revision graph. No module is run.
  * A file reached twice through overlapping locations is read once, with a
  * warning, as Alembic does. A missing script folder throws Alembic's
- * `Path doesn't exist: <dir>.  Please use the 'init' command ...`.
+ * `Path doesn't exist: <dir>.  Please use the 'init' command ...`; a
+ * missing version location throws `VersionLocationNotFoundError` (Alembic
+ * skips it, and would see fewer revisions).
  *
  * ```ts
  * const headers = loadScriptHeaders({ versionLocations: config.versionLocations });
@@ -75,6 +77,7 @@ export interface ListedFiles {
 export function listScriptFiles(options: LoadScriptHeadersOptions, cache: HeaderCache | undefined): ListedFiles {
   const folders = findRevisionFolders(options.versionLocations, {
     recursive: options.recursive ?? false,
+    requireLocations: true,
     withStats: cache !== undefined,
     ...(cache !== undefined ? { knownNames: (directory, stamp) => cache.knownNames(directory, stamp) } : {}),
   });
