@@ -86,6 +86,12 @@ export class MysqlDialect extends DialectBase {
   /** Reads the connection's database from information_schema, as this server reports it. */
   readonly introspector: MysqlIntrospector;
 
+  /**
+   * mysql2 writes the values into the text client side, one per `?`, and
+   * drops the values left over: a statement given too many still runs.
+   */
+  readonly parameterBinding = { extraValuesIgnored: true } as const;
+
   /** `SET NAMES <charset>`: a client replaying a script otherwise sends values in its own default character set. */
   readonly scriptPreamble: readonly string[];
 

@@ -53,6 +53,12 @@ export class SqliteDialect extends DialectBase {
   override readonly capabilities: DialectCapabilities = sqliteCapabilities;
   readonly introspector = new SqliteIntrospector();
   /**
+   * better-sqlite3 binds a list to `?` only (`:a`, `@a`, `$a`, `?1` take an
+   * object) and refuses a value too many or too few; text of several
+   * statements without values runs through `exec`, which binds NULL.
+   */
+  readonly parameterBinding = { namedPlaceholders: true, scriptBindsNull: true } as const;
+  /**
    * A script turns foreign keys off before its transaction, as an online
    * run does on a connection that enforces them (`SqliteConnection.begin`):
    * run with them on, a rebuild's DROP TABLE would delete child rows

@@ -74,6 +74,16 @@ export interface DialectNames {
  */
 export type DialectName = keyof DialectNames;
 
+/** What a driver accepts beyond one value per placeholder (`Dialect.parameterBinding`). */
+export interface ParameterBinding {
+  /** Values beyond the last placeholder are dropped (mysql2 writes the values into the text, client side). */
+  readonly extraValuesIgnored?: boolean;
+  /** The SQL may hold placeholders the driver binds from an object only (`?1`, `:a`, `@a`, `$a` on SQLite): refused with a list. */
+  readonly namedPlaceholders?: boolean;
+  /** Text of several statements without values runs as a script, an unbound placeholder as NULL (sqlite3_exec). */
+  readonly scriptBindsNull?: boolean;
+}
+
 /**
  * The syntax of one database: quoting, literals and the DDL compiler. Pure:
  * no connection, so the same object serves online runs and `--sql` output.
@@ -94,6 +104,12 @@ export interface Dialect {
   renderSqlFunction?(name: PortableSqlFunction): string;
   /** The placeholder of the 1-based parameter `index` (`?` or `$1`). */
   placeholder(index: number): string;
+  /**
+   * How the driver binds a statement's list of values online, for offline
+   * scripts to refuse what it refuses (see `inlineParameters`). Optional:
+   * every value must have a placeholder and every placeholder a value.
+   */
+  readonly parameterBinding?: ParameterBinding;
   /**
    * Compiles an operation to statements. An operation the database cannot do
    * in place throws an error naming the way out (batch mode on SQLite); it

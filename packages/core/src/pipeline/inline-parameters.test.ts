@@ -32,8 +32,9 @@ const numbered = dialectWith((index) => `$${index}`);
 const question = dialectWith(() => "?");
 
 describe("inlineParameters", () => {
-  it("leaves SQL without parameters as it is, placeholders and all", () => {
-    expect(inlineParameters("SELECT '?', $1", [], numbered)).toBe("SELECT '?', $1");
+  it("leaves SQL without parameters and placeholders as it is", () => {
+    expect(inlineParameters("SELECT '?', $$ $1 $$, a$1 -- $1", [], numbered)).toBe("SELECT '?', $$ $1 $$, a$1 -- $1");
+    expect(inlineParameters("SELECT '?' /* ? */", [], question)).toBe("SELECT '?' /* ? */");
   });
 
   it("replaces `?` placeholders in order", () => {
@@ -48,11 +49,11 @@ describe("inlineParameters", () => {
     );
     expect(
       inlineParameters(
-        "SELECT $10, $1",
+        "SELECT $10, $1, $2, $3, $4, $5, $6, $7, $8, $9",
         Array.from({ length: 10 }, (_, i) => i + 1),
         numbered,
       ),
-    ).toBe("SELECT 10, 1");
+    ).toBe("SELECT 10, 1, 2, 3, 4, 5, 6, 7, 8, 9");
   });
 
   it("escapes values through the dialect's literals", () => {
@@ -92,7 +93,53 @@ describe("inlineParameters", () => {
 
   it("refuses a numbered placeholder with no parameter", () => {
     expect(() => inlineParameters("SELECT $1, $3", ["a", "b"], numbered)).toThrow(
-      "placeholder $3 has no parameter (2 given)",
+      "The placeholder $3 has no value (2 values given); testdb refuses such a statement when it runs, so --sql does not write it either.",
+    );
+    expect(() => inlineParameters("SELECT $1", [], numbered)).toThrow(
+      "The placeholder $1 has no value (0 values given)",
+    );
+  });
+
+  it("refuses a value no numbered placeholder uses, as PostgreSQL does", () => {
+    expect(() => inlineParameters("SELECT 1", [5], numbered)).toThrow(
+      "1 value given but the statement has no placeholder $1: value 1 is not used",
+    );
+    expect(() => inlineParameters("SELECT $2", [1, 2], numbered)).toThrow(
+      expect.objectContaining({ code: "PARAMETER_MISMATCH", message: expect.stringContaining("value 1 is not used") }),
+    );
+  });
+
+  it("refuses `?` values and placeholders that do not pair up, unless the driver drops extra values", () => {
+    expect(() => inlineParameters("SELECT 1", [5], question)).toThrow(
+      "1 value given but the statement has 0 ? placeholders: value 1 is not used",
+    );
+    expect(() => inlineParameters("SELECT ?, ? -- ?", [1], question)).toThrow(
+      "The placeholder ? number 2 has no value (1 value given)",
+    );
+    expect(() => inlineParameters("SELECT ?", [], question)).toThrow("The placeholder ? number 1 has no value");
+    const mysqlLike = { ...question, parameterBinding: { extraValuesIgnored: true } };
+    expect(inlineParameters("SELECT ?", [1, 2], mysqlLike)).toBe("SELECT 1");
+    expect(() => inlineParameters("SELECT ?, ?", [1], mysqlLike)).toThrow("The placeholder ? number 2 has no value");
+  });
+
+  it("refuses the placeholders SQLite binds only by name, and lets a script of several statements keep `?` as NULL", () => {
+    const sqliteLike = { ...question, parameterBinding: { namedPlaceholders: true, scriptBindsNull: true } };
+    for (const [sql, token] of [
+      ["SELECT :a", ":a"],
+      ["SELECT @a", "@a"],
+      ["SELECT $a", "$a"],
+      ["SELECT ?1", "?1"],
+    ] as const) {
+      expect(() => inlineParameters(sql, [1], sqliteLike)).toThrow(
+        `The placeholder ${token} cannot be bound: testdb binds a list of values to ? placeholders only (1 value given)`,
+      );
+      expect(() => inlineParameters(sql, [], sqliteLike)).toThrow(`The placeholder ${token} cannot be bound`);
+    }
+    expect(inlineParameters("SELECT x$y, ':a', ? FROM t", [1], sqliteLike)).toBe("SELECT x$y, ':a', 1 FROM t");
+    const script = "INSERT INTO t VALUES (?); INSERT INTO t VALUES (:a) -- ;";
+    expect(inlineParameters(script, [], sqliteLike)).toBe(script);
+    expect(() => inlineParameters("INSERT INTO t VALUES (?); -- more", [], sqliteLike)).toThrow(
+      "The placeholder ? number 1 has no value",
     );
   });
 

@@ -1,4 +1,5 @@
 import type { Dialect } from "../driver/driver.js";
+import { ParameterMismatchError } from "./parameter-mismatch-error.js";
 
 /**
  * Writes a statement's parameters into its SQL as literals of the dialect
@@ -7,39 +8,71 @@ import type { Dialect } from "../driver/driver.js";
  * PostgreSQL dollar-quoted bodies, in the dialect's own style: `?` in
  * order, or numbered (`$1`).
  *
+ * Values and placeholders must match as the dialect's driver requires
+ * online (`Dialect.parameterBinding`), else `ParameterMismatchError`: by
+ * default every value has a placeholder and every placeholder a value.
+ *
  * ```ts
  * inlineParameters("INSERT INTO t (a) VALUES ($1)", ["it's"], postgres); // "INSERT INTO t (a) VALUES ('it''s')"
  * ```
  */
 export function inlineParameters(sql: string, parameters: readonly unknown[], dialect: Dialect): string {
-  if (parameters.length === 0) return sql;
   const first = dialect.placeholder(1);
   const numbered = first !== dialect.placeholder(2);
   const prefix = numbered ? first.slice(0, first.indexOf("1")) : first;
+  if (parameters.length === 0 && !sql.includes(prefix[0] as string) && !dialect.parameterBinding?.namedPlaceholders) {
+    return sql;
+  }
+  const used = new Uint8Array(parameters.length);
   let out = "";
   let next = 0;
   let index = 0;
+  /** The first placeholder without a value, and the first one the driver cannot bind from a list. */
+  let missing: string | undefined;
+  let named: string | undefined;
+  /** A `;` has been seen, and code after it: the text holds several statements. */
+  let ended = false;
+  let several = false;
   while (index < sql.length) {
-    const char = sql[index] as string;
     const skip = skipLiteral(sql, index);
     if (skip > index) {
       out += sql.slice(index, skip);
       index = skip;
       continue;
     }
+    const char = sql[index] as string;
+    if (char === ";") ended = true;
+    else if (ended && !WHITESPACE.test(char)) several = true;
+    if (dialect.parameterBinding?.namedPlaceholders) {
+      const token = namedPlaceholderAt(sql, index);
+      if (token !== undefined) {
+        named ??= token;
+        out += token;
+        index += token.length;
+        continue;
+      }
+    }
     if (sql.startsWith(prefix, index)) {
       if (!numbered) {
-        out += dialect.renderLiteral(parameters[next++]);
+        if (next < parameters.length) out += dialect.renderLiteral(parameters[next]);
+        else {
+          missing ??= `${prefix} number ${next + 1}`;
+          out += prefix;
+        }
+        next++;
         index += prefix.length;
         continue;
       }
-      const digits = /^\d+/.exec(sql.slice(index + prefix.length))?.[0];
-      if (digits !== undefined) {
+      const digits = /^\d+/.exec(sql.slice(index + prefix.length, index + prefix.length + 12))?.[0];
+      if (digits !== undefined && !IDENTIFIER_PART.test(sql[index - 1] ?? " ")) {
         const position = Number(digits);
-        if (position < 1 || position > parameters.length) {
-          throw new Error(`placeholder ${prefix}${digits} has no parameter (${parameters.length} given)`);
+        if (position >= 1 && position <= parameters.length) {
+          used[position - 1] = 1;
+          out += dialect.renderLiteral(parameters[position - 1]);
+        } else {
+          missing ??= `${prefix}${digits}`;
+          out += prefix + digits;
         }
-        out += dialect.renderLiteral(parameters[position - 1]);
         index += prefix.length + digits.length;
         continue;
       }
@@ -47,7 +80,67 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], di
     out += char;
     index++;
   }
+  // SQLite runs text of several statements without values as a script, an unbound placeholder as NULL.
+  if (parameters.length === 0 && several && dialect.parameterBinding?.scriptBindsNull) return out;
+  checkBinding(parameters.length, { numbered, prefix, used, next, missing, named }, dialect);
   return out;
+}
+
+/** Throws `ParameterMismatchError` when the driver would refuse the values found by `inlineParameters`. */
+function checkBinding(
+  given: number,
+  found: {
+    numbered: boolean;
+    prefix: string;
+    used: Uint8Array;
+    next: number;
+    missing: string | undefined;
+    named: string | undefined;
+  },
+  dialect: Dialect,
+): void {
+  const values = `${given} value${given === 1 ? "" : "s"} given`;
+  if (found.named !== undefined) {
+    throw new ParameterMismatchError(
+      `The placeholder ${found.named} cannot be bound: ${dialect.name} binds a list of values to ${found.prefix} placeholders only (${values})`,
+      dialect.name,
+    );
+  }
+  if (found.missing !== undefined) {
+    throw new ParameterMismatchError(`The placeholder ${found.missing} has no value (${values})`, dialect.name);
+  }
+  if (!found.numbered) {
+    if (found.next < given && !dialect.parameterBinding?.extraValuesIgnored) {
+      throw new ParameterMismatchError(
+        `${values} but the statement has ${found.next} ${found.prefix} placeholder${found.next === 1 ? "" : "s"}: value ${found.next + 1} is not used`,
+        dialect.name,
+      );
+    }
+    return;
+  }
+  const unused = found.used.indexOf(0);
+  if (unused !== -1) {
+    throw new ParameterMismatchError(
+      `${values} but the statement has no placeholder ${found.prefix}${unused + 1}: value ${unused + 1} is not used`,
+      dialect.name,
+    );
+  }
+}
+
+const WHITESPACE = /\s/;
+/** A character that continues an unquoted identifier (`a$1` is one name on PostgreSQL, not `a` and `$1`). */
+const IDENTIFIER_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+/**
+ * A placeholder SQLite knows besides `?` at `index` (`?1`, `:name`, `@name`,
+ * `$name`), which better-sqlite3 binds from an object, never from a list.
+ */
+function namedPlaceholderAt(sql: string, index: number): string | undefined {
+  const char = sql[index];
+  if (char === "?") return /^\?\d+/.exec(sql.slice(index, index + 12))?.[0];
+  if (char !== ":" && char !== "@" && char !== "$") return undefined;
+  if (IDENTIFIER_PART.test(sql[index - 1] ?? " ")) return undefined;
+  return /^[:@$][A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(index, index + 130))?.[0];
 }
 
 /**
