@@ -113,6 +113,15 @@ describe("a version location that does not exist", () => {
     expect(versionRows(project.dbPath)).toEqual(["a0a0"]);
   });
 
+  it("names the config file that sets a script folder that does not exist", () => {
+    project = new TestProject({ config: { scriptLocation: "migratons" } });
+    const result = project.run("heads");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `Path doesn't exist: ${path.join(project.dir, "migratons")}.  Please use the 'init' command to create a new scripts folder. It is scriptLocation in ${path.join(project.dir, "retort.config.json")}`,
+    );
+  });
+
   it("names the default versions folder when versionLocations is not set", () => {
     project = new TestProject();
     const versions = path.join(project.dir, "migrations", "versions");

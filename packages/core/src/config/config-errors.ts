@@ -32,14 +32,21 @@ export class ConfigInvalidError extends CommandError {
 /** The script folder named by `scriptLocation` does not exist. */
 export class ScriptLocationNotFoundError extends CommandError {
   readonly path: string;
+  /** The config file whose `scriptLocation` names it, when known. */
+  readonly configFile: string | undefined;
 
-  constructor(path: string) {
-    // Alembic's text, two spaces included.
-    super(`Path doesn't exist: ${path}.  Please use the 'init' command to create a new scripts folder.`, {
+  constructor(path: string, configFile?: string) {
+    // Alembic's text, two spaces included; then where the path came from.
+    const origin =
+      configFile === undefined
+        ? ""
+        : ` It is scriptLocation in ${configFile} (relative to that file's folder): fix it if it is mistyped.`;
+    super(`Path doesn't exist: ${path}.  Please use the 'init' command to create a new scripts folder.${origin}`, {
       code: "SCRIPT_LOCATION_NOT_FOUND",
     });
     this.name = "ScriptLocationNotFoundError";
     this.path = path;
+    this.configFile = configFile;
   }
 }
 

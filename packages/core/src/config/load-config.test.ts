@@ -101,7 +101,7 @@ describe("loadConfig", () => {
   it("fails with Alembic's text when the script folder is missing", async () => {
     const folder = project({ "retort.config.json": '{ "scriptLocation": "nowhere" }' });
     await expect(loadConfig({ cwd: folder, env: {} })).rejects.toThrow(
-      `Path doesn't exist: ${path.join(folder, "nowhere")}.  Please use the 'init' command to create a new scripts folder.`,
+      `Path doesn't exist: ${path.join(folder, "nowhere")}.  Please use the 'init' command to create a new scripts folder. It is scriptLocation in ${path.join(folder, "retort.config.json")} (relative to that file's folder): fix it if it is mistyped.`,
     );
     expect((await loadConfig({ cwd: folder, env: {}, requireScriptLocation: false })).scriptLocation).toBe(
       path.join(folder, "nowhere"),

@@ -40,7 +40,7 @@ export async function loadConfig(fileOrOptions: string | LoadConfigOptions = {})
   const file = findConfigFile(cwd, options.configFile, options.env ?? process.env);
   const raw = await readConfigFile(file);
   const config = resolveConfig(raw as RetortConfig, path.dirname(file), file);
-  if (options.requireScriptLocation ?? true) assertScriptLocation(config.scriptLocation);
+  if (options.requireScriptLocation ?? true) assertScriptLocation(config.scriptLocation, config.configFile);
   return config;
 }
 

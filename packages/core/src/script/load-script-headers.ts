@@ -152,7 +152,7 @@ function readHeader(file: string): RevisionHeader {
   return readRevisionHeader(file, readFileSync(file, "utf8"));
 }
 
-/** Throws Alembic's "Path doesn't exist" error unless the script folder exists. */
-export function assertScriptLocation(scriptLocation: string): void {
-  if (!existsSync(scriptLocation)) throw new ScriptLocationNotFoundError(scriptLocation);
+/** Throws Alembic's "Path doesn't exist" error unless the script folder exists; `configFile` names the config that set it. */
+export function assertScriptLocation(scriptLocation: string, configFile?: string): void {
+  if (!existsSync(scriptLocation)) throw new ScriptLocationNotFoundError(scriptLocation, configFile);
 }
