@@ -1,7 +1,12 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { CommandError, findRevisionFiles, VersionLocationNotFoundError } from "@retort/core/commands";
+import {
+  CommandError,
+  findRevisionFiles,
+  isDefaultVersionLocation,
+  VersionLocationNotFoundError,
+} from "@retort/core/commands";
 import type { ResolvedConfig } from "@retort/core";
 
 /**
@@ -91,7 +96,7 @@ function revisionFiles(config: ResolvedConfig): string[] {
   try {
     return findRevisionFiles(config.versionLocations, {
       recursive: config.recursiveVersionLocations,
-      requireLocations: true,
+      requireLocations: !isDefaultVersionLocation(config),
     });
   } catch (error) {
     if (error instanceof VersionLocationNotFoundError) throw error.inConfig(config);

@@ -102,7 +102,9 @@ describe("a version location that does not exist", () => {
       expect(result.status, args.join(" ")).toBe(1);
       expect(result.stderr).toContain(`Version location ${missing} does not exist (versionLocations[1] in ${config}).`);
       expect(result.stderr).toContain("Fix the path, or create the folder if it is new");
-      expect(result.stderr).toContain("Retort does not create a missing version location, not even for 'revision'");
+      expect(result.stderr).toContain(
+        "Retort does not create a location named in versionLocations, not even for 'revision'",
+      );
     }
     expect(existsSync(project.dbPath)).toBe(false);
     expect(existsSync(missing)).toBe(false);
@@ -122,15 +124,16 @@ describe("a version location that does not exist", () => {
     );
   });
 
-  it("names the default versions folder when versionLocations is not set", () => {
+  it("takes the default versions folder, missing, as empty, and revision creates it (as Alembic)", () => {
+    // `retort init` writes an empty versions/, which git does not keep: a fresh clone lacks it.
     project = new TestProject();
     const versions = path.join(project.dir, "migrations", "versions");
     rmSync(versions, { recursive: true });
-    const result = project.run("upgrade", "head");
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
-      `Version location ${versions} does not exist (versionLocations (default: scriptLocation + "/versions") in ${path.join(project.dir, "retort.config.json")}).`,
-    );
+    expect(project.ok("heads")).toBe("");
+    expect(project.ok("upgrade", "head")).not.toContain("Running upgrade");
+    project.ok("revision", "-m", "first", "--rev-id", "f1f1");
+    expect(readdirSync(versions)).toEqual(["f1f1_first.ts"]);
+    expect(project.ok("heads")).toContain("f1f1 (head)");
   });
 });
 

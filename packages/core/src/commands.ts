@@ -20,7 +20,7 @@ import type * as Offline from "./api/offline-commands.js";
 import type * as Revision from "./api/revision-command.js";
 
 export { branches, current, ensureVersion, heads, history, show } from "./api/inspect-commands.js";
-export { VersionLocationNotFoundError } from "./config/config-errors.js";
+export { isDefaultVersionLocation, VersionLocationNotFoundError } from "./config/config-errors.js";
 export { findConfigFile } from "./config/find-config-file.js";
 export { loadConfig } from "./config/load-config.js";
 export { loadDotEnv } from "./config/dot-env.js";

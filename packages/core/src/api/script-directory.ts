@@ -3,7 +3,7 @@ import type { Revision } from "../graph/revision.js";
 import type { ResolvedConfig } from "../config/retort-config.js";
 import path from "node:path";
 import { cacheDirectory } from "../config/cache-directory.js";
-import { VersionLocationNotFoundError } from "../config/config-errors.js";
+import { isDefaultVersionLocation, VersionLocationNotFoundError } from "../config/config-errors.js";
 import { importModule, prepareModules } from "../config/module-loader.js";
 import { keepSourceText } from "../config/source-texts.js";
 import { loadScriptGraph } from "../script/load-script-graph.js";
@@ -34,6 +34,7 @@ export class ScriptDirectory {
       graph = loadScriptGraph({
         scriptLocation: config.scriptLocation,
         versionLocations: config.versionLocations,
+        requireVersionLocations: !isDefaultVersionLocation(config),
         recursive: config.recursiveVersionLocations,
         cacheDirectory: headerCacheDirectory(),
         ...(options.runsMigrations ? { onRead: keepSourceText } : {}),

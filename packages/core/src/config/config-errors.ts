@@ -50,6 +50,17 @@ export class ScriptLocationNotFoundError extends CommandError {
   }
 }
 
+/**
+ * The config's version locations are the default one, `<scriptLocation>/versions`
+ * (written by `retort init`, empty until the first revision: git does not keep
+ * it). Missing, it holds no revisions and `revision` creates it, as in Alembic;
+ * a location named in `versionLocations` must exist.
+ */
+export function isDefaultVersionLocation(config: Pick<ResolvedConfig, "scriptLocation" | "versionLocations">): boolean {
+  const locations = config.versionLocations;
+  return locations.length === 1 && locations[0] === path.join(config.scriptLocation, "versions");
+}
+
 /** Where a version location came from, for `VersionLocationNotFoundError`'s message. */
 export interface VersionLocationOrigin {
   /** The config file that names it, when there is one. */
@@ -59,10 +70,11 @@ export interface VersionLocationOrigin {
 }
 
 /**
- * A version location that does not exist or is not a folder. Alembic skips
- * it and sees fewer revisions (a mistyped path makes `upgrade head` do
- * nothing); Retort refuses, and does not create it either, not even for
- * `revision`.
+ * A version location named in `versionLocations` that does not exist or is
+ * not a folder. Alembic skips it and sees fewer revisions (a mistyped path
+ * makes `upgrade head` do nothing); Retort refuses, and does not create it
+ * either, not even for `revision`. The default location is exempt (see
+ * `isDefaultVersionLocation`).
  */
 export class VersionLocationNotFoundError extends CommandError {
   readonly path: string;
@@ -78,8 +90,8 @@ export class VersionLocationNotFoundError extends CommandError {
     super(
       `Version location ${path} ${notAFolder ? "is not a folder" : "does not exist"} (${where}). ` +
         "Fix the path, or create the folder if it is new (git keeps no empty folder: add a .gitkeep to it). " +
-        "Retort does not create a missing version location, not even for 'revision' (Alembic's revision does): " +
-        "a mistyped path would hide the migrations it should hold.",
+        "Retort does not create a location named in versionLocations, not even for 'revision' (Alembic's " +
+        "revision does): a mistyped path would hide the migrations it should hold.",
       { code: "VERSION_LOCATION_NOT_FOUND" },
     );
     this.name = "VersionLocationNotFoundError";
@@ -90,17 +102,10 @@ export class VersionLocationNotFoundError extends CommandError {
   }
 
   /** The same error, saying which config file and option name the folder. */
-  inConfig(
-    config: Pick<ResolvedConfig, "configFile" | "scriptLocation" | "versionLocations">,
-  ): VersionLocationNotFoundError {
-    const locations = config.versionLocations;
-    const isDefault = locations.length === 1 && locations[0] === path.join(config.scriptLocation, "versions");
-    const key = isDefault
-      ? 'versionLocations (default: scriptLocation + "/versions")'
-      : `versionLocations[${this.index}]`;
+  inConfig(config: Pick<ResolvedConfig, "configFile">): VersionLocationNotFoundError {
     return new VersionLocationNotFoundError(this.path, this.index, this.notAFolder, {
       configFile: config.configFile,
-      key,
+      key: `versionLocations[${this.index}]`,
     });
   }
 }

@@ -12,6 +12,8 @@ export interface LoadScriptHeadersOptions {
   readonly scriptLocation?: string;
   /** Folders of migration files, in config order; each must exist (`VersionLocationNotFoundError`). */
   readonly versionLocations: readonly string[];
+  /** `false`: a missing location holds no revisions (the default location, see `isDefaultVersionLocation`). Default true. */
+  readonly requireVersionLocations?: boolean;
   /** Walk subfolders (`recursiveVersionLocations`). */
   readonly recursive?: boolean;
   /** Receives warnings (a file reached twice); default: printed on stderr. */
@@ -77,7 +79,7 @@ export interface ListedFiles {
 export function listScriptFiles(options: LoadScriptHeadersOptions, cache: HeaderCache | undefined): ListedFiles {
   const folders = findRevisionFolders(options.versionLocations, {
     recursive: options.recursive ?? false,
-    requireLocations: true,
+    requireLocations: options.requireVersionLocations ?? true,
     withStats: cache !== undefined,
     ...(cache !== undefined ? { knownNames: (directory, stamp) => cache.knownNames(directory, stamp) } : {}),
   });
