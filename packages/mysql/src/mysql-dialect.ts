@@ -131,6 +131,15 @@ export class MysqlDialect extends DialectBase {
       parameters: schema === undefined ? [name] : [name, schema],
     };
   }
+
+  /** `information_schema.columns` in the connection's database (`DATABASE()`): `VARCHAR(n)`'s `n` in characters. */
+  override columnWidthQuery(table: string, column: string, schema?: string): CompiledStatement {
+    const inSchema = schema === undefined ? "DATABASE()" : "?";
+    return {
+      sql: `SELECT character_maximum_length AS width FROM information_schema.columns WHERE table_name = ? AND column_name = ? AND table_schema = ${inSchema}`,
+      parameters: schema === undefined ? [table, column] : [table, column, schema],
+    };
+  }
 }
 
 /**

@@ -87,6 +87,20 @@ export class PostgresDialect extends DialectBase {
     };
   }
 
+  /**
+   * `pg_attribute`: a `varchar(n)`/`char(n)` column's `n` (its type modifier
+   * less the 4-byte header, as `information_schema.columns` computes it),
+   * null for `text` or an unbounded `varchar`. The table is found as
+   * `relationKindQuery` finds it: through the search path without a schema.
+   */
+  override columnWidthQuery(table: string, column: string, schema?: string): CompiledStatement {
+    const condition = schema === undefined ? "pg_catalog.pg_table_is_visible(c.oid)" : "n.nspname = $3";
+    return {
+      sql: `SELECT CASE WHEN a.atttypid IN ('pg_catalog.varchar'::regtype, 'pg_catalog.bpchar'::regtype) AND a.atttypmod > 4 THEN a.atttypmod - 4 END AS width FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND ${condition}`,
+      parameters: schema === undefined ? [table, column] : [table, column, schema],
+    };
+  }
+
   /** PostgreSQL numbers its parameters: `$1`, `$2`, ... */
   override placeholder(index: number): string {
     if (!Number.isInteger(index) || index < 1)

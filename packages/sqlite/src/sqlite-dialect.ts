@@ -93,6 +93,11 @@ export class SqliteDialect extends DialectBase {
     };
   }
 
+  /** SQLite does not enforce `VARCHAR(n)`: any id fits in `version_num` (as Alembic finds). */
+  override columnWidthQuery(): undefined {
+    return undefined;
+  }
+
   protected override createCompiler(): DdlCompilerBase {
     return new SqliteDdlCompiler(this);
   }

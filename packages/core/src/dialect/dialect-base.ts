@@ -132,6 +132,18 @@ export abstract class DialectBase implements Dialect {
     };
   }
 
+  /**
+   * `information_schema.columns`, standard SQL (MySQL overrides the current
+   * schema, PostgreSQL reads its catalog): the given schema, or the current one.
+   */
+  columnWidthQuery(table: string, column: string, schema?: string): CompiledStatement | undefined {
+    const inSchema = schema === undefined ? "CURRENT_SCHEMA" : this.placeholder(3);
+    return {
+      sql: `SELECT character_maximum_length AS width FROM information_schema.columns WHERE table_name = ${this.placeholder(1)} AND column_name = ${this.placeholder(2)} AND table_schema = ${inSchema}`,
+      parameters: schema === undefined ? [table, column] : [table, column, schema],
+    };
+  }
+
   /** The type as the dialect's compiler writes it (`renderType`). */
   typeText(type: ColumnType): string {
     this.#compiler ??= this.createCompiler();

@@ -132,6 +132,16 @@ export interface Dialect {
    */
   relationKindQuery?(name: string, schema?: string): CompiledStatement;
   /**
+   * The query that reads the declared width of a character column: one row
+   * with a `width` column (its maximum length in characters; null when it
+   * has none, as TEXT), no row when the table or column does not exist.
+   * Core reads `version_num`'s width with it, before a run writes an id
+   * longer than the 32 characters Retort creates it with. `undefined` when
+   * the database does not enforce a width (SQLite). Optional: without it
+   * no width is checked.
+   */
+  columnWidthQuery?(table: string, column: string, schema?: string): CompiledStatement | undefined;
+  /**
    * Statements a `--sql` script writes before each `BEGIN;`, for what an
    * online run sets on its connection outside the transaction (SQLite:
    * `PRAGMA foreign_keys = OFF`, a no-op inside a transaction, so that a
