@@ -64,12 +64,8 @@ export { MigrationFailedError } from "./runtime/migration-error.js";
 export { InterruptedError } from "./runtime/run-interruption.js";
 export { findTransactionControl } from "./runtime/transaction-control.js";
 export { describeStep } from "./runtime/describe-step.js";
-export {
-  runMigrations,
-  parseXArgs,
-  type RunResult,
-  type RunnerOptions,
-} from "./runtime/migration-runner.js";
+export { runMigrations, type RunResult, type RunnerOptions } from "./runtime/migration-runner.js";
+export { parseXArgs } from "./runtime/x-args.js";
 export type {
   RunReporter,
   DatabaseChosen,

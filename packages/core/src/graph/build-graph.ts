@@ -10,7 +10,6 @@ import {
   SelfLoopError,
 } from "./graph-validation-errors.js";
 import { NO_LABELS, NO_REVISIONS, Revision } from "./revision.js";
-import { revisionIdTooLong } from "./revision-id-length.js";
 import type { RevisionSource } from "./revision-source.js";
 
 /** @internal Lookup by Alembic's map keys: revision ids, then branch labels. */
@@ -162,12 +161,6 @@ function createRevision<S extends RevisionSource>(source: S, ordinal: number): R
     const where = path === undefined ? "" : ` in ${path}`;
     throw new InvalidRevisionIdError(id, reservedIdMessage(id, where), path);
   }
-  const tooLong = revisionIdTooLong(
-    id,
-    "shorten the id in that file (and every downRevision and dependsOn that names it)",
-    path === undefined ? "" : ` in ${path}`,
-  );
-  if (tooLong !== undefined) throw new InvalidRevisionIdError(id, tooLong, path);
   return new Revision(source, ordinal, downRevisions, dependencies, toList(source.branchLabels ?? null));
 }
 

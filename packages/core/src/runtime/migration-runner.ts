@@ -20,6 +20,8 @@ import { acquireReportingWait, reportingLockWait } from "./lock-wait.js";
 import type { RunReporter, StepReport } from "./run-reporter.js";
 import { ModulePrefetcher } from "./module-prefetcher.js";
 import { asError, errorMessage, statementOf } from "./thrown-values.js";
+import { assertVersionIdsFit } from "./version-id-width.js";
+import { parseXArgs } from "./x-args.js";
 import {
   assertConsistentHeads,
   assertKnownRevisions,
@@ -178,6 +180,9 @@ class MigrationRun<S extends RevisionSource> {
     if (this.#options.purge) await this.#versionTable.purge();
     const headsBefore = await this.#readKnownHeads();
     let steps = this.#plan(headsBefore);
+    // Before anything runs (the version table is created only below): ids the table cannot hold.
+    const scriptCreatesTable = headsBefore.length === 0 && steps.length > 0;
+    await assertVersionIdsFit({ ...this.#options, heads: headsBefore, steps, scriptCreatesTable });
     // As Alembic's runs: online, an empty database gets its version table even
     // when there is nothing to do (a stamp that changes nothing); offline, the
     // script creates it when it starts from base.
@@ -480,17 +485,6 @@ class MigrationRun<S extends RevisionSource> {
     const ran = [...before, `part of ${describeStepShort(step)}`].join(", ");
     return `What ran in the transaction before that point (${ran}) was committed by a COMMIT, or undone by a ROLLBACK; Retort can no longer roll it back. The version table was not updated: it is at ${heads}. Check the schema, then record the revision it matches with 'retort stamp <revision>'. Run statements that must be outside a transaction in op.getContext().autocommitBlock().`;
   }
-}
-
-/** `-x KEY=VALUE` → `{ KEY: "VALUE" }`; a bare `-x KEY` maps to `""`, as Alembic's `get_x_argument(as_dictionary=True)`. */
-export function parseXArgs(list: readonly string[]): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const item of list) {
-    const equals = item.indexOf("=");
-    if (equals === -1) result[item] = "";
-    else result[item.slice(0, equals)] = item.slice(equals + 1);
-  }
-  return result;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
