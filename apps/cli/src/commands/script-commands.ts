@@ -116,6 +116,7 @@ export const revisionCommand: Command = {
         context.output.message(`Generating ${file} ...  done`);
       },
       onHook: (line) => context.output.message(line),
+      onWarning: (message) => context.reporter.warning(message),
     });
   },
 };
@@ -144,6 +145,7 @@ export const mergeCommand: Command = {
       splice: parsed.flags.has("splice"),
       onWritten: (file) => context.output.message(`Generating ${file} ...  done`),
       onHook: (line) => context.output.message(line),
+      onWarning: (message) => context.reporter.warning(message),
     });
   },
 };

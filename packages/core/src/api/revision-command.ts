@@ -5,7 +5,7 @@ import { RevisionGraph } from "../graph/revision-graph.js";
 import type { Revision } from "../graph/revision.js";
 import { MultipleHeadsError, resolveForCommand } from "../graph/revision-errors.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
-import { generateRevisionId, validateRevisionId } from "../script/revision-id.js";
+import { generateRevisionId, longRevisionIdWarning, validateRevisionId } from "../script/revision-id.js";
 import { revisionFilePath } from "../script/revision-file-name.js";
 import { renderRevisionFile } from "../script/render-revision.js";
 import { readRevisionHeader } from "../script/read-revision-header.js";
@@ -150,6 +150,12 @@ async function writeRevision(environment: Environment, options: RevisionOptions)
       code: "FILE_EXISTS",
     });
   }
+  const table =
+    config.versionTableSchema === undefined
+      ? config.versionTable
+      : `${config.versionTableSchema}.${config.versionTable}`;
+  const tooLong = longRevisionIdWarning(revisionId, table);
+  if (tooLong !== undefined) options.onWarning?.(tooLong);
   mkdirSync(path.dirname(filePath), { recursive: true });
   writeFileSync(filePath, text);
   options.onWritten?.(filePath, generated?.lines);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateRevisionId, validateRevisionId } from "./revision-id.js";
+import { generateRevisionId, longRevisionIdWarning, validateRevisionId } from "./revision-id.js";
 
 describe("generateRevisionId", () => {
   it("gives 12 lowercase hex characters, different each time", () => {
@@ -28,14 +28,21 @@ describe("validateRevisionId", () => {
     expect(() => validateRevisionId(`${id}1`)).not.toThrow();
   });
 
-  it("rejects an id longer than the version table's 32 characters, before anything is written", () => {
-    expect(() => validateRevisionId("a".repeat(32))).not.toThrow();
-    expect(() => validateRevisionId("a".repeat(33))).toThrow(
-      `Revision identifier '${"a".repeat(33)}' is 33 characters long, but the version table's version_num column holds at most 32 (VARCHAR(32), as in Alembic); choose a shorter --rev-id`,
-    );
+  it("accepts an id longer than the version table's default 32 characters, as Alembic does", () => {
+    expect(() => validateRevisionId("a".repeat(40))).not.toThrow();
   });
 
   it("rejects an empty id", () => {
     expect(() => validateRevisionId("")).toThrow(/empty/);
+  });
+});
+
+describe("longRevisionIdWarning", () => {
+  it("says nothing for 32 characters, and names the widening ALTER for more", () => {
+    expect(longRevisionIdWarning("a".repeat(32))).toBeUndefined();
+    const warning = longRevisionIdWarning("a".repeat(33), "app.versions");
+    expect(warning).toContain(`Revision identifier '${"a".repeat(33)}' is 33 characters long`);
+    expect(warning).toContain("PostgreSQL: ALTER TABLE app.versions ALTER COLUMN version_num TYPE VARCHAR(64)");
+    expect(warning).toContain("MySQL/MariaDB: ALTER TABLE app.versions MODIFY version_num VARCHAR(64) NOT NULL");
   });
 });

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { RESERVED_IDS, reservedIdMessage } from "../graph/build-graph.js";
-import { revisionIdTooLong } from "../graph/revision-id-length.js";
+import { DEFAULT_VERSION_NUM_WIDTH } from "../runtime/version-id-width.js";
 import { RevisionIdError } from "./script-errors.js";
 
 /** Characters that have a meaning in revision identifiers (`label@rev`, `rev-1`, `+2`, `a:b`). */
@@ -23,8 +23,8 @@ export function generateRevisionId(): string {
 /**
  * Checks a user-given id (`--rev-id`). Ids containing `@ - + :` are
  * rejected with Alembic's message, since those characters mean something in
- * revision identifiers; so are ids longer than the version table's
- * `version_num` column (32 characters), before anything is written.
+ * revision identifiers. Any length is accepted, as in Alembic (see
+ * `longRevisionIdWarning`).
  */
 export function validateRevisionId(revision: string): void {
   const found = ILLEGAL_CHARACTERS.filter((character) => revision.includes(character)).sort();
@@ -36,6 +36,20 @@ export function validateRevisionId(revision: string): void {
   }
   if (revision.trim() === "") throw new RevisionIdError("A revision identifier can't be empty", revision);
   if (RESERVED_IDS.has(revision)) throw new RevisionIdError(reservedIdMessage(revision), revision);
-  const tooLong = revisionIdTooLong(revision, "choose a shorter --rev-id");
-  if (tooLong !== undefined) throw new RevisionIdError(tooLong, revision);
+}
+
+/**
+ * The warning for an id longer than the `VARCHAR(32)` `version_num` column
+ * Retort and Alembic create, or undefined when it fits. Such an id is
+ * accepted (Alembic's projects have them, with the column widened); a run
+ * that would write it into a narrower column is refused before it starts.
+ */
+export function longRevisionIdWarning(revision: string, table = "alembic_version"): string | undefined {
+  if (revision.length <= DEFAULT_VERSION_NUM_WIDTH) return undefined;
+  return (
+    `Revision identifier '${revision}' is ${revision.length} characters long; the version table's version_num column is created as VARCHAR(${DEFAULT_VERSION_NUM_WIDTH}) (as in Alembic). ` +
+    "SQLite accepts the id as it is; on PostgreSQL and MySQL/MariaDB upgrade, downgrade and stamp refuse to write it until the column is widened " +
+    `(PostgreSQL: ALTER TABLE ${table} ALTER COLUMN version_num TYPE VARCHAR(64); MySQL/MariaDB: ALTER TABLE ${table} MODIFY version_num VARCHAR(64) NOT NULL), ` +
+    "or choose a shorter --rev-id."
+  );
 }
