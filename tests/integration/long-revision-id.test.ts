@@ -126,3 +126,51 @@ for (const harness of harnesses) {
     });
   });
 }
+
+/**
+ * The width is read in the version table's own schema: a wider
+ * `alembic_version` on the search path (here in `public`) does not count.
+ */
+describe("the version_num width on PostgreSQL with versionTableSchema", () => {
+  const harness = harnesses.find((candidate) => candidate.name === "postgresql");
+  let database: TestDatabase;
+  let project: TestProject;
+  let probe: DatabaseProbe;
+  const longId = `b000_${"y".repeat(35)}`;
+  const schema = "lr_versions";
+
+  beforeAll(async () => {
+    if (harness === undefined) throw new Error("RETORT_TEST_DIALECTS leaves out postgresql, which this test needs");
+    database = await harness.create();
+    project = new TestProject({ url: database.url, config: { versionTableSchema: schema } });
+    probe = new DatabaseProbe(harness, database.url, project.dir);
+    await probe.use(async (connection) => {
+      await connection.execute(`CREATE SCHEMA ${schema}`);
+      await connection.execute("CREATE TABLE public.alembic_version (version_num VARCHAR(64) NOT NULL)");
+    });
+    project.addRevision({ id: "a000", down: null });
+    project.addRevision({ id: longId, down: "a000" });
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    await database?.drop();
+  });
+
+  it("refuses by the schema's VARCHAR(32), naming the qualified table and ALTER, then works once widened", async () => {
+    project.ok("stamp", "a000");
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    expect(lastLine(result.stderr)).toContain(
+      `holds at most 32 characters (version_num VARCHAR(32)). Nothing was run. Either shorten the id in that file (and every downRevision and dependsOn that names it), or widen the column, then run the command again: ALTER TABLE "${schema}"."alembic_version" ALTER COLUMN "version_num" TYPE VARCHAR(64);`,
+    );
+    expect(lastLine(result.stderr)).toContain(`the version table '${schema}.alembic_version'`);
+    expect(await probe.query(`SELECT version_num FROM ${schema}.alembic_version`)).toEqual([{ version_num: "a000" }]);
+    expect(await probe.tableExists("t_a000")).toBe(false);
+
+    await probe.use((connection) =>
+      connection.execute(`ALTER TABLE "${schema}"."alembic_version" ALTER COLUMN "version_num" TYPE VARCHAR(64)`),
+    );
+    project.ok("upgrade", "head");
+    expect(await probe.query(`SELECT version_num FROM ${schema}.alembic_version`)).toEqual([{ version_num: longId }]);
+  });
+});
