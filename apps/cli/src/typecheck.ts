@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { checkWithTsc } from "./typecheck-tsc.js";
 import {
   CommandError,
   findRevisionFiles,
@@ -66,7 +67,7 @@ export interface TypeCheckResult {
  * Without `typescript` installed it says how to install it.
  */
 export async function typeCheck(config: ResolvedConfig, cwd: string): Promise<TypeCheckResult> {
-  const ts = await loadTypeScript(config.directory, cwd);
+  const { api: ts, packageFile } = await loadTypeScript(config.directory, cwd);
   const schemas = config.schema === undefined ? [] : Array.isArray(config.schema) ? config.schema : [config.schema];
   const files = [
     ...revisionFiles(config),
@@ -75,6 +76,11 @@ export async function typeCheck(config: ResolvedConfig, cwd: string): Promise<Ty
   ].filter((file, index, all) => /\.[cm]?ts$/.test(file) && !file.endsWith(".d.ts") && all.indexOf(file) === index);
   const local = path.join(config.scriptLocation, "tsconfig.json");
   const tsconfig = existsSync(local) ? local : presetPath(config.directory);
+  if (typeof ts.createProgram !== "function") {
+    // TypeScript 7 (the native compiler) has no such API in its package: its own `tsc` checks.
+    const errors = files.length === 0 ? [] : checkWithTsc(packageFile, files, tsconfig, config.scriptLocation, cwd);
+    return { version: ts.version, files, tsconfig, errors };
+  }
   const read = ts.readConfigFile(tsconfig, (file) =>
     (ts.sys as { readFile(f: string): string | undefined }).readFile(file),
   );
@@ -116,9 +122,13 @@ function formatDiagnostic(ts: TypeScriptApi, diagnostic: Diagnostic, cwd: string
   return `${file}:${line + 1}:${character + 1} - ${text}`;
 }
 
-async function loadTypeScript(projectDirectory: string, cwd: string): Promise<TypeScriptApi> {
-  const resolved = resolveFrom([projectDirectory, cwd], "typescript");
-  if (resolved === undefined) {
+async function loadTypeScript(
+  projectDirectory: string,
+  cwd: string,
+): Promise<{ api: TypeScriptApi; packageFile: string }> {
+  const packageFile = resolveFrom([projectDirectory, cwd], "typescript/package.json");
+  const resolved = packageFile === undefined ? undefined : resolveFrom([path.dirname(packageFile)], "typescript");
+  if (packageFile === undefined || resolved === undefined) {
     throw new CommandError(
       `TypeScript is not installed in this project (no 'typescript' package found from ${projectDirectory}). Type-checking uses the project's own compiler: install it with 'npm install --save-dev typescript' (or 'pnpm add -D typescript', 'yarn add -D typescript'), then run the command again.`,
       { code: "TYPESCRIPT_MISSING" },
@@ -126,7 +136,7 @@ async function loadTypeScript(projectDirectory: string, cwd: string): Promise<Ty
   }
   // TypeScript's package is CommonJS; `require` also keeps `import()` out of the CLI's bundle (see src/code-cache.ts).
   const module = createRequire(import.meta.url)(resolved) as { default?: TypeScriptApi } & TypeScriptApi;
-  return module.default ?? module;
+  return { api: module.default ?? module, packageFile };
 }
 
 /** The shipped preset, from the project's `@retort/core` (else the one this CLI runs with). */

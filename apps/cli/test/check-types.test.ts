@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,15 +10,24 @@ const repository = fileURLToPath(new URL("../../../", import.meta.url));
 let project: TestProject;
 afterEach(() => project?.cleanup());
 
+/**
+ * The project's TypeScript: 5 (its compiler API checks) or 7 (the native
+ * compiler, whose package has no such API: its `tsc` checks).
+ */
+const COMPILERS = {
+  "5": path.join(repository, "node_modules/typescript"),
+  "7": path.join(repository, "apps/cli/node_modules/typescript-7"),
+} as const;
+
 /** A project whose node_modules holds @retort/* and, unless `typescript: false`, the TypeScript compiler. */
-function typedProject(options: { typescript?: boolean } = {}): TestProject {
+function typedProject(options: { typescript?: false | keyof typeof COMPILERS } = {}): TestProject {
   const p = new TestProject();
   const modules = path.join(p.dir, "node_modules");
   rmSync(modules);
   mkdirSync(modules);
   symlinkSync(path.join(repository, "tests/integration/node_modules/@retort"), path.join(modules, "@retort"), "dir");
   if (options.typescript !== false) {
-    symlinkSync(path.join(repository, "node_modules/typescript"), path.join(modules, "typescript"), "dir");
+    symlinkSync(COMPILERS[options.typescript ?? "5"], path.join(modules, "typescript"), "dir");
   }
   p.write(
     "retort.config.ts",
@@ -57,14 +66,25 @@ describe("check-types", () => {
     );
   });
 
+  it("says how to install TypeScript when the project has none", () => {
+    project = typedProject({ typescript: false });
+    const result = project.run("check-types");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `FAILED: TypeScript is not installed in this project (no 'typescript' package found from ${project.dir}). Type-checking uses the project's own compiler: install it with 'npm install --save-dev typescript' (or 'pnpm add -D typescript', 'yarn add -D typescript'), then run the command again.`,
+    );
+  });
+});
+
+describe.each(["5", "7"] as const)("check-types with TypeScript %s", (compiler) => {
   it("passes a clean project: the migrations and the config", () => {
-    project = typedProject();
+    project = typedProject({ typescript: compiler });
     const out = project.ok("check-types");
     expect(out).toMatch(/^No type errors in 2 files \(TypeScript \d+\.\d+\.\d+\)\.\n$/);
   });
 
   it("names the file and line of each type error, the config's too, and fails", () => {
-    project = typedProject();
+    project = typedProject({ typescript: compiler });
     const file = project.addRevision({ id: "b2b2", down: "a1a1", upgrade: typo });
     const line =
       readFileSync(file, "utf8").split("\n").indexOf('  if (op.getBind().dialect.name === "postgres") return;') + 1;
@@ -85,7 +105,7 @@ describe("check-types", () => {
   });
 
   it("checks the declared schema module the config names", () => {
-    project = typedProject();
+    project = typedProject({ typescript: compiler });
     project.write(
       "src/schema.ts",
       'import { column, integer, table } from "@retort/core";\n\nexport const users = table("users", column("id", integer(), { primaryKey: "yes" }));\n',
@@ -102,17 +122,8 @@ describe("check-types", () => {
     expect(result.stderr).toMatch(/FAILED: 1 type error in 1 file \(TypeScript [\d.]+, 3 files checked\)\n$/);
   });
 
-  it("says how to install TypeScript when the project has none", () => {
-    project = typedProject({ typescript: false });
-    const result = project.run("check-types");
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
-      `FAILED: TypeScript is not installed in this project (no 'typescript' package found from ${project.dir}). Type-checking uses the project's own compiler: install it with 'npm install --save-dev typescript' (or 'pnpm add -D typescript', 'yarn add -D typescript'), then run the command again.`,
-    );
-  });
-
   it("upgrade --typecheck runs nothing on a type error, and runs a clean project", () => {
-    project = typedProject();
+    project = typedProject({ typescript: compiler });
     project.addRevision({ id: "b2b2", down: "a1a1", upgrade: typo });
     const failed = project.run("upgrade", "head", "--typecheck");
     expect(failed.status).toBe(1);
@@ -126,5 +137,16 @@ describe("check-types", () => {
     expect(ran.status).toBe(0);
     expect(ran.stderr).toMatch(/No type errors in 3 files/);
     expect(tableNames(project.dbPath)).toEqual(["alembic_version", "t_a1a1", "t_b2b2"]);
+  });
+
+  it("reports the compiler's version and leaves no file behind", () => {
+    project = typedProject({ typescript: compiler });
+    const out = project.ok("check-types");
+    expect(out).toMatch(new RegExp(`\\(TypeScript ${compiler}\\.\\d+\\.\\d+\\)\\.\\n$`));
+    expect(readdirSync(path.join(project.dir, "migrations")).sort()).toEqual([
+      "script.ts.template",
+      "tsconfig.json",
+      "versions",
+    ]);
   });
 });
