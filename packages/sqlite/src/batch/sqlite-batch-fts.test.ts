@@ -1,50 +1,21 @@
-import type { BatchAlterTableOperation, BatchOptions, BatchStep } from "@retort/core";
 import { bigInteger, column, string, text } from "@retort/core";
-import { afterEach, describe, expect, it } from "vitest";
-import type { SqliteConnection } from "../sqlite-connection.js";
-import { SqliteDriver } from "../sqlite-driver.js";
+import { describe, expect, it } from "vitest";
 import { runOperation } from "../test-support/run-batch.js";
-import { sqliteUrl, temporaryFolder } from "../test-support/temp-database.js";
+import { batch, batchTestFile } from "../test-support/batch-test-file.js";
 
 // What a rebuild does to what depends on a table's rowids and column names:
 // external-content FTS4/FTS5 indexes and their sync triggers, on real files.
 
-let folder: ReturnType<typeof temporaryFolder>;
-let connection: SqliteConnection;
+const file = batchTestFile();
+const { open, inRun } = file;
 
-async function open(schema: string): Promise<void> {
-  folder = temporaryFolder();
-  connection = await new SqliteDriver().connect(sqliteUrl(folder.file()));
-  await connection.execute(schema);
-}
-
-afterEach(async () => {
-  await connection.close();
-  folder.remove();
-});
-
-function batch(table: string, steps: Omit<BatchStep, "table">[], options: BatchOptions = {}): BatchAlterTableOperation {
-  return { kind: "batchAlterTable", table, options, steps: steps.map((step) => ({ ...step, table }) as BatchStep) };
-}
-
-async function inRun(operation: BatchAlterTableOperation): Promise<void> {
-  await connection.begin();
-  try {
-    await runOperation(connection, operation);
-    await connection.commit();
-  } catch (error) {
-    await connection.rollback();
-    throw error;
-  }
-}
-
-const rows = async (query: string) => (await connection.query(query)).rows;
+const rows = file.rows;
 const schema = () => rows("SELECT type, name, sql FROM sqlite_master ORDER BY name");
 const matches = (fts: string, word: string, column = "title") =>
   rows(`SELECT rowid, ${column} FROM ${fts} WHERE ${fts} MATCH '${word}' ORDER BY rowid`);
 /** FTS5's integrity-check compares the index with the content table; it throws when they differ. */
 const integrityCheck = (fts: string) =>
-  connection.execute(`INSERT INTO ${fts} (${fts}, rank) VALUES ('integrity-check', 1)`);
+  file.connection.execute(`INSERT INTO ${fts} (${fts}, rank) VALUES ('integrity-check', 1)`);
 
 /** `docs` with a hidden rowid (a gap in it), an external-content FTS5 index and its sync triggers. */
 const HIDDEN_ROWID_FTS5 = `
@@ -81,7 +52,7 @@ describe("batch rebuild of a table an external-content FTS index reads", () => {
     expect(await matches("docs_fts", "apple")).toEqual([{ rowid: 3, title: "gamma" }]);
     await integrityCheck("docs_fts");
     // The sync triggers came back and still work.
-    await connection.execute(
+    await file.connection.execute(
       "INSERT INTO docs (title, body) VALUES ('eps', 'fifth apple'); DELETE FROM docs WHERE title = 'gamma'",
     );
     expect(await matches("docs_fts", "apple")).toEqual([{ rowid: 5, title: "eps" }]);
@@ -181,13 +152,18 @@ describe("batch rebuild of a table an external-content FTS index reads", () => {
 
   it("does what the refusal advises: drop the index and its triggers, rename, create and fill them again", async () => {
     await open(HIDDEN_ROWID_FTS5);
-    await connection.begin();
-    await connection.execute('DROP TABLE "docs_fts"; DROP TRIGGER docs_ai; DROP TRIGGER docs_ad; DROP TRIGGER docs_au');
-    await runOperation(connection, batch("docs", [{ kind: "alterColumn", column: "title", newColumnName: "heading" }]));
-    await connection.execute(`
+    await file.connection.begin();
+    await file.connection.execute(
+      'DROP TABLE "docs_fts"; DROP TRIGGER docs_ai; DROP TRIGGER docs_ad; DROP TRIGGER docs_au',
+    );
+    await runOperation(
+      file.connection,
+      batch("docs", [{ kind: "alterColumn", column: "title", newColumnName: "heading" }]),
+    );
+    await file.connection.execute(`
       CREATE VIRTUAL TABLE docs_fts USING fts5(heading, body, content='docs');
       INSERT INTO "docs_fts" ("docs_fts") VALUES ('rebuild');`);
-    await connection.commit();
+    await file.connection.commit();
     expect(await matches("docs_fts", "apple", "heading")).toEqual([{ rowid: 3, heading: "gamma" }]);
     await integrityCheck("docs_fts");
   });

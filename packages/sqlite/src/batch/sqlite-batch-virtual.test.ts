@@ -1,47 +1,13 @@
-import type { BatchAlterTableOperation, BatchOptions, BatchStep } from "@retort/core";
+import type { BatchAlterTableOperation } from "@retort/core";
 import { column, integer, table, text } from "@retort/core";
-import { afterEach, describe, expect, it } from "vitest";
-import type { SqliteConnection } from "../sqlite-connection.js";
-import { SqliteDriver } from "../sqlite-driver.js";
-import { runOperation } from "../test-support/run-batch.js";
-import { sqliteUrl, temporaryFolder } from "../test-support/temp-database.js";
+import { describe, expect, it } from "vitest";
+import { batch, batchTestFile } from "../test-support/batch-test-file.js";
 
 // Virtual tables (FTS, R*Tree), their shadow tables, and the offline (--sql)
 // rebuild of a table an FTS index reads, on real files.
 
-let folder: ReturnType<typeof temporaryFolder>;
-let connection: SqliteConnection;
-
-async function open(schema: string): Promise<void> {
-  folder = temporaryFolder();
-  connection = await new SqliteDriver().connect(sqliteUrl(folder.file()));
-  await connection.execute(schema);
-}
-
-afterEach(async () => {
-  await connection.close();
-  folder.remove();
-});
-
-function batch(name: string, steps: Omit<BatchStep, "table">[], options: BatchOptions = {}): BatchAlterTableOperation {
-  return {
-    kind: "batchAlterTable",
-    table: name,
-    options,
-    steps: steps.map((step) => ({ ...step, table: name }) as BatchStep),
-  };
-}
-
-async function inRun(operation: BatchAlterTableOperation): Promise<void> {
-  await connection.begin();
-  try {
-    await runOperation(connection, operation);
-    await connection.commit();
-  } catch (error) {
-    await connection.rollback();
-    throw error;
-  }
-}
+const file = batchTestFile();
+const { open, inRun } = file;
 
 /**
  * Compiles the batch as `--sql` does (no reads: the table comes from
@@ -50,7 +16,7 @@ async function inRun(operation: BatchAlterTableOperation): Promise<void> {
  */
 async function runOffline(operation: BatchAlterTableOperation): Promise<void> {
   const statements =
-    (await connection.dialect.compileRebuild?.(operation, {
+    (await file.connection.dialect.compileRebuild?.(operation, {
       offline: true,
       read: async () => {
         throw new Error("offline: no reads");
@@ -59,17 +25,17 @@ async function runOffline(operation: BatchAlterTableOperation): Promise<void> {
       progress: false,
     })) ?? [];
   expect(statements.length).toBeGreaterThan(0);
-  await connection.begin();
+  await file.connection.begin();
   try {
-    for (const statement of statements) await connection.execute(statement.sql);
-    await connection.commit();
+    for (const statement of statements) await file.connection.execute(statement.sql);
+    await file.connection.commit();
   } catch (error) {
-    await connection.rollback();
+    await file.connection.rollback();
     throw error;
   }
 }
 
-const rows = async (query: string) => (await connection.query(query)).rows;
+const rows = file.rows;
 const schema = () => rows("SELECT type, name, sql FROM sqlite_master ORDER BY name");
 
 describe("batch rebuild of a virtual table or a shadow table", () => {
@@ -143,7 +109,7 @@ describe("offline (--sql) rebuild and virtual tables", () => {
     await open(FTS);
     await runOffline(batch("docs", [{ kind: "addColumn", column: column("n", integer()) }], { copyFrom: docs }));
     expect(await rows("SELECT title FROM docs_fts WHERE docs_fts MATCH 'apple'")).toEqual([{ title: "a" }]);
-    await connection.execute("INSERT INTO docs_fts (docs_fts, rank) VALUES ('integrity-check', 1)");
+    await file.connection.execute("INSERT INTO docs_fts (docs_fts, rank) VALUES ('integrity-check', 1)");
   });
 
   it("fails the script when copyFrom names a virtual table", async () => {
