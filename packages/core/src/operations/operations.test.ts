@@ -160,6 +160,16 @@ describe("Operations", () => {
     });
   });
 
+  it("refuses execute values that are not a list, naming the statement", async () => {
+    const { op, recorded } = recordingOp();
+    const named = { id: 1 } as unknown as readonly unknown[];
+    expect(() => op.execute("UPDATE t SET a = 1 WHERE id = :id", named)).toThrow(
+      'op.execute("UPDATE t SET a = 1 WHERE id = :id", ...): the values must be an array, bound in order to the placeholders (? on SQLite and MySQL, $1, $2... on PostgreSQL); got an object.',
+    );
+    await op.execute("UPDATE t SET a = 1 WHERE id = ?", [1]);
+    expect(recorded).toEqual([{ kind: "execute", sql: "UPDATE t SET a = 1 WHERE id = ?", parameters: [1] }]);
+  });
+
   it("renders inline literals in the dialect's syntax", () => {
     const { op } = recordingOp();
     expect(op.inlineLiteral("it's")).toEqual({ kind: "sql", text: "'it''s'" });

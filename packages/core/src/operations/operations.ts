@@ -169,6 +169,16 @@ export class Operations {
    */
   execute(statement: string | SqlExpression, parameters: readonly unknown[] = []): Promise<void> {
     const text = typeof statement === "string" ? statement : statement.text;
+    if (!Array.isArray(parameters)) {
+      // A JavaScript migration (or a cast) can pass an object: named values are not bound by every driver.
+      const shown = text.length > 60 ? `${text.slice(0, 60)}...` : text;
+      const got = parameters === null ? "null" : typeof parameters;
+      throw new TypeError(
+        `op.execute(${JSON.stringify(shown)}, ...): the values must be an array, bound in order to the ` +
+          `placeholders (? on SQLite and MySQL, $1, $2... on PostgreSQL); got ${got === "object" ? "an object" : got}. ` +
+          "Write the values as a list in placeholder order.",
+      );
+    }
     return this.invoke({ kind: "execute", sql: text, parameters });
   }
 
