@@ -42,6 +42,10 @@ const cases: Record<string, readonly Case[]> = {
     ["SELECT ?, ?", [1], false],
     ["SELECT ?", [], false],
     ["SELECT '?', ?", [1], true],
+    // As mysql2 reads them: a backslash escape in a string, a # comment, ?? for a name.
+    ["SELECT 'it\\'s ?', ?", [1], true],
+    ["SELECT ? # a comment, or ?\n", [1], true],
+    ["SELECT ?? FROM (SELECT 1 AS a) AS t", ["a"], true],
   ],
 };
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CompiledStatement, DialectCapabilities } from "@retort/core";
+import type { CompiledStatement, DialectCapabilities, ParameterBinding } from "@retort/core";
 import {
   type DdlCompilerBase,
   DialectBase,
@@ -87,10 +87,12 @@ export class MysqlDialect extends DialectBase {
   readonly introspector: MysqlIntrospector;
 
   /**
-   * mysql2 writes the values into the text client side, one per `?`, and
-   * drops the values left over: a statement given too many still runs.
+   * mysql2 writes the values into the text client side, one per `?` (`??`
+   * an identifier), and drops the values left over: a statement given too
+   * many still runs. It reads strings with backslash escapes unless the
+   * session is in NO_BACKSLASH_ESCAPES.
    */
-  readonly parameterBinding = { extraValuesIgnored: true } as const;
+  readonly parameterBinding: ParameterBinding;
 
   /** `SET NAMES <charset>`: a client replaying a script otherwise sends values in its own default character set. */
   readonly scriptPreamble: readonly string[];
@@ -101,6 +103,7 @@ export class MysqlDialect extends DialectBase {
     super(options);
     this.flavor = options.flavor ?? "mysql";
     this.#backslashEscapes = options.backslashEscapes ?? true;
+    this.parameterBinding = { extraValuesIgnored: true, mysqlSyntax: true, backslashEscapes: this.#backslashEscapes };
     const charset = options.charset ?? "utf8mb4";
     if (!/^[A-Za-z0-9_]+$/.test(charset))
       throw new TypeError(`Not a MySQL character set name: ${JSON.stringify(charset)}`);

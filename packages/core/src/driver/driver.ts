@@ -82,6 +82,15 @@ export interface ParameterBinding {
   readonly namedPlaceholders?: boolean;
   /** Text of several statements without values runs as a script, an unbound placeholder as NULL (sqlite3_exec). */
   readonly scriptBindsNull?: boolean;
+  /**
+   * How the driver finds placeholders, where it differs from standard SQL,
+   * as mysql2 reads them: `#` starts a comment to the end of the line, `??`
+   * stands for an identifier (a name, `a.b`, or a list of names) and three
+   * or more `?` for none.
+   */
+  readonly mysqlSyntax?: boolean;
+  /** A backslash escapes the next character in a `'...'` or `"..."` string (MySQL's default mode). */
+  readonly backslashEscapes?: boolean;
 }
 
 /**

@@ -122,6 +122,28 @@ describe("inlineParameters", () => {
     expect(() => inlineParameters("SELECT ?, ?", [1], mysqlLike)).toThrow("The placeholder ? number 2 has no value");
   });
 
+  it("finds MySQL's placeholders as mysql2 does: backslash escapes, # comments, ?? identifiers", () => {
+    const mysqlLike: Dialect = {
+      ...question,
+      quoteIdentifier: (name) => `\`${name.replaceAll("`", "``")}\``,
+      parameterBinding: { extraValuesIgnored: true, mysqlSyntax: true, backslashEscapes: true },
+    };
+    expect(inlineParameters("SELECT 'it\\'s ?', \"a\\\"?\", ?", [1], mysqlLike)).toBe(
+      "SELECT 'it\\'s ?', \"a\\\"?\", 1",
+    );
+    expect(inlineParameters("SELECT ? # is it ?\nFROM t -- ?", [1], mysqlLike)).toBe("SELECT 1 # is it ?\nFROM t -- ?");
+    expect(inlineParameters("SELECT ?? FROM ?? WHERE a = ?", [["a", "b"], "s.t", "x"], mysqlLike)).toBe(
+      "SELECT `a`, `b` FROM `s`.`t` WHERE a = 'x'",
+    );
+    expect(inlineParameters("SELECT a ??? b, ?", [1], mysqlLike)).toBe("SELECT a ??? b, 1");
+    // In NO_BACKSLASH_ESCAPES a backslash is data: 'a\' ends the string.
+    const noBackslashes = {
+      ...mysqlLike,
+      parameterBinding: { ...mysqlLike.parameterBinding, backslashEscapes: false },
+    };
+    expect(inlineParameters("SELECT 'a\\', ?", [1], noBackslashes)).toBe("SELECT 'a\\', 1");
+  });
+
   it("refuses the placeholders SQLite binds only by name, and lets a script of several statements keep `?` as NULL", () => {
     const sqliteLike = { ...question, parameterBinding: { namedPlaceholders: true, scriptBindsNull: true } };
     for (const [sql, token] of [

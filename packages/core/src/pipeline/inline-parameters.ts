@@ -23,6 +23,8 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], di
   if (parameters.length === 0 && !sql.includes(prefix[0] as string) && !dialect.parameterBinding?.namedPlaceholders) {
     return sql;
   }
+  const mysqlSyntax = dialect.parameterBinding?.mysqlSyntax === true;
+  const backslashEscapes = dialect.parameterBinding?.backslashEscapes === true;
   const used = new Uint8Array(parameters.length);
   let out = "";
   let next = 0;
@@ -34,7 +36,7 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], di
   let ended = false;
   let several = false;
   while (index < sql.length) {
-    const skip = skipLiteral(sql, index);
+    const skip = skipLiteral(sql, index, mysqlSyntax, backslashEscapes);
     if (skip > index) {
       out += sql.slice(index, skip);
       index = skip;
@@ -54,6 +56,20 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], di
     }
     if (sql.startsWith(prefix, index)) {
       if (!numbered) {
+        const identifier = mysqlSyntax && sql.startsWith("??", index) && sql[index + 2] !== "?";
+        if (mysqlSyntax && sql.startsWith("???", index)) {
+          // Three or more: not a placeholder to mysql2.
+          const run = /^\?+/.exec(sql.slice(index))?.[0] as string;
+          out += run;
+          index += run.length;
+          continue;
+        }
+        if (identifier && next < parameters.length) {
+          out += identifierList(parameters[next], dialect);
+          next++;
+          index += 2;
+          continue;
+        }
         if (next < parameters.length) out += dialect.renderLiteral(parameters[next]);
         else {
           missing ??= `${prefix} number ${next + 1}`;
@@ -186,11 +202,30 @@ export function expandTabs(sql: string): string {
   return out;
 }
 
-/** The index after a quoted run, comment or dollar-quoted body starting at `index`; `index` when none starts there. */
-function skipLiteral(sql: string, index: number): number {
+/**
+ * A `??` value as mysql2 writes it: a name in backticks (a dotted name
+ * quoted part by part), a list of names separated by commas.
+ */
+function identifierList(value: unknown, dialect: Dialect): string {
+  if (Array.isArray(value)) return value.map((item) => identifierList(item, dialect)).join(", ");
+  const name = String(value);
+  if (name.includes("->")) return dialect.quoteIdentifier(name);
+  return name
+    .split(".")
+    .map((part) => dialect.quoteIdentifier(part))
+    .join(".");
+}
+
+/**
+ * The index after a quoted run, comment or dollar-quoted body starting at
+ * `index`; `index` when none starts there. With `mysqlSyntax`, `#` starts a
+ * comment; with `backslashEscapes`, a backslash escapes the next character
+ * of a `'...'` or `"..."` string (see `ParameterBinding`).
+ */
+function skipLiteral(sql: string, index: number, mysqlSyntax = false, backslashEscapes = false): number {
   const char = sql[index];
   const next = sql[index + 1];
-  if (char === "-" && next === "-") {
+  if ((char === "-" && next === "-") || (mysqlSyntax && char === "#")) {
     const end = sql.indexOf("\n", index);
     return end === -1 ? sql.length : end + 1;
   }
@@ -199,8 +234,10 @@ function skipLiteral(sql: string, index: number): number {
     return end === -1 ? sql.length : end + 2;
   }
   if (char === "'" || char === '"' || char === "`") {
-    // PostgreSQL's E'...' strings take backslash escapes (E'it\'s').
-    const backslashes = char === "'" && /(?:^|[^A-Za-z0-9_$])[Ee]$/.test(sql.slice(Math.max(0, index - 2), index));
+    // PostgreSQL's E'...' strings take backslash escapes (E'it\'s'); MySQL's strings do by default.
+    const backslashes =
+      (backslashEscapes && char !== "`") ||
+      (char === "'" && /(?:^|[^A-Za-z0-9_$])[Ee]$/.test(sql.slice(Math.max(0, index - 2), index)));
     let at = index + 1;
     while (at < sql.length) {
       if (backslashes && sql[at] === "\\") {
