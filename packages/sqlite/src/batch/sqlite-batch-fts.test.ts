@@ -100,6 +100,16 @@ describe("batch rebuild of a table an external-content FTS index reads", () => {
     await integrityCheck("docs_fts");
   });
 
+  it("names the FTS index first when its sync triggers also use the dropped column", async () => {
+    await open(HIDDEN_ROWID_FTS5);
+    const before = await schema();
+    await expect(inRun(batch("docs", [{ kind: "dropColumn", column: "body" }]))).rejects.toThrow(
+      `Batch rebuild of "docs" refused: fts5 table "docs_fts" (content='docs'): it reads column "body" of "docs", which the batch drops or renames.`,
+    );
+    expect(await schema()).toEqual(before);
+    await integrityCheck("docs_fts");
+  });
+
   it("refuses to drop a column an FTS4 index reads (no sync triggers to give it away)", async () => {
     await open(`
       CREATE TABLE docs (title TEXT, body TEXT);

@@ -229,15 +229,23 @@ export async function compileRebuildStatements(
       .filter((column) => !target.columns.some((other) => other.source?.toLowerCase() === column.name.toLowerCase()))
       .map((column) => column.name.toLowerCase()),
   );
-  recreateDependents(
-    scratch,
-    table,
-    dependents,
-    compiledBefore,
-    { dropped, temporaryNames: renames.temporaryNames },
-    step,
-  );
+  let dependentsFailed: unknown;
+  try {
+    recreateDependents(
+      scratch,
+      table,
+      dependents,
+      compiledBefore,
+      { dropped, temporaryNames: renames.temporaryNames },
+      step,
+    );
+  } catch (error) {
+    dependentsFailed = error;
+  }
+  // An FTS index the batch breaks is named first: its refusal says what to do
+  // with the index and its sync triggers, which would otherwise fail one by one.
   assertExternalContentKept(scratch, table, ftsIndexes, ftsBefore, rowidsKept);
+  if (dependentsFailed !== undefined) throw dependentsFailed;
   for (const object of [...setAside].sort(
     (left, right) => (left.type === "view" ? 0 : 1) - (right.type === "view" ? 0 : 1),
   )) {
