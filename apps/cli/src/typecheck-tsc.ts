@@ -29,10 +29,17 @@ export function checkWithTsc(
     );
   }
   const temporary = path.join(scriptLocation, `.retort-check-types-${process.pid}.json`);
-  writeFileSync(
-    temporary,
-    `${JSON.stringify({ extends: tsconfig, files, include: [], compilerOptions: { noEmit: true } }, null, 2)}\n`,
-  );
+  try {
+    writeFileSync(
+      temporary,
+      `${JSON.stringify({ extends: tsconfig, files, include: [], compilerOptions: { noEmit: true } }, null, 2)}\n`,
+    );
+  } catch (error) {
+    throw new CommandError(
+      `Cannot write ${temporary}, the temporary config TypeScript 7's tsc checks with (${(error as Error).message}): make the script folder writable, then run the command again.`,
+      { code: "TYPESCRIPT_FAILED" },
+    );
+  }
   let result: ReturnType<typeof spawnSync>;
   try {
     result = spawnSync(
