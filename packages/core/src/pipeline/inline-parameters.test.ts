@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { stubDialect } from "../test-support/stub-dialect.js";
 import type { Dialect } from "../driver/driver.js";
 import { inlineParameters } from "./inline-parameters.js";
 
 function dialectWith(placeholder: (index: number) => string): Dialect {
-  return {
-    name: "testdb",
-    capabilities: {
-      transactionalDdl: true,
-      lockHeldByTransaction: false,
-      alterInPlace: true,
-      nativeEnum: false,
-      enumTypes: false,
-      schemas: true,
-      ifNotExists: true,
-      comments: false,
-      indexMethods: false,
-    },
-    quoteIdentifier: (name) => `"${name}"`,
+  return stubDialect({
     renderLiteral: (value) =>
       value === null
         ? "NULL"
@@ -24,8 +12,7 @@ function dialectWith(placeholder: (index: number) => string): Dialect {
           ? String(value)
           : `'${String(value).replaceAll("'", "''")}'`,
     placeholder,
-    compile: () => [],
-  };
+  });
 }
 
 const numbered = dialectWith((index) => `$${index}`);

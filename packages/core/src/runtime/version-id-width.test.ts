@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stubDialect } from "../test-support/stub-dialect.js";
 import type { Dialect } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import { graphOf } from "../graph/test-support/graph-of.js";
@@ -23,22 +24,7 @@ const graph = graphOf([
 
 /** A dialect that enforces widths (it has a `columnWidthQuery`) or not (SQLite's `undefined`). */
 function dialect(enforcesWidth: boolean): Dialect {
-  return {
-    name: "testdb",
-    capabilities: {
-      transactionalDdl: true,
-      lockHeldByTransaction: false,
-      alterInPlace: true,
-      nativeEnum: false,
-      enumTypes: false,
-      schemas: true,
-      ifNotExists: true,
-      comments: false,
-      indexMethods: false,
-    },
-    quoteIdentifier: (name) => `"${name}"`,
-    renderLiteral: (value) => `'${String(value).replaceAll("'", "''")}'`,
-    placeholder: (index) => `$${index}`,
+  return stubDialect({
     columnWidthQuery: (table, column) =>
       enforcesWidth
         ? { sql: "SELECT width FROM columns WHERE t = $1 AND c = $2", parameters: [table, column] }
@@ -54,7 +40,7 @@ function dialect(enforcesWidth: boolean): Dialect {
       }
       throw new Error(`testdb cannot compile ${operation.kind}`);
     },
-  };
+  });
 }
 
 async function script(enforcesWidth: boolean, start: readonly string[]): Promise<string> {

@@ -1,27 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { stubDialect } from "../test-support/stub-dialect.js";
 import type { Dialect } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import { versionRowStatement } from "./version-row-statements.js";
 
 function dialectWith(placeholder: (index: number) => string): Dialect {
-  return {
-    name: "testdb",
-    capabilities: {
-      transactionalDdl: true,
-      lockHeldByTransaction: false,
-      alterInPlace: true,
-      nativeEnum: false,
-      enumTypes: false,
-      schemas: true,
-      ifNotExists: true,
-      comments: false,
-      indexMethods: false,
-    },
-    quoteIdentifier: (name) => `"${name.replaceAll('"', '""')}"`,
-    renderLiteral: (value) => `'${String(value).replaceAll("'", "''")}'`,
-    placeholder,
-    compile: () => [],
-  };
+  return stubDialect({ placeholder });
 }
 
 const numbered = dialectWith((index) => `$${index}`);
