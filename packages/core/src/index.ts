@@ -83,6 +83,7 @@ export { loadDriver } from "./api/driver-loader.js";
 export { upgrade, downgrade, stamp } from "./api/migrate-commands.js";
 export { upgradeSql, downgradeSql, stampSql, ensureVersionSql, type OfflineResult } from "./api/offline-commands.js";
 export { OfflineUnavailableError } from "./pipeline/offline-unavailable-error.js";
+export { parameterMismatch } from "./pipeline/inline-parameters.js";
 export { ParameterMismatchError } from "./pipeline/parameter-mismatch-error.js";
 export type { StatementSink, RunStatement, CopyProgress } from "./pipeline/statement-sink.js";
 export { ConnectionStatementSink } from "./pipeline/connection-statement-sink.js";

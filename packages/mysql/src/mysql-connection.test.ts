@@ -131,6 +131,33 @@ describe("MysqlConnection", () => {
     await connection.execute("DROP TABLE modes");
   });
 
+  it("refuses values that do not pair up with the ? placeholders before sending (mysql2 would run the statement)", async () => {
+    const connection = await connect();
+    await connection.execute("CREATE TABLE pairs (v VARCHAR(20))");
+    // mysql2 alone drops the value left over and runs the INSERT: nothing may reach the server.
+    await expect(connection.execute("INSERT INTO pairs VALUES (?)", ["a", "b"])).rejects.toMatchObject({
+      code: "PARAMETER_MISMATCH",
+      message: expect.stringContaining("2 values given but the statement has 1 ? placeholder: value 2 is not used"),
+    });
+    await expect(connection.execute("INSERT INTO pairs VALUES (?), (?)", ["a"])).rejects.toMatchObject({
+      code: "PARAMETER_MISMATCH",
+      message: expect.stringContaining("The placeholder ? number 2 has no value (1 value given)"),
+    });
+    expect((await connection.query("SELECT v FROM pairs")).rows).toEqual([]);
+    // As mysql2 reads the text: a backslash-escaped quote does not end the string, so the ? is in it.
+    await expect(connection.execute("INSERT INTO pairs VALUES ('a\\'), (?')", ["b"])).rejects.toMatchObject({
+      code: "PARAMETER_MISMATCH",
+    });
+    await connection.execute("INSERT INTO pairs VALUES ('a\\'), (?')");
+    await connection.execute("INSERT INTO pairs VALUES ('?'), (?)", ["b"]);
+    expect((await connection.query<{ v: string }>("SELECT v FROM pairs ORDER BY v")).rows).toEqual([
+      { v: "?" },
+      { v: "a'), (?" },
+      { v: "b" },
+    ]);
+    await connection.execute("DROP TABLE pairs");
+  });
+
   it("says when a failed statement committed the open transaction (a DDL statement commits before it runs)", async () => {
     const connection = await connect();
     await connection.execute("CREATE TABLE ended (id INT PRIMARY KEY)");

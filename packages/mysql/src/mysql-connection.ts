@@ -1,4 +1,13 @@
-import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
+import {
+  type Connection,
+  type Dialect,
+  type ExecuteResult,
+  type LockHandle,
+  type LockOptions,
+  ParameterMismatchError,
+  parameterMismatch,
+  type QueryResult,
+} from "@retort/core";
 import { CommandError, DatabaseError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
 import { describeError, maskSecrets, serverError, toDatabaseError } from "./mysql-errors.js";
@@ -180,6 +189,12 @@ export class MysqlConnection implements Connection {
         sql,
         { cause: this.#lost },
       );
+    }
+    if (parameters.length > 0) {
+      // mysql2 would run the statement anyway, the values left over dropped: refused as --sql refuses it.
+      const binding = { mysqlSyntax: true, backslashEscapes: !this.#noBackslashEscapes };
+      const problem = parameterMismatch(sql, parameters, this.dialect, binding);
+      if (problem !== undefined) throw new ParameterMismatchError(problem, this.dialect.name, { online: true });
     }
     let values: unknown[];
     try {

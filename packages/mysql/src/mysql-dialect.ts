@@ -88,9 +88,10 @@ export class MysqlDialect extends DialectBase {
 
   /**
    * mysql2 writes the values into the text client side, one per `?` (`??`
-   * an identifier), and drops the values left over: a statement given too
-   * many still runs. It reads strings with backslash escapes unless the
-   * session is in NO_BACKSLASH_ESCAPES.
+   * an identifier), and reads strings with backslash escapes unless the
+   * session is in NO_BACKSLASH_ESCAPES. It would drop values left over and
+   * send a `?` without a value as it is; the connection refuses both before
+   * sending (`parameterMismatch`), as `--sql` does.
    */
   readonly parameterBinding: ParameterBinding;
 
@@ -103,7 +104,7 @@ export class MysqlDialect extends DialectBase {
     super(options);
     this.flavor = options.flavor ?? "mysql";
     this.#backslashEscapes = options.backslashEscapes ?? true;
-    this.parameterBinding = { extraValuesIgnored: true, mysqlSyntax: true, backslashEscapes: this.#backslashEscapes };
+    this.parameterBinding = { mysqlSyntax: true, backslashEscapes: this.#backslashEscapes };
     const charset = options.charset ?? "utf8mb4";
     if (!/^[A-Za-z0-9_]+$/.test(charset))
       throw new TypeError(`Not a MySQL character set name: ${JSON.stringify(charset)}`);

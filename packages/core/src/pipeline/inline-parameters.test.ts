@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { stubDialect } from "../test-support/stub-dialect.js";
 import type { Dialect } from "../driver/driver.js";
-import { inlineParameters } from "./inline-parameters.js";
+import { inlineParameters, parameterMismatch } from "./inline-parameters.js";
 
 function dialectWith(placeholder: (index: number) => string): Dialect {
   return stubDialect({
@@ -156,5 +156,37 @@ describe("inlineParameters", () => {
     expect(inlineParameters("SELECT 'a' || $1 || '$', price$ FROM t", ["b"], numbered)).toBe(
       "SELECT 'a' || 'b' || '$', price$ FROM t",
     );
+  });
+});
+
+describe("parameterMismatch", () => {
+  const mysqlLike: Dialect = { ...question, parameterBinding: { mysqlSyntax: true, backslashEscapes: true } };
+
+  it("says what inlineParameters refuses, without writing any value", () => {
+    const throwing: Dialect = {
+      ...mysqlLike,
+      renderLiteral: () => {
+        throw new Error("not called");
+      },
+    };
+    expect(parameterMismatch("SELECT ?", ["x"], throwing)).toBeUndefined();
+    expect(parameterMismatch("SELECT ?", [1, 2], throwing)).toBe(
+      "2 values given but the statement has 1 ? placeholder: value 2 is not used",
+    );
+    expect(parameterMismatch("SELECT ?, ??", [1], throwing)).toBe(
+      "The placeholder ? number 2 has no value (1 value given)",
+    );
+    expect(parameterMismatch("SELECT ??, ?", ["a", 1], throwing)).toBeUndefined();
+    expect(parameterMismatch("SELECT $2", [1, 2], numbered)).toBe(
+      "2 values given but the statement has no placeholder $1: value 1 is not used",
+    );
+  });
+
+  it("reads strings as the given binding says (a session's own backslash mode)", () => {
+    // With backslash escapes, the quote after the backslash does not end the string: no placeholder.
+    expect(parameterMismatch("SELECT 'a\\', ?", [1], mysqlLike)).toBe(
+      "1 value given but the statement has 0 ? placeholders: value 1 is not used",
+    );
+    expect(parameterMismatch("SELECT 'a\\', ?", [1], mysqlLike, { mysqlSyntax: true })).toBeUndefined();
   });
 });

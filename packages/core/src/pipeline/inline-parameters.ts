@@ -1,4 +1,4 @@
-import type { Dialect } from "../driver/driver.js";
+import type { Dialect, ParameterBinding } from "../driver/driver.js";
 import { ParameterMismatchError } from "./parameter-mismatch-error.js";
 
 /**
@@ -17,14 +17,47 @@ import { ParameterMismatchError } from "./parameter-mismatch-error.js";
  * ```
  */
 export function inlineParameters(sql: string, parameters: readonly unknown[], dialect: Dialect): string {
+  const { out, problem } = scanParameters(sql, parameters, dialect, dialect.parameterBinding, true);
+  if (problem !== undefined) throw new ParameterMismatchError(problem, dialect.name);
+  return out;
+}
+
+/**
+ * Why the driver would refuse `values` for the placeholders of `sql`
+ * (`"2 values given but the statement has 1 ? placeholder: value 2 is not
+ * used"`), found as `inlineParameters` finds them, without writing any
+ * value; `undefined` when they pair up. `binding` defaults to the
+ * dialect's (a driver passes its session's own: MySQL's backslash mode).
+ *
+ * For a driver that would not refuse the mismatch itself (mysql2 drops
+ * the values left over and sends a `?` without a value to the server as
+ * it is), so that online refuses what `--sql` refuses.
+ */
+export function parameterMismatch(
+  sql: string,
+  values: readonly unknown[],
+  dialect: Dialect,
+  binding: ParameterBinding | undefined = dialect.parameterBinding,
+): string | undefined {
+  return scanParameters(sql, values, dialect, binding, false).problem;
+}
+
+/** The placeholders of `sql` paired with `parameters`: the text with them written in (when `render`), and what does not pair up. */
+function scanParameters(
+  sql: string,
+  parameters: readonly unknown[],
+  dialect: Dialect,
+  binding: ParameterBinding | undefined,
+  render: boolean,
+): { out: string; problem: string | undefined } {
   const first = dialect.placeholder(1);
   const numbered = first !== dialect.placeholder(2);
   const prefix = numbered ? first.slice(0, first.indexOf("1")) : first;
-  if (parameters.length === 0 && !sql.includes(prefix[0] as string) && !dialect.parameterBinding?.namedPlaceholders) {
-    return sql;
+  if (parameters.length === 0 && !sql.includes(prefix[0] as string) && !binding?.namedPlaceholders) {
+    return { out: sql, problem: undefined };
   }
-  const mysqlSyntax = dialect.parameterBinding?.mysqlSyntax === true;
-  const backslashEscapes = dialect.parameterBinding?.backslashEscapes === true;
+  const mysqlSyntax = binding?.mysqlSyntax === true;
+  const backslashEscapes = binding?.backslashEscapes === true;
   const used = new Uint8Array(parameters.length);
   let out = "";
   let next = 0;
@@ -35,46 +68,47 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], di
   /** A `;` has been seen, and code after it: the text holds several statements. */
   let ended = false;
   let several = false;
+  /** The end of the text already in `out` (or passed over, when not rendering). */
+  let done = 0;
+  const write = (from: number, text: string) => {
+    if (render) out += sql.slice(done, from) + text;
+  };
   while (index < sql.length) {
     const skip = skipLiteral(sql, index, mysqlSyntax, backslashEscapes);
     if (skip > index) {
-      out += sql.slice(index, skip);
       index = skip;
       continue;
     }
     const char = sql[index] as string;
     if (char === ";") ended = true;
     else if (ended && !WHITESPACE.test(char)) several = true;
-    if (dialect.parameterBinding?.namedPlaceholders) {
+    if (binding?.namedPlaceholders) {
       const token = namedPlaceholderAt(sql, index);
       if (token !== undefined) {
         named ??= token;
-        out += token;
         index += token.length;
         continue;
       }
     }
     if (sql.startsWith(prefix, index)) {
       if (!numbered) {
-        const identifier = mysqlSyntax && sql.startsWith("??", index) && sql[index + 2] !== "?";
         if (mysqlSyntax && sql.startsWith("???", index)) {
           // Three or more: not a placeholder to mysql2.
-          const run = /^\?+/.exec(sql.slice(index))?.[0] as string;
-          out += run;
-          index += run.length;
+          while (sql[index] === "?") index++;
           continue;
         }
+        const identifier = mysqlSyntax && sql.startsWith("??", index);
         if (identifier && next < parameters.length) {
-          out += identifierList(parameters[next], dialect);
+          write(index, render ? identifierList(parameters[next], dialect) : "");
           next++;
           index += 2;
+          done = index;
           continue;
         }
-        if (next < parameters.length) out += dialect.renderLiteral(parameters[next]);
-        else {
-          missing ??= `${prefix} number ${next + 1}`;
-          out += prefix;
-        }
+        if (next < parameters.length) {
+          write(index, render ? dialect.renderLiteral(parameters[next]) : "");
+          done = index + prefix.length;
+        } else missing ??= `${prefix} number ${next + 1}`;
         next++;
         index += prefix.length;
         continue;
@@ -82,28 +116,27 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], di
       const digits = /^\d+/.exec(sql.slice(index + prefix.length, index + prefix.length + 12))?.[0];
       if (digits !== undefined && !IDENTIFIER_PART.test(sql[index - 1] ?? " ")) {
         const position = Number(digits);
+        const end = index + prefix.length + digits.length;
         if (position >= 1 && position <= parameters.length) {
           used[position - 1] = 1;
-          out += dialect.renderLiteral(parameters[position - 1]);
-        } else {
-          missing ??= `${prefix}${digits}`;
-          out += prefix + digits;
-        }
-        index += prefix.length + digits.length;
+          write(index, render ? dialect.renderLiteral(parameters[position - 1]) : "");
+          done = end;
+        } else missing ??= `${prefix}${digits}`;
+        index = end;
         continue;
       }
     }
-    out += char;
     index++;
   }
+  if (render) out += sql.slice(done);
   // SQLite runs text of several statements without values as a script, an unbound placeholder as NULL.
-  if (parameters.length === 0 && several && dialect.parameterBinding?.scriptBindsNull) return out;
-  checkBinding(parameters.length, { numbered, prefix, used, next, missing, named }, dialect);
-  return out;
+  if (parameters.length === 0 && several && binding?.scriptBindsNull) return { out, problem: undefined };
+  const found = { numbered, prefix, used, next, missing, named };
+  return { out, problem: bindingProblem(parameters.length, found, binding, dialect.name) };
 }
 
-/** Throws `ParameterMismatchError` when the driver would refuse the values found by `inlineParameters`. */
-function checkBinding(
+/** What the driver would refuse in the pairing `scanParameters` found, or `undefined`. */
+function bindingProblem(
   given: number,
   found: {
     numbered: boolean;
@@ -113,34 +146,25 @@ function checkBinding(
     missing: string | undefined;
     named: string | undefined;
   },
-  dialect: Dialect,
-): void {
+  binding: ParameterBinding | undefined,
+  dialectName: string,
+): string | undefined {
   const values = `${given} value${given === 1 ? "" : "s"} given`;
   if (found.named !== undefined) {
-    throw new ParameterMismatchError(
-      `The placeholder ${found.named} cannot be bound: ${dialect.name} binds a list of values to ${found.prefix} placeholders only (${values})`,
-      dialect.name,
-    );
+    return `The placeholder ${found.named} cannot be bound: ${dialectName} binds a list of values to ${found.prefix} placeholders only (${values})`;
   }
-  if (found.missing !== undefined) {
-    throw new ParameterMismatchError(`The placeholder ${found.missing} has no value (${values})`, dialect.name);
-  }
+  if (found.missing !== undefined) return `The placeholder ${found.missing} has no value (${values})`;
   if (!found.numbered) {
-    if (found.next < given && !dialect.parameterBinding?.extraValuesIgnored) {
-      throw new ParameterMismatchError(
-        `${values} but the statement has ${found.next} ${found.prefix} placeholder${found.next === 1 ? "" : "s"}: value ${found.next + 1} is not used`,
-        dialect.name,
-      );
+    if (found.next < given && !binding?.extraValuesIgnored) {
+      return `${values} but the statement has ${found.next} ${found.prefix} placeholder${found.next === 1 ? "" : "s"}: value ${found.next + 1} is not used`;
     }
-    return;
+    return undefined;
   }
   const unused = found.used.indexOf(0);
   if (unused !== -1) {
-    throw new ParameterMismatchError(
-      `${values} but the statement has no placeholder ${found.prefix}${unused + 1}: value ${unused + 1} is not used`,
-      dialect.name,
-    );
+    return `${values} but the statement has no placeholder ${found.prefix}${unused + 1}: value ${unused + 1} is not used`;
   }
+  return undefined;
 }
 
 const WHITESPACE = /\s/;
