@@ -174,3 +174,65 @@ describe("the version_num width on PostgreSQL with versionTableSchema", () => {
     expect(await probe.query(`SELECT version_num FROM ${schema}.alembic_version`)).toEqual([{ version_num: longId }]);
   });
 });
+
+/**
+ * On MySQL the version table's schema is another database: the width is
+ * read there, and the suggested ALTER (MySQL's DDL takes no schema option)
+ * first switches to it with `USE`.
+ */
+describe("the version_num width on MySQL with versionTableSchema (another database)", () => {
+  const harness = harnesses.find((candidate) => candidate.name === "mysql");
+  let database: TestDatabase;
+  let versions: TestDatabase;
+  let schema: string;
+  let project: TestProject;
+  let probe: DatabaseProbe;
+  const longId = `b000_${"z".repeat(35)}`;
+
+  beforeAll(async () => {
+    if (harness === undefined) throw new Error("RETORT_TEST_DIALECTS leaves out mysql, which this test needs");
+    database = await harness.create();
+    versions = await harness.create();
+    schema = new URL(versions.url).pathname.slice(1);
+    project = new TestProject({ url: database.url, config: { versionTableSchema: schema } });
+    probe = new DatabaseProbe(harness, database.url, project.dir);
+    await probe.use(async (connection) => {
+      // The version table Alembic created there (version_table_schema), and a wider one of the same
+      // name in the URL's own database, which does not count.
+      await connection.execute(
+        `CREATE TABLE \`${schema}\`.alembic_version (version_num VARCHAR(32) NOT NULL, PRIMARY KEY (version_num))`,
+      );
+      await connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(64) NOT NULL)");
+    });
+    project.addRevision({ id: "a000", down: null });
+    project.addRevision({ id: longId, down: "a000" });
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    await database?.drop();
+    await versions?.drop();
+  });
+
+  it("refuses by that database's VARCHAR(32), naming the ALTER to run there, then works once it ran", async () => {
+    project.ok("stamp", "a000");
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    const statement = `USE \`${schema}\`; ALTER TABLE \`alembic_version\` MODIFY \`version_num\` VARCHAR(64) NOT NULL;`;
+    expect(lastLine(result.stderr)).toContain(
+      `the version table '${schema}.alembic_version' holds at most 32 characters`,
+    );
+    expect(lastLine(result.stderr)).toContain(`run the command again: ${statement}`);
+    expect(await probe.query(`SELECT version_num FROM \`${schema}\`.alembic_version`)).toEqual([
+      { version_num: "a000" },
+    ]);
+    expect(await probe.tableExists("t_a000")).toBe(false);
+
+    await probe.use(async (connection) => {
+      for (const part of statement.slice(0, -1).split("; ")) await connection.execute(part);
+    });
+    project.ok("upgrade", "head");
+    expect(await probe.query(`SELECT version_num FROM \`${schema}\`.alembic_version`)).toEqual([
+      { version_num: longId },
+    ]);
+  });
+});
