@@ -369,8 +369,24 @@ describe("indexes and constraints", () => {
     expect(compile({ kind: "dropTableComment", table: "t" })).toEqual(["ALTER TABLE `t` COMMENT = ''"]);
   });
 
-  it("refuses schemas: the URL's database is the schema", () => {
-    expect(() => compile({ kind: "dropTable", table: "t", schema: "other" })).toThrow(/has no schemas/);
+  it("takes a table's schema as another database, as SQLAlchemy does; CREATE SCHEMA stays refused", () => {
+    expect(compile({ kind: "dropTable", table: "t", schema: "other" })).toEqual(["DROP TABLE `other`.`t`"]);
+    expect(compile({ kind: "addColumn", table: "t", schema: "other", column: column("c", integer()) })).toEqual([
+      "ALTER TABLE `other`.`t` ADD COLUMN `c` INTEGER",
+    ]);
+    expect(
+      compile({
+        kind: "createForeignKey",
+        name: "fk",
+        sourceTable: "t",
+        sourceSchema: "other",
+        referentTable: "u",
+        referentSchema: "main",
+        localColumns: ["u_id"],
+        remoteColumns: ["id"],
+      }),
+    ).toEqual(["ALTER TABLE `other`.`t` ADD CONSTRAINT `fk` FOREIGN KEY (`u_id`) REFERENCES `main`.`u` (`id`)"]);
+    expect(() => compile({ kind: "createSchema", name: "other" })).toThrow(/has no schemas/);
   });
 });
 

@@ -148,6 +148,16 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
   }
 
   /**
+   * A table's `schema` is another database on the server, as SQLAlchemy's
+   * `schema=` on MySQL (`` `other`.`t` ``): the version table of
+   * `versionTableSchema`, a table a migration keeps beside the URL's
+   * database. `createSchema`/`dropSchema` stay refused.
+   */
+  protected override tableSchemas(): boolean {
+    return true;
+  }
+
+  /**
    * A batch block runs as plain ALTERs; with `copyFrom`, an `alterColumn`
    * step takes the `existing*` options MODIFY needs from that table (see
    * `existingFromCopy`).

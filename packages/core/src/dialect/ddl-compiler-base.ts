@@ -64,7 +64,7 @@ export abstract class DdlCompilerBase extends DdlDefinitionRenderer {
   }
 
   protected compileOperation(operation: Operation): CompiledStatement[] {
-    if (!this.dialect.capabilities.schemas) {
+    if (!this.tableSchemas()) {
       const target = schemaOf(operation);
       if (target !== undefined) this.rejectSchema(operation.kind, target.table, target.schema);
     }
@@ -402,6 +402,16 @@ export abstract class DdlCompilerBase extends DdlDefinitionRenderer {
   }
 
   // Batches, rows, schemas.
+
+  /**
+   * Whether a table's operations may name its schema (`{ schema }`):
+   * where the database has schemas. Else such an operation is refused
+   * (`rejectSchema`), never run on the table of that name elsewhere. MySQL
+   * overrides it: there a schema names another database.
+   */
+  protected tableSchemas(): boolean {
+    return this.dialect.capabilities.schemas;
+  }
 
   /**
    * A batch where the database alters in place runs as plain ALTERs, each
