@@ -81,6 +81,25 @@ for (const harness of harnesses) {
       expect(fromA1).toContain("-- Running upgrade a1 -> b2");
     });
 
+    it("counts a relative target without a starting revision from base, as Alembic, and says so", async () => {
+      const project = await freshProject();
+      project.addRevision({ id: "a1", down: null });
+      project.addRevision({ id: "b2", down: "a1" });
+      project.addRevision({ id: "c3", down: "b2" });
+      const two = project.run("upgrade", "--sql", "+2");
+      expect(two.status, two.stderr).toBe(0);
+      expect(two.stdout).toContain("-- Running upgrade  -> a1");
+      expect(two.stdout).toContain("-- Running upgrade a1 -> b2");
+      expect(two.stdout).not.toContain("-> c3");
+      expect(two.stderr).toContain(
+        "--sql without a starting revision starts from an empty database: +2 counts from base",
+      );
+      expect(project.run("upgrade", "--sql", "b2:+1").stdout).toContain("-- Running upgrade b2 -> c3");
+      const overrun = project.run("upgrade", "--sql", "+4");
+      expect(overrun.status).toBe(1);
+      expect(overrun.stderr).toContain("Relative revision +4 didn't produce 4 migrations");
+    });
+
     it("refuses what needs a live database before printing anything, saying what to do instead", async () => {
       const project = await freshProject();
       project.addRevision({ id: "a1", down: null, upgrade: '  await op.getBind().query("SELECT 1");' });
@@ -91,8 +110,6 @@ for (const harness of harnesses) {
       expect(bind.stderr).toContain("op.getContext().isOffline");
       const downgrade = project.run("downgrade", "--sql", "base");
       expect(downgrade.stderr).toContain("FAILED: downgrade with --sql requires <fromrev>:<torev>");
-      const relative = project.run("upgrade", "--sql", "+1");
-      expect(relative.stderr).toContain("needs a starting revision");
       const purge = project.run("stamp", "--sql", "--purge", "a1");
       expect(purge.stderr).toContain("FAILED: Can't use --purge with --sql mode");
       const starts = project.run("stamp", "--sql", "a1:a1", "base:a1");

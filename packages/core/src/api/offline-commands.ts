@@ -18,7 +18,9 @@ export interface OfflineResult extends RunResult {
 /**
  * `upgrade --sql [FROM:]TO`: the SQL script of an upgrade, for the URL's
  * dialect, without connecting. Without `FROM` the script starts from an
- * empty database (and creates the version table), as Alembic's does.
+ * empty database (and creates the version table), as Alembic's does; a
+ * relative target then counts from base (`+2`: the first two), with a
+ * warning that says how to count from a revision.
  *
  * ```ts
  * const { script } = await upgradeSql(config, "ae1027a6acf:head");
@@ -30,7 +32,13 @@ export function upgradeSql(
   options: CommandOptions = {},
 ): Promise<OfflineResult> {
   const environment = new Environment(config, options, { runsMigrations: true });
-  const { start, target } = splitRange(range, "upgrade");
+  const { start, target } = splitRange(range);
+  if (start === undefined && parseRelative(target)) {
+    // As Alembic: no FROM is an empty database, so `+2` counts from base (the script creates the version table).
+    options.onWarning?.(
+      `--sql without a starting revision starts from an empty database: ${target} counts from base. To count from a database's revision, give it: upgrade --sql <fromrev>:${target}`,
+    );
+  }
   return runOffline(environment, start, target, (graph, heads) => planUpgrade(graph, heads, target));
 }
 
@@ -44,7 +52,7 @@ export function downgradeSql(
   if (!range.includes(":")) {
     throw new CommandError("downgrade with --sql requires <fromrev>:<torev>", { code: "OFFLINE_RANGE_REQUIRED" });
   }
-  const { start, target } = splitRange(range, "downgrade");
+  const { start, target } = splitRange(range);
   const warn = options.onWarning;
   return runOffline(environment, start, target, (graph, heads) =>
     explainAmbiguousDowngrade(graph, target, () =>
@@ -94,18 +102,12 @@ export async function ensureVersionSql(
   return sink.script;
 }
 
-/** `FROM:TO` → its parts; a relative `TO` needs a `FROM` to count from. */
-function splitRange(range: string, command: string): { start: string | undefined; target: string } {
+/** `FROM:TO` → its parts (`FROM` may be left out). */
+function splitRange(range: string): { start: string | undefined; target: string } {
   const colon = range.indexOf(":");
-  const start = colon === -1 ? undefined : range.slice(0, colon);
-  const target = colon === -1 ? range : range.slice(colon + 1);
-  if (start === undefined && parseRelative(target)) {
-    throw new CommandError(
-      `A relative target (${target}) needs a starting revision in --sql mode, which does not read the database: use ${command} --sql <fromrev>:${target}`,
-      { code: "OFFLINE_RELATIVE_NEEDS_START" },
-    );
-  }
-  return { start, target };
+  return colon === -1
+    ? { start: undefined, target: range }
+    : { start: range.slice(0, colon), target: range.slice(colon + 1) };
 }
 
 /** Runs the plan through a script sink: no connection, no lock, heads from `start`. */
