@@ -83,8 +83,13 @@ describe("alterColumn", () => {
     expect(alter({ serverDefault: sql`lower('X')` })).toEqual([`${column} SET DEFAULT lower('X')`]);
   });
 
-  it("creates an enum type before changing the column to it, in the table's schema", () => {
-    expect(alter({ type: enumType("kind", ["a", "b"]), using: '"email"::"app"."kind"' }, "app")).toEqual([
+  it("creates an enum type before changing the column to it, in the default schema or the table's", () => {
+    expect(alter({ type: enumType("kind", ["a", "b"]), using: '"email"::"kind"' }, "app")).toEqual([
+      `CREATE TYPE "kind" AS ENUM ('a', 'b')`,
+      `ALTER TABLE "app"."users" ALTER COLUMN "email" TYPE "kind" USING "email"::"kind"`,
+    ]);
+    const inherited = enumType("kind", ["a", "b"], { inheritSchema: true });
+    expect(alter({ type: inherited, using: '"email"::"app"."kind"' }, "app")).toEqual([
       `CREATE TYPE "app"."kind" AS ENUM ('a', 'b')`,
       `ALTER TABLE "app"."users" ALTER COLUMN "email" TYPE "app"."kind" USING "email"::"app"."kind"`,
     ]);

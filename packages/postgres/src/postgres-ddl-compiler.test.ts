@@ -130,12 +130,27 @@ describe("createTable", () => {
     ]);
   });
 
-  it("puts an enum type in the table's schema, and ignores an existing one with ifNotExists", () => {
+  it("puts an enum type in the default schema as SQLAlchemy, or where it says", () => {
+    const sqlOf = (type: ReturnType<typeof enumType>) =>
+      dialect
+        .compile({ kind: "createTable", table: table("t", column("mood", type), { schema: "app" }) })
+        .map((statement) => statement.sql);
+    expect(sqlOf(enumType("mood", ["a"]))).toEqual([
+      `CREATE TYPE "mood" AS ENUM ('a')`,
+      'CREATE TABLE "app"."t" (\n  "mood" "mood"\n)',
+    ]);
+    expect(sqlOf(enumType("mood", ["a"], { schema: "types" }))).toEqual([
+      `CREATE TYPE "types"."mood" AS ENUM ('a')`,
+      'CREATE TABLE "app"."t" (\n  "mood" "types"."mood"\n)',
+    ]);
+  });
+
+  it("puts an enum type that inherits its table's schema there, and ignores an existing one with ifNotExists", () => {
     expect(
       dialect
         .compile({
           kind: "createTable",
-          table: table("t", column("mood", enumType("mood", ["a"])), { schema: "app" }),
+          table: table("t", column("mood", enumType("mood", ["a"], { inheritSchema: true })), { schema: "app" }),
           ifNotExists: true,
         })
         .map((statement) => statement.sql),

@@ -371,7 +371,10 @@ describe("DDL round trips on a real server", () => {
       createTable(
         "things",
         column("id", integer(), { primaryKey: true, autoincrement: true }),
-        column("state", enumType("state", ["new", "done"]), { serverDefault: "new", index: true }),
+        column("state", enumType("state", ["new", "done"], { inheritSchema: true }), {
+          serverDefault: "new",
+          index: true,
+        }),
         column("owner_id", integer(), { references: "public.owners.id" }),
         { schema: "app", comment: "in app" },
       ),

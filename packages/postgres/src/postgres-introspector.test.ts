@@ -484,7 +484,8 @@ describe("constraints, indexes, enums, identity", () => {
       table: table(
         "things",
         column("id", integer(), { primaryKey: true }),
-        column("mood", enumType("mood", ["ok", "meh"])),
+        column("mood", enumType("mood", ["ok", "meh"], { inheritSchema: true })),
+        column("shared", enumType("state", ["a", "b"])),
         column("owner_id", integer(), { references: "public.owners.id" }),
         { schema: "app", comment: "in app" },
       ),
@@ -492,16 +493,23 @@ describe("constraints, indexes, enums, identity", () => {
       await connection.execute(statement.sql, statement.parameters);
     }
     await create("alembic_version", column("version_num", string(32), { primaryKey: true }));
-    await create("kept", column("state", enumType("state", ["a", "b"])));
+    // "state" exists already (things.shared created it in the default schema).
+    await create("kept", column("state", customType('"state"')));
     const main = await introspector.introspect(read, { excludeTables: ["alembic_version"] });
     expect(main.tables.map((found) => found.name).sort()).toEqual(["kept", "owners"]);
     expect(main.enums).toEqual([{ name: "state", values: ["a", "b"] }]);
     const app = await introspector.introspect(read, { schema: "app" });
     expect(app.enums).toEqual([{ name: "mood", schema: "app", values: ["ok", "meh"] }]);
+    // A column's type says its schema when it is not the default one.
+    const things = app.tables.find((found) => found.name === "things");
+    expect(things?.columns.map((found) => found.type).filter((type) => type.kind === "enum")).toEqual([
+      { kind: "enum", name: "mood", values: ["ok", "meh"], schema: "app" },
+      { kind: "enum", name: "state", values: ["a", "b"] },
+    ]);
     expect(app.defaultSchema).toBe("public");
     expect(app.tables).toHaveLength(1);
     expect(app.tables[0]?.options).toEqual({ schema: "app", comment: "in app" });
-    expect(app.tables[0]?.columns[1]?.type).toEqual(enumType("mood", ["ok", "meh"]));
+    expect(app.tables[0]?.columns[1]?.type).toEqual(enumType("mood", ["ok", "meh"], { schema: "app" }));
     expect(app.tables[0]?.constraints).toContainEqual({
       kind: "foreignKey",
       name: "things_owner_id_fkey",

@@ -194,7 +194,13 @@ function reflectColumn(
   const type: ColumnType =
     values === undefined
       ? postgresColumnType(row.formatted_type)
-      : { kind: "enum", name: row.type_name, values: [...values] };
+      : {
+          kind: "enum",
+          name: row.type_name,
+          values: [...values],
+          // A type outside the default schema says where it is (a table may use a type of another schema).
+          ...(row.type_schema === row.current_schema ? {} : { schema: row.type_schema }),
+        };
   const identity = row.identity === "a" ? "always" : row.identity === "d" ? "byDefault" : undefined;
   const generated = row.generated === "s" || row.generated === "v";
   const serial =

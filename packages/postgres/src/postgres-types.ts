@@ -1,4 +1,4 @@
-import type { ColumnType } from "@retort/core";
+import { type ColumnType, enumSchemaOf } from "@retort/core";
 import { isWrittenSqlExpression } from "@retort/core/dialect";
 import { dateToIso } from "@retort/core/dialect";
 import { qualifiedName } from "./postgres-dialect.js";
@@ -8,11 +8,13 @@ import { qualifiedName } from "./postgres-dialect.js";
  * PostgreSQL (https://www.postgresql.org/docs/current/datatype.html), so
  * that a database Retort created and one Alembic created look the same to
  * reflection and autogenerate. An enum is the native type named after it,
- * in the table's schema (created by `PostgresDdlCompiler.createEnumType`).
+ * in its own schema (`enumSchemaOf`: the default one unless it says; the
+ * table's, `schema`, when it inherits it), created by
+ * `PostgresDdlCompiler.createEnumType`.
  *
  * ```ts
  * renderPostgresType(dateTime({ timezone: true })); // "TIMESTAMP WITH TIME ZONE"
- * renderPostgresType(enumType("mood", ["ok"]), "app"); // '"app"."mood"'
+ * renderPostgresType(enumType("mood", ["ok"], { inheritSchema: true }), "app"); // '"app"."mood"'
  * ```
  */
 export function renderPostgresType(type: ColumnType, schema?: string): string {
@@ -56,7 +58,7 @@ export function renderPostgresType(type: ColumnType, schema?: string): string {
     case "uuid":
       return "UUID";
     case "enum":
-      return qualifiedName(type.name, schema);
+      return qualifiedName(type.name, enumSchemaOf(type, schema));
     case "binary":
       // BYTEA has no length; SQLAlchemy's LargeBinary(length) writes BYTEA too.
       return "BYTEA";

@@ -6,6 +6,7 @@ import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.j
 import type { StatementSink } from "../pipeline/statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { VersionTable } from "../runtime/version-table.js";
+import { enumSchemaOf } from "../schema/column-type.js";
 import { type CommandOptions, Environment, statementOptions } from "../api/environment.js";
 import { compareSchemas, type DeclaredSchema, dialectTypeText } from "./compare-schemas.js";
 import { loadDeclaredSchema } from "./declared-schema.js";
@@ -160,6 +161,20 @@ async function reflect(
   }
   const schemas = new Set<string | undefined>([undefined]);
   if (dialect.capabilities.schemas) for (const table of declared.tables) schemas.add(table.options.schema);
+  // A schema only an enum type is declared in (`enumType(..., { schema })`): its types are read, and of
+  // them only those declared (its tables and other types belong to something else).
+  const enumOnly = new Map<string, Set<string>>();
+  if (dialect.capabilities.schemas) {
+    for (const table of declared.tables) {
+      for (const column of table.columns) {
+        if (column.type.kind !== "enum") continue;
+        const schema = enumSchemaOf(column.type, table.options.schema);
+        if (schema === undefined || schemas.has(schema)) continue;
+        enumOnly.set(schema, (enumOnly.get(schema) ?? new Set()).add(column.type.name));
+      }
+    }
+  }
+  for (const schema of enumOnly.keys()) schemas.add(schema);
   for (const schema of [...schemas]) if (!schemaIncluded(schema)) schemas.delete(schema);
   const tables: ReflectedSchema["tables"][number][] = [];
   const enums: ReflectedSchema["enums"][number][] = [];
@@ -173,6 +188,11 @@ async function reflect(
       excludeTables: versionHere ? [config.versionTable] : [],
     });
     defaultSchema ??= result.defaultSchema;
+    const onlyEnums = schema === undefined ? undefined : enumOnly.get(schema);
+    if (onlyEnums !== undefined) {
+      for (const item of result.enums) if (onlyEnums.has(item.name)) enums.push({ ...item, schema });
+      continue;
+    }
     for (const table of result.tables) {
       const tagged = schema !== undefined && table.options.schema === undefined;
       tables.push(tagged ? { ...table, options: { ...table.options, schema } } : table);

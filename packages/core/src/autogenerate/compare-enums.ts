@@ -1,4 +1,5 @@
 import type { ReflectedEnum, ReflectedSchema } from "../introspection/reflected-schema.js";
+import { enumSchemaOf } from "../schema/column-type.js";
 import type { DeclaredSchema } from "./compare-schemas.js";
 import type { SchemaDiff } from "./schema-diff.js";
 
@@ -15,7 +16,7 @@ export function compareEnums(
   for (const table of declared.tables) {
     for (const column of table.columns) {
       if (column.type.kind !== "enum") continue;
-      const schema = table.options.schema;
+      const schema = enumSchemaOf(column.type, table.options.schema);
       wanted.set(`${schema ?? ""}.${column.type.name}`, {
         name: column.type.name,
         ...(schema === undefined ? {} : { schema }),

@@ -1,5 +1,5 @@
 import type { Operation } from "../operations/operation.js";
-import { type ColumnType, customType } from "../schema/column-type.js";
+import { type ColumnType, customType, enumSchemaOf } from "../schema/column-type.js";
 import type { ColumnDefinition } from "../schema/table-elements.js";
 import type { PlanStep } from "./plan-migration.js";
 import type { SchemaDiff } from "./schema-diff.js";
@@ -14,14 +14,16 @@ import type { SchemaDiff } from "./schema-diff.js";
 export function enumsUsed(diffs: readonly SchemaDiff[]): Set<string> {
   const used = new Set<string>();
   const note = (columns: readonly ColumnDefinition[], schema: string | undefined) => {
-    for (const column of columns) if (column.type.kind === "enum") used.add(enumKey(column.type.name, schema));
+    for (const column of columns) {
+      if (column.type.kind === "enum") used.add(enumKey(column.type.name, enumSchemaOf(column.type, schema)));
+    }
   };
   for (const diff of diffs) {
     if (diff.kind === "add_table" || diff.kind === "remove_table") note(diff.table.columns, diff.table.options.schema);
     if (diff.kind === "add_column" || diff.kind === "remove_column") note([diff.column], diff.schema);
     if (diff.kind === "modify_type") {
-      if (diff.to.kind === "enum") used.add(enumKey(diff.to.name, diff.schema));
-      if (diff.from.kind === "enum") used.add(enumKey(diff.from.name, diff.schema));
+      if (diff.to.kind === "enum") used.add(enumKey(diff.to.name, enumSchemaOf(diff.to, diff.schema)));
+      if (diff.from.kind === "enum") used.add(enumKey(diff.from.name, enumSchemaOf(diff.from, diff.schema)));
     }
   }
   return used;
@@ -43,12 +45,13 @@ export function eachEnumCreatedOnce(steps: readonly PlanStep[], created: Readonl
   const made = new Set<string>();
   const typeFor = (type: ColumnType, schema: string | undefined): ColumnType => {
     if (type.kind !== "enum") return type;
-    const key = enumKey(type.name, schema);
+    const typeSchema = enumSchemaOf(type, schema);
+    const key = enumKey(type.name, typeSchema);
     if (created.has(key) && !made.has(key)) {
       made.add(key);
       return type;
     }
-    return customType(qualified(type.name, schema));
+    return customType(qualified(type.name, typeSchema));
   };
   return steps.map((step): PlanStep => {
     if (step.kind === "createTable") {

@@ -165,7 +165,8 @@ describe("planMigration", () => {
       column("status", status),
       column("mood", enumType("mood", ["ok"])),
     );
-    const old = table("old", column("mood", enumType("mood", ["ok"])), { schema: "app" });
+    // As the introspector reads it: a type outside the default schema says where it is.
+    const old = table("old", column("mood", enumType("mood", ["ok"], { schema: "app" })), { schema: "app" });
     const existingType = { type: string(10), nullable: true, serverDefault: null, comment: null };
     const plan = planMigration(
       [

@@ -309,8 +309,15 @@ export function renderType(type: ColumnType, imports: Set<string>): string {
       return use("numeric", [type.precision, type.scale].filter((part) => part !== undefined).join(", "));
     case "float":
       return use("float", type.precision === undefined ? "" : String(type.precision));
-    case "enum":
-      return use("enumType", `${str(type.name)}, ${value(type.values, imports)}`);
+    case "enum": {
+      const where =
+        type.schema !== undefined
+          ? `, { schema: ${str(type.schema)} }`
+          : type.inheritSchema === true
+            ? ", { inheritSchema: true }"
+            : "";
+      return use("enumType", `${str(type.name)}, ${value(type.values, imports)}${where}`);
+    }
     case "custom":
       return use("customType", str(type.sql));
     default: {

@@ -1,7 +1,7 @@
 import { UnsupportedOperationError } from "../errors/database-error.js";
 import type { CompiledStatement } from "../operations/operation.js";
 import { checkOptions, type OptionNames } from "../schema/check-options.js";
-import type { ColumnType } from "../schema/column-type.js";
+import { type ColumnType, enumSchemaOf } from "../schema/column-type.js";
 import { expressionSql } from "../schema/sql-expression.js";
 import { parseReference } from "../schema/table-elements.js";
 import type { ColumnDefinition, ConstraintDefinition, ServerDefault } from "../schema/table-elements.js";
@@ -196,15 +196,17 @@ export abstract class DdlDefinitionRenderer {
     for (const column of columns) {
       const type: ColumnType = column.type;
       if (type.kind !== "enum") continue;
-      const known = seen.get(type.name);
+      const typeSchema = enumSchemaOf(type, schema);
+      const key = `${typeSchema ?? ""}.${type.name}`;
+      const known = seen.get(key);
       if (known !== undefined) {
         if (known.join("\u0000") !== type.values.join("\u0000")) {
           throw new TypeError(`enumType("${type.name}") is declared twice with different values`);
         }
         continue;
       }
-      seen.set(type.name, type.values);
-      statements.push(this.createEnumType(type.name, type.values, schema, ifNotExists));
+      seen.set(key, type.values);
+      statements.push(this.createEnumType(type.name, type.values, typeSchema, ifNotExists));
     }
     return statements;
   }

@@ -20,7 +20,15 @@ export type ColumnType =
   | { readonly kind: "json" }
   | { readonly kind: "jsonb" }
   | { readonly kind: "uuid" }
-  | { readonly kind: "enum"; readonly name: string; readonly values: readonly string[] }
+  | {
+      readonly kind: "enum";
+      readonly name: string;
+      readonly values: readonly string[];
+      /** The schema of the type (PostgreSQL); see `EnumTypeOptions`. */
+      readonly schema?: string;
+      /** The type is in its table's schema; see `EnumTypeOptions`. */
+      readonly inheritSchema?: boolean;
+    }
   | { readonly kind: "binary"; readonly length?: number }
   | { readonly kind: "custom"; readonly sql: string };
 
@@ -60,12 +68,41 @@ export const json = (): ColumnType => ({ kind: "json" });
 export const jsonb = (): ColumnType => ({ kind: "jsonb" });
 /** Native UUID on PostgreSQL, CHAR(36) on MySQL, VARCHAR(36) on SQLite. */
 export const uuid = (): ColumnType => ({ kind: "uuid" });
-/** A native enum type on PostgreSQL, ENUM on MySQL, a CHECK constraint on SQLite. */
-export const enumType = (name: string, values: readonly string[]): ColumnType => ({
+/**
+ * Where PostgreSQL's type of an `enumType` lives, as SQLAlchemy's `Enum(schema=..., inherit_schema=...)`:
+ * by default in the database's default schema (the search path), whatever
+ * the schema of the table using it.
+ */
+export interface EnumTypeOptions {
+  /** The type's schema. */
+  readonly schema?: string;
+  /** The type is in the schema of the table using it (ignored with `schema`). */
+  readonly inheritSchema?: boolean;
+}
+
+/**
+ * A native enum type on PostgreSQL (in the default schema unless
+ * `options` say otherwise, as SQLAlchemy's), ENUM on MySQL, a CHECK
+ * constraint on SQLite.
+ */
+export const enumType = (name: string, values: readonly string[], options: EnumTypeOptions = {}): ColumnType => ({
   kind: "enum",
   name,
   values: [...values],
+  ...(options.schema === undefined ? {} : { schema: options.schema }),
+  ...(options.inheritSchema === true && options.schema === undefined ? { inheritSchema: true } : {}),
 });
+
+/**
+ * The schema of an enum type used by a table in `tableSchema`: its own,
+ * the table's when it inherits it, else none (the default schema).
+ */
+export function enumSchemaOf(
+  type: { readonly schema?: string; readonly inheritSchema?: boolean },
+  tableSchema: string | undefined,
+): string | undefined {
+  return type.schema ?? (type.inheritSchema === true ? tableSchema : undefined);
+}
 export const binary = (length?: number): ColumnType =>
   length === undefined ? { kind: "binary" } : { kind: "binary", length };
 /** A type name passed to the database as written, e.g. `customType("CITEXT")`. */
