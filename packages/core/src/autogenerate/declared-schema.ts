@@ -1,3 +1,4 @@
+import type { Dialect } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import { importModule } from "../config/module-loader.js";
 import type { SchemaSource } from "../config/retort-config.js";
@@ -13,7 +14,9 @@ import { applyNamingConvention, isNamingConvention } from "./naming-convention.j
  * exported twice counts once; two different tables with one name are an
  * error. A module may export `namingConvention` (`{ pk, fk, uq, ck, ix }`
  * templates, as SQLAlchemy's `MetaData(naming_convention=...)`) to name its
- * tables' unnamed constraints and indexes. A path ending in `.sql` is a
+ * tables' unnamed constraints and indexes; the declared schema is loaded
+ * for the database it is compared with, whose `maxIdentifierLength`
+ * shortens the names it makes as SQLAlchemy does. A path ending in `.sql` is a
  * SQL file: `readSqlFile` applies it to a scratch database of the same
  * dialect and the tables it creates are the declared ones.
  */
@@ -21,6 +24,8 @@ export async function loadDeclaredSchema(
   source: SchemaSource | readonly SchemaSource[] | undefined,
   /** Reads a `.sql` schema file: applies it to a scratch database and reflects it. */
   readSqlFile?: (file: string) => Promise<ReflectedSchema>,
+  /** The database's dialect: a naming convention's names are shortened to its `maxIdentifierLength`. */
+  dialect?: Pick<Dialect, "maxIdentifierLength">,
 ): Promise<DeclaredSchema> {
   if (source === undefined) {
     throw new CommandError(
@@ -40,11 +45,15 @@ export async function loadDeclaredSchema(
       return { tables: (await readSqlFile(item)).tables };
     }),
   );
-  return collectTables(modules);
+  return collectTables(modules, dialect?.maxIdentifierLength);
 }
 
-/** The tables found in modules (their exports walked through arrays and plain objects). */
-export function collectTables(modules: readonly unknown[]): DeclaredSchema {
+/**
+ * The tables found in modules (their exports walked through arrays and
+ * plain objects); names a module's `namingConvention` makes are shortened
+ * past `maxLength` characters (`shortenConventionName`).
+ */
+export function collectTables(modules: readonly unknown[], maxLength?: number): DeclaredSchema {
   const found = new Map<string, TableDefinition>();
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number) => {
@@ -71,7 +80,7 @@ export function collectTables(modules: readonly unknown[]): DeclaredSchema {
     const convention = (module as { namingConvention?: unknown } | null)?.namingConvention;
     if (!isNamingConvention(convention)) continue;
     for (const [key, table] of found) {
-      if (!before.has(table)) found.set(key, applyNamingConvention(table, convention));
+      if (!before.has(table)) found.set(key, applyNamingConvention(table, convention, maxLength));
     }
   }
   return { tables: [...found.values()] };

@@ -9,4 +9,10 @@ export { renderBody, renderColumn, renderImports, renderType } from "./render-op
 export type { RenderedBody } from "./render-operations.js";
 export { describeDiff, diffTable } from "./schema-diff.js";
 export type { ExistingColumn, SchemaDiff, SchemaDiffKind } from "./schema-diff.js";
-export { applyNamingConvention, conventionName, isNamingConvention } from "./naming-convention.js";
+export {
+  applyNamingConvention,
+  conventionName,
+  isNamingConvention,
+  shortenConventionName,
+} from "./naming-convention.js";
+export type { ConventionContext } from "./naming-convention.js";

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { NamingConvention } from "../operations/batch-operation.js";
 import {
   type ColumnDefinition,
@@ -24,30 +25,66 @@ export function isNamingConvention(value: unknown): value is NamingConvention {
   return entries.length > 0 && entries.every(([key, template]) => KEYS.has(key) && typeof template === "string");
 }
 
+/** What a template is filled from besides the table and columns (`conventionName`). */
+export interface ConventionContext {
+  /** The table's schema: `%(column_0_label)s` starts with it (dots as `_`). */
+  readonly schema?: string | undefined;
+  /** The constraint's own name, for `%(constraint_name)s`: only a constraint given a name has one. */
+  readonly constraintName?: string | undefined;
+}
+
+/** `column_0_name`, `column_0N_label`, `referred_column_0_N_name`, ...: SQLAlchemy's column tokens. */
+const COLUMN_TOKEN = /^(referred_)?column_(\d+)(_?N)?_(name|key|label)$/;
+
 /**
- * A name from a SQLAlchemy-style template: `%(table_name)s`,
- * `%(column_0_name)s`, `%(column_0_N_name)s`, `%(column_0_label)s`,
- * `%(referred_table_name)s`, `%(referred_column_0_name)s`. Undefined when
- * the template has a token it cannot fill (`%(constraint_name)s`).
+ * A name from a SQLAlchemy-style template, with the tokens of SQLAlchemy's
+ * `ConventionDict` (sqlalchemy/sql/naming.py): `%(table_name)s`,
+ * `%(referred_table_name)s` (the referred table without its schema:
+ * `"billing.invoices"` gives `invoices`), `%(constraint_name)s`, and per
+ * column `%(column_0_name)s`, `%(column_0_key)s` (the name: Retort has no
+ * keys) and `%(column_0_label)s` (`<table>_<column>`, `<schema>_<table>_<column>`
+ * in a schema). Any index may replace `0`, where a column past the last
+ * gives `""` as in SQLAlchemy; `0N` joins every column's value with no
+ * separator, `0_N` with `_`. `%(referred_column_0_name)s` (`0N`, `0_N`)
+ * gives the referred columns. `%%` is a `%`.
+ *
+ * Undefined when the template has a token it cannot fill, where SQLAlchemy
+ * raises: an unknown one, `%(constraint_name)s` for a constraint without a
+ * name, a referred token outside a foreign key. The name is not shortened
+ * here (see `shortenConventionName`).
  */
 export function conventionName(
   template: string | undefined,
   table: string,
   columns: readonly string[],
   referred?: { readonly table: string; readonly columns: readonly string[] },
+  context: ConventionContext = {},
 ): string | undefined {
   if (template === undefined) return undefined;
-  const values: Record<string, string | undefined> = {
-    table_name: table,
-    column_0_name: columns[0],
-    column_0_N_name: columns.length === 0 ? undefined : columns.join("_"),
-    column_0_label: columns[0] === undefined ? undefined : `${table}_${columns[0]}`,
-    referred_table_name: referred?.table,
-    referred_column_0_name: referred?.columns[0],
+  const label = (column: string) =>
+    context.schema === undefined ? `${table}_${column}` : `${context.schema.replaceAll(".", "_")}_${table}_${column}`;
+  const token = (name: string): string | undefined => {
+    if (name === "table_name") return table;
+    if (name === "constraint_name") return context.constraintName;
+    if (name === "referred_table_name") return referred === undefined ? undefined : unqualified(referred.table);
+    const match = COLUMN_TOKEN.exec(name);
+    if (match === null) return undefined;
+    const [, isReferred, position = "0", multiples, attribute] = match;
+    if (isReferred !== undefined && (referred === undefined || attribute !== "name")) return undefined;
+    const values =
+      isReferred === undefined
+        ? columns.map((column) => (attribute === "label" ? label(column) : column))
+        : (referred?.columns ?? []);
+    if (multiples !== undefined)
+      return position === "0" ? values.join(multiples.startsWith("_") ? "_" : "") : undefined;
+    const value = values[Number(position)];
+    // A column past the last is "" in SQLAlchemy; a referred one is an IndexError.
+    return value ?? (isReferred === undefined ? "" : undefined);
   };
   let missing = false;
-  const name = template.replace(/%\((\w+)\)s/g, (_whole, token: string) => {
-    const value = values[token];
+  const name = template.replace(/%%|%\((\w+)\)s/g, (whole, key: string | undefined) => {
+    if (whole === "%%") return "%";
+    const value = token(key as string);
     if (value === undefined) missing = true;
     return value ?? "";
   });
@@ -55,20 +92,73 @@ export function conventionName(
 }
 
 /**
- * Names a declared table's unnamed constraints and indexes by the
- * convention (SQLAlchemy's `MetaData(naming_convention=...)`): column
- * shortcuts become named table elements (`unique: true` a named
- * `unique(...)`, `references` a named `foreignKey(...)`, `index: true` an
- * index named by `ix`, `primaryKey: true` a named `primaryKey(...)`), so
- * the migration creates them with the names the comparison expects.
+ * A convention's name as SQLAlchemy writes it for a database whose names
+ * are at most `maxLength` characters (`Dialect.maxIdentifierLength`;
+ * `SQLCompiler._truncate_and_render_maxlen_name`): a longer one keeps its
+ * first `maxLength - 8` characters, then `_` and the last 4 hex digits of
+ * the MD5 of the whole name (UTF-8). Without a limit, or within it, the
+ * name is kept. Only names a convention made are shortened: SQLAlchemy
+ * never shortens a name given explicitly.
+ *
+ * ```ts
+ * shortenConventionName("ix_customer_notification_settings_preferred_delivery_window_code", 63);
+ * // "ix_customer_notification_settings_preferred_delivery_wi_d1bf"
+ * ```
  */
-export function applyNamingConvention(table: TableDefinition, convention: NamingConvention): TableDefinition {
+export function shortenConventionName(name: string, maxLength: number | undefined): string {
+  if (maxLength === undefined || name.length <= maxLength) return name;
+  const characters = [...name];
+  if (characters.length <= maxLength) return name;
+  // Loaded here: `node:crypto` is only needed for a name past the limit.
+  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
+  const digest = createHash("md5").update(name, "utf8").digest("hex");
+  return `${characters.slice(0, maxLength - 8).join("")}_${digest.slice(-4)}`;
+}
+
+/** A table name without the schema a reference may carry (`"billing.invoices"`: `invoices`), split as the compiler splits it. */
+function unqualified(table: string): string {
+  const dot = table.indexOf(".");
+  return dot <= 0 || dot === table.length - 1 ? table : table.slice(dot + 1);
+}
+
+/**
+ * Names a declared table's constraints and indexes by the convention
+ * (SQLAlchemy's `MetaData(naming_convention=...)`): column shortcuts become
+ * named table elements (`unique: true` a named `unique(...)`, `references`
+ * a named `foreignKey(...)`, `index: true` an index named by `ix`,
+ * `primaryKey: true` a named `primaryKey(...)`), so the migration creates
+ * them with the names the comparison expects. Unnamed elements are named;
+ * a named one is renamed only where its kind's template has
+ * `%(constraint_name)s` (`ck_%(table_name)s_%(constraint_name)s` makes the
+ * check `positive` of `t` `ck_t_positive`), as SQLAlchemy does. Names past
+ * `maxLength` (the database's, `Dialect.maxIdentifierLength`) are
+ * shortened as SQLAlchemy shortens them (`shortenConventionName`).
+ */
+export function applyNamingConvention(
+  table: TableDefinition,
+  convention: NamingConvention,
+  maxLength?: number,
+): TableDefinition {
   const name = table.name;
+  const schema = table.options.schema;
+  const named = (
+    template: string | undefined,
+    columns: readonly (string | object)[],
+    referred?: { readonly table: string; readonly columns: readonly string[] },
+    constraintName?: string,
+  ) => {
+    const columnNames = columns.filter((column): column is string => typeof column === "string");
+    const made = conventionName(template, name, columnNames, referred, { schema, constraintName });
+    return made === undefined ? undefined : shortenConventionName(made, maxLength);
+  };
   const columns: ColumnDefinition[] = [];
   const constraints: ConstraintDefinition[] = [];
-  const indexes: IndexDefinition[] = [...table.indexes];
+  const indexes: IndexDefinition[] = table.indexes.map((index) => {
+    const renamed = renames(convention.ix) ? named(convention.ix, index.columns, undefined, index.name) : undefined;
+    return renamed === undefined ? index : { ...index, name: renamed };
+  });
   const primaryKeyColumns = table.columns.filter((column) => column.options.primaryKey).map((column) => column.name);
-  const pkName = conventionName(convention.pk, name, primaryKeyColumns);
+  const pkName = named(convention.pk, primaryKeyColumns);
   const hasPrimaryKeyConstraint = table.constraints.some((constraint) => constraint.kind === "primaryKey");
   for (const column of table.columns) {
     let options = { ...column.options };
@@ -77,14 +167,14 @@ export function applyNamingConvention(table: TableDefinition, convention: Naming
       options = { ...rest, nullable: false };
     }
     if (options.index) {
-      const indexName = conventionName(convention.ix, name, [column.name]);
+      const indexName = named(convention.ix, [column.name]);
       if (indexName !== undefined) {
         const { index: _index, unique: isUnique, ...rest } = options;
         options = rest;
         indexes.push({ kind: "index", name: indexName, columns: [column.name], ...(isUnique ? { unique: true } : {}) });
       }
     } else if (options.unique) {
-      const uniqueName = conventionName(convention.uq, name, [column.name]);
+      const uniqueName = named(convention.uq, [column.name]);
       if (uniqueName !== undefined) {
         const { unique: _unique, ...rest } = options;
         options = rest;
@@ -93,10 +183,7 @@ export function applyNamingConvention(table: TableDefinition, convention: Naming
     }
     if (options.references !== undefined) {
       const reference = parseReference(options.references);
-      const fkName = conventionName(convention.fk, name, [column.name], {
-        table: reference.table,
-        columns: [reference.column],
-      });
+      const fkName = named(convention.fk, [column.name], { table: reference.table, columns: [reference.column] });
       if (fkName !== undefined) {
         const { references: _references, ...rest } = options;
         options = rest;
@@ -117,22 +204,28 @@ export function applyNamingConvention(table: TableDefinition, convention: Naming
     constraints.unshift({ kind: "primaryKey", columns: primaryKeyColumns, name: pkName });
   }
   for (const constraint of table.constraints) {
-    if (constraint.name !== undefined) {
+    const template = convention[CONSTRAINT_KEYS[constraint.kind]];
+    if (constraint.name !== undefined && !renames(template)) {
       constraints.push(constraint);
       continue;
     }
-    const named =
-      constraint.kind === "unique"
-        ? conventionName(convention.uq, name, constraint.columns)
-        : constraint.kind === "foreignKey"
-          ? conventionName(convention.fk, name, constraint.columns, {
-              table: constraint.referredTable,
-              columns: constraint.referredColumns,
-            })
-          : constraint.kind === "primaryKey"
-            ? conventionName(convention.pk, name, constraint.columns)
-            : conventionName(convention.ck, name, []);
-    constraints.push(named === undefined ? constraint : { ...constraint, name: named });
+    const made =
+      constraint.kind === "foreignKey"
+        ? named(
+            template,
+            constraint.columns,
+            { table: constraint.referredTable, columns: constraint.referredColumns },
+            constraint.name,
+          )
+        : named(template, constraint.kind === "check" ? [] : constraint.columns, undefined, constraint.name);
+    constraints.push(made === undefined ? constraint : { ...constraint, name: made });
   }
   return { ...table, columns, constraints, indexes };
+}
+
+const CONSTRAINT_KEYS = { primaryKey: "pk", unique: "uq", foreignKey: "fk", check: "ck" } as const;
+
+/** Whether a template names elements that have a name of their own too (SQLAlchemy: `"constraint_name" in convention`). */
+function renames(template: string | undefined): boolean {
+  return template?.includes("constraint_name") ?? false;
 }
