@@ -98,6 +98,9 @@ export class MysqlDialect extends DialectBase {
   /** `SET NAMES <charset>`: a client replaying a script otherwise sends values in its own default character set. */
   readonly scriptPreamble: readonly string[];
 
+  /** MySQL's and MariaDB's 64 characters (SQLAlchemy's `max_index_name_length` and `max_constraint_name_length`). */
+  readonly maxIdentifierLength = MAX_IDENTIFIER_LENGTH;
+
   readonly #backslashEscapes: boolean;
 
   constructor(options: MysqlDialectOptions = {}) {

@@ -50,6 +50,8 @@ export class PostgresDialect extends DialectBase {
   readonly databaseName = "PostgreSQL";
   override readonly capabilities: DialectCapabilities = postgresCapabilities;
   readonly introspector = new PostgresIntrospector();
+  /** PostgreSQL keeps 63 bytes of a name; SQLAlchemy shortens convention names past 63 characters. */
+  readonly maxIdentifierLength = MAX_IDENTIFIER_BYTES;
 
   protected override createCompiler(): DdlCompilerBase {
     return new PostgresDdlCompiler(this);

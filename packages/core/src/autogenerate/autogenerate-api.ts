@@ -35,7 +35,9 @@ export interface SchemaComparison {
  */
 export async function compareDatabase(environment: Environment): Promise<SchemaComparison> {
   const config = environment.config;
-  const declared = await loadDeclaredSchema(config.schema, (file) => reflectSqlFile(environment, file));
+  // Loaded for this database: a naming convention's names are shortened to its limit.
+  const { dialect: driverDialect } = await environment.driver();
+  const declared = await loadDeclaredSchema(config.schema, (file) => reflectSqlFile(environment, file), driverDialect);
   const heads = environment.scripts.graph.heads;
   return environment.withConnection(async ({ connection }) => {
     const sink: StatementSink = new ConnectionStatementSink(connection, statementOptions(environment));

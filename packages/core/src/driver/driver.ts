@@ -103,6 +103,17 @@ export interface Dialect {
   readonly capabilities: DialectCapabilities;
   /** Quotes an identifier by the dialect's rules (always quotes). */
   quoteIdentifier(name: string): string;
+  /**
+   * The longest index or constraint name the database keeps, in characters
+   * (SQLAlchemy's `max_identifier_length`, or its `max_index_name_length`
+   * and `max_constraint_name_length` where it has them): PostgreSQL 63,
+   * MySQL 64. A name a schema module's `namingConvention` makes that is
+   * longer is shortened as SQLAlchemy shortens it (the first `n - 8`
+   * characters, `_`, 4 hex digits of its MD5), so that autogenerate writes
+   * and `check` expects the names SQLAlchemy gives. Optional: without it
+   * (SQLite, SQLAlchemy's 9999) names are never shortened.
+   */
+  readonly maxIdentifierLength?: number;
   /** Renders a value as a SQL literal (for offline scripts and DDL defaults); a ``sql`...` `` expression as its SQL. */
   renderLiteral(value: unknown): string;
   /**
