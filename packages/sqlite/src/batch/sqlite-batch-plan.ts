@@ -7,6 +7,7 @@ import type {
   NamingConvention,
   TableDefinition,
 } from "@retort/core";
+import { conventionName } from "@retort/core";
 import { SqliteUnsupportedOperationError } from "../sqlite-errors.js";
 import { BatchTableModel } from "./sqlite-batch-model.js";
 import type { BatchConstraint, BatchPrimaryKey, BatchTable } from "./sqlite-batch-types.js";
@@ -76,7 +77,7 @@ export function applyBatchSteps(
   for (const column of options.reflectArgs ?? []) model.overrideColumn(column);
   if (options.namingConvention !== undefined) {
     const convention = options.namingConvention;
-    model.nameConstraints((constraint, kind) => conventionName(convention, source.name, constraint, kind));
+    model.nameConstraints((constraint, kind) => batchConventionName(convention, source.name, constraint, kind));
   }
   for (const step of operation.steps) model.apply(step);
   for (const constraint of options.tableArgs ?? []) addDeclaredConstraint(model, constraint);
@@ -154,35 +155,23 @@ const conventionKey: Record<string, keyof NamingConvention> = {
 };
 
 /**
- * SQLAlchemy's naming-convention tokens (alembic.md §6.3): `%(table_name)s`,
- * `%(column_0_name)s`, `%(column_0_N_name)s`, `%(column_0_label)s`,
- * `%(referred_table_name)s`, `%(referred_column_0_name)s`. A template with
- * another token (e.g. `%(constraint_name)s`) cannot name an unnamed
- * constraint, which then stays unnamed.
+ * The name a batch's naming convention gives an unnamed constraint of the
+ * reflected table: SQLAlchemy's tokens, as `conventionName` of
+ * @retort/core fills them (autogenerate's declared schema uses the same).
+ * A template it cannot fill (`%(constraint_name)s` for an unnamed
+ * constraint) leaves the constraint unnamed.
  */
-export function conventionName(
+export function batchConventionName(
   convention: NamingConvention,
   table: string,
   constraint: BatchConstraint | BatchPrimaryKey,
   kind: string,
 ): string | undefined {
   const template = convention[conventionKey[kind] as keyof NamingConvention];
-  if (template === undefined) return undefined;
   const columns = "columns" in constraint ? constraint.columns : [];
-  const referred = "referredTable" in constraint ? constraint : undefined;
-  const values: Record<string, string | undefined> = {
-    table_name: table,
-    column_0_name: columns[0],
-    column_0_N_name: columns.length === 0 ? undefined : columns.join("_"),
-    column_0_label: columns[0] === undefined ? undefined : `${table}_${columns[0]}`,
-    referred_table_name: referred?.referredTable,
-    referred_column_0_name: referred?.referredColumns[0],
-  };
-  let missing = false;
-  const name = template.replace(/%\((\w+)\)s/g, (_, token: string) => {
-    const value = values[token];
-    if (value === undefined) missing = true;
-    return value ?? "";
-  });
-  return missing ? undefined : name;
+  const referred =
+    "referredTable" in constraint
+      ? { table: constraint.referredTable, columns: constraint.referredColumns }
+      : undefined;
+  return conventionName(template, table, columns, referred);
 }
