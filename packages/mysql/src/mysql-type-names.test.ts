@@ -47,7 +47,18 @@ describe("comparableMysqlType", () => {
     expect(comparableMysqlType({ name: "tinyint", args: ["4"] })).toEqual({ name: "tinyint", args: ["4"] });
     expect(comparableMysqlType({ name: "numeric", args: ["12"] })).toEqual({ name: "decimal", args: ["12", "0"] });
     expect(comparableMysqlType({ name: "float", args: ["40"] })).toEqual({ name: "double", args: [] });
-    expect(comparableMysqlType({ name: "longblob", args: [] })).toEqual({ name: "blob", args: [] });
+  });
+
+  it("keeps the BLOB types apart, and reads BLOB(n) as the type the server makes of it", () => {
+    expect(comparableMysqlType({ name: "longblob", args: [] })).toEqual({ name: "longblob", args: [] });
+    expect(comparableMysqlType({ name: "mediumblob", args: [] })).toEqual({ name: "mediumblob", args: [] });
+    expect(comparableMysqlType({ name: "tinyblob", args: [] })).toEqual({ name: "tinyblob", args: [] });
+    expect(comparableMysqlType({ name: "blob", args: [] })).toEqual({ name: "blob", args: [] });
+    expect(comparableMysqlType({ name: "blob", args: ["255"] })).toEqual({ name: "tinyblob", args: [] });
+    expect(comparableMysqlType({ name: "blob", args: ["256"] })).toEqual({ name: "blob", args: [] });
+    expect(comparableMysqlType({ name: "blob", args: ["65535"] })).toEqual({ name: "blob", args: [] });
+    expect(comparableMysqlType({ name: "blob", args: ["65536"] })).toEqual({ name: "mediumblob", args: [] });
+    expect(comparableMysqlType({ name: "blob", args: ["16777216"] })).toEqual({ name: "longblob", args: [] });
   });
 });
 

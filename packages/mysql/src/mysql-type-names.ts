@@ -19,7 +19,8 @@ import type { ColumnType, TypeKey } from "@retort/core";
  *   `json_valid` check: `jsonColumn` says so);
  * - `enum('a','b')` is an enum named after its column (MySQL's enums have
  *   no name of their own);
- * - `blob` is `binary()`; `tinyblob`, `mediumblob`, `longblob`, `char(n)`,
+ * - `blob` is `binary()`; `tinyblob`, `mediumblob`, `longblob` (other
+ *   types, not sizes of one: see `comparableMysqlType`), `char(n)`,
  *   fractional-second `datetime(n)` and the rest are `customType` with the
  *   server's text.
  *
@@ -152,9 +153,6 @@ const MYSQL_TYPE_SYNONYMS: Readonly<Record<string, string>> = {
   real: "double",
   "character varying": "varchar",
   character: "char",
-  tinyblob: "blob",
-  mediumblob: "blob",
-  longblob: "blob",
 };
 
 /** Integer types whose argument is a display width, not part of the type. */
@@ -163,9 +161,13 @@ const DISPLAY_WIDTH = new Set(["int", "bigint", "smallint", "mediumint"]);
 /**
  * A type key in MySQL's own words, for autogenerate's type comparison:
  * `integer` is `int`, `numeric` `decimal`, `bool` `tinyint(1)`, `float(p)`
- * for p > 24 `double`, the BLOB sizes one `blob`; an integer's display width
- * (`int(11)`) is dropped, and MariaDB's `longtext` behind a JSON column
- * is reported by the introspector as `json`.
+ * for p > 24 `double`, `blob(n)` the BLOB type the server makes of it
+ * (`blob(16)` is `tinyblob`); an integer's display width (`int(11)`) is
+ * dropped, and MariaDB's `longtext` behind a JSON column is reported by the
+ * introspector as `json`. The BLOB types themselves stay apart, as the TEXT
+ * types do: `tinyblob`, `blob`, `mediumblob` and `longblob` hold up to
+ * 255 B, 64 KB, 16 MB and 4 GB, so a change between them is a change of
+ * type (Alembic reports `MEDIUMBLOB()` -> `LargeBinary()`).
  */
 export function comparableMysqlType(key: TypeKey): TypeKey {
   const name = MYSQL_TYPE_SYNONYMS[key.name] ?? key.name;
@@ -177,5 +179,7 @@ export function comparableMysqlType(key: TypeKey): TypeKey {
   }
   if (name === "decimal" && key.args.length === 1) return { name, args: [key.args[0] as string, "0"] };
   if (name === "decimal" && key.args.length === 0) return { name, args: ["10", "0"] };
+  // BLOB(n) is the smallest BLOB type that holds n bytes: `binary(16)` creates a `tinyblob`.
+  if (name === "blob" && key.args.length === 1) return { name: blobFor(Number(key.args[0])), args: [] };
   return { name, args: key.args };
 }
