@@ -25,7 +25,8 @@ export {
   type PostgresIndexOptions,
 } from "./postgres-ddl-compiler.js";
 export { PostgresConnection, type PostgresConnectionOptions } from "./postgres-connection.js";
-export { PostgresIntrospector, postgresColumnType, postgresDefault } from "./postgres-introspector.js";
+export { PostgresIntrospector, postgresDefault } from "./postgres-introspector.js";
+export { comparablePostgresType, postgresColumnType } from "./postgres-type-names.js";
 export {
   PostgresLock,
   LOCK_NAMESPACE,

@@ -44,7 +44,8 @@ import {
 } from "../../core/src/introspection/test-support/reflection-equality.js";
 import type { PostgresConnection } from "./postgres-connection.js";
 import { PostgresDriver } from "./postgres-driver.js";
-import { type PostgresIntrospector, postgresColumnType, postgresDefault } from "./postgres-introspector.js";
+import { type PostgresIntrospector, postgresDefault } from "./postgres-introspector.js";
+import { postgresColumnType } from "./postgres-type-names.js";
 import { createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
 
 const driver = new PostgresDriver();

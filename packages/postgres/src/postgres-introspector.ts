@@ -13,6 +13,7 @@ import type {
   ReflectedTable,
   SqlExpression,
   TypeKey,
+  TypeSide,
 } from "@retort/core";
 import { CommandError } from "@retort/core/errors";
 import { NUMBER_TEXT, sql, withoutOuterParentheses } from "@retort/core/dialect";
@@ -28,6 +29,7 @@ import {
 } from "./postgres-catalog.js";
 import { conventionName, MAX_IDENTIFIER_BYTES } from "./postgres-dialect.js";
 import { postgresStringLiteral, readStringConstant, type StringReading } from "./postgres-string-literal.js";
+import { comparablePostgresType, postgresColumnType } from "./postgres-type-names.js";
 import { renderPostgresType } from "./postgres-types.js";
 
 /** `pg_constraint.confdeltype`/`confupdtype` (https://www.postgresql.org/docs/current/catalog-pg-constraint.html). */
@@ -157,25 +159,9 @@ export class PostgresIntrospector implements DatabaseIntrospector {
     }
   }
 
-  /** PostgreSQL's spellings of a type in one word each, for autogenerate's type comparison. */
-  comparableType(key: TypeKey): TypeKey {
-    // An array compares by its element's name: `int[]`, `int4[]` and `integer[]` are one type.
-    const dimensions = /(?:\s*\[\s*\d*\s*\])+$/.exec(key.name)?.[0];
-    if (dimensions !== undefined) {
-      const element = this.comparableType({ name: key.name.slice(0, -dimensions.length).trim(), args: key.args });
-      return { name: `${element.name}${"[]".repeat((dimensions.match(/\[/g) ?? []).length)}`, args: element.args };
-    }
-    const name = POSTGRES_TYPE_SYNONYMS[key.name] ?? key.name;
-    if (name === "float") {
-      // FLOAT is DOUBLE PRECISION; FLOAT(p) is REAL for p <= 24.
-      const precision = key.args[0] === undefined ? 53 : Number(key.args[0]);
-      return { name: precision <= 24 ? "float4" : "float8", args: [] };
-    }
-    if (name === "timestamp" || name === "timestamptz" || name === "time" || name === "timetz") {
-      // Precision 6 is the default: `timestamp(6)` and `timestamp` are the same type.
-      if (key.args.length === 1 && key.args[0] === "6") return { name, args: [] };
-    }
-    return { name, args: key.args };
+  /** PostgreSQL's spellings of a type in one word each (see `comparablePostgresType`). */
+  comparableType(key: TypeKey, side: TypeSide = "declared"): TypeKey {
+    return comparablePostgresType(key, side);
   }
 
   /** Names past 63 bytes as PostgreSQL keeps them: a generated one shortened as the compiler does, a declared one cut. */
@@ -392,109 +378,3 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   }
   return groups;
 }
-
-/**
- * A PostgreSQL type name in core's vocabulary: what `format_type` reports
- * (`character varying(255)`, `timestamp with time zone`, `numeric(10,2)`)
- * and the usual synonyms (`int4`, `varchar(255)`, `timestamptz`,
- * `float8`); anything else (arrays, `character(n)`, precisions core has no
- * place for, extension types) is `customType(<name>)`.
- *
- * ```ts
- * postgresColumnType("int4");                     // integer()
- * postgresColumnType("character varying(255)");   // string(255)
- * postgresColumnType("timestamp with time zone"); // dateTime({ timezone: true })
- * ```
- */
-export function postgresColumnType(reported: string): ColumnType {
-  const text = reported.trim().replace(/\s+/g, " ");
-  const custom: ColumnType = { kind: "custom", sql: reported };
-  const match = /^([a-z_][a-z0-9_ ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?( with(?:out)? time zone)?$/i.exec(text);
-  if (match === null) return custom;
-  const name = (match[1] as string).toLowerCase();
-  const first = match[2] === undefined ? undefined : Number(match[2]);
-  const second = match[3] === undefined ? undefined : Number(match[3]);
-  const zone = match[4]?.trim().toLowerCase();
-  const bare = first === undefined && zone === undefined;
-  switch (name) {
-    case "integer":
-    case "int":
-    case "int4":
-      return bare ? { kind: "integer" } : custom;
-    case "bigint":
-    case "int8":
-      return bare ? { kind: "bigInteger" } : custom;
-    case "smallint":
-    case "int2":
-      return bare ? { kind: "smallInteger" } : custom;
-    case "character varying":
-    case "varchar":
-      if (second !== undefined || zone !== undefined) return custom;
-      return first === undefined ? { kind: "string" } : { kind: "string", length: first };
-    case "text":
-      return bare ? { kind: "text" } : custom;
-    case "boolean":
-    case "bool":
-      return bare ? { kind: "boolean" } : custom;
-    case "date":
-      return bare ? { kind: "date" } : custom;
-    case "timestamp":
-    case "time":
-      if (first !== undefined) return custom;
-      return { kind: name === "timestamp" ? "dateTime" : "time", timezone: zone === "with time zone" };
-    case "timestamptz":
-    case "timetz":
-      return bare ? { kind: name === "timestamptz" ? "dateTime" : "time", timezone: true } : custom;
-    case "numeric":
-    case "decimal":
-      if (zone !== undefined) return custom;
-      if (first === undefined) return { kind: "numeric" };
-      // NUMERIC(p) is NUMERIC(p, 0) (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-NUMERIC-DECIMAL).
-      return { kind: "numeric", precision: first, scale: second ?? 0 };
-    case "double precision":
-    case "float8":
-      return bare ? { kind: "float" } : custom;
-    case "real":
-    case "float4":
-      return bare ? { kind: "float", precision: 24 } : custom;
-    case "float":
-      // FLOAT(1..24) is REAL, FLOAT(25..53) and FLOAT are DOUBLE PRECISION.
-      if (zone !== undefined || second !== undefined) return custom;
-      return first !== undefined && first <= 24 ? { kind: "float", precision: 24 } : { kind: "float" };
-    case "json":
-      return bare ? { kind: "json" } : custom;
-    case "jsonb":
-      return bare ? { kind: "jsonb" } : custom;
-    case "uuid":
-      return bare ? { kind: "uuid" } : custom;
-    case "bytea":
-      return bare ? { kind: "binary" } : custom;
-    default:
-      return custom;
-  }
-}
-
-/** Synonyms: each spelling maps to one name (lower case, spaces collapsed). */
-const POSTGRES_TYPE_SYNONYMS: Readonly<Record<string, string>> = {
-  int: "integer",
-  int4: "integer",
-  serial: "integer",
-  serial4: "integer",
-  int8: "bigint",
-  bigserial: "bigint",
-  serial8: "bigint",
-  int2: "smallint",
-  smallserial: "smallint",
-  serial2: "smallint",
-  "character varying": "varchar",
-  character: "char",
-  bpchar: "char",
-  decimal: "numeric",
-  "double precision": "float8",
-  real: "float4",
-  bool: "boolean",
-  "timestamp without time zone": "timestamp",
-  "timestamp with time zone": "timestamptz",
-  "time without time zone": "time",
-  "time with time zone": "timetz",
-};

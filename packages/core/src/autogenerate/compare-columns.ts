@@ -1,5 +1,5 @@
 import type { Dialect } from "../driver/driver.js";
-import type { TypeKey } from "../introspection/reflected-schema.js";
+import type { TypeKey, TypeSide } from "../introspection/reflected-schema.js";
 import type { ColumnType } from "../schema/column-type.js";
 import { NUMBER_TEXT } from "../dialect/sql-text.js";
 import { isSqlExpression, sql } from "../schema/sql-expression.js";
@@ -73,25 +73,29 @@ function typeChanged(
 }
 
 /**
- * Type keys by type text, per dialect: a schema has few distinct type
- * texts, and parsing each once keeps the comparison of a large schema short.
+ * Type keys by side and type text, per dialect: a schema has few distinct
+ * type texts, and parsing each once keeps the comparison of a large schema
+ * short.
  */
 const typeKeys = new WeakMap<CompareDialect, Map<string, TypeKey>>();
 
-function typeKey(dialect: CompareDialect, text: string): TypeKey {
+function typeKey(dialect: CompareDialect, text: string, side: TypeSide): TypeKey {
   let keys = typeKeys.get(dialect);
   if (keys === undefined) {
     keys = new Map();
     typeKeys.set(dialect, keys);
   }
-  let key = keys.get(text);
+  const cacheKey = `${side}:${text}`;
+  let key = keys.get(cacheKey);
   if (key === undefined) {
     const introspector = dialect.introspector;
     key = typeKeyFromText(
       text,
-      introspector?.comparableType === undefined ? undefined : (found) => introspector.comparableType?.(found) ?? found,
+      introspector?.comparableType === undefined
+        ? undefined
+        : (found) => introspector.comparableType?.(found, side) ?? found,
     );
-    keys.set(text, key);
+    keys.set(cacheKey, key);
   }
   return key;
 }
@@ -114,8 +118,8 @@ export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, o
   }
   const reported = (reflected as { reportedType?: string }).reportedType;
   const typeText = dialectTypeText(options.dialect);
-  const reflectedKey = typeKey(options.dialect, reported ?? typeText(reflected.type));
-  const declaredKey = typeKey(options.dialect, typeText(declared));
+  const reflectedKey = typeKey(options.dialect, reported ?? typeText(reflected.type), "reflected");
+  const declaredKey = typeKey(options.dialect, typeText(declared), "declared");
   return typesDiffer(declaredKey, reflectedKey);
 }
 

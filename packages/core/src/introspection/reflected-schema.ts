@@ -113,10 +113,14 @@ export interface DatabaseIntrospector {
    * A type's key (parsed from SQL type text: lower case, arguments apart)
    * in this database's own words, so that synonyms compare equal:
    * `int4`/`integer`, `character varying`/`varchar` on PostgreSQL.
-   * Autogenerate applies it to the declared and the reported type alike.
-   * Without it, names compare as written.
+   * Autogenerate applies it to the declared and the reported type alike;
+   * `side` says which one `key` is, for what only the database's answer
+   * implies: a reported `timestamp` without a precision has PostgreSQL's
+   * default one, 6, which a declared `TIMESTAMP(3)` must be compared with,
+   * while a declared `TIMESTAMP` without one states none. Without it,
+   * names compare as written.
    */
-  comparableType?(key: TypeKey): TypeKey;
+  comparableType?(key: TypeKey, side: TypeSide): TypeKey;
   /**
    * A single-column integer primary key reads back as INTEGER whatever
    * integer type was declared for it (SQLite's rowid alias): autogenerate
@@ -161,6 +165,9 @@ export interface TypeKey {
   readonly name: string;
   readonly args: readonly string[];
 }
+
+/** Which side of autogenerate's type comparison a type is: the schema's declaration, or the database's column. */
+export type TypeSide = "declared" | "reflected";
 
 /** A reflected foreign key: core's, always named. */
 export type ReflectedForeignKey = ForeignKeyDefinition & { readonly name: string };
