@@ -5,7 +5,8 @@ import type {
   IndexDefinition,
   UniqueDefinition,
 } from "../schema/table-elements.js";
-import { expressionText, POSTGRES_CAST } from "./type-comparison.js";
+import { conditionText } from "./condition-text.js";
+import { expressionText } from "./type-comparison.js";
 
 // How the comparison tells indexes, unique constraints and foreign keys
 // apart: by signature (columns or expressions, in order), and how it names
@@ -33,15 +34,14 @@ export function sameIndex(declared: IndexDefinition, reflected: IndexDefinition)
 }
 
 /**
- * A partial index's condition without casts and parentheses: PostgreSQL gives
- * `(code::text = 'x'::text) AND (owner IS NOT NULL)` back for
- * `code = 'x' AND owner IS NOT NULL`. (A change of grouping alone is
- * therefore not seen.)
+ * A partial index's condition in one spelling (see `conditionText`):
+ * PostgreSQL gives `(code::text = 'x'::text) AND (owner <> ALL
+ * (ARRAY[1, 2]))` back for `code = 'x' AND owner NOT IN (1, 2)`. (A
+ * change of grouping alone is therefore not seen.)
  */
 function whereText(where: IndexDefinition["where"]): string | undefined {
   if (where === undefined) return undefined;
-  const text = typeof where === "string" ? where : where.text;
-  return expressionText(text.replace(POSTGRES_CAST, "")).replace(/[()]/g, " ").replace(/\s+/g, " ").trim();
+  return conditionText(typeof where === "string" ? where : where.text);
 }
 
 /** What a foreign key's signature takes into account beyond the key itself. */

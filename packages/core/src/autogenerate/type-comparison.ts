@@ -102,13 +102,20 @@ export function defaultText(
 
 /** SQL expression text compared loosely: casts, double quotes and outer parentheses removed, lower case outside strings. */
 export function expressionText(text: string): string {
-  let result = normalizeDefault(text.replace(/"([a-z_][a-z0-9_]*)"/gi, "$1"));
-  // Parentheses around a bare name that are not a call's: `lower((label))` is `lower(label)`.
-  for (let before = ""; before !== result; ) {
-    before = result;
-    result = result.replace(/(^|[^\w\s]|\s)\(\s*([a-z_][\w.]*)\s*\)/gi, "$1$2");
-  }
-  return result;
+  const normalized = normalizeDefault(text.replace(/"([a-z_][a-z0-9_]*)"/gi, "$1"));
+  // Parentheses around a bare name that are not a call's: `lower((label))` is `lower(label)`; not in a string.
+  return normalized
+    .split(/('(?:[^']|'')*')/)
+    .map((part) => {
+      if (part.startsWith("'")) return part;
+      let result = part;
+      for (let before = ""; before !== result; ) {
+        before = result;
+        result = result.replace(/(^|[^\w\s]|\s)\(\s*([a-z_][\w.]*)\s*\)/gi, "$1$2");
+      }
+      return result;
+    })
+    .join("");
 }
 
 /**
