@@ -21,7 +21,8 @@ export {
   type MysqlFlavor,
   type MysqlDialectOptions,
 } from "./mysql-dialect.js";
-export { MysqlDdlCompiler, MYSQL_MAX_PARAMETERS, type MysqlIndexOptions } from "./mysql-ddl-compiler.js";
+export { MysqlDdlCompiler, MYSQL_MAX_PARAMETERS } from "./mysql-ddl-compiler.js";
+export type { MysqlIndexOptions } from "./mysql-options.js";
 export { MysqlConnection, type MysqlConnectionOptions } from "./mysql-connection.js";
 export {
   MysqlLock,

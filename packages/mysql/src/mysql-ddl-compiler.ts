@@ -22,7 +22,6 @@ import {
   type IndexSpec,
   type OptionNames,
   type OptionsOperation,
-  checkOptions,
   optionNames,
   type ReferenceOptions,
   statement,
@@ -32,38 +31,12 @@ import { existingFromCopy } from "./mysql-batch.js";
 import { defaultExpression } from "./mysql-defaults.js";
 import { conventionName } from "./mysql-dialect.js";
 import { MysqlUnsupportedOperationError } from "./mysql-errors.js";
+import { INDEX_OPTIONS, type MysqlIndexOptions, mysqlTableOptionsClause } from "./mysql-options.js";
 import { renderMysqlType, toColumnValue } from "./mysql-types.js";
 
 /** The most placeholders one prepared statement may hold (65535). */
 export const MYSQL_MAX_PARAMETERS = 65535;
 
-/**
- * `{ mysql: {...} }` options of `op.createIndex` (SQLAlchemy's `mysql_length`):
- * `length` is the prefix length of every column (a number) or of some
- * (`{ body: 10 }`), needed to index TEXT and BLOB columns.
- */
-export type MysqlIndexOptions = {
-  readonly length?: number | Readonly<Record<string, number>> | undefined;
-};
-
-const INDEX_OPTIONS = optionNames<MysqlIndexOptions>({ length: true });
-
-/**
- * `{ mysql: {...} }` options of `op.createTable` / `table(...)`
- * (SQLAlchemy's `mysql_engine`, `mysql_charset`, `mysql_collate`): written
- * after the column list as `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE
- * utf8mb4_bin`.
- */
-export type MysqlTableOptions = {
-  readonly engine?: string | undefined;
-  readonly charset?: string | undefined;
-  readonly collate?: string | undefined;
-};
-
-const TABLE_OPTIONS = optionNames<MysqlTableOptions>({ engine: true, charset: true, collate: true });
-
-/** An engine, character set or collation name: letters, digits and underscores. */
-const OPTION_WORD = /^[A-Za-z0-9_]+$/;
 const NO_OPTIONS = optionNames<Record<never, never>>({});
 
 /** Integer types that can be AUTO_INCREMENT. */
@@ -168,27 +141,9 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
 
   /** `ENGINE=... DEFAULT CHARSET=... COLLATE ...` from the table's `{ mysql: {...} }` block. */
   protected override tableOptionsClause(table: TableDefinition): string {
-    const block = table.options.mysql;
-    if (block === undefined) return "";
-    checkOptions(block, TABLE_OPTIONS, "op.createTable", table.name, "mysql");
-    const { engine, charset, collate } = block as MysqlTableOptions;
-    const clauses: string[] = [];
-    for (const [key, value, sql] of [
-      ["engine", engine, "ENGINE="],
-      ["charset", charset, "DEFAULT CHARSET="],
-      ["collate", collate, "COLLATE "],
-    ] as const) {
-      if (value === undefined) continue;
-      if (typeof value !== "string" || !OPTION_WORD.test(value)) {
-        this.unsupported(
-          "createTable",
-          `op.createTable("${table.name}"): { mysql: { ${key}: ${JSON.stringify(value)} } } is not a name ` +
-            `${this.dialect.databaseName} knows (letters, digits and underscores, e.g. ${key === "engine" ? "InnoDB" : "utf8mb4"})`,
-        );
-      }
-      clauses.push(`${sql}${value}`);
-    }
-    return clauses.length === 0 ? "" : ` ${clauses.join(" ")}`;
+    return mysqlTableOptionsClause(table, this.dialect.databaseName, (message) =>
+      this.unsupported("createTable", message),
+    );
   }
 
   protected override columnType(column: ColumnDefinition, options: ColumnRenderOptions): string {

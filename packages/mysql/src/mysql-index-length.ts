@@ -1,5 +1,5 @@
 import type { ColumnDefinition, IndexDefinition } from "@retort/core";
-import type { MysqlIndexOptions } from "./mysql-ddl-compiler.js";
+import type { MysqlIndexOptions } from "./mysql-options.js";
 
 /**
  * The prefix length of each named column of an index, from its
