@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { retortBin, TestProject } from "../../../tests/integration/support/test-project.js";
@@ -33,6 +34,22 @@ describe("start-up", () => {
     expect(run.files.filter((file) => /esbuild|tsx|sqlite|postgres|mysql/.test(file))).toEqual([]);
     // The hook, the CLI's bundle, core's errors entry and core's bundle.
     expect(run.files.length).toBeLessThan(7);
+  });
+
+  it("the drivers' bundles take core's dialect and errors entries, never the full @retort/core", () => {
+    // A value imported from "@retort/core" itself (a type is erased) would run all of core at every connect.
+    for (const driver of ["sqlite", "postgres", "mysql"]) {
+      const bundle = readFileSync(
+        new URL(`../../../packages/${driver}/dist/bundle/index.cjs`, import.meta.url),
+        "utf8",
+      );
+      const required = [...bundle.matchAll(/require\("(@retort\/core[^"]*)"\)/g)].map((match) => match[1]);
+      expect(required.length, driver).toBeGreaterThan(0);
+      expect(
+        required.filter((name) => name !== "@retort/core/dialect" && name !== "@retort/core/errors"),
+        driver,
+      ).toEqual([]);
+    }
   });
 
   it("bin/retort.js, the executable's old path, still runs the CLI", () => {

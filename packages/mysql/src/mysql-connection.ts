@@ -1,14 +1,6 @@
-import {
-  type Connection,
-  type Dialect,
-  type ExecuteResult,
-  type LockHandle,
-  type LockOptions,
-  ParameterMismatchError,
-  parameterMismatch,
-  type QueryResult,
-} from "@retort/core";
-import { CommandError, DatabaseError } from "@retort/core/errors";
+import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
+import { parameterMismatch } from "@retort/core/dialect";
+import { CommandError, DatabaseError, ParameterMismatchError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
 import { describeError, maskSecrets, serverError, toDatabaseError } from "./mysql-errors.js";
 import { describeLockHolder, findLockHolder, lockName, MysqlLock } from "./mysql-lock.js";

@@ -1,5 +1,5 @@
-import { type ColumnType, enumSchemaOf } from "@retort/core";
-import { isWrittenSqlExpression } from "@retort/core/dialect";
+import type { ColumnType } from "@retort/core";
+import { enumSchemaOf, isWrittenSqlExpression } from "@retort/core/dialect";
 import { dateToIso } from "@retort/core/dialect";
 import { qualifiedName } from "./postgres-dialect.js";
 

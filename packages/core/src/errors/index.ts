@@ -8,6 +8,7 @@
  */
 export * from "./retort-error.js";
 export * from "./database-error.js";
+export { ParameterMismatchError } from "../pipeline/parameter-mismatch-error.js";
 export {
   formatLocation,
   locationIn,

@@ -153,13 +153,9 @@ function widenStatement<S extends RevisionSource>(check: VersionIdWidthCheck<S>,
   try {
     statements = dialect.compile(operation);
   } catch {
-    // A database without schemas in its DDL (MySQL, where the version table's schema is another
-    // database) refuses the option its DML accepts: the table as seen from that database.
-    const { schema, ...unqualified } = operation;
-    statements = [
-      ...(schema === undefined ? [] : [{ sql: `USE ${dialect.quoteIdentifier(schema)}` }]),
-      ...dialect.compile(unqualified),
-    ];
+    // A dialect whose DDL takes no schema (its DML may qualify the table): the table unqualified.
+    const { schema: _schema, ...unqualified } = operation;
+    statements = dialect.compile(unqualified);
   }
   return `${statements.map((statement) => statement.sql).join("; ")};`;
 }

@@ -7,7 +7,7 @@ import type {
   NamingConvention,
   TableDefinition,
 } from "@retort/core";
-import { conventionName } from "@retort/core";
+import { conventionName } from "@retort/core/dialect";
 import { SqliteUnsupportedOperationError } from "../sqlite-errors.js";
 import { BatchTableModel } from "./sqlite-batch-model.js";
 import type { BatchConstraint, BatchPrimaryKey, BatchTable } from "./sqlite-batch-types.js";
