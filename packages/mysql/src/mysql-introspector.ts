@@ -14,6 +14,7 @@ import type {
   SqlExpression,
   TableDefinition,
   TypeKey,
+  TypeSide,
 } from "@retort/core";
 import { sql } from "@retort/core/dialect";
 import { conventionName, MAX_IDENTIFIER_LENGTH, type MysqlFlavor } from "./mysql-dialect.js";
@@ -335,8 +336,8 @@ export class MysqlIntrospector implements DatabaseIntrospector {
   }
 
   /** MySQL's spellings of a type in one word each (see `comparableMysqlType`). */
-  comparableType(key: TypeKey): TypeKey {
-    return comparableMysqlType(key);
+  comparableType(key: TypeKey, side: TypeSide): TypeKey {
+    return comparableMysqlType(key, side);
   }
 
   /** Prefix lengths (`{ mysql: { length } }`) compare with SUB_PART, where the declared index gives them. */

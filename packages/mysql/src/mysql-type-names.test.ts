@@ -60,6 +60,14 @@ describe("comparableMysqlType", () => {
     expect(comparableMysqlType({ name: "blob", args: ["65536"] })).toEqual({ name: "mediumblob", args: [] });
     expect(comparableMysqlType({ name: "blob", args: ["16777216"] })).toEqual({ name: "longblob", args: [] });
   });
+
+  it("gives a column's datetime, timestamp and time without fractional seconds precision 0, not a declaration", () => {
+    for (const name of ["datetime", "timestamp", "time"]) {
+      expect(comparableMysqlType({ name, args: [] }, "reflected")).toEqual({ name, args: ["0"] });
+      expect(comparableMysqlType({ name, args: ["3"] }, "reflected")).toEqual({ name, args: ["3"] });
+      expect(comparableMysqlType({ name, args: [] }, "declared")).toEqual({ name, args: [] });
+    }
+  });
 });
 
 describe("defaults", () => {

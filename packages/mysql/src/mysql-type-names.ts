@@ -1,4 +1,4 @@
-import type { ColumnType, TypeKey } from "@retort/core";
+import type { ColumnType, TypeKey, TypeSide } from "@retort/core";
 
 /**
  * A MySQL/MariaDB column type in core's vocabulary: what
@@ -168,9 +168,18 @@ const DISPLAY_WIDTH = new Set(["int", "bigint", "smallint", "mediumint"]);
  * types do: `tinyblob`, `blob`, `mediumblob` and `longblob` hold up to
  * 255 B, 64 KB, 16 MB and 4 GB, so a change between them is a change of
  * type (Alembic reports `MEDIUMBLOB()` -> `LargeBinary()`).
+ *
+ * A `datetime`, `timestamp` or `time` column without fractional seconds
+ * has precision 0 (`side` "reflected": the column's), so a declared
+ * `DATETIME(3)` over it differs; a declaration without a precision
+ * (`dateTime()`) still matches a column of any.
  */
-export function comparableMysqlType(key: TypeKey): TypeKey {
+/** Types whose argument is a fractional-seconds precision, 0 when not given. */
+const FRACTIONAL_SECONDS = new Set(["datetime", "timestamp", "time"]);
+
+export function comparableMysqlType(key: TypeKey, side: TypeSide = "declared"): TypeKey {
   const name = MYSQL_TYPE_SYNONYMS[key.name] ?? key.name;
+  if (side === "reflected" && FRACTIONAL_SECONDS.has(name) && key.args.length === 0) return { name, args: ["0"] };
   if (name === "tinyint" && (key.name === "bool" || key.name === "boolean")) return { name, args: ["1"] };
   if (DISPLAY_WIDTH.has(name)) return { name, args: [] };
   if (name === "float") {
