@@ -29,7 +29,6 @@ import {
 import { parseReference } from "@retort/core/dialect";
 import { existingFromCopy } from "./mysql-batch.js";
 import { defaultExpression } from "./mysql-defaults.js";
-import { conventionName } from "./mysql-dialect.js";
 import { MysqlUnsupportedOperationError } from "./mysql-errors.js";
 import { INDEX_OPTIONS, type MysqlIndexOptions, mysqlTableOptionsClause } from "./mysql-options.js";
 import { renderMysqlType, toColumnValue } from "./mysql-types.js";
@@ -87,10 +86,6 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
 
   protected override toColumnValue(value: unknown, type: ColumnType): unknown {
     return toColumnValue(value, type);
-  }
-
-  protected override conventionName(name: string): string {
-    return conventionName(name);
   }
 
   protected override dialectOptionNames(kind: OptionsOperation["kind"]): OptionNames {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { CompiledStatement, DialectCapabilities, ParameterBinding } from "@retort/core";
 import {
   type DdlCompilerBase,
@@ -6,6 +5,7 @@ import {
   type DialectOptions,
   defineCapabilities,
   LiteralRenderer,
+  shortenConventionName,
 } from "@retort/core/dialect";
 import { MysqlDdlCompiler } from "./mysql-ddl-compiler.js";
 import { MysqlIdentifierError } from "./mysql-errors.js";
@@ -203,7 +203,5 @@ export function quoteMysqlIdentifier(name: string): string {
  * digits of its MD5.
  */
 export function conventionName(name: string): string {
-  if ([...name].length <= MAX_IDENTIFIER_LENGTH) return name;
-  const digest = createHash("md5").update(name, "utf8").digest("hex");
-  return `${[...name].slice(0, MAX_IDENTIFIER_LENGTH - 8).join("")}_${digest.slice(-4)}`;
+  return shortenConventionName(name, MAX_IDENTIFIER_LENGTH);
 }

@@ -329,7 +329,7 @@ describe("createTable", () => {
       ),
     ).toEqual([
       'CREATE TABLE "app"."accounts" (\n  "id" INTEGER NOT NULL,\n  "email" TEXT,\n  PRIMARY KEY ("id")\n)',
-      'CREATE INDEX "ix_accounts_email" ON "app"."accounts" ("email")',
+      'CREATE INDEX "ix_app_accounts_email" ON "app"."accounts" ("email")',
       'CREATE UNIQUE INDEX "ix_accounts_lower_email" ON "app"."accounts" (lower(email)) WHERE email IS NOT NULL',
       `COMMENT ON TABLE "app"."accounts" IS 'User accounts'`,
       `COMMENT ON COLUMN "app"."accounts"."id" IS 'the id'`,

@@ -18,7 +18,6 @@ import {
   type ReferenceOptions,
   statement,
 } from "@retort/core/dialect";
-import { conventionName } from "./postgres-dialect.js";
 import { PostgresUnsupportedOperationError } from "./postgres-errors.js";
 import { renderPostgresType, serialType, toColumnValue } from "./postgres-types.js";
 
@@ -89,11 +88,6 @@ export class PostgresDdlCompiler extends DdlCompilerBase {
 
   protected override toColumnValue(value: unknown, type: ColumnType): unknown {
     return toColumnValue(value, type);
-  }
-
-  /** Shortened past 63 characters as SQLAlchemy shortens convention names. */
-  protected override conventionName(name: string): string {
-    return conventionName(name);
   }
 
   /**

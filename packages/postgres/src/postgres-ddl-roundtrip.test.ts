@@ -388,11 +388,12 @@ describe("DDL round trips on a real server", () => {
       await rows(
         "SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE nspname = 'app' AND typname = 'state'",
       ),
+    // `index: true` in a schema: SQLAlchemy's default convention, `ix_%(column_0_label)s`, names the schema.
     ).toHaveLength(1);
-    expect(Object.keys(await indexesOf("things", "app"))).toEqual(["ix_things_state", "things_pkey"]);
+    expect(Object.keys(await indexesOf("things", "app"))).toEqual(["ix_app_things_state", "things_pkey"]);
     expect(await connection.tableExists("things", "app")).toBe(true);
     expect(await connection.tableExists("things")).toBe(false);
-    await run({ kind: "dropIndex", name: "ix_things_state", schema: "app" });
+    await run({ kind: "dropIndex", name: "ix_app_things_state", schema: "app" });
     await run({ kind: "dropTable", table: "things", schema: "app" });
     expect(await connection.tableExists("things", "app")).toBe(false);
     await expect(run({ kind: "dropSchema", name: "app" })).rejects.toThrow(

@@ -1,6 +1,11 @@
-import { createHash } from "node:crypto";
 import type { ColumnType, CompiledStatement, DialectCapabilities } from "@retort/core";
-import { type DdlCompilerBase, DialectBase, defineCapabilities, LiteralRenderer } from "@retort/core/dialect";
+import {
+  type DdlCompilerBase,
+  DialectBase,
+  defineCapabilities,
+  LiteralRenderer,
+  shortenConventionName,
+} from "@retort/core/dialect";
 import { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
 import { PostgresIdentifierError } from "./postgres-errors.js";
 import { PostgresIntrospector } from "./postgres-introspector.js";
@@ -201,7 +206,5 @@ export function qualifiedName(name: string, schema: string | undefined): string 
  * ```
  */
 export function conventionName(name: string): string {
-  if ([...name].length <= MAX_IDENTIFIER_BYTES) return name;
-  const digest = createHash("md5").update(name, "utf8").digest("hex");
-  return `${[...name].slice(0, MAX_IDENTIFIER_BYTES - 8).join("")}_${digest.slice(-4)}`;
+  return shortenConventionName(name, MAX_IDENTIFIER_BYTES);
 }

@@ -1,4 +1,5 @@
 import type { CompareHook, IncludeNameHook, IncludeObjectHook } from "../config/retort-config.js";
+import { defaultIndexName } from "../schema/generated-names.js";
 import type { Dialect } from "../driver/driver.js";
 import type { ReflectedIndex, ReflectedSchema } from "../introspection/reflected-schema.js";
 import {
@@ -176,7 +177,7 @@ export function normalizeTable(table: TableDefinition): NormalTable {
     if (options.index) {
       indexes.push({
         kind: "index",
-        name: `ix_${table.name}_${column.name}`,
+        name: defaultIndexName(table.name, table.options.schema, column.name),
         columns: [column.name],
         ...(options.unique ? { unique: true } : {}),
       });
@@ -454,7 +455,7 @@ function withDatabaseNames(
   const generated = new Set(
     table.table.columns
       .filter((column) => column.options.index)
-      .map((column) => `ix_${table.table.name}_${column.name}`),
+      .map((column) => defaultIndexName(table.table.name, table.table.options.schema, column.name)),
   );
   return {
     ...table,

@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import type { NamingConvention } from "../operations/batch-operation.js";
 import {
   type ColumnDefinition,
@@ -7,6 +6,9 @@ import {
   parseReference,
 } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
+import { shortenConventionName } from "../schema/generated-names.js";
+
+export { shortenConventionName };
 
 const KEYS = new Set(["pk", "fk", "uq", "ck", "ix"]);
 
@@ -89,30 +91,6 @@ export function conventionName(
     return value ?? "";
   });
   return missing ? undefined : name;
-}
-
-/**
- * A convention's name as SQLAlchemy writes it for a database whose names
- * are at most `maxLength` characters (`Dialect.maxIdentifierLength`;
- * `SQLCompiler._truncate_and_render_maxlen_name`): a longer one keeps its
- * first `maxLength - 8` characters, then `_` and the last 4 hex digits of
- * the MD5 of the whole name (UTF-8). Without a limit, or within it, the
- * name is kept. Only names a convention made are shortened: SQLAlchemy
- * never shortens a name given explicitly.
- *
- * ```ts
- * shortenConventionName("ix_customer_notification_settings_preferred_delivery_window_code", 63);
- * // "ix_customer_notification_settings_preferred_delivery_wi_d1bf"
- * ```
- */
-export function shortenConventionName(name: string, maxLength: number | undefined): string {
-  if (maxLength === undefined || name.length <= maxLength) return name;
-  const characters = [...name];
-  if (characters.length <= maxLength) return name;
-  // Loaded here: `node:crypto` is only needed for a name past the limit.
-  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
-  const digest = createHash("md5").update(name, "utf8").digest("hex");
-  return `${characters.slice(0, maxLength - 8).join("")}_${digest.slice(-4)}`;
 }
 
 /** A table name without the schema a reference may carry (`"billing.invoices"`: `invoices`), split as the compiler splits it. */

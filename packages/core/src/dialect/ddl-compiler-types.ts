@@ -16,6 +16,8 @@ export interface CompilerDialect {
   placeholder(index: number): string;
   /** A portable function (`currentTimestamp()`) natively; without it, the SQL standard's spelling. */
   renderSqlFunction?(name: PortableSqlFunction): string;
+  /** The longest name the database keeps (`Dialect.maxIdentifierLength`): generated names are shortened to it. */
+  readonly maxIdentifierLength?: number;
 }
 
 /** How a column's definition is written inside CREATE TABLE or ADD COLUMN. */

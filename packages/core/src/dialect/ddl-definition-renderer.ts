@@ -4,6 +4,7 @@ import { checkOptions, type OptionNames } from "../schema/check-options.js";
 import { type ColumnType, enumSchemaOf } from "../schema/column-type.js";
 import { expressionSql } from "../schema/sql-expression.js";
 import { parseReference } from "../schema/table-elements.js";
+import { defaultIndexName, shortenConventionName } from "../schema/generated-names.js";
 import type { ColumnDefinition, ConstraintDefinition, ServerDefault } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
 import { deferrability, expressionText, statement } from "./ddl-clauses.js";
@@ -101,9 +102,13 @@ export abstract class DdlDefinitionRenderer {
     return typeof value === "object" ? expressionSql(value, this.dialect) : this.dialect.renderLiteral(value);
   }
 
-  /** A name Retort generated (`ix_<table>_<column>`); a dialect with a length limit shortens it. */
+  /**
+   * A name Retort generated (`ix_<table>_<column>`), shortened past the
+   * dialect's `maxIdentifierLength` as SQLAlchemy shortens convention names
+   * (`shortenConventionName`).
+   */
   protected conventionName(name: string): string {
-    return name;
+    return shortenConventionName(name, this.dialect.maxIdentifierLength);
   }
 
   /** `"name" TYPE` followed by `columnClauses`. */
@@ -352,7 +357,7 @@ export abstract class DdlDefinitionRenderer {
           table,
           schema,
           {
-            name: this.conventionName(`ix_${table}_${column.name}`),
+            name: this.conventionName(defaultIndexName(table, schema, column.name)),
             columns: [column.name],
             unique: column.options.unique === true,
           },

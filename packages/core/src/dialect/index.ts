@@ -31,6 +31,7 @@ export { type BulkInsertSyntax, compileBulkInsert } from "../operations/compile-
 export type { CompileOptions, Dialect, DialectCapabilities, DialectName, DialectNames } from "../driver/driver.js";
 export { sql, isWrittenSqlExpression } from "../schema/sql-expression.js";
 export { parseReference } from "../schema/table-elements.js";
+export { defaultIndexName, shortenConventionName } from "../schema/generated-names.js";
 export { enumSchemaOf } from "../schema/column-type.js";
 export { parameterMismatch } from "../pipeline/inline-parameters.js";
 export { conventionName } from "../autogenerate/naming-convention.js";

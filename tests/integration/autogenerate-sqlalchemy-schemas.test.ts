@@ -5,10 +5,12 @@ import { DatabaseProbe } from "./support/database-probe.js";
 import { TestProject } from "./support/test-project.js";
 
 /**
- * PostgreSQL enum types of a table in another schema, as SQLAlchemy places
- * them: in the default schema unless the type says (`schema`, or
- * `inheritSchema` for the table's). A database SQLAlchemy created compares
- * clean, and a generated migration creates each type where it is declared.
+ * A table in another schema as SQLAlchemy makes it on PostgreSQL: its enum
+ * types in the default schema unless the type says (`schema`, or
+ * `inheritSchema` for the table's), and `index: true` named by SQLAlchemy's
+ * default convention `ix_%(column_0_label)s`, which names the schema. A
+ * database SQLAlchemy created compares clean, and a generated migration
+ * makes the same objects.
  */
 const SCHEMA = `
 import { column, enumType, integer, table } from "@retort/core";
@@ -17,6 +19,7 @@ export const billing = {
   invoices: table(
     "invoices",
     column("id", integer(), { primaryKey: true }),
+    column("customer_id", integer(), { index: true }),
     column("status", enumType("invoice_status", ["open", "paid"])),
     column("kind", enumType("invoice_kind", ["a", "b"], { inheritSchema: true })),
     column("tone", enumType("tone", ["dry", "warm"], { schema: "types" })),
@@ -25,7 +28,7 @@ export const billing = {
 };
 `;
 
-describe("enum types of a table in another schema on PostgreSQL", () => {
+describe("a table in another schema as SQLAlchemy makes it on PostgreSQL", () => {
   const harness = harnesses.find((candidate) => candidate.name === "postgresql");
   let database: TestDatabase;
   let project: TestProject;
@@ -58,7 +61,8 @@ describe("enum types of a table in another schema on PostgreSQL", () => {
         "CREATE TYPE invoice_status AS ENUM ('open', 'paid')",
         "CREATE TYPE billing.invoice_kind AS ENUM ('a', 'b')",
         "CREATE TYPE types.tone AS ENUM ('dry', 'warm')",
-        "CREATE TABLE billing.invoices (id INTEGER NOT NULL, status invoice_status, kind billing.invoice_kind, tone types.tone, PRIMARY KEY (id))",
+        "CREATE TABLE billing.invoices (id INTEGER NOT NULL, customer_id INTEGER, status invoice_status, kind billing.invoice_kind, tone types.tone, PRIMARY KEY (id))",
+        "CREATE INDEX ix_billing_invoices_customer_id ON billing.invoices (customer_id)",
       ]) {
         await connection.execute(sql);
       }
@@ -80,6 +84,9 @@ describe("enum types of a table in another schema on PostgreSQL", () => {
     expect(text).toContain('enumType("tone", ["dry", "warm"], { schema: "types" })');
     project.ok("upgrade", "head");
     expect(await typesIn()).toEqual(["billing.invoice_kind", "public.invoice_status", "types.tone"]);
+    expect(
+      await probe.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'billing' AND indexname LIKE 'ix_%'"),
+    ).toEqual([{ indexname: "ix_billing_invoices_customer_id" }]);
     expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
     project.ok("downgrade", "base");
     expect(await typesIn()).toEqual([]);
