@@ -388,8 +388,8 @@ describe("DDL round trips on a real server", () => {
       await rows(
         "SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE nspname = 'app' AND typname = 'state'",
       ),
-    // `index: true` in a schema: SQLAlchemy's default convention, `ix_%(column_0_label)s`, names the schema.
     ).toHaveLength(1);
+    // `index: true` in a schema: SQLAlchemy's default convention, `ix_%(column_0_label)s`, names the schema.
     expect(Object.keys(await indexesOf("things", "app"))).toEqual(["ix_app_things_state", "things_pkey"]);
     expect(await connection.tableExists("things", "app")).toBe(true);
     expect(await connection.tableExists("things")).toBe(false);
