@@ -114,7 +114,9 @@ export function typeDiffers(declared: ColumnType, reflected: ColumnDefinition, o
     // introspector recognises that CHECK (the column reads back as an enum), the name and the
     // values are compared; a plain string column is not (as Alembic, which compares neither).
     if (reflected.type.kind !== "enum") return false;
-    return reflected.type.name !== declared.name || !sameValues(reflected.type.values, declared.values);
+    // A CHECK named by the schema module's convention (`ck_users_mood`, as SQLAlchemy names it) is the enum's too.
+    const sameName = reflected.type.name === declared.name || reflected.type.name === declared.checkName;
+    return !sameName || !sameValues(reflected.type.values, declared.values);
   }
   const reported = (reflected as { reportedType?: string }).reportedType;
   const typeText = dialectTypeText(options.dialect);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { integer, string } from "../schema/column-type.js";
+import { enumType, integer, string } from "../schema/column-type.js";
 import { sql } from "../schema/sql-expression.js";
 import { check, column, foreignKey, index, primaryKey, unique } from "../schema/table-elements.js";
 import { table } from "../schema/table.js";
@@ -195,5 +195,25 @@ describe("SQLAlchemy's tokens", () => {
     expect(
       conventionName(UNNAMED_FOREIGN_KEY_CONVENTION, "b", ["a_id", "c"], { table: "a", columns: ["id", "c"] }),
     ).toBe("fk_b_a_id_c_a");
+  });
+});
+
+describe("an enum's CHECK under a ck convention (databases without native enums)", () => {
+  // SQLAlchemy 2.1.1 on SQLite: `CONSTRAINT ck_users_mood CHECK (mood IN (...))` under
+  // `ck_%(table_name)s_%(constraint_name)s`, `CONSTRAINT ck_users_mood_mood` with
+  // `..._%(column_0_name)s_%(constraint_name)s`, and the enum's own name, `mood`, under a
+  // template without `%(constraint_name)s`.
+  const users = table("users", column("id", integer()), column("mood", enumType("mood", ["sad", "ok"])));
+  const moodType = (ck: string) => applyNamingConvention(users, { ck }).columns[1]?.type;
+
+  it("names it as SQLAlchemy names an Enum's constraint, beside the enum's own name", () => {
+    expect(moodType("ck_%(table_name)s_%(constraint_name)s")).toEqual({
+      ...enumType("mood", ["sad", "ok"]),
+      checkName: "ck_users_mood",
+    });
+    expect(moodType("ck_%(table_name)s_%(column_0_name)s_%(constraint_name)s")).toMatchObject({
+      checkName: "ck_users_mood_mood",
+    });
+    expect(moodType("ck_%(table_name)s_%(column_0_name)s")).toEqual(enumType("mood", ["sad", "ok"]));
   });
 });

@@ -176,7 +176,7 @@ export function applyNamingConvention(
         });
       }
     }
-    columns.push({ ...column, options });
+    columns.push({ ...column, type: enumCheckNamed(column, convention.ck, named), options });
   }
   if (pkName !== undefined && !hasPrimaryKeyConstraint && primaryKeyColumns.length > 0) {
     constraints.unshift({ kind: "primaryKey", columns: primaryKeyColumns, name: pkName });
@@ -202,6 +202,29 @@ export function applyNamingConvention(
 }
 
 const CONSTRAINT_KEYS = { primaryKey: "pk", unique: "uq", foreignKey: "fk", check: "ck" } as const;
+
+/**
+ * An enum's type with the name a `ck` template with `%(constraint_name)s`
+ * gives its CHECK where the database has no native enums, as SQLAlchemy
+ * names an `Enum`'s constraint (`ck_users_mood` for the enum `mood` of
+ * `users`; a template without that token leaves the enum's own name).
+ * Only compared: Retort's compilers name the CHECK after the enum.
+ */
+function enumCheckNamed(
+  column: ColumnDefinition,
+  template: string | undefined,
+  named: (
+    template: string | undefined,
+    columns: readonly string[],
+    referred: undefined,
+    name: string,
+  ) => string | undefined,
+): ColumnDefinition["type"] {
+  const type = column.type;
+  if (type.kind !== "enum" || !renames(template)) return type;
+  const checkName = named(template, [column.name], undefined, type.name);
+  return checkName === undefined || checkName === type.name ? type : { ...type, checkName };
+}
 
 /** Whether a template names elements that have a name of their own too (SQLAlchemy: `"constraint_name" in convention`). */
 function renames(template: string | undefined): boolean {

@@ -28,6 +28,13 @@ export type ColumnType =
       readonly schema?: string;
       /** The type is in its table's schema; see `EnumTypeOptions`. */
       readonly inheritSchema?: boolean;
+      /**
+       * Where the database has no native enums, another name its CHECK
+       * may have: the one a schema module's naming convention gives it
+       * (`ck_users_mood`, as SQLAlchemy names it). Autogenerate compares it
+       * as the enum's name; the compilers name the CHECK after the enum.
+       */
+      readonly checkName?: string;
     }
   | { readonly kind: "binary"; readonly length?: number }
   | { readonly kind: "custom"; readonly sql: string };
