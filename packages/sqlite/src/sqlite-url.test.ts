@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sqliteUrl } from "./test-support/temp-database.js";
+import { isInMemorySqlite, parseDatabaseUrl } from "@retort/core";
 import { DEFAULT_BUSY_TIMEOUT_MS, resolveSqliteUrl } from "./sqlite-url.js";
 
 describe("resolveSqliteUrl", () => {
@@ -10,6 +11,23 @@ describe("resolveSqliteUrl", () => {
     );
     expect(resolveSqliteUrl(sqliteUrl("app.db")).filename).toBe(join(process.cwd(), "app.db"));
     expect(resolveSqliteUrl(sqliteUrl("/var/db/app.db"), { cwd: "/srv" }).filename).toBe("/var/db/app.db");
+  });
+
+  it("refuses a URL with a host (sqlite://app.db, two slashes), as SQLAlchemy, naming the form meant", () => {
+    expect(() => resolveSqliteUrl(parseDatabaseUrl("sqlite://app.db"))).toThrow(
+      'Invalid SQLite URL: sqlite://app.db has a host part (before the third "/"), which a SQLite file has not. ' +
+        "Valid SQLite URL forms are: sqlite:///:memory: (or, sqlite://), sqlite:///relative/path/to/file.db, " +
+        "sqlite:////absolute/path/to/file.db. Did you mean sqlite:///app.db?",
+    );
+    expect(() => resolveSqliteUrl(parseDatabaseUrl("sqlite://data/app.db"))).toThrow(
+      "Did you mean sqlite:///data/app.db?",
+    );
+    // No password in the message.
+    expect(() => resolveSqliteUrl(parseDatabaseUrl("sqlite://u:S3cret@host/app.db"))).toThrow(
+      /^Invalid SQLite URL: sqlite:\/\/host\/app\.db has a host part/,
+    );
+    expect(isInMemorySqlite(parseDatabaseUrl("sqlite://app.db"))).toBe(false);
+    expect(isInMemorySqlite(parseDatabaseUrl("sqlite://"))).toBe(true);
   });
 
   it("opens memory for an empty path and :memory:", () => {

@@ -36,6 +36,17 @@ export function resolveSqliteUrl(url: DatabaseUrl, options: ConnectOptions = {})
       code: "BAD_URL",
     });
   }
+  if (url.host !== undefined || url.username !== undefined || url.port !== undefined) {
+    // `sqlite://app.db` has a host and no path: SQLAlchemy refuses it (it opened an in-memory database).
+    const shown = `sqlite://${url.host ?? ""}${url.port === undefined ? "" : `:${url.port}`}${url.database === undefined ? "" : `/${url.database}`}`;
+    const meant = [url.host, url.database].filter((part) => part !== undefined && part !== "").join("/");
+    throw new CommandError(
+      `Invalid SQLite URL: ${shown} has a host part (before the third "/"), which a SQLite file has not. ` +
+        "Valid SQLite URL forms are: sqlite:///:memory: (or, sqlite://), sqlite:///relative/path/to/file.db, " +
+        `sqlite:////absolute/path/to/file.db${meant === "" ? "" : `. Did you mean sqlite:///${meant}?`}`,
+      { code: "BAD_URL" },
+    );
+  }
   for (const key of Object.keys(url.query)) {
     if (!supportedOptions.includes(key) && !ignoredOptions.includes(key)) {
       throw new CommandError(

@@ -76,7 +76,12 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl {
 
 /** True for `sqlite://` and `sqlite:///:memory:`, SQLAlchemy's two spellings of an in-memory database. */
 export function isInMemorySqlite(url: DatabaseUrl): boolean {
-  return url.scheme === "sqlite" && (url.database === undefined || url.database === ":memory:");
+  return (
+    url.scheme === "sqlite" &&
+    url.host === undefined &&
+    url.username === undefined &&
+    (url.database === undefined || url.database === ":memory:")
+  );
 }
 
 /**
