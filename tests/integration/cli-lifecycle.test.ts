@@ -40,6 +40,13 @@ for (const harness of harnesses) {
       expect(project.run("upgrade", "+2").stderr).toContain("FAILED: Ambiguous walk");
       project.ok("upgrade", "a000+1");
       expect(await probe.versionRows()).toEqual(["b000"]);
+      // From a branch point: the branches and the way out are named.
+      const fork = project.run("upgrade", "+1");
+      expect(fork.status).toBe(1);
+      expect(fork.stderr).toContain(
+        "FAILED: Ambiguous walk: '+1' meets b000, a branch point (c100, c200) and cannot choose which branch to go up. " +
+          "Name the revision to go to instead: 'retort upgrade c100' or 'retort upgrade c200', or 'retort upgrade c1branch@+1' or 'retort upgrade c2branch@+1'.",
+      );
       // b000 is a branch point: the label picks the branch to walk up.
       project.ok("upgrade", "c1branch@+1");
       expect(await probe.versionRows()).toEqual(["c100"]);

@@ -21,6 +21,43 @@ export function explainAmbiguousDowngrade<S extends RevisionSource, T>(
   }
 }
 
+/**
+ * Runs `plan` and, when a relative `upgrade` target meets a branch point
+ * (`upgrade +1` from a revision two branches start at), keeps Alembic's
+ * `Ambiguous walk` and adds the branch point, its children and what to type
+ * instead: a child, or `label@+1` for a labelled branch.
+ */
+export function explainAmbiguousUpgrade<S extends RevisionSource, T>(
+  graph: RevisionGraph<S>,
+  target: string,
+  plan: () => T,
+): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (!AmbiguousWalkError.isInstance(error) || error.message !== "Ambiguous walk") throw error;
+    throw new AmbiguousWalkError(error.from, error.choices, upgradeHint(graph, target, error));
+  }
+}
+
+function upgradeHint<S extends RevisionSource>(
+  graph: RevisionGraph<S>,
+  target: string,
+  error: AmbiguousWalkError,
+): string {
+  const choices = error.choices;
+  const quoted = choices.map((id) => `'retort upgrade ${id}'`);
+  const either = choices.length === 2 ? quoted.join(" or ") : `one of ${quoted.join(", ")}`;
+  const labels = choices.flatMap((id) => [...(graph.get(id)?.branchLabels ?? [])]);
+  const labelled =
+    labels.length > 0 ? `, or ${labels.map((label) => `'retort upgrade ${label}@+1'`).join(" or ")}` : "";
+  const at = error.from === "base" ? "base, where several branches start" : `${error.from}, a branch point`;
+  return (
+    `'${target}' meets ${at} (${choices.join(", ")}) and cannot choose which branch to go up. ` +
+    `Name the revision to go to instead: ${either}${labelled}.`
+  );
+}
+
 function downgradeHint<S extends RevisionSource>(
   graph: RevisionGraph<S>,
   target: string,

@@ -12,7 +12,7 @@ import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
 import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { type CommandOptions, Environment, statementOptions } from "./environment.js";
-import { explainAmbiguousDowngrade } from "./ambiguous-walk-hint.js";
+import { explainAmbiguousDowngrade, explainAmbiguousUpgrade } from "./ambiguous-walk-hint.js";
 
 const relativeTarget = /[+-]\d+$/;
 
@@ -34,7 +34,11 @@ export function upgrade(
   // An absolute target resolves the same from any database state: an
   // unknown revision or `head` among several heads fails before connecting.
   if (!parseRelative(target)) checkUpgradeTarget(environment.scripts.graph, target);
-  return migrate(environment, (graph, heads) => planUpgrade(graph, heads, target), target);
+  return migrate(
+    environment,
+    (graph, heads) => explainAmbiguousUpgrade(graph, target, () => planUpgrade(graph, heads, target)),
+    target,
+  );
 }
 
 /** Downgrades the database to `target` (`-1`, `base`, a revision, `label@rev`, ...). */

@@ -7,7 +7,7 @@ import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
 import { VersionTable } from "../runtime/version-table.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import { type CommandOptions, Environment } from "./environment.js";
-import { explainAmbiguousDowngrade } from "./ambiguous-walk-hint.js";
+import { explainAmbiguousDowngrade, explainAmbiguousUpgrade } from "./ambiguous-walk-hint.js";
 
 /** What an offline command returns: the script, and the run it describes. */
 export interface OfflineResult extends RunResult {
@@ -39,7 +39,9 @@ export function upgradeSql(
       `--sql without a starting revision starts from an empty database: ${target} counts from base. To count from a database's revision, give it: upgrade --sql <fromrev>:${target}`,
     );
   }
-  return runOffline(environment, start, target, (graph, heads) => planUpgrade(graph, heads, target));
+  return runOffline(environment, start, target, (graph, heads) =>
+    explainAmbiguousUpgrade(graph, target, () => planUpgrade(graph, heads, target)),
+  );
 }
 
 /** `downgrade --sql FROM:TO`: the SQL script of a downgrade; `FROM` is required, as in Alembic. */
