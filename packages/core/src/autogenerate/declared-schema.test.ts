@@ -3,7 +3,7 @@ import { integer, string } from "../schema/column-type.js";
 import { sql } from "../schema/sql-expression.js";
 import { check, column, foreignKey, primaryKey, unique } from "../schema/table-elements.js";
 import { table } from "../schema/table.js";
-import { collectTables } from "./declared-schema.js";
+import { collectTables, loadDeclaredSchema } from "./declared-schema.js";
 import { applyNamingConvention, conventionName, isNamingConvention } from "./naming-convention.js";
 
 const users = table("users", column("id", integer(), { primaryKey: true }));
@@ -91,5 +91,15 @@ describe("naming conventions", () => {
     const [a, b] = collectTables([conventional, plain]).tables;
     expect(a?.constraints).toEqual([unique("x", { name: "uq_a_x" })]);
     expect(b?.constraints).toEqual([]);
+  });
+});
+
+describe("loadDeclaredSchema", () => {
+  it("names a schema module that does not exist and the config option to fix", async () => {
+    const missing = "/nonexistent/project/src/schema.ts";
+    await expect(loadDeclaredSchema(missing)).rejects.toMatchObject({
+      code: "NO_SCHEMA",
+      message: `The schema module ${missing} does not exist: fix the config's \`schema\` option (a path relative to the config file) or create the module`,
+    });
   });
 });

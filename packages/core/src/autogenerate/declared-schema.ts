@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Dialect } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import { importModule } from "../config/module-loader.js";
@@ -37,7 +38,15 @@ export async function loadDeclaredSchema(
   const modules = await Promise.all(
     sources.map(async (item) => {
       if (typeof item !== "string") return item;
-      if (!item.toLowerCase().endsWith(".sql")) return importModule(item);
+      if (!item.toLowerCase().endsWith(".sql")) {
+        if (!existsSync(item)) {
+          throw new CommandError(
+            `The schema module ${item} does not exist: fix the config's \`schema\` option (a path relative to the config file) or create the module`,
+            { code: "NO_SCHEMA" },
+          );
+        }
+        return importModule(item);
+      }
       if (readSqlFile === undefined) {
         throw new CommandError(`A .sql schema (${item}) needs a database to apply it to`, { code: "NO_SCHEMA" });
       }
