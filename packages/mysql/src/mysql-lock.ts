@@ -264,7 +264,9 @@ async function timeoutError(
   }
   const waited =
     options.timeoutMs > 0 ? `Timed out after ${options.timeoutMs} ms waiting for` : "Could not take (without waiting)";
-  const lock = `the migration lock on database "${database}" (GET_LOCK '${name}' for "${options.key}")`;
+  // A key without its schema names the version table in the connection's database (see `lockName`).
+  const table = options.key.startsWith(".") ? `${database}${options.key}` : options.key;
+  const lock = `the migration lock on database "${database}" (GET_LOCK '${name}' for "${table}")`;
   let message: string;
   if (!looked) message = `${waited} ${lock}; the session holding it could not be looked up. `;
   else if (holder === undefined)
