@@ -15,7 +15,15 @@ import {
   type SinkHooks,
   TransactionEndedError,
 } from "./run-operation-sink.js";
-import { InterruptedError, InterruptSignal, MigrationGuard, signalName, untilAborted } from "./run-interruption.js";
+import {
+  assertNotInterrupted,
+  InterruptedError,
+  InterruptSignal,
+  MigrationGuard,
+  signalName,
+  untilAborted,
+} from "./run-interruption.js";
+import { stateAfterFailure } from "./run-failure-state.js";
 import { acquireReportingWait, reportingLockWait } from "./lock-wait.js";
 import type { RunReporter, StepReport } from "./run-reporter.js";
 import { ModulePrefetcher } from "./module-prefetcher.js";
@@ -139,6 +147,8 @@ class MigrationRun<S extends RevisionSource> {
   #lastTurn = performance.now();
   /** The steps run in the open transaction, for the message of a failed commit. */
   #uncommitted: MigrationStep[] = [];
+  /** The last uncommitted step's statements: without transactional DDL, some stay applied. */
+  #uncommittedSink: RunOperationSink | undefined;
   /** The run's part of every migration's context, made once. */
   #contextFields: RunContextFields | undefined;
   #hooks: SinkHooks | undefined;
@@ -272,6 +282,7 @@ class MigrationRun<S extends RevisionSource> {
     this.#committedHeads = heads;
     this.#committedMidRun = true;
     this.#uncommitted = [];
+    this.#uncommittedSink = undefined;
   }
 
   /** The version table's rows, each checked to name a revision of the scripts. */
@@ -355,9 +366,16 @@ class MigrationRun<S extends RevisionSource> {
         const writing = this.#versionTable.apply(change);
         if (writing !== undefined) await writing;
       }
+      // A signal sent while the migration waited (a timer, a statement that ended on the cancel):
+      // the step is interrupted, not finished, and its failure says what stayed applied.
+      if (this.#options.signal !== undefined) {
+        await assertNotInterrupted(this.#options.signal);
+        this.#lastTurn = performance.now();
+      }
     } catch (error) {
       throw this.#stepFailure(step, sink, error);
     }
+    this.#uncommittedSink = sink;
     const durationMs = performance.now() - started;
     const report = { step, description, index, total, durationMs, headsAfter: this.#maintainer.heads };
     return { report, autocommitted: sink.autocommitted };
@@ -416,14 +434,20 @@ class MigrationRun<S extends RevisionSource> {
     const signal = this.#options.signal;
     const steps = this.#uncommitted;
     const heads = this.#committedHeads.join(", ") || "base (empty)";
-    const rolledBack = this.#committedMidRun
-      ? `Rolled back to the last commit: the version table is at ${heads}.`
-      : "The whole run was rolled back: schema and version table are as they were before this command.";
+    const last = steps[steps.length - 1];
+    // Without transactional DDL, the rollback leaves what the last step's DDL committed.
+    const kept = this.#sink.dialect.capabilities.transactionalDdl ? undefined : this.#uncommittedSink;
+    const rolledBack =
+      kept !== undefined
+        ? this.#stateAfterFailure(kept)
+        : this.#committedMidRun
+          ? `Rolled back to the last commit: the version table is at ${heads}.`
+          : "The whole run was rolled back: schema and version table are as they were before this command.";
     if (error instanceof InterruptSignal || signal?.aborted) {
       const name = signal ? signalName(signal) : (error as InterruptSignal).signal;
-      return new InterruptedError(name, `interrupted by ${name} before the commit. ${rolledBack}`);
+      const of = last === undefined ? "" : ` of ${describeStepShort(last)}`;
+      return new InterruptedError(name, `interrupted by ${name} before the commit${of}. ${rolledBack}`);
     }
-    const last = steps[steps.length - 1];
     const what =
       last === undefined
         ? "the version table update"
@@ -436,46 +460,14 @@ class MigrationRun<S extends RevisionSource> {
   }
 
   /** Says what a rollback leaves, for the message of a failed migration. */
-  #stateAfterFailure(sink: RunOperationSink): string {
-    // Offline, the script is written only when the whole run succeeded.
-    if (this.#sink.offline)
-      return "No script was written and no database was touched (--sql): fix the migration, then generate the script again.";
-    const heads = this.#committedHeads.join(", ") || "base (empty)";
-    const lines = (statements: readonly string[]) =>
-      statements.map((sql) => `\n    ${quoteStatement(sql, "      ")};`).join("");
-    // What a commit made permanent, as the connection saw it: an autocommit block's and, without
-    // transactional DDL, each statement after which the server said no transaction was open.
-    const committed = sink.executed.slice(0, sink.committedCount);
-    const rolledBack = sink.executed.slice(sink.committedCount);
-    if (!this.#sink.dialect.capabilities.transactionalDdl) {
-      const partly = sink.failureCommitted
-        ? "The failed statement committed the transaction before it failed (MySQL commits before a DDL statement, even one that fails); if its text held several statements, those before the error ran and stay applied too. "
-        : "";
-      if (sink.executed.length === 0) {
-        return `No statement of this migration ran${partly === "" ? "." : ` before the failed one. ${partly.trimEnd()}`} The version table is at ${heads} (the last complete migration): fix the migration, then run the command again.`;
-      }
-      const undone = rolledBack.length === 0 ? "" : `Rolled back with the failure:${lines(rolledBack)}\n  `;
-      if (committed.length === 0) {
-        return `No statement of this migration stays applied. ${undone}The version table is at ${heads} (the last complete migration): fix the migration, then run the command again.`;
-      }
-      return (
-        "This database commits every DDL statement by itself: of this migration, only what ran after its last commit (a DDL statement or an autocommit block) was rolled back. " +
-        `Statements of this migration that already ran:${lines(committed)}\n  ` +
-        undone +
-        partly +
-        `The version table is at ${heads} (the last complete migration). ` +
-        "Undo those statements by hand (or finish the migration's work by hand and record it with 'retort stamp <revision>'), fix the migration, then run the command again."
-      );
-    }
-    if (!this.#committedMidRun) {
-      return "The whole run was rolled back: schema and version table are as they were before this command.";
-    }
-    // An autocommit block starts with a commit: what ran before it in this migration stays too.
-    const kept =
-      committed.length === 0
-        ? ""
-        : ` Of this migration, what ran before and in its autocommit block stays applied (it runs again on the next attempt):${lines(committed)}`;
-    return `Rolled back to the last commit: the version table is at ${heads}, with every migration before it applied.${kept}`;
+  #stateAfterFailure(sink: Pick<RunOperationSink, "executed" | "committedCount" | "failureCommitted">): string {
+    return stateAfterFailure({
+      offline: this.#sink.offline,
+      transactionalDdl: this.#sink.dialect.capabilities.transactionalDdl,
+      committedMidRun: this.#committedMidRun,
+      heads: this.#committedHeads,
+      sink,
+    });
   }
 
   /** The truth after a migration committed or rolled back Retort's transaction itself. */
