@@ -287,6 +287,45 @@ for (const harness of harnesses) {
       // The lock was released: the next run goes through at once.
       project.ok("upgrade", "a000");
     });
+
+    /** A run of a000, then a1 (creates t3, prints STARTED, runs `wait`), interrupted by SIGINT during `wait`. */
+    async function interruptedWhileWaiting(wait: string): Promise<void> {
+      project.addRevision({ id: "a000", down: null });
+      project.addRevision({
+        id: "a1",
+        down: "a000",
+        upgrade: [
+          '  await op.execute("CREATE TABLE t3 (id INTEGER)");',
+          '  process.stderr.write("STARTED\\n");',
+          wait,
+        ].join("\n"),
+      });
+      const result = await runUntilStarted(project, "SIGINT");
+      expect(result.status).toBe(130);
+      // Interrupted, not finished: no Finished line, the FAILED line names the migration.
+      expect(result.stderr).toContain("Finished upgrade  -> a000");
+      expect(result.stderr).not.toContain("Finished upgrade a000 -> a1");
+      const text = failure(result.stderr);
+      expect(text).toContain("FAILED: interrupted by SIGINT during upgrade of revision a1");
+      expect(text).not.toContain("before the commit");
+      await expectFailureOutcome(text, {
+        tables: ["t_a000", "t3"],
+        versionAt: "a000",
+        ran: ["CREATE TABLE t3 (id INTEGER);"],
+        left: ["t_a000", "t3"],
+      });
+    }
+
+    it("stops at SIGINT during a migration's last wait (no statement after it) and says what stayed applied", async () => {
+      await interruptedWhileWaiting("  await new Promise((resolve) => setTimeout(resolve, 1500));");
+    });
+
+    it.skipIf(transactional)(
+      "stops at SIGINT during SELECT SLEEP, which the cancel ends without an error",
+      async () => {
+        await interruptedWhileWaiting('  await op.execute("SELECT SLEEP(5)");');
+      },
+    );
   });
 }
 
