@@ -320,12 +320,12 @@ for (const harness of harnesses) {
       await interruptedWhileWaiting("  await new Promise((resolve) => setTimeout(resolve, 1500));");
     });
 
-    it.skipIf(transactional)(
-      "stops at SIGINT during SELECT SLEEP, which the cancel ends without an error",
-      async () => {
+    // MySQL's own wait (a statement the other databases have not).
+    if (!transactional) {
+      it("stops at SIGINT during SELECT SLEEP once the statement ends (MySQL has no cancel here)", async () => {
         await interruptedWhileWaiting('  await op.execute("SELECT SLEEP(5)");');
-      },
-    );
+      });
+    }
   });
 }
 

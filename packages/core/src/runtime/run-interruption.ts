@@ -127,16 +127,6 @@ export class InterruptSignal extends Error {
 }
 
 /**
- * After a turn of the event loop (where a signal is delivered), throws
- * `InterruptSignal` when `signal` fired: a step that was interrupted ends
- * as interrupted, not as finished.
- */
-export async function assertNotInterrupted(signal: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  if (signal.aborted) throw new InterruptSignal(signalName(signal));
-}
-
-/**
  * Waits for `promise` unless `signal` fires first. A value that arrives
  * after the abort is handed to `late` (a lock taken too late is released).
  */
