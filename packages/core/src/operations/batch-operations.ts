@@ -1,3 +1,11 @@
+import {
+  checkAlterColumnValues,
+  checkBooleanOptions,
+  checkColumnDefinition,
+  checkName,
+  checkNameList,
+  checkSqlText,
+} from "../schema/check-arguments.js";
 import { checkOptions } from "../schema/check-options.js";
 import type { SqlExpression } from "../schema/sql-expression.js";
 import type { ColumnDefinition } from "../schema/table-elements.js";
@@ -45,17 +53,21 @@ export class BatchOperations {
   }
 
   async addColumn(column: ColumnDefinition, placement: ColumnPlacement = {}): Promise<void> {
+    checkColumnDefinition(column, "batch.addColumn", undefined);
     checkOptions(placement, BATCH_ADD_COLUMN_OPTIONS, "batch.addColumn", column.name);
     this.#steps.push({ kind: "addColumn", ...this.#where(), column, ...placement });
   }
 
   async dropColumn(column: string, options: BatchDropColumnOptions = {}): Promise<void> {
+    checkName(column, "the column name", "batch.dropColumn", column);
     checkOptions(options, BATCH_DROP_COLUMN_OPTIONS, "batch.dropColumn", column);
     this.#steps.push({ kind: "dropColumn", ...this.#where(), column, ...options });
   }
 
   async alterColumn(column: string, options: BatchAlterColumnOptions): Promise<void> {
+    checkName(column, "the column name", "batch.alterColumn", column);
     checkOptions(options, BATCH_ALTER_COLUMN_OPTIONS, "batch.alterColumn", column);
+    checkAlterColumnValues(options, "batch.alterColumn", column);
     this.#steps.push({ kind: "alterColumn", ...this.#where(), column, ...withDialectOptions(options) });
   }
 
@@ -64,16 +76,22 @@ export class BatchOperations {
     columns: string | readonly (string | SqlExpression)[],
     options: BatchCreateIndexOptions = {},
   ): Promise<void> {
+    checkName(name, "the index name", "batch.createIndex", name);
+    checkNameList(columns, "columns", "batch.createIndex", name, { single: true, expressions: true });
     checkOptions(options, BATCH_CREATE_INDEX_OPTIONS, "batch.createIndex", name);
+    checkBooleanOptions(options, ["unique"], "batch.createIndex", name);
     const list = typeof columns === "string" ? [columns] : [...columns];
     this.#steps.push({ kind: "createIndex", name, ...this.#where(), columns: list, ...withDialectOptions(options) });
   }
 
   async dropIndex(name: string): Promise<void> {
+    checkName(name, "the index name", "batch.dropIndex", name);
     this.#steps.push({ kind: "dropIndex", name, ...this.#where() });
   }
 
   async createUniqueConstraint(name: string, columns: readonly string[]): Promise<void> {
+    checkName(name, "the constraint name", "batch.createUniqueConstraint", name);
+    checkNameList(columns, "columns", "batch.createUniqueConstraint", name);
     this.#steps.push({ kind: "createUniqueConstraint", name, ...this.#where(), columns: [...columns] });
   }
 
@@ -84,6 +102,10 @@ export class BatchOperations {
     remoteColumns: readonly string[],
     options: ForeignKeyOptions = {},
   ): Promise<void> {
+    checkName(name, "the constraint name", "batch.createForeignKey", name);
+    checkName(referentTable, "the referent table", "batch.createForeignKey", name);
+    checkNameList(localColumns, "localColumns", "batch.createForeignKey", name);
+    checkNameList(remoteColumns, "remoteColumns", "batch.createForeignKey", name);
     checkOptions(options, FOREIGN_KEY_OPTIONS, "batch.createForeignKey", name);
     const where = this.#where();
     this.#steps.push({
@@ -99,19 +121,25 @@ export class BatchOperations {
   }
 
   async createCheckConstraint(name: string, condition: SqlExpression | string): Promise<void> {
+    checkName(name, "the constraint name", "batch.createCheckConstraint", name);
+    checkSqlText(condition, "the condition", "batch.createCheckConstraint", name);
     this.#steps.push({ kind: "createCheckConstraint", name, ...this.#where(), condition });
   }
 
   async createPrimaryKey(name: string, columns: readonly string[]): Promise<void> {
+    checkName(name, "the constraint name", "batch.createPrimaryKey", name);
+    checkNameList(columns, "columns", "batch.createPrimaryKey", name);
     this.#steps.push({ kind: "createPrimaryKey", name, ...this.#where(), columns: [...columns] });
   }
 
   async dropConstraint(name: string, options: BatchDropConstraintOptions = {}): Promise<void> {
+    checkName(name, "the constraint name", "batch.dropConstraint", name);
     checkOptions(options, BATCH_DROP_CONSTRAINT_OPTIONS, "batch.dropConstraint", name);
     this.#steps.push({ kind: "dropConstraint", name, ...this.#where(), ...options });
   }
 
   async createTableComment(comment: string, options: BatchTableCommentOptions = {}): Promise<void> {
+    checkName(comment, "the comment", "batch.createTableComment", undefined);
     checkOptions(options, BATCH_TABLE_COMMENT_OPTIONS, "batch.createTableComment");
     this.#steps.push({ kind: "createTableComment", ...this.#where(), comment, ...options });
   }

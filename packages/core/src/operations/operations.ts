@@ -1,6 +1,17 @@
 import type { DialectName, QueryResult } from "../driver/driver.js";
 import { CommandError } from "../errors/retort-error.js";
 import type { MigrationContext } from "../runtime/migration-context.js";
+import {
+  badArgument,
+  checkAlterColumnValues,
+  checkBooleanOptions,
+  checkColumnDefinition,
+  checkName,
+  checkNameList,
+  checkRows,
+  checkSqlText,
+  describeValue,
+} from "../schema/check-arguments.js";
 import { checkOptions } from "../schema/check-options.js";
 import { type SqlExpression, sql } from "../schema/sql-expression.js";
 import type { ColumnDefinition, TableElement } from "../schema/table-elements.js";
@@ -117,18 +128,21 @@ export class Operations {
     }
     if (typeof name !== "string") {
       throw new TypeError(
-        `op.createTable takes a table name and its columns (op.createTable("users", column(...))), or a table(...) declaration; got ${typeof name}`,
+        `op.createTable takes a table name and its columns (op.createTable("users", column(...))), or a table(...) declaration; got ${describeValue(name)}`,
       );
     }
     return this.invoke({ kind: "createTable", table: splitTableElements(name, elements, "op.createTable") });
   }
 
   dropTable(name: string, options: DropTableOptions = {}): Promise<void> {
+    checkName(name, "the table name", "op.dropTable", name);
     checkOptions(options, DROP_TABLE_OPTIONS, "op.dropTable", name);
     return this.invoke({ kind: "dropTable", table: name, ...options });
   }
 
   addColumn(table: string, column: ColumnDefinition, options: AddColumnOptions = {}): Promise<void> {
+    checkName(table, "the table name", "op.addColumn", table);
+    checkColumnDefinition(column, "op.addColumn", table);
     checkOptions(options, ADD_COLUMN_OPTIONS, "op.addColumn", table);
     return this.invoke({ kind: "addColumn", table, column, ...options });
   }
@@ -140,12 +154,17 @@ export class Operations {
     columns: string | readonly (string | SqlExpression)[],
     options: CreateIndexOptions = {},
   ): Promise<void> {
+    checkName(name, "the index name", "op.createIndex", name);
+    checkName(table, "the table name", "op.createIndex", name);
+    checkNameList(columns, "columns", "op.createIndex", name, { single: true, expressions: true });
     checkOptions(options, CREATE_INDEX_OPTIONS, "op.createIndex", name);
+    checkBooleanOptions(options, ["unique"], "op.createIndex", name);
     const list = typeof columns === "string" ? [columns] : [...columns];
     return this.invoke({ kind: "createIndex", name, table, columns: list, ...withDialectOptions(options) });
   }
 
   dropIndex(name: string, options: DropIndexOptions = {}): Promise<void> {
+    checkName(name, "the index name", "op.dropIndex", name);
     checkOptions(options, DROP_INDEX_OPTIONS, "op.dropIndex", name);
     return this.invoke({ kind: "dropIndex", name, ...options });
   }
@@ -159,7 +178,12 @@ export class Operations {
     rows: readonly Readonly<Record<string, unknown>>[],
     options: BulkInsertOptions = {},
   ): Promise<void> {
-    checkOptions(options, BULK_INSERT_OPTIONS, "op.bulkInsert", typeof table === "string" ? table : table.name);
+    const tableName: unknown = typeof table === "object" && table !== null ? table.name : table;
+    if (typeof table !== "string" && (typeof table !== "object" || table === null || table.kind !== "table")) {
+      badArgument("op.bulkInsert", undefined, "the table must be a table name or table(...)", table);
+    }
+    checkRows(rows, "op.bulkInsert", tableName);
+    checkOptions(options, BULK_INSERT_OPTIONS, "op.bulkInsert", tableName);
     return this.invoke({ kind: "bulkInsert", table, rows, ...options });
   }
 
@@ -168,6 +192,7 @@ export class Operations {
    * (`?` on SQLite and MySQL, `$1` on PostgreSQL).
    */
   execute(statement: string | SqlExpression, parameters: readonly unknown[] = []): Promise<void> {
+    checkSqlText(statement, "the statement", "op.execute", undefined);
     const text = typeof statement === "string" ? statement : statement.text;
     if (!Array.isArray(parameters)) {
       // A JavaScript migration (or a cast) can pass an object: named values are not bound by every driver.
@@ -183,11 +208,15 @@ export class Operations {
   }
 
   renameTable(table: string, newName: string, options: RenameTableOptions = {}): Promise<void> {
+    checkName(table, "the table name", "op.renameTable", table);
+    checkName(newName, "the new name", "op.renameTable", table);
     checkOptions(options, RENAME_TABLE_OPTIONS, "op.renameTable", table);
     return this.invoke({ kind: "renameTable", table, newName, ...options });
   }
 
   dropColumn(table: string, column: string, options: DropColumnOptions = {}): Promise<void> {
+    checkName(table, "the table name", "op.dropColumn", table);
+    checkName(column, "the column name", "op.dropColumn", table);
     checkOptions(options, DROP_COLUMN_OPTIONS, "op.dropColumn", `${table}.${column}`);
     return this.invoke({ kind: "dropColumn", table, column, ...options });
   }
@@ -198,7 +227,10 @@ export class Operations {
    * options describing the column as it is (MySQL needs them).
    */
   alterColumn(table: string, column: string, options: AlterColumnOptions): Promise<void> {
+    checkName(table, "the table name", "op.alterColumn", table);
+    checkName(column, "the column name", "op.alterColumn", table);
     checkOptions(options, ALTER_COLUMN_OPTIONS, "op.alterColumn", `${table}.${column}`);
+    checkAlterColumnValues(options, "op.alterColumn", `${table}.${column}`);
     return this.invoke({ kind: "alterColumn", table, column, ...withDialectOptions(options) });
   }
 
@@ -208,6 +240,9 @@ export class Operations {
     columns: readonly string[],
     options: CreateUniqueConstraintOptions = {},
   ): Promise<void> {
+    checkName(name, "the constraint name", "op.createUniqueConstraint", name);
+    checkName(table, "the table name", "op.createUniqueConstraint", name);
+    checkNameList(columns, "columns", "op.createUniqueConstraint", name);
     checkOptions(options, CREATE_UNIQUE_CONSTRAINT_OPTIONS, "op.createUniqueConstraint", name);
     return this.invoke({ kind: "createUniqueConstraint", name, table, columns: [...columns], ...options });
   }
@@ -220,6 +255,11 @@ export class Operations {
     remoteColumns: readonly string[],
     options: ForeignKeyOptions = {},
   ): Promise<void> {
+    checkName(name, "the constraint name", "op.createForeignKey", name);
+    checkName(sourceTable, "the source table", "op.createForeignKey", name);
+    checkName(referentTable, "the referent table", "op.createForeignKey", name);
+    checkNameList(localColumns, "localColumns", "op.createForeignKey", name);
+    checkNameList(remoteColumns, "remoteColumns", "op.createForeignKey", name);
     checkOptions(options, FOREIGN_KEY_OPTIONS, "op.createForeignKey", name);
     return this.invoke({
       kind: "createForeignKey",
@@ -238,6 +278,9 @@ export class Operations {
     condition: SqlExpression | string,
     options: CreateCheckConstraintOptions = {},
   ): Promise<void> {
+    checkName(name, "the constraint name", "op.createCheckConstraint", name);
+    checkName(table, "the table name", "op.createCheckConstraint", name);
+    checkSqlText(condition, "the condition", "op.createCheckConstraint", name);
     checkOptions(options, CREATE_CHECK_CONSTRAINT_OPTIONS, "op.createCheckConstraint", name);
     return this.invoke({ kind: "createCheckConstraint", name, table, condition, ...options });
   }
@@ -248,6 +291,9 @@ export class Operations {
     columns: readonly string[],
     options: CreatePrimaryKeyOptions = {},
   ): Promise<void> {
+    checkName(name, "the constraint name", "op.createPrimaryKey", name);
+    checkName(table, "the table name", "op.createPrimaryKey", name);
+    checkNameList(columns, "columns", "op.createPrimaryKey", name);
     checkOptions(options, CREATE_PRIMARY_KEY_OPTIONS, "op.createPrimaryKey", name);
     return this.invoke({ kind: "createPrimaryKey", name, table, columns: [...columns], ...options });
   }
@@ -259,6 +305,16 @@ export class Operations {
     elements: readonly ExcludeElement[],
     options: CreateExcludeConstraintOptions = {},
   ): Promise<void> {
+    checkName(name, "the constraint name", "op.createExcludeConstraint", name);
+    checkName(table, "the table name", "op.createExcludeConstraint", name);
+    if (!Array.isArray(elements)) {
+      badArgument(
+        "op.createExcludeConstraint",
+        name,
+        "elements must be an array of { expression, operator }",
+        elements,
+      );
+    }
     checkOptions(options, CREATE_EXCLUDE_CONSTRAINT_OPTIONS, "op.createExcludeConstraint", name);
     for (const element of elements) {
       checkOptions(element, EXCLUDE_ELEMENT_KEYS, "op.createExcludeConstraint", name, "an element");
@@ -268,16 +324,21 @@ export class Operations {
 
   /** Drops a named constraint; `type` (`foreignkey`, `primary`, `unique`, `check`) is needed on MySQL. */
   dropConstraint(name: string, table: string, options: DropConstraintOptions = {}): Promise<void> {
+    checkName(name, "the constraint name", "op.dropConstraint", name);
+    checkName(table, "the table name", "op.dropConstraint", name);
     checkOptions(options, DROP_CONSTRAINT_OPTIONS, "op.dropConstraint", name);
     return this.invoke({ kind: "dropConstraint", name, table, ...options });
   }
 
   createTableComment(table: string, comment: string, options: CreateTableCommentOptions = {}): Promise<void> {
+    checkName(table, "the table name", "op.createTableComment", table);
+    checkName(comment, "the comment", "op.createTableComment", table);
     checkOptions(options, CREATE_TABLE_COMMENT_OPTIONS, "op.createTableComment", table);
     return this.invoke({ kind: "createTableComment", table, comment, ...options });
   }
 
   dropTableComment(table: string, options: DropTableCommentOptions = {}): Promise<void> {
+    checkName(table, "the table name", "op.dropTableComment", table);
     checkOptions(options, DROP_TABLE_COMMENT_OPTIONS, "op.dropTableComment", table);
     return this.invoke({ kind: "dropTableComment", table, ...options });
   }
@@ -308,6 +369,10 @@ export class Operations {
     options: BatchAlterTableOptions,
     fn: (batch: BatchOperations) => Promise<void> | void,
   ): Promise<void> {
+    checkName(table, "the table name", "op.batchAlterTable", table);
+    if (typeof fn !== "function") {
+      badArgument("op.batchAlterTable", table, "the block must be a function (async (batch) => { ... })", fn);
+    }
     checkOptions(options, BATCH_ALTER_TABLE_OPTIONS, "op.batchAlterTable", table);
     checkOptions(options.namingConvention, NAMING_CONVENTION_KEYS, "op.batchAlterTable", table, "namingConvention");
     // On every database, before the block runs, as Alembic checks them (not only where tables are rebuilt).
@@ -342,12 +407,14 @@ export class Operations {
 
   /** `CREATE SCHEMA`; only where the database has schemas (PostgreSQL). */
   createSchema(name: string, options: CreateSchemaOptions = {}): Promise<void> {
+    checkName(name, "the schema name", "op.createSchema", name);
     checkOptions(options, CREATE_SCHEMA_OPTIONS, "op.createSchema", name);
     return this.invoke({ kind: "createSchema", name, ...options });
   }
 
   /** `DROP SCHEMA`; `cascade` drops what it contains too. */
   dropSchema(name: string, options: DropSchemaOptions = {}): Promise<void> {
+    checkName(name, "the schema name", "op.dropSchema", name);
     checkOptions(options, DROP_SCHEMA_OPTIONS, "op.dropSchema", name);
     return this.invoke({ kind: "dropSchema", name, ...options });
   }

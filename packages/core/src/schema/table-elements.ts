@@ -1,5 +1,6 @@
 import type { DialectOptionBlocks } from "../operations/operation.js";
 import { DIALECT_KEYS, type DialectKeyedOptions, withDialectOptions } from "../operations/operation-options.js";
+import { checkBooleanOptions, checkColumnType, checkName, checkNameList, checkSqlText } from "./check-arguments.js";
 import { checkOptions, optionNames } from "./check-options.js";
 import type { ColumnType } from "./column-type.js";
 import type { SqlExpression } from "./sql-expression.js";
@@ -114,6 +115,8 @@ const FOREIGN_KEY_OPTIONS = optionNames<ForeignKeyElementOptions>({
   match: true,
 });
 const INDEX_OPTIONS = optionNames<IndexElementOptions>({ unique: true, where: true, ...DIALECT_KEYS });
+/** The options of `column(...)` that are true or false. */
+const COLUMN_BOOLEANS = ["nullable", "primaryKey", "unique", "index", "autoincrement"];
 
 /**
  * A column, for `op.createTable`, `op.addColumn` and `table(...)`. An
@@ -124,7 +127,10 @@ const INDEX_OPTIONS = optionNames<IndexElementOptions>({ unique: true, where: tr
  * ```
  */
 export function column(name: string, type: ColumnType, options: ColumnOptions = {}): ColumnDefinition {
+  checkName(name, "the column name", "column", name);
+  checkColumnType(type, "the type", "column", name);
   checkOptions(options, COLUMN_OPTIONS, "column", name);
+  checkBooleanOptions(options, COLUMN_BOOLEANS, "column", name);
   if (typeof options.references === "object") {
     checkOptions(options.references, REFERENCE_OPTIONS, "column", name, "references");
   }
@@ -132,11 +138,13 @@ export function column(name: string, type: ColumnType, options: ColumnOptions = 
 }
 
 export function primaryKey(columns: string | readonly string[], options: { name?: string } = {}): PrimaryKeyDefinition {
+  checkNameList(columns, "columns", "primaryKey", undefined, { single: true });
   checkOptions(options, NAME_OPTION, "primaryKey", columns);
   return { kind: "primaryKey", columns: toList(columns), ...options };
 }
 
 export function unique(columns: string | readonly string[], options: { name?: string } = {}): UniqueDefinition {
+  checkNameList(columns, "columns", "unique", undefined, { single: true });
   checkOptions(options, NAME_OPTION, "unique", columns);
   return { kind: "unique", columns: toList(columns), ...options };
 }
@@ -147,7 +155,11 @@ export function foreignKey(
   referredColumns: string | readonly string[],
   options: ForeignKeyElementOptions = {},
 ): ForeignKeyDefinition {
+  checkNameList(columns, "columns", "foreignKey", undefined, { single: true });
+  checkName(referredTable, "the referred table", "foreignKey", undefined);
+  checkNameList(referredColumns, "referredColumns", "foreignKey", undefined, { single: true });
   checkOptions(options, FOREIGN_KEY_OPTIONS, "foreignKey", columns);
+  checkBooleanOptions(options, ["deferrable"], "foreignKey", undefined);
   return {
     kind: "foreignKey",
     columns: toList(columns),
@@ -158,6 +170,7 @@ export function foreignKey(
 }
 
 export function check(condition: SqlExpression | string, options: { name?: string } = {}): CheckDefinition {
+  checkSqlText(condition, "the condition", "check", undefined);
   checkOptions(options, NAME_OPTION, "check", condition);
   return { kind: "check", condition, ...options };
 }
@@ -176,7 +189,10 @@ export function index(
   columns: string | readonly (string | SqlExpression)[],
   options: IndexElementOptions = {},
 ): IndexDefinition {
+  checkName(name, "the index name", "index", name);
+  checkNameList(columns, "columns", "index", name, { single: true, expressions: true });
   checkOptions(options, INDEX_OPTIONS, "index", name);
+  checkBooleanOptions(options, ["unique"], "index", name);
   return {
     kind: "index",
     name,

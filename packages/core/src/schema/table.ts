@@ -1,4 +1,5 @@
 import type { DialectKeyedOptions } from "../operations/operation-options.js";
+import { badArgument, checkName } from "./check-arguments.js";
 import { checkOptions, optionNames } from "./check-options.js";
 import type { ColumnDefinition, ConstraintDefinition, IndexDefinition, TableElement } from "./table-elements.js";
 
@@ -22,6 +23,10 @@ const TABLE_OPTIONS = optionNames<TableOptions>({
   mssql: true,
   oracle: true,
 });
+
+const CONSTRAINT_KINDS: ReadonlySet<string> = new Set(["primaryKey", "unique", "foreignKey", "check"]);
+const ELEMENT_WANTED =
+  "each argument after the name must be column(...), a constraint, index(...) or an options object";
 
 /** A declared table: for `bulkInsert` typing today, and for the schema module of autogenerate. */
 export interface TableDefinition {
@@ -62,8 +67,12 @@ export function splitTableElements(
   const columns: ColumnDefinition[] = [];
   const constraints: ConstraintDefinition[] = [];
   const indexes: IndexDefinition[] = [];
+  checkName(name, "the table name", call, name);
   let options: TableOptions = {};
   for (const element of elements) {
+    if (typeof element !== "object" || element === null || Array.isArray(element)) {
+      badArgument(call, name, ELEMENT_WANTED, element);
+    }
     if (!("kind" in element)) {
       checkOptions(element, TABLE_OPTIONS, call, name);
       options = { ...options, ...element };
@@ -71,8 +80,10 @@ export function splitTableElements(
       columns.push(element);
     } else if (element.kind === "index") {
       indexes.push(element);
-    } else {
+    } else if (CONSTRAINT_KINDS.has(element.kind)) {
       constraints.push(element);
+    } else {
+      badArgument(call, name, ELEMENT_WANTED, element);
     }
   }
   return { kind: "table", name, columns, constraints, indexes, options };
