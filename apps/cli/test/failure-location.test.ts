@@ -45,6 +45,21 @@ describe("where a migration failed", () => {
     expect(result.stderr).not.toContain("    at ");
   });
 
+  it("says what a wrongly called operation expected, at the call's line, and rolls the run back", () => {
+    project = new TestProject();
+    project.addRevision({ id: "a000", down: null });
+    // A call type-checking would have refused (a migration run without check-types, or in JavaScript).
+    project.addRevision({ id: "b000", down: "a000", upgrade: '  await op.addColumn("t_a000", "email" as never);' });
+    const result = project.run("upgrade", "head");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'failed: op.addColumn("t_a000", ...): the column must be column(...), got the string "email"',
+    );
+    expect(result.stderr).toContain(`at ${path.join("migrations", "versions", "b000_m.ts")}:12:12`);
+    expect(result.stderr).not.toContain("Cannot read properties");
+    expect(project.ok("current")).toBe("");
+  });
+
   it("prints the stack of the error and its causes before the closing FAILED line with --verbose, -v or RETORT_DEBUG=1", () => {
     project = throwingMigration();
     const runs = [
