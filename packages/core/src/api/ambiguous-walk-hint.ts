@@ -13,12 +13,7 @@ export function explainAmbiguousDowngrade<S extends RevisionSource, T>(
   target: string,
   plan: () => T,
 ): T {
-  try {
-    return plan();
-  } catch (error) {
-    if (!AmbiguousWalkError.isInstance(error) || error.message !== "Ambiguous walk") throw error;
-    throw new AmbiguousWalkError(error.from, error.choices, downgradeHint(graph, target, error));
-  }
+  return explained(plan, (error) => downgradeHint(graph, target, error));
 }
 
 /**
@@ -32,11 +27,16 @@ export function explainAmbiguousUpgrade<S extends RevisionSource, T>(
   target: string,
   plan: () => T,
 ): T {
+  return explained(plan, (error) => upgradeHint(graph, target, error));
+}
+
+/** `plan`'s result, or its bare `Ambiguous walk` again with `hint`'s detail after Alembic's text. */
+function explained<T>(plan: () => T, hint: (error: AmbiguousWalkError) => string): T {
   try {
     return plan();
   } catch (error) {
     if (!AmbiguousWalkError.isInstance(error) || error.message !== "Ambiguous walk") throw error;
-    throw new AmbiguousWalkError(error.from, error.choices, upgradeHint(graph, target, error));
+    throw new AmbiguousWalkError(error.from, error.choices, hint(error));
   }
 }
 
