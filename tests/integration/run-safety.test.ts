@@ -314,6 +314,8 @@ for (const harness of harnesses) {
         ran: ["CREATE TABLE t3 (id INTEGER);"],
         left: ["t_a000", "t3"],
       });
+      // The revision to record once the work is finished by hand is named.
+      if (!transactional) expect(text).toContain("record it with 'retort stamp a1')");
     }
 
     it("stops at SIGINT during a migration's last wait (no statement after it) and says what stayed applied", async () => {

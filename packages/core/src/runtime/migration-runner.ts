@@ -404,7 +404,7 @@ class MigrationRun<S extends RevisionSource> {
       const name = signal ? signalName(signal) : (error as InterruptSignal).signal;
       return new InterruptedError(
         name,
-        `interrupted by ${name} during ${describeStepShort(step)}. ${this.#stateAfterFailure(sink)}`,
+        `interrupted by ${name} during ${describeStepShort(step)}. ${this.#stateAfterFailure(sink, step)}`,
       );
     }
     if (step.kind !== "revision") return error;
@@ -415,7 +415,7 @@ class MigrationRun<S extends RevisionSource> {
       path: step.revision.source.path,
       statement: sink.failedStatement ?? statementOf(error),
       reason: ended ? "it ended the run's transaction itself (COMMIT or ROLLBACK)" : errorMessage(error),
-      state: ended ? this.#stateAfterTransactionEnded(step) : this.#stateAfterFailure(sink),
+      state: ended ? this.#stateAfterTransactionEnded(step) : this.#stateAfterFailure(sink, step),
       headsAfter: this.#committedHeads,
       cause: error,
       callSite: sink.failedCallSite,
@@ -432,7 +432,7 @@ class MigrationRun<S extends RevisionSource> {
     const kept = this.#sink.dialect.capabilities.transactionalDdl ? undefined : this.#uncommittedSink;
     const rolledBack =
       kept !== undefined
-        ? this.#stateAfterFailure(kept)
+        ? this.#stateAfterFailure(kept, last)
         : this.#committedMidRun
           ? `Rolled back to the last commit: the version table is at ${heads}.`
           : "The whole run was rolled back: schema and version table are as they were before this command.";
@@ -453,12 +453,16 @@ class MigrationRun<S extends RevisionSource> {
   }
 
   /** Says what a rollback leaves, for the message of a failed migration. */
-  #stateAfterFailure(sink: Pick<RunOperationSink, "executed" | "committedCount" | "failureCommitted">): string {
+  #stateAfterFailure(
+    sink: Pick<RunOperationSink, "executed" | "committedCount" | "failureCommitted">,
+    step: MigrationStep | undefined,
+  ): string {
     return stateAfterFailure({
       offline: this.#sink.offline,
       transactionalDdl: this.#sink.dialect.capabilities.transactionalDdl,
       committedMidRun: this.#committedMidRun,
       heads: this.#committedHeads,
+      stampTo: stampTarget(step),
       sink,
     });
   }
@@ -470,6 +474,14 @@ class MigrationRun<S extends RevisionSource> {
     const ran = [...before, `part of ${describeStepShort(step)}`].join(", ");
     return `What ran in the transaction before that point (${ran}) was committed by a COMMIT, or undone by a ROLLBACK; Retort can no longer roll it back. The version table was not updated: it is at ${heads}. Check the schema, then record the revision it matches with 'retort stamp <revision>'. Run statements that must be outside a transaction in op.getContext().autocommitBlock().`;
   }
+}
+
+/** The revisions a finished-by-hand step is recorded at: an upgrade's own, a downgrade's parents (`base` at a root). */
+function stampTarget(step: MigrationStep | undefined): readonly string[] | undefined {
+  if (step?.kind !== "revision") return undefined;
+  if (step.direction === "upgrade") return [step.revision.id];
+  const parents = step.revision.links.normalizedDown.map((parent) => parent.id);
+  return parents.length === 0 ? ["base"] : parents;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

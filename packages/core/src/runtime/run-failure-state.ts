@@ -9,6 +9,8 @@ export interface FailureContext {
   readonly committedMidRun: boolean;
   /** The heads the version table holds after the rollback. */
   readonly heads: readonly string[];
+  /** What `retort stamp` records once the failed migration's work is finished by hand (its revision, or a downgrade's parents). */
+  readonly stampTo?: readonly string[] | undefined;
   /** The failed migration's statements, and how many of them a commit made permanent. */
   readonly sink: {
     readonly executed: readonly string[];
@@ -24,6 +26,8 @@ export function stateAfterFailure(context: FailureContext): string {
   if (context.offline)
     return "No script was written and no database was touched (--sql): fix the migration, then generate the script again.";
   const heads = context.heads.join(", ") || "base (empty)";
+  const stampTo =
+    context.stampTo === undefined || context.stampTo.length === 0 ? "<revision>" : context.stampTo.join(" ");
   const lines = (statements: readonly string[]) =>
     statements.map((sql) => `\n    ${quoteStatement(sql, "      ")};`).join("");
   // What a commit made permanent, as the connection saw it: an autocommit block's and, without
@@ -47,7 +51,7 @@ export function stateAfterFailure(context: FailureContext): string {
       undone +
       partly +
       `The version table is at ${heads} (the last complete migration). ` +
-      "Undo those statements by hand (or finish the migration's work by hand and record it with 'retort stamp <revision>'), fix the migration, then run the command again."
+      `Undo those statements by hand (or finish the migration's work by hand and record it with 'retort stamp ${stampTo}'), fix the migration, then run the command again.`
     );
   }
   if (!context.committedMidRun) {
