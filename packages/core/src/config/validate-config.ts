@@ -1,3 +1,4 @@
+import { describeValue } from "../schema/check-arguments.js";
 import { closestName, type OptionNames, optionNames } from "../schema/check-options.js";
 import { ConfigInvalidError } from "./config-errors.js";
 import type { LockConfig, PostWriteHook, RetortConfig, SessionTimeouts } from "./retort-config.js";
@@ -197,13 +198,10 @@ function checkKeys(value: unknown, allowed: OptionNames, option: string, where: 
   }
 }
 
+/** A config value as a message shows it: `describeValue`'s words, numbers and booleans as `number 5`. */
 function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string")
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return describeValue(value);
 }
 
 /** The known option closest to a misspelt or snake_case key, if any is close. */

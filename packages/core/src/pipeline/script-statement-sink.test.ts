@@ -1,27 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Dialect } from "../driver/driver.js";
+import { stubDialect } from "../test-support/stub-dialect.js";
 import { OfflineUnavailableError } from "./offline-unavailable-error.js";
 import { ScriptStatementSink } from "./script-statement-sink.js";
 
 function dialectWith(transactionalDdl: boolean): Dialect {
-  return {
-    name: "testdb",
-    capabilities: {
-      transactionalDdl,
-      lockHeldByTransaction: false,
-      alterInPlace: true,
-      nativeEnum: false,
-      enumTypes: false,
-      schemas: true,
-      ifNotExists: true,
-      comments: false,
-      indexMethods: false,
-    },
-    quoteIdentifier: (name) => `"${name}"`,
-    renderLiteral: (value) => `'${String(value).replaceAll("'", "''")}'`,
-    placeholder: (index) => `$${index}`,
-    compile: () => [],
-  };
+  const base = stubDialect();
+  return stubDialect({ capabilities: { ...base.capabilities, transactionalDdl } });
 }
 
 const need = { what: "Reading the current version", instead: "Give the starting revision." };

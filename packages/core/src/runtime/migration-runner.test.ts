@@ -5,6 +5,7 @@ import type { RevisionSource } from "../graph/revision-source.js";
 import type { CompiledStatement, Operation } from "../operations/operation.js";
 import type { Operations } from "../operations/operations.js";
 import { ScriptStatementSink } from "../pipeline/script-statement-sink.js";
+import { stubDialect } from "../test-support/stub-dialect.js";
 import { MigrationFailedError } from "./migration-error.js";
 import type { MigrationModule } from "./migration-module.js";
 import { planDowngrade, planStamp, planUpgrade, type MigrationStep } from "./migration-plan.js";
@@ -19,15 +20,8 @@ import { runMigrations, type RunnerOptions } from "./migration-runner.js";
 /** A small dialect: `$n` placeholders (or `?`), double-quoted names, a CREATE TABLE and raw SQL only. */
 function testDialect(options: { transactionalDdl: boolean; placeholder?: "numbered" | "question" }): Dialect {
   const capabilities: DialectCapabilities = {
+    ...stubDialect().capabilities,
     transactionalDdl: options.transactionalDdl,
-    lockHeldByTransaction: false,
-    alterInPlace: true,
-    nativeEnum: false,
-    enumTypes: false,
-    schemas: true,
-    ifNotExists: true,
-    comments: false,
-    indexMethods: false,
   };
   const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
   return {
