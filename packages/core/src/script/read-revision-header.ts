@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { canonicalHeader } from "./canonical-header.js";
 import type { RevisionHeader } from "./revision-header.js";
 import { ScriptHeaderError, ScriptSyntaxError } from "./script-errors.js";
 import { ScanError, SourceScanner, type Token } from "./source-scanner.js";
@@ -43,12 +44,18 @@ const ILLEGAL_ID_CHARACTERS = ["+", "-", ":", "@"];
  */
 export function readRevisionHeader(file: string, text: string): RevisionHeader {
   const absolute = path.resolve(file);
+  const present = namesIn(text);
+  const canonical = canonicalHeader(text, present);
+  if (canonical !== undefined) {
+    rejectAlembicNames(absolute, text, canonical.values);
+    return buildHeader(absolute, canonical.values, canonical.docComment);
+  }
   const scanner = new SourceScanner(text);
   const values = new Map<HeaderName, HeaderValue>();
   const brackets = new BracketTracker();
   let scanProblem: ScanError | undefined;
   try {
-    scan(scanner, values, absolute, brackets, namesIn(text));
+    scan(scanner, values, absolute, brackets, present);
   } catch (error) {
     if (!(error instanceof ScanError)) throw error;
     // Code far below the header may use syntax this scanner misreads; what
