@@ -193,22 +193,18 @@ export class CompiledModuleCache {
       (error: unknown) =>
         new Map<string, CompileOutcome>(missing.map((file) => [file, { hooks: `compile failed: ${String(error)}` }])),
     );
-    // Written asynchronously and in parallel (libuv's threads), while the
-    // migrations of the previous batch run; imported from the file, whose
-    // inline source map Node reads.
-    await Promise.all(
-      missing.map(async (file) => {
-        const outcome = outcomes.get(file) ?? { hooks: "not compiled" };
-        const target = targets.get(file) as string;
-        if (!("code" in outcome)) {
-          sources.set(file, { hooks: outcome.hooks });
-        } else if (await writePrivately(target, outcome.code)) {
-          sources.set(file, { url: pathToFileURL(target).href });
-        } else {
-          sources.set(file, { hooks: "could not write the cache" });
-        }
-      }),
-    );
+    // Imported from the file, whose inline source map Node reads.
+    for (const file of missing) {
+      const outcome = outcomes.get(file) ?? { hooks: "not compiled" };
+      const target = targets.get(file) as string;
+      if (!("code" in outcome)) {
+        sources.set(file, { hooks: outcome.hooks });
+      } else if (writePrivately(target, outcome.code)) {
+        sources.set(file, { url: pathToFileURL(target).href });
+      } else {
+        sources.set(file, { hooks: "could not write the cache" });
+      }
+    }
     pruneOccasionally(directory);
     return sources;
   }
@@ -266,14 +262,14 @@ export class CompiledModuleCache {
     // One URL for the batch, shared by its members (`pathToFileURL` is slow enough to show on 1,000 members).
     const batch = { batch: pathToFileURL(target).href };
     // Only a batch holding every one of the files, seen with settled stamps, is remembered by them.
-    const remember = async (held: number) => {
+    const remember = (held: number) => {
       if (stampFile !== undefined && stamps?.settled === true && alone.length === 0 && held === files.length) {
-        await writePrivately(stampFile, key);
+        writePrivately(stampFile, key);
       }
     };
     if (isOwnPrivateFile(target) && isOwnPrivateFile(mapFile)) {
       for (const file of members) sources.set(file, batch);
-      await remember(members.length);
+      remember(members.length);
       return sources;
     }
     const tsconfigOf = (file: string) => this.#tsconfig(path.dirname(file));
@@ -282,8 +278,9 @@ export class CompiledModuleCache {
     if (
       outcome?.code === undefined ||
       outcome.map === undefined ||
-      // Both at once: the steps before this batch's are waiting on its writes' round trips.
-      !(await Promise.all([writePrivately(mapFile, outcome.map), writePrivately(target, outcome.code)])).every(Boolean)
+      // The map first: a script is found only with its map beside it.
+      !writePrivately(mapFile, outcome.map) ||
+      !writePrivately(target, outcome.code)
     ) {
       for (const [file, source] of await this.#lookUp(members)) sources.set(file, source);
       return sources;
@@ -292,7 +289,7 @@ export class CompiledModuleCache {
     if (outcome.excluded.size > 0) {
       for (const [file, source] of await this.#lookUp([...outcome.excluded.keys()])) sources.set(file, source);
     } else {
-      await remember(outcome.included.length);
+      remember(outcome.included.length);
     }
     pruneOccasionally(directory);
     return sources;
@@ -396,15 +393,23 @@ export class CompiledModuleCache {
 /**
  * Writes `code` to `target` (0600) through a temporary name and a rename,
  * so a concurrent run never reads half a file; `false` when it failed.
+ * Synchronous: a batch and its map are a few hundred KB that the page
+ * cache takes in well under a millisecond, where `fs.promises` cost a cold
+ * run several (its module's first use, a file handle and a promise per
+ * call) and kept the batch's first step waiting on their callbacks.
  */
-async function writePrivately(target: string, code: string): Promise<boolean> {
+function writePrivately(target: string, code: string): boolean {
   const temporary = temporaryName(target);
   try {
-    await fs.promises.writeFile(temporary, code, { mode: 0o600, flag: "wx" });
-    await fs.promises.rename(temporary, target);
+    fs.writeFileSync(temporary, code, { mode: 0o600, flag: "wx" });
+    fs.renameSync(temporary, target);
     return true;
   } catch {
-    await fs.promises.rm(temporary, { force: true }).catch(() => undefined);
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // Nothing to remove, or a folder gone: the next run tidies it.
+    }
     return false;
   }
 }

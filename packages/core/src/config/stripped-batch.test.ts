@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type BatchLoaders, evaluateBatchScript } from "./batch-script.js";
 import { CompiledModuleCache } from "./compiled-module-cache.js";
@@ -74,6 +74,22 @@ describe("batches compiled by blanking types", () => {
     expect((await load(loaders, b2)).default).toEqual({ flavour: "esm" });
     expect((await load(loaders, c3)).list).toEqual([1]);
     expect((globalThis as Record<string, unknown>).strippedFlavour).toBe("esm");
+  });
+
+  it("names every member in its source map by the URL pathToFileURL gives, whatever its name holds", async () => {
+    const names = ["plain_1.ts", "with space.ts", "100%.ts", "caf\u00e9.ts", "hash#1.ts", "q?.ts", "dots.v2.ts"];
+    const { folder, cache } = project(
+      Object.fromEntries(names.map((name) => [name, "export const seen: number = 1;"])),
+    );
+    const files = names.map((name) => path.join(folder, name));
+    const { code } = await batchOf(cache, files);
+    expect(code).not.toContain("__esm");
+    const mapName = /\/\/# sourceMappingURL=(\S+)/.exec(code)?.[1] as string;
+    const modules = new CompiledModuleCache(cache);
+    await modules.prepare(files);
+    const batch = (await modules.source(files[0] as string)) as { batch: string };
+    const map = JSON.parse(fs.readFileSync(path.join(path.dirname(fileURLToPath(batch.batch)), mapName), "utf8"));
+    expect(map.sources).toEqual(files.map((file) => pathToFileURL(file).href));
   });
 
   it("sends a batch to esbuild when one of its files cannot be blanked, and keeps what esbuild can batch", async () => {
