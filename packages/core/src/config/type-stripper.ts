@@ -80,7 +80,7 @@ class Stripper {
       }
       // From the end of the previous token when it is blanked too, so comments inside a blanked range go.
       const from = index > 0 && this.#marks.blank[index - 1] ? (tokens[index - 1] as Token).end : token.start;
-      let blanked = source.slice(from, token.end).replace(NOT_LINE_BREAK, " ");
+      let blanked = blankText(source, from, token.end);
       if (this.#marks.statements.has(index) && this.#marks.needsSemicolon(index)) {
         blanked = `${blanked.slice(0, token.start - from)};${blanked.slice(token.start - from + 1)}`;
       }
@@ -111,7 +111,8 @@ class Stripper {
     let index = from;
     while (index < to) {
       const token = this.#marks.tokens[index] as Token;
-      const afterDot = this.#marks.is(index - 1, ".") || this.#marks.is(index - 1, "?.");
+      const before = this.#marks.tokens[index - 1];
+      const afterDot = before !== undefined && before.kind === "punct" && (before.text === "." || before.text === "?.");
       if (token.newline && STATEMENT_STARTS.has(token.text)) declaring = false;
       if (token.kind === "name" && !afterDot) {
         const next = this.#marks.token(index + 1);
@@ -458,3 +459,10 @@ class Stripper {
 }
 
 const NOT_LINE_BREAK = /[^\n\r\u2028\u2029]/g;
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/** `source[from, to)` with every character but a line break made a space (most ranges hold none: no regular expression run). */
+function blankText(source: string, from: number, to: number): string {
+  const text = source.slice(from, to);
+  return LINE_BREAK.test(text) ? text.replace(NOT_LINE_BREAK, " ") : " ".repeat(to - from);
+}
