@@ -64,24 +64,26 @@ class Stripper {
   }
 
   run(): StripOutcome {
-    this.#walk(0, this.#marks.tokens.length, { top: true, inFunction: false });
+    // Locals, not `this.#marks` at each use: a private field is a keyed load in unoptimised code.
+    const marks = this.#marks;
+    this.#walk(0, marks.tokens.length, { top: true, inFunction: false });
     const imports = this.#module.elideImports();
-    const source = this.#marks.source;
-    const tokens = this.#marks.tokens;
+    const source = marks.source;
+    const tokens = marks.tokens;
     const tokenStarts: number[] = [];
     let code = "";
     /** The end of the text already in `code`. */
     let done = 0;
     for (let index = 0; index < tokens.length; index++) {
       const token = tokens[index] as Token;
-      if (!this.#marks.blank[index]) {
+      if (!marks.blank[index]) {
         tokenStarts.push(token.start);
         continue;
       }
       // From the end of the previous token when it is blanked too, so comments inside a blanked range go.
-      const from = index > 0 && this.#marks.blank[index - 1] ? (tokens[index - 1] as Token).end : token.start;
+      const from = index > 0 && marks.blank[index - 1] ? (tokens[index - 1] as Token).end : token.start;
       let blanked = blankText(source, from, token.end);
-      if (this.#marks.statements.has(index) && this.#marks.needsSemicolon(index)) {
+      if (marks.statements.has(index) && marks.needsSemicolon(index)) {
         blanked = `${blanked.slice(0, token.start - from)};${blanked.slice(token.start - from + 1)}`;
       }
       code += source.slice(done, from) + blanked;
@@ -109,17 +111,20 @@ class Stripper {
     /** Inside `const`/`let`/`var` at this level: a `,` starts the next declarator. */
     let declaring = false;
     let index = from;
+    // Locals, not `this.#marks` at each use: a private field is a keyed load in unoptimised code.
+    const marks = this.#marks;
+    const tokens = marks.tokens;
     while (index < to) {
-      const token = this.#marks.tokens[index] as Token;
-      const before = this.#marks.tokens[index - 1];
+      const token = tokens[index] as Token;
+      const before = tokens[index - 1];
       const afterDot = before !== undefined && before.kind === "punct" && (before.text === "." || before.text === "?.");
       if (token.newline && STATEMENT_STARTS.has(token.text)) declaring = false;
       if (token.kind === "name" && !afterDot) {
-        const next = this.#marks.token(index + 1);
+        const next = marks.token(index + 1);
         const sameLineName = next !== undefined && next.kind === "name" && !next.newline;
         switch (token.text) {
           case "import":
-            if (this.#marks.is(index + 1, "(") || this.#marks.is(index + 1, "."))
+            if (marks.is(index + 1, "(") || marks.is(index + 1, "."))
               throw new Refusal("a dynamic import or import.meta");
             if (!context.top) throw new Refusal("an import below the top level");
             index = this.#module.importDeclaration(index);
@@ -130,18 +135,18 @@ class Stripper {
             continue;
           case "type":
             if (sameLineName && !["in", "of", "instanceof", "as", "satisfies"].includes(next.text)) {
-              index = this.#marks.typeAlias(index, index);
+              index = marks.typeAlias(index, index);
               continue;
             }
             break;
           case "interface":
-            if (this.#marks.is(index + 1, ":")) break;
-            index = this.#marks.interfaceDeclaration(index, index);
+            if (marks.is(index + 1, ":")) break;
+            index = marks.interfaceDeclaration(index, index);
             continue;
           case "enum":
           case "class":
             // A property name (`{ enum: 1 }`).
-            if (this.#marks.is(index + 1, ":")) break;
+            if (marks.is(index + 1, ":")) break;
             throw new Refusal(`"${token.text}"`);
           case "arguments":
             if (!context.inFunction) throw new Refusal("arguments outside a function");
@@ -154,7 +159,7 @@ class Stripper {
             if (sameLineName || (next?.kind === "string" && !next.newline)) throw new Refusal(`"${token.text} …"`);
             break;
           case "new":
-            if (this.#marks.is(index + 1, ".")) throw new Refusal("new.target");
+            if (marks.is(index + 1, ".")) throw new Refusal("new.target");
             break;
           case "return":
             if (!context.inFunction) throw new Refusal("a return outside a function");
@@ -169,7 +174,7 @@ class Stripper {
             declaring = true;
             continue;
           case "catch":
-            if (this.#marks.is(index + 1, "(")) {
+            if (marks.is(index + 1, "(")) {
               index = this.#catch(index + 1, context);
               continue;
             }
@@ -186,14 +191,10 @@ class Stripper {
             break;
         }
         if (token.text.startsWith("__retort")) throw new Refusal(`the name ${token.text}`);
-        if (next?.kind === "punct" && next.text === "=>") this.#marks.bindings.add(index);
+        if (next?.kind === "punct" && next.text === "=>") marks.bindings.add(index);
         // An object literal's key (`{ a: 1, b: 2 }`): not a reference, for `#elideImports`.
-        if (
-          pendingColons === 0 &&
-          this.#marks.is(index + 1, ":") &&
-          (this.#marks.is(index - 1, "{") || this.#marks.is(index - 1, ","))
-        ) {
-          this.#marks.keys.add(index);
+        if (pendingColons === 0 && marks.is(index + 1, ":") && (marks.is(index - 1, "{") || marks.is(index - 1, ","))) {
+          marks.keys.add(index);
         }
         index++;
         continue;
@@ -234,19 +235,19 @@ class Stripper {
           break;
         case "!": {
           // `x!`, `f()!`, `a[0]!`, `"s"!`, `x!!`: TypeScript's non-null assertion (JavaScript has no postfix `!`).
-          const previous = this.#marks.tokens[index - 1] as Token;
-          const repeated = previous.text === "!" && this.#marks.blank[index - 1];
-          if ((repeated || this.#assertions.endsExpression(index)) && !token.newline) this.#marks.blank[index] = true;
+          const previous = tokens[index - 1] as Token;
+          const repeated = previous.text === "!" && marks.blank[index - 1];
+          if ((repeated || this.#assertions.endsExpression(index)) && !token.newline) marks.blank[index] = true;
           break;
         }
         case "<":
           if (!this.#assertions.endsExpression(index))
             throw new Refusal("a type assertion or a generic arrow function");
-          index = this.#marks.typeArguments(index);
+          index = marks.typeArguments(index);
           continue;
         case "=>":
-          if (this.#marks.is(index + 1, "{")) {
-            const body = this.#marks.tokens[index + 1] as Token;
+          if (marks.is(index + 1, "{")) {
+            const body = tokens[index + 1] as Token;
             this.#walk(index + 2, body.match, { top: false, inFunction: true });
             index = body.match + 1;
             continue;
