@@ -91,6 +91,40 @@ describe("loadConfig", () => {
     );
   });
 
+  it("places a JSON mistake at its line and column, with the way out", async () => {
+    const text = '{\n  "scriptLocation": "migrations",\n  // the database\n  "url": "sqlite:///app.db"\n}\n';
+    const folder = project({ "retort.config.json": text });
+    await expect(loadConfig({ cwd: folder, env: {} })).rejects.toThrow(
+      `Invalid JSON in config file ${path.join(folder, "retort.config.json")} at line 3, column 3: Expected double-quoted property name. JSON allows no comments and no comma after the last item; or write the config as retort.config.ts`,
+    );
+    const trailing = project({ "retort.config.json": '{ "url": "sqlite:///app.db", }' });
+    await expect(loadConfig({ cwd: trailing, env: {} })).rejects.toThrow(/ at line 1, column 30: /);
+    const cut = project({ "retort.config.json": '{ "url": "sqlite:///app.db"' });
+    await expect(loadConfig({ cwd: cut, env: {} })).rejects.toThrow(/ at line 1, column 28: /);
+  });
+
+  it("never quotes the config's text around a mistake (it may hold a password)", async () => {
+    for (const text of [
+      '{ "url": "postgresql://app":hunter2secret@db/app" }',
+      '{ "url": postgresql://app:hunter2secret@db/app }',
+      '{ "url": "postgresql://app:hunter2secret@db/app", "x": hunter2secret }',
+    ]) {
+      const folder = project({ "retort.config.json": text });
+      const error = await loadConfig({ cwd: folder, env: {} }).then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error,
+      );
+      expect(error?.message).toMatch(/^Invalid JSON in config file .* at line 1, column \d+: /);
+      expect(error?.message).not.toContain("hunter2");
+      expect(String(error?.cause ?? "")).not.toContain("hunter2");
+    }
+  });
+
+  it("reads a JSON config that starts with a byte-order mark", async () => {
+    const folder = project({ "retort.config.json": '\ufeff{ "url": "sqlite:///m.db" }' });
+    expect((await loadConfig({ cwd: folder, env: {} })).url).toBe("sqlite:///m.db");
+  });
+
   it("names the file of a config that fails to load", async () => {
     const folder = project({ "retort.config.ts": 'throw new Error("boom");\nexport default {};' });
     await expect(loadConfig({ cwd: folder, env: {} })).rejects.toThrow(

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigInvalidError, ModuleLoadError } from "./config-errors.js";
 import { findConfigFile } from "./find-config-file.js";
+import { jsonProblem } from "./json-error.js";
 import { importModule } from "./module-loader.js";
 import { resolveConfig, type ResolvedConfig, type RetortConfig } from "./retort-config.js";
 import { assertScriptLocation } from "../script/load-script-headers.js";
@@ -47,13 +48,18 @@ export async function loadConfig(fileOrOptions: string | LoadConfigOptions = {})
 /** The configuration object a file holds, not yet checked. */
 export async function readConfigFile(file: string): Promise<unknown> {
   if (file.endsWith(".json")) {
+    // A byte-order mark (some Windows editors write one) is not JSON's, but Node's `require` allows it too.
+    const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
     try {
-      return JSON.parse(readFileSync(file, "utf8")) as unknown;
+      return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new ConfigInvalidError(`Invalid JSON in config file ${file}: ${(error as Error).message}`, {
-        path: file,
-        cause: error,
-      });
+      // Not V8's message as it is: for some mistakes it quotes the text around them, which may be a password.
+      const { reason, line, column } = jsonProblem(text, error as Error);
+      const where = line === undefined ? "" : ` at line ${line}, column ${column}`;
+      throw new ConfigInvalidError(
+        `Invalid JSON in config file ${file}${where}: ${reason}. JSON allows no comments and no comma after the last item; or write the config as retort.config.ts`,
+        { path: file },
+      );
     }
   }
   let namespace: Record<string, unknown>;
