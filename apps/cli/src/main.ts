@@ -75,9 +75,10 @@ export async function main(args: readonly string[]): Promise<number> {
       throw new UsageError("no command given; run 'retort --help' for the list");
     }
     if (!command) {
-      // Alembic spells two commands with an underscore (ensure_version, list_templates).
-      const hyphenated = commands.find((candidate) => candidate.name === commandName.replaceAll("_", "-"));
-      const hint = hyphenated === undefined ? "" : `; did you mean '${hyphenated.name}'?`;
+      // Alembic spells two commands with an underscore (ensure_version, list_templates); a typo is a typo.
+      const names = commands.map((candidate) => candidate.name);
+      const closest = loaded.closestName(commandName, names);
+      const hint = closest === undefined ? "" : `; did you mean '${closest}'?`;
       throw new UsageError(
         `invalid command '${commandName}'${hint} (choose from ${commands.map((c) => c.name).join(", ")})`,
       );

@@ -210,6 +210,24 @@ describe("errors about the database and the configuration", () => {
     );
   });
 
+  it("names the command a misspelt one was probably meant to be, and none for a word far from all", () => {
+    project = new TestProject();
+    for (const [typed, meant] of [
+      ["upgarde", "upgrade"],
+      ["histroy", "history"],
+      ["downgrad", "downgrade"],
+      ["curent", "current"],
+    ]) {
+      const result = project.run(typed as string, "head");
+      expect(result.status).toBe(2);
+      expect(lastLine(result.stderr)).toMatch(
+        new RegExp(`^FAILED: invalid command '${typed}'; did you mean '${meant}'\\? \\(choose from `),
+      );
+    }
+    const far = project.run("frobnicate");
+    expect(lastLine(far.stderr)).toMatch(/^FAILED: invalid command 'frobnicate' \(choose from /);
+  });
+
   it("refuses ranges online", () => {
     project = new TestProject();
     project.addRevision({ id: "a000", down: null });

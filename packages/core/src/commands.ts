@@ -28,6 +28,8 @@ export { findRevisionFiles } from "./script/find-revision-files.js";
 export { initProject } from "./script/init-project.js";
 export { listTemplates } from "./script/list-templates.js";
 export { describeStep } from "./runtime/describe-step.js";
+/** The closest of some names to a misspelt one (the CLI's "did you mean"). */
+export { closestName } from "./schema/check-options.js";
 export { CommandError } from "./errors/retort-error.js";
 
 /** `upgrade` of `@retort/core`, its runner loaded on the first call. */

@@ -8,6 +8,7 @@ import { editCommand, initCommand, listTemplatesCommand, mergeCommand, revisionC
 
 // Every command needs these once it runs: exported here so that main.ts
 // gets them with the commands, in one lazy load, instead of two more after it.
+export { closestName } from "@retort/core/commands";
 export { RunRenderer } from "../format/run-renderer.js";
 export { loadProject } from "../project.js";
 
