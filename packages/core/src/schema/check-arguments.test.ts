@@ -40,6 +40,12 @@ describe("argument checks of op.* and column(...)", () => {
       () => col("email", string(100), { nullable: "no" }),
       'column("email", ...): nullable must be true or false, got the string "no"',
     ],
+    [() => op.createTable(""), 'op.createTable("", ...): the table name must not be empty, got the string ""'],
+    [() => col("", string(10)), 'column("", ...): the column name must not be empty, got the string ""'],
+    [
+      () => op.createIndex("ix_u", "users", ["email", ""]),
+      'op.createIndex("ix_u", ...): columns[1] must be a column name or sql`...`, got the string ""',
+    ],
     [
       () => col("id", undefined),
       'column("id", ...): the type must be a column type such as integer() or string(255), got undefined',

@@ -65,9 +65,10 @@ export function badArgument(call: string, subject: unknown, problem: string, val
   throw new TypeError(`${call}(${args}): ${problem}, got ${describeValue(value)}`);
 }
 
-/** A name argument (table, column, index, constraint): a string. */
+/** A name argument (table, column, index, constraint): a string, not empty (no database takes `""` as a name). */
 export function checkName(value: unknown, what: string, call: string, subject: unknown): void {
   if (typeof value !== "string") badArgument(call, subject, `${what} must be a string`, value);
+  if (value === "") badArgument(call, subject, `${what} must not be empty`, value);
 }
 
 /**
@@ -81,13 +82,13 @@ export function checkNameList(
   subject: unknown,
   allow: { readonly single?: boolean; readonly expressions?: boolean } = {},
 ): void {
-  if (allow.single === true && typeof value === "string") return;
+  if (allow.single === true && typeof value === "string" && value !== "") return;
   const items = allow.expressions === true ? "column names or sql`...` expressions" : "column names";
   const wanted = `${what} must be ${allow.single === true ? "a column name or " : ""}an array of ${items}`;
   if (!Array.isArray(value)) badArgument(call, subject, wanted, value);
   for (let position = 0; position < value.length; position++) {
     const item: unknown = value[position];
-    if (typeof item === "string" || (allow.expressions === true && isSqlExpression(item))) continue;
+    if ((typeof item === "string" && item !== "") || (allow.expressions === true && isSqlExpression(item))) continue;
     badArgument(
       call,
       subject,
