@@ -40,6 +40,14 @@ describe("argument checks of op.* and column(...)", () => {
       () => col("email", string(100), { nullable: "no" }),
       'column("email", ...): nullable must be true or false, got the string "no"',
     ],
+    [
+      () => col("id", string(10), "primaryKey"),
+      'column("id", ...): the options must be an object ({ name: value, ... }), got the string "primaryKey"',
+    ],
+    [
+      () => op.createIndex("ix_u", "users", ["email"], true),
+      'op.createIndex("ix_u", ...): the options must be an object ({ name: value, ... }), got the boolean true',
+    ],
     [() => op.createTable(""), 'op.createTable("", ...): the table name must not be empty, got the string ""'],
     [() => col("", string(10)), 'column("", ...): the column name must not be empty, got the string ""'],
     [

@@ -132,11 +132,24 @@ export function checkRows(value: unknown, call: string, subject: unknown): void 
 }
 
 /**
+ * Options, when given, are an object (`column("id", integer(), "primaryKey")`
+ * would otherwise be a column without them): `true` when there are some
+ * to look at, `false` for none (`undefined` or `null`).
+ */
+function checkOptionsObject(options: unknown, call: string, subject: unknown): options is object {
+  if (options === undefined || options === null) return false;
+  if (typeof options !== "object" || Array.isArray(options)) {
+    badArgument(call, subject, "the options must be an object ({ name: value, ... })", options);
+  }
+  return true;
+}
+
+/**
  * The options among `keys` that must be `true` or `false` when given
  * (`nullable: "no"` would otherwise be truthy, and create a nullable column).
  */
 export function checkBooleanOptions(options: unknown, keys: readonly string[], call: string, subject: unknown): void {
-  if (typeof options !== "object" || options === null) return;
+  if (!checkOptionsObject(options, call, subject)) return;
   const values = options as Readonly<Record<string, unknown>>;
   for (const key of keys) {
     const value = values[key];
@@ -150,7 +163,7 @@ const ALTER_COLUMN_BOOLEANS = ["nullable", "autoincrement", "existingNullable", 
 
 /** The values of `op.alterColumn`'s and `batch.alterColumn`'s options: the booleans and the column types. */
 export function checkAlterColumnValues(options: unknown, call: string, subject: unknown): void {
-  if (typeof options !== "object" || options === null) return;
+  if (!checkOptionsObject(options, call, subject)) return;
   const { type, existingType } = options as { readonly type?: unknown; readonly existingType?: unknown };
   checkBooleanOptions(options, ALTER_COLUMN_BOOLEANS, call, subject);
   checkColumnType(type, "type", call, subject, true);
