@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { retortBin, TestProject } from "../../../tests/integration/support/test-project.js";
 
@@ -83,6 +84,33 @@ describe("start-up", () => {
       expect(files.filter((file) => fullCore.test(file) || /esbuild|tsx/.test(file))).toEqual([]);
       // `current` connects: the driver loads, on core's dialect and errors entries.
       expect(files.some((file) => /sqlite\/dist\/bundle\/index\.cjs$/.test(file))).toBe(command === "current");
+    }
+  });
+
+  it("graph commands and a no-op upgrade load neither node:child_process nor node:crypto (3-4 ms each)", () => {
+    // Node's debug log leaves built-in modules out: a preload records what is required.
+    const folder = mkdtempSync(path.join(tmpdir(), "retort-builtins-"));
+    const preload = path.join(folder, "record.cjs");
+    writeFileSync(
+      preload,
+      [
+        'const Module = require("node:module");',
+        "const load = Module._load;",
+        "const seen = new Set();",
+        "Module._load = function (request, ...rest) { seen.add(request.replace(/^node:/, '')); return load.call(this, request, ...rest); };",
+        "process.on('exit', () => process.stderr.write(`BUILTINS ${[...seen].join(',')}\\n`));",
+      ].join("\n"),
+    );
+    const project = new TestProject();
+    project.addRevision({ id: "a1", down: null });
+    project.ok("upgrade", "head");
+    for (const args of [["heads"], ["history"], ["current"], ["upgrade", "head"]]) {
+      const run = project.runWith({ env: { NODE_OPTIONS: `--require ${preload}` } }, ...args);
+      expect(run.status, run.stderr).toBe(0);
+      const builtins = /BUILTINS (.*)/.exec(run.stderr)?.[1]?.split(",") ?? [];
+      // The record must hold what the command loaded, or the check below proves nothing.
+      expect(builtins, args.join(" ")).toContain("fs");
+      expect(builtins.filter((name) => name === "child_process" || name === "crypto"), args.join(" ")).toEqual([]);
     }
   });
 });

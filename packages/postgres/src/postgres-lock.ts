@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import type { LockHandle } from "@retort/core";
 import { LockLostError, LockTimeoutError } from "@retort/core/errors";
 import type pg from "pg";
@@ -32,6 +32,8 @@ const MAX_POLL_MS = 250;
  * ```
  */
 export function lockKeys(database: string, key: string): readonly [number, number] {
+  // node:crypto (about 4 ms) is loaded when a lock is taken, not by every command.
+  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
   const digest = createHash("sha256").update(`${database}\u0000${key}`, "utf8").digest();
   return [LOCK_NAMESPACE, digest.readInt32BE(0)];
 }

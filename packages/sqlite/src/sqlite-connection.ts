@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
 import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, QueryResult } from "@retort/core";
 import { DatabaseError, LockTimeoutError } from "@retort/core/errors";
@@ -153,6 +153,8 @@ export class SqliteConnection implements Connection {
   keepLockAcrossCommit(): () => void {
     const file = this.#markerFile;
     if (file === undefined) return () => undefined;
+    // node:crypto (about 4 ms) is loaded here only: every SQLite command loads this module.
+    const { randomUUID } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
     const token = `${process.pid} ${randomUUID()}`;
     writeFileSync(file, token, { mode: 0o600 });
     this.#ownMarker = token;
