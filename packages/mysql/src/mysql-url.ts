@@ -1,4 +1,5 @@
 import type { ConnectOptions, DatabaseUrl } from "@retort/core";
+import { meantOption } from "@retort/core/dialect";
 import { CommandError } from "@retort/core/errors";
 
 /** MySQL's default port. */
@@ -68,7 +69,9 @@ export function resolveMysqlUrl(url: DatabaseUrl, _options: ConnectOptions = {})
   for (const key of Object.keys(url.query)) {
     if (!(key in SUPPORTED_OPTIONS)) {
       throw badUrl(
-        `Unknown option "${key}" in the MySQL URL; supported: ${Object.entries(SUPPORTED_OPTIONS)
+        `Unknown option "${key}" in the MySQL URL${meantOption(key, Object.keys(SUPPORTED_OPTIONS))}; supported: ${Object.entries(
+          SUPPORTED_OPTIONS,
+        )
           .map(([name, meaning]) => `?${name}= (${meaning})`)
           .join(", ")}`,
       );

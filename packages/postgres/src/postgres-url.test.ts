@@ -78,7 +78,13 @@ describe("resolvePostgresUrl", () => {
     const unknown = refused("postgresql://u:pw@h/db?sslmod=require");
     expect(unknown.code).toBe("BAD_URL");
     expect(unknown.name).toBe("CommandError");
-    expect(unknown.message).toMatch(/^Unknown option "sslmod" in the PostgreSQL URL; supported: \?sslmode= /);
+    expect(unknown.message).toMatch(
+      /^Unknown option "sslmod" in the PostgreSQL URL \(did you mean "sslmode"\?\); supported: \?sslmode= /,
+    );
+    // A word far from every option gets the list alone.
+    expect(refused("postgresql://h/db?frobnicate=1").message).toMatch(
+      /^Unknown option "frobnicate" in the PostgreSQL URL; supported: /,
+    );
     expect(unknown.message).not.toContain("pw");
     expect(refused("postgresql://h/db?sslmode=no-verify").message).toMatch(/must be one of disable, allow, prefer/);
     expect(refused("postgresql://h/db?connect_timeout=1.5").message).toMatch(/whole number of seconds/);

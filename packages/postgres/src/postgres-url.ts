@@ -1,4 +1,5 @@
 import type { ConnectOptions, DatabaseUrl } from "@retort/core";
+import { meantOption } from "@retort/core/dialect";
 import { CommandError } from "@retort/core/errors";
 
 /** libpq's `sslmode` values (https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION). */
@@ -71,7 +72,9 @@ export function resolvePostgresUrl(url: DatabaseUrl, options: ConnectOptions = {
   for (const key of Object.keys(url.query)) {
     if (!(key in SUPPORTED_OPTIONS)) {
       throw badUrl(
-        `Unknown option "${key}" in the PostgreSQL URL; supported: ${Object.entries(SUPPORTED_OPTIONS)
+        `Unknown option "${key}" in the PostgreSQL URL${meantOption(key, Object.keys(SUPPORTED_OPTIONS))}; supported: ${Object.entries(
+          SUPPORTED_OPTIONS,
+        )
           .map(([name, meaning]) => `?${name}= (${meaning})`)
           .join(", ")}`,
       );

@@ -51,6 +51,9 @@ describe("resolveSqliteUrl", () => {
     expect(() => resolveSqliteUrl(sqliteUrl("a.db", { timeout: "soon" }))).toThrow(/must be a number of seconds/);
     expect(() => resolveSqliteUrl(sqliteUrl("a.db", { foreign_keys: "maybe" }))).toThrow(/must be on or off/);
     expect(() => resolveSqliteUrl(sqliteUrl("a.db", { journal: "wal" }))).toThrow(/Unknown option "journal"/);
+    expect(() => resolveSqliteUrl(sqliteUrl("a.db", { timout: "5" }))).toThrow(
+      /^Unknown option "timout" in the SQLite URL \(did you mean "timeout"\?\); supported: /,
+    );
     expect(() => resolveSqliteUrl({ scheme: "postgresql", query: {}, raw: "postgresql://x" })).toThrow(/postgresql/);
   });
 });

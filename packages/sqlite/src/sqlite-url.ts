@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import type { ConnectOptions, DatabaseUrl } from "@retort/core";
+import { meantOption } from "@retort/core/dialect";
 import { CommandError } from "@retort/core/errors";
 
 /** better-sqlite3's default busy timeout, and pysqlite's (`timeout=5.0`). */
@@ -50,7 +51,7 @@ export function resolveSqliteUrl(url: DatabaseUrl, options: ConnectOptions = {})
   for (const key of Object.keys(url.query)) {
     if (!supportedOptions.includes(key) && !ignoredOptions.includes(key)) {
       throw new CommandError(
-        `Unknown option "${key}" in the SQLite URL; supported: ${supportedOptions.map((name) => `?${name}=`).join(", ")}`,
+        `Unknown option "${key}" in the SQLite URL${meantOption(key, supportedOptions)}; supported: ${supportedOptions.map((name) => `?${name}=`).join(", ")}`,
         { code: "BAD_URL" },
       );
     }

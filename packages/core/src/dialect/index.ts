@@ -26,7 +26,7 @@ export {
 export { deferrability, expressionText, schemaOf, statement } from "./ddl-clauses.js";
 export { NUMBER_TEXT, withoutOuterParentheses } from "./sql-text.js";
 export { dateToIso, describeValue, isPlainObject, LiteralRenderer } from "./literal-renderer.js";
-export { checkOptions, type OptionNames, optionNames } from "../schema/check-options.js";
+export { checkOptions, meantOption, type OptionNames, optionNames } from "../schema/check-options.js";
 export { type BulkInsertSyntax, compileBulkInsert } from "../operations/compile-bulk-insert.js";
 export type { CompileOptions, Dialect, DialectCapabilities, DialectName, DialectNames } from "../driver/driver.js";
 export { sql, isWrittenSqlExpression } from "../schema/sql-expression.js";

@@ -68,6 +68,12 @@ export function closestName(name: string, candidates: readonly string[]): string
   );
 }
 
+/** ` (did you mean "sslmode"?)` after an unknown option's name in a message, or nothing when none is close. */
+export function meantOption(name: string, candidates: readonly string[]): string {
+  const meant = closestName(name, candidates);
+  return meant === undefined ? "" : ` (did you mean "${meant}"?)`;
+}
+
 /** The one candidate that `wanted` (three characters or more) is the beginning of, if only one is. */
 function onlyCompletion(wanted: string, candidates: readonly string[]): string | undefined {
   if (wanted.length < 3) return undefined;
