@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harnesses, type TestDatabase } from "./dialects.js";
 import { DatabaseProbe } from "./support/database-probe.js";
@@ -6,9 +8,10 @@ import { TestProject } from "./support/test-project.js";
 /**
  * Without native enums an enum is a CHECK, which SQLAlchemy names by the
  * `ck` convention (`ck_users_mood` under Alembic's usual
- * `ck_%(table_name)s_%(constraint_name)s`) and Retort after the enum: a
- * database either made compares clean against the same schema module, and
- * a changed value list is still seen.
+ * `ck_%(table_name)s_%(constraint_name)s`): a database SQLAlchemy made
+ * compares clean against the same schema module, a changed value list is
+ * still seen, and Retort's generated migration names the CHECK the same
+ * way (`enumType(..., { checkName })`).
  */
 const SCHEMA = (values: readonly string[]) => `
 import { column, enumType, integer, table } from "@retort/core";
@@ -54,11 +57,15 @@ describe("an enum's CHECK named by a ck convention, on SQLite", () => {
     expect(changed.stdout).toContain("('modify_type', None, 'users', 'mood', VARCHAR(3) ck_users_mood['sad', 'ok'] ->");
   });
 
-  it("compares clean with the table Retort's generated migration makes", async () => {
+  it("names the CHECK as SQLAlchemy does in the migration it generates, and compares clean after", async () => {
     await probe.use((connection) => connection.execute("DROP TABLE users"));
     project.write("schema.ts", SCHEMA(["sad", "ok"]));
     project.ok("revision", "--autogenerate", "-m", "users", "--rev-id", "u1");
+    const migration = readFileSync(path.join(project.dir, "migrations", "versions", "u1_users.ts"), "utf8");
+    expect(migration).toContain('enumType("mood", ["sad", "ok"], { checkName: "ck_users_mood" })');
     project.ok("upgrade", "head");
+    const [created] = await probe.query("SELECT sql FROM sqlite_master WHERE name = 'users'");
+    expect(String(created?.sql)).toContain(`CONSTRAINT "ck_users_mood" CHECK ("mood" IN ('sad', 'ok'))`);
     expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
   });
 });

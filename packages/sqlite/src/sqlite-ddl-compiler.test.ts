@@ -106,6 +106,14 @@ describe("createTable", () => {
     ]);
   });
 
+  it("names an enum's CHECK by its checkName (a naming convention's, as SQLAlchemy names it)", () => {
+    expect(
+      compile(createTable("users", column("mood", enumType("mood", ["sad", "ok"], { checkName: "ck_users_mood" })))),
+    ).toEqual([
+      `CREATE TABLE "users" (\n  "mood" VARCHAR(3),\n  CONSTRAINT "ck_users_mood" CHECK ("mood" IN ('sad', 'ok'))\n)`,
+    ]);
+  });
+
   it.each<[unknown, string]>([
     ["en", "DEFAULT 'en'"],
     ["it's", "DEFAULT 'it''s'"],

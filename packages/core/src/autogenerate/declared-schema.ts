@@ -25,8 +25,11 @@ export async function loadDeclaredSchema(
   source: SchemaSource | readonly SchemaSource[] | undefined,
   /** Reads a `.sql` schema file: applies it to a scratch database and reflects it. */
   readSqlFile?: (file: string) => Promise<ReflectedSchema>,
-  /** The database's dialect: a naming convention's names are shortened to its `maxIdentifierLength`. */
-  dialect?: Pick<Dialect, "maxIdentifierLength">,
+  /**
+   * The database's dialect: a naming convention's names are shortened to its
+   * `maxIdentifierLength`, and name an enum's CHECK only without native enums.
+   */
+  dialect?: Pick<Dialect, "maxIdentifierLength" | "capabilities">,
 ): Promise<DeclaredSchema> {
   if (source === undefined) {
     throw new CommandError(
@@ -54,7 +57,7 @@ export async function loadDeclaredSchema(
       return { tables: (await readSqlFile(item)).tables };
     }),
   );
-  return collectTables(modules, dialect?.maxIdentifierLength);
+  return collectTables(modules, dialect?.maxIdentifierLength, dialect?.capabilities.nativeEnum);
 }
 
 /**
@@ -62,7 +65,7 @@ export async function loadDeclaredSchema(
  * plain objects); names a module's `namingConvention` makes are shortened
  * past `maxLength` characters (`shortenConventionName`).
  */
-export function collectTables(modules: readonly unknown[], maxLength?: number): DeclaredSchema {
+export function collectTables(modules: readonly unknown[], maxLength?: number, nativeEnum = false): DeclaredSchema {
   const found = new Map<string, TableDefinition>();
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number) => {
@@ -89,7 +92,7 @@ export function collectTables(modules: readonly unknown[], maxLength?: number): 
     const convention = (module as { namingConvention?: unknown } | null)?.namingConvention;
     if (!isNamingConvention(convention)) continue;
     for (const [key, table] of found) {
-      if (!before.has(table)) found.set(key, applyNamingConvention(table, convention, maxLength));
+      if (!before.has(table)) found.set(key, applyNamingConvention(table, convention, maxLength, nativeEnum));
     }
   }
   return { tables: [...found.values()] };

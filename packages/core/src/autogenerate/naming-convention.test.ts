@@ -216,4 +216,9 @@ describe("an enum's CHECK under a ck convention (databases without native enums)
     });
     expect(moodType("ck_%(table_name)s_%(column_0_name)s")).toEqual(enumType("mood", ["sad", "ok"]));
   });
+
+  it("leaves a native enum (PostgreSQL, MySQL) without one: it has no CHECK", () => {
+    const named = applyNamingConvention(users, { ck: "ck_%(table_name)s_%(constraint_name)s" }, 63, true);
+    expect(named.columns[1]?.type).toEqual(enumType("mood", ["sad", "ok"]));
+  });
 });

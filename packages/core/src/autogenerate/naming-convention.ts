@@ -116,6 +116,8 @@ export function applyNamingConvention(
   table: TableDefinition,
   convention: NamingConvention,
   maxLength?: number,
+  /** The database has native enums (no CHECK to name): an enum keeps no `checkName`. */
+  nativeEnum = false,
 ): TableDefinition {
   const name = table.name;
   const schema = table.options.schema;
@@ -176,7 +178,7 @@ export function applyNamingConvention(
         });
       }
     }
-    columns.push({ ...column, type: enumCheckNamed(column, convention.ck, named), options });
+    columns.push({ ...column, type: nativeEnum ? column.type : enumCheckNamed(column, convention.ck, named), options });
   }
   if (pkName !== undefined && !hasPrimaryKeyConstraint && primaryKeyColumns.length > 0) {
     constraints.unshift({ kind: "primaryKey", columns: primaryKeyColumns, name: pkName });

@@ -13,7 +13,7 @@ import { table } from "../schema/table.js";
 import { renderRevisionFile } from "../script/render-revision.js";
 import { renderPlan } from "./autogenerate-api.js";
 import { planMigration } from "./plan-migration.js";
-import { renderBody, renderImports } from "./render-operations.js";
+import { renderBody, renderImports, renderType } from "./render-operations.js";
 import type { SchemaDiff } from "./schema-diff.js";
 
 const sqlite = { name: "sqlite", capabilities: { alterInPlace: false } } as const;
@@ -201,6 +201,21 @@ describe("planMigration", () => {
     // Another database creates nothing with CREATE TYPE: its steps are left as they are.
     const mysql = planMigration([{ kind: "add_table", table: jobs }], { alterInPlace: true, dialect: "mysql" });
     expect(mysql.upgrade).toEqual([{ kind: "createTable", table: jobs }]);
+  });
+});
+
+describe("renderType", () => {
+  it("writes an enum's options: its schema and the name of its CHECK", () => {
+    const imports = new Set<string>();
+    expect(renderType(enumType("mood", ["ok"]), imports)).toBe('enumType("mood", ["ok"])');
+    expect(renderType(enumType("mood", ["ok"], { checkName: "ck_users_mood" }), imports)).toBe(
+      'enumType("mood", ["ok"], { checkName: "ck_users_mood" })',
+    );
+    expect(renderType(enumType("mood", ["ok"], { schema: "app", checkName: "ck_users_mood" }), imports)).toBe(
+      'enumType("mood", ["ok"], { schema: "app", checkName: "ck_users_mood" })',
+    );
+    // The enum's own name is the default: not written.
+    expect(renderType(enumType("mood", ["ok"], { checkName: "mood" }), imports)).toBe('enumType("mood", ["ok"])');
   });
 });
 

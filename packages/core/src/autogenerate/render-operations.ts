@@ -310,12 +310,15 @@ export function renderType(type: ColumnType, imports: Set<string>): string {
     case "float":
       return use("float", type.precision === undefined ? "" : String(type.precision));
     case "enum": {
-      const where =
+      const options = [
         type.schema !== undefined
-          ? `, { schema: ${str(type.schema)} }`
+          ? `schema: ${str(type.schema)}`
           : type.inheritSchema === true
-            ? ", { inheritSchema: true }"
-            : "";
+            ? "inheritSchema: true"
+            : "",
+        type.checkName !== undefined ? `checkName: ${str(type.checkName)}` : "",
+      ].filter((option) => option !== "");
+      const where = options.length === 0 ? "" : `, { ${options.join(", ")} }`;
       return use("enumType", `${str(type.name)}, ${value(type.values, imports)}${where}`);
     }
     case "custom":

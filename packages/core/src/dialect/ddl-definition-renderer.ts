@@ -182,11 +182,14 @@ export abstract class DdlDefinitionRenderer {
     return lines;
   }
 
-  /** Without native enums: `CONSTRAINT "<enum name>" CHECK ("col" IN ('a', 'b'))`, named as SQLAlchemy names it. */
+  /**
+   * Without native enums: `CONSTRAINT "<enum name>" CHECK ("col" IN ('a', 'b'))`, named as SQLAlchemy
+   * names it (its `checkName` when a naming convention gave it one).
+   */
   protected enumCheck(column: ColumnDefinition): string {
     if (column.type.kind !== "enum") throw new TypeError(`column "${column.name}" is not an enum`);
     const values = column.type.values.map((value) => this.dialect.renderLiteral(value)).join(", ");
-    return `${this.constraintName(column.type.name)}CHECK (${this.dialect.quoteIdentifier(column.name)} IN (${values}))`;
+    return `${this.constraintName(column.type.checkName ?? column.type.name)}CHECK (${this.dialect.quoteIdentifier(column.name)} IN (${values}))`;
   }
 
   /** With enum types (`enumTypes`): a `createEnumType` for each distinct enum among the columns. */

@@ -29,10 +29,10 @@ export type ColumnType =
       /** The type is in its table's schema; see `EnumTypeOptions`. */
       readonly inheritSchema?: boolean;
       /**
-       * Where the database has no native enums, another name its CHECK
-       * may have: the one a schema module's naming convention gives it
-       * (`ck_users_mood`, as SQLAlchemy names it). Autogenerate compares it
-       * as the enum's name; the compilers name the CHECK after the enum.
+       * Where the database has no native enums, the name of its CHECK
+       * when not the enum's: the one a schema module's naming convention
+       * gives it (`ck_users_mood`, as SQLAlchemy names it). The compilers
+       * name the CHECK so; autogenerate compares it as the enum's name.
        */
       readonly checkName?: string;
     }
@@ -85,6 +85,13 @@ export interface EnumTypeOptions {
   readonly schema?: string;
   /** The type is in the schema of the table using it (ignored with `schema`). */
   readonly inheritSchema?: boolean;
+  /**
+   * Where the database has no native enums (SQLite), the name of the
+   * CHECK that stands for the type; default the enum's name. Autogenerate
+   * writes the one a schema module's `ck` naming convention gives
+   * (`ck_users_mood`), as SQLAlchemy names it.
+   */
+  readonly checkName?: string;
 }
 
 /**
@@ -98,6 +105,7 @@ export const enumType = (name: string, values: readonly string[], options: EnumT
   values: [...values],
   ...(options.schema === undefined ? {} : { schema: options.schema }),
   ...(options.inheritSchema === true && options.schema === undefined ? { inheritSchema: true } : {}),
+  ...(options.checkName === undefined || options.checkName === name ? {} : { checkName: options.checkName }),
 });
 
 /**
