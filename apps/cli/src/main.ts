@@ -79,9 +79,7 @@ export async function main(args: readonly string[]): Promise<number> {
       const names = commands.map((candidate) => candidate.name);
       const closest = loaded.closestName(commandName, names);
       const hint = closest === undefined ? "" : `; did you mean '${closest}'?`;
-      throw new UsageError(
-        `invalid command '${commandName}'${hint} (choose from ${commands.map((c) => c.name).join(", ")})`,
-      );
+      throw new UsageError(`invalid command '${commandName}'${hint} (choose from ${names.join(", ")})`);
     }
     const [min, max] = command.positionals;
     if (parsed.positionals.length < min) {

@@ -40,14 +40,19 @@ function explained<T>(plan: () => T, hint: (error: AmbiguousWalkError) => string
   }
 }
 
+/** `'retort upgrade a' or 'retort upgrade b'`, or `one of ...` for more than two. */
+function commandChoices(command: "upgrade" | "downgrade", choices: readonly string[]): string {
+  const quoted = choices.map((id) => `'retort ${command} ${id}'`);
+  return choices.length === 2 ? quoted.join(" or ") : `one of ${quoted.join(", ")}`;
+}
+
 function upgradeHint<S extends RevisionSource>(
   graph: RevisionGraph<S>,
   target: string,
   error: AmbiguousWalkError,
 ): string {
   const choices = error.choices;
-  const quoted = choices.map((id) => `'retort upgrade ${id}'`);
-  const either = choices.length === 2 ? quoted.join(" or ") : `one of ${quoted.join(", ")}`;
+  const either = commandChoices("upgrade", choices);
   const labels = choices.flatMap((id) => [...(graph.get(id)?.branchLabels ?? [])]);
   const labelled =
     labels.length > 0 ? `, or ${labels.map((label) => `'retort upgrade ${label}@+1'`).join(" or ")}` : "";
@@ -64,8 +69,7 @@ function downgradeHint<S extends RevisionSource>(
   error: AmbiguousWalkError,
 ): string {
   const choices = error.choices;
-  const quoted = choices.map((id) => `'retort downgrade ${id}'`);
-  const either = choices.length === 2 ? quoted.join(" or ") : `one of ${quoted.join(", ")}`;
+  const either = commandChoices("downgrade", choices);
   const from = graph.get(error.from);
   if (from === undefined || !choices.every((id) => from.downRevisions.includes(id))) {
     return `'${target}' meets a fork at ${error.from} (${choices.join(", ")}) and cannot choose; name the revision to go to instead.`;
