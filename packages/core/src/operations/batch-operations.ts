@@ -5,6 +5,7 @@ import {
   checkName,
   checkNameList,
   checkSqlText,
+  checkText,
 } from "../schema/check-arguments.js";
 import { checkOptions } from "../schema/check-options.js";
 import type { SqlExpression } from "../schema/sql-expression.js";
@@ -139,7 +140,7 @@ export class BatchOperations {
   }
 
   async createTableComment(comment: string, options: BatchTableCommentOptions = {}): Promise<void> {
-    checkName(comment, "the comment", "batch.createTableComment", undefined);
+    checkText(comment, "the comment", "batch.createTableComment", undefined);
     checkOptions(options, BATCH_TABLE_COMMENT_OPTIONS, "batch.createTableComment");
     this.#steps.push({ kind: "createTableComment", ...this.#where(), comment, ...options });
   }

@@ -10,6 +10,7 @@ import {
   checkNameList,
   checkRows,
   checkSqlText,
+  checkText,
   describeValue,
 } from "../schema/check-arguments.js";
 import { checkOptions } from "../schema/check-options.js";
@@ -332,7 +333,7 @@ export class Operations {
 
   createTableComment(table: string, comment: string, options: CreateTableCommentOptions = {}): Promise<void> {
     checkName(table, "the table name", "op.createTableComment", table);
-    checkName(comment, "the comment", "op.createTableComment", table);
+    checkText(comment, "the comment", "op.createTableComment", table);
     checkOptions(options, CREATE_TABLE_COMMENT_OPTIONS, "op.createTableComment", table);
     return this.invoke({ kind: "createTableComment", table, comment, ...options });
   }

@@ -48,6 +48,10 @@ describe("argument checks of op.* and column(...)", () => {
       () => op.createIndex("ix_u", "users", ["email"], true),
       'op.createIndex("ix_u", ...): the options must be an object ({ name: value, ... }), got the boolean true',
     ],
+    [
+      () => op.createTableComment("t", 42),
+      'op.createTableComment("t", ...): the comment must be a string, got the number 42',
+    ],
     [() => op.createTable(""), 'op.createTable("", ...): the table name must not be empty, got the string ""'],
     [() => col("", string(10)), 'column("", ...): the column name must not be empty, got the string ""'],
     [
@@ -61,5 +65,9 @@ describe("argument checks of op.* and column(...)", () => {
   ])("%#", (call, message) => {
     expect(call).toThrow(TypeError);
     expect(call).toThrow(message);
+  });
+
+  it("takes an empty comment (it clears the table's), unlike an empty name", async () => {
+    await expect(op.createTableComment("t", "")).resolves.toBeUndefined();
   });
 });

@@ -65,9 +65,14 @@ export function badArgument(call: string, subject: unknown, problem: string, val
   throw new TypeError(`${call}(${args}): ${problem}, got ${describeValue(value)}`);
 }
 
+/** A text argument (a comment): a string, empty or not. */
+export function checkText(value: unknown, what: string, call: string, subject: unknown): void {
+  if (typeof value !== "string") badArgument(call, subject, `${what} must be a string`, value);
+}
+
 /** A name argument (table, column, index, constraint): a string, not empty (no database takes `""` as a name). */
 export function checkName(value: unknown, what: string, call: string, subject: unknown): void {
-  if (typeof value !== "string") badArgument(call, subject, `${what} must be a string`, value);
+  checkText(value, what, call, subject);
   if (value === "") badArgument(call, subject, `${what} must not be empty`, value);
 }
 
