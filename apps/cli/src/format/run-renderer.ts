@@ -86,15 +86,20 @@ export class RunRenderer implements RunReporter {
   readonly #sharedStreams: (() => readonly WritableStreamLike[]) | undefined;
   #shared: readonly WritableStreamLike[] | undefined;
   readonly #onPlanned: ((steps: number) => void) | undefined;
-  /** Puts back the shared streams' own `write` (while a start line is open, they are watched). */
-  #unwatch: (() => void) | undefined;
+  /** Whether the shared streams' `write` is ours (while a start line is open or lines are held). */
+  #watching = false;
+  /** The shared streams' own `write`, kept while they are watched. */
+  readonly #originalWrites: WritableStreamLike["write"][] = [];
+  /** What the shared streams' `write` is while watched: made once, for every migration of the run. */
+  #watchingWrites: WritableStreamLike["write"][] | undefined;
   /**
-   * Off a terminal: lines not written yet (see the class). They go out
-   * with the next line, in one write, or on the next turn of the event
-   * loop, whichever comes first; a migration's own write to a shared
-   * stream first writes them.
+   * Off a terminal: lines not written yet (see the class), a `Finished`
+   * line as its report (its text is made when it is written, off the
+   * migrations' way). They go out with the next line, in one write, or on
+   * the next turn of the event loop, whichever comes first; a migration's
+   * own write to a shared stream first writes them.
    */
-  #held = "";
+  #held: (string | StepReport)[] = [];
   #heldFlushScheduled = false;
 
   constructor(options: RunRendererOptions) {
@@ -158,37 +163,42 @@ export class RunRenderer implements RunReporter {
   #watchSharedStreams(): void {
     this.#shared ??= this.#sharedStreams?.() ?? [];
     const shared = this.#shared;
-    if (shared.length === 0 || this.#unwatch !== undefined) return;
-    const originals = shared.map((stream) => stream.write);
-    const unwatch = () => {
-      shared.forEach((stream, index) => {
-        stream.write = originals[index] as WritableStreamLike["write"];
-      });
-      if (this.#unwatch === unwatch) this.#unwatch = undefined;
-    };
-    shared.forEach((stream, index) => {
-      const original = originals[index] as (...args: unknown[]) => unknown;
-      stream.write = ((...args: unknown[]) => {
-        unwatch();
-        this.#endOpenLines();
-        return original.apply(stream, args);
-      }) as WritableStreamLike["write"];
-    });
-    this.#unwatch = unwatch;
+    if (shared.length === 0 || this.#watching) return;
+    this.#watchingWrites ??= shared.map(
+      (stream, index) =>
+        ((...args: unknown[]) => {
+          this.#unwatch();
+          this.#endOpenLines();
+          return (this.#originalWrites[index] as (...args: unknown[]) => unknown).apply(stream, args);
+        }) as WritableStreamLike["write"],
+    );
+    for (let index = 0; index < shared.length; index++) {
+      const stream = shared[index] as WritableStreamLike;
+      this.#originalWrites[index] = stream.write;
+      stream.write = this.#watchingWrites[index] as WritableStreamLike["write"];
+    }
+    this.#watching = true;
+  }
+
+  /** Puts back the shared streams' own `write`. */
+  #unwatch(): void {
+    if (!this.#watching) return;
+    this.#watching = false;
+    const shared = this.#shared ?? [];
+    for (let index = 0; index < shared.length; index++) {
+      (shared[index] as WritableStreamLike).write = this.#originalWrites[index] as WritableStreamLike["write"];
+    }
   }
 
   migrationFinished(report: StepReport): void {
     if (this.#quiet) return;
-    const duration = formatDuration(report.durationMs);
     if (!this.#tty) {
-      const what = describeStep(report.step, { message: false, formatId: this.#revisionFormat() });
-      // `Running upgrade a -> b` → `Finished upgrade a -> b in 3 ms`.
-      this.#hold(`Finished${what.slice("Running".length)} in ${duration}\n`);
+      this.#hold(report);
       return;
     }
     const text = this.#startText(report);
-    const done = ` done ${this.#paint.dim(`(${duration})`)}\n`;
-    this.#unwatch?.();
+    const done = ` done ${this.#paint.dim(`(${formatDuration(report.durationMs)})`)}\n`;
+    this.#unwatch();
     if (this.#open === text) {
       this.#stream.write(done);
       this.#open = undefined;
@@ -217,7 +227,7 @@ export class RunRenderer implements RunReporter {
   /** The run failed or was interrupted: ends an open line, so that `FAILED:` starts a line of its own. */
   abandon(): void {
     this.#flushHeld();
-    this.#unwatch?.();
+    this.#unwatch();
     if (this.#open !== undefined) this.#stream.write(` ${this.#paint.failure("failed")}\n`);
     else if (this.#progressOpen) this.#stream.write("\n");
     this.#open = undefined;
@@ -225,7 +235,7 @@ export class RunRenderer implements RunReporter {
   }
 
   #copyProgress(progress: CopyProgress): void {
-    this.#unwatch?.();
+    this.#unwatch();
     if (this.#open !== undefined) this.#stream.write("\n");
     // The start line is no longer the last one: its end is written in full.
     this.#open = undefined;
@@ -257,15 +267,14 @@ export class RunRenderer implements RunReporter {
 
   #line(text: string): void {
     if (this.#quiet) return;
-    const held = this.#held;
-    this.#held = "";
+    const held = this.#takeHeld();
     this.#endOpenLines();
     this.#stream.write(`${held}${text}\n`);
   }
 
-  /** Keeps `text` (whole lines) for the next write; written on the next turn of the event loop at the latest. */
-  #hold(text: string): void {
-    this.#held += text;
+  /** Keeps a line (`text`, whole lines, or a finished step's report) for the next write; written on the next turn of the event loop at the latest. */
+  #hold(line: string | StepReport): void {
+    this.#held.push(line);
     if (this.#heldFlushScheduled) return;
     this.#heldFlushScheduled = true;
     setImmediate(() => {
@@ -275,18 +284,33 @@ export class RunRenderer implements RunReporter {
   }
 
   #flushHeld(): void {
-    if (this.#held === "") return;
-    const held = this.#held;
-    this.#held = "";
+    if (this.#held.length === 0) return;
+    const held = this.#takeHeld();
     // Off a terminal the shared streams are watched only while lines are held.
-    if (!this.#tty) this.#unwatch?.();
+    if (!this.#tty) this.#unwatch();
     this.#stream.write(held);
+  }
+
+  /** The held lines' text; none are held after. */
+  #takeHeld(): string {
+    if (this.#held.length === 0) return "";
+    let text = "";
+    for (const line of this.#held) text += typeof line === "string" ? line : this.#finishedLine(line);
+    this.#held.length = 0;
+    return text;
+  }
+
+  /** `Finished upgrade a -> b in 3 ms`, a line, off a terminal. */
+  #finishedLine(report: StepReport): string {
+    const what = describeStep(report.step, { message: false, formatId: this.#revisionFormat() });
+    // `Running upgrade a -> b` → `Finished upgrade a -> b in 3 ms`.
+    return `Finished${what.slice("Running".length)} in ${formatDuration(report.durationMs)}\n`;
   }
 
   /** Ends the open start line or progress line: what comes next starts a line of its own. */
   #endOpenLines(): void {
     this.#flushHeld();
-    this.#unwatch?.();
+    this.#unwatch();
     if (this.#open !== undefined || this.#progressOpen) this.#stream.write("\n");
     this.#open = undefined;
     this.#progressOpen = false;

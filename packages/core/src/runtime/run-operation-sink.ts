@@ -126,13 +126,7 @@ export class RunOperationSink implements OperationSink {
     Error.stackTraceLimit = CALL_SITE_FRAMES;
     const callSite = new Error("called here");
     Error.stackTraceLimit = limit;
-    return this.#tracker.track(
-      () => describeOperation(operation),
-      this.#send(operation).catch((error: unknown) => {
-        this.failedCallSite ??= callSite;
-        throw error;
-      }),
-    );
+    return this.#tracker.track(() => describeOperation(operation), this.#send(operation, callSite));
   }
 
   track(description: string, work: Promise<void>): Promise<void> {
@@ -164,36 +158,61 @@ export class RunOperationSink implements OperationSink {
     });
   }
 
-  async #send(operation: Operation): Promise<void> {
+  /**
+   * Compiles `operation` and sends its statements, one after the other. A
+   * failure keeps `callSite`. Each statement is awaited here, not through
+   * `#track` (whose steps it takes): a turn of the microtask queue less
+   * between a statement settling and the next one, for every migration.
+   */
+  async #send(operation: Operation, callSite: Error): Promise<void> {
+    try {
+      // `await` only where there is a promise: each costs a turn of the microtask queue.
+      const compiled = this.#compile(operation);
+      const statements = compiled instanceof Promise ? await compiled : compiled;
+      for (const statement of statements) {
+        const before = this.#beforeTracked();
+        const inTransaction = typeof before === "boolean" ? before : await before;
+        try {
+          await this.#statements.execute(statement);
+        } catch (error) {
+          throw this.#trackedFailure(statement.sql, inTransaction, error);
+        }
+        const begun = this.#afterTracked(statement.sql, inTransaction);
+        if (begun !== undefined) await begun;
+        this.#ran(statement.sql);
+        if (statement.progress !== undefined) this.#hooks.onProgress?.(statement.progress);
+      }
+    } catch (error) {
+      this.failedCallSite ??= callSite;
+      throw error;
+    }
+  }
+
+  /** The statements of `operation`: its dialect's compile, after the reads the dialect asks for. */
+  #compile(operation: Operation): readonly RunStatement[] | Promise<readonly RunStatement[]> {
     if (operation.kind === "execute" && !this.#inAutocommitBlock) assertNoTransactionControl(operation.sql);
     const dialect = this.#statements.dialect;
-    let statements: readonly RunStatement[];
+    // The common case: no reads before the compile.
     if (operation.kind !== "batchAlterTable" && dialect.checkOperation === undefined) {
-      // The common case: no reads before the compile.
-      statements = dialect.compile(operation, this.#compileOptions);
-    } else {
-      const context = this.#readContext(operation);
-      if (dialect.checkOperation !== undefined) await dialect.checkOperation(operation, context);
-      // A batch the dialect cannot ALTER is rebuilt (SQLite's move and copy):
-      // compiled after reading the table, its statements sent like any other.
-      // One it can ALTER is its steps, each compiled as the plain operation.
-      if (operation.kind === "batchAlterTable" && dialect.requiresRecreate?.(operation) === false) {
-        statements = operation.steps.flatMap((step) => dialect.compile(step, this.#compileOptions));
-      } else if (
-        operation.kind === "batchAlterTable" &&
-        dialect.requiresRecreate !== undefined &&
-        dialect.compileRebuild
-      ) {
-        statements = await dialect.compileRebuild(operation, context);
-      } else {
-        statements = dialect.compile(operation, this.#compileOptions);
-      }
+      return dialect.compile(operation, this.#compileOptions);
     }
-    for (const statement of statements) {
-      await this.#track(statement.sql, () => this.#statements.execute(statement));
-      this.#ran(statement.sql);
-      if (statement.progress !== undefined) this.#hooks.onProgress?.(statement.progress);
+    return this.#compileAfterReads(operation);
+  }
+
+  async #compileAfterReads(operation: Operation): Promise<readonly RunStatement[]> {
+    const dialect = this.#statements.dialect;
+    const context = this.#readContext(operation);
+    if (dialect.checkOperation !== undefined) await dialect.checkOperation(operation, context);
+    // A batch the dialect cannot ALTER is rebuilt (SQLite's move and copy):
+    // compiled after reading the table, its statements sent like any other.
+    // One it can ALTER is its steps, each compiled as the plain operation.
+    if (operation.kind === "batchAlterTable" && dialect.requiresRecreate?.(operation) === false) {
+      return operation.steps.flatMap((step) => dialect.compile(step, this.#compileOptions));
     }
+    if (operation.kind === "batchAlterTable" && dialect.requiresRecreate !== undefined && dialect.compileRebuild) {
+      return dialect.compileRebuild(operation, context);
+    }
+    return dialect.compile(operation, this.#compileOptions);
   }
 
   /** Reads for a dialect's compiler, through the statement sink: offline they fail saying what to pass instead. */
@@ -229,33 +248,57 @@ export class RunOperationSink implements OperationSink {
     if (this.#leftNoTransaction) this.committedCount = this.executed.length;
   }
 
+  /** Runs one statement of the migration (`run` sends it) between the checks every statement gets. */
   async #track<T>(sql: string, run: () => Promise<T>): Promise<T> {
-    const turn = this.#hooks.beforeStatement();
-    if (turn !== undefined) await turn;
-    const inTransaction = this.#statements.inTransaction;
+    const before = this.#beforeTracked();
+    const inTransaction = typeof before === "boolean" ? before : await before;
     let result: T;
     try {
       result = await run();
     } catch (error) {
-      this.failedStatement = sql;
-      if (inTransaction && (error as { transactionEnded?: unknown } | null)?.transactionEnded === "committed") {
-        this.failureCommitted = true;
-        this.committedCount = this.executed.length;
-      }
-      throw error;
+      throw this.#trackedFailure(sql, inTransaction, error);
     }
-    this.#leftNoTransaction = !this.#statements.inTransaction;
-    if (inTransaction && !this.#inAutocommitBlock && !this.#statements.inTransaction) {
-      if (this.#statements.dialect.capabilities.transactionalDdl) {
-        this.failedStatement = sql;
-        throw new TransactionEndedError(sql);
-      }
-      // Without transactional DDL (MySQL) a DDL statement commits by itself:
-      // what follows, up to the version row, goes in a new transaction, so
-      // the version row is still committed after the lock check.
-      await this.#statements.begin();
-    }
+    const begun = this.#afterTracked(sql, inTransaction);
+    if (begun !== undefined) await begun;
     return result;
+  }
+
+  /**
+   * Before a statement: the run's turn (it may refuse the statement), then
+   * whether a transaction is open. No promise when the run takes no turn.
+   */
+  #beforeTracked(): boolean | Promise<boolean> {
+    const turn = this.#hooks.beforeStatement();
+    if (turn !== undefined) return turn.then(() => this.#statements.inTransaction);
+    return this.#statements.inTransaction;
+  }
+
+  /** What a failed statement leaves to know: the statement, and whether its failure committed. */
+  #trackedFailure(sql: string, inTransaction: boolean, error: unknown): unknown {
+    this.failedStatement = sql;
+    if (inTransaction && (error as { transactionEnded?: unknown } | null)?.transactionEnded === "committed") {
+      this.failureCommitted = true;
+      this.committedCount = this.executed.length;
+    }
+    return error;
+  }
+
+  /**
+   * After a statement: whether it ended the run's transaction. Throws where
+   * that is a failure (transactional DDL); a new transaction's `BEGIN`
+   * where the database commits DDL by itself.
+   */
+  #afterTracked(sql: string, inTransaction: boolean): Promise<void> | undefined {
+    this.#leftNoTransaction = !this.#statements.inTransaction;
+    if (!inTransaction || this.#inAutocommitBlock || this.#statements.inTransaction) return undefined;
+    if (this.#statements.dialect.capabilities.transactionalDdl) {
+      this.failedStatement = sql;
+      throw new TransactionEndedError(sql);
+    }
+    // Without transactional DDL (MySQL) a DDL statement commits by itself:
+    // what follows, up to the version row, goes in a new transaction, so
+    // the version row is still committed after the lock check.
+    return this.#statements.begin();
   }
 
   async #autocommitBlock<T>(fn: () => Promise<T>): Promise<T> {
