@@ -1,6 +1,14 @@
+import { parseDatabaseUrl } from "@retort/core";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type DialectHarness, harnesses, postgresHarness, sqliteHarness, type TestDatabase } from "./dialects.js";
+import {
+  type DialectHarness,
+  harnesses,
+  mysqlHarness,
+  postgresHarness,
+  sqliteHarness,
+  type TestDatabase,
+} from "./dialects.js";
 import { DatabaseProbe } from "./support/database-probe.js";
 import { TestProject } from "./support/test-project.js";
 
@@ -324,7 +332,7 @@ for (const harness of harnesses) {
 
     // MySQL's own wait (a statement the other databases have not).
     if (!transactional) {
-      it("stops at SIGINT during SELECT SLEEP once the statement ends (MySQL has no cancel here)", async () => {
+      it("stops at SIGINT during SELECT SLEEP and says what stayed applied", async () => {
         await interruptedWhileWaiting('  await op.execute("SELECT SLEEP(5)");');
       });
     }
@@ -391,6 +399,49 @@ describe("interrupting a statement on postgresql", () => {
       );
       expect(running[0]?.n).toBe(0);
     } finally {
+      project.cleanup();
+      await database.drop();
+    }
+  });
+});
+
+describe("interrupting a statement on mysql", () => {
+  it("stops the statement waiting for a lock at SIGINT (KILL QUERY), keeps what MySQL committed, releases the lock and exits 130", async () => {
+    const { database, project, probe } = await slowMigrationProject(
+      mysqlHarness,
+      [
+        '  await op.execute("INSERT INTO slow VALUES (1)");',
+        // Waits for the row lock the test's own session holds (60 s at most).
+        '  await op.execute("SET SESSION innodb_lock_wait_timeout = 60");',
+        '  await op.execute("UPDATE held SET id = 2 WHERE id = 1");',
+      ].join("\n"),
+    );
+    // The test's own session holds the row the migration waits for.
+    const holder = await mysqlHarness.driver.connect(parseDatabaseUrl(database.url), { cwd: project.dir });
+    try {
+      await holder.execute("CREATE TABLE held (id INTEGER PRIMARY KEY)");
+      await holder.execute("INSERT INTO held VALUES (1)");
+      await holder.begin();
+      await holder.query("SELECT id FROM held WHERE id = 1 FOR UPDATE");
+      const result = await runUntilStarted(project, "SIGINT");
+      expect(result.status).toBe(130);
+      expect(result.elapsedMs).toBeLessThan(15_000);
+      const text = result.stderr.slice(result.stderr.indexOf("FAILED: "));
+      expect(text).toContain("FAILED: interrupted by SIGINT during upgrade of revision a1");
+      // CREATE TABLE committed by itself; the INSERT after it was rolled back with the run.
+      expect(text).toContain("CREATE TABLE slow (id INTEGER);");
+      expect(await probe.versionRows()).toEqual([]);
+      expect(await probe.existingTables(["slow"])).toEqual(["slow"]);
+      expect(await probe.query("SELECT count(*) AS n FROM slow")).toEqual([{ n: 0 }]);
+      const running = await probe.query(
+        "SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE held%'",
+      );
+      expect(running).toEqual([{ n: 0 }]);
+      // The migration lock was released: the next command takes it at once.
+      await holder.rollback();
+      project.ok("stamp", "a1");
+    } finally {
+      await holder.close();
       project.cleanup();
       await database.drop();
     }

@@ -50,6 +50,8 @@ export class MysqlConnection implements Connection {
   #noBackslashEscapes: boolean;
   #lost: unknown;
   #closed: Promise<void> | undefined;
+  /** Statements sent and not yet answered: `cancel()` does nothing when there are none. */
+  #running = 0;
 
   constructor(session: mysql.Connection, dialect: Dialect, options: MysqlConnectionOptions) {
     this.#session = session;
@@ -161,6 +163,34 @@ export class MysqlConnection implements Connection {
     return holder === undefined ? undefined : maskSecrets(describeLockHolder(holder), this.#options.config.secrets);
   }
 
+  /**
+   * Cancels the statement running on this session, with `KILL QUERY` from a
+   * short-lived session of its own (this one is busy): the statement stops
+   * with error 1317 (`Query execution was interrupted`; a `SLEEP()` returns
+   * early instead), and a transaction stays open for the rollback. Does
+   * nothing when no statement runs. The server forgets a `KILL QUERY` that
+   * arrives between statements when the next one starts, so a race with
+   * the statement's end is harmless.
+   *
+   * ```ts
+   * process.once("SIGINT", () => void connection.cancel());
+   * ```
+   */
+  async cancel(): Promise<void> {
+    if (this.#running === 0 || this.#lost !== undefined || this.#closed !== undefined) return;
+    const threadId = this.#session.threadId;
+    if (typeof threadId !== "number") return;
+    const sql = `KILL QUERY ${threadId}`;
+    const canceller = await this.#options.open();
+    try {
+      await canceller.query(sql);
+    } catch (error) {
+      throw toDatabaseError(error, sql, this.#options.config.secrets);
+    } finally {
+      await canceller.end().catch(() => canceller.destroy());
+    }
+  }
+
   /** Closes the session (the server rolls back an open transaction) and releases the locks taken through it. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
@@ -194,6 +224,7 @@ export class MysqlConnection implements Connection {
     } catch (error) {
       throw new DatabaseError(error instanceof Error ? error.message : String(error), sql, { cause: error });
     }
+    this.#running++;
     try {
       const [result] = await queryWithParameters(this.#session, sql, values, this.#noBackslashEscapes);
       this.#readStatus(result);
@@ -201,6 +232,8 @@ export class MysqlConnection implements Connection {
     } catch (error) {
       const transactionEnded = this.#inTransaction ? await this.#transactionEndedBy(error) : undefined;
       throw toDatabaseError(error, sql, this.#options.config.secrets, transactionEnded);
+    } finally {
+      this.#running--;
     }
   }
 
