@@ -43,6 +43,21 @@ const REWRITTEN: [string, string][] = [
   ["a != ALL (ARRAY[1,2])", "a <> ALL (ARRAY[1, 2])"],
   ["NOT b", "NOT b"],
   ["\"d\"!='x'", "d <> 'x'::text"],
+  ["d SIMILAR TO 'ab%'", "d ~ similar_to_escape('ab%'::text)"],
+  ["d NOT SIMILAR TO 'ab%'", "d !~ similar_to_escape('ab%'::text)"],
+  ["d SIMILAR TO 'a!%' ESCAPE '!'", "d ~ similar_to_escape('a!%'::text, '!'::text)"],
+  ["(a, n) IN ((1, 2), (3, 4))", "a = 1 AND n = 2::numeric OR a = 3 AND n = 4::numeric"],
+  ["(a, n) IN ((1, 2))", "a = 1 AND n = 2::numeric"],
+  ["(a, n) NOT IN ((1, 2), (3, 4))", "(a <> 1 OR n <> 2::numeric) AND (a <> 3 OR n <> 4::numeric)"],
+  ["(a, n) = (1, 2)", "a = 1 AND n = 2::numeric"],
+  ["(a, n) <> (1, 2)", "a <> 1 OR n <> 2::numeric"],
+  ["(a, n) IN ((1, 2), (3, 4)) AND b", "(a = 1 AND n = 2::numeric OR a = 3 AND n = 4::numeric) AND b"],
+  ["a = 1 AND (n = 2 OR n = 3)", "a = 1 AND (n = 2::numeric OR n = 3::numeric)"],
+  ["(a = 1 AND n = 2) OR n = 3", "a = 1 AND n = 2::numeric OR n = 3::numeric"],
+  ["a = 1 AND n = 2 OR n = 3", "a = 1 AND n = 2::numeric OR n = 3::numeric"],
+  ["a = 1 AND (n = 2 AND b)", "a = 1 AND n = 2::numeric AND b"],
+  ["NOT (a = 1 OR b)", "NOT (a = 1 OR b)"],
+  ["NOT a = 1 AND b", "NOT a = 1 AND b"],
 ];
 
 describe("conditionText", () => {
@@ -63,13 +78,27 @@ describe("conditionText", () => {
     ["a NOT BETWEEN 1 AND 5", "a >= 1 AND a <= 5"],
     ["a IS NOT DISTINCT FROM 3", "a IS DISTINCT FROM 3"],
     ["d = '(x)'", "d = 'x'::text"],
+    ["d SIMILAR TO 'ab%'", "d !~ similar_to_escape('ab%'::text)"],
+    ["d SIMILAR TO 'ab%'", "d ~~ 'ab%'::text"],
+    ["(a, n) IN ((1, 2), (3, 4))", "a = 1 AND n = 2::numeric OR a = 3 AND n = 5::numeric"],
+    ["(a, n) IN ((1, 2))", "a <> 1 OR n <> 2::numeric"],
+    ["(a, n) = (1, 2)", "a = 1 OR n = 2::numeric"],
+    ["a = 1 AND (n = 2 OR n = 3)", "a = 1 AND n = 2::numeric OR n = 3::numeric"],
+    ["NOT (a = 1 OR b)", "NOT a = 1 OR b"],
+    ["NOT (a = 1 AND b)", "NOT a = 1 AND b"],
   ])("%s is another condition than %s", (declared, stored) => {
     expect(conditionText(declared)).not.toBe(conditionText(stored));
   });
 
-  it("leaves strings as they are and ignores case, spacing, quotes and parentheses outside them", () => {
+  it("leaves strings as they are and ignores case, spacing, quotes and parentheses that group nothing", () => {
     expect(conditionText("D  !=  'It''s IN (x)'")).toBe("d <> 'It''s IN (x)'");
     expect(conditionText("(a>=1)AND(a<=5)")).toBe("a >= 1 and a <= 5");
+    // PostgreSQL's text without pretty-printing: a pair around every part.
+    expect(conditionText("((a = 1) AND ((b = 2) OR (c = 3)))")).toBe("a = 1 and ( b = 2 or c = 3 )");
+    expect(conditionText("(((a = 1) AND (n = (2)::numeric)) OR (n = (3)::numeric))")).toBe(
+      conditionText("a = 1 AND n = 2::numeric OR n = 3::numeric"),
+    );
+    expect(conditionText("lower(d) = f(a, (b))")).toBe("lower d = f a , b");
     expect(conditionText("\"code\" = 'x'")).toBe("code = 'x'");
   });
 

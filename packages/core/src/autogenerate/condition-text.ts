@@ -5,9 +5,12 @@ import { expressionText, POSTGRES_CAST } from "./type-comparison.js";
  * the text PostgreSQL gives back (`pg_get_expr`) and the text declared
  * compare equal when they are the same condition written two ways.
  *
- * - casts, double quotes, parentheses and spacing do not count (so a
- *   change of grouping alone is not seen): `(code)::text = 'x'::text` is
- *   `code = 'x'`, and `'-1'::integer` is `-1`;
+ * - casts, double quotes and spacing do not count: `(code)::text =
+ *   'x'::text` is `code = 'x'`, and `'-1'::integer` is `-1`;
+ * - parentheses count only where they group `AND`, `OR` and `NOT` against
+ *   their precedence (PostgreSQL writes one pair around every part):
+ *   `a = 1 AND (b = 2 OR b = 3)` is another condition than `(a = 1 AND
+ *   b = 2) OR b = 3`, and `((a = 1) AND (b = 2))` is `a = 1 AND b = 2`;
  * - the forms PostgreSQL's parser rewrites are written as it writes them
  *   back: `!=` is `<>`; `LIKE`, `NOT LIKE`, `ILIKE`, `NOT ILIKE` are `~~`,
  *   `!~~`, `~~*`, `!~~*` (with `ESCAPE e`, the pattern is
@@ -15,18 +18,22 @@ import { expressionText, POSTGRES_CAST } from "./type-comparison.js";
  *   and `x NOT IN (a, b)` `x <> ALL (ARRAY[a, b])` (with one value, `x = a`
  *   and `x <> a`); `x BETWEEN a AND b` is `x >= a AND x <= b`, `NOT
  *   BETWEEN` `x < a OR x > b`, and their `SYMMETRIC` forms both orders;
- *   `x IS NOT DISTINCT FROM y` is `NOT x IS DISTINCT FROM y`.
+ *   `x IS NOT DISTINCT FROM y` is `NOT x IS DISTINCT FROM y`; `x SIMILAR
+ *   TO p` is `x ~ similar_to_escape(p)` (`NOT SIMILAR TO` `!~`, with
+ *   `ESCAPE e` `similar_to_escape(p, e)`); a row compared with rows,
+ *   `(a, b) IN ((1, 2), (3, 4))`, is `a = 1 AND b = 2 OR a = 3 AND b = 4`
+ *   (`NOT IN` `(a <> 1 OR b <> 2) AND ...`, `(a, b) = (1, 2)` `a = 1 AND
+ *   b = 2`, `<>` `a <> 1 OR b <> 2`).
  *
- * A real difference (another column, operator, constant or connective)
- * still differs. Not rewritten: `IN` on a row (`(a, b) IN (...)`),
- * `SIMILAR TO`, and constants PostgreSQL writes out in full (a date
- * compared with a `timestamp` column is `'2020-01-01 00:00:00'`).
+ * A real difference (another column, operator, constant, connective or
+ * grouping of connectives) still differs. Not rewritten: constants
+ * PostgreSQL writes out in full (a date compared with a `timestamp`
+ * column is `'2020-01-01 00:00:00'`), and parentheses inside a comparison
+ * (`(a + 1) * 2` reads as `a + 1 * 2`).
  */
 export function conditionText(text: string): string {
   const plain = expressionText(text.replace(QUOTED_NUMBER_CAST, "$1").replace(POSTGRES_CAST, ""));
-  return rewrite(tokenize(plain))
-    .filter((token) => token !== "(" && token !== ")")
-    .join(" ");
+  return canonical(rewrite(tokenize(plain))).join(" ");
 }
 
 /** A number PostgreSQL quotes to cast it, as a negative constant: `'-1'::integer`. */
@@ -49,7 +56,20 @@ function tokenize(text: string): string[] {
 const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "^", "||"]);
 
 /** Words that end no operand. */
-const KEYWORDS = new Set(["and", "or", "not", "is", "between", "symmetric", "in", "like", "ilike", "escape"]);
+const KEYWORDS = new Set([
+  "and",
+  "or",
+  "not",
+  "is",
+  "between",
+  "symmetric",
+  "in",
+  "like",
+  "ilike",
+  "similar",
+  "to",
+  "escape",
+]);
 
 const LIKE: Readonly<Record<string, string>> = { like: "~~", ilike: "~~*" };
 
@@ -128,9 +148,11 @@ function rewrite(tokens: readonly string[]): string[] {
   const out: string[] = [];
   for (let index = 0; index < tokens.length; ) {
     const token = tokens[index] as string;
-    const negated = token === "not" && ["in", "like", "ilike", "between"].includes(tokens[index + 1] as string);
+    const negated =
+      token === "not" && ["in", "like", "ilike", "between", "similar"].includes(tokens[index + 1] as string);
     const at = negated ? index + 1 : index;
     const word = tokens[at] as string;
+    const row = token === "(" && !isCall(out) ? rowComparison(tokens, index) : undefined;
     if (token === "!=") {
       out.push("<>");
       index++;
@@ -146,6 +168,19 @@ function rewrite(tokens: readonly string[]): string[] {
         out.push(...pattern);
         index = patternEnd;
       }
+    } else if (word === "similar" && tokens[at + 1] === "to") {
+      out.push(negated ? "!~" : "~", "similar_to_escape", "(");
+      const patternEnd = operandEnd(tokens, at + 2);
+      out.push(...rewrite(tokens.slice(at + 2, patternEnd)));
+      index = patternEnd;
+      if (tokens[patternEnd] === "escape") {
+        index = operandEnd(tokens, patternEnd + 1);
+        out.push(",", ...rewrite(tokens.slice(patternEnd + 1, index)));
+      }
+      out.push(")");
+    } else if (row !== undefined) {
+      out.push(...row.expanded);
+      index = row.end;
     } else if (word === "in" && tokens[at + 1] === "(" && tokens[at + 2] !== "select") {
       const end = closing(tokens, at + 1);
       const values = split(tokens.slice(at + 2, end - 1)).map(rewrite);
@@ -192,6 +227,65 @@ function rewrite(tokens: readonly string[]): string[] {
   return out;
 }
 
+/** Whether a `(` after `out` opens a call's arguments (`f(`, `ARRAY[`'s are brackets), not an operand. */
+function isCall(out: readonly string[]): boolean {
+  return isName(out[out.length - 1]) && !/^['"]/.test(out[out.length - 1] as string);
+}
+
+interface RowComparison {
+  /** The comparison as PostgreSQL writes it: one comparison per member, in parentheses. */
+  readonly expanded: string[];
+  /** The index past it. */
+  readonly end: number;
+}
+
+/**
+ * A row of several members at `at` (`(a, b)`) compared with a row (`=`,
+ * `<>`, `!=`) or a list of rows (`[NOT] IN`) of as many members, expanded
+ * member by member as PostgreSQL stores it; `undefined` for anything else.
+ */
+function rowComparison(tokens: readonly string[], at: number): RowComparison | undefined {
+  const leftEnd = closing(tokens, at);
+  const left = split(tokens.slice(at + 1, leftEnd - 1));
+  if (left.length < 2) return undefined;
+  const rowAt = (start: number): string[][] | undefined =>
+    tokens[start] === "(" ? rowOf(tokens.slice(start, closing(tokens, start)), left.length) : undefined;
+  const compare = (right: string[][], operator: string, joiner: string): string[] => {
+    const parts = left.map((member, index) => ["(", ...rewrite(member), operator, ...rewrite(right[index] ?? []), ")"]);
+    return ["(", ...parts.flatMap((part, index) => (index === 0 ? part : [joiner, ...part])), ")"];
+  };
+  const operator = tokens[leftEnd] === "!=" ? "<>" : tokens[leftEnd];
+  if (operator === "=" || operator === "<>") {
+    const right = rowAt(leftEnd + 1);
+    if (right === undefined) return undefined;
+    const expanded = compare(right, operator, operator === "=" ? "and" : "or");
+    return { expanded, end: closing(tokens, leftEnd + 1) };
+  }
+  const negated = tokens[leftEnd] === "not";
+  const listAt = negated ? leftEnd + 2 : leftEnd + 1;
+  if (tokens[listAt - 1] !== "in" || tokens[listAt] !== "(") return undefined;
+  const listEnd = closing(tokens, listAt);
+  const rows: string[][][] = [];
+  for (const item of split(tokens.slice(listAt + 1, listEnd - 1))) {
+    const right = item[0] === "(" && closing(item, 0) === item.length ? rowOf(item, left.length) : undefined;
+    if (right === undefined) return undefined;
+    rows.push(right);
+  }
+  const each = rows.map((right) => (negated ? compare(right, "<>", "or") : compare(right, "=", "and")));
+  const expanded = [
+    "(",
+    ...each.flatMap((part, index) => (index === 0 ? part : [negated ? "and" : "or", ...part])),
+    ")",
+  ];
+  return { expanded, end: listEnd };
+}
+
+/** The members of the row `(x, y)` that `item` is, when it has `size` of them. */
+function rowOf(item: readonly string[], size: number): string[][] | undefined {
+  const members = split(item.slice(1, -1));
+  return members.length === size ? members : undefined;
+}
+
 /** A list's items, split at its top-level commas. */
 function split(tokens: readonly string[]): string[][] {
   const items: string[][] = [[]];
@@ -203,4 +297,77 @@ function split(tokens: readonly string[]): string[][] {
     else items[items.length - 1]?.push(token);
   }
   return items;
+}
+
+/** A condition read as connectives (`AND`, `OR`, `NOT`) over comparisons. */
+type Condition =
+  | { readonly kind: "and" | "or"; readonly parts: readonly Condition[] }
+  | { readonly kind: "not"; readonly part: Condition }
+  | { readonly kind: "comparison"; readonly tokens: readonly string[] };
+
+/**
+ * The tokens in one spelling: `AND`/`OR` groups flattened, parentheses
+ * only where a group binds against precedence (an `OR` inside an `AND` or
+ * a `NOT`, an `AND` inside a `NOT`), none inside a comparison.
+ */
+function canonical(tokens: readonly string[]): string[] {
+  return spell(readCondition(tokens));
+}
+
+function readCondition(tokens: readonly string[]): Condition {
+  let at = 0;
+  const readConnective = (kind: "and" | "or", readPart: () => Condition): Condition => {
+    const parts = [readPart()];
+    while (tokens[at] === kind) {
+      at++;
+      parts.push(readPart());
+    }
+    if (parts.length === 1) return parts[0] as Condition;
+    return { kind, parts: parts.flatMap((part) => (part.kind === kind ? part.parts : [part])) };
+  };
+  const readOr = (): Condition => readConnective("or", readAnd);
+  const readAnd = (): Condition => readConnective("and", readNot);
+  const readNot = (): Condition => {
+    if (tokens[at] === "not" && at + 1 < tokens.length) {
+      at++;
+      return { kind: "not", part: readNot() };
+    }
+    // A group that is a whole operand of a connective: read inside it.
+    if (tokens[at] === "(") {
+      const end = closing(tokens, at);
+      if (end > at + 2 && (end === tokens.length || ["and", "or", ")"].includes(tokens[end] as string))) {
+        const inner = readCondition(tokens.slice(at + 1, end - 1));
+        at = end;
+        return inner;
+      }
+    }
+    const start = at;
+    for (let depth = 0; at < tokens.length; at++) {
+      const token = tokens[at] as string;
+      if (token === "(" || token === "[") depth++;
+      else if (token === ")" || token === "]") depth--;
+      else if (depth === 0 && (token === "and" || token === "or") && at > start) break;
+    }
+    return { kind: "comparison", tokens: tokens.slice(start, at).filter((token) => token !== "(" && token !== ")") };
+  };
+  const condition = readOr();
+  // Whatever is left (an unbalanced `)`) is kept as written, parentheses aside.
+  if (at >= tokens.length) return condition;
+  const rest = tokens.slice(at).filter((token) => token !== "(" && token !== ")");
+  return { kind: "and", parts: [condition, { kind: "comparison", tokens: rest }] };
+}
+
+function spell(condition: Condition): string[] {
+  const grouped = (part: Condition, inside: "and" | "not"): string[] =>
+    part.kind === "or" || (inside === "not" && part.kind === "and") ? ["(", ...spell(part), ")"] : spell(part);
+  switch (condition.kind) {
+    case "comparison":
+      return [...condition.tokens];
+    case "not":
+      return ["not", ...grouped(condition.part, "not")];
+    case "and":
+      return condition.parts.flatMap((part, index) => [...(index === 0 ? [] : ["and"]), ...grouped(part, "and")]);
+    case "or":
+      return condition.parts.flatMap((part, index) => [...(index === 0 ? [] : ["or"]), ...spell(part)]);
+  }
 }
