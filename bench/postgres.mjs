@@ -59,7 +59,7 @@ const cli = path.join(repo, "apps", "cli", "bin", "retort.cjs");
 const defaultGenAlembic = path.resolve(repo, "..", "shared", "bench", "gen_alembic.py");
 const pg = createRequire(path.join(repo, "packages", "postgres", "package.json"))("pg");
 
-const defaultServerUrl = () =>
+export const defaultServerUrl = () =>
   process.env.RETORT_BENCH_POSTGRES_URL ??
   process.env.RETORT_TEST_POSTGRES_URL ??
   "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -80,8 +80,8 @@ async function admin(o, sql) {
   }
 }
 
-/** Runs `fn` with a fresh database's URL; drops the database afterwards. */
-async function withDatabase(o, fn) {
+/** Runs `fn` with a fresh database's URL (on `o.serverUrl`); drops the database afterwards. */
+export async function withDatabase(o, fn) {
   const name = `retort_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   await admin(o, `CREATE DATABASE "${name}"`);
   const url = new URL(o.serverUrl);
@@ -105,7 +105,7 @@ function retort(project, ...cliArgs) {
   return retortWith(project, [], {}, cliArgs);
 }
 
-function retortWith(project, nodeArgs, env, cliArgs) {
+export function retortWith(project, nodeArgs, env, cliArgs) {
   const result = spawnSync(process.execPath, [...nodeArgs, cli, ...cliArgs], {
     cwd: project,
     encoding: "utf8",
