@@ -12,45 +12,31 @@
 //   writing it to the socket), which `gap` includes: `gap - send` is
 //   Retort's own work between two statements.
 
-const fs = require("node:fs");
-const Module = require("node:module");
+const { patchPgClient } = require("./patch-pg-client.cjs");
 
-const out = process.env.RETORT_BENCH_PG_TIMES;
 const gaps = [];
 const roundTrips = [];
 const sends = [];
 let lastSettled = 0;
-let patched = false;
 const MIGRATION_DDL = /^CREATE TABLE "t_\d+"/;
 
-function patch(pg) {
-  if (patched || typeof pg?.Client !== "function") return;
-  patched = true;
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function timedQuery(config, ...rest) {
-    const text = typeof config === "string" ? config : config?.text;
-    const calling = performance.now();
-    const result = query.call(this, config, ...rest);
-    if (!MIGRATION_DDL.test(String(text)) || typeof result?.then !== "function") return result;
-    const sent = performance.now();
-    sends.push(sent - calling);
-    if (lastSettled !== 0) gaps.push(sent - lastSettled);
-    const settle = () => {
-      lastSettled = performance.now();
-      roundTrips.push(lastSettled - sent);
-    };
-    result.then(settle, settle);
-    return result;
-  };
-}
-
-const load = Module._load;
-Module._load = function loadAndPatch(request, ...rest) {
-  const loaded = load.call(this, request, ...rest);
-  if (request === "pg") patch(loaded);
-  return loaded;
-};
-
-process.on("exit", () => {
-  if (out) fs.writeFileSync(out, JSON.stringify({ gaps, roundTrips, sends }));
-});
+patchPgClient(
+  (query) =>
+    function timedQuery(config, ...rest) {
+      const text = typeof config === "string" ? config : config?.text;
+      const calling = performance.now();
+      const result = query.call(this, config, ...rest);
+      if (!MIGRATION_DDL.test(String(text)) || typeof result?.then !== "function") return result;
+      const sent = performance.now();
+      sends.push(sent - calling);
+      if (lastSettled !== 0) gaps.push(sent - lastSettled);
+      const settle = () => {
+        lastSettled = performance.now();
+        roundTrips.push(lastSettled - sent);
+      };
+      result.then(settle, settle);
+      return result;
+    },
+  process.env.RETORT_BENCH_PG_TIMES,
+  () => ({ gaps, roundTrips, sends }),
+);
