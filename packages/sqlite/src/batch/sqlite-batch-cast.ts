@@ -1,5 +1,5 @@
 import { needsCast } from "./sqlite-batch-render.js";
-import { quoteName } from "./sqlite-batch-sql.js";
+import { quoteName, typeAffinity } from "./sqlite-batch-sql.js";
 import type { BatchTable } from "./sqlite-batch-types.js";
 
 /** A column the copy converts through `CAST(... AS type)`. */
@@ -39,10 +39,15 @@ export function castColumns(target: BatchTable): CastColumn[] {
  * the CAST side has the new type's affinity, which is applied to the old
  * value first, so `'42'` becoming 42 is no change, while `'abc'` becoming 0,
  * `1.5` becoming 1 or `'2024-01-01'` becoming 2024 are. NULL stays NULL.
+ * To a number, a text with leading zeros (`'00501'`, a postal code or an
+ * account number) changes too, though it compares equal: the number keeps
+ * no zeros, and the text cannot be had back.
  */
 export function castChangedCondition(column: CastColumn): string {
   const source = quoteName(column.source);
-  return `${source} IS NOT CAST(${source} AS ${column.toType})`;
+  const changed = `${source} IS NOT CAST(${source} AS ${column.toType})`;
+  if (typeAffinity(column.toType) === "TEXT" || typeAffinity(column.toType) === "BLOB") return changed;
+  return `(${changed} OR (typeof(${source}) = 'text' AND ltrim(${source}, ' +-') GLOB '0[0-9]*'))`;
 }
 
 /** One scan of the old table that counts, per cast column, the rows whose value changes. */

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import type { BatchAlterTableOperation, BatchOptions, BatchStep } from "@retort/core";
-import { column, integer, sql, string, table, text } from "@retort/core";
+import { column, customType, integer, sql, string, table, text } from "@retort/core";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import type { SqliteConnection } from "../sqlite-connection.js";
 import { SqliteDriver } from "../sqlite-driver.js";
@@ -357,6 +357,24 @@ describe("item 14: a CAST that changes values", () => {
     await live().execute(setup);
     await inRun(batch("t", [{ kind: "alterColumn", column: "a", type: integer() }]));
     expect(received).toEqual([expect.stringMatching(/changes 2 of 5 values of column "a"/)]);
+  });
+
+  it("counts a text with leading zeros as changed: the number keeps none (a postal code)", async () => {
+    await open(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, zip TEXT, r TEXT); INSERT INTO t (zip, r) VALUES ('00501', '007.5'), ('10001', '0.5'), (' 0123', '-01'), ('0', '2');",
+    );
+    const before = await snapshot();
+    await expect(
+      inRun(batch("t", [{ kind: "alterColumn", column: "zip", type: integer() }], { strictCast: true })),
+    ).rejects.toThrow(
+      /refused \(strictCast\): CAST\(\.\.\. AS INTEGER\) changes 2 of 4 values of column "zip" \(TEXT to INTEGER, e\.g\. '00501' becomes 501\)/,
+    );
+    expect(await snapshot()).toEqual(before);
+    await inRun(batch("t", [{ kind: "alterColumn", column: "r", type: customType("REAL") }]));
+    expect(warnings).toEqual([
+      expect.stringMatching(/changes 2 of 4 values of column "r" \(TEXT to REAL, e\.g\. '007\.5' becomes 7\.5\)/),
+    ]);
+    expect(await rows("SELECT r FROM t ORDER BY id")).toEqual([{ r: 7.5 }, { r: 0.5 }, { r: -1 }, { r: 2 }]);
   });
 
   it("says nothing when every value converts", async () => {

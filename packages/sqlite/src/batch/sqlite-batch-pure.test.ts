@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { castColumns, castCountSql } from "./sqlite-batch-cast.js";
+import { castChangedCondition, castColumns, castCountSql } from "./sqlite-batch-cast.js";
 import { brokenObjectMessage, dependentObjects, parseSchemaError, validationSql } from "./sqlite-batch-dependents.js";
 import { parseCreateTable, parseTriggerEvent } from "./sqlite-batch-parse.js";
 import { pragmaDefault } from "./sqlite-batch-reflect.js";
@@ -196,9 +196,17 @@ describe("cast check", () => {
     // Every source column here was TEXT: INTEGER changes affinity, VARCHAR does not.
     const target = tableOf(column("id", "id", "INTEGER"), column("n", "a", "INTEGER"), column("s", "s", "VARCHAR(5)"));
     expect(castColumns(target).map((cast) => `${cast.source} -> ${cast.name}`)).toEqual(["id -> id", "a -> n"]);
+    const changed = (name: string) =>
+      `("${name}" IS NOT CAST("${name}" AS INTEGER) OR (typeof("${name}") = 'text' AND ltrim("${name}", ' +-') GLOB '0[0-9]*'))`;
     expect(castCountSql("t", castColumns(target))).toBe(
-      'SELECT coalesce(sum("id" IS NOT CAST("id" AS INTEGER)), 0) AS "c0", ' +
-        'coalesce(sum("a" IS NOT CAST("a" AS INTEGER)), 0) AS "c1" FROM "t"',
+      `SELECT coalesce(sum(${changed("id")}), 0) AS "c0", coalesce(sum(${changed("a")}), 0) AS "c1" FROM "t"`,
     );
+  });
+
+  it("counts leading zeros lost only where the new type is a number", () => {
+    const cast = (toType: string) => ({ name: "a", source: "a", fromType: "INTEGER", toType });
+    expect(castChangedCondition(cast("TEXT"))).toBe('"a" IS NOT CAST("a" AS TEXT)');
+    expect(castChangedCondition(cast("REAL"))).toContain("GLOB '0[0-9]*'");
+    expect(castChangedCondition(cast("NUMERIC(10, 2)"))).toContain("GLOB '0[0-9]*'");
   });
 });
