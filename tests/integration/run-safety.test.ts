@@ -392,6 +392,7 @@ describe("interrupting a statement on postgresql", () => {
       expect(result.elapsedMs).toBeLessThan(15_000);
       expect(result.stderr).toContain("FAILED: interrupted by SIGINT during upgrade of revision a1");
       expect(result.stderr).toContain("The whole run was rolled back");
+      expect(result.stderr).toContain("\n  stopped: SELECT pg_sleep(60)\n");
       expect(await probe.versionRows()).toEqual([]);
       expect(await probe.existingTables(["slow"])).toEqual([]);
       const running = await probe.query(
@@ -430,6 +431,7 @@ describe("interrupting a statement on mysql", () => {
       expect(text).toContain("FAILED: interrupted by SIGINT during upgrade of revision a1");
       // CREATE TABLE committed by itself; the INSERT after it was rolled back with the run.
       expect(text).toContain("CREATE TABLE slow (id INTEGER);");
+      expect(text).toContain("\n  stopped: UPDATE held SET id = 2 WHERE id = 1");
       expect(await probe.versionRows()).toEqual([]);
       expect(await probe.existingTables(["slow"])).toEqual(["slow"]);
       expect(await probe.query("SELECT count(*) AS n FROM slow")).toEqual([{ n: 0 }]);

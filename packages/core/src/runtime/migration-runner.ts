@@ -402,9 +402,12 @@ class MigrationRun<S extends RevisionSource> {
     const signal = this.#options.signal;
     if (error instanceof InterruptSignal || signal?.aborted) {
       const name = signal ? signalName(signal) : (error as InterruptSignal).signal;
+      // The statement the interrupt stopped (cancelled on the server), when one was running.
+      const stopped =
+        sink.failedStatement === undefined ? "" : `\n  stopped: ${quoteStatement(sink.failedStatement, "    ")}`;
       return new InterruptedError(
         name,
-        `interrupted by ${name} during ${describeStepShort(step)}. ${this.#stateAfterFailure(sink, step)}`,
+        `interrupted by ${name} during ${describeStepShort(step)}. ${this.#stateAfterFailure(sink, step)}${stopped}`,
       );
     }
     if (step.kind !== "revision") return error;
