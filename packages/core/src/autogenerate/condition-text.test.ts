@@ -99,6 +99,8 @@ describe("conditionText", () => {
       conditionText("a = 1 AND n = 2::numeric OR n = 3::numeric"),
     );
     expect(conditionText("lower(d) = f(a, (b))")).toBe("lower d = f a , b");
+    // A call's arguments are not a row, even when the call is compared with one.
+    expect(conditionText('"My F"(a, b) = (1, 2)')).toBe('"my f" a , b = 1 , 2');
     expect(conditionText("\"code\" = 'x'")).toBe("code = 'x'");
   });
 

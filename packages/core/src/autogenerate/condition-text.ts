@@ -227,9 +227,9 @@ function rewrite(tokens: readonly string[]): string[] {
   return out;
 }
 
-/** Whether a `(` after `out` opens a call's arguments (`f(`, `ARRAY[`'s are brackets), not an operand. */
+/** Whether a `(` after `out` opens a call's arguments (`lower(`, `"My Func"(`), not an operand of its own. */
 function isCall(out: readonly string[]): boolean {
-  return isName(out[out.length - 1]) && !/^['"]/.test(out[out.length - 1] as string);
+  return isName(out[out.length - 1]);
 }
 
 interface RowComparison {
