@@ -248,18 +248,17 @@ function rowComparison(tokens: readonly string[], at: number): RowComparison | u
   const leftEnd = closing(tokens, at);
   const left = split(tokens.slice(at + 1, leftEnd - 1));
   if (left.length < 2) return undefined;
-  const rowAt = (start: number): string[][] | undefined =>
-    tokens[start] === "(" ? rowOf(tokens.slice(start, closing(tokens, start)), left.length) : undefined;
-  const compare = (right: string[][], operator: string, joiner: string): string[] => {
-    const parts = left.map((member, index) => ["(", ...rewrite(member), operator, ...rewrite(right[index] ?? []), ")"]);
-    return ["(", ...parts.flatMap((part, index) => (index === 0 ? part : [joiner, ...part])), ")"];
-  };
+  /** `a = 1 AND b = 2` for `=`, `a <> 1 OR b <> 2` for `<>`, each comparison grouped. */
+  const compare = (right: string[][], operator: "=" | "<>"): string[] =>
+    grouped(
+      left.map((member, index) => ["(", ...rewrite(member), operator, ...rewrite(right[index] ?? []), ")"]),
+      operator === "=" ? "and" : "or",
+    );
   const operator = tokens[leftEnd] === "!=" ? "<>" : tokens[leftEnd];
   if (operator === "=" || operator === "<>") {
-    const right = rowAt(leftEnd + 1);
+    const right = rowOf(tokens.slice(leftEnd + 1), left.length);
     if (right === undefined) return undefined;
-    const expanded = compare(right, operator, operator === "=" ? "and" : "or");
-    return { expanded, end: closing(tokens, leftEnd + 1) };
+    return { expanded: compare(right, operator), end: closing(tokens, leftEnd + 1) };
   }
   const negated = tokens[leftEnd] === "not";
   const listAt = negated ? leftEnd + 2 : leftEnd + 1;
@@ -267,23 +266,28 @@ function rowComparison(tokens: readonly string[], at: number): RowComparison | u
   const listEnd = closing(tokens, listAt);
   const rows: string[][][] = [];
   for (const item of split(tokens.slice(listAt + 1, listEnd - 1))) {
-    const right = item[0] === "(" && closing(item, 0) === item.length ? rowOf(item, left.length) : undefined;
+    const right = closing(item, 0) === item.length ? rowOf(item, left.length) : undefined;
     if (right === undefined) return undefined;
     rows.push(right);
   }
-  const each = rows.map((right) => (negated ? compare(right, "<>", "or") : compare(right, "=", "and")));
-  const expanded = [
-    "(",
-    ...each.flatMap((part, index) => (index === 0 ? part : [negated ? "and" : "or", ...part])),
-    ")",
-  ];
+  // NOT IN: every row differs; IN: one row is equal.
+  const expanded = grouped(
+    rows.map((right) => compare(right, negated ? "<>" : "=")),
+    negated ? "and" : "or",
+  );
   return { expanded, end: listEnd };
 }
 
-/** The members of the row `(x, y)` that `item` is, when it has `size` of them. */
-function rowOf(item: readonly string[], size: number): string[][] | undefined {
-  const members = split(item.slice(1, -1));
+/** The members of the row `(x, y)` that `tokens` begin with, when it has `size` of them. */
+function rowOf(tokens: readonly string[], size: number): string[][] | undefined {
+  if (tokens[0] !== "(") return undefined;
+  const members = split(tokens.slice(1, closing(tokens, 0) - 1));
   return members.length === size ? members : undefined;
+}
+
+/** `parts` joined by `joiner`, in parentheses. */
+function grouped(parts: readonly string[][], joiner: string): string[] {
+  return ["(", ...parts.flatMap((part, index) => (index === 0 ? part : [joiner, ...part])), ")"];
 }
 
 /** A list's items, split at its top-level commas. */

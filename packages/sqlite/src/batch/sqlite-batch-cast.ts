@@ -46,7 +46,8 @@ export function castColumns(target: BatchTable): CastColumn[] {
 export function castChangedCondition(column: CastColumn): string {
   const source = quoteName(column.source);
   const changed = `${source} IS NOT CAST(${source} AS ${column.toType})`;
-  if (typeAffinity(column.toType) === "TEXT" || typeAffinity(column.toType) === "BLOB") return changed;
+  const affinity = typeAffinity(column.toType);
+  if (affinity === "TEXT" || affinity === "BLOB") return changed;
   return `(${changed} OR (typeof(${source}) = 'text' AND ltrim(${source}, ' +-') GLOB '0[0-9]*'))`;
 }
 
