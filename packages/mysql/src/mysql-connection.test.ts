@@ -173,6 +173,21 @@ describe("MysqlConnection", () => {
     await connection.execute("DROP TABLE ended");
   });
 
+  it("names a failed CHECK by the server's own list (MariaDB's 4025 is not MySQL's)", async () => {
+    const connection = await connect();
+    const { rows } = await connection.query<{ version: string }>("SELECT VERSION() AS version");
+    const mariadb = /mariadb/i.test(rows[0]?.version ?? "");
+    await connection.execute("CREATE TABLE ck_t (score INT, CONSTRAINT ck_score CHECK (score > 0))");
+    const error = await connection.execute("INSERT INTO ck_t VALUES (?)", [-5]).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(
+      mariadb
+        ? /^ER_CONSTRAINT_FAILED \(4025\): CONSTRAINT `ck_score` failed/
+        : /^ER_CHECK_CONSTRAINT_VIOLATED \(3819\): /,
+    );
+    expect((error as Error).message).not.toContain("AUTOEXTEND");
+    await connection.execute("DROP TABLE ck_t");
+  });
+
   it("gives the connection MariaDB's or MySQL's dialect from the server's version", async () => {
     const connection = await connect();
     const { rows } = await connection.query<{ version: string }>("SELECT VERSION() AS version");

@@ -2,6 +2,7 @@ import type { Connection, Dialect, ExecuteResult, LockHandle, LockOptions, Query
 import { parameterMismatch } from "@retort/core/dialect";
 import { CommandError, DatabaseError, ParameterMismatchError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
+import type { MysqlFlavor } from "./mysql-dialect.js";
 import { describeError, maskSecrets, serverError, toDatabaseError } from "./mysql-errors.js";
 import { describeLockHolder, findLockHolder, lockName, MysqlLock } from "./mysql-lock.js";
 import { queryWithParameters, SERVER_STATUS_NO_BACKSLASH_ESCAPES } from "./mysql-parameters.js";
@@ -44,6 +45,8 @@ export class MysqlConnection implements Connection {
   readonly target: string;
   readonly #session: mysql.Connection;
   readonly #options: MysqlConnectionOptions;
+  /** The server's kind (its dialect's), which names its errors (see `serverError`). */
+  readonly #flavor: MysqlFlavor | undefined;
   readonly #locks = new Set<MysqlLock>();
   #inTransaction = false;
   /** Followed from the server's status flag after each statement, as `#inTransaction`. */
@@ -57,6 +60,7 @@ export class MysqlConnection implements Connection {
     this.#session = session;
     this.dialect = dialect;
     this.#options = options;
+    this.#flavor = (dialect as { readonly flavor?: MysqlFlavor }).flavor;
     this.target = options.config.target;
     this.#noBackslashEscapes = options.noBackslashEscapes ?? false;
     session.on("error", (error: unknown) => {
@@ -139,6 +143,7 @@ export class MysqlConnection implements Connection {
       key: options.key,
       timeoutMs: options.timeoutMs,
       secrets: this.#options.config.secrets,
+      flavor: this.#flavor,
     });
     this.#locks.add(lock);
     return {
@@ -185,7 +190,7 @@ export class MysqlConnection implements Connection {
     try {
       await canceller.query(sql);
     } catch (error) {
-      throw toDatabaseError(error, sql, this.#options.config.secrets);
+      throw toDatabaseError(error, sql, this.#options.config.secrets, undefined, this.#flavor);
     } finally {
       await canceller.end().catch(() => canceller.destroy());
     }
@@ -205,7 +210,7 @@ export class MysqlConnection implements Connection {
   async #send(sql: string, parameters: readonly unknown[]): Promise<unknown> {
     if (this.#closed !== undefined) throw new DatabaseError("The MySQL connection is closed", sql);
     if (this.#lost !== undefined) {
-      const reason = maskSecrets(describeError(this.#lost), this.#options.config.secrets);
+      const reason = maskSecrets(describeError(this.#lost, this.#flavor), this.#options.config.secrets);
       throw new DatabaseError(
         `The connection to MySQL at ${this.target} was lost (${reason}); nothing more can run on it. Run the command again.`,
         sql,
@@ -231,7 +236,7 @@ export class MysqlConnection implements Connection {
       return result;
     } catch (error) {
       const transactionEnded = this.#inTransaction ? await this.#transactionEndedBy(error) : undefined;
-      throw toDatabaseError(error, sql, this.#options.config.secrets, transactionEnded);
+      throw toDatabaseError(error, sql, this.#options.config.secrets, transactionEnded, this.#flavor);
     } finally {
       this.#running--;
     }

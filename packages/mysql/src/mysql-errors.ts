@@ -1,4 +1,6 @@
 import { ConnectionError, DatabaseError, RetortError, UnsupportedOperationError } from "@retort/core/errors";
+import { MARIADB_ERROR_NAMES } from "./mariadb-error-names.js";
+import type { MysqlFlavor } from "./mysql-dialect.js";
 
 /**
  * An operation MySQL or MariaDB cannot do as asked (a MODIFY without the
@@ -42,7 +44,10 @@ export class MysqlConnectionError extends ConnectionError {
 
 /** The fields of an error the server sent, as mysql2 carries them. */
 export interface ServerErrorFields {
-  /** mysql2's symbolic code, e.g. `ER_NO_SUCH_TABLE`. */
+  /**
+   * The error's symbolic name, e.g. `ER_NO_SUCH_TABLE`: mysql2's, except for
+   * MariaDB's own numbers (see `serverError`).
+   */
   readonly code: string;
   /** The server's error number, e.g. 1146. */
   readonly errno: number;
@@ -50,22 +55,40 @@ export interface ServerErrorFields {
   readonly message: string;
 }
 
-/** The server's fields when `error` is an error MySQL/MariaDB sent (it has an `errno` and a `sqlMessage`). */
-export function serverError(error: unknown): ServerErrorFields | undefined {
+/** Where MariaDB's error numbers stop meaning what MySQL's mean (see `serverError`). */
+const MARIADB_OWN_ERRORS = 1900;
+
+/**
+ * The server's fields when `error` is an error MySQL/MariaDB sent (it has
+ * an `errno` and a `sqlMessage`). mysql2 names every number by MySQL's
+ * list; from 1900 on MariaDB's numbers mean other things (its 4025 is
+ * `ER_CONSTRAINT_FAILED`, MySQL's `ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE`),
+ * so on a MariaDB server (`flavor`) those are named by MariaDB's list, or
+ * `MariaDB error` for a number it does not have.
+ */
+export function serverError(error: unknown, flavor?: MysqlFlavor): ServerErrorFields | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const fields = error as { code?: unknown; errno?: unknown; sqlState?: unknown; sqlMessage?: unknown };
   if (typeof fields.errno !== "number" || typeof fields.sqlMessage !== "string") return undefined;
+  const mariadbOwn = flavor === "mariadb" && fields.errno >= MARIADB_OWN_ERRORS;
   return {
-    code: typeof fields.code === "string" ? fields.code : String(fields.errno),
+    code: mariadbOwn
+      ? (MARIADB_ERROR_NAMES[fields.errno] ?? "MariaDB error")
+      : typeof fields.code === "string"
+        ? fields.code
+        : String(fields.errno),
     errno: fields.errno,
     sqlState: typeof fields.sqlState === "string" ? fields.sqlState : undefined,
     message: fields.sqlMessage,
   };
 }
 
-/** `ER_NO_SUCH_TABLE (1146): Table 'app.x' doesn't exist`, or any other error's message. */
-export function describeError(error: unknown): string {
-  const fields = serverError(error);
+/**
+ * `ER_NO_SUCH_TABLE (1146): Table 'app.x' doesn't exist`, or any other
+ * error's message. `flavor` is the server's, when known (see `serverError`).
+ */
+export function describeError(error: unknown, flavor?: MysqlFlavor): string {
+  const fields = serverError(error, flavor);
   if (fields !== undefined) return `${fields.code} (${fields.errno}): ${fields.message}`;
   return error instanceof Error ? error.message : String(error);
 }
@@ -81,14 +104,18 @@ const LOST = /PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE|closed state|Connection 
  * ```ts
  * toDatabaseError(error, "SELECT * FROM x").message; // "ER_NO_SUCH_TABLE (1146): Table 'app.x' doesn't exist"
  * ```
+ *
+ * `flavor` is the server's, when known: MariaDB's own error numbers are
+ * named by MariaDB's list (see `serverError`).
  */
 export function toDatabaseError(
   error: unknown,
   sql: string,
   secrets: readonly string[] = [],
   transactionEnded?: "committed" | "rolledBack",
+  flavor?: MysqlFlavor,
 ): DatabaseError {
-  let message = describeError(error);
+  let message = describeError(error, flavor);
   const code = (error as { code?: unknown } | undefined)?.code;
   if (serverError(error) === undefined && (LOST.test(message) || (typeof code === "string" && LOST.test(code)))) {
     message =

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { LockHandle } from "@retort/core";
 import { DatabaseError, LockLostError, LockTimeoutError } from "@retort/core/errors";
 import type mysql from "mysql2/promise";
+import type { MysqlFlavor } from "./mysql-dialect.js";
 import { describeError, maskSecrets, toDatabaseError } from "./mysql-errors.js";
 import { hasNoBackslashEscapes, queryWithParameters } from "./mysql-parameters.js";
 
@@ -43,6 +44,8 @@ export interface MysqlLockOptions {
   /** How long to wait; 0 does not wait. */
   readonly timeoutMs: number;
   readonly secrets?: readonly string[];
+  /** The server's kind, which names its errors (see `serverError`). */
+  readonly flavor?: MysqlFlavor | undefined;
 }
 
 /** The session holding a lock, from `IS_USED_LOCK()` and the process list where readable. */
@@ -103,7 +106,7 @@ export class MysqlLock implements LockHandle {
     this.name = name;
     this.connectionId = connectionId;
     session.on("error", (error: unknown) =>
-      this.#markLost(`its session (connection ${connectionId}) ended (${describeError(error)})`, error),
+      this.#markLost(`its session (connection ${connectionId}) ended (${describeError(error, options.flavor)})`, error),
     );
     session.on("end", () => this.#markLost(`its session (connection ${connectionId}) ended`, undefined));
   }
@@ -141,7 +144,7 @@ export class MysqlLock implements LockHandle {
     } catch (error) {
       await session.end().catch(() => session.destroy());
       if (LockTimeoutError.isInstance(error) || error instanceof DatabaseError) throw error;
-      throw toDatabaseError(error, sql, secrets);
+      throw toDatabaseError(error, sql, secrets, undefined, options.flavor);
     }
   }
 
