@@ -340,6 +340,40 @@ describe("rendered migrations run", () => {
     expect(await recorded(module.upgrade)).toEqual(withoutComments(generated.plan.upgrade));
     expect(await recorded(module.downgrade)).toEqual(withoutComments(generated.plan.downgrade));
   });
+
+  it("SQL with line breaks comes back exactly: the file's indentation is not inside a string", async () => {
+    const multiLine: SchemaDiff[] = [
+      { kind: "modify_default", table: "notes", column: "body", existing, from: sql`'a\nb'`, to: sql`'a\r\nc'` },
+      {
+        kind: "remove_table",
+        table: table(
+          "drafts",
+          column("id", integer(), { primaryKey: true }),
+          column("t", text(), { serverDefault: sql`'x\ny'` }),
+        ),
+      },
+    ];
+    const generated = renderPlan(multiLine, [], postgres);
+    const source = renderRevisionFile(template, {
+      revision: "amultiline",
+      downRevision: null,
+      message: "multi-line defaults",
+      upgrades: generated.upgrades,
+      downgrades: generated.downgrades,
+      imports: generated.imports,
+    });
+    expect(source).toContain("sql`'a\\r\\nc'`");
+    const file = path.join(directory, "multiline.ts");
+    writeFileSync(file, source.replaceAll('"@retort/core"', JSON.stringify(coreIndex)));
+    const module = (await importModule(file)) as {
+      upgrade: (op: Operations) => Promise<void>;
+      downgrade: (op: Operations) => Promise<void>;
+    };
+    const withoutComments = (steps: readonly { kind: string }[]) => steps.filter((step) => step.kind !== "comment");
+    expect(await recorded(module.upgrade)).toEqual(withoutComments(generated.plan.upgrade));
+    expect(await recorded(module.downgrade)).toEqual(withoutComments(generated.plan.downgrade));
+    expect(JSON.stringify(await recorded(module.downgrade))).toContain(JSON.stringify("'x\ny'"));
+  });
 });
 
 describe("planMigration: what a dropped table's downgrade recreates", () => {

@@ -376,7 +376,23 @@ function renderSql(expression: SqlExpression, imports: Set<string>): string {
     return `${portable}()`;
   }
   imports.add("sql");
-  return `sql\`${expression.text.replaceAll("\\", "\\\\").replaceAll("`", "\\`").replaceAll("${", "\\${")}\``;
+  return `sql\`${templateText(expression.text)}\``;
+}
+
+/**
+ * Text as the inside of a template literal whose cooked value is the text.
+ * Line breaks are written as `\n` and `\r`: the body is indented when it is
+ * put in the migration file, which would otherwise indent the lines after
+ * the first (inside a SQL string, the default `'a\nb'` would become
+ * `'a\n  b'`).
+ */
+function templateText(text: string): string {
+  return text
+    .replaceAll("\\", "\\\\")
+    .replaceAll("`", "\\`")
+    .replaceAll("${", "\\${")
+    .replaceAll("\n", "\\n")
+    .replaceAll("\r", "\\r");
 }
 
 function str(text: string): string {
