@@ -12,10 +12,17 @@ import { TestProject } from "./support/test-project.js";
  * the current schema (`users`, or `public.users`), qualified elsewhere
  * (`blog.posts`, also from a table of `blog`).
  */
-const SCHEMA = (withTags: boolean) => `
+const SCHEMA = (withTags: boolean, pinned = withTags) => `
 import { column, foreignKey, integer, string, table } from "@retort/core";
 
-export const publicTables = { users: table("users", column("id", integer(), { primaryKey: true })) };
+export const publicTables = {
+  users: table(
+    "users",
+    column("id", integer(), { primaryKey: true }),
+    column("pinned_post_id", integer()),
+    ${pinned ? 'foreignKey("pinned_post_id", "blog.posts", "id", { name: "fk_users_pinned" }),' : ""}
+  ),
+};
 
 export const blog = {
   posts: table(
@@ -76,6 +83,7 @@ for (const harness of harnesses.filter((candidate) => candidate.driver.dialect.c
       project.write("schema.ts", SCHEMA(true));
       expect(project.run("check").stdout.trim().split("\n")).toEqual([
         "('add_table', 'blog', 'tags')",
+        "('add_fk', None, 'users', 'fk_users_pinned', ['pinned_post_id'] -> 'blog.posts' ['id'])",
         "('modify_type', 'blog', 'posts', 'title', VARCHAR(200) -> VARCHAR(300))",
       ]);
       const second = project.ok("revision", "--autogenerate", "-m", "more", "--rev-id", "tb2");
@@ -83,6 +91,19 @@ for (const harness of harnesses.filter((candidate) => candidate.driver.dialect.c
         'await op.alterColumn("posts", "title", { type: string(300), existingType: string(200), existingNullable: false, schema: "blog" });',
       );
       project.ok("upgrade", "head");
+      expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
+      // A foreign key to another schema's table, dropped: the downgrade adds it back there.
+      project.write("schema.ts", SCHEMA(true, false));
+      const third = project.ok("revision", "--autogenerate", "-m", "unpin", "--rev-id", "tb3");
+      const thirdFile = /Generating (\S+)/.exec(third)?.[1] as string;
+      expect(readFileSync(thirdFile, "utf8")).toContain(
+        'await op.createForeignKey("fk_users_pinned", "users", "posts", ["pinned_post_id"], ["id"], { referentSchema: "blog" });',
+      );
+      project.ok("upgrade", "head");
+      expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
+      project.ok("downgrade", "-1");
+      rmSync(thirdFile);
+      project.write("schema.ts", SCHEMA(true));
       expect(project.run("check").stdout).toBe("No new upgrade operations detected.\n");
       // The downgrades' schema-qualified operations run too.
       project.ok("downgrade", "blog0");

@@ -244,7 +244,11 @@ export function renderPlan(
   lines: readonly string[],
   dialect: Pick<Dialect, "name" | "capabilities">,
 ): GeneratedBodies {
-  const plan = planMigration(diffs, { alterInPlace: dialect.capabilities.alterInPlace, dialect: dialect.name });
+  const plan = planMigration(diffs, {
+    alterInPlace: dialect.capabilities.alterInPlace,
+    dialect: dialect.name,
+    schemas: dialect.capabilities.schemas,
+  });
   const upgrade = renderBody(plan.upgrade);
   const downgrade = renderBody(plan.downgrade);
   return {

@@ -35,6 +35,13 @@ export interface PlanOptions {
   readonly alterInPlace: boolean;
   /** PostgreSQL: enum types are created and dropped with `CREATE TYPE` / `DROP TYPE`. */
   readonly dialect: string;
+  /**
+   * The dialect has schemas: a foreign key's referred table written
+   * `schema.table` (as a table declares it, and as the introspector reads a
+   * table of another schema) is `op.createForeignKey`'s referent table and
+   * `referentSchema`, the way `createTable` reads it.
+   */
+  readonly schemas?: boolean;
 }
 
 const BATCH_KINDS = new Set<string>([
@@ -75,14 +82,14 @@ export function planMigration(diffs: readonly SchemaDiff[], options: PlanOptions
       continue;
     }
     if (diff.kind === "add_table") {
-      const { table, later } = withoutForwardReferences(diff.table, created, addedTables);
+      const { table, later } = withoutForwardReferences(diff.table, created, addedTables, options);
       created.add(diff.table.name);
       const create: Operation = { kind: "createTable", table };
       pairs.push({ up: [create], down: [reverseOf(create, dropTable(diff.table))] });
       deferredFks.push(...later);
       continue;
     }
-    pairs.push(pairFor(diff, enumUsers));
+    pairs.push(pairFor(diff, enumUsers, options));
   }
   if (deferredFks.length > 0) {
     const firstChange = pairs.findIndex(
@@ -103,7 +110,11 @@ export function planMigration(diffs: readonly SchemaDiff[], options: PlanOptions
   };
 }
 
-function pairFor(diff: SchemaDiff, enumUsers: Set<string>): { up: PlanStep[]; down: PlanStep[] } {
+function pairFor(
+  diff: SchemaDiff,
+  enumUsers: Set<string>,
+  options: Pick<PlanOptions, "schemas">,
+): { up: PlanStep[]; down: PlanStep[] } {
   const at = "schema" in diff && diff.schema !== undefined ? { schema: diff.schema } : {};
   switch (diff.kind) {
     case "remove_table": {
@@ -174,11 +185,16 @@ function pairFor(diff: SchemaDiff, enumUsers: Set<string>): { up: PlanStep[]; do
     case "add_fk":
     case "remove_fk": {
       const fk = diff.foreignKey;
+      const dot = options.schemas === true ? fk.referredTable.indexOf(".") : -1;
+      const referent =
+        dot > 0 && dot < fk.referredTable.length - 1
+          ? { referentTable: fk.referredTable.slice(dot + 1), referentSchema: fk.referredTable.slice(0, dot) }
+          : { referentTable: fk.referredTable };
       const create: Operation = {
         kind: "createForeignKey",
         name: fk.name,
         sourceTable: diff.table,
-        referentTable: fk.referredTable,
+        ...referent,
         localColumns: fk.columns,
         remoteColumns: fk.referredColumns,
         ...(fk.onDelete === undefined ? {} : { onDelete: fk.onDelete }),
@@ -359,6 +375,7 @@ function withoutForwardReferences(
   table: TableDefinition,
   created: ReadonlySet<string>,
   added: ReadonlySet<string>,
+  options: Pick<PlanOptions, "schemas">,
 ): { table: TableDefinition; later: { up: PlanStep[]; down: PlanStep[] }[] } {
   const forward = (referred: string) => added.has(referred) && !created.has(referred) && referred !== table.name;
   const later: { up: PlanStep[]; down: PlanStep[] }[] = [];
@@ -368,7 +385,7 @@ function withoutForwardReferences(
   for (const fk of fks) {
     const name = fk.name ?? `fk_${table.name}_${fk.columns.join("_")}_${fk.referredTable}`;
     const diff: SchemaDiff = { kind: "add_fk", ...at, table: table.name, foreignKey: { ...fk, name } };
-    later.push(pairFor(diff, new Set()));
+    later.push(pairFor(diff, new Set(), options));
   }
   return {
     table: {

@@ -278,6 +278,28 @@ describe("renderBody", () => {
     expect(renderImports(imports)).toBe("");
   });
 
+  it("a foreign key to a table of another schema is createForeignKey's referentSchema, added and dropped", () => {
+    const fk = { ...foreignKey("item_id", "shop.items", "id"), name: "fk_notes_item_id_items" };
+    const schemaDiffs: SchemaDiff[] = [
+      { kind: "add_fk", table: "notes", foreignKey: fk },
+      { kind: "remove_fk", schema: "shop", table: "items", foreignKey: { ...fk, name: "fk_items_parent" } },
+    ];
+    const withSchemas = planMigration(schemaDiffs, { alterInPlace: true, dialect: "postgresql", schemas: true });
+    expect(withSchemas.upgrade[0]).toMatchObject({ referentTable: "items", referentSchema: "shop" });
+    expect(withSchemas.downgrade[0]).toMatchObject({
+      referentTable: "items",
+      referentSchema: "shop",
+      sourceSchema: "shop",
+    });
+    expect(renderBody(withSchemas.upgrade).code).toContain(
+      'await op.createForeignKey("fk_notes_item_id_items", "notes", "items", ["item_id"], ["id"], { referentSchema: "shop" });',
+    );
+    // Without schemas (SQLite) the name is the table's, dot included, as createTable reads it there.
+    const without = planMigration(schemaDiffs, { alterInPlace: true, dialect: "sqlite" });
+    expect(without.upgrade[0]).toMatchObject({ referentTable: "shop.items" });
+    expect(without.upgrade[0]).not.toHaveProperty("referentSchema");
+  });
+
   it("renders a batch block with batch.* calls that omit the table", () => {
     const plan = planMigration(diffs.slice(1, 6), { alterInPlace: false, dialect: "sqlite" });
     const { code } = renderBody(plan.upgrade);
