@@ -24,9 +24,11 @@ export default defineConfig({
 });
 `;
 
+// The excluded table's enum (a type of its own on PostgreSQL) is left alone with it.
 const EXISTING = `
+  const { enumType } = await import("@retort/core");
   await op.createTable("users", column("id", integer(), { primaryKey: true }), column("ignored_col", integer()), column("loose", string(10)));
-  await op.createTable("external_audit", column("id", integer(), { primaryKey: true }));
+  await op.createTable("external_audit", column("id", integer(), { primaryKey: true }), column("kind", enumType("audit_kind", ["a", "b"])));
 `;
 
 for (const harness of harnesses) {

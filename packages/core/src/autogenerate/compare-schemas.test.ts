@@ -529,6 +529,53 @@ describe("compareSchemas: order, hooks, enums", () => {
     expect(lines([mood, withColor], database, { nativeEnum: true })[0]).toBe("('add_enum', None, 'color', ['red'])");
   });
 
+  it("PostgreSQL enums: a type a table left out uses is kept; the hooks see types as enum", () => {
+    const legacy = reflected(
+      table("legacy", column("id", integer(), { primaryKey: true }), column("k", enumType("legacy_kind", ["a", "b"]))),
+      { k: "legacy_kind" },
+    );
+    const database: ReflectedSchema = {
+      tables: [legacy],
+      enums: [
+        { name: "legacy_kind", values: ["a", "b"] },
+        { name: "ext_e", values: ["q"] },
+      ],
+    };
+    // Compared, the table and then its type are dropped.
+    expect(lines([], database, { nativeEnum: true })).toEqual([
+      "('remove_table', None, 'legacy')",
+      "('remove_enum', None, 'legacy_kind', ['a', 'b'])",
+      "('remove_enum', None, 'ext_e', ['q'])",
+    ]);
+    const withoutLegacy = (name: string | null, type: string) => !(type === "table" && name === "legacy");
+    expect(lines([], database, { nativeEnum: true, includeName: withoutLegacy })).toEqual([
+      "('remove_enum', None, 'ext_e', ['q'])",
+    ]);
+    expect(
+      lines([], database, {
+        nativeEnum: true,
+        includeObject: (_object, name, type) => !(type === "table" && name === "legacy"),
+      }),
+    ).toEqual(["('remove_enum', None, 'ext_e', ['q'])"]);
+    const seen: string[] = [];
+    const onlyTables = (name: string | null, type: string) => {
+      seen.push(`${type} ${name}`);
+      return type !== "enum" && withoutLegacy(name, type);
+    };
+    expect(lines([], database, { nativeEnum: true, includeName: onlyTables })).toEqual([]);
+    expect(seen).toEqual(expect.arrayContaining(["enum legacy_kind", "enum ext_e"]));
+    // A declared type the hook leaves out is not created.
+    const mood = table(
+      "people",
+      column("id", integer(), { primaryKey: true }),
+      column("mood", enumType("mood", ["x"])),
+    );
+    const noEnums = (_object: unknown, _name: string | null, type: string) => type !== "enum";
+    expect(lines([mood], { tables: [], enums: [] }, { nativeEnum: true, includeObject: noEnums })).toEqual([
+      "('add_table', None, 'people')",
+    ]);
+  });
+
   it("without native enums: an enum read back from its CHECK compares by name and values; a plain string column does not", () => {
     const declared = (values: string[], name = "mood") =>
       table("people", column("id", integer(), { primaryKey: true }), column("mood", enumType(name, values)));

@@ -125,7 +125,11 @@ export function compareSchemas(
   const diffs: SchemaDiff[] = [];
   // Enums written on the column (MySQL) are compared as the column's type: there are no types of their own.
   const namedEnums = options.nativeEnum === true && options.enumTypes !== false;
-  const enums = namedEnums ? compareEnums(declared, reflected) : { added: [], changed: [], removed: [] };
+  const compared = new Set([...existingPairs.map(([name]) => name), ...removed.map(key)]);
+  const untouchedTables = reflected.tables.filter((table) => !compared.has(key(table)));
+  const enums = namedEnums
+    ? compareEnums(declared, reflected, { includeName, includeObject, untouchedTables })
+    : { added: [], changed: [], removed: [] };
   diffs.push(...enums.changed);
   for (const table of dependencyOrder(added)) diffs.push({ kind: "add_table", table });
   diffs.push(...changes);
