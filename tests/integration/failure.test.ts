@@ -216,5 +216,22 @@ for (const harness of harnesses) {
         transactional ? ["t_a000", "t_b000"] : ["t_a000", "t_b000", "half_done"],
       );
     });
+
+    if (harness.driver.dialect.capabilities.schemas) {
+      it("names the version table and versionTableSchema when that schema does not exist", async () => {
+        writeProject({ versionTableSchema: "no_such_schema_v" });
+        for (const command of [["upgrade", "head"], ["ensure-version"]]) {
+          const result = project.run(...command);
+          expect(result.status).toBe(1);
+          expect(result.stderr).toContain(
+            "FAILED: Cannot create the version table 'no_such_schema_v.alembic_version': ",
+          );
+          expect(result.stderr).toContain(
+            'versionTableSchema in the config puts it in schema "no_such_schema_v": if that schema does not exist, create it first',
+          );
+        }
+        expect(await probe.existingTables(["t_a000"])).toEqual([]);
+      });
+    }
   });
 }

@@ -142,6 +142,22 @@ for (const harness of harnesses) {
       });
     }
 
+    // MySQL's schemas are its other databases: versionTableSchema names one (mysql-other-database.test.ts).
+    if (harness.name === "sqlite") {
+      it("refuses versionTableSchema where the database has no schemas, naming the setting", async () => {
+        const database = await fresh();
+        const project = new TestProject({ url: database.url, config: { versionTableSchema: "meta" } });
+        projects.push(project);
+        project.addRevision({ id: "a1", down: null });
+        const result = project.run("upgrade", "--sql", "head");
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toContain(
+          `FAILED: versionTableSchema in the config puts the version table in schema "meta", but ${harness.driver.dialect.name} has no schemas. Remove versionTableSchema from the config.`,
+        );
+      });
+    }
+
     it("on a failing migration writes no script and says no database was touched", async () => {
       const project = await freshProject();
       project.addRevision({ id: "a1", down: null, upgrade: '  await op.createTable("t", column("id", integer()));' });

@@ -1,5 +1,5 @@
 import { CommandError } from "../errors/retort-error.js";
-import type { CreateTableOperation } from "../operations/operation.js";
+import type { CompiledStatement, CreateTableOperation } from "../operations/operation.js";
 import { string } from "../schema/column-type.js";
 import { column, primaryKey } from "../schema/table-elements.js";
 import type { StatementSink } from "../pipeline/statement-sink.js";
@@ -74,9 +74,36 @@ export class VersionTable {
     return kind === "table";
   }
 
+  /**
+   * Creates the table. In a schema of its own (`versionTableSchema`), a
+   * failure names the table and the setting: the server's own message
+   * (`schema "meta" does not exist`, MySQL's `Unknown database 'meta'`)
+   * does not say which table, or why that schema.
+   */
   async create(): Promise<void> {
-    for (const statement of this.#sink.dialect.compile(versionTableOperation(this.#options))) {
-      await this.#sink.execute(statement);
+    let statements: readonly CompiledStatement[];
+    try {
+      statements = this.#sink.dialect.compile(versionTableOperation(this.#options));
+    } catch (error) {
+      // A dialect without schemas (SQLite), offline: online the lookup of the table says it first.
+      if (this.#options.schema === undefined || this.#sink.dialect.capabilities.schemas) throw error;
+      throw new CommandError(
+        `versionTableSchema in the config puts the version table in schema "${this.#options.schema}", but ${this.#sink.dialect.name} has no schemas. Remove versionTableSchema from the config.`,
+        { code: "VERSION_TABLE_CREATE", cause: error },
+      );
+    }
+    for (const statement of statements) {
+      try {
+        await this.#sink.execute(statement);
+      } catch (error) {
+        const schema = this.#options.schema;
+        if (schema === undefined || this.#sink.offline) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new CommandError(
+          `Cannot create the version table '${this.name}': ${reason}. versionTableSchema in the config puts it in schema "${schema}": if that schema does not exist, create it first (CREATE SCHEMA, outside the migrations: the version table is created before any of them runs), or set versionTableSchema to a schema that exists.`,
+          { code: "VERSION_TABLE_CREATE", cause: error },
+        );
+      }
     }
   }
 
