@@ -1,4 +1,5 @@
 import { sql } from "@retort/core";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { SqliteDialect } from "./sqlite-dialect.js";
 
@@ -50,8 +51,27 @@ describe("SqliteDialect", () => {
     [sql`CURRENT_TIMESTAMP`, "CURRENT_TIMESTAMP"],
     [{ a: "it's" }, `'{"a":"it''s"}'`],
     [[1, 2], "'[1,2]'"],
+    ["nul\u0000it's\u0000", "('nul' || char(0) || 'it''s' || char(0) || '')"],
   ])("renders %o as the literal %s", (value, literal) => {
     expect(dialect.renderLiteral(value)).toBe(literal);
+  });
+
+  it("writes a text with NUL characters that a script runs whole, as the value bound online", () => {
+    const db = new Database(":memory:");
+    try {
+      db.exec("CREATE TABLE t (id INTEGER, s TEXT)");
+      const value = "nul\u0000byte";
+      // exec reads the script as a C string, as the sqlite3 shell does: a raw NUL would end it there.
+      db.exec(`INSERT INTO t VALUES (1, ${dialect.renderLiteral(value)}); INSERT INTO t VALUES (2, 'after')`);
+      db.prepare("INSERT INTO t VALUES (3, ?)").run(value);
+      expect(db.prepare("SELECT id, hex(s) AS h, typeof(s) AS k FROM t ORDER BY id").all()).toEqual([
+        { id: 1, h: "6E756C0062797465", k: "text" },
+        { id: 2, h: "6166746572", k: "text" },
+        { id: 3, h: "6E756C0062797465", k: "text" },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it("refuses values it cannot render", () => {

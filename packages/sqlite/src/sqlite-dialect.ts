@@ -124,4 +124,16 @@ class SqliteLiteralRenderer extends LiteralRenderer {
   protected override boolean(value: boolean): string {
     return value ? "1" : "0";
   }
+
+  /**
+   * A text with NUL characters as a concatenation with `char(0)`: a NUL
+   * inside a quoted literal ends the statement for the sqlite3 shell (and
+   * for every tool that reads the script as C strings), which then runs
+   * what is left as another statement. Same text as the value bound online.
+   */
+  protected override string(text: string): string {
+    if (!text.includes("\u0000")) return super.string(text);
+    const parts = text.split("\u0000").map((part) => super.string(part));
+    return `(${parts.join(" || char(0) || ")})`;
+  }
 }
