@@ -89,21 +89,32 @@ WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p') AND NOT c.relispartition
  * Indexes that do not back a constraint (not the primary key's, not an
  * exclusion constraint's, not a UNIQUE constraint's). `keys`: attribute
  * numbers, 0 for an expression; `terms` (`pg_get_indexdef` per column) only
- * for an index with an expression or a sort order other than the default.
+ * for an index with an expression, a sort order other than the default or
+ * an operator class other than its column type's default; `opclasses`, for
+ * the last, per key column (empty where the default).
  */
 export const INDEXES_SQL = asJson(
   `
 SELECT i.indrelid::int8 AS table_oid, ic.relname AS name, i.indisunique AS is_unique, am.amname AS method,
   i.indnkeyatts AS key_count, i.indkey::text AS keys, i.indoption::text AS options,
-  CASE WHEN 0 = ANY (i.indkey::int2[]) OR 0 <> ANY (i.indoption::int2[]) THEN
+  CASE WHEN 0 = ANY (i.indkey::int2[]) OR 0 <> ANY (i.indoption::int2[]) OR opc.named THEN
     ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord, true) FROM generate_series(1, i.indnatts) AS k(ord) ORDER BY k.ord)
   END AS terms,
+  CASE WHEN opc.named THEN opc.names END AS opclasses,
   pg_get_expr(i.indpred, i.indrelid, true) AS predicate
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
+CROSS JOIN LATERAL (
+  SELECT bool_or(NOT o.opcdefault) AS named,
+    array_agg(CASE WHEN o.opcdefault THEN '' WHEN pg_opclass_is_visible(o.oid) THEN quote_ident(o.opcname)
+      ELSE quote_ident(ons.nspname) || '.' || quote_ident(o.opcname) END ORDER BY k.ord) AS names
+  FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(oid, ord)
+  JOIN pg_opclass o ON o.oid = k.oid
+  JOIN pg_namespace ons ON ons.oid = o.opcnamespace
+) opc
 WHERE n.nspname = ${TARGET} AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND NOT i.indisprimary AND NOT i.indisexclusion
   AND NOT (i.indisunique AND EXISTS (SELECT 1 FROM pg_constraint con
@@ -170,8 +181,10 @@ export interface IndexRow {
   keys: string;
   /** `indoption` per key column, separated by spaces: bit 1 DESC, bit 2 NULLS FIRST. */
   options: string;
-  /** `pg_get_indexdef` per column, when an expression or an ordering needs it. */
+  /** `pg_get_indexdef` per column, when an expression, an ordering or an operator class needs it. */
   terms: string[] | null;
+  /** Per key column, its operator class where it is not the type's default, else ''; null when all are. */
+  opclasses: string[] | null;
   predicate: string | null;
 }
 

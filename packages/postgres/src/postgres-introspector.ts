@@ -339,11 +339,13 @@ function reflectIndex(row: IndexRow, attributes: AttributeNames): ReflectedIndex
   const options = numbers(row.options);
   const terms = numbers(row.keys).map((attnum, at): string | SqlExpression => {
     const order = at < row.key_count ? ordering(options[at] ?? 0) : "";
+    // An operator class other than the type's default is written after the term, as it is declared.
+    const opclass = at < row.key_count && row.opclasses?.[at] ? ` ${row.opclasses[at]}` : "";
     const name = attnum === 0 ? undefined : names?.[attnum];
-    if (name !== undefined && order === "") return name;
+    if (name !== undefined && order === "" && opclass === "") return name;
     const term = row.terms?.[at];
     if (term === undefined) throw schemaChanged(`column ${at + 1} of index ${row.name}`);
-    return sql(`${term}${order}`);
+    return sql(`${term}${opclass}${order}`);
   });
   const include = terms.slice(row.key_count).map((term) => (typeof term === "string" ? term : term.text));
   return {

@@ -13,11 +13,28 @@ import { expressionText } from "./type-comparison.js";
 // the ones declared without a name.
 
 export function signature(columns: readonly (string | SqlExpression)[]): string {
-  if (columns.length === 1 && typeof columns[0] === "string") return columns[0];
+  const terms = columns.map(term);
+  if (terms.length === 1 && typeof terms[0] === "string") return terms[0];
   // Expressions as PostgreSQL gives them back (`lower(label::text)`) compare with the declared `lower(label)`.
-  return columns
-    .map((column) => (typeof column === "string" ? column : `(${expressionText(column.text)})`))
-    .join("\u0000");
+  return terms.map((item) => (typeof item === "string" ? item : `(${item.expression})`)).join("\u0000");
+}
+
+/** The default order, written out: `x ASC`, `x ASC NULLS LAST`, `x NULLS LAST`. */
+const DEFAULT_ORDER = /\s+(?:asc(?:\s+nulls\s+last)?|nulls\s+last)$/i;
+/** A column's name alone, bare or double-quoted. */
+const BARE_NAME = /^(?:([a-z_][\w$]*)|"((?:[^"]|"")+)")$/i;
+
+/**
+ * A column of an index: its name, or an expression in one spelling. A
+ * `sql` term that is only a column's name (`sql\`"created_at"\``, with the
+ * default order `ASC` or not) is that column, as the database reads it back.
+ */
+function term(column: string | SqlExpression): string | { readonly expression: string } {
+  if (typeof column === "string") return column;
+  const written = column.text.trim();
+  const bare = BARE_NAME.exec(/\sdesc\s+nulls\s+last$/i.test(written) ? written : written.replace(DEFAULT_ORDER, ""));
+  if (bare !== null) return bare[1] ?? (bare[2] as string).replaceAll('""', '"');
+  return { expression: expressionText(column.text) };
 }
 
 /**
