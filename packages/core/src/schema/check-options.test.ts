@@ -56,6 +56,15 @@ describe("closestName", () => {
     expect(closestName(name, names)).toBeUndefined();
   });
 
+  it("suggests the option a name is without its Name ending (Alembic's table_name)", () => {
+    const dropIndex = ["table", "schema", "ifExists"];
+    expect(closestName("tableName", dropIndex)).toBe("table");
+    expect(closestName("table_name", dropIndex)).toBe("table");
+    expect(closestName("schemaName", dropIndex)).toBe("schema");
+    expect(closestName("name", dropIndex)).toBeUndefined();
+    expect(closestName("colorName", dropIndex)).toBeUndefined();
+  });
+
   it("suggests nothing for the beginning of two names", () => {
     expect(closestName("tabl", ["tableArgs", "tableKwargs"])).toBeUndefined();
     expect(closestName("tabl", ["tableArgs", "reflectArgs"])).toBe("tableArgs");

@@ -53,19 +53,28 @@ export function checkOptions(
  * its optimal-string-alignment form: a swap of neighbours is one edit),
  * ignoring case, `_` and `-` so that `server_default` finds
  * `serverDefault`; an Alembic-style dialect
- * prefix (`postgresql_using`) is tried without it too, and a name cut
- * short (`uniq`, three characters at least) names the one option it
- * begins. `undefined` when nothing is close: a third of the name's length,
+ * prefix (`postgresql_using`) is tried without it too, a name ending in
+ * `name` (Alembic's `table_name`, `tableName`) names the option it is
+ * without that ending, and a name cut short (`uniq`, three characters at
+ * least) names the one option it begins. `undefined` when nothing is close: a third of the name's length,
  * one edit at least and three at most.
  */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const wanted = normalize(name);
   const unprefixed = wanted.replace(/^(postgresql|postgres|mysql|sqlite)/, "");
+  // Alembic's `table_name` (op.drop_index, op.create_index) is `table` here.
+  const unsuffixed = wanted.replace(/(?<=.)name$/, "");
   return (
     closest(wanted, candidates) ??
     (unprefixed === wanted ? undefined : closest(unprefixed, candidates)) ??
+    (unsuffixed === wanted ? undefined : exactly(unsuffixed, candidates)) ??
     onlyCompletion(wanted, candidates)
   );
+}
+
+/** The candidate that is `wanted` once normalized, if any. */
+function exactly(wanted: string, candidates: readonly string[]): string | undefined {
+  return candidates.find((candidate) => normalize(candidate) === wanted);
 }
 
 /** ` (did you mean "sslmode"?)` after an unknown option's name in a message, or nothing when none is close. */
