@@ -124,7 +124,7 @@ describe("errors about the database and the configuration", () => {
       "current",
     );
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("The driver for 'mysql' URLs is not installed");
+    expect(result.stderr).toContain("The driver for 'mariadb' URLs is not installed");
     expect(result.stderr).toMatch(/npm install @retort\/mysql/);
     expect(result.stderr).not.toContain("secret");
   });

@@ -17,7 +17,7 @@ export async function loadDriver(scheme: string, cwd: string): Promise<Driver> {
   const packageName = driverPackageForScheme(scheme);
   const cached = cache.get(packageName);
   if (cached) return cached;
-  const module = await importDriverPackage(packageName, cwd);
+  const module = await importDriverPackage(packageName, scheme, cwd);
   const driver = (module as { driver?: Driver; default?: Driver }).driver ?? (module as { default?: Driver }).default;
   if (!driver || typeof driver.connect !== "function") {
     throw new CommandError(`Package ${packageName} does not export a Retort driver (export const driver)`, {
@@ -39,7 +39,7 @@ function loadResolved(resolved: string, base: string): unknown {
   return resolved.endsWith(".cjs") ? createRequire(base)(resolved) : dynamicImport(pathToFileURL(resolved).href);
 }
 
-async function importDriverPackage(packageName: string, cwd: string): Promise<unknown> {
+async function importDriverPackage(packageName: string, scheme: string, cwd: string): Promise<unknown> {
   const bases = [path.join(cwd, "package.json"), import.meta.url];
   for (const base of bases) {
     let resolved: string;
@@ -55,7 +55,7 @@ async function importDriverPackage(packageName: string, cwd: string): Promise<un
   } catch (error) {
     if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
     throw new CommandError(
-      `The driver for '${packageName.replace("@retort/", "")}' URLs is not installed. Install it with: npm install ${packageName}  (or: pnpm add ${packageName})`,
+      `The driver for '${scheme}' URLs is not installed. Install it with: npm install ${packageName}  (or: pnpm add ${packageName})`,
       { code: "DRIVER_MISSING" },
     );
   }

@@ -35,12 +35,14 @@ export class ScriptLocationNotFoundError extends CommandError {
   /** The config file whose `scriptLocation` names it, when known. */
   readonly configFile: string | undefined;
 
-  constructor(path: string, configFile?: string) {
+  constructor(path: string, configFile?: string, defaulted = false) {
     // Alembic's text, two spaces included; then where the path came from.
     const origin =
       configFile === undefined
         ? ""
-        : ` It is scriptLocation in ${configFile} (relative to that file's folder): fix it if it is mistyped.`;
+        : defaulted
+          ? ` ${configFile} sets no scriptLocation, so the default "migrations" (next to that file) is used: create it with 'retort init migrations', or set scriptLocation to the folder of your migrations.`
+          : ` It is scriptLocation in ${configFile} (relative to that file's folder): fix it if it is mistyped.`;
     super(`Path doesn't exist: ${path}.  Please use the 'init' command to create a new scripts folder.${origin}`, {
       code: "SCRIPT_LOCATION_NOT_FOUND",
     });

@@ -141,4 +141,12 @@ describe("loadConfig", () => {
       path.join(folder, "nowhere"),
     );
   });
+
+  it("says the default folder was used when the config sets no scriptLocation", async () => {
+    const folder = project({ "retort.config.json": '{ "url": "sqlite:///m.db" }' });
+    fs.rmSync(path.join(folder, "migrations"), { recursive: true });
+    await expect(loadConfig({ cwd: folder, env: {} })).rejects.toThrow(
+      `Path doesn't exist: ${path.join(folder, "migrations")}.  Please use the 'init' command to create a new scripts folder. ${path.join(folder, "retort.config.json")} sets no scriptLocation, so the default "migrations" (next to that file) is used: create it with 'retort init migrations', or set scriptLocation to the folder of your migrations.`,
+    );
+  });
 });

@@ -41,7 +41,10 @@ export async function loadConfig(fileOrOptions: string | LoadConfigOptions = {})
   const file = findConfigFile(cwd, options.configFile, options.env ?? process.env);
   const raw = await readConfigFile(file);
   const config = resolveConfig(raw as RetortConfig, path.dirname(file), file);
-  if (options.requireScriptLocation ?? true) assertScriptLocation(config.scriptLocation, config.configFile);
+  if (options.requireScriptLocation ?? true) {
+    const defaulted = (raw as { scriptLocation?: unknown } | null)?.scriptLocation === undefined;
+    assertScriptLocation(config.scriptLocation, config.configFile, defaulted);
+  }
   return config;
 }
 

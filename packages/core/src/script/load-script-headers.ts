@@ -154,7 +154,11 @@ function readHeader(file: string): RevisionHeader {
   return readRevisionHeader(file, readFileSync(file, "utf8"));
 }
 
-/** Throws Alembic's "Path doesn't exist" error unless the script folder exists; `configFile` names the config that set it. */
-export function assertScriptLocation(scriptLocation: string, configFile?: string): void {
-  if (!existsSync(scriptLocation)) throw new ScriptLocationNotFoundError(scriptLocation, configFile);
+/**
+ * Throws Alembic's "Path doesn't exist" error unless the script folder
+ * exists; `configFile` names the config that set it (or, with `defaulted`,
+ * that set none, so that the default `migrations` was used).
+ */
+export function assertScriptLocation(scriptLocation: string, configFile?: string, defaulted = false): void {
+  if (!existsSync(scriptLocation)) throw new ScriptLocationNotFoundError(scriptLocation, configFile, defaulted);
 }
