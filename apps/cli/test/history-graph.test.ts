@@ -369,6 +369,19 @@ describe("drawHistoryGraph", () => {
     );
   });
 
+  it("reads QA's drawings (before the fix) as the wrong edges they showed", () => {
+    // a1a1 (a root) drawn over a2a2, and column 1 ending nowhere.
+    expect(() => readEdges(["*  mmmm", "| \\", "* |  a1a1", "*  a2a2"], ["mmmm", "a1a1", "a2a2"])).toThrow(
+      "row 3, character 2: a line ends here",
+    );
+    expect(
+      readEdges(
+        ["*  mmmm", "| \\", "* |  a1a1", "| *  c2c2", "| /", "*  b2b2", "*  a2a2"],
+        ["mmmm", "a1a1", "c2c2", "b2b2", "a2a2"],
+      ),
+    ).toEqual(["a1a1>b2b2", "b2b2>a2a2", "c2c2>b2b2", "mmmm>a1a1", "mmmm>c2c2"]);
+  });
+
   it("reads back as exactly the revisions' edges on random graphs, in history's order, in ranges and in any order", () => {
     let drawings = 0;
     for (let seed = 1; seed <= 400; seed++) {

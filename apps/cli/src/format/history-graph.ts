@@ -20,9 +20,9 @@ export type GraphRevision = Pick<ScriptRevision, "id" | "downRevisions">;
  *   column beside it, `/` and `_` under the columns between when it is
  *   farther away (git's `|_|/`).
  * - A root (no parent drawn) ends its column. The columns to its right do
- *   not move; a column left free is used again, but no line starts right
- *   under the end of another: the next unrelated revision goes one column
- *   further right instead of looking like the root's parent.
+ *   not move; a free column is used again, but never right under the end
+ *   of a line: the revision drawn next, if unrelated, takes a column
+ *   further right rather than look like the root's parent.
  *
  * `dependsOn` edges are not drawn (only `downRevision` lines of history),
  * nor are edges to revisions not in `revisions` (outside a `-r` range).
@@ -38,7 +38,14 @@ export function drawHistoryGraph<R extends GraphRevision>(
   const lanes: (string | null)[] = [];
   // The graph part of the last row: where a line ended, no new one may start below.
   let above = "";
-  const cells = () => lanes.flatMap((id, lane) => [...(lane === 0 ? [] : [" "]), id === null ? " " : "|"]);
+  const cells = () => {
+    const row: string[] = [];
+    for (const [lane, id] of lanes.entries()) {
+      if (lane > 0) row.push(" ");
+      row.push(id === null ? " " : "|");
+    }
+    return row;
+  };
   const push = (row: string[], text = "") => {
     above = row.join("").trimEnd();
     lines.push(text === "" ? above : `${above}  ${text}`);
