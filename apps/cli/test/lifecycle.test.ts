@@ -162,6 +162,12 @@ describe("stamp", () => {
     expect(stuck.stderr).toContain("FAILED: Can't locate revision identified by 'bbbb2222'");
     project.ok("stamp", "--purge", "aaaa1111");
     expect(versionRows(project.dbPath)).toEqual(["aaaa1111"]);
+    // Purging to base deletes rows and plans nothing: the summary says what it did.
+    const purged = project.run("stamp", "--purge", "base");
+    expect(purged.status).toBe(0);
+    expect(purged.stderr).toContain("Purged 1 version row: the database is at base");
+    expect(versionRows(project.dbPath)).toEqual([]);
+    expect(project.run("stamp", "--purge", "base").stderr).toContain("Nothing to do: the database is at base");
   });
 
   it("keeps unrelated branch rows when stamping several revisions", () => {

@@ -326,6 +326,10 @@ describe("texts", () => {
       "Nothing to do: the database is at aaa111, ccc333",
     );
     expect(summaryLine(summary([], [], 3), plain)).toBe("Nothing to do: the database is at base");
+    expect(summaryLine({ ...summary([], [], 3), purgedRows: 2 }, plain)).toBe(
+      "Purged 2 version rows: the database is at base",
+    );
+    expect(summaryLine({ ...summary([], [], 3), purgedRows: 0 }, plain)).toBe("Nothing to do: the database is at base");
   });
 
   it("formats durations", () => {

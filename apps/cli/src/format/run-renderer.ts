@@ -335,11 +335,16 @@ export function describeDatabase(database: DatabaseChosen): string {
 /**
  * `Applied 12 migrations in 3.4 s`, `Reverted 2 migrations in 80 ms`,
  * `Stamped e000 in 3 ms`, or, when the plan was empty,
- * `Nothing to do: the database is at e000`.
+ * `Nothing to do: the database is at e000` (`Purged 2 version rows: the
+ * database is at base` after `stamp --purge base` deleted rows).
  */
 export function summaryLine(summary: RunSummary, paint: Palette): string {
   const heads = summary.headsAfter.length === 0 ? "base" : summary.headsAfter.map(paint.revision).join(", ");
-  if (summary.steps.length === 0) return `Nothing to do: the database is at ${heads}`;
+  if (summary.steps.length === 0) {
+    const purged = summary.purgedRows ?? 0;
+    if (purged > 0) return `Purged ${purged} version row${purged === 1 ? "" : "s"}: the database is at ${heads}`;
+    return `Nothing to do: the database is at ${heads}`;
+  }
   const count = (kind: (report: StepReport) => boolean) => summary.steps.filter(kind).length;
   const applied = count((report) => report.step.kind === "revision" && report.step.direction === "upgrade");
   const reverted = count((report) => report.step.kind === "revision" && report.step.direction === "downgrade");

@@ -34,6 +34,8 @@ export interface RunResult {
   readonly headsBefore: readonly string[];
   readonly headsAfter: readonly string[];
   readonly steps: readonly StepReport[];
+  /** `stamp --purge`: the rows it deleted before planning (online). */
+  readonly purgedRows?: number;
 }
 
 export interface RunnerOptions<S extends RevisionSource> {
@@ -180,7 +182,7 @@ class MigrationRun<S extends RevisionSource> {
     if (this.#firstBegin) await this.#firstBegin(() => sink.begin());
     else await sink.begin();
     const started = performance.now();
-    if (this.#options.purge) await this.#versionTable.purge();
+    const purgedRows = this.#options.purge ? await this.#versionTable.purge() : undefined;
     const headsBefore = await this.#readKnownHeads();
     let steps = this.#plan(headsBefore);
     // Before anything runs (the version table is created only below): ids the table cannot hold.
@@ -230,7 +232,12 @@ class MigrationRun<S extends RevisionSource> {
       }
     }
     await this.#commit();
-    const result = { headsBefore, headsAfter: this.#maintainer.heads, steps: reports };
+    const result = {
+      headsBefore,
+      headsAfter: this.#maintainer.heads,
+      steps: reports,
+      ...(purgedRows === undefined ? {} : { purgedRows }),
+    };
     this.#options.reporter?.runFinished?.({ ...result, durationMs: performance.now() - started });
     return result;
   }

@@ -61,6 +61,8 @@ export interface RunSummary {
   readonly steps: readonly StepReport[];
   readonly headsBefore: readonly string[];
   readonly headsAfter: readonly string[];
+  /** `stamp --purge`: the rows it deleted before planning (online). */
+  readonly purgedRows?: number;
   /** From the moment the lock was held to the last commit. */
   readonly durationMs: number;
 }

@@ -196,11 +196,11 @@ export class VersionTable {
     await this.#sink.execute(versionRowStatement({ kind: "update", ...held }, this.#options, this.#sink.dialect));
   }
 
-  /** `stamp --purge`: removes every row. */
-  async purge(): Promise<void> {
-    if (this.#sink.offline || (await this.exists())) {
-      await this.#sink.execute({ sql: `DELETE FROM ${this.#qualifiedName}`, parameters: [] });
-    }
+  /** `stamp --purge`: removes every row; returns how many were removed (0 offline). */
+  async purge(): Promise<number> {
+    if (!this.#sink.offline && !(await this.exists())) return 0;
+    const { rowCount } = await this.#sink.execute({ sql: `DELETE FROM ${this.#qualifiedName}`, parameters: [] });
+    return this.#sink.offline ? 0 : rowCount;
   }
 }
 
