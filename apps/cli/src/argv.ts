@@ -25,8 +25,14 @@ export interface ParsedOptions {
  * `-r=X`, `--rev-range X` and `--rev-range=X`. A separate value may not
  * look like an option (`-m --autogenerate` is a usage error), except that
  * a relative target may (`-r -3:`, which argparse refuses: an extension).
+ * `suggest`, when given, names the option an unknown `--name` was meant to
+ * be (`unrecognized argument: --sqll; did you mean '--sql'?`).
  */
-export function parseOptions(args: readonly string[], specs: readonly OptionSpec[]): ParsedOptions {
+export function parseOptions(
+  args: readonly string[],
+  specs: readonly OptionSpec[],
+  suggest?: (name: string, candidates: readonly string[]) => string | undefined,
+): ParsedOptions {
   const values = new Map<string, string[]>();
   const flags = new Set<string>();
   const positionals: string[] = [];
@@ -54,7 +60,15 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
       // argparse reads `-r=X` as `-r X`.
       inline = arg.length > 2 ? arg.slice(arg[2] === "=" ? 3 : 2) : undefined;
     }
-    if (!spec) throw new UsageError(`unrecognized argument: ${arg}`);
+    if (!spec) {
+      const meant = arg.startsWith("--")
+        ? suggest?.(
+            arg.slice(2).split("=")[0] as string,
+            specs.map((candidate) => candidate.name),
+          )
+        : undefined;
+      throw new UsageError(`unrecognized argument: ${arg}${meant === undefined ? "" : `; did you mean '--${meant}'?`}`);
+    }
     if (!spec.takesValue) {
       if (inline !== undefined)
         throw new UsageError(`argument ${optionNames(spec)}: ignored explicit argument '${inline}'`);

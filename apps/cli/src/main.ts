@@ -60,7 +60,7 @@ export async function main(args: readonly string[]): Promise<number> {
     const loaded = commandName === undefined ? undefined : await loadCommands();
     const commands = loaded?.commands ?? [];
     command = commands.find((candidate) => candidate.name === commandName);
-    const parsed = parseArguments(args, commandIndex, command);
+    const parsed = parseArguments(args, commandIndex, command, loaded?.closestName);
     if (parsed.flags.has("version")) {
       stdout.write(`retort ${version()}\n`);
       return 0;
@@ -136,15 +136,20 @@ function noColorFlag(args: readonly string[]): boolean {
  * `--check-heads`, as in Alembic, while `retort -c FILE current` is the
  * config).
  */
-function parseArguments(args: readonly string[], commandIndex: number, command: Command | undefined) {
-  if (commandIndex === -1) return parseOptions(args, globalOptions);
-  const before = parseOptions(args.slice(0, commandIndex), globalOptions);
+function parseArguments(
+  args: readonly string[],
+  commandIndex: number,
+  command: Command | undefined,
+  suggest?: (name: string, candidates: readonly string[]) => string | undefined,
+) {
+  if (commandIndex === -1) return parseOptions(args, globalOptions, suggest);
+  const before = parseOptions(args.slice(0, commandIndex), globalOptions, suggest);
   const own = command?.options ?? [];
   const taken = new Set(own.flatMap((spec) => [spec.name, spec.short]));
   const globalsAfter = globalOptions
     .filter((spec) => !taken.has(spec.name))
     .map((spec) => (spec.short !== undefined && taken.has(spec.short) ? { ...spec, short: undefined } : spec));
-  const after = parseOptions(args.slice(commandIndex + 1), [...own, ...globalsAfter]);
+  const after = parseOptions(args.slice(commandIndex + 1), [...own, ...globalsAfter], suggest);
   const values = new Map(before.values);
   for (const [name, list] of after.values) values.set(name, [...(values.get(name) ?? []), ...list]);
   return {

@@ -184,7 +184,12 @@ describe("errors about the database and the configuration", () => {
     project = new TestProject();
     const unknown = project.run("upgrade", "head", "--bogus");
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain("FAILED: unrecognized argument: --bogus");
+    expect(unknown.stderr).toContain("FAILED: unrecognized argument: --bogus\n");
+    // A misspelt option names the one meant, as a misspelt command does.
+    const typo = project.run("upgrade", "--sqll", "head");
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("FAILED: unrecognized argument: --sqll; did you mean '--sql'?");
+    expect(project.run("--urll", "sqlite:///x.db", "current").stderr).toContain("did you mean '--url'?");
     const missing = project.run("upgrade");
     expect(missing.status).toBe(2);
     const command = project.run("frobnicate");
