@@ -560,6 +560,9 @@ describe("postgresColumnType and postgresDefault", () => {
     const key = (name: string, args: string[] = []) => introspector.comparableType({ name, args });
     expect(key("int[]")).toEqual(key("integer[]"));
     expect(key("int4[][]")).toEqual(key("integer[][]"));
+    // PostgreSQL keeps no dimensions: a declared VARCHAR(10)[][] is the character varying(10)[] read back.
+    expect(key("varchar[][]", ["10"])).toEqual(key("character varying[]", ["10"]));
+    expect(key("integer[3][4]")).toEqual(key("int4[]"));
     expect(key("varchar[]", ["20"])).toEqual(key("character varying[]", ["20"]));
     expect(key("integer [3]")).toEqual(key("integer[]"));
     expect(key("int[]")).not.toEqual(key("bigint[]"));

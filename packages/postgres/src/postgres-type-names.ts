@@ -123,7 +123,7 @@ const POSTGRES_TYPE_SYNONYMS: Readonly<Record<string, string>> = {
  * A type key in PostgreSQL's own words, for autogenerate's type comparison
  * (`DatabaseIntrospector.comparableType`): `int4` is `integer`,
  * `character varying` `varchar`, `float(p)` `float4` or `float8`, an array
- * its element's name with `[]`. A column of `timestamp`, `time` or `interval` without
+ * its element's name with one `[]` (whatever its dimensions and sizes). A column of `timestamp`, `time` or `interval` without
  * a precision has the default one, 6 (what `TIMESTAMP` creates): its key
  * says so, so that a declared `TIMESTAMP(3)` differs from it as from a
  * `timestamp(6)`, while a declared `TIMESTAMP` (no precision stated)
@@ -137,7 +137,9 @@ export function comparablePostgresType(key: TypeKey, side: TypeSide): TypeKey {
       { name: key.name.slice(0, -dimensions.length).trim(), args: key.args },
       side,
     );
-    return { name: `${element.name}${"[]".repeat((dimensions.match(/\[/g) ?? []).length)}`, args: element.args };
+    // PostgreSQL keeps neither sizes nor a number of dimensions: arrays of one element type are one
+    // type (https://www.postgresql.org/docs/current/arrays.html), so `integer[][]` reads back `integer[]`.
+    return { name: `${element.name}[]`, args: element.args };
   }
   const name = POSTGRES_TYPE_SYNONYMS[key.name] ?? key.name;
   if (name === "float") {
