@@ -1,6 +1,7 @@
 import { historyRevisions, RevisionGraph, type RevisionSource } from "@retort/core";
 import { describe, expect, it } from "vitest";
 import { drawHistoryGraph, type GraphRevision } from "../src/format/history-graph.js";
+import { seededRandom } from "../../../packages/core/src/test-support/seeded-random.js";
 
 /** `revision: down revisions` pairs, oldest first; `[]` for a root. */
 type Shape = readonly (readonly [string, readonly string[], (readonly string[])?])[];
@@ -149,18 +150,6 @@ function expectOrder(shape: Shape, expected: readonly string[]): void {
     drawInOrder(shape),
     expected,
   );
-}
-
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("drawHistoryGraph", () => {
@@ -385,7 +374,7 @@ describe("drawHistoryGraph", () => {
   it("reads back as exactly the revisions' edges on random graphs, in history's order, in ranges and in any order", () => {
     let drawings = 0;
     for (let seed = 1; seed <= 400; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const count = 2 + Math.floor(next() * 24);
       const sources: RevisionSource[] = [];
       for (let index = 0; index < count; index++) {

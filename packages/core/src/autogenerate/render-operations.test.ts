@@ -338,11 +338,13 @@ describe("rendered migrations run", () => {
     return seen;
   }
 
-  it.each([
-    ["postgresql", postgres],
-    ["sqlite", sqlite],
-  ] as const)("%s: the file's upgrade and downgrade give the planned operations", async (name, dialect) => {
-    const generated = renderPlan(diffs, [], dialect);
+  const withoutComments = (steps: readonly { kind: string }[]) => steps.filter((step) => step.kind !== "comment");
+
+  /** The revision file for `generated`, written as `<name>.ts` and imported. */
+  async function writtenAndImported(
+    name: string,
+    generated: ReturnType<typeof renderPlan>,
+  ): Promise<{ text: string; module: Record<"upgrade" | "downgrade", (op: Operations) => Promise<void>> }> {
     const text = renderRevisionFile(template, {
       revision: `a${name}`,
       downRevision: null,
@@ -351,14 +353,19 @@ describe("rendered migrations run", () => {
       downgrades: generated.downgrades,
       imports: generated.imports,
     });
-    expect(text).toContain(generated.imports);
     const file = path.join(directory, `${name}.ts`);
     writeFileSync(file, text.replaceAll('"@retort/core"', JSON.stringify(coreIndex)));
-    const module = (await importModule(file)) as {
-      upgrade: (op: Operations) => Promise<void>;
-      downgrade: (op: Operations) => Promise<void>;
-    };
-    const withoutComments = (steps: readonly { kind: string }[]) => steps.filter((step) => step.kind !== "comment");
+    const module = (await importModule(file)) as Record<"upgrade" | "downgrade", (op: Operations) => Promise<void>>;
+    return { text, module };
+  }
+
+  it.each([
+    ["postgresql", postgres],
+    ["sqlite", sqlite],
+  ] as const)("%s: the file's upgrade and downgrade give the planned operations", async (name, dialect) => {
+    const generated = renderPlan(diffs, [], dialect);
+    const { text, module } = await writtenAndImported(name, generated);
+    expect(text).toContain(generated.imports);
     expect(await recorded(module.upgrade)).toEqual(withoutComments(generated.plan.upgrade));
     expect(await recorded(module.downgrade)).toEqual(withoutComments(generated.plan.downgrade));
   });
@@ -376,22 +383,8 @@ describe("rendered migrations run", () => {
       },
     ];
     const generated = renderPlan(multiLine, [], postgres);
-    const source = renderRevisionFile(template, {
-      revision: "amultiline",
-      downRevision: null,
-      message: "multi-line defaults",
-      upgrades: generated.upgrades,
-      downgrades: generated.downgrades,
-      imports: generated.imports,
-    });
+    const { text: source, module } = await writtenAndImported("multiline", generated);
     expect(source).toContain("sql`'a\\r\\nc'`");
-    const file = path.join(directory, "multiline.ts");
-    writeFileSync(file, source.replaceAll('"@retort/core"', JSON.stringify(coreIndex)));
-    const module = (await importModule(file)) as {
-      upgrade: (op: Operations) => Promise<void>;
-      downgrade: (op: Operations) => Promise<void>;
-    };
-    const withoutComments = (steps: readonly { kind: string }[]) => steps.filter((step) => step.kind !== "comment");
     expect(await recorded(module.upgrade)).toEqual(withoutComments(generated.plan.upgrade));
     expect(await recorded(module.downgrade)).toEqual(withoutComments(generated.plan.downgrade));
     expect(JSON.stringify(await recorded(module.downgrade))).toContain(JSON.stringify("'x\ny'"));

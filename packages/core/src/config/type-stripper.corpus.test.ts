@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as Esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../test-support/seeded-random.js";
 import { stripTypes } from "./type-stripper.js";
 
 /**
@@ -2957,18 +2958,6 @@ describe("stripTypes: may refuse (tricky syntax)", () => {
   });
 });
 
-/** A small seeded generator (mulberry32), so the mutations are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const fillers = [
   " ",
   "\n",
@@ -3016,7 +3005,7 @@ function mutate(source: string, next: () => number, lineBreaks: boolean): string
 function variants(lineBreaks: boolean, perSnippet: number): Case[] {
   const made: Case[] = [];
   mustStrip.forEach(([name, source], index) => {
-    const next = random((lineBreaks ? 0xb4ea6 : 0x5eed) + index);
+    const next = seededRandom((lineBreaks ? 0xb4ea6 : 0x5eed) + index);
     let count = 0;
     for (let attempt = 0; attempt < 40 && count < perSnippet; attempt++) {
       const mutated = mutate(source, next, lineBreaks);

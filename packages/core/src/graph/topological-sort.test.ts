@@ -3,22 +3,11 @@ import { collectDowngrade, collectUpgrade, type Collected } from "./collect-revi
 import { RevisionGraph } from "./revision-graph.js";
 import type { RevisionSource } from "./revision-source.js";
 import { exactSort, topologicalSort } from "./topological-sort.js";
-
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../test-support/seeded-random.js";
 
 /** A random DAG with merges, branches, several roots and dependencies, in shuffled file order. */
 function randomGraph(seed: number): RevisionGraph {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const count = 3 + Math.floor(next() * 18);
   const sources: RevisionSource[] = [];
   for (let index = 0; index < count; index++) {
@@ -57,7 +46,7 @@ describe("topologicalSort", () => {
     let compared = 0;
     for (let seed = 1; seed <= 400; seed++) {
       const graph = randomGraph(seed);
-      const next = random(seed * 7919);
+      const next = seededRandom(seed * 7919);
       const ids = graph.revisions.map((revision) => revision.id);
       const some = () => {
         const chosen = ids.filter(() => next() < 0.2);
