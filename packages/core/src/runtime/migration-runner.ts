@@ -35,7 +35,7 @@ export interface RunResult {
   readonly headsAfter: readonly string[];
   readonly steps: readonly StepReport[];
   /** `stamp --purge`: the rows it deleted before planning (online). */
-  readonly purgedRows?: number;
+  readonly purgedRows?: number | undefined;
 }
 
 export interface RunnerOptions<S extends RevisionSource> {
@@ -232,12 +232,7 @@ class MigrationRun<S extends RevisionSource> {
       }
     }
     await this.#commit();
-    const result = {
-      headsBefore,
-      headsAfter: this.#maintainer.heads,
-      steps: reports,
-      ...(purgedRows === undefined ? {} : { purgedRows }),
-    };
+    const result = { headsBefore, headsAfter: this.#maintainer.heads, steps: reports, purgedRows };
     this.#options.reporter?.runFinished?.({ ...result, durationMs: performance.now() - started });
     return result;
   }

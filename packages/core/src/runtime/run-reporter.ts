@@ -62,7 +62,7 @@ export interface RunSummary {
   readonly headsBefore: readonly string[];
   readonly headsAfter: readonly string[];
   /** `stamp --purge`: the rows it deleted before planning (online). */
-  readonly purgedRows?: number;
+  readonly purgedRows?: number | undefined;
   /** From the moment the lock was held to the last commit. */
   readonly durationMs: number;
 }
