@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Connection, Dialect, Driver } from "../driver/driver.js";
 import type { DatabaseUrl } from "../config/database-url.js";
 import { BadUrlError } from "../config/config-errors.js";
@@ -87,6 +88,7 @@ export class Environment {
       cliUrl: this.options.url,
       env: this.options.env ?? process.env,
       configUrl: this.config.url,
+      configFile: this.config.configFile === undefined ? undefined : path.basename(this.config.configFile),
     });
     try {
       return parseDatabaseUrl(url);

@@ -145,7 +145,7 @@ export function describeDiff(diff: SchemaDiff, typeText: (type: ColumnType) => s
       return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.column)}, ${describeValue(diff.from)} -> ${describeValue(diff.to)})`;
     case "add_index":
     case "remove_index":
-      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.index.name)}, ${list(diff.index.columns)}${diff.index.unique ? ", unique" : ""}${diff.index.where === undefined ? "" : `, where ${describeValue(diff.index.where)}`}${describeDialectOptions(diff.index.dialectOptions)})`;
+      return `('${diff.kind}', ${q(diff.schema)}, ${q(diff.table)}, ${q(diff.index.name)}, ${list(diff.index.columns)}${diff.index.unique ? ", unique" : ""}${diff.index.where === undefined ? "" : `, where ${describeValue(diff.index.where)}`}${describeDialectOptions(diff.index)})`;
     case "add_constraint":
     case "remove_constraint": {
       const constraint = diff.constraint;
@@ -194,12 +194,23 @@ function pyBool(value: boolean): string {
   return value ? "True" : "False";
 }
 
-/** An index's dialect blocks as Alembic's keyword arguments: `, mysql_length=100`. */
-function describeDialectOptions(blocks: IndexDefinition["dialectOptions"]): string {
+/**
+ * `, mysql_length=100`: an index's dialect blocks as SQLAlchemy's keyword
+ * arguments. A per-column value naming the index's only column is that
+ * value (the database reads `{ body: 100 }` back for `length: 100`).
+ */
+function describeDialectOptions(index: IndexDefinition): string {
+  const blocks = index.dialectOptions;
   if (blocks === undefined) return "";
+  const only = index.columns.length === 1 && typeof index.columns[0] === "string" ? index.columns[0] : undefined;
+  const shown = (value: unknown): unknown => {
+    if (only === undefined || typeof value !== "object" || value === null || Array.isArray(value)) return value;
+    const entries = Object.entries(value);
+    return entries.length === 1 && entries[0]?.[0] === only ? entries[0][1] : value;
+  };
   return Object.entries(blocks)
     .flatMap(([dialect, block]) =>
-      Object.entries(block).map(([key, value]) => `, ${dialect}_${key}=${JSON.stringify(value)}`),
+      Object.entries(block).map(([key, value]) => `, ${dialect}_${key}=${JSON.stringify(shown(value))}`),
     )
     .join("");
 }

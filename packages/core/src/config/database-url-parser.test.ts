@@ -114,5 +114,8 @@ describe("resolveDatabaseUrl", () => {
 
   it("names the three ways when there is none", () => {
     expect(() => resolveDatabaseUrl({ env: {} })).toThrow(/--url.*DATABASE_URL.*url in retort\.config\.ts/);
+    expect(() => resolveDatabaseUrl({ env: {}, configFile: "retort.config.json" })).toThrow(
+      /or set url in retort\.config\.json$/,
+    );
   });
 });

@@ -134,6 +134,8 @@ export interface DatabaseUrlSources {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The config's `url`. */
   readonly configUrl?: string | undefined;
+  /** The config file, named by the message when no URL is given (default `retort.config.ts`). */
+  readonly configFile?: string | undefined;
 }
 
 /**
@@ -156,7 +158,7 @@ export function databaseUrlSource(sources: DatabaseUrlSources): { readonly url: 
     if (candidate !== undefined && candidate.trim() !== "") return { url: candidate.trim(), source };
   }
   throw new NoDatabaseUrlError(
-    "No database URL given: pass --url URL, set the DATABASE_URL environment variable (a .env file in the current folder is read too), or set url in retort.config.ts",
+    `No database URL given: pass --url URL, set the DATABASE_URL environment variable (a .env file in the current folder is read too), or set url in ${sources.configFile ?? "retort.config.ts"}`,
   );
 }
 
