@@ -202,6 +202,38 @@ for (const harness of harnesses) {
       expect(await probe.existingTables(["before_block", "in_block"])).toEqual(["before_block", "in_block"]);
     });
 
+    if (harness.name === "postgresql") {
+      it("lists what an autocommit block committed when the commit after it fails", async () => {
+        // A failed statement the migration catches aborts PostgreSQL's transaction: the run's commit fails.
+        project = new TestProject({ url: database.url });
+        probe = new DatabaseProbe(harness, database.url, project.dir);
+        project.addRevision({ id: "a000", down: null });
+        project.addRevision({
+          id: "b000",
+          down: "a000",
+          upgrade: [
+            '  await op.execute("CREATE TABLE before_block (id INTEGER)");',
+            "  await op.getContext().autocommitBlock(async () => {",
+            '    await op.execute("CREATE TABLE in_block (id INTEGER)");',
+            "  });",
+            '  await op.execute("CREATE TABLE after_block (id INTEGER)");',
+            '  await op.execute("SELECT * FROM no_such_table").catch(() => undefined);',
+          ].join("\n"),
+        });
+        const result = project.run("upgrade", "head");
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("Rolled back to the last commit: the version table is at a000");
+        expect(result.stderr).toContain(
+          "Of this migration, what ran before and in its autocommit block stays applied (it runs again on the next attempt):\n    CREATE TABLE before_block (id INTEGER);\n    CREATE TABLE in_block (id INTEGER);",
+        );
+        expect(await probe.versionRows()).toEqual(["a000"]);
+        expect(await probe.existingTables(["before_block", "in_block", "after_block"])).toEqual([
+          "before_block",
+          "in_block",
+        ]);
+      });
+    }
+
     it("keeps the migrations before the failing one with transactionPerMigration", async () => {
       writeProject({ transactionPerMigration: true });
       const result = project.run("upgrade", "head");

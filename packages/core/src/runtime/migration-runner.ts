@@ -433,8 +433,10 @@ class MigrationRun<S extends RevisionSource> {
     const steps = this.#uncommitted;
     const heads = this.#committedHeads.join(", ") || "base (empty)";
     const last = steps[steps.length - 1];
-    // Without transactional DDL, the rollback leaves what the last step's DDL committed.
-    const kept = this.#sink.dialect.capabilities.transactionalDdl ? undefined : this.#uncommittedSink;
+    // The rollback leaves what the last step committed: its DDL without transactional DDL, its autocommit block's.
+    const lastSink = this.#uncommittedSink;
+    const kept =
+      !this.#sink.dialect.capabilities.transactionalDdl || (lastSink?.committedCount ?? 0) > 0 ? lastSink : undefined;
     const rolledBack =
       kept !== undefined
         ? this.#stateAfterFailure(kept, last)
