@@ -113,6 +113,17 @@ describe("branches, merges and dependencies", () => {
     expect(versionRows(project.dbPath)).toEqual(["d100", "d200"]);
     project.ok("downgrade", "c1branch@b000");
     expect(versionRows(project.dbPath)).toEqual(["d200"]);
+    // Offline, the commands it names keep --sql and the starting revision.
+    const offlineDown = project.run("downgrade", "--sql", "e000:-1");
+    expect(offlineDown.stderr).toContain(
+      "'retort downgrade --sql e000:d100' or 'retort downgrade --sql e000:d200' undoes e000",
+    );
+    expect(offlineDown.stderr).toContain("After that, 'retort downgrade --sql e000:c1branch@-1'");
+    const offlineUp = project.run("upgrade", "--sql", "b000:+1");
+    expect(offlineUp.status).toBe(1);
+    expect(offlineUp.stderr).toContain(
+      "Name the revision to go to instead: 'retort upgrade --sql b000:c100' or 'retort upgrade --sql b000:c200', or 'retort upgrade --sql b000:c1branch@+1'",
+    );
   });
 
   it("refuses 'head' when there are several heads, with Alembic's text", () => {

@@ -12,9 +12,13 @@ export function explainAmbiguousDowngrade<S extends RevisionSource, T>(
   graph: RevisionGraph<S>,
   target: string,
   plan: () => T,
+  spell: CommandSpelling = (to) => `retort downgrade ${to}`,
 ): T {
-  return explained(plan, (error) => downgradeHint(graph, target, error));
+  return explained(plan, (error) => downgradeHint(graph, target, error, spell));
 }
+
+/** The command a hint suggests for a target: `retort upgrade c1`, `retort upgrade --sql a1:c1` offline. */
+export type CommandSpelling = (target: string) => string;
 
 /**
  * Runs `plan` and, when a relative `upgrade` target meets a branch point
@@ -26,8 +30,9 @@ export function explainAmbiguousUpgrade<S extends RevisionSource, T>(
   graph: RevisionGraph<S>,
   target: string,
   plan: () => T,
+  spell: CommandSpelling = (to) => `retort upgrade ${to}`,
 ): T {
-  return explained(plan, (error) => upgradeHint(graph, target, error));
+  return explained(plan, (error) => upgradeHint(graph, target, error, spell));
 }
 
 /** `plan`'s result, or its bare `Ambiguous walk` again with `hint`'s detail after Alembic's text. */
@@ -41,8 +46,8 @@ function explained<T>(plan: () => T, hint: (error: AmbiguousWalkError) => string
 }
 
 /** `'retort upgrade a' or 'retort upgrade b'`, or `one of ...` for more than two. */
-function commandChoices(command: "upgrade" | "downgrade", choices: readonly string[]): string {
-  const quoted = choices.map((id) => `'retort ${command} ${id}'`);
+function commandChoices(spell: CommandSpelling, choices: readonly string[]): string {
+  const quoted = choices.map((id) => `'${spell(id)}'`);
   return choices.length === 2 ? quoted.join(" or ") : `one of ${quoted.join(", ")}`;
 }
 
@@ -50,12 +55,12 @@ function upgradeHint<S extends RevisionSource>(
   graph: RevisionGraph<S>,
   target: string,
   error: AmbiguousWalkError,
+  spell: CommandSpelling,
 ): string {
   const choices = error.choices;
-  const either = commandChoices("upgrade", choices);
+  const either = commandChoices(spell, choices);
   const labels = choices.flatMap((id) => [...(graph.get(id)?.branchLabels ?? [])]);
-  const labelled =
-    labels.length > 0 ? `, or ${labels.map((label) => `'retort upgrade ${label}@+1'`).join(" or ")}` : "";
+  const labelled = labels.length > 0 ? `, or ${labels.map((label) => `'${spell(`${label}@+1`)}'`).join(" or ")}` : "";
   const at = error.from === "base" ? "base, where several branches start" : `${error.from}, a branch point`;
   return (
     `'${target}' meets ${at} (${choices.join(", ")}) and cannot choose which branch to go up. ` +
@@ -67,9 +72,10 @@ function downgradeHint<S extends RevisionSource>(
   graph: RevisionGraph<S>,
   target: string,
   error: AmbiguousWalkError,
+  spell: CommandSpelling,
 ): string {
   const choices = error.choices;
-  const either = commandChoices("downgrade", choices);
+  const either = commandChoices(spell, choices);
   const from = graph.get(error.from);
   if (from === undefined || !choices.every((id) => from.downRevisions.includes(id))) {
     return `'${target}' meets a fork at ${error.from} (${choices.join(", ")}) and cannot choose; name the revision to go to instead.`;
@@ -82,7 +88,7 @@ function downgradeHint<S extends RevisionSource>(
   });
   const then =
     labels.length > 0
-      ? ` After that, ${labels.map((label) => `'retort downgrade ${label}@-1'`).join(" or ")} steps down one branch.`
+      ? ` After that, ${labels.map((label) => `'${spell(`${label}@-1`)}'`).join(" or ")} steps down one branch.`
       : "";
   return (
     `'${target}' cannot choose which parent of ${from.id} to go down to: ${from.id} is a merge point of ${choices.join(", ")}. ` +

@@ -39,8 +39,9 @@ export function upgradeSql(
       `--sql without a starting revision starts from an empty database: ${target} counts from base. To count from a database's revision, give it: upgrade --sql <fromrev>:${target}`,
     );
   }
+  const spell = (to: string) => `retort upgrade --sql ${start === undefined ? "" : `${start}:`}${to}`;
   return runOffline(environment, start, target, (graph, heads) =>
-    explainAmbiguousUpgrade(graph, target, () => planUpgrade(graph, heads, target)),
+    explainAmbiguousUpgrade(graph, target, () => planUpgrade(graph, heads, target), spell),
   );
 }
 
@@ -56,9 +57,13 @@ export function downgradeSql(
   }
   const { start, target } = splitRange(range);
   const warn = options.onWarning;
+  const spell = (to: string) => `retort downgrade --sql ${start}:${to}`;
   return runOffline(environment, start, target, (graph, heads) =>
-    explainAmbiguousDowngrade(graph, target, () =>
-      planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
+    explainAmbiguousDowngrade(
+      graph,
+      target,
+      () => planDowngrade(graph, heads, target, warn ? { onWarning: warn } : {}),
+      spell,
     ),
   );
 }
