@@ -23,6 +23,10 @@ describe("validateRevisionId", () => {
     expect(() => validateRevisionId(id)).toThrow(message);
   });
 
+  it.each(["a/b", "a\\b"])("rejects %s, whose file would land in a subfolder", (id) => {
+    expect(() => validateRevisionId(id)).toThrow(`Revision identifier '${id}' contains a path separator`);
+  });
+
   it.each(["base", "head", "heads"])("rejects %s, a reserved word", (id) => {
     expect(() => validateRevisionId(id)).toThrow(`Revision identifier '${id}' is a reserved word`);
     expect(() => validateRevisionId(`${id}1`)).not.toThrow();

@@ -23,7 +23,8 @@ export function generateRevisionId(): string {
 /**
  * Checks a user-given id (`--rev-id`). Ids containing `@ - + :` are
  * rejected with Alembic's message, since those characters mean something in
- * revision identifiers. Any length is accepted, as in Alembic (see
+ * revision identifiers; a path separator too, since the file's name is
+ * made of the id. Any length is accepted, as in Alembic (see
  * `longRevisionIdWarning`).
  */
 export function validateRevisionId(revision: string): void {
@@ -35,6 +36,14 @@ export function validateRevisionId(revision: string): void {
     );
   }
   if (revision.trim() === "") throw new RevisionIdError("A revision identifier can't be empty", revision);
+  // The file name is made of the id (`{rev}_{slug}`): a separator would put the file in a folder
+  // no one reads (Alembic has the same hole).
+  if (/[/\\]/.test(revision)) {
+    throw new RevisionIdError(
+      `Revision identifier '${revision}' contains a path separator ('/' or '\\'); the file name is made of it, so the file would land in a subfolder: choose an id without one`,
+      revision,
+    );
+  }
   if (RESERVED_IDS.has(revision)) throw new RevisionIdError(reservedIdMessage(revision), revision);
 }
 
