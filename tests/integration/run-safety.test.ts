@@ -296,6 +296,42 @@ for (const harness of harnesses) {
       project.ok("upgrade", "a000");
     });
 
+    it("stops waiting for the migration lock at SIGINT at once, while another run holds it", async () => {
+      project.addRevision({
+        id: "a1",
+        down: null,
+        upgrade: [
+          '  process.stderr.write("STARTED\\n");',
+          "  await new Promise((resolve) => setTimeout(resolve, 6000));",
+        ].join("\n"),
+      });
+      const output = (child: ReturnType<TestProject["spawn"]>) => {
+        const seen = { stderr: "" };
+        child.stderr.on("data", (chunk) => {
+          seen.stderr += chunk;
+        });
+        child.stdout.resume();
+        return { seen, closed: new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1))) };
+      };
+      const holder = output(project.spawn("upgrade", "head"));
+      await until(() => holder.seen.stderr.includes("STARTED"));
+      const waiterProcess = project.spawn("upgrade", "head");
+      const waiter = output(waiterProcess);
+      await until(() => waiter.seen.stderr.includes("Waiting for the migration lock held by"));
+      const interrupted = performance.now();
+      waiterProcess.kill("SIGINT");
+      expect(await waiter.closed).toBe(130);
+      // Not when the holder is done (or the lock's timeout): the wait itself was stopped.
+      expect(performance.now() - interrupted).toBeLessThan(2500);
+      expect(waiter.seen.stderr).toContain(
+        "FAILED: interrupted by SIGINT while waiting for the migration lock; nothing was changed.",
+      );
+      expect(await holder.closed).toBe(0);
+      expect(await probe.versionRows()).toEqual(["a1"]);
+      // Nothing was left holding the lock: the next run goes through at once.
+      project.ok("upgrade", "head");
+    });
+
     /** A run of a000, then a1 (creates t3, prints STARTED, runs `wait`), interrupted by SIGINT during `wait`. */
     async function interruptedWhileWaiting(wait: string): Promise<void> {
       project.addRevision({ id: "a000", down: null });
@@ -613,4 +649,13 @@ async function postgresTwoRevisions(upgrade: readonly string[]) {
   project.addRevision({ id: "a1", down: null });
   project.addRevision({ id: "b2", down: "a1", upgrade: upgrade.join("\n") });
   return { database, project, probe };
+}
+
+/** Resolves once `condition()` holds (checked every 20 ms), or fails after 20 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = performance.now() + 20_000;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error("timed out waiting for the condition");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -142,6 +142,7 @@ export class MysqlConnection implements Connection {
       check: (sql, parameters) => this.query(sql, parameters),
       key: options.key,
       timeoutMs: options.timeoutMs,
+      signal: options.signal,
       secrets: this.#options.config.secrets,
       flavor: this.#flavor,
     });

@@ -46,6 +46,8 @@ export interface MysqlLockOptions {
   readonly secrets?: readonly string[];
   /** The server's kind, which names its errors (see `serverError`). */
   readonly flavor?: MysqlFlavor | undefined;
+  /** Stops the wait when aborted (an interrupted run): `KILL QUERY` ends the `GET_LOCK` on the server. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The session holding a lock, from `IS_USED_LOCK()` and the process list where readable. */
@@ -131,7 +133,18 @@ export class MysqlLock implements LockHandle {
       await session.query(sql);
       const seconds = Math.max(0, options.timeoutMs) / 1000;
       sql = "SELECT GET_LOCK(?, ?) AS locked";
-      const [rows] = await queryWithParameters(session, sql, [name, seconds], noBackslashEscapes);
+      if (options.signal?.aborted) throw new LockWaitAbortedError();
+      // Interrupted while waiting (Ctrl-C): the wait is stopped on the server, as a statement's is by
+      // cancel(), so the process can exit now.
+      const stopWaiting = () => void killQuery(options, Number(info.id)).catch(() => session.destroy());
+      options.signal?.addEventListener("abort", stopWaiting, { once: true });
+      let rows: unknown;
+      try {
+        [rows] = await queryWithParameters(session, sql, [name, seconds], noBackslashEscapes);
+      } finally {
+        options.signal?.removeEventListener("abort", stopWaiting);
+      }
+      if (options.signal?.aborted) throw new LockWaitAbortedError();
       const locked = (rows as { locked: number | string | null }[])[0]?.locked;
       if (locked === null || locked === undefined) {
         throw new DatabaseError(
@@ -143,6 +156,7 @@ export class MysqlLock implements LockHandle {
       return new MysqlLock(session, options, database, name, Number(info.id), noBackslashEscapes);
     } catch (error) {
       await session.end().catch(() => session.destroy());
+      if (options.signal?.aborted) throw new LockWaitAbortedError();
       if (LockTimeoutError.isInstance(error) || error instanceof DatabaseError) throw error;
       throw toDatabaseError(error, sql, secrets, undefined, options.flavor);
     }
@@ -286,4 +300,22 @@ async function timeoutError(
     maskSecrets(message, options.secrets),
     holder === undefined ? undefined : describeLockHolder(holder),
   );
+}
+
+/** The wait for the migration lock was given up: the run was interrupted (core reports it). */
+class LockWaitAbortedError extends Error {
+  constructor() {
+    super("The wait for the migration lock was interrupted");
+    this.name = "LockWaitAbortedError";
+  }
+}
+
+/** `KILL QUERY id` from a short-lived session of its own. */
+async function killQuery(options: MysqlLockOptions, id: number): Promise<void> {
+  const killer = await options.open();
+  try {
+    await killer.query(`KILL QUERY ${id}`);
+  } finally {
+    await killer.end().catch(() => killer.destroy());
+  }
 }

@@ -183,6 +183,7 @@ export class PostgresConnection implements Connection {
       check: (sql, parameters) => this.query(sql, parameters),
       key: options.key,
       timeoutMs: options.timeoutMs,
+      signal: options.signal,
       secrets: this.#options.config.secrets,
     });
     this.#locks.add(lock);

@@ -135,6 +135,8 @@ export interface PostgresLockOptions {
   /** How long to wait; 0 does not wait at all (`pg_try_advisory_lock`). */
   readonly timeoutMs: number;
   readonly secrets?: readonly string[];
+  /** Stops the wait when aborted (an interrupted run): the polling ends and the session closes. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The lock session's first query: who it is, and what an unqualified key names there (`$1`). */
@@ -265,12 +267,13 @@ export class PostgresLock implements LockHandle {
         if (result.rows[0]?.locked === true) break;
         const left = deadline - Date.now();
         if (left <= 0) throw await timeoutError(client, options, database, key, keys, undefined);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+        await pauseUnlessAborted(Math.min(pause, left), options.signal);
+        if (options.signal?.aborted) throw new LockWaitAbortedError();
       }
       return new PostgresLock(client, options, database, key, keys, info.pid);
     } catch (error) {
       try {
-        if (LockTimeoutError.isInstance(error)) throw error;
+        if (LockTimeoutError.isInstance(error) || error instanceof LockWaitAbortedError) throw error;
         throw toDatabaseError(error, sql, { secrets: options.secrets ?? [] });
       } finally {
         await client.end().catch(() => undefined);
@@ -430,4 +433,26 @@ async function timeoutError(
     message += ` If that session is stuck or its process is gone, end it with: SELECT pg_terminate_backend(${first.pid});`;
   }
   return new LockTimeoutError(message, holder, cause === undefined ? undefined : { cause });
+}
+
+/** The wait for the lock was given up: the run was interrupted (core reports the interruption itself). */
+class LockWaitAbortedError extends Error {
+  constructor() {
+    super("The wait for the migration lock was interrupted");
+    this.name = "LockWaitAbortedError";
+  }
+}
+
+/** Waits `ms`, or less when `signal` aborts meanwhile. */
+function pauseUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }

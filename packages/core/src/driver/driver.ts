@@ -233,6 +233,13 @@ export interface LockOptions {
   /** Identifies what is locked: the database plus the version table. */
   readonly key: string;
   readonly timeoutMs: number;
+  /**
+   * Aborted when the run is interrupted (Ctrl-C) while it waits: stop
+   * waiting at once (end the polling, or the statement that waits), so the
+   * process can exit. Optional for a driver; one that ignores it keeps the
+   * process alive until the lock is granted or times out.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A read-only query on the migration connection, through the run's statement sink. */

@@ -24,7 +24,7 @@ export function acquireReportingWait(
 ): Promise<LockHandle> {
   const acquire = () =>
     untilAborted(
-      connection.acquireLock({ key: request.key, timeoutMs: request.timeoutMs }),
+      connection.acquireLock({ key: request.key, timeoutMs: request.timeoutMs, signal }),
       signal,
       (late) => void late.release().catch(() => undefined),
     );
