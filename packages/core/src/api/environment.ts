@@ -8,6 +8,7 @@ import type { VersionTableOptions } from "../runtime/version-table.js";
 import type { RunReporter } from "../runtime/run-reporter.js";
 import { loadDriver } from "./driver-loader.js";
 import { ScriptDirectory } from "./script-directory.js";
+import { checkOptions, type OptionNames, optionNames } from "../schema/check-options.js";
 
 /** Options every API command accepts besides the configuration. */
 export interface CommandOptions {
@@ -54,6 +55,36 @@ export interface OpenConnection {
   readonly url: DatabaseUrl;
 }
 
+/** The options every command takes (`CommandOptions`'s keys). */
+export const COMMAND_OPTIONS: OptionNames = optionNames<CommandOptions>({
+  cwd: true,
+  url: true,
+  env: true,
+  xArgs: true,
+  tag: true,
+  driver: true,
+  onWarning: true,
+  reporter: true,
+  signal: true,
+  onStatement: true,
+});
+
+/** `COMMAND_OPTIONS` and a command's own options, for `Environment`'s check. */
+export function commandOptions(...own: readonly string[]): OptionNames {
+  const list = [...COMMAND_OPTIONS.list, ...own];
+  return { keys: new Set(list), list };
+}
+
+/** How a command builds its environment. */
+export interface EnvironmentSettings {
+  /** The command runs migrations (imports their modules). */
+  readonly runsMigrations?: boolean;
+  /** The command's name: its options object is checked, an unknown key failing with the closest known one. */
+  readonly command?: string;
+  /** The keys the command takes; default `COMMAND_OPTIONS`. */
+  readonly own?: OptionNames;
+}
+
 /**
  * Everything a command needs: the resolved configuration, the script
  * directory (read lazily, headers only) and a way to connect.
@@ -69,8 +100,10 @@ export class Environment {
   constructor(
     config: RetortConfig | ResolvedConfig,
     options: CommandOptions = {},
-    { runsMigrations = false }: { runsMigrations?: boolean } = {},
+    { runsMigrations = false, command, own }: EnvironmentSettings = {},
   ) {
+    // A misspelt key (`{ URL: ... }`) would otherwise be ignored: here, migrate DATABASE_URL's database.
+    if (command !== undefined) checkOptions(options, own ?? COMMAND_OPTIONS, command);
     this.cwd = options.cwd ?? process.cwd();
     this.config = resolveConfig(config, this.cwd);
     this.options = options;

@@ -6,7 +6,7 @@ import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.j
 import { assertConsistentHeads, assertKnownRevisions, VersionTable } from "../runtime/version-table.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
 import type { RevisionHeader } from "../script/revision-header.js";
-import { type CommandOptions, Environment, statementOptions } from "./environment.js";
+import { type CommandOptions, commandOptions, Environment, statementOptions } from "./environment.js";
 
 export type ScriptRevision = Revision<RevisionHeader>;
 
@@ -24,7 +24,7 @@ export async function current(
   config: RetortConfig | ResolvedConfig,
   options: CommandOptions & { checkHeads?: boolean } = {},
 ): Promise<CurrentResult> {
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { command: "current", own: commandOptions("checkHeads") });
   const databaseHeads = await readDatabaseHeads(environment);
   const graph = environment.scripts.graph;
   const revisions = graph.getAllCurrent(databaseHeads);
@@ -57,7 +57,10 @@ export async function history(
   config: RetortConfig | ResolvedConfig,
   options: CommandOptions & { range?: string; indicateCurrent?: boolean } = {},
 ): Promise<HistoryResult> {
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, {
+    command: "history",
+    own: commandOptions("range", "indicateCurrent"),
+  });
   const needsDatabase = options.indicateCurrent === true || (options.range ?? "").split(":").includes("current");
   const currentHeads = needsDatabase ? await readDatabaseHeads(environment) : undefined;
   const revisions = historyRevisions(environment.scripts.graph, options.range, currentHeads);
@@ -69,7 +72,8 @@ export function heads(
   config: RetortConfig | ResolvedConfig,
   options: CommandOptions & { resolveDependencies?: boolean } = {},
 ): ScriptRevision[] {
-  const graph = new Environment(config, options).scripts.graph;
+  const graph = new Environment(config, options, { command: "heads", own: commandOptions("resolveDependencies") })
+    .scripts.graph;
   const ids = options.resolveDependencies ? graph.realHeads : graph.heads;
   return ids.map((id) => graph.get(id) as ScriptRevision);
 }
@@ -82,7 +86,7 @@ export interface BranchPoint {
 
 /** Branch points, newest first, each with its children. */
 export function branches(config: RetortConfig | ResolvedConfig, options: CommandOptions = {}): BranchPoint[] {
-  const graph = new Environment(config, options).scripts.graph;
+  const graph = new Environment(config, options, { command: "branches" }).scripts.graph;
   return historyRevisions(graph, undefined)
     .filter((revision) => revision.isBranchPoint)
     .map((revision) => ({
@@ -101,7 +105,7 @@ export async function show(
   identifier: string,
   options: CommandOptions = {},
 ): Promise<ScriptRevision[]> {
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { command: "show" });
   const graph = environment.scripts.graph;
   if (identifier === "current") {
     return graph.getRevisions(await readDatabaseHeads(environment));
@@ -114,7 +118,7 @@ export async function ensureVersion(
   config: RetortConfig | ResolvedConfig,
   options: CommandOptions = {},
 ): Promise<boolean> {
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { command: "ensureVersion" });
   return environment.withConnection(async ({ connection }) => {
     const sink = new ConnectionStatementSink(connection, statementOptions(environment));
     // Under the migration lock, as upgrade, downgrade and stamp (on SQLite the write transaction is the lock).

@@ -11,7 +11,7 @@ import {
 import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
 import { ConnectionStatementSink } from "../pipeline/connection-statement-sink.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
-import { type CommandOptions, Environment, statementOptions } from "./environment.js";
+import { type CommandOptions, commandOptions, Environment, statementOptions } from "./environment.js";
 import { explainAmbiguousDowngrade, explainAmbiguousUpgrade } from "./ambiguous-walk-hint.js";
 
 const relativeTarget = /[+-]\d+$/;
@@ -30,7 +30,7 @@ export function upgrade(
   options: CommandOptions = {},
 ): Promise<RunResult> {
   rejectRange(target);
-  const environment = new Environment(config, options, { runsMigrations: true });
+  const environment = new Environment(config, options, { runsMigrations: true, command: "upgrade" });
   // An absolute target resolves the same from any database state: an
   // unknown revision or `head` among several heads fails before connecting.
   if (!parseRelative(target)) checkUpgradeTarget(environment.scripts.graph, target);
@@ -49,7 +49,7 @@ export function downgrade(
 ): Promise<RunResult> {
   rejectRange(target);
   const warn = options.onWarning;
-  const environment = new Environment(config, options, { runsMigrations: true });
+  const environment = new Environment(config, options, { runsMigrations: true, command: "downgrade" });
   checkDowngradeTarget(environment.scripts.graph, target);
   return migrate(
     environment,
@@ -73,7 +73,7 @@ export function stamp(
 ): Promise<RunResult> {
   const targets = typeof revisions === "string" ? [revisions] : [...revisions];
   for (const target of targets) rejectRange(target);
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { command: "stamp", own: commandOptions("purge") });
   // Destinations are absolute: they resolve the same from any database state.
   planStamp(environment.scripts.graph, [], targets);
   return migrate(

@@ -6,7 +6,7 @@ import { planDowngrade, planStamp, planUpgrade, type MigrationStep } from "../ru
 import { runMigrations, type RunResult } from "../runtime/migration-runner.js";
 import { VersionTable } from "../runtime/version-table.js";
 import type { ResolvedConfig, RetortConfig } from "../config/retort-config.js";
-import { type CommandOptions, Environment } from "./environment.js";
+import { type CommandOptions, commandOptions, Environment } from "./environment.js";
 import { explainAmbiguousDowngrade, explainAmbiguousUpgrade } from "./ambiguous-walk-hint.js";
 
 /** What an offline command returns: the script, and the run it describes. */
@@ -31,7 +31,7 @@ export function upgradeSql(
   range: string,
   options: CommandOptions = {},
 ): Promise<OfflineResult> {
-  const environment = new Environment(config, options, { runsMigrations: true });
+  const environment = new Environment(config, options, { runsMigrations: true, command: "upgradeSql" });
   const { start, target } = splitRange(range);
   if (start === undefined && parseRelative(target)) {
     // As Alembic: no FROM is an empty database, so `+2` counts from base (the script creates the version table).
@@ -51,7 +51,7 @@ export function downgradeSql(
   range: string,
   options: CommandOptions = {},
 ): Promise<OfflineResult> {
-  const environment = new Environment(config, options, { runsMigrations: true });
+  const environment = new Environment(config, options, { runsMigrations: true, command: "downgradeSql" });
   if (!range.includes(":")) {
     throw new CommandError("downgrade with --sql requires <fromrev>:<torev>", { code: "OFFLINE_RANGE_REQUIRED" });
   }
@@ -78,7 +78,7 @@ export function stampSql(
   options: CommandOptions & { purge?: boolean } = {},
 ): Promise<OfflineResult> {
   if (options.purge) throw new CommandError("Can't use --purge with --sql mode", { code: "OFFLINE_PURGE" });
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { command: "stampSql", own: commandOptions("purge") });
   const items = (typeof revisions === "string" ? [revisions] : [...revisions]).map((item) => {
     const colon = item.indexOf(":");
     return colon === -1
@@ -101,7 +101,7 @@ export async function ensureVersionSql(
   config: RetortConfig | ResolvedConfig,
   options: CommandOptions = {},
 ): Promise<string> {
-  const environment = new Environment(config, options);
+  const environment = new Environment(config, options, { command: "ensureVersionSql" });
   const sink = new ScriptStatementSink(await environment.offlineDialect());
   await sink.begin();
   await new VersionTable(sink, environment.versionTable).create();

@@ -11,7 +11,8 @@ import { renderRevisionFile } from "../script/render-revision.js";
 import { readRevisionHeader } from "../script/read-revision-header.js";
 import { runPostWriteHooks } from "../script/run-post-write-hooks.js";
 import type { RevisionHeader } from "../script/revision-header.js";
-import { type CommandOptions, Environment } from "./environment.js";
+import { optionNames } from "../schema/check-options.js";
+import { type CommandOptions, COMMAND_OPTIONS, commandOptions, Environment } from "./environment.js";
 import { generateBodies } from "../autogenerate/autogenerate-api.js";
 
 export interface RevisionOptions extends CommandOptions {
@@ -38,6 +39,28 @@ export interface RevisionOptions extends CommandOptions {
   readonly onHook?: (line: string) => void;
 }
 
+/** `revision`'s options (`RevisionOptions`), checked by name. */
+const REVISION_OPTIONS = optionNames<RevisionOptions>({
+  ...Object.fromEntries(COMMAND_OPTIONS.list.map((key) => [key, true])),
+  message: true,
+  head: true,
+  splice: true,
+  branchLabel: true,
+  dependsOn: true,
+  revId: true,
+  versionPath: true,
+  autogenerate: true,
+  sql: true,
+  onWritten: true,
+  onHook: true,
+} as { readonly [K in keyof RevisionOptions]-?: true });
+/** `merge`'s: `revision`'s but the heads, `dependsOn` and `versionPath`. */
+const MERGE_OPTIONS = commandOptions(
+  ...REVISION_OPTIONS.list.filter(
+    (key) => !COMMAND_OPTIONS.keys.has(key) && !["head", "dependsOn", "versionPath"].includes(key),
+  ),
+);
+
 export interface RevisionResult {
   readonly revision: string;
   readonly path: string;
@@ -55,7 +78,7 @@ export async function revision(
   config: RetortConfig | ResolvedConfig,
   options: RevisionOptions = {},
 ): Promise<RevisionResult> {
-  return writeRevision(new Environment(config, options), options);
+  return writeRevision(new Environment(config, options, { command: "revision", own: REVISION_OPTIONS }), options);
 }
 
 /**
@@ -67,7 +90,10 @@ export async function merge(
   revisions: string | readonly string[],
   options: Omit<RevisionOptions, "head" | "dependsOn" | "versionPath"> = {},
 ): Promise<RevisionResult> {
-  return writeRevision(new Environment(config, options), { ...options, head: revisions });
+  return writeRevision(new Environment(config, options, { command: "merge", own: MERGE_OPTIONS }), {
+    ...options,
+    head: revisions,
+  });
 }
 
 async function writeRevision(environment: Environment, options: RevisionOptions): Promise<RevisionResult> {

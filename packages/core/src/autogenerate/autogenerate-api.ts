@@ -218,7 +218,7 @@ export async function checkSchema(
   config: RetortConfig | ResolvedConfig,
   options: CommandOptions = {},
 ): Promise<CheckResult> {
-  const { diffs, lines } = await compareDatabase(new Environment(config, options));
+  const { diffs, lines } = await compareDatabase(new Environment(config, options, { command: "checkSchema" }));
   return { diffs, lines };
 }
 
