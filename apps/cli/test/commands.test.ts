@@ -89,6 +89,36 @@ describe("version locations", () => {
     expect(root.status).toBe(1);
     expect(root.stderr).toContain("Multiple version locations present, please specify --version-path");
   });
+
+  it("puts a new revision under its head's location when the fileTemplate makes folders", () => {
+    project = new TestProject({
+      config: {
+        versionLocations: ["migrations/versions", "audit/versions"],
+        recursiveVersionLocations: true,
+        fileTemplate: "{year}/{rev}_{slug}",
+      },
+    });
+    const year = String(new Date().getFullYear());
+    mkdirSync(path.join(project.dir, "audit", "versions"), { recursive: true });
+    const first = project.ok(
+      "revision",
+      "-m",
+      "a1",
+      "--rev-id",
+      "a1a1",
+      "--head",
+      "base",
+      "--version-path",
+      "audit/versions",
+    );
+    expect(first).toContain(path.join("audit", "versions", year, "a1a1_a1.ts"));
+    // Built on a1a1 (in audit/versions/<year>/): the template's folder under audit/versions, not under <year>/.
+    for (const id of ["a2a2", "a3a3"]) {
+      const next = project.ok("revision", "-m", id, "--rev-id", id, "--head", "head");
+      expect(next).toContain(path.join("audit", "versions", year, `${id}_${id}.ts`));
+    }
+    expect(project.ok("heads").trim()).toBe("a3a3 (head)");
+  });
 });
 
 describe("a version location that does not exist", () => {

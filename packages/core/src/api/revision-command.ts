@@ -244,7 +244,18 @@ function versionDirectory(
   }
   if (locations.length === 1) return locations[0] as string;
   const first = parents[0];
-  if (first) return path.dirname(first.source.path);
+  if (first) {
+    // Next to the parent's file; but with a fileTemplate that makes folders (`{year}/{month}/...`),
+    // in the version location holding it, under which the template makes the new file's own folders
+    // (from the parent's folder they would nest one level deeper with each revision).
+    if (!config.fileTemplate.includes("/")) return path.dirname(first.source.path);
+    const file = path.resolve(first.source.path);
+    const holding = locations
+      .map((location) => path.resolve(location))
+      .filter((location) => file.startsWith(location + path.sep))
+      .sort((a, b) => b.length - a.length)[0];
+    return holding ?? path.dirname(first.source.path);
+  }
   throw new CommandError("Multiple version locations present, please specify --version-path", {
     code: "VERSION_PATH",
   });
