@@ -51,6 +51,14 @@ for (const harness of harnesses) {
       project.addRevision({ id: "a000", down: null, upgrade: upgrade.join("\n") });
     }
 
+    /** A project of a000 (creates t_a000), then b000, which runs these lines of `upgrade`. */
+    function afterFirstMigration(upgrade: readonly string[]): void {
+      project = new TestProject({ url: database.url });
+      probe = new DatabaseProbe(harness, database.url, project.dir);
+      project.addRevision({ id: "a000", down: null });
+      project.addRevision({ id: "b000", down: "a000", upgrade: upgrade.join("\n") });
+    }
+
     /** The ids in table `kept`, in order. */
     async function keptIds(): Promise<number[]> {
       return (await probe.query("SELECT id FROM kept ORDER BY id")).map((row) => Number(row.id));
@@ -85,17 +93,10 @@ for (const harness of harnesses) {
     });
 
     it("says what a failed migration leaves when only data changes ran before its failure", async () => {
-      project = new TestProject({ url: database.url });
-      probe = new DatabaseProbe(harness, database.url, project.dir);
-      project.addRevision({ id: "a000", down: null });
-      project.addRevision({
-        id: "b000",
-        down: "a000",
-        upgrade: [
-          '  await op.execute("INSERT INTO t_a000 (id) VALUES (1)");',
-          '  await op.execute("INSERT INTO no_such_table VALUES (1)");',
-        ].join("\n"),
-      });
+      afterFirstMigration([
+        '  await op.execute("INSERT INTO t_a000 (id) VALUES (1)");',
+        '  await op.execute("INSERT INTO no_such_table VALUES (1)");',
+      ]);
       project.ok("upgrade", "a000");
       const result = project.run("upgrade", "head");
       expect(result.status).toBe(1);
@@ -205,21 +206,14 @@ for (const harness of harnesses) {
     if (harness.name === "postgresql") {
       it("lists what an autocommit block committed when the commit after it fails", async () => {
         // A failed statement the migration catches aborts PostgreSQL's transaction: the run's commit fails.
-        project = new TestProject({ url: database.url });
-        probe = new DatabaseProbe(harness, database.url, project.dir);
-        project.addRevision({ id: "a000", down: null });
-        project.addRevision({
-          id: "b000",
-          down: "a000",
-          upgrade: [
-            '  await op.execute("CREATE TABLE before_block (id INTEGER)");',
-            "  await op.getContext().autocommitBlock(async () => {",
-            '    await op.execute("CREATE TABLE in_block (id INTEGER)");',
-            "  });",
-            '  await op.execute("CREATE TABLE after_block (id INTEGER)");',
-            '  await op.execute("SELECT * FROM no_such_table").catch(() => undefined);',
-          ].join("\n"),
-        });
+        afterFirstMigration([
+          '  await op.execute("CREATE TABLE before_block (id INTEGER)");',
+          "  await op.getContext().autocommitBlock(async () => {",
+          '    await op.execute("CREATE TABLE in_block (id INTEGER)");',
+          "  });",
+          '  await op.execute("CREATE TABLE after_block (id INTEGER)");',
+          '  await op.execute("SELECT * FROM no_such_table").catch(() => undefined);',
+        ]);
         const result = project.run("upgrade", "head");
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("Rolled back to the last commit: the version table is at a000");

@@ -117,9 +117,7 @@ for (const harness of harnesses) {
       const check = project.run("check");
       if (harness.name === "mysql") {
         expect(check.status).toBe(1);
-        expect(check.stdout).toContain(
-          `('remove_index', None, 'posts', 'ix_posts_body', ['body'], mysql_length=100)`,
-        );
+        expect(check.stdout).toContain(`('remove_index', None, 'posts', 'ix_posts_body', ['body'], mysql_length=100)`);
         expect(check.stdout).toContain("('add_index', None, 'posts', 'ix_posts_body', ['body'], mysql_length=50)");
         expect(check.stdout).not.toContain("ix_posts_title");
       } else {
