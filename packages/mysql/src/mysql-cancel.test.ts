@@ -5,32 +5,12 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { DatabaseError } from "@retort/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MysqlConnection } from "./mysql-connection.js";
-import { MysqlDriver } from "./mysql-driver.js";
-import { admin, createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { describe, expect, it } from "vitest";
+import { useTestConnections } from "./test-support/test-connections.js";
+import { admin } from "./test-support/test-database.js";
 
-const driver = new MysqlDriver();
-let database: TestDatabase;
-const connections: MysqlConnection[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase("retort_my_cancel");
-}, 60_000);
-
-afterEach(async () => {
-  await Promise.all(connections.splice(0).map((connection) => connection.close()));
-});
-
-afterAll(async () => {
-  await database?.drop();
-});
-
-async function connect(): Promise<MysqlConnection> {
-  const connection = await driver.connect(database.url);
-  connections.push(connection);
-  return connection;
-}
+const suite = useTestConnections("retort_my_cancel");
+const connect = () => suite.connect();
 
 /** Waits until the session `threadId` is running a statement that starts with `text`, at most 5 s. */
 async function waitUntilRunning(threadId: number, text: string): Promise<void> {

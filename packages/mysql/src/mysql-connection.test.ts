@@ -1,32 +1,12 @@
 /** The connection against the real server (`RETORT_TEST_MYSQL_URL`, else the local MariaDB/MySQL). */
 import { type DatabaseError, parseDatabaseUrl, RetortError } from "@retort/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MysqlConnection } from "./mysql-connection.js";
+import { describe, expect, it } from "vitest";
 import { MysqlDialect } from "./mysql-dialect.js";
-import { MysqlDriver } from "./mysql-driver.js";
-import { createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { useTestConnections } from "./test-support/test-connections.js";
 
-const driver = new MysqlDriver();
-let database: TestDatabase;
-const connections: MysqlConnection[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase("retort_my_conn");
-}, 60_000);
-
-afterEach(async () => {
-  await Promise.all(connections.splice(0).map((connection) => connection.close()));
-});
-
-afterAll(async () => {
-  await database?.drop();
-});
-
-async function connect(): Promise<MysqlConnection> {
-  const connection = await driver.connect(database.url);
-  connections.push(connection);
-  return connection;
-}
+const suite = useTestConnections("retort_my_conn");
+const { driver } = suite;
+const connect = () => suite.connect();
 
 describe("MysqlConnection", () => {
   it("runs statements with ? parameters and counts the rows changed, matched rows included", async () => {
@@ -206,7 +186,7 @@ describe("MysqlConnection", () => {
   });
 
   it("reports a wrong password as such, masked", async () => {
-    const url = new URL(database.urlText);
+    const url = new URL(suite.database.urlText);
     url.username = "retort_nobody";
     url.password = "s3cret-pw";
     const error = await driver.connect(parseDatabaseUrl(url.toString())).catch((caught: unknown) => caught);

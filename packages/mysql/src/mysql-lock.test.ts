@@ -1,39 +1,22 @@
 /** The migration lock (GET_LOCK on a session of its own) against the real server. */
 import { LockLostError, LockTimeoutError } from "@retort/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MysqlConnection } from "./mysql-connection.js";
-import { MysqlDriver } from "./mysql-driver.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { lockName } from "./mysql-lock.js";
-import { admin, createTestDatabase, type TestDatabase } from "./test-support/test-database.js";
+import { useTestConnections } from "./test-support/test-connections.js";
+import { admin } from "./test-support/test-database.js";
 
-const driver = new MysqlDriver();
+const suite = useTestConnections("retort_my_lock");
+const connect = () => suite.connect();
 const KEY = ".alembic_version";
-let database: TestDatabase;
-const connections: MysqlConnection[] = [];
 const locks: { release(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase("retort_my_lock");
-}, 60_000);
 
 afterEach(async () => {
   await Promise.all(locks.splice(0).map((lock) => lock.release()));
-  await Promise.all(connections.splice(0).map((connection) => connection.close()));
 });
-
-afterAll(async () => {
-  await database?.drop();
-});
-
-async function connect(): Promise<MysqlConnection> {
-  const connection = await driver.connect(database.url);
-  connections.push(connection);
-  return connection;
-}
 
 async function holder(): Promise<number | null> {
   return admin(async (session) => {
-    const [rows] = await session.query("SELECT IS_USED_LOCK(?) AS id", [lockName(database.name, KEY)]);
+    const [rows] = await session.query("SELECT IS_USED_LOCK(?) AS id", [lockName(suite.database.name, KEY)]);
     const id = (rows as { id: number | null }[])[0]?.id;
     return id === null || id === undefined ? null : Number(id);
   });
@@ -78,10 +61,10 @@ describe("MysqlLock", () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(LockTimeoutError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain(
-      `Timed out after 300 ms waiting for the migration lock on database "${database.name}"`,
+      `Timed out after 300 ms waiting for the migration lock on database "${suite.database.name}"`,
     );
     // The version table named with its database when the key leaves the schema out.
-    const table = KEY.startsWith(".") ? `${database.name}${KEY}` : KEY;
+    const table = KEY.startsWith(".") ? `${suite.database.name}${KEY}` : KEY;
     expect((error as Error).message).toContain(`for "${table}")`);
     expect((error as Error).message).toContain(`held by connection ${id}`);
     expect((error as Error).message).toContain(`KILL ${id};`);
