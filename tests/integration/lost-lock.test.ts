@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresHarness, type TestDatabase } from "./dialects.js";
 import { DatabaseProbe } from "./support/database-probe.js";
 import { TestProject } from "./support/test-project.js";
+import { until } from "./support/until.js";
 
 /** Waits until `file` exists (the run's migration wrote it), at most `timeoutMs`. */
 async function waitForFile(file: string, timeoutMs = 30_000): Promise<void> {
@@ -24,15 +25,6 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
     return await fn(client);
   } finally {
     await client.end();
-  }
-}
-
-/** Polls `fn` until it returns true, at most `timeoutMs`. */
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(50);
   }
 }
 

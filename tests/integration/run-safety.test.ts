@@ -11,6 +11,7 @@ import {
 } from "./dialects.js";
 import { DatabaseProbe } from "./support/database-probe.js";
 import { TestProject } from "./support/test-project.js";
+import { until } from "./support/until.js";
 
 /**
  * A run never leaves the database lying: a migration that forgets `await`,
@@ -314,10 +315,12 @@ for (const harness of harnesses) {
         return { seen, closed: new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1))) };
       };
       const holder = output(project.spawn("upgrade", "head"));
-      await until(() => holder.seen.stderr.includes("STARTED"));
+      await until("the holding run starts its migration", () => holder.seen.stderr.includes("STARTED"));
       const waiterProcess = project.spawn("upgrade", "head");
       const waiter = output(waiterProcess);
-      await until(() => waiter.seen.stderr.includes("Waiting for the migration lock held by"));
+      await until("the second run waits for the lock", () =>
+        waiter.seen.stderr.includes("Waiting for the migration lock held by"),
+      );
       const interrupted = performance.now();
       waiterProcess.kill("SIGINT");
       expect(await waiter.closed).toBe(130);
@@ -649,13 +652,4 @@ async function postgresTwoRevisions(upgrade: readonly string[]) {
   project.addRevision({ id: "a1", down: null });
   project.addRevision({ id: "b2", down: "a1", upgrade: upgrade.join("\n") });
   return { database, project, probe };
-}
-
-/** Resolves once `condition()` holds (checked every 20 ms), or fails after 20 s. */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = performance.now() + 20_000;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error("timed out waiting for the condition");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -4,7 +4,7 @@ import { CommandError, DatabaseError, ParameterMismatchError } from "@retort/cor
 import type mysql from "mysql2/promise";
 import type { MysqlFlavor } from "./mysql-dialect.js";
 import { describeError, maskSecrets, serverError, toDatabaseError } from "./mysql-errors.js";
-import { describeLockHolder, findLockHolder, lockName, MysqlLock } from "./mysql-lock.js";
+import { describeLockHolder, findLockHolder, killQuery, lockName, MysqlLock } from "./mysql-lock.js";
 import { queryWithParameters, SERVER_STATUS_NO_BACKSLASH_ESCAPES } from "./mysql-parameters.js";
 import { toMysqlValue } from "./mysql-types.js";
 import type { MysqlConnectionConfig } from "./mysql-url.js";
@@ -186,14 +186,10 @@ export class MysqlConnection implements Connection {
     if (this.#running === 0 || this.#lost !== undefined || this.#closed !== undefined) return;
     const threadId = this.#session.threadId;
     if (typeof threadId !== "number") return;
-    const sql = `KILL QUERY ${threadId}`;
-    const canceller = await this.#options.open();
     try {
-      await canceller.query(sql);
+      await killQuery(this.#options.open, threadId);
     } catch (error) {
-      throw toDatabaseError(error, sql, this.#options.config.secrets, undefined, this.#flavor);
-    } finally {
-      await canceller.end().catch(() => canceller.destroy());
+      throw toDatabaseError(error, `KILL QUERY ${threadId}`, this.#options.config.secrets, undefined, this.#flavor);
     }
   }
 

@@ -136,7 +136,7 @@ export class MysqlLock implements LockHandle {
       if (options.signal?.aborted) throw new LockWaitAbortedError();
       // Interrupted while waiting (Ctrl-C): the wait is stopped on the server, as a statement's is by
       // cancel(), so the process can exit now.
-      const stopWaiting = () => void killQuery(options, Number(info.id)).catch(() => session.destroy());
+      const stopWaiting = () => void killQuery(options.open, Number(info.id)).catch(() => session.destroy());
       options.signal?.addEventListener("abort", stopWaiting, { once: true });
       let rows: unknown;
       try {
@@ -310,9 +310,13 @@ class LockWaitAbortedError extends Error {
   }
 }
 
-/** `KILL QUERY id` from a short-lived session of its own. */
-async function killQuery(options: MysqlLockOptions, id: number): Promise<void> {
-  const killer = await options.open();
+/**
+ * `KILL QUERY id` from a short-lived session of its own (`open`): ends the
+ * statement session `id` runs, or its wait (`GET_LOCK`), and leaves the
+ * session open.
+ */
+export async function killQuery(open: () => Promise<mysql.Connection>, id: number): Promise<void> {
+  const killer = await open();
   try {
     await killer.query(`KILL QUERY ${id}`);
   } finally {

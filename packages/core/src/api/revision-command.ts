@@ -11,8 +11,7 @@ import { renderRevisionFile } from "../script/render-revision.js";
 import { readRevisionHeader } from "../script/read-revision-header.js";
 import { runPostWriteHooks } from "../script/run-post-write-hooks.js";
 import type { RevisionHeader } from "../script/revision-header.js";
-import { optionNames } from "../schema/check-options.js";
-import { type CommandOptions, COMMAND_OPTIONS, commandOptions, Environment } from "./environment.js";
+import { type CommandOptions, commandOptions, Environment } from "./environment.js";
 import { generateBodies } from "../autogenerate/autogenerate-api.js";
 
 export interface RevisionOptions extends CommandOptions {
@@ -39,27 +38,11 @@ export interface RevisionOptions extends CommandOptions {
   readonly onHook?: (line: string) => void;
 }
 
+/** The options `merge` takes besides every command's: `revision`'s but the heads, `dependsOn` and `versionPath`. */
+const MERGE_OWN = ["message", "splice", "branchLabel", "revId", "autogenerate", "sql", "onWritten", "onHook"];
 /** `revision`'s options (`RevisionOptions`), checked by name. */
-const REVISION_OPTIONS = optionNames<RevisionOptions>({
-  ...Object.fromEntries(COMMAND_OPTIONS.list.map((key) => [key, true])),
-  message: true,
-  head: true,
-  splice: true,
-  branchLabel: true,
-  dependsOn: true,
-  revId: true,
-  versionPath: true,
-  autogenerate: true,
-  sql: true,
-  onWritten: true,
-  onHook: true,
-} as { readonly [K in keyof RevisionOptions]-?: true });
-/** `merge`'s: `revision`'s but the heads, `dependsOn` and `versionPath`. */
-const MERGE_OPTIONS = commandOptions(
-  ...REVISION_OPTIONS.list.filter(
-    (key) => !COMMAND_OPTIONS.keys.has(key) && !["head", "dependsOn", "versionPath"].includes(key),
-  ),
-);
+const REVISION_OPTIONS = commandOptions(...MERGE_OWN, "head", "dependsOn", "versionPath");
+const MERGE_OPTIONS = commandOptions(...MERGE_OWN);
 
 export interface RevisionResult {
   readonly revision: string;
