@@ -6,15 +6,25 @@ import { afterAll, describe, expect, it } from "vitest";
 import { importModule } from "../config/module-loader.js";
 import type { Operation } from "../operations/operation.js";
 import { Operations } from "../operations/operations.js";
-import { customType, date, dateTime, enumType, integer, string, text, time } from "../schema/column-type.js";
+import {
+  type ColumnType,
+  customType,
+  date,
+  dateTime,
+  enumType,
+  integer,
+  string,
+  text,
+  time,
+} from "../schema/column-type.js";
 import { currentTime, sql } from "../schema/sql-expression.js";
 import { column, foreignKey, index } from "../schema/table-elements.js";
 import { table } from "../schema/table.js";
 import { renderRevisionFile } from "../script/render-revision.js";
 import { renderPlan } from "./autogenerate-api.js";
-import { planMigration } from "./plan-migration.js";
+import { type PlanStep, planMigration } from "./plan-migration.js";
 import { renderBody, renderImports, renderType } from "./render-operations.js";
-import type { SchemaDiff } from "./schema-diff.js";
+import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
 
 const sqlite = { name: "sqlite", capabilities: { alterInPlace: false } } as const;
 const postgres = { name: "postgresql", capabilities: { alterInPlace: true } } as const;
@@ -430,5 +440,197 @@ describe("planMigration: what a dropped table's downgrade recreates", () => {
     expect(renderBody(plan.downgrade).code).toContain(
       'await op.createIndex("ix_docs_body", "docs", ["body"], { postgresql: { using: "gin" } });',
     );
+  });
+});
+
+describe("planMigration: a change to or from a PostgreSQL enum type", () => {
+  const feeling = enumType("feeling", ["sad", "ok"]);
+  const mood2 = enumType("mood2", ["sad", "ok", "glad"]);
+  const change = (from: ColumnType, to: ColumnType, more: Partial<ExistingColumn> = {}, schema?: string) => {
+    const existing = { type: from, nullable: true, serverDefault: null, comment: null, ...more };
+    const at = schema === undefined ? {} : { schema };
+    return { kind: "modify_type", ...at, table: "people", column: "mood", existing, from, to } as const;
+  };
+  const rendered = (steps: readonly PlanStep[]) =>
+    renderBody(steps)
+      .code.split("\n")
+      .filter((line) => !line.startsWith("// ###"));
+
+  it("to another enum: USING through text both ways, the existing type written as the enum", () => {
+    const plan = planMigration(
+      [
+        { kind: "add_enum", name: "mood2", values: mood2.values },
+        change(feeling, mood2),
+        { kind: "remove_enum", name: "feeling", values: feeling.values },
+      ],
+      { alterInPlace: true, dialect: "postgresql" },
+    );
+    expect(rendered(plan.upgrade)).toEqual([
+      'await op.alterColumn("people", "mood", { type: enumType("mood2", ["sad", "ok", "glad"]), existingType: enumType("feeling", ["sad", "ok"]), existingNullable: true, postgresql: { using: "\\"mood\\"::text::\\"mood2\\"" } });',
+      'await op.execute("DROP TYPE IF EXISTS \\"feeling\\"");',
+    ]);
+    expect(rendered(plan.downgrade)).toEqual([
+      'await op.alterColumn("people", "mood", { type: enumType("feeling", ["sad", "ok"]), existingType: enumType("mood2", ["sad", "ok", "glad"]), existingNullable: true, postgresql: { using: "\\"mood\\"::text::\\"feeling\\"" } });',
+      'await op.execute("DROP TYPE IF EXISTS \\"mood2\\"");',
+    ]);
+  });
+
+  it("a type the database has is named, and still cast to; an enum of another schema is qualified", () => {
+    const kept = planMigration([change(feeling, mood2)], { alterInPlace: true, dialect: "postgresql" });
+    expect(kept.upgrade).toEqual([
+      {
+        kind: "alterColumn",
+        table: "people",
+        column: "mood",
+        type: customType('"mood2"'),
+        existingType: feeling,
+        existingNullable: true,
+        dialectOptions: { postgresql: { using: '"mood"::text::"mood2"' } },
+      },
+    ]);
+    const inApp = enumType("mood2", ["ok"], { inheritSchema: true });
+    const other = enumType("tone", ["ok"], { schema: "types" });
+    const odd = planMigration(
+      [change(text(), inApp, {}, "app"), { ...change(inApp, other, {}, "app"), column: 'the "mood"' }],
+      {
+        alterInPlace: true,
+        dialect: "postgresql",
+      },
+    );
+    expect(odd.upgrade.map((step) => (step as { dialectOptions?: unknown }).dialectOptions)).toEqual([
+      { postgresql: { using: '"mood"::text::"app"."mood2"' } },
+      { postgresql: { using: '"the ""mood"""::text::"types"."tone"' } },
+    ]);
+  });
+
+  it("text or varchar to an enum casts going up; an enum to text needs no cast going down", () => {
+    for (const from of [text(), string(20)]) {
+      const plan = planMigration([change(from, mood2)], { alterInPlace: true, dialect: "postgresql" });
+      expect(plan.upgrade[0]).toMatchObject({
+        type: customType('"mood2"'),
+        dialectOptions: { postgresql: { using: '"mood"::text::"mood2"' } },
+      });
+      expect(plan.downgrade).toEqual([
+        {
+          kind: "alterColumn",
+          table: "people",
+          column: "mood",
+          type: from,
+          existingType: mood2,
+          existingNullable: true,
+        },
+      ]);
+    }
+    // Neither way between two types that are not enums.
+    const plain = planMigration([change(string(20), text())], { alterInPlace: true, dialect: "postgresql" });
+    expect([...plain.upgrade, ...plain.downgrade].some((step) => "dialectOptions" in step)).toBe(false);
+  });
+
+  it("a server default is dropped before the type change and set again by it, both ways", () => {
+    const plan = planMigration(
+      [
+        change(feeling, mood2, { serverDefault: sql`'ok'` }),
+        { kind: "remove_enum", name: "feeling", values: feeling.values },
+      ],
+      { alterInPlace: true, dialect: "postgresql" },
+    );
+    const comment = {
+      kind: "comment",
+      text: "PostgreSQL cannot cast the default of mood to the new type: it is dropped before the type change and set again after it",
+    };
+    expect(plan.upgrade).toEqual([
+      comment,
+      {
+        kind: "alterColumn",
+        table: "people",
+        column: "mood",
+        serverDefault: null,
+        existingType: feeling,
+        existingNullable: true,
+      },
+      {
+        kind: "alterColumn",
+        table: "people",
+        column: "mood",
+        type: customType('"mood2"'),
+        serverDefault: sql`'ok'`,
+        existingType: feeling,
+        existingNullable: true,
+        dialectOptions: { postgresql: { using: '"mood"::text::"mood2"' } },
+      },
+      { kind: "execute", sql: 'DROP TYPE IF EXISTS "feeling"' },
+    ]);
+    // Going down, the type change creates "feeling" again (its CREATE TYPE), after the default is dropped.
+    expect(plan.downgrade).toEqual([
+      comment,
+      {
+        kind: "alterColumn",
+        table: "people",
+        column: "mood",
+        serverDefault: null,
+        existingType: mood2,
+        existingNullable: true,
+      },
+      {
+        kind: "alterColumn",
+        table: "people",
+        column: "mood",
+        type: feeling,
+        serverDefault: sql`'ok'`,
+        existingType: mood2,
+        existingNullable: true,
+        dialectOptions: { postgresql: { using: '"mood"::text::"feeling"' } },
+      },
+    ]);
+  });
+
+  it("a changed default with the type: the new one is set after the change, the old one comes back going down", () => {
+    const existing = { type: string(20), nullable: true, serverDefault: "sad", comment: null };
+    const plan = planMigration(
+      [
+        { kind: "modify_type", table: "people", column: "mood", existing, from: string(20), to: mood2 },
+        { kind: "modify_default", table: "people", column: "mood", existing, from: "sad", to: null },
+      ],
+      { alterInPlace: true, dialect: "postgresql" },
+    );
+    const alters = (steps: readonly PlanStep[]) => steps.filter((step) => step.kind === "alterColumn");
+    expect(
+      alters(plan.upgrade).map(({ serverDefault, existingServerDefault }) => ({
+        serverDefault,
+        existingServerDefault,
+      })),
+    ).toEqual([
+      { serverDefault: null, existingServerDefault: undefined },
+      { serverDefault: undefined, existingServerDefault: undefined },
+    ]);
+    // Going down the column has no default to move: the enum's cast only, then the old default.
+    expect(alters(plan.downgrade)).toEqual([
+      {
+        kind: "alterColumn",
+        table: "people",
+        column: "mood",
+        type: string(20),
+        serverDefault: "sad",
+        existingType: mood2,
+        existingNullable: true,
+      },
+    ]);
+  });
+
+  it("other databases get the change as it was: no USING, the default left in place", () => {
+    for (const dialect of ["mysql", "sqlite"]) {
+      const plan = planMigration([change(feeling, mood2, { serverDefault: "ok" })], { alterInPlace: true, dialect });
+      expect(plan.upgrade).toEqual([
+        {
+          kind: "alterColumn",
+          table: "people",
+          column: "mood",
+          type: mood2,
+          existingType: feeling,
+          existingNullable: true,
+          existingServerDefault: "ok",
+        },
+      ]);
+    }
   });
 });
