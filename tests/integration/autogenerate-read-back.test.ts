@@ -61,11 +61,18 @@ for (const harness of harnesses.filter((candidate) => candidate.name === "postgr
  * as `<>`, `LIKE` as `~~`, `IN (...)` as `= ANY (ARRAY[...])`, `NOT IN`
  * as `<> ALL (ARRAY[...])`, `BETWEEN` as `>= AND <=`, `-1` as
  * `'-1'::integer`, `SIMILAR TO` as `~ similar_to_escape(...)`, a row's
- * `IN` member by member. Declared as written, they compare clean with what
- * the server keeps; a changed condition, or the same comparisons grouped
- * otherwise, is still a change.
+ * `IN` member by member; parentheses inside a comparison come back where
+ * the operators need them (`(a * 2) > 10`, `((a + 1) * 2) > 0`). Declared
+ * as written, they compare clean with what the server keeps; a changed
+ * condition, or the same comparisons or operands grouped otherwise, is
+ * still a change.
  */
-const CONDITIONS = (name: string, upper: number, grouping = "a = 1 AND (a = 2 OR d = 'q')") => `
+const CONDITIONS = (
+  name: string,
+  upper: number,
+  grouping = "a = 1 AND (a = 2 OR d = 'q')",
+  arithmetic = "(a * 2) > 10 AND (a + length(d)) * 2 > 0 AND a - (a - 1) > 0",
+) => `
 import { column, index, integer, sql, string, table, text } from "@retort/core";
 
 export const rows = table(
@@ -85,6 +92,7 @@ export const rows = table(
   index("ix_rows_similar", ["a"], { where: sql\`d SIMILAR TO 'a!%' ESCAPE '!' OR c NOT SIMILAR TO 'b%'\` }),
   index("ix_rows_row_in", ["a"], { where: sql\`(a, c) IN ((1, 'x'), (2, 'y')) AND (a, d) NOT IN ((3, 'z'))\` }),
   index("ix_rows_grouped", ["a"], { where: sql\`${grouping}\` }),
+  index("ix_rows_arithmetic", ["a"], { where: sql\`${arithmetic}\` }),
 );
 `;
 
@@ -111,14 +119,22 @@ for (const harness of harnesses.filter((candidate) => candidate.name === "postgr
 
     it("still sees a changed condition", () => {
       const { project } = suite;
-      project.write("schema.ts", CONDITIONS("y", 6, "(a = 1 AND a = 2) OR d = 'q'"));
+      project.write(
+        "schema.ts",
+        CONDITIONS(
+          "y",
+          6,
+          "(a = 1 AND a = 2) OR d = 'q'",
+          "(a * 2) > 10 AND a + length(d) * 2 > 0 AND a - (a - 1) > 0",
+        ),
+      );
       const check = project.run("check");
       expect(check.status).toBe(1);
       const changed = check.stdout
         .split("\n")
         .filter((line) => line.startsWith("('remove_index'"))
         .map((line) => /'(ix_rows_\w+)'/.exec(line)?.[1]);
-      expect(changed.sort()).toEqual(["ix_rows_between", "ix_rows_grouped", "ix_rows_ne"]);
+      expect(changed.sort()).toEqual(["ix_rows_arithmetic", "ix_rows_between", "ix_rows_grouped", "ix_rows_ne"]);
       expect(check.stdout).toContain("('add_index', None, 'rows', 'ix_rows_ne', ['a'], where sql`d != 'y'`)");
     });
   });

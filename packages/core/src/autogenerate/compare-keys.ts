@@ -53,8 +53,8 @@ export function sameIndex(declared: IndexDefinition, reflected: IndexDefinition)
 /**
  * A partial index's condition in one spelling (see `conditionText`):
  * PostgreSQL gives `(code::text = 'x'::text) AND (owner <> ALL
- * (ARRAY[1, 2]))` back for `code = 'x' AND owner NOT IN (1, 2)`. (A
- * change of grouping alone is therefore not seen.)
+ * (ARRAY[1, 2]))` back for `code = 'x' AND owner NOT IN (1, 2)`; a
+ * change of grouping against precedence is seen.
  */
 function whereText(where: IndexDefinition["where"]): string | undefined {
   if (where === undefined) return undefined;

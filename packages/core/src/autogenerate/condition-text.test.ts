@@ -60,9 +60,64 @@ const REWRITTEN: [string, string][] = [
   ["NOT a = 1 AND b", "NOT a = 1 AND b"],
 ];
 
+/**
+ * Conditions with parentheses inside a comparison, and what PostgreSQL 15
+ * gives back for them, pretty-printed (`pg_get_expr(indpred, indrelid,
+ * true)`, as Retort reads them) and not (a pair around every operator), on
+ * columns `a int, b int, d text, n numeric`.
+ */
+const GROUPED: [string, string, string][] = [
+  ["(a + b) > 0", "(a + b) > 0", "((a + b) > 0)"],
+  ["(price * 2) > 10", "(price * 2) > 10", "((price * 2) > 10)"],
+  ["a + b * 2 > 0", "(a + b * 2) > 0", "((a + (b * 2)) > 0)"],
+  ["(a + b) * 2 > 0", "((a + b) * 2) > 0", "(((a + b) * 2) > 0)"],
+  ["a - (b - 1) > 0", "(a - (b - 1)) > 0", "((a - (b - 1)) > 0)"],
+  ["(a - b) - 1 > 0", "(a - b - 1) > 0", "(((a - b) - 1) > 0)"],
+  ["d || 'x' LIKE 'a' || d", "(d || 'x'::text) ~~ ('a'::text || d)", "((d || 'x'::text) ~~ ('a'::text || d))"],
+  ["-a > 0 AND abs(a - 1) < 5", "(- a) > 0 AND abs(a - 1) < 5", "(((- a) > 0) AND (abs((a - 1)) < 5))"],
+  ["(a + b) IS NOT NULL", "(a + b) IS NOT NULL", "((a + b) IS NOT NULL)"],
+  ["a>-1", "a > '-1'::integer", "(a > '-1'::integer)"],
+  [
+    "a * (b + 1) BETWEEN 1 AND (b + 2) * 3",
+    "(a * (b + 1)) >= 1 AND (a * (b + 1)) <= ((b + 2) * 3)",
+    "(((a * (b + 1)) >= 1) AND ((a * (b + 1)) <= ((b + 2) * 3)))",
+  ],
+  [
+    "- (a + b) < 2 ^ (b + 1)",
+    "(- (a + b))::double precision < (2::double precision ^ (b + 1)::double precision)",
+    "(((- (a + b)))::double precision < ((2)::double precision ^ ((b + 1))::double precision))",
+  ],
+  ["n > (a + 1) / 2.0", "n > ((a + 1)::numeric / 2.0)", "(n > (((a + 1))::numeric / 2.0))"],
+  [
+    "a % 2 = 0 AND (d COLLATE \"C\") > 'a'",
+    "(a % 2) = 0 AND (d COLLATE \"C\") > 'a'::text",
+    "(((a % 2) = 0) AND ((d COLLATE \"C\") > 'a'::text))",
+  ],
+];
+
 describe("conditionText", () => {
   it.each(REWRITTEN)("%s is what PostgreSQL gives back: %s", (declared, stored) => {
     expect(conditionText(declared)).toBe(conditionText(stored));
+  });
+
+  it.each(GROUPED)("%s is what PostgreSQL gives back: %s (%s)", (declared, pretty, plain) => {
+    expect(conditionText(pretty)).toBe(conditionText(declared));
+    expect(conditionText(plain)).toBe(conditionText(declared));
+  });
+
+  it.each([
+    ["(a + 1) * 2 > 0", "(a + 1 * 2) > 0"],
+    ["a + 1 * 2 > 0", "((a + 1) * 2) > 0"],
+    ["(price * 2) > 10", "(price * (2 > 10))"],
+    ["a - (b - 1) > 0", "(a - b - 1) > 0"],
+    ["(a - b) - 1 > 0", "(a - (b - 1)) > 0"],
+    ["2 ^ (b + 1) > a", "(2 ^ b + 1) > a"],
+    ["abs(a - 1) * 2 < 5", "abs(a - (1 * 2)) < 5"],
+    ["d || 'x' LIKE 'a' || d", "((d || 'x'::text) ~~ 'a'::text) || d"],
+    ["-(a + b) > 0", "(- a + b) > 0"],
+    ["(a > 0) = b", "a > (0 = b)"],
+  ])("%s is another condition than %s", (declared, stored) => {
+    expect(conditionText(declared)).not.toBe(conditionText(stored));
   });
 
   it.each([
@@ -98,9 +153,12 @@ describe("conditionText", () => {
     expect(conditionText("(((a = 1) AND (n = (2)::numeric)) OR (n = (3)::numeric))")).toBe(
       conditionText("a = 1 AND n = 2::numeric OR n = 3::numeric"),
     );
-    expect(conditionText("lower(d) = f(a, (b))")).toBe("lower d = f a , b");
+    expect(conditionText("lower(d) = f(a, (b))")).toBe("lower ( d ) = f ( a , b )");
     // A call's arguments are not a row, even when the call is compared with one.
-    expect(conditionText('"My F"(a, b) = (1, 2)')).toBe('"my f" a , b = 1 , 2');
+    expect(conditionText('"My F"(a, b) = (1, 2)')).toBe('"my f" ( a , b ) = ( 1 , 2 )');
+    // Inside a comparison, only the parentheses that group against precedence.
+    expect(conditionText("((price * 2) > 10)")).toBe("price * 2 > 10");
+    expect(conditionText("(((a + b) * 2) > 0)")).toBe("( a + b ) * 2 > 0");
     expect(conditionText("\"code\" = 'x'")).toBe("code = 'x'");
   });
 
