@@ -314,6 +314,57 @@ describe("identity added by alterColumn", () => {
   });
 });
 
+describe("names past 63 bytes", () => {
+  const longIndex = "ix_items_a_this_is_a_very_long_index_name_that_goes_past_the_limit";
+  const accented = `ix_items_${"é".repeat(30)}`; // 39 characters, 69 bytes
+  const longUnique = "uq_items_b_this_is_a_very_long_unique_name_that_goes_past_the_limit";
+  const longCheck = `ck_items_${"ä".repeat(28)}_positive`; // 46 characters, 74 bytes
+  const items = table(
+    "items",
+    column("id", integer(), { primaryKey: true }),
+    column("a", integer()),
+    column("b", integer()),
+    index(longIndex, ["a"]),
+    index(accented, ["b"]),
+    unique(["b"], { name: longUnique }),
+    check(sql`a > 0`, { name: longCheck }),
+  );
+
+  it("cuts a name as the server does, at 63 bytes of UTF-8 and before a character that does not fit", () => {
+    expect(introspector.indexName("ix_short", false)).toBe("ix_short");
+    expect(introspector.indexName(longIndex, false)).toBe(longIndex.slice(0, 63));
+    // 9 ASCII bytes, then 27 two-byte characters (54 bytes): 63; the 28th would make 65.
+    expect(introspector.indexName(accented, false)).toBe(`ix_items_${"é".repeat(27)}`);
+    expect(introspector.indexName(`${"x".repeat(62)}é`, false)).toBe("x".repeat(62));
+    expect(introspector.indexName(`ix_${"€".repeat(21)}`, false)).toBe(`ix_${"€".repeat(20)}`);
+  });
+
+  it("compares declared names with the ones the server truncated: no difference, and a warning for each", async () => {
+    // Created as another tool would (Retort refuses such names), and truncated by the server.
+    await connection.execute(
+      `CREATE TABLE items (id integer PRIMARY KEY, a integer, b integer, CONSTRAINT "${longUnique}" UNIQUE (b), CONSTRAINT "${longCheck}" CHECK (a > 0))`,
+    );
+    await connection.execute(`CREATE INDEX "${longIndex}" ON items (a)`);
+    await connection.execute(`CREATE INDEX "${accented}" ON items (b)`);
+    const reflected = await reflect("items");
+    expect(reflected.indexes.map((item) => item.name).sort()).toEqual(
+      [longIndex.slice(0, 63), `ix_items_${"é".repeat(27)}`].sort(),
+    );
+    const warnings: string[] = [];
+    const diffs = compareSchemas(
+      { tables: [items] },
+      { tables: [reflected], enums: [] },
+      { dialect, onWarning: (message) => warnings.push(message) },
+    );
+    expect(diffs).toEqual([]);
+    expect(warnings).toHaveLength(4);
+    expect(warnings).toContainEqual(expect.stringContaining(`index "${accented}" on table "items"`));
+    expect(warnings).toContainEqual(expect.stringContaining(`compared as "ix_items_${"é".repeat(27)}"`));
+    expect(warnings).toContainEqual(expect.stringContaining(`unique constraint "${longUnique}"`));
+    expect(warnings).toContainEqual(expect.stringContaining(`CHECK constraint "${longCheck}"`));
+  });
+});
+
 describe("constraints, indexes, enums, identity", () => {
   it("reads named and unnamed primary keys, uniques, foreign keys with actions and deferrable, named checks", async () => {
     await create("p", column("a", integer()), column("b", integer()), primaryKey(["a", "b"], { name: "pk_p" }));

@@ -164,10 +164,16 @@ export class PostgresIntrospector implements DatabaseIntrospector {
     return comparablePostgresType(key, side);
   }
 
-  /** Names past 63 bytes as PostgreSQL keeps them: a generated one shortened as the compiler does, a declared one cut. */
+  /**
+   * Names past 63 bytes as PostgreSQL keeps them: a generated one shortened
+   * as the compiler does (past 63 characters, as SQLAlchemy), and any name
+   * still longer than 63 bytes cut there, counting UTF-8 bytes, before the
+   * character that would not fit whole (`truncate_identifier`).
+   */
   indexName(name: string, generated: boolean): string {
-    if (name.length <= MAX_IDENTIFIER_BYTES || [...name].length <= MAX_IDENTIFIER_BYTES) return name;
-    return generated ? conventionName(name) : [...name].slice(0, MAX_IDENTIFIER_BYTES).join("");
+    // A UTF-16 unit is at most 3 bytes in UTF-8: a short name needs no count.
+    if (name.length * 3 <= MAX_IDENTIFIER_BYTES) return name;
+    return truncatedIdentifier(generated ? conventionName(name) : name);
   }
 }
 
@@ -379,4 +385,25 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
     else group.push(row);
   }
   return groups;
+}
+
+/**
+ * A name as PostgreSQL keeps it: its first 63 bytes of UTF-8, cut before a
+ * character that does not fit whole (`truncate_identifier` with
+ * `pg_mbcliplen`).
+ *
+ * ```ts
+ * truncatedIdentifier("ix_" + "é".repeat(40)); // "ix_" and 30 "é": 63 bytes
+ * ```
+ */
+export function truncatedIdentifier(name: string): string {
+  if (Buffer.byteLength(name, "utf8") <= MAX_IDENTIFIER_BYTES) return name;
+  let bytes = 0;
+  let kept = "";
+  for (const character of name) {
+    bytes += Buffer.byteLength(character, "utf8");
+    if (bytes > MAX_IDENTIFIER_BYTES) break;
+    kept += character;
+  }
+  return kept;
 }

@@ -16,7 +16,10 @@ export const checkCommand: Command = {
   positionals: [0, 0],
   async run(context) {
     const { config, options } = await context.project();
-    const result = await checkSchema(config, options);
+    const result = await checkSchema(config, {
+      ...options,
+      onWarning: (message) => context.reporter.warning(message),
+    });
     const json = context.parsed.flags.has("json");
     if (json) {
       const data = result.diffs.map((diff, index) => ({ description: result.lines[index], ...diff }));

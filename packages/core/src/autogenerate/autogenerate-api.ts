@@ -63,6 +63,7 @@ export async function compareDatabase(environment: Environment): Promise<SchemaC
       compareServerDefault: config.compareServerDefault,
       ...(config.includeObject ? { includeObject: config.includeObject } : {}),
       ...(config.includeName ? { includeName: config.includeName } : {}),
+      ...(environment.options.onWarning ? { onWarning: environment.options.onWarning } : {}),
     });
     const lines = diffs.map((diff) => describeDiff(diff, dialectTypeText(dialect)));
     return { diffs, lines, dialect };

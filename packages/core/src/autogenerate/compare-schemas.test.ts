@@ -201,6 +201,49 @@ describe("compareSchemas: type synonyms", () => {
     expect(lines([indexed], kept)).toHaveLength(4);
   });
 
+  it("compares index, UNIQUE and CHECK names as the database keeps them, and warns of a declared one it cuts", () => {
+    const declared = table(
+      "t",
+      column("c", integer(), { index: true }),
+      column("d", integer()),
+      index("ix_declared_long", ["c"]),
+      unique(["d"], { name: "uq_declared_long" }),
+      check(sql`d > 0`, { name: "ck_declared_long" }),
+    );
+    const kept = live(
+      reflected(
+        table(
+          "t",
+          column("c", integer()),
+          column("d", integer()),
+          index("ix_t_c_gen", ["c"]),
+          index("ix_declare", ["c"]),
+          unique(["d"], { name: "uq_declare" }),
+          check(sql`d > 0`, { name: "ck_declare" }),
+        ),
+      ),
+    );
+    const warnings: string[] = [];
+    expect(lines([declared], kept, { dialect: tiny, onWarning: (message) => warnings.push(message) })).toEqual([]);
+    // The generated ix_t_c is shortened by design: no warning for it.
+    expect(warnings).toEqual([
+      'The index "ix_declared_long" on table "t" has a name longer than the database keeps: it is compared as "ix_declare", the name the database gives it. Declare it as "ix_declare" (or a shorter name).',
+      'The unique constraint "uq_declared_long" on table "t" has a name longer than the database keeps: it is compared as "uq_declare", the name the database gives it. Declare it as "uq_declare" (or a shorter name).',
+      'The CHECK constraint "ck_declared_long" on table "t" has a name longer than the database keeps: it is compared as "ck_declare", the name the database gives it. Declare it as "ck_declare" (or a shorter name).',
+    ]);
+    // Without the dialect's fact, the names differ.
+    expect(lines([declared], kept)).toEqual([
+      "('remove_index', None, 't', 'ix_t_c_gen', ['c'])",
+      "('remove_index', None, 't', 'ix_declare', ['c'])",
+      "('remove_constraint', None, 't', 'uq_declare', unique ['d'])",
+      "('remove_constraint', None, 't', 'ck_declare', check sql`d > 0`)",
+      "('add_index', None, 't', 'ix_t_c', ['c'])",
+      "('add_index', None, 't', 'ix_declared_long', ['c'])",
+      "('add_constraint', None, 't', 'uq_declared_long', unique ['d'])",
+      "('add_constraint', None, 't', 'ck_declared_long', check sql`d > 0`)",
+    ]);
+  });
+
   it("compareType: false sees no type change; a function decides, undefined falls back", () => {
     const database = live(reflected(table("t", column("c", string(10)))));
     const declared = [table("t", column("c", text()))];

@@ -50,6 +50,12 @@ export interface CompareOptions {
   readonly compareServerDefault?: boolean | CompareHook;
   readonly includeObject?: IncludeObjectHook;
   readonly includeName?: IncludeNameHook;
+  /**
+   * Told of each declared name the database would not keep as written (an
+   * index or constraint name past PostgreSQL's 63 bytes): it is compared
+   * as the database keeps it.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface NormalTable {
@@ -253,7 +259,11 @@ function compareTable(
     table_name: tableName,
     schema_qualified_table_name: schema === undefined ? tableName : `${schema}.${tableName}`,
   };
-  const declared = withDatabaseNames(normalizeTable(declaredTable), options.dialect.introspector?.indexName);
+  const declared = withDatabaseNames(
+    normalizeTable(declaredTable),
+    options.dialect.introspector?.indexName,
+    options.onWarning,
+  );
   const reflected = normalizeTable(reflectedTable);
   const reflectedColumns = new Map(
     reflected.columns
@@ -447,13 +457,17 @@ function compareTable(
 }
 
 /**
- * Index names as the database keeps them (the introspector's `indexName`):
- * on PostgreSQL a generated `ix_<table>_<column>` longer than 63 characters
- * is shortened as the compiler does, a declared one is cut at 63.
+ * Index and constraint names as the database keeps them (the
+ * introspector's `indexName`): on PostgreSQL a generated
+ * `ix_<table>_<column>` longer than 63 characters is shortened as the
+ * compiler does, and any name past 63 bytes is cut there, as the server
+ * cuts it. A declared name that is cut is compared cut, and `warn` told.
+ * Foreign keys are matched by what they are, not by name.
  */
 function withDatabaseNames(
   table: NormalTable,
   indexName: ((name: string, generated: boolean) => string) | undefined,
+  warn: ((message: string) => void) | undefined,
 ): NormalTable {
   if (indexName === undefined) return table;
   const generated = new Set(
@@ -461,9 +475,25 @@ function withDatabaseNames(
       .filter((column) => column.options.index)
       .map((column) => defaultIndexName(table.table.name, table.table.options.schema, column.name)),
   );
+  const kept = (what: string, name: string, isGenerated = false): string => {
+    const result = indexName(name, isGenerated);
+    if (result !== name && !isGenerated) {
+      const schema = table.table.options.schema;
+      const on = schema === undefined ? table.table.name : `${schema}.${table.table.name}`;
+      warn?.(
+        `The ${what} "${name}" on table "${on}" has a name longer than the database keeps: it is compared as ` +
+          `"${result}", the name the database gives it. Declare it as "${result}" (or a shorter name).`,
+      );
+    }
+    return result;
+  };
   return {
     ...table,
-    indexes: table.indexes.map((index) => ({ ...index, name: indexName(index.name, generated.has(index.name)) })),
+    indexes: table.indexes.map((index) => ({ ...index, name: kept("index", index.name, generated.has(index.name)) })),
+    uniques: table.uniques.map((unique) =>
+      unique.name === undefined ? unique : { ...unique, name: kept("unique constraint", unique.name) },
+    ),
+    checks: table.checks.map((check) => ({ ...check, name: kept("CHECK constraint", check.name) })),
   };
 }
 

@@ -128,8 +128,9 @@ export interface DatabaseIntrospector {
    */
   readonly integerPrimaryKeyAlias?: boolean;
   /**
-   * The name the database keeps for a declared index name: PostgreSQL cuts
-   * names at 63 bytes, and the compiler shortens a generated one
+   * The name the database keeps for a declared index name, and for a
+   * declared UNIQUE or CHECK constraint's (`generated` false): PostgreSQL
+   * cuts names at 63 bytes, and the compiler shortens a generated one
    * (`generated`: `ix_<table>_<column>`) with a hash. Without it, names are
    * kept as written.
    */
