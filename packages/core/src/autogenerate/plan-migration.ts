@@ -1,7 +1,6 @@
 import type { BatchStep } from "../operations/batch-operation.js";
-import type { AlterColumnOperation, Operation } from "../operations/operation.js";
+import type { Operation } from "../operations/operation.js";
 import { reverseOperation } from "../operations/reverse-operation.js";
-import { type ColumnType, enumSchemaOf } from "../schema/column-type.js";
 import type { ColumnDefinition, ColumnOptions, IndexDefinition } from "../schema/table-elements.js";
 import type { TableDefinition } from "../schema/table.js";
 import { normalizeTable } from "./compare-schemas.js";
@@ -15,7 +14,8 @@ import {
   qualified,
   sqlLiteral,
 } from "./plan-enums.js";
-import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
+import type { SchemaDiff } from "./schema-diff.js";
+import { alterPair } from "./plan-column-change.js";
 import { UNNAMED_FOREIGN_KEY_CONVENTION } from "./naming-convention.js";
 
 /** A line of explanation in a generated migration (a rename that cannot be seen, an irreversible change). */
@@ -264,116 +264,6 @@ function pairFor(
  */
 function reverseOf(operation: Operation, fallback: Operation): Operation {
   return reverseOperation(operation) ?? fallback;
-}
-
-function alterPair(group: readonly SchemaDiff[], dialect: string): { up: PlanStep[]; down: PlanStep[] } {
-  const first = group[0] as Extract<SchemaDiff, { kind: "modify_type" }>;
-  const existing = first.existing;
-  const up: Record<string, unknown> = {};
-  const down: Record<string, unknown> = {};
-  for (const diff of group) {
-    if (diff.kind === "modify_type") [up.type, down.type] = [diff.to, diff.from];
-    if (diff.kind === "modify_nullable") [up.nullable, down.nullable] = [diff.to, diff.from];
-    if (diff.kind === "modify_default") [up.serverDefault, down.serverDefault] = [diff.to, diff.from];
-    if (diff.kind === "modify_comment") [up.comment, down.comment] = [diff.to, diff.from];
-  }
-  const before: ColumnState = existing;
-  const after: ColumnState = {
-    type: (up.type ?? existing.type) as ColumnType,
-    nullable: (up.nullable ?? existing.nullable) as boolean,
-    serverDefault: ("serverDefault" in up ? up.serverDefault : existing.serverDefault) as ColumnState["serverDefault"],
-    comment: ("comment" in up ? up.comment : existing.comment) as string | null,
-    ...(existing.autoincrement === true ? { autoincrement: true as const } : {}),
-  };
-  return {
-    up: alterSteps(first, up, before, after, dialect),
-    down: alterSteps(first, down, after, before, dialect),
-  };
-}
-
-/** A column's type, nullability, default and comment, before or after an `alterColumn`. */
-type ColumnState = ExistingColumn;
-
-/**
- * The `alterColumn` that takes a column from `from` to `to` (`changes`:
- * what it sets), with the existing values it does not change. On
- * PostgreSQL a change to an enum type has no cast the server applies by
- * itself (from another enum, from text or varchar): the type change gets
- * `USING "column"::text::"type"`. The server cannot cast the column's
- * default to or from an enum either (`default for column cannot be cast
- * automatically`, and an enum's default left on a text column keeps the
- * old type from being dropped): that default is dropped by an
- * `alterColumn` of its own first, and set again by the type change.
- */
-function alterSteps(
-  first: Extract<SchemaDiff, { kind: `modify_${string}` }>,
-  changes: Record<string, unknown>,
-  from: ColumnState,
-  to: ColumnState,
-  dialect: string,
-): PlanStep[] {
-  const at = first.schema === undefined ? {} : { schema: first.schema };
-  const target = { kind: "alterColumn", table: first.table, column: first.column } as const;
-  const existingNullable = "nullable" in changes ? {} : { existingNullable: from.nullable };
-  // MySQL's MODIFY rewrites the whole column: AUTO_INCREMENT is kept only when it is said (as Alembic's autogenerate does).
-  const autoincrement = from.autoincrement === true ? { existingAutoincrement: true } : {};
-  const type = changes.type as ColumnType | undefined;
-  const using = dialect === "postgresql" && type !== undefined ? postgresUsing(first, from.type, type) : undefined;
-  const moveDefault =
-    dialect === "postgresql" &&
-    type !== undefined &&
-    from.serverDefault !== null &&
-    (from.type.kind === "enum" || type.kind === "enum");
-  const steps: PlanStep[] = [];
-  if (moveDefault) {
-    steps.push(
-      {
-        kind: "comment",
-        text: `PostgreSQL cannot cast the default of ${first.column} to the new type: it is dropped before the type change and set again after it`,
-      },
-      { ...target, serverDefault: null, existingType: from.type, ...existingNullable, ...autoincrement, ...at },
-    );
-  }
-  const { serverDefault: _dropped, ...others } = changes;
-  // With the default moved, the type change sets the one the column ends with.
-  const set = moveDefault
-    ? { ...others, ...(to.serverDefault === null ? {} : { serverDefault: to.serverDefault }) }
-    : changes;
-  steps.push({
-    ...target,
-    ...set,
-    existingType: from.type,
-    ...existingNullable,
-    ...(moveDefault || "serverDefault" in changes || from.serverDefault === null
-      ? {}
-      : { existingServerDefault: from.serverDefault }),
-    ...("comment" in changes || from.comment === null ? {} : { existingComment: from.comment }),
-    ...autoincrement,
-    ...(using === undefined ? {} : { dialectOptions: { postgresql: { using } } }),
-    ...at,
-  } as AlterColumnOperation);
-  return steps;
-}
-
-/**
- * PostgreSQL's `USING` for a change of `column` from `from` to `to`, where
- * the server has no implicit or assignment cast: to an enum type from
- * anything else (another enum, text, varchar), through text. From an enum
- * to text or varchar there is an assignment cast (none is written).
- */
-function postgresUsing(
-  diff: { readonly column: string; readonly schema?: string | undefined },
-  from: ColumnType,
-  to: ColumnType,
-): string | undefined {
-  if (to.kind !== "enum") return undefined;
-  if (
-    from.kind === "enum" &&
-    from.name === to.name &&
-    enumSchemaOf(from, diff.schema) === enumSchemaOf(to, diff.schema)
-  )
-    return undefined;
-  return `${qualified(diff.column, undefined)}::text::${qualified(to.name, enumSchemaOf(to, diff.schema))}`;
 }
 
 function isColumnChange(diff: SchemaDiff): diff is Extract<SchemaDiff, { kind: `modify_${string}` }> {
