@@ -61,6 +61,24 @@ describe("comparableMysqlType", () => {
     expect(comparableMysqlType({ name: "blob", args: ["16777216"] })).toEqual({ name: "longblob", args: [] });
   });
 
+  it("leaves a declared CHARACTER SET and COLLATE out of the type (column collations are not compared)", () => {
+    expect(
+      comparableMysqlType({ name: "varchar character set utf8mb4 collate utf8mb4_unicode_ci", args: ["100"] }),
+    ).toEqual({ name: "varchar", args: ["100"] });
+    expect(comparableMysqlType({ name: "char charset latin1", args: ["8"] })).toEqual({ name: "char", args: ["8"] });
+    expect(comparableMysqlType({ name: "text collate utf8mb4_bin", args: [] })).toEqual({ name: "text", args: [] });
+  });
+
+  it("compares a SET's values as one argument, so that a value added or removed is a change", () => {
+    const declared = comparableMysqlType({ name: "set", args: ["'a'", "'b'", "'c'", "'d'"] });
+    const reflected = comparableMysqlType({ name: "set", args: ["'a'", "'b'", "'c'"] }, "reflected");
+    expect(declared).toEqual({ name: "set", args: ["'a','b','c','d'"] });
+    expect(reflected).toEqual({ name: "set", args: ["'a','b','c'"] });
+    expect(comparableMysqlType({ name: "set", args: ["'b'", "'a'"] })).not.toEqual(
+      comparableMysqlType({ name: "set", args: ["'a'", "'b'"] }),
+    );
+  });
+
   it("gives a column's datetime, timestamp and time without fractional seconds precision 0, not a declaration", () => {
     for (const name of ["datetime", "timestamp", "time"]) {
       expect(comparableMysqlType({ name, args: [] }, "reflected")).toEqual({ name, args: ["0"] });

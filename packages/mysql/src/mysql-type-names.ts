@@ -177,8 +177,19 @@ const DISPLAY_WIDTH = new Set(["int", "bigint", "smallint", "mediumint"]);
 /** Types whose argument is a fractional-seconds precision, 0 when not given. */
 const FRACTIONAL_SECONDS = new Set(["datetime", "timestamp", "time"]);
 
+/**
+ * A column's `CHARACTER SET x` / `CHARSET x` / `COLLATE x` after its type
+ * (`VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci` in a
+ * `customType`): column collations are not compared (the server's type text
+ * has none), so they are no part of the type.
+ */
+const CHARSET_CLAUSE = /\s+(?:character set|charset|collate)\s+[a-z0-9_]+/g;
+
 export function comparableMysqlType(key: TypeKey, side: TypeSide = "declared"): TypeKey {
-  const name = MYSQL_TYPE_SYNONYMS[key.name] ?? key.name;
+  const bare = key.name.replace(CHARSET_CLAUSE, "").trim();
+  const name = MYSQL_TYPE_SYNONYMS[bare] ?? bare;
+  // A SET's values are one argument: a value added or removed is a change, as for an ENUM.
+  if (name === "set") return { name, args: [key.args.join(",")] };
   if (side === "reflected" && FRACTIONAL_SECONDS.has(name) && key.args.length === 0) return { name, args: ["0"] };
   if (name === "tinyint" && (key.name === "bool" || key.name === "boolean")) return { name, args: ["1"] };
   if (DISPLAY_WIDTH.has(name)) return { name, args: [] };
