@@ -30,7 +30,7 @@ import { parseReference } from "@retort/core/dialect";
 import { existingFromCopy } from "./mysql-batch.js";
 import { defaultExpression } from "./mysql-defaults.js";
 import { MysqlUnsupportedOperationError } from "./mysql-errors.js";
-import { INDEX_OPTIONS, type MysqlIndexOptions, mysqlTableOptionsClause } from "./mysql-options.js";
+import { INDEX_OPTIONS, INDEX_PREFIXES, type MysqlIndexOptions, mysqlTableOptionsClause } from "./mysql-options.js";
 import { renderMysqlType, toColumnValue } from "./mysql-types.js";
 
 /** The most placeholders one prepared statement may hold (65535). */
@@ -207,7 +207,8 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
   }
 
   /**
-   * `CREATE [UNIQUE] INDEX [IF NOT EXISTS] ix ON t (cols)`. An expression
+   * `CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX [IF NOT EXISTS] ix ON t (cols)`
+   * (the kind from `{ mysql: { prefix } }`). An expression
    * is a functional key part, written in its own parentheses as MySQL 8.0.13+
    * requires; MariaDB has none, and refuses it. MySQL has no partial
    * indexes: `where` is refused.
@@ -251,7 +252,14 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
         typeof column === "string" ? `${this.dialect.quoteIdentifier(column)}${prefix(column)}` : `(${column.text})`,
       )
       .join(", ");
-    const unique = index.unique === true ? "UNIQUE " : "";
+    const given = (index.options as MysqlIndexOptions | undefined)?.prefix;
+    const kind = typeof given === "string" ? given.toUpperCase() : given;
+    if (kind !== undefined && !INDEX_PREFIXES.has(kind)) {
+      throw new TypeError(
+        `index "${index.name}": mysql prefix must be "FULLTEXT" or "SPATIAL"; got ${JSON.stringify(given)}`,
+      );
+    }
+    const unique = `${index.unique === true ? "UNIQUE " : ""}${kind === undefined ? "" : `${kind} `}`;
     const exists = ifNotExists ? "IF NOT EXISTS " : "";
     return statement(
       `CREATE ${unique}INDEX ${exists}${this.dialect.quoteIdentifier(index.name)} ON ${this.tableName(table, schema)} (${columns})`,

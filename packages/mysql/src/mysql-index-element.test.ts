@@ -1,7 +1,7 @@
 import { column, index, integer, type Operation, string, sql, table, text, UnknownOptionError } from "@retort/core";
 import { describe, expect, it } from "vitest";
 import { MysqlDialect } from "./mysql-dialect.js";
-import { prefixLengths, reflectedPrefixLengths, samePrefixLengths } from "./mysql-index-length.js";
+import { prefixLengths, reflectedIndexOptions, sameIndexKind, samePrefixLengths } from "./mysql-index-length.js";
 
 /**
  * `index(...)` in a `table(...)` takes the `{ mysql: { length } }` block of
@@ -97,15 +97,18 @@ describe("prefix lengths compared", () => {
     kind: "index" as const,
     name: "ix",
     columns: ["title", "body"],
-    dialectOptions: reflectedPrefixLengths([
-      { column_name: "title", sub_part: null },
-      { column_name: "body", sub_part: "20" },
-    ]),
+    dialectOptions: reflectedIndexOptions(
+      [
+        { column_name: "title", sub_part: null },
+        { column_name: "body", sub_part: "20" },
+      ],
+      "BTREE",
+    ),
   };
 
   it("reads SUB_PART per column, and nothing for an index without one", () => {
     expect(reflected.dialectOptions).toEqual({ mysql: { length: { body: 20 } } });
-    expect(reflectedPrefixLengths([{ column_name: "title", sub_part: null }])).toBeUndefined();
+    expect(reflectedIndexOptions([{ column_name: "title", sub_part: null }], "BTREE")).toBeUndefined();
     expect(prefixLengths(declared(10))).toEqual(
       new Map([
         ["title", 10],
@@ -128,5 +131,46 @@ describe("prefix lengths compared", () => {
     expect(samePrefixLengths(declared({ title: 200, body: 20 }), reflected, columns)).toBe(true);
     expect(samePrefixLengths(declared({ title: 199, body: 20 }), reflected, columns)).toBe(false);
     expect(samePrefixLengths(declared({ title: 200, body: 20 }), reflected)).toBe(false);
+  });
+});
+
+describe("FULLTEXT and SPATIAL indexes ({ mysql: { prefix } }, SQLAlchemy's mysql_prefix)", () => {
+  it("writes CREATE FULLTEXT INDEX, in createTable and op.createIndex", () => {
+    expect(compile(posts(index("ix_posts_body", ["body"], { mysql: { prefix: "FULLTEXT" } })))).toContain(
+      "CREATE FULLTEXT INDEX `ix_posts_body` ON `posts` (`body`)",
+    );
+    const create: Operation = {
+      kind: "createIndex",
+      name: "ix_posts_title_body",
+      table: "posts",
+      columns: ["title", "body"],
+      dialectOptions: { mysql: { prefix: "fulltext" } },
+    };
+    expect(compile(create, mariadb)).toEqual([
+      "CREATE FULLTEXT INDEX `ix_posts_title_body` ON `posts` (`title`, `body`)",
+    ]);
+    expect(() => compile({ ...create, dialectOptions: { mysql: { prefix: "HASH" } } })).toThrow(
+      /mysql prefix must be "FULLTEXT" or "SPATIAL"; got "HASH"/,
+    );
+  });
+
+  it("reads INDEX_TYPE FULLTEXT and SPATIAL as the prefix, and a BTREE index as none", () => {
+    const parts = [{ column_name: "body", sub_part: null }];
+    expect(reflectedIndexOptions(parts, "FULLTEXT")).toEqual({ mysql: { prefix: "FULLTEXT" } });
+    expect(reflectedIndexOptions(parts, "SPATIAL")).toEqual({ mysql: { prefix: "SPATIAL" } });
+    expect(reflectedIndexOptions(parts, "BTREE")).toBeUndefined();
+  });
+
+  it("compares the kind where the declared index gives it", () => {
+    const fulltext = {
+      kind: "index" as const,
+      name: "ix",
+      columns: ["body"],
+      dialectOptions: { mysql: { prefix: "FULLTEXT" } },
+    };
+    const btree = { kind: "index" as const, name: "ix", columns: ["body"] };
+    expect(sameIndexKind(index("ix", ["body"], { mysql: { prefix: "FULLTEXT" } }), fulltext)).toBe(true);
+    expect(sameIndexKind(index("ix", ["body"], { mysql: { prefix: "FULLTEXT" } }), btree)).toBe(false);
+    expect(sameIndexKind(index("ix", ["body"]), fulltext)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type { ColumnDefinition, IndexDefinition } from "@retort/core";
-import type { MysqlIndexOptions } from "./mysql-options.js";
+import { INDEX_PREFIXES, type MysqlIndexOptions } from "./mysql-options.js";
 
 /**
  * The prefix length of each named column of an index, from its
@@ -45,13 +45,31 @@ export function samePrefixLengths(
   );
 }
 
-/** The `{ mysql: { length } }` block of a reflected index: each column's SUB_PART, where it has one. */
-export function reflectedPrefixLengths(
+/**
+ * The `{ mysql: {...} }` block of a reflected index: `length`, each
+ * column's SUB_PART where it has one, and `prefix`, the kind of a
+ * `FULLTEXT` or `SPATIAL` index (STATISTICS.INDEX_TYPE), so that an index
+ * dropped by a migration is created again as it was.
+ */
+export function reflectedIndexOptions(
   parts: readonly { readonly column_name: string | null; readonly sub_part: number | string | null }[],
+  indexType: string,
 ): { readonly mysql: MysqlIndexOptions } | undefined {
   const length: Record<string, number> = {};
   for (const part of parts) {
     if (part.column_name !== null && part.sub_part !== null) length[part.column_name] = Number(part.sub_part);
   }
-  return Object.keys(length).length === 0 ? undefined : { mysql: { length } };
+  const kind = indexType.toUpperCase();
+  const block: MysqlIndexOptions = {
+    ...(Object.keys(length).length === 0 ? {} : { length }),
+    ...(INDEX_PREFIXES.has(kind) ? { prefix: kind as "FULLTEXT" | "SPATIAL" } : {}),
+  };
+  return Object.keys(block).length === 0 ? undefined : { mysql: block };
+}
+
+/** A declared index's kind (`{ mysql: { prefix } }`) is the reflected one's; an index declared without one is not compared on it. */
+export function sameIndexKind(declared: IndexDefinition, reflected: IndexDefinition): boolean {
+  const kind = (index: IndexDefinition) => (index.dialectOptions?.mysql as MysqlIndexOptions | undefined)?.prefix;
+  const wanted = kind(declared);
+  return wanted === undefined || wanted.toUpperCase() === (kind(reflected) ?? "");
 }

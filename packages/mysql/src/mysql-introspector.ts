@@ -19,7 +19,7 @@ import type {
 import { sql } from "@retort/core/dialect";
 import { conventionName, MAX_IDENTIFIER_LENGTH, type MysqlFlavor } from "./mysql-dialect.js";
 import { mysqlDefault, reflectedDefault, unquoteIdentifiers } from "./mysql-defaults.js";
-import { reflectedPrefixLengths, samePrefixLengths } from "./mysql-index-length.js";
+import { reflectedIndexOptions, sameIndexKind, samePrefixLengths } from "./mysql-index-length.js";
 import { renderMysqlType } from "./mysql-types.js";
 import { comparableMysqlType, mysqlColumnType } from "./mysql-type-names.js";
 
@@ -278,15 +278,13 @@ export class MysqlIntrospector implements DatabaseIntrospector {
         return descending === "" ? part.column_name : sql(`${identifier(part.column_name)}${descending}`);
       });
       const backs = unique ? undefined : backedForeignKey(name, terms, foreignKeys);
-      const method = (parts[0] as IndexRow).index_type.toLowerCase();
-      const lengths = reflectedPrefixLengths(parts);
+      const options = reflectedIndexOptions(parts, (parts[0] as IndexRow).index_type);
       indexes.push({
         kind: "index",
         name,
         columns: terms,
         unique,
-        ...(lengths === undefined ? {} : { dialectOptions: lengths }),
-        ...(method === "btree" ? {} : { method }),
+        ...(options === undefined ? {} : { dialectOptions: options }),
         ...(backs === undefined ? {} : { foreignKey: backs }),
       });
     }
@@ -340,9 +338,13 @@ export class MysqlIntrospector implements DatabaseIntrospector {
     return comparableMysqlType(key, side);
   }
 
-  /** Prefix lengths (`{ mysql: { length } }`) compare with SUB_PART, where the declared index gives them. */
+  /**
+   * Prefix lengths (`{ mysql: { length } }`) compare with SUB_PART, and the
+   * kind (`{ mysql: { prefix: "FULLTEXT" } }`) with INDEX_TYPE, where the
+   * declared index gives them.
+   */
   sameIndexOptions(declared: IndexDefinition, reflected: ReflectedIndex, table: TableDefinition): boolean {
-    return samePrefixLengths(declared, reflected, table.columns);
+    return samePrefixLengths(declared, reflected, table.columns) && sameIndexKind(declared, reflected);
   }
 
   /** Names past 64 characters as MySQL would take them: a generated one shortened as the compiler does. */

@@ -2,15 +2,21 @@ import type { TableDefinition } from "@retort/core";
 import { checkOptions, optionNames } from "@retort/core/dialect";
 
 /**
- * `{ mysql: {...} }` options of `op.createIndex` (SQLAlchemy's `mysql_length`):
- * `length` is the prefix length of every column (a number) or of some
- * (`{ body: 10 }`), needed to index TEXT and BLOB columns.
+ * `{ mysql: {...} }` options of `op.createIndex` (SQLAlchemy's `mysql_length`
+ * and `mysql_prefix`): `length` is the prefix length of every column (a
+ * number) or of some (`{ body: 10 }`), needed to index TEXT and BLOB
+ * columns; `prefix` the kind of index, `FULLTEXT` or `SPATIAL`
+ * (`CREATE FULLTEXT INDEX ...`).
  */
 export type MysqlIndexOptions = {
   readonly length?: number | Readonly<Record<string, number>> | undefined;
+  readonly prefix?: "FULLTEXT" | "SPATIAL" | undefined;
 };
 
-export const INDEX_OPTIONS = optionNames<MysqlIndexOptions>({ length: true });
+export const INDEX_OPTIONS = optionNames<MysqlIndexOptions>({ length: true, prefix: true });
+
+/** The kinds of index `{ mysql: { prefix } }` names. */
+export const INDEX_PREFIXES: ReadonlySet<string> = new Set(["FULLTEXT", "SPATIAL"]);
 
 /**
  * `{ mysql: {...} }` options of `op.createTable` / `table(...)`
