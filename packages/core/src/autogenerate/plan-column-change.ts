@@ -1,7 +1,7 @@
 import type { AlterColumnOperation } from "../operations/operation.js";
-import { type ColumnType, enumSchemaOf } from "../schema/column-type.js";
+import type { ColumnType } from "../schema/column-type.js";
 import type { PlanStep } from "./plan-migration.js";
-import { qualified } from "./plan-enums.js";
+import { postgresTypeName, postgresUsing } from "./postgres-type-casts.js";
 import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
 
 /**
@@ -40,12 +40,14 @@ type ColumnState = ExistingColumn;
 /**
  * The `alterColumn` that takes a column from `from` to `to` (`changes`:
  * what it sets), with the existing values it does not change. On
- * PostgreSQL a change to an enum type has no cast the server applies by
- * itself (from another enum, from text or varchar): the type change gets
- * `USING "column"::text::"type"`. The server cannot cast the column's
- * default to or from an enum either (`default for column cannot be cast
- * automatically`, and an enum's default left on a text column keeps the
- * old type from being dropped): that default is dropped by an
+ * PostgreSQL a type change the server does not cast by itself gets the
+ * `USING` `postgresUsing` writes (`"column"::text::"type"` to an enum,
+ * `"column"::integer` from text, ...), and a comment saying that values
+ * that do not convert fail it (but for an enum). The server casts the
+ * column's default with an implicit or assignment cast only (`default for
+ * column cannot be cast automatically`), and an enum's default left on a
+ * text column keeps the old type from being dropped: with such a type
+ * change, or one to or from an enum, the default is dropped by an
  * `alterColumn` of its own first, and set again by the type change.
  */
 function alterSteps(
@@ -61,13 +63,23 @@ function alterSteps(
   // MySQL's MODIFY rewrites the whole column: AUTO_INCREMENT is kept only when it is said (as Alembic's autogenerate does).
   const autoincrement = from.autoincrement === true ? { existingAutoincrement: true } : {};
   const type = changes.type as ColumnType | undefined;
-  const using = dialect === "postgresql" && type !== undefined ? postgresUsing(first, from.type, type) : undefined;
+  const using =
+    dialect === "postgresql" && type !== undefined
+      ? postgresUsing(first.column, from.type, type, first.schema)
+      : undefined;
+  const enumChange = type !== undefined && (from.type.kind === "enum" || type.kind === "enum");
   const moveDefault =
     dialect === "postgresql" &&
     type !== undefined &&
     from.serverDefault !== null &&
-    (from.type.kind === "enum" || type.kind === "enum");
+    (enumChange || using !== undefined);
   const steps: PlanStep[] = [];
+  if (using !== undefined && !enumChange) {
+    steps.push({
+      kind: "comment",
+      text: `review: PostgreSQL does not cast ${postgresTypeName(from.type, first.schema)} to ${postgresTypeName(type as ColumnType, first.schema)} by itself; USING converts each value and fails on one that does not convert`,
+    });
+  }
   if (moveDefault) {
     steps.push(
       {
@@ -96,25 +108,4 @@ function alterSteps(
     ...at,
   } as AlterColumnOperation);
   return steps;
-}
-
-/**
- * PostgreSQL's `USING` for a change of `column` from `from` to `to`, where
- * the server has no implicit or assignment cast: to an enum type from
- * anything else (another enum, text, varchar), through text. From an enum
- * to text or varchar there is an assignment cast (none is written).
- */
-function postgresUsing(
-  diff: { readonly column: string; readonly schema?: string | undefined },
-  from: ColumnType,
-  to: ColumnType,
-): string | undefined {
-  if (to.kind !== "enum") return undefined;
-  if (
-    from.kind === "enum" &&
-    from.name === to.name &&
-    enumSchemaOf(from, diff.schema) === enumSchemaOf(to, diff.schema)
-  )
-    return undefined;
-  return `${qualified(diff.column, undefined)}::text::${qualified(to.name, enumSchemaOf(to, diff.schema))}`;
 }
