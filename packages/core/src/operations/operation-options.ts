@@ -139,6 +139,7 @@ const ALTER_COLUMN_CHANGES = {
   existingServerDefault: true,
   existingComment: true,
   existingAutoincrement: true,
+  existingComputed: true,
   using: true,
   ...DIALECT_KEYS,
 } as const satisfies { readonly [K in keyof Omit<AlterColumnOptions, "schema">]-?: true };

@@ -74,6 +74,14 @@ export interface DropColumnOperation {
 }
 
 /**
+ * A generated column as it is, for `alterColumn`'s `existingComputed`: its
+ * expression (``sql`price * qty` ``), a column whose values are stored
+ * (`STORED`, what `computed` writes on MySQL and PostgreSQL); or
+ * `{ expression, stored: false }` for one computed when read (`VIRTUAL`).
+ */
+export type ExistingComputed = SqlExpression | { readonly expression: SqlExpression; readonly stored: boolean };
+
+/**
  * `ALTER COLUMN`. Each option left `undefined` is unchanged; `serverDefault:
  * null` drops the default and `comment: null` the comment, as Alembic's
  * `server_default=None`. The `existing*` options describe the column as it
@@ -96,6 +104,12 @@ export interface AlterColumnOperation {
   readonly existingServerDefault?: ServerDefault | null;
   readonly existingComment?: string | null;
   readonly existingAutoincrement?: boolean;
+  /**
+   * The column is generated (`computed`): MySQL's MODIFY restates
+   * `GENERATED ALWAYS AS (...)`, without which the column would become a
+   * plain one keeping its values.
+   */
+  readonly existingComputed?: ExistingComputed;
   /**
    * PostgreSQL `USING` expression for a type change.
    * @deprecated Use `{ postgresql: { using } }` (kept for one release; warns).

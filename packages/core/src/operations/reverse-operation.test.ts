@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { integer, string } from "../schema/column-type.js";
+import { sql } from "../schema/sql-expression.js";
 import { column } from "../schema/table-elements.js";
 import { table } from "../schema/table.js";
 import type { Operation } from "./operation.js";
@@ -80,6 +81,31 @@ describe("reverseOperation", () => {
       existingNullable: false,
     });
     expect(reverseOperation({ kind: "alterColumn", table: "t", column: "c", nullable: false })).toBeUndefined();
+  });
+
+  it("keeps what an alterColumn does not change in its reverse (existingNullable, existingComputed: the column stays generated)", () => {
+    const existingComputed = { expression: sql`price * qty`, stored: false };
+    expect(
+      reverseOperation({
+        kind: "alterColumn",
+        table: "t",
+        column: "total",
+        comment: "derived",
+        existingComment: null,
+        existingType: integer(),
+        existingNullable: true,
+        existingComputed,
+      }),
+    ).toEqual({
+      kind: "alterColumn",
+      table: "t",
+      column: "total",
+      comment: null,
+      existingType: integer(),
+      existingNullable: true,
+      existingComment: "derived",
+      existingComputed,
+    });
   });
 
   it("reverses table comments from the existing comment", () => {

@@ -123,11 +123,20 @@ function reverseAlterColumn(operation: Extract<Operation, { kind: "alterColumn" 
     if (operation.existingAutoincrement === undefined) return undefined;
     reversed.autoincrement = operation.existingAutoincrement;
   }
+  // The column as the operation leaves it: what it set, else what it kept (MySQL's MODIFY restates it all).
   const existing: Record<string, unknown> = {};
   if (operation.type ?? operation.existingType) existing.existingType = operation.type ?? operation.existingType;
-  if (operation.nullable !== undefined) existing.existingNullable = operation.nullable;
-  if (operation.serverDefault !== undefined) existing.existingServerDefault = operation.serverDefault;
-  if (operation.comment !== undefined) existing.existingComment = operation.comment;
+  const nullable = operation.nullable ?? operation.existingNullable;
+  if (nullable !== undefined) existing.existingNullable = nullable;
+  const serverDefault =
+    operation.serverDefault !== undefined ? operation.serverDefault : operation.existingServerDefault;
+  if (serverDefault !== undefined) existing.existingServerDefault = serverDefault;
+  const comment = operation.comment !== undefined ? operation.comment : operation.existingComment;
+  if (comment !== undefined) existing.existingComment = comment;
+  const autoincrement = operation.autoincrement ?? operation.existingAutoincrement;
+  if (autoincrement !== undefined) existing.existingAutoincrement = autoincrement;
+  // alterColumn does not change whether the column is generated: the reverse restates it the same.
+  if (operation.existingComputed !== undefined) existing.existingComputed = operation.existingComputed;
   return {
     kind: "alterColumn",
     table: operation.table,

@@ -173,4 +173,18 @@ export function checkAlterColumnValues(options: unknown, call: string, subject: 
   checkBooleanOptions(options, ALTER_COLUMN_BOOLEANS, call, subject);
   checkColumnType(type, "type", call, subject, true);
   checkColumnType(existingType, "existingType", call, subject, true);
+  checkExistingComputed((options as { readonly existingComputed?: unknown }).existingComputed, call, subject);
+}
+
+/** `existingComputed`: ``sql`...` ``, or `{ expression: sql`...`, stored: true | false }`. */
+function checkExistingComputed(value: unknown, call: string, subject: unknown): void {
+  if (value === undefined || isSqlExpression(value)) return;
+  const wanted = "existingComputed must be sql`...` (the expression) or { expression: sql`...`, stored: true | false }";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) badArgument(call, subject, wanted, value);
+  const { expression, stored, ...others } = value as { expression?: unknown; stored?: unknown };
+  const unknown = Object.keys(others)[0];
+  if (unknown !== undefined) badArgument(call, subject, `${wanted}; unknown key ${JSON.stringify(unknown)}`, value);
+  if (!isSqlExpression(expression))
+    badArgument(call, subject, "existingComputed.expression must be sql`...`", expression);
+  if (typeof stored !== "boolean") badArgument(call, subject, "existingComputed.stored must be true or false", stored);
 }
