@@ -1,4 +1,10 @@
-import type { AlterColumnOperation, BatchAlterTableOperation, ColumnType, ServerDefault } from "@retort/core";
+import type {
+  AlterColumnOperation,
+  BatchAlterTableOperation,
+  ColumnType,
+  ExistingComputed,
+  ServerDefault,
+} from "@retort/core";
 
 /** What a column is before a step, as MySQL must restate it. */
 interface ColumnState {
@@ -7,6 +13,8 @@ interface ColumnState {
   readonly serverDefault: ServerDefault | null;
   readonly comment: string | null;
   readonly autoincrement: boolean;
+  /** Generated (`computed`, which Retort writes STORED on MySQL). */
+  readonly computed: ExistingComputed | undefined;
 }
 
 /**
@@ -31,6 +39,7 @@ export function existingFromCopy(operation: BatchAlterTableOperation): BatchAlte
       serverDefault: column.options.serverDefault ?? null,
       comment: column.options.comment ?? null,
       autoincrement: column.options.autoincrement === true,
+      computed: column.options.computed,
     });
   }
   const steps = operation.steps.map((step) => {
@@ -42,6 +51,7 @@ export function existingFromCopy(operation: BatchAlterTableOperation): BatchAlte
         serverDefault: column.options.serverDefault ?? null,
         comment: column.options.comment ?? null,
         autoincrement: column.options.autoincrement === true,
+        computed: column.options.computed,
       });
       return step;
     }
@@ -60,6 +70,7 @@ export function existingFromCopy(operation: BatchAlterTableOperation): BatchAlte
       serverDefault: step.serverDefault !== undefined ? step.serverDefault : before.serverDefault,
       comment: step.comment !== undefined ? step.comment : before.comment,
       autoincrement: step.autoincrement ?? before.autoincrement,
+      computed: before.computed,
     });
     return filled;
   });
@@ -75,5 +86,8 @@ function withExisting<Step extends AlterColumnOperation>(step: Step, before: Col
     existingServerDefault: step.existingServerDefault !== undefined ? step.existingServerDefault : before.serverDefault,
     existingComment: step.existingComment !== undefined ? step.existingComment : before.comment,
     existingAutoincrement: step.existingAutoincrement ?? before.autoincrement,
+    ...(step.existingComputed !== undefined || before.computed === undefined
+      ? {}
+      : { existingComputed: before.computed }),
   };
 }

@@ -29,6 +29,7 @@ import {
 import { parseReference } from "@retort/core/dialect";
 import { existingFromCopy } from "./mysql-batch.js";
 import { defaultExpression } from "./mysql-defaults.js";
+import { generatedClause } from "./mysql-generated-column.js";
 import { MysqlUnsupportedOperationError } from "./mysql-errors.js";
 import { INDEX_OPTIONS, INDEX_PREFIXES, type MysqlIndexOptions, mysqlTableOptionsClause } from "./mysql-options.js";
 import { renderMysqlType, toColumnValue } from "./mysql-types.js";
@@ -320,10 +321,12 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
    * (https://dev.mysql.com/doc/refman/8.0/en/alter-table.html), as Alembic does:
    *
    * - a change of type, nullability, autoincrement or comment is
-   *   `MODIFY c <type> [NOT] NULL [DEFAULT x] [AUTO_INCREMENT] [COMMENT '...']`
+   *   `MODIFY c <type> [GENERATED ALWAYS AS (...) STORED|VIRTUAL] [NOT] NULL
+   *   [DEFAULT x] [AUTO_INCREMENT] [COMMENT '...']`
    *   (`CHANGE COLUMN c new ...` when renamed too). What is not changed comes
    *   from `existingType`, `existingNullable`, `existingServerDefault`,
-   *   `existingAutoincrement` and `existingComment`; the type and the
+   *   `existingAutoincrement`, `existingComputed` (see `generatedClause`)
+   *   and `existingComment`; the type and the
    *   nullability are required (a MODIFY without them would change the
    *   column), and their absence is refused naming the missing option;
    * - the server default alone: `ALTER COLUMN c SET DEFAULT x` / `DROP DEFAULT`;
@@ -334,12 +337,15 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
     const target = this.tableName(table, schema);
     const quoted = this.dialect.quoteIdentifier(column);
     const renamed = operation.newColumnName !== undefined && operation.newColumnName !== column;
+    const refuse = (message: string): never => this.unsupported("alterColumn", message);
     const restate =
       operation.type !== undefined ||
       operation.nullable !== undefined ||
       operation.autoincrement !== undefined ||
       operation.comment !== undefined;
     if (!restate) {
+      // A generated column (existingComputed) has no default to set or drop: refused there.
+      if (operation.serverDefault !== undefined) generatedClause(operation, true, this.#mariadb, refuse);
       const statements: CompiledStatement[] = [];
       if (operation.serverDefault === null) {
         statements.push(statement(`ALTER TABLE ${target} ALTER COLUMN ${quoted} DROP DEFAULT`));
@@ -369,7 +375,8 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
         `${where}: ${this.dialect.databaseName} changes a column by restating it whole (MODIFY/CHANGE COLUMN), ` +
           `so Retort needs what is not changed: give ${missing.join(" and ")} ` +
           `(e.g. { ${missing.map((name) => (name === "existingType" ? "existingType: string(50)" : "existingNullable: false")).join(", ")} }). ` +
-          "Also give existingServerDefault and existingComment if the column has them, or they are dropped, as with Alembic",
+          "Also give existingServerDefault and existingComment if the column has them, or they are dropped, as with Alembic, " +
+          "and existingComputed if it is generated, or it becomes a plain column",
       );
     }
     const serverDefault =
@@ -383,7 +390,8 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
         `${where}: autoincrement needs an integer type (integer, bigInteger, smallInteger), not ${columnType.kind}`,
       );
     }
-    let definition = `${this.renderType(columnType, schema)} ${nullable === true ? "NULL" : "NOT NULL"}`;
+    const generated = generatedClause(operation, nullable === true, this.#mariadb, refuse);
+    let definition = `${this.renderType(columnType, schema)} ${generated ?? (nullable === true ? "NULL" : "NOT NULL")}`;
     if (serverDefault !== undefined && serverDefault !== null) definition += ` DEFAULT ${this.#default(serverDefault)}`;
     if (autoincrement) definition += " AUTO_INCREMENT";
     if (comment !== undefined && comment !== null) definition += ` COMMENT ${this.dialect.renderLiteral(comment)}`;
