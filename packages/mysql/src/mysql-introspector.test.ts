@@ -250,6 +250,21 @@ describe("no false positives: every type and column option reads back as declare
   });
 });
 
+describe("generated columns", () => {
+  it("reads whether a generated column is STORED or VIRTUAL (EXTRA), for a MODIFY to restate it", async () => {
+    await connection.execute(
+      "CREATE TABLE gen (price INT, stored_total INT GENERATED ALWAYS AS (price * 2) STORED, " +
+        "virtual_total INT GENERATED ALWAYS AS (price * 3) VIRTUAL, plain INT)",
+    );
+    const byName = new Map((await reflect("gen")).columns.map((found) => [found.name, found]));
+    expect(byName.get("stored_total")?.options.computed).toEqual(sql`price * 2`);
+    expect(byName.get("stored_total")?.computedStored).toBe(true);
+    expect(byName.get("virtual_total")?.options.computed).toEqual(sql`price * 3`);
+    expect(byName.get("virtual_total")?.computedStored).toBe(false);
+    expect(byName.get("plain")?.computedStored).toBeUndefined();
+  });
+});
+
 describe("constraints and indexes", () => {
   it("reads named keys, checks, foreign keys with actions, and indexes", async () => {
     await create(

@@ -311,6 +311,8 @@ export class MysqlIntrospector implements DatabaseIntrospector {
       name: row.column_name,
       type,
       reportedType: json ? "json" : row.column_type,
+      // EXTRA says `STORED GENERATED` or `VIRTUAL GENERATED` (MySQL 8 and MariaDB alike; MariaDB also takes PERSISTENT for STORED).
+      ...(computed ? { computedStored: /stored|persistent/.test(extra) } : {}),
       options: {
         nullable: row.is_nullable.toUpperCase() === "YES",
         ...(serverDefault === undefined ? {} : { serverDefault: sql(serverDefault) }),

@@ -204,6 +204,8 @@ function reflectColumn(
     type,
     reportedType: row.formatted_type,
     ...(identity === undefined ? {} : { identity }),
+    // PostgreSQL 18 has VIRTUAL generated columns too.
+    ...(generated ? { computedStored: row.generated === "s" } : {}),
     options: {
       nullable: !row.not_null,
       ...(defaultExpr === undefined

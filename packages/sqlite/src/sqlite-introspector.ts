@@ -245,6 +245,7 @@ function toReflectedTable(batch: BatchTable, tables: ReadonlyMap<string, BatchTa
       name: column.name,
       type,
       reportedType: column.type,
+      ...(column.generated === undefined ? {} : { computedStored: column.generated.stored }),
       options: {
         nullable: !(column.notNull || column.name === rowidAlias),
         ...(column.defaultSql === undefined || column.generated !== undefined

@@ -18,6 +18,12 @@ export interface ReflectedColumn extends ColumnDefinition {
    * elsewhere.
    */
   readonly identity?: "always" | "byDefault";
+  /**
+   * A generated column's values are stored (`STORED`, MariaDB's
+   * `PERSISTENT`: true) or computed when read (`VIRTUAL`: false); absent
+   * where the introspector does not say.
+   */
+  readonly computedStored?: boolean;
 }
 
 /** An index as the database describes it, with PostgreSQL's method and INCLUDE columns where they apply. */
