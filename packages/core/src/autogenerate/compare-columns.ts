@@ -6,6 +6,7 @@ import { isSqlExpression, sql } from "../schema/sql-expression.js";
 import type { ColumnDefinition } from "../schema/table-elements.js";
 import type { CompareDialect, CompareOptions } from "./compare-schemas.js";
 import type { ExistingColumn, SchemaDiff } from "./schema-diff.js";
+import { conditionText } from "./condition-text.js";
 import { defaultText, standardTypeText, typeKeyFromText, typesDiffer } from "./type-comparison.js";
 
 /**
@@ -30,14 +31,21 @@ export function compareColumn(
   const comment = reflected.options.comment ?? null;
   const wantComment = declared.options.comment ?? null;
   const commentChange = options.comments !== false && wantComment !== comment;
+  const computed = reflected.options.computed;
+  if (computed !== undefined || declared.options.computed !== undefined) {
+    warnComputed(table, schema, declared, reflected, options.onWarning);
+  }
   // Most columns match: the objects below are made only for one that does not.
   if (!typeChange && wantNullable === nullable && !defaultChange && !commentChange) return NO_DIFFS;
+  const stored = (reflected as { computedStored?: boolean }).computedStored;
   const existing: ExistingColumn = {
     type: reflected.type,
     nullable,
     serverDefault: reflected.options.serverDefault ?? null,
     comment,
     ...(reflected.options.autoincrement === true ? { autoincrement: true as const } : {}),
+    // A MODIFY (MySQL) restates it; VIRTUAL is said, STORED is what a bare expression means.
+    ...(computed === undefined ? {} : { computed: stored === false ? { expression: computed, stored } : computed }),
   };
   const base = { ...(schema === undefined ? {} : { schema }), table, column: declared.name, existing };
   const diffs: SchemaDiff[] = [];
@@ -56,6 +64,59 @@ export function compareColumn(
 }
 
 const NO_DIFFS: SchemaDiff[] = [];
+
+/**
+ * Whether a column is generated, and from what, is not something an
+ * `alterColumn` changes (as in Alembic, which warns `Computed default on
+ * t.c cannot be modified`): a column declared computed that the database
+ * has as a plain one, the reverse, or another expression, is told to
+ * `warn` and planned as nothing. Expressions compare as the server writes
+ * them back (`conditionText`: PostgreSQL's casts and parentheses), or as
+ * Alembic compares them (no blanks, parentheses, quotes, MySQL's
+ * `_utf8mb4` introducers and backslashes; lower case).
+ */
+function warnComputed(
+  table: string,
+  schema: string | undefined,
+  declared: ColumnDefinition,
+  reflected: ColumnDefinition,
+  warn: ((message: string) => void) | undefined,
+): void {
+  if (warn === undefined) return;
+  const wanted = declared.options.computed;
+  const found = reflected.options.computed;
+  const generated = (expression: { readonly text: string }) => `GENERATED ALWAYS AS (${expression.text})`;
+  let problem: string;
+  if (wanted === undefined && found !== undefined) {
+    problem = `is declared a plain column, but the database has it ${generated(found)}`;
+  } else if (wanted !== undefined && found === undefined) {
+    problem = `is declared ${generated(wanted)}, but the database has a plain column`;
+  } else if (wanted !== undefined && found !== undefined && !sameExpression(wanted.text, found.text)) {
+    problem = `is declared ${generated(wanted)}, but the database has ${generated(found)}`;
+  } else {
+    return;
+  }
+  const name = `${schema === undefined ? "" : `${schema}.`}${table}.${declared.name}`;
+  warn(
+    `Computed default on ${name} cannot be modified: the column ${problem}. Autogenerate writes nothing for this ` +
+      "and check does not fail on it: to change it, drop the column and add it again (op.dropColumn, op.addColumn).",
+  );
+}
+
+function sameExpression(declared: string, found: string): boolean {
+  const loose = (text: string) =>
+    text
+      .replaceAll("\\", "")
+      .replace(/(?<!\w)_[a-z0-9]+(?=')/gi, "")
+      .replace(/[\s()'"`[\]]/g, "")
+      .toLowerCase();
+  if (loose(declared) === loose(found)) return true;
+  try {
+    return conditionText(declared) === conditionText(found);
+  } catch {
+    return false;
+  }
+}
 
 function typeChanged(
   table: string,

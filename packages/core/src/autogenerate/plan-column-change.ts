@@ -27,6 +27,7 @@ export function alterPair(group: readonly SchemaDiff[], dialect: string): { up: 
     serverDefault: ("serverDefault" in up ? up.serverDefault : existing.serverDefault) as ColumnState["serverDefault"],
     comment: ("comment" in up ? up.comment : existing.comment) as string | null,
     ...(existing.autoincrement === true ? { autoincrement: true as const } : {}),
+    ...(existing.computed === undefined ? {} : { computed: existing.computed }),
   };
   return {
     up: alterSteps(first, up, before, after, dialect),
@@ -62,11 +63,15 @@ function alterSteps(
   const existingNullable = "nullable" in changes ? {} : { existingNullable: from.nullable };
   // MySQL's MODIFY rewrites the whole column: AUTO_INCREMENT is kept only when it is said (as Alembic's autogenerate does).
   const autoincrement = from.autoincrement === true ? { existingAutoincrement: true } : {};
+  // Likewise GENERATED ALWAYS AS (...): without it a MODIFY makes the column a plain one, its values frozen.
+  const computed = from.computed === undefined ? {} : { existingComputed: from.computed };
   const type = changes.type as ColumnType | undefined;
-  const using =
+  const needed =
     dialect === "postgresql" && type !== undefined
       ? postgresUsing(first.column, from.type, type, first.schema)
       : undefined;
+  // PostgreSQL recomputes a generated column of a new type, and refuses USING for it.
+  const using = from.computed === undefined ? needed : undefined;
   const enumChange = type !== undefined && (from.type.kind === "enum" || type.kind === "enum");
   const moveDefault =
     dialect === "postgresql" &&
@@ -74,6 +79,12 @@ function alterSteps(
     from.serverDefault !== null &&
     (enumChange || using !== undefined);
   const steps: PlanStep[] = [];
+  if (needed !== undefined && using === undefined) {
+    steps.push({
+      kind: "comment",
+      text: `review: PostgreSQL does not cast ${postgresTypeName(from.type, first.schema)} to ${postgresTypeName(type as ColumnType, first.schema)} by itself, and refuses USING for a generated column: this fails; drop ${first.column} and add it again instead`,
+    });
+  }
   if (using !== undefined && !enumChange) {
     steps.push({
       kind: "comment",
@@ -104,6 +115,7 @@ function alterSteps(
       : { existingServerDefault: from.serverDefault }),
     ...("comment" in changes || from.comment === null ? {} : { existingComment: from.comment }),
     ...autoincrement,
+    ...computed,
     ...(using === undefined ? {} : { dialectOptions: { postgresql: { using } } }),
     ...at,
   } as AlterColumnOperation);

@@ -1,3 +1,4 @@
+import type { ExistingComputed } from "../operations/operation.js";
 import type { ColumnType } from "../schema/column-type.js";
 import type {
   CheckDefinition,
@@ -17,6 +18,8 @@ export interface ExistingColumn {
   readonly comment: string | null;
   /** The database numbers it (MySQL's AUTO_INCREMENT): a MODIFY must say so again, or it is lost. */
   readonly autoincrement?: true;
+  /** The column is generated: a MODIFY (MySQL) must restate `GENERATED ALWAYS AS (...)`, or it becomes a plain one. */
+  readonly computed?: ExistingComputed;
 }
 
 interface ColumnChange<Kind extends string, Value> {
