@@ -152,8 +152,23 @@ export class MysqlDdlCompiler extends DdlCompilerBase {
     return super.columnType(column, options);
   }
 
-  /** The base's clauses, then `AUTO_INCREMENT` and `COMMENT '...'`, then the column's constraints. */
+  /**
+   * The base's clauses, then `AUTO_INCREMENT` and `COMMENT '...'`, then the
+   * column's constraints. MariaDB takes no `NOT NULL` on a generated column
+   * (a syntax error; it is always nullable) and no primary key on one: such
+   * a column is refused, named.
+   */
   protected override columnClauses(column: ColumnDefinition, options: ColumnRenderOptions): string[] {
+    if (this.#mariadb && column.options.computed !== undefined && options.notNull) {
+      const why =
+        column.options.nullable === false
+          ? "MariaDB has no NOT NULL generated columns: leave nullable out (or true)"
+          : "MariaDB does not take a generated column in a primary key: make the key another column";
+      this.unsupported(
+        options.operation,
+        `Column "${column.name}" of table "${options.table}" is generated (computed: ${column.options.computed.text}), and ${why}`,
+      );
+    }
     const clauses = super.columnClauses(column, { ...options, constraints: [] });
     if (column.options.autoincrement === true) clauses.push("AUTO_INCREMENT");
     if (column.options.comment !== undefined && column.options.comment !== null) {

@@ -106,3 +106,30 @@ describe("alterColumn of a generated column (existingComputed)", () => {
     ]);
   });
 });
+
+describe("a generated column created on MariaDB (createTable, addColumn)", () => {
+  const price = column("price", integer());
+  const doubled = (options: Parameters<typeof column>[2] = {}) =>
+    column("total", integer(), { computed: sql`price * 2`, ...options });
+
+  it("is written without NOT NULL, and a nullable: false one is refused naming it (MariaDB's syntax error)", () => {
+    const create = { kind: "createTable", table: table("items", price, doubled()) } as const;
+    expect(compile(create, mariadb)).toEqual([
+      "CREATE TABLE `items` (\n  `price` INTEGER,\n  `total` INTEGER GENERATED ALWAYS AS (price * 2) STORED\n)",
+    ]);
+    const notNull = { kind: "createTable", table: table("items", price, doubled({ nullable: false })) } as const;
+    expect(() => compile(notNull, mariadb)).toThrow(MysqlUnsupportedOperationError);
+    expect(() => compile(notNull, mariadb)).toThrow(
+      /Column "total" of table "items" is generated \(computed: price \* 2\), and MariaDB has no NOT NULL generated columns/,
+    );
+    const added = { kind: "addColumn", table: "items", column: doubled({ nullable: false }) } as const;
+    expect(() => compile(added, mariadb)).toThrow(/MariaDB has no NOT NULL generated columns/);
+    // MySQL takes it.
+    expect(compile(notNull)[0]).toContain("`total` INTEGER GENERATED ALWAYS AS (price * 2) STORED NOT NULL");
+  });
+
+  it("is refused in a primary key, which MariaDB refuses (error 1903)", () => {
+    const keyed = { kind: "createTable", table: table("items", price, doubled({ primaryKey: true })) } as const;
+    expect(() => compile(keyed, mariadb)).toThrow(/does not take a generated column in a primary key/);
+  });
+});
