@@ -1,4 +1,5 @@
-import { type AlterColumnOperation, isSqlExpression } from "@retort/core";
+import type { AlterColumnOperation } from "@retort/core";
+import { isSqlExpression } from "@retort/core/dialect";
 
 /**
  * What a `MODIFY` (or `CHANGE COLUMN`) of a generated column restates

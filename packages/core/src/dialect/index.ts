@@ -29,7 +29,7 @@ export { dateToIso, describeValue, isPlainObject, LiteralRenderer } from "./lite
 export { checkOptions, meantOption, type OptionNames, optionNames } from "../schema/check-options.js";
 export { type BulkInsertSyntax, compileBulkInsert } from "../operations/compile-bulk-insert.js";
 export type { CompileOptions, Dialect, DialectCapabilities, DialectName, DialectNames } from "../driver/driver.js";
-export { sql, isWrittenSqlExpression } from "../schema/sql-expression.js";
+export { sql, isSqlExpression, isWrittenSqlExpression } from "../schema/sql-expression.js";
 export { parseReference } from "../schema/table-elements.js";
 export { defaultIndexName, shortenConventionName } from "../schema/generated-names.js";
 export { enumSchemaOf } from "../schema/column-type.js";
