@@ -2,6 +2,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Three files at a time on a 2-core machine (Vitest's default is one
+    // fewer than the cores): most of a file's time is spent waiting on a
+    // database server or a CLI child process. Each integration file has
+    // databases of its own (tests/integration/dialects.ts).
+    maxWorkers: 3,
     projects: [
       {
         test: {
