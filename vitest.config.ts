@@ -1,12 +1,13 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    // Three files at a time on a 2-core machine (Vitest's default is one
-    // fewer than the cores): most of a file's time is spent waiting on a
-    // database server or a CLI child process. Each integration file has
-    // databases of its own (tests/integration/dialects.ts).
-    maxWorkers: 3,
+    // At least three files at a time (Vitest's default, one fewer than the
+    // cores, is one file at a time on a 2-core machine): most of a file's
+    // time is spent waiting on a database server or a CLI child process.
+    // Each integration file has databases of its own (tests/integration/dialects.ts).
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     projects: [
       {
         test: {
