@@ -79,16 +79,19 @@ function alterSteps(
     from.serverDefault !== null &&
     (enumChange || using !== undefined);
   const steps: PlanStep[] = [];
-  if (needed !== undefined && using === undefined) {
+  const noCast =
+    needed === undefined
+      ? undefined
+      : `review: PostgreSQL does not cast ${postgresTypeName(from.type, first.schema)} to ${postgresTypeName(type as ColumnType, first.schema)} by itself`;
+  if (noCast !== undefined && using === undefined) {
     steps.push({
       kind: "comment",
-      text: `review: PostgreSQL does not cast ${postgresTypeName(from.type, first.schema)} to ${postgresTypeName(type as ColumnType, first.schema)} by itself, and refuses USING for a generated column: this fails; drop ${first.column} and add it again instead`,
+      text: `${noCast}, and refuses USING for a generated column: this fails; drop ${first.column} and add it again instead`,
     });
-  }
-  if (using !== undefined && !enumChange) {
+  } else if (noCast !== undefined && !enumChange) {
     steps.push({
       kind: "comment",
-      text: `review: PostgreSQL does not cast ${postgresTypeName(from.type, first.schema)} to ${postgresTypeName(type as ColumnType, first.schema)} by itself; USING converts each value and fails on one that does not convert`,
+      text: `${noCast}; USING converts each value and fails on one that does not convert`,
     });
   }
   if (moveDefault) {
